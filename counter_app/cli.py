@@ -1,0 +1,301 @@
+"""The scripted interface (shared/contract.md): `counter-app [--data-dir DIR] COMMAND …`.
+
+Exit status: 0 done; 2 bad input or refused (one Vietnamese line on stderr, nothing changed);
+3 server unreachable; 1 anything else. Scripted actions run as the OS user, recorded as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from counter_app import __version__
+from counter_app.errors import UserError
+
+EXIT_OK, EXIT_FAILURE, EXIT_REFUSED, EXIT_OFFLINE = 0, 1, 2, 3
+log = logging.getLogger("counter_app")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # argparse's own messages are English
+        raise UserError(f"Lệnh không hợp lệ ({message}); xem 'counter-app --help'.")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help="thư mục dữ liệu (mặc định: thư mục người dùng)")
+    p = _Parser(prog="counter-app", description="Quầy Một Cửa: phần mềm tiếp nhận và trả kết quả hồ sơ.",
+                parents=[common])
+    p.add_argument("--version", action="store_true", help="in số phiên bản")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    init = sub.add_parser("init", parents=[common], help="khởi tạo kho dữ liệu của cơ quan")
+    init.add_argument("--agency-code", required=True)
+    init.add_argument("--agency-name", required=True)
+    init.add_argument("--office-name", default="")
+    init.add_argument("--place", default="")
+    init.add_argument("--counter", type=int, default=0)
+
+    cat = sub.add_parser("catalogue", parents=[common], help="danh mục thủ tục")
+    cat_sub = cat.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    cat_sub.add_parser("list", parents=[common])
+    imp = cat_sub.add_parser("import", parents=[common])
+    imp.add_argument("file")
+    exp = cat_sub.add_parser("export", parents=[common])
+    exp.add_argument("-o", "--output", required=True)
+
+    intake = sub.add_parser("intake", parents=[common], help="tiếp nhận hồ sơ từ JSON")
+    intake.add_argument("--json", required=True, dest="json_file")
+
+    show = sub.add_parser("show", parents=[common], help="xem một hồ sơ theo mã")
+    show.add_argument("code")
+
+    find = sub.add_parser("search", parents=[common], help="tìm hồ sơ theo tên, số định danh, điện thoại, mã")
+    find.add_argument("query")
+    find.add_argument("--limit", type=int, default=20)
+
+    cal = sub.add_parser("calendar", parents=[common], help="lịch nghỉ lễ và ngày làm việc bù")
+    cal_sub = cal.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    cal_show = cal_sub.add_parser("show", parents=[common])
+    cal_show.add_argument("year", type=int)
+    cal_set = cal_sub.add_parser("set", parents=[common])
+    cal_set.add_argument("date")
+    cal_set.add_argument("kind", choices=("off", "work"))
+    cal_set.add_argument("--name", default="")
+    cal_due = cal_sub.add_parser("due", parents=[common], help="tính hạn trả kết quả")
+    cal_due.add_argument("received_at")
+    cal_due.add_argument("working_days")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    _utf8_stdio()
+    try:
+        args = _parser().parse_args(argv)
+        if args.version:
+            print(f"Quầy Một Cửa {__version__}")
+            return EXIT_OK
+        if args.command is None:
+            return _open_window(getattr(args, "data_dir", None))
+        return _COMMANDS[args.command](args)
+    except UserError as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:  # the one place that turns the unexpected into exit 1
+        log.exception("unexpected error")
+        print(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _utf8_stdio() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _open_store(args: argparse.Namespace, *, must_exist: bool = True):  # noqa: ANN202
+    from counter_app.config import data_dir, store_path
+    from counter_app.db.store import Store
+    from counter_app.errors import NotInitialisedError
+
+    directory = data_dir(getattr(args, "data_dir", None))
+    if must_exist and not store_path(directory).exists():
+        raise NotInitialisedError()
+    return Store.open(directory)
+
+
+def _scripted_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some service contexts
+        return "scripted"
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from counter_app.services.office import init_office
+
+    store = _open_store(args, must_exist=False)
+    with store.write() as session:
+        result = init_office(session, agency_code=args.agency_code, agency_name=args.agency_name,
+                             office_name=args.office_name, place=args.place, counter=args.counter)
+        office = result.office
+        summary = {"agency_code": office.agency_code, "agency_name": office.agency_name,
+                   "office_name": office.office_name, "place": office.place, "counter": office.counter,
+                   "data_dir": str(store.path.parent), "created": result.created}
+    if not result.created:
+        print(f"Kho dữ liệu đã được khởi tạo cho cơ quan {office.agency_code}; không có gì thay đổi.",
+              file=sys.stderr)
+    _print_json(summary)
+    return EXIT_OK
+
+
+def _cmd_catalogue(args: argparse.Namespace) -> int:
+    from counter_app.services import catalogue
+
+    store = _open_store(args)
+    if args.action == "list":
+        with store.read() as session:
+            _print_json([s.to_dict() for s in catalogue.list_procedures(session)])
+        return EXIT_OK
+    if args.action == "export":
+        with store.read() as session:
+            specs = catalogue.list_procedures(session)
+        _write_checked(Path(args.output), lambda p: catalogue.write_catalogue_file(specs, p))
+        print(f"Đã xuất {len(specs)} thủ tục ra {args.output}.", file=sys.stderr)
+        return EXIT_OK
+    specs = catalogue.read_catalogue_file(Path(args.file))
+    with store.write() as session:
+        result = catalogue.import_procedures(session, specs)
+    _print_json({"added": result.added, "updated": result.updated, "unchanged": result.unchanged})
+    return EXIT_OK
+
+
+def _write_checked(path: Path, write) -> None:  # noqa: ANN001
+    try:
+        write(path)
+    except (PermissionError, FileNotFoundError, IsADirectoryError):
+        raise UserError(f"Không ghi được tệp '{path}': thư mục không tồn tại hoặc không có quyền ghi.") from None
+
+
+def _read_json_input(source: str) -> Any:
+    try:
+        raw = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"Không tìm thấy tệp '{source}'.") from None
+    except UnicodeDecodeError:
+        raise UserError("Dữ liệu vào phải là văn bản UTF-8.") from None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"Dữ liệu JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+
+
+def _cmd_intake(args: argparse.Namespace) -> int:
+    from counter_app.services import catalogue, intake
+
+    data = _read_json_input(args.json_file)
+    many = isinstance(data, list)
+    items = data if many else [data]
+    if many and not items:
+        raise UserError("Mảng hồ sơ trống: không có gì để tiếp nhận.")
+    store = _open_store(args)
+    # Check every item before committing any, so a typo in item 7 does not leave items 1–6 half done.
+    requests = []
+    with store.read() as session:
+        for i, item in enumerate(items, 1):
+            try:
+                request = intake.parse_intake(item)
+                catalogue.get_procedure(session, request.procedure_code)
+            except UserError as exc:
+                raise UserError(f"Hồ sơ thứ {i}: {exc.message}" if many else exc.message) from None
+            requests.append(request)
+    user = _scripted_user()
+    created: list[dict[str, Any]] = []
+    for i, request in enumerate(requests, 1):
+        try:
+            with store.write() as session:
+                result = intake.create_dossier(session, request, officer=user, actor="scripted")
+        except UserError as exc:
+            if created:
+                _print_json(created)
+            raise UserError(f"Hồ sơ thứ {i}: {exc.message} ({len(created)} hồ sơ trước đó đã được lưu.)"
+                            if many else exc.message) from None
+        for warning in result.warnings:
+            print(f"{result.dossier['code']}: {warning}", file=sys.stderr)
+        created.append({**result.dossier, "warnings": list(result.warnings)} if result.warnings else result.dossier)
+    _print_json(created if many else created[0])
+    return EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from counter_app.services.lookup import open_by_code
+
+    store = _open_store(args)
+    with store.read() as session:
+        _print_json(open_by_code(session, args.code))
+    return EXIT_OK
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from counter_app.services.search import search
+
+    store = _open_store(args)
+    with store.read() as session:
+        page = search(session, args.query, limit=max(1, min(args.limit, 500)))
+    _print_json([asdict(r) for r in page.rows])
+    return EXIT_OK
+
+
+def _cmd_calendar(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from counter_app import clock
+    from counter_app.domain.calendar import format_vn_datetime
+    from counter_app.services import calendar_store, catalogue
+
+    store = _open_store(args)
+    if args.action == "show":
+        with store.read() as session:
+            table = calendar_store.work_calendar(session).table(args.year)
+        _print_json({"year": table.year, "official": table.official, "source": table.source,
+                     "days": [{"date": d.day.isoformat(), "kind": d.kind, "name": d.name,
+                               "provisional": d.provisional} for d in table.days]})
+        return EXIT_OK
+    if args.action == "set":
+        try:
+            day = date.fromisoformat(args.date)
+        except ValueError:
+            raise UserError(f"Ngày '{args.date}' không có thật (định dạng YYYY-MM-DD).") from None
+        with store.write() as session:
+            calendar_store.set_day(session, day, args.kind, args.name)
+        print(f"Đã cập nhật ngày {day:%d/%m/%Y}.", file=sys.stderr)
+        return EXIT_OK
+    try:
+        received = clock.parse_iso(args.received_at)
+    except ValueError:
+        raise UserError(f"Thời điểm '{args.received_at}' không hợp lệ (ISO 8601).") from None
+    days = catalogue.working_days_value(args.working_days, "Thời hạn")
+    with store.read() as session:
+        due = calendar_store.work_calendar(session).due_at(received, days)
+    _print_json({"received_at": clock.iso(received), "start_at": clock.iso(due.start), "due_at": clock.iso(due.due),
+                 "due_text": format_vn_datetime(due.due),
+                 "provisional_days": [d.day.isoformat() for d in due.provisional_days]})
+    return EXIT_OK
+
+
+def _open_window(data_dir: str | None) -> int:
+    try:
+        from ui.app import run
+    except ImportError as exc:
+        raise UserError(f"Không mở được cửa sổ: thiếu thành phần giao diện ({exc}).") from None
+    return run(data_dir)
+
+
+_COMMANDS = {
+    "init": _cmd_init,
+    "catalogue": _cmd_catalogue,
+    "intake": _cmd_intake,
+    "show": _cmd_show,
+    "search": _cmd_search,
+    "calendar": _cmd_calendar,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""The local store's tables (SQLModel). Times are ISO 8601 strings in Vietnam time (+07:00), so
+they sort as text and read back exactly as the officer saw them."""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+class Office(SQLModel, table=True):
+    __tablename__ = "office"
+    id: int = Field(default=1, primary_key=True)
+    agency_code: str
+    agency_name: str  # the parent body, e.g. "UBND xã Bình Mỹ"
+    office_name: str  # the receiving unit printed on every paper
+    place: str  # for "<place>, ngày … tháng … năm …"
+    counter: int  # 0–9: this counter's slice of the day's dossier numbers
+    created_at: str
+    settings_json: str = "{}"
+
+
+class Procedure(SQLModel, table=True):
+    __tablename__ = "procedure"
+    code: str = Field(primary_key=True)
+    name: str
+    name_folded: str
+    field: str = ""
+    working_days: float = 0.0  # halves allowed; 0 = same day
+    fee: str = ""
+    fee_amount: int | None = None
+    documents_json: str = "[]"
+    active: bool = True
+    updated_at: str
+
+
+class Applicant(SQLModel, table=True):
+    """The person as they presented themselves for one dossier: a snapshot, never edited later,
+    so a reprinted slip shows what was handed in that day."""
+
+    __tablename__ = "applicant"
+    __table_args__ = (
+        Index("ix_applicant_id_number", "id_number"),
+        Index("ix_applicant_phone", "phone"),
+    )
+    id: str = Field(primary_key=True)
+    full_name: str
+    name_folded: str
+    id_number: str = ""
+    old_id_number: str = ""
+    birth_date: str | None = None
+    gender: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    extra_json: str = "{}"
+
+
+class Dossier(SQLModel, table=True):
+    __tablename__ = "dossier"
+    __table_args__ = (
+        Index("ix_dossier_received_at", "received_at"),
+        Index("ix_dossier_status_due", "status", "due_at"),
+        Index("ix_dossier_applicant", "applicant_id"),
+    )
+    id: str = Field(primary_key=True)  # UUIDv7, the sync key
+    code: str = Field(sa_column_kwargs={"unique": True})
+    # Newest-first ordering key of the search index (FTS5 rowid): received time in ms, made unique.
+    search_key: int = Field(sa_column_kwargs={"unique": True})
+    agency_code: str
+    counter: int
+    procedure_code: str
+    procedure_name: str
+    working_days: float
+    applicant_id: str = Field(foreign_key="applicant.id")
+    status: int
+    channel: int = 1
+    sets: int = 1
+    received_at: str
+    start_at: str  # when the working-time clock started (cut-off, lunch, weekends applied)
+    due_at: str
+    returned_at: str | None = None
+    recipient_name: str | None = None
+    recipient_id_number: str | None = None
+    recipient_relation: str | None = None
+    note: str = ""
+    officer: str = ""
+    created_at: str
+    updated_at: str
+
+
+class DossierDocument(SQLModel, table=True):
+    __tablename__ = "dossier_document"
+    __table_args__ = (Index("ix_dossier_document_dossier", "dossier_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: str = Field(foreign_key="dossier.id")
+    position: int
+    name: str
+    form: str = ""
+    count: int = 1
+
+
+class StatusEvent(SQLModel, table=True):
+    """Append-only history of a dossier; each event keeps the time it happened."""
+
+    __tablename__ = "status_event"
+    __table_args__ = (Index("ix_status_event_dossier", "dossier_id", "at"),)
+    id: str = Field(primary_key=True)  # UUIDv7
+    dossier_id: str = Field(foreign_key="dossier.id")
+    kind: str  # intake | move | return | …
+    from_status: int | None = None
+    to_status: int
+    at: str
+    officer: str = ""
+    actor: str = "officer"  # officer | scripted
+    note: str = ""
+    payload_json: str = "{}"
+
+
+class Outbox(SQLModel, table=True):
+    """What must reach the district server, written in the same transaction as the change."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_pending", "seq", sqlite_where=text("sent_at IS NULL")),
+    )
+    seq: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(sa_column_kwargs={"unique": True})
+    dossier_id: str
+    kind: str
+    payload_json: str
+    created_at: str
+    sent_at: str | None = None
+    attempts: int = 0
+    last_error: str = ""
+    state: str = "pending"  # pending | sent | rejected
+
+
+class CodeCounter(SQLModel, table=True):
+    """The last number issued by one counter on one day; bumped inside the intake transaction."""
+
+    __tablename__ = "code_counter"
+    __table_args__ = (UniqueConstraint("agency_code", "day", "counter"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agency_code: str
+    day: str
+    counter: int
+    last_n: int
+
+
+class CalendarYear(SQLModel, table=True):
+    __tablename__ = "calendar_year"
+    year: int = Field(primary_key=True)
+    official: bool
+    source: str = ""
+    updated_at: str
+
+
+class CalendarDayRow(SQLModel, table=True):
+    __tablename__ = "calendar_day"
+    day: str = Field(primary_key=True)  # YYYY-MM-DD
+    year: int = Field(index=True)
+    kind: str  # off | work
+    name: str = ""
+    origin: str = "shipped"  # shipped | admin | server
+
+
+__all__ = [
+    "Applicant",
+    "CalendarDayRow",
+    "CalendarYear",
+    "CodeCounter",
+    "Dossier",
+    "DossierDocument",
+    "Office",
+    "Outbox",
+    "Procedure",
+    "StatusEvent",
+]

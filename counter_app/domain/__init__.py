@@ -1,0 +1,1 @@
+"""Pure rules, no I/O: codes, calendar, statuses, ID-card QR, text folding."""

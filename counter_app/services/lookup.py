@@ -1,0 +1,27 @@
+"""What a scan opens: one dossier by its code, refused clearly when it is not ours or not there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from counter_app.domain.codes import parse_dossier_code
+from counter_app.errors import UserError
+from counter_app.services.dossiers import dossier_dict
+from counter_app.services.office import require_office
+from counter_app.services.search import find_by_code
+
+
+def open_by_code(session: Session, code: str) -> dict[str, Any]:
+    office = require_office(session)
+    value = (code or "").strip().upper()
+    parsed = parse_dossier_code(value)
+    if parsed is None:
+        raise UserError(f"'{code}' không phải mã hồ sơ (dạng {office.agency_code}-YYMMDD-XXXX).")
+    dossier = find_by_code(session, value)
+    if dossier is None:
+        if parsed.agency_code != office.agency_code:
+            raise UserError(f"Hồ sơ {value} thuộc cơ quan {parsed.agency_code}, không phải của {office.agency_code}.")
+        raise UserError(f"Không tìm thấy hồ sơ mã {value}.")
+    return dossier_dict(session, dossier)

@@ -1,0 +1,119 @@
+"""Finding dossiers: by code (what a barcode scan does), by folded name, ID number or phone.
+
+Results come newest first, a page at a time (keyset paging on dossier.search_key, which is also
+the rowid of the FTS5 name index), so a query costs one page whatever ten years of data hold.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from counter_app.db.models import Dossier
+from counter_app.domain.text import fold
+
+PAGE_SIZE = 50
+# The start of a dossier code ("000.00.20.H12-2602…"): agency codes always begin "ddd."
+_CODE_PREFIX_RE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z.\-]*$")
+
+
+@dataclass(frozen=True)
+class DossierRow:
+    """One line of a result list: only what the list shows."""
+
+    id: str
+    code: str
+    applicant_name: str
+    id_number: str
+    phone: str
+    procedure_name: str
+    received_at: str
+    due_at: str
+    status: int
+    returned_at: str | None
+    search_key: int
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[DossierRow]
+    next_key: int | None  # pass as `before_key` for the next page; None: no more
+
+
+_ROW_SQL = """
+SELECT d.id, d.code, a.full_name, a.id_number, a.phone, d.procedure_name, d.received_at, d.due_at,
+       d.status, d.returned_at, d.search_key
+FROM dossier d JOIN applicant a ON a.id = d.applicant_id
+"""
+
+
+def find_by_code(session: Session, code: str) -> Dossier | None:
+    value = (code or "").strip().upper()
+    if not value:
+        return None
+    return session.exec(select(Dossier).where(Dossier.code == value)).first()
+
+
+def fts_query(query: str) -> str:
+    """'Nguyễn Văn Đ' -> '"nguyen" "van" "d"*': every word must match, the last as a prefix."""
+    words = re.findall(r"[0-9a-z]+", fold(query))
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search(session: Session, query: str, *, limit: int = PAGE_SIZE, before_key: int | None = None) -> Page:
+    q = (query or "").strip()
+    upper = q.upper()
+    if _CODE_PREFIX_RE.match(upper):
+        return _by_code_prefix(session, upper, limit, before_key)
+    digits = re.sub(r"[\s.\-]", "", q)
+    if digits.isdigit() and len(digits) >= 9:
+        return _by_number(session, digits, limit, before_key)
+    match = fts_query(q)
+    if not match:
+        return _latest(session, limit, before_key)
+    sql = (
+        _ROW_SQL
+        + " JOIN (SELECT rowid AS k FROM dossier_search WHERE dossier_search MATCH :m"
+        + (" AND rowid < :before" if before_key is not None else "")
+        + " ORDER BY rowid DESC LIMIT :lim) hits ON hits.k = d.search_key ORDER BY d.search_key DESC"
+    )
+    return _page(session, sql, {"m": match, "before": before_key, "lim": limit + 1}, limit)
+
+
+def _latest(session: Session, limit: int, before_key: int | None) -> Page:
+    where = " WHERE d.search_key < :before" if before_key is not None else ""
+    sql = _ROW_SQL + where + " ORDER BY d.search_key DESC LIMIT :lim"
+    return _page(session, sql, {"before": before_key, "lim": limit + 1}, limit)
+
+
+def _by_code_prefix(session: Session, prefix: str, limit: int, before_key: int | None) -> Page:
+    # Codes are unique and indexed: a prefix range scan, then the (small) match set is ordered.
+    where = " WHERE d.code >= :lo AND d.code < :hi" + (" AND d.search_key < :before" if before_key else "")
+    sql = _ROW_SQL + where + " ORDER BY d.search_key DESC LIMIT :lim"
+    return _page(session, sql, {"lo": prefix, "hi": prefix + "\uffff", "before": before_key, "lim": limit + 1},
+                 limit)
+
+
+def _by_number(session: Session, digits: str, limit: int, before_key: int | None) -> Page:
+    before = " AND d.search_key < :before" if before_key is not None else ""
+    sql = (
+        _ROW_SQL
+        + " WHERE d.applicant_id IN (SELECT id FROM applicant WHERE id_number = :n OR phone = :n)"
+        + before
+        + " ORDER BY d.search_key DESC LIMIT :lim"
+    )
+    return _page(session, sql, {"n": digits, "before": before_key, "lim": limit + 1}, limit)
+
+
+def _page(session: Session, sql: str, params: dict, limit: int) -> Page:
+    rows = [DossierRow(*r) for r in session.execute(text(sql), params).all()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, rows[-1].search_key if more and rows else None)

@@ -1,0 +1,40 @@
+"""The outbox: every event that must reach the district server, written in the same transaction
+as the change it records. Only an explicit acknowledgement from the server marks it sent."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from counter_app import clock
+from counter_app.db.models import Outbox, StatusEvent
+
+
+def enqueue(session: Session, event: StatusEvent, dossier: dict[str, Any]) -> Outbox:
+    payload = {
+        "event_id": event.id,
+        "kind": event.kind,
+        "dossier_id": event.dossier_id,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "at": event.at,
+        "officer": event.officer,
+        "actor": event.actor,
+        "note": event.note,
+        "dossier": dossier,
+    }
+    entry = Outbox(
+        event_id=event.id,
+        dossier_id=event.dossier_id,
+        kind=event.kind,
+        payload_json=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        created_at=clock.iso(clock.now()),
+    )
+    session.add(entry)
+    return entry
+
+
+def pending_count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Outbox).where(Outbox.sent_at == None)).one()  # noqa: E711

@@ -1,0 +1,71 @@
+"""Shared fixtures: a temporary store per test (never the user's real data folder)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+AGENCY = "000.00.20.H12"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A test that forgets --data-dir must never touch the real user data folder.
+    monkeypatch.setenv("COUNTER_APP_DATA", str(tmp_path_factory.mktemp("default-data")))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator:
+    from counter_app.db.store import Store
+
+    s = Store.open(data_dir)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def office_store(store):  # noqa: ANN001, ANN201
+    from counter_app.services.office import init_office
+
+    with store.write() as session:
+        init_office(session, agency_code=AGENCY, agency_name="UBND xã Bình Mỹ", place="Bình Mỹ", counter=0)
+    return store
+
+
+TEST_PROCEDURES = [
+    {"code": "9.000003", "name": "Thủ tục thử ba ngày", "field": "Thử nghiệm", "working_days": 3, "fee": "",
+     "documents": [{"name": "Tờ khai (theo mẫu)", "form": "bản chính", "count": 1},
+                   {"name": "Giấy tờ chứng minh nơi cư trú", "form": "bản chụp", "count": 2}]},
+    {"code": "9.000000", "name": "Thủ tục thử trong ngày", "field": "Thử nghiệm", "working_days": 0, "fee": "",
+     "documents": [{"name": "Bản chính giấy tờ", "form": "bản chính", "count": 1}]},
+    {"code": "9.000005", "name": "Thủ tục thử nửa ngày", "field": "Thử nghiệm", "working_days": 0.5, "fee": "",
+     "documents": [{"name": "Đơn đề nghị", "form": "bản chính", "count": 1}]},
+]
+
+
+@pytest.fixture
+def desk(office_store):  # noqa: ANN001, ANN201
+    """An initialised office with three test procedures whose times the tests rely on."""
+    from counter_app.services import catalogue
+
+    specs = catalogue.parse_procedures([(f"#{i}", p) for i, p in enumerate(TEST_PROCEDURES, 1)])
+    with office_store.write() as session:
+        catalogue.import_procedures(session, specs)
+    return office_store
+
+
+def applicant(**overrides):  # noqa: ANN003, ANN201
+    base = {"full_name": "Nguyễn Văn Đức", "id_number": "001090123456", "birth_date": "1990-01-01",
+            "gender": "Nam", "address": "Thôn Đông, xã Bình Mỹ", "phone": "0912345678", "email": ""}
+    base.update(overrides)
+    return base

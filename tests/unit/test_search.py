@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+
+from counter_app.errors import UserError
+from counter_app.services import intake
+from counter_app.services.lookup import open_by_code
+from counter_app.services.search import fts_query, search
+from tests.conftest import applicant
+from tests.unit.test_intake import NOW
+
+PEOPLE = [
+    ("Nguyễn Văn Đức", "001090000001", "0912000001", "2026-03-02T08:00:00+07:00"),
+    ("Đặng Thị Ánh", "001090000002", "0912000002", "2026-03-03T08:00:00+07:00"),
+    ("Nguyễn Thị Dung", "001090000003", "0912000003", "2026-03-04T08:00:00+07:00"),
+    ("Trần Đức Nguyên", "001090000004", "0912000004", "2026-03-01T08:00:00+07:00"),  # entered last, oldest
+]
+
+
+@pytest.fixture
+def filled(desk):  # noqa: ANN001, ANN201
+    for name, idn, phone, at in PEOPLE:
+        req = intake.parse_intake({"procedure_code": "9.000000", "received_at": at,
+                                   "applicant": applicant(full_name=name, id_number=idn, phone=phone)}, now=NOW)
+        with desk.write() as session:
+            intake.create_dossier(session, req, now=NOW)
+    return desk
+
+
+def _names(store, query: str, **kw) -> list[str]:  # noqa: ANN001
+    with store.read() as session:
+        return [r.applicant_name for r in search(session, query, **kw).rows]
+
+
+def test_folded_name_search_without_diacritics_newest_first(filled) -> None:  # noqa: ANN001
+    assert _names(filled, "duc") == ["Nguyễn Văn Đức", "Trần Đức Nguyên"]
+    assert _names(filled, "nguyen") == ["Nguyễn Thị Dung", "Nguyễn Văn Đức", "Trần Đức Nguyên"]
+    assert _names(filled, "Đặng ánh") == ["Đặng Thị Ánh"]
+    assert _names(filled, "nguyen thi d") == ["Nguyễn Thị Dung"]
+    assert _names(filled, "zzz") == []
+
+
+def test_search_by_id_number_phone_and_code(filled) -> None:  # noqa: ANN001
+    assert _names(filled, "001090000002") == ["Đặng Thị Ánh"]
+    assert _names(filled, "0912 000 003") == ["Nguyễn Thị Dung"]
+    assert _names(filled, "000.00.20.H12-260304") == ["Nguyễn Thị Dung"]
+
+
+def test_pages_follow_on_without_overlap(filled) -> None:  # noqa: ANN001
+    with filled.read() as session:
+        first = search(session, "", limit=3)
+        second = search(session, "", limit=3, before_key=first.next_key)
+    assert [r.applicant_name for r in first.rows] == ["Nguyễn Thị Dung", "Đặng Thị Ánh", "Nguyễn Văn Đức"]
+    assert [r.applicant_name for r in second.rows] == ["Trần Đức Nguyên"]
+    assert second.next_key is None
+
+
+def test_fts_query_is_safe_for_any_input() -> None:
+    assert fts_query('Nguyễn "Văn" OR *') == '"nguyen" "van" "or"*'
+    assert fts_query("  ") == ""
+
+
+def test_open_by_code_and_its_refusals(filled) -> None:  # noqa: ANN001
+    with filled.read() as session:
+        d = open_by_code(session, " 000.00.20.h12-260302-0001 ")
+        assert d["applicant"]["full_name"] == "Nguyễn Văn Đức"
+        with pytest.raises(UserError, match="Không tìm thấy hồ sơ mã 000.00.20.H12-260302-0009"):
+            open_by_code(session, "000.00.20.H12-260302-0009")
+        with pytest.raises(UserError, match="thuộc cơ quan 000.00.21.H12"):
+            open_by_code(session, "000.00.21.H12-260302-0001")
+        with pytest.raises(UserError, match="không phải mã hồ sơ"):
+            open_by_code(session, "hello")
