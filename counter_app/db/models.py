@@ -86,6 +86,10 @@ class Dossier(SQLModel, table=True):
     officer: str = ""
     created_at: str
     updated_at: str
+    original_due_at: str | None = None  # the first appointment, kept when an extension moves due_at
+    extension_count: int = 0  # at most one extension (Mẫu 04) per dossier
+    paused_at: str | None = None  # set while a supplement request (5) stops the clock
+    rating: int | None = None  # satisfaction at return: 1 satisfied, 2 neutral, 3 not satisfied
 
 
 class DossierDocument(SQLModel, table=True):
@@ -164,6 +168,15 @@ class CalendarDayRow(SQLModel, table=True):
     origin: str = "shipped"  # shipped | admin | server
 
 
+class Setting(SQLModel, table=True):
+    """Small named values (sync link and cursors, office preferences), JSON-encoded."""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True)
+    value_json: str
+    updated_at: str
+
+
 __all__ = [
     "Applicant",
     "CalendarDayRow",
@@ -174,5 +187,6 @@ __all__ = [
     "Office",
     "Outbox",
     "Procedure",
+    "Setting",
     "StatusEvent",
 ]
