@@ -55,6 +55,35 @@ def _parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", parents=[common], help="xem một hồ sơ theo mã")
     show.add_argument("code")
 
+    status = sub.add_parser("status", parents=[common], help="chuyển trạng thái hồ sơ (mã 1–10)")
+    status.add_argument("code")
+    status.add_argument("new_status", type=int)
+    status.add_argument("--note", default="")
+    status.add_argument("--missing", action="append", default=[], help="giấy tờ cần bổ sung (lặp lại được)")
+
+    ret = sub.add_parser("return", parents=[common], help="trả kết quả cho người nhận")
+    ret.add_argument("code")
+    ret.add_argument("--recipient-name", required=True)
+    ret.add_argument("--recipient-id", default="")
+    ret.add_argument("--relation", default="", help="quan hệ với người nộp, khi không phải người nộp")
+    ret.add_argument("--rating", type=int, choices=(1, 2, 3), help="1 hài lòng, 2 bình thường, 3 không hài lòng")
+
+    ext = sub.add_parser("extend", parents=[common], help="xin lỗi và gia hạn (một lần)")
+    ext.add_argument("code")
+    ext.add_argument("--new-due", required=True, help="thời điểm hẹn mới, ISO 8601")
+    ext.add_argument("--reason", required=True)
+
+    hand = sub.add_parser("handover", parents=[common], help="bàn giao hồ sơ cho nơi giải quyết")
+    hand.add_argument("code")
+    hand.add_argument("--to", required=True, dest="to_unit")
+    hand.add_argument("--note", default="")
+
+    hist = sub.add_parser("history", parents=[common], help="lịch sử xử lý của một hồ sơ")
+    hist.add_argument("code")
+
+    att = sub.add_parser("attention", parents=[common], help="hồ sơ cần chú ý: quá hạn, đến hạn, chờ trả")
+    att.add_argument("--pickup-days", type=int, default=5)
+
     find = sub.add_parser("search", parents=[common], help="tìm hồ sơ theo tên, số định danh, điện thoại, mã")
     find.add_argument("query")
     find.add_argument("--limit", type=int, default=20)
@@ -230,6 +259,81 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _actor():  # noqa: ANN202
+    from counter_app.services.workflow import Actor
+
+    return Actor(officer=_scripted_user(), kind="scripted")
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from counter_app.services import workflow
+
+    store = _open_store(args)
+    with store.write() as session:
+        data = workflow.move(session, args.code, args.new_status, actor=_actor(), note=args.note,
+                             missing=args.missing)
+    _print_json(data)
+    return EXIT_OK
+
+
+def _cmd_return(args: argparse.Namespace) -> int:
+    from counter_app.services import workflow
+
+    store = _open_store(args)
+    recipient = workflow.Recipient(args.recipient_name, args.recipient_id, args.relation)
+    with store.write() as session:
+        data = workflow.return_result(session, args.code, recipient, actor=_actor(), rating=args.rating)
+    _print_json(data)
+    return EXIT_OK
+
+
+def _cmd_extend(args: argparse.Namespace) -> int:
+    from counter_app import clock
+    from counter_app.services import workflow
+
+    try:
+        new_due = clock.parse_iso(args.new_due)
+    except ValueError:
+        raise UserError(f"Thời điểm hẹn mới '{args.new_due}' không hợp lệ (ISO 8601).") from None
+    store = _open_store(args)
+    with store.write() as session:
+        data = workflow.extend(session, args.code, new_due=new_due, reason=args.reason, actor=_actor())
+    _print_json(data)
+    return EXIT_OK
+
+
+def _cmd_handover(args: argparse.Namespace) -> int:
+    from counter_app.services import workflow
+
+    store = _open_store(args)
+    with store.write() as session:
+        data = workflow.hand_over(session, args.code, to_unit=args.to_unit, note=args.note, actor=_actor())
+    _print_json(data)
+    return EXIT_OK
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from counter_app.services import workflow
+
+    store = _open_store(args)
+    with store.read() as session:
+        _print_json(workflow.history(session, args.code))
+    return EXIT_OK
+
+
+def _cmd_attention(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from counter_app.services.attention import attention
+
+    store = _open_store(args)
+    with store.read() as session:
+        result = attention(session, pickup_days=max(0, args.pickup_days))
+    _print_json({name: [asdict(r) for r in getattr(result, name)]
+                 for name in ("overdue", "due_today", "due_24h", "awaiting_pickup")})
+    return EXIT_OK
+
+
 def _cmd_search(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
@@ -292,6 +396,12 @@ _COMMANDS = {
     "catalogue": _cmd_catalogue,
     "intake": _cmd_intake,
     "show": _cmd_show,
+    "status": _cmd_status,
+    "return": _cmd_return,
+    "extend": _cmd_extend,
+    "handover": _cmd_handover,
+    "history": _cmd_history,
+    "attention": _cmd_attention,
     "search": _cmd_search,
     "calendar": _cmd_calendar,
 }

@@ -52,6 +52,7 @@ class IntakeRequest:
     sets: int = 1
     received_at: datetime | None = None  # None: now (backlog imports pass the real time)
     note: str = ""
+    refusal_reason: str = ""  # set: the dossier is refused at intake (status 3, Mẫu 03), with this reason
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,15 @@ def applicant_from_card(card: IdCard) -> ApplicantInput:
     extra = {f"truong_{i}": v for i, v in enumerate(card.extra, 8) if v}
     if card.issue_date:
         extra["ngay_cap"] = card.issue_date.isoformat()
-    return ApplicantInput(full_name=card.full_name, id_number=card.id_number, old_id_number=card.old_id_number,
-                          birth_date=card.birth_date, gender=card.gender, address=card.address, extra=extra)
+    return ApplicantInput(
+        full_name=card.full_name,
+        id_number=card.id_number,
+        old_id_number=card.old_id_number,
+        birth_date=card.birth_date,
+        gender=card.gender,
+        address=card.address,
+        extra=extra,
+    )
 
 
 def parse_applicant(raw: Any, today: date) -> ApplicantInput:
@@ -152,8 +160,9 @@ def parse_intake(data: Any, *, now: datetime | None = None) -> IntakeRequest:
     typed = parse_applicant(data["applicant"], now.date()) if data.get("applicant") is not None else None
     card = applicant_from_card(parse_id_qr(str(data["id_qr"]))) if data.get("id_qr") else None
     if typed is None and card is None:
-        raise UserError("Cần thông tin người nộp hồ sơ ('applicant') hoặc mã QR thẻ căn cước ('id_qr').",
-                        field="applicant")
+        raise UserError(
+            "Cần thông tin người nộp hồ sơ ('applicant') hoặc mã QR thẻ căn cước ('id_qr').", field="applicant"
+        )
     docs_raw = data.get("documents")
     documents = None
     if docs_raw is not None:
@@ -164,11 +173,18 @@ def parse_intake(data: Any, *, now: datetime | None = None) -> IntakeRequest:
         procedure_code=code,
         applicant=merge_applicant(typed, card),
         documents=documents,
-        channel=_int_in(data.get("channel"), 1, 1, 3,
-                        "Kênh nộp hồ sơ phải là 1 (trực tiếp), 2 (trực tuyến) hoặc 3 (bưu chính).", "channel"),
+        channel=_int_in(
+            data.get("channel"),
+            1,
+            1,
+            3,
+            "Kênh nộp hồ sơ phải là 1 (trực tiếp), 2 (trực tuyến) hoặc 3 (bưu chính).",
+            "channel",
+        ),
         sets=_int_in(data.get("sets"), 1, 1, 99, "Số bộ hồ sơ phải từ 1 đến 99.", "sets"),
         received_at=parse_received_at(data.get("received_at"), now),
         note=collapse_spaces(nfc(str(data.get("note") or ""))),
+        refusal_reason=collapse_spaces(nfc(str(data.get("refusal_reason") or ""))),
     )
 
 
@@ -186,8 +202,9 @@ def issue_code(session: Session, agency_code: str, counter: int, day: date) -> s
     failed intake rolls it back with everything else, so no number is skipped or reused."""
     key = day.isoformat()
     row = session.exec(
-        select(CodeCounter).where(CodeCounter.agency_code == agency_code, CodeCounter.day == key,
-                                  CodeCounter.counter == counter)
+        select(CodeCounter).where(
+            CodeCounter.agency_code == agency_code, CodeCounter.day == key, CodeCounter.counter == counter
+        )
     ).first()
     n = (row.last_n if row else 0) + 1
     if n > MAX_PER_COUNTER_PER_DAY:
@@ -224,37 +241,76 @@ def create_dossier(
     office = require_office(session)
     spec = catalogue.get_procedure(session, request.procedure_code)
     received = request.received_at or now
-    due = calendar_store.work_calendar(session).due_at(received, spec.working_days)
+    refused = bool(request.refusal_reason)
+    # A refused dossier gets its code (never reused) but no appointment: nothing is due.
+    due = (
+        DueDate(received, received, ())
+        if refused
+        else calendar_store.work_calendar(session).due_at(received, spec.working_days)
+    )
     code = issue_code(session, office.agency_code, office.counter, received.date())
     documents = request.documents if request.documents is not None else spec.documents
     stamp = clock.iso(now)
 
     person = request.applicant
     applicant = Applicant(
-        id=new_id(), full_name=person.full_name, name_folded=fold(person.full_name), id_number=person.id_number,
-        old_id_number=person.old_id_number, birth_date=person.birth_date.isoformat() if person.birth_date else None,
-        gender=person.gender, address=person.address, phone=person.phone, email=person.email,
+        id=new_id(),
+        full_name=person.full_name,
+        name_folded=fold(person.full_name),
+        id_number=person.id_number,
+        old_id_number=person.old_id_number,
+        birth_date=person.birth_date.isoformat() if person.birth_date else None,
+        gender=person.gender,
+        address=person.address,
+        phone=person.phone,
+        email=person.email,
         extra_json=json.dumps(person.extra, ensure_ascii=False),
     )
     dossier = Dossier(
-        id=new_id(), code=code, search_key=_search_key(session, received), agency_code=office.agency_code,
-        counter=office.counter, procedure_code=spec.code, procedure_name=spec.name, working_days=spec.working_days,
-        applicant_id=applicant.id, status=int(Status.RECEIVED), channel=request.channel, sets=request.sets,
-        received_at=clock.iso(received), start_at=clock.iso(due.start), due_at=clock.iso(due.due),
-        note=request.note, officer=officer, created_at=stamp, updated_at=stamp,
+        id=new_id(),
+        code=code,
+        search_key=_search_key(session, received),
+        agency_code=office.agency_code,
+        counter=office.counter,
+        procedure_code=spec.code,
+        procedure_name=spec.name,
+        working_days=spec.working_days,
+        applicant_id=applicant.id,
+        status=int(Status.REFUSED if refused else Status.RECEIVED),
+        channel=request.channel,
+        sets=request.sets,
+        received_at=clock.iso(received),
+        start_at=clock.iso(due.start),
+        due_at=clock.iso(due.due),
+        note=request.note,
+        officer=officer,
+        created_at=stamp,
+        updated_at=stamp,
     )
-    rows = [DossierDocument(dossier_id=dossier.id, position=i, name=d.name, form=d.form, count=d.count)
-            for i, d in enumerate(documents, 1)]
-    event = StatusEvent(id=new_id(), dossier_id=dossier.id, kind="intake", from_status=None,
-                        to_status=dossier.status, at=clock.iso(received), officer=officer, actor=actor,
-                        note=request.note)
+    rows = [
+        DossierDocument(dossier_id=dossier.id, position=i, name=d.name, form=d.form, count=d.count)
+        for i, d in enumerate(documents, 1)
+    ]
+    event = StatusEvent(
+        id=new_id(),
+        dossier_id=dossier.id,
+        kind="intake",
+        from_status=None,
+        to_status=dossier.status,
+        at=clock.iso(received),
+        officer=officer,
+        actor=actor,
+        note=request.refusal_reason or request.note,
+    )
     session.add(applicant)
     session.add(dossier)
     session.add_all(rows)
     session.add(event)
     session.flush()
-    session.execute(text("INSERT INTO dossier_search(rowid, name) VALUES (:k, :n)"),
-                    {"k": dossier.search_key, "n": applicant.name_folded})
+    session.execute(
+        text("INSERT INTO dossier_search(rowid, name) VALUES (:k, :n)"),
+        {"k": dossier.search_key, "n": applicant.name_folded},
+    )
     data = dossier_dict(session, dossier, applicant=applicant, documents=rows, sync="pending")
     outbox.enqueue(session, event, data)
     session.flush()

@@ -50,6 +50,13 @@ FROM dossier d JOIN applicant a ON a.id = d.applicant_id
 """
 
 
+def select_rows(session: Session, where: str, params: dict, *, order: str = "d.search_key DESC",
+                limit: int = PAGE_SIZE) -> list[DossierRow]:
+    """List rows for a WHERE clause over `dossier d` (other services' filters reuse the one shape)."""
+    sql = f"{_ROW_SQL} WHERE {where} ORDER BY {order} LIMIT :lim"
+    return [DossierRow(*r) for r in session.execute(text(sql), {**params, "lim": limit}).all()]
+
+
 def find_by_code(session: Session, code: str) -> Dossier | None:
     value = (code or "").strip().upper()
     if not value:

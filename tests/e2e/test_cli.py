@@ -134,3 +134,28 @@ def test_the_environment_variable_chooses_the_data_folder(tmp_path: Path, monkey
                              "--agency-name", "UBND xã Bình Mỹ"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "env" / "counter.sqlite3").exists()
+
+
+def test_status_and_return_as_the_contract_says(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    init(data)
+    req = {"procedure_code": "2.000815", "applicant": applicant(), "received_at": "2026-03-02T08:00:00+07:00"}
+    code = json.loads(run(data, "intake", "--json", "-", stdin=json.dumps(req)).stdout)["code"]
+    refused(run(data, "return", code, "--recipient-name", "Nguyễn Văn Đức"), "chưa có kết quả")
+    refused(run(data, "status", code, "8"), "Không thể chuyển hồ sơ")
+    refused(run(data, "status", code, "11"), "không có")
+    moved = run(data, "status", code, "9", "--note", "Đã ký")
+    assert moved.returncode == 0, moved.stderr
+    assert json.loads(moved.stdout)["status"] == 9
+    refused(run(data, "status", code, "10"), "lệnh 'return'")
+    done = run(data, "return", code, "--recipient-name", "Trần Thị Bình", "--recipient-id", "001190000002",
+               "--relation", "vợ")
+    assert done.returncode == 0, done.stderr
+    dossier = json.loads(done.stdout)
+    assert dossier["status"] == 10
+    assert dossier["recipient"]["full_name"] == "Trần Thị Bình"
+    assert dossier["returned_at"]
+    refused(run(data, "return", code, "--recipient-name", "A"), "đã trả kết quả")
+    history = json.loads(run(data, "history", code).stdout)
+    assert [h["status"] for h in history] == [2, 9, 10]
+    assert {h["actor"] for h in history} == {"scripted"}
