@@ -1,0 +1,119 @@
+"""How long printing a Mẫu 01 slip takes, against the floor reportlab itself sets.
+
+    .venv/bin/python bench/bench_slip.py [--runs 50]
+
+- render_slip: A5, both copies, Code 128 + look-up QR + VietQR; a new dossier code on every run, so
+  the QR encodings are really computed (the cache only helps within one slip);
+- bare canvas: the same strings drawn with plain drawString at fixed positions on two A5 pages, same
+  fonts, no measuring, wrapping, barcodes or QR codes;
+- the ratio of the two medians. Target: render_slip under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from reportlab.lib.pagesizes import A5  # noqa: E402
+from reportlab.lib.units import mm  # noqa: E402
+from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+
+from counter_app.papers.fonts import REGULAR, register_fonts  # noqa: E402
+from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip  # noqa: E402
+
+VN = timezone(timedelta(hours=7))
+
+OFFICE = SlipOffice(
+    parent_name="UBND xã Bình Mỹ",
+    office_name="Trung tâm Phục vụ hành chính công xã Bình Mỹ",
+    place="Bình Mỹ",
+    lookup_url="https://dichvucong.binhmy.gov.vn/tra-cuu?ma=",
+    bank_bin="970436",
+    bank_account="0011012345678",
+    bank_account_name="UBND XA BINH MY",
+)
+
+
+def make_slip(number: int) -> SlipData:
+    return SlipData(
+        code=f"000.00.20.H12-260213-{number % 10000:04d}",
+        procedure_name="Đăng ký khai sinh",
+        working_days=3,
+        applicant_name="Nguyễn Văn Đức",
+        address="Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình",
+        phone="0912 345 678",
+        email="duc.nguyen@example.vn",
+        documents=(
+            SlipDocument("Tờ khai đăng ký khai sinh", "Bản chính", 1),
+            SlipDocument("Giấy chứng sinh", "Bản chính", 1),
+            SlipDocument("Căn cước của cha, mẹ", "Bản sao", 2),
+        ),
+        sets=1,
+        received_at=datetime(2026, 2, 13, 10, 0, tzinfo=VN),
+        due_at=datetime(2026, 2, 25, 10, 0, tzinfo=VN),
+        register_book="01",
+        register_number="125",
+        officer_name="Trần Thị Hoa",
+        fee_amount=50000,
+    )
+
+
+def slip_strings(pdf: bytes) -> list[list[str]]:
+    """The text lines of each page, as printed (pypdf: a dev dependency, fine for a bench)."""
+    from pypdf import PdfReader
+
+    return [[line for line in page.extract_text().splitlines() if line.strip()]
+            for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def bare_canvas(pages: list[list[str]]) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A5, pageCompression=1)
+    for lines in pages:
+        canvas.setFont(REGULAR, 9)
+        y = A5[1] - 10 * mm
+        for line in lines:
+            canvas.drawString(12 * mm, y, line)
+            y -= 11
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def median_ms(action, runs: int) -> float:  # noqa: ANN001 - a callable taking the run number
+    samples = []
+    for run in range(runs):
+        start = time.perf_counter()
+        action(run)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+
+    register_fonts()
+    pages = slip_strings(render_slip(OFFICE, make_slip(0)))  # also warms fonts and caches
+    bare_canvas(pages)
+
+    slip_ms = median_ms(lambda run: render_slip(OFFICE, make_slip(run + 1)), args.runs)
+    same_ms = median_ms(lambda run: render_slip(OFFICE, make_slip(0)), args.runs)
+    bare_ms = median_ms(lambda run: bare_canvas(pages), args.runs)
+    print(f"render_slip (A5, 2 copies, Code 128 + 2 QR, new code each run): {slip_ms:7.2f} ms median of {args.runs}")
+    print(f"render_slip (same slip again, QR encodings cached):            {same_ms:7.2f} ms")
+    print(f"bare reportlab canvas, same strings, no layout or codes:       {bare_ms:7.2f} ms")
+    print(f"ratio render_slip / bare canvas:                               {slip_ms / bare_ms:7.2f}x")
+    print(f"target < 50 ms: {'met' if slip_ms < 50 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

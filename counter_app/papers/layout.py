@@ -1,0 +1,515 @@
+"""Pieces every official paper shares: the state header, wrapped text, signatures, page flow.
+
+Everything is measured first and drawn later: a paper is a list of `Block`s (a measured height and a
+painter), `paginate` spreads them over pages, and the caller paints each page. That split is what lets a
+form try a smaller font when its content does not fit one page, and paint two identical copies cheaply.
+
+Coordinates are reportlab points, origin bottom left; painters receive the top left of their box.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Literal
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from counter_app.domain.text import nfc
+from counter_app.papers.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, register_fonts
+
+# Vietnam has used UTC+7 without daylight saving since 1975; a fixed offset avoids needing tzdata on
+# Windows counters.
+VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
+
+# Be Vietnam Pro: ascender 1000/1000 (room for stacked Vietnamese marks), descender 265/1000.
+FONT_ASCENT = 1.0
+FONT_DESCENT = 0.265
+LEADING = 1.3
+
+Align = Literal["left", "center", "right"]
+Painter = Callable[[Canvas, float, float], None]
+
+NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+DOTS = "…………"
+
+
+# --------------------------------------------------------------------------------------------------
+# Dates and numbers as Vietnamese papers print them
+
+
+def to_vietnam_time(moment: datetime) -> datetime:
+    """Aware datetime in Vietnam time. A naive one is refused: guessing its zone could shift a due day."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("papers need timezone-aware datetimes")
+    return moment.astimezone(VIETNAM_TZ)
+
+
+def vn_datetime(moment: datetime) -> str:
+    """'10 giờ 00 phút, ngày 25 tháng 02 năm 2026' (decisions.md: the appointment format)."""
+    local = to_vietnam_time(moment)
+    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
+
+
+def vn_date_phrase(day: date) -> str:
+    """'ngày 05 tháng 02 năm 2026', 'ngày 13 tháng 3 năm 2026'.
+
+    The place/date line of an official text follows Nghị định 30/2020 (Phụ lục I): days below 10 and
+    months 1 and 2 take a leading zero, other months do not.
+    """
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def place_date_line(place: str, moment: datetime | date) -> str:
+    day = to_vietnam_time(moment).date() if isinstance(moment, datetime) else moment
+    place = nfc(place)
+    return f"{place}, {vn_date_phrase(day)}" if place else vn_date_phrase(day).capitalize()
+
+
+def vn_decimal(value: float) -> str:
+    """0.5 -> '0,5', 3.0 -> '3': Vietnamese uses the decimal comma."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def vn_money(amount: int) -> str:
+    """50000 -> '50.000 đồng' (dot groups thousands in Vietnamese)."""
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def or_dots(value: str) -> str:
+    """Empty fields print as dots, the way the paper form leaves room to write by hand."""
+    value = nfc(value)
+    return value if value else DOTS
+
+
+# --------------------------------------------------------------------------------------------------
+# Text measuring and wrapping
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text in one face; a paragraph is a sequence of runs (label regular, value bold)."""
+
+    text: str
+    font: str = REGULAR
+    keep: bool = False  # wrap as one unit (a date, a code) unless it is wider than a whole line
+
+
+@dataclass(frozen=True)
+class Line:
+    segments: tuple[tuple[float, str, str], ...]  # (x offset, text, font): same-font words merged
+    width: float
+    indent: float
+
+
+@lru_cache(maxsize=8192)
+def text_width(text: str, font: str, size: float) -> float:
+    """stringWidth, remembered: reportlab measures TrueType text in pure Python, and a paper measures
+    the same words again for each font size it tries and for each copy."""
+    return stringWidth(text, font, size)
+
+
+def line_height(size: float) -> float:
+    return size * LEADING
+
+
+def baseline_offset(size: float) -> float:
+    """Distance from the top of a line box to its baseline, centring the font's full height."""
+    return (line_height(size) - size * (FONT_ASCENT + FONT_DESCENT)) / 2 + size * FONT_ASCENT
+
+
+_TOKEN_RE = re.compile(r"\s+|\S+")
+
+
+def _nfc_keep_spaces(text: str) -> str:
+    """NFC without trimming: a label's trailing space separates it from the value that follows."""
+    return unicodedata.normalize("NFC", text or "")
+
+
+def _tokens(runs: Iterable[Run]) -> list[tuple[str, str]]:
+    """(token, font) pairs; any whitespace collapses to one space token."""
+    tokens: list[tuple[str, str]] = []
+    for run in runs:
+        text = _nfc_keep_spaces(run.text)
+        if run.keep and text.strip():
+            if text[:1].isspace():
+                tokens.append((" ", run.font))
+            tokens.append((" ".join(text.split()), run.font))
+            if text[-1:].isspace():
+                tokens.append((" ", run.font))
+            continue
+        for token in _TOKEN_RE.findall(text):
+            tokens.append((" " if token.isspace() else token, run.font))
+    return tokens
+
+
+def _longest_prefix(word: str, font: str, size: float, width: float) -> int:
+    """How many leading characters of `word` fit in `width` (at least one, so wrapping always moves)."""
+    count = 1
+    while count < len(word) and text_width(word[: count + 1], font, size) <= width:
+        count += 1
+    return count
+
+
+class _LineBuilder:
+    """Greedy line filling; words arrive one by one with the face they are set in."""
+
+    def __init__(self, size: float, width: float, first_indent: float, rest_indent: float) -> None:
+        self.size = size
+        self.width = width
+        self.rest_indent = rest_indent
+        self.indent = first_indent
+        self.lines: list[Line] = []
+        self.current: list[tuple[float, str, str]] = []
+        self.cursor = 0.0
+
+    @property
+    def available(self) -> float:
+        return self.width - self.indent
+
+    def flush(self) -> None:
+        self.lines.append(Line(tuple(_merge(self.current)), self.cursor, self.indent))
+        self.current, self.cursor, self.indent = [], 0.0, self.rest_indent
+
+    def _put(self, text: str, font: str, advance: float) -> None:
+        self.current.append((self.cursor, text, font))
+        self.cursor += advance
+
+    def add(self, word: str, font: str, space_font: str | None) -> None:
+        """Add a word, preceded by a space set in `space_font` (None: no space)."""
+        size = self.size
+        word_width = text_width(word, font, size)
+        space_width = text_width(" ", space_font, size) if (space_font and self.current) else 0.0
+        if self.current and self.cursor + space_width + word_width > self.available:
+            self.flush()
+            space_width = 0.0
+        if word_width <= self.available:
+            if space_width and space_font:
+                self._put(" ", space_font, space_width)
+            self._put(word, font, word_width)
+            return
+        if " " in word:
+            # A kept run wider than a whole line: give up keeping it and wrap its words.
+            for index, part in enumerate(word.split(" ")):
+                self.add(part, font, space_font if index == 0 else font)
+            return
+        # One word wider than a line (an e-mail address, a URL): cut it where the line ends.
+        if self.current:
+            self.flush()
+        rest = word
+        while rest:
+            count = _longest_prefix(rest, font, size, self.available)
+            piece, rest = rest[:count], rest[count:]
+            self._put(piece, font, text_width(piece, font, size))
+            if rest:
+                self.flush()
+
+
+def wrap(
+    runs: Sequence[Run] | str,
+    size: float,
+    width: float,
+    first_indent: float = 0.0,
+    rest_indent: float = 0.0,
+    font: str = REGULAR,
+) -> list[Line]:
+    """Greedy word wrap of styled runs into lines no wider than `width` (indents included)."""
+    register_fonts()  # measuring needs the faces; a flag check once they are registered
+    if isinstance(runs, str):
+        runs = [Run(runs, font)]
+    builder = _LineBuilder(size, width, first_indent, rest_indent)
+    # A space belongs to the run it was typed in: "của: " stays regular before a bold name.
+    pending_space: str | None = None
+    for token, token_font in _tokens(runs):
+        if token == " ":
+            pending_space = pending_space or token_font
+            continue
+        builder.add(token, token_font, pending_space)
+        pending_space = None
+    if builder.current or not builder.lines:
+        builder.flush()
+    return builder.lines
+
+
+def _merge(segments: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
+    """Join neighbouring segments of the same face: fewer text operators, and text extraction
+    returns whole phrases ('Nguyễn Văn Đức') instead of word soup."""
+    merged: list[tuple[float, str, str]] = []
+    for x, text, font in segments:
+        if merged and merged[-1][2] == font:
+            prev_x, prev_text, _ = merged[-1]
+            merged[-1] = (prev_x, prev_text + text, font)
+        else:
+            merged.append((x, text, font))
+    # A trailing space is invisible and would shift centring.
+    if merged and merged[-1][1].endswith(" "):
+        x, text, font = merged[-1]
+        merged[-1] = (x, text.rstrip(" "), font)
+    return merged
+
+
+def draw_lines(
+    canvas: Canvas, lines: Sequence[Line], x: float, y_top: float, width: float, size: float,
+    align: Align = "left", leading: float | None = None,
+) -> float:
+    """Paint wrapped lines in the box starting at (x, y_top); returns the height used."""
+    step = leading if leading is not None else line_height(size)
+    base = baseline_offset(size) + (step - line_height(size)) / 2
+    y = y_top
+    current_font = None
+    for line in lines:
+        if align == "center":
+            left = x + (width - line.width) / 2
+        elif align == "right":
+            left = x + width - line.width
+        else:
+            left = x + line.indent
+        for offset, text, font in line.segments:
+            if not text:
+                continue
+            if font != current_font:
+                canvas.setFont(font, size)
+                current_font = font
+            canvas.drawString(left + offset, y - base, text)
+        y -= step
+    return y_top - y
+
+
+# --------------------------------------------------------------------------------------------------
+# Blocks and pages
+
+
+@dataclass(frozen=True)
+class Block:
+    """A measured piece of a page. `space_before` is dropped at the top of a page."""
+
+    height: float
+    paint: Painter
+    keep_with_next: bool = False
+    space_before: float = 0.0
+
+
+def spacer(height: float) -> Block:
+    return Block(0.0, lambda canvas, x, y: None, space_before=height)
+
+
+def text_blocks(
+    runs: Sequence[Run] | str, size: float, width: float, *, align: Align = "left",
+    first_indent: float = 0.0, rest_indent: float = 0.0, space_before: float = 0.0,
+    keep_with_next: bool = False, font: str = REGULAR, keep_together: bool = False,
+) -> list[Block]:
+    """A paragraph as one block per line, so a long paragraph can continue on the next page."""
+    lines = wrap(runs, size, width, first_indent, rest_indent, font)
+    if keep_together:
+        height = len(lines) * line_height(size)
+
+        def paint_all(canvas: Canvas, x: float, y: float) -> None:
+            draw_lines(canvas, lines, x, y, width, size, align)
+
+        return [Block(height, paint_all, keep_with_next, space_before)]
+    count = len(lines)
+    blocks = []
+    for index, line in enumerate(lines):
+        last = index == count - 1
+        # Widows and orphans: a paragraph's first two and last two lines stay together; short
+        # paragraphs (three lines or fewer) stay whole.
+        bound = (not last) and (count <= 3 or index == 0 or index == count - 2)
+
+        def paint(canvas: Canvas, x: float, y: float, line: Line = line) -> None:
+            draw_lines(canvas, [line], x, y, width, size, align)
+
+        blocks.append(
+            Block(
+                line_height(size),
+                paint,
+                keep_with_next=keep_with_next if last else bound,
+                space_before=space_before if index == 0 else 0.0,
+            )
+        )
+    return blocks
+
+
+def paginate(blocks: Sequence[Block], first_page: float, other_pages: float) -> list[list[Block]]:
+    """Spread blocks over pages of the given usable heights, honouring keep_with_next.
+
+    A chain of kept-together blocks taller than any page is split where it breaks, rather than
+    pushed from page to page forever.
+    """
+    pages: list[list[Block]] = [[]]
+    room = first_page
+    for index, block in enumerate(blocks):
+        gap = block.space_before if pages[-1] else 0.0
+        chain = _chain_height(blocks, index)
+        if pages[-1] and gap + chain > room + 1e-6:
+            chain_fits_a_page = chain <= other_pages + 1e-6
+            if chain_fits_a_page or gap + block.height > room + 1e-6:
+                pages.append([])
+                room = other_pages
+                gap = 0.0
+        pages[-1].append(block)
+        room -= gap + block.height
+    return pages
+
+
+def _chain_height(blocks: Sequence[Block], index: int) -> float:
+    height = blocks[index].height
+    while blocks[index].keep_with_next and index + 1 < len(blocks):
+        index += 1
+        height += blocks[index].space_before + blocks[index].height
+    return height
+
+
+def paint_page(canvas: Canvas, blocks: Sequence[Block], x: float, y_top: float) -> float:
+    """Paint a page's blocks downwards from y_top; returns the y where the next block would go."""
+    y = y_top
+    for position, block in enumerate(blocks):
+        if position:
+            y -= block.space_before
+        block.paint(canvas, x, y)
+        y -= block.height
+    return y
+
+
+def blocks_height(blocks: Sequence[Block]) -> float:
+    return sum(b.height + (b.space_before if i else 0.0) for i, b in enumerate(blocks))
+
+
+# --------------------------------------------------------------------------------------------------
+# The state header (Nghị định 30/2020 layout, scaled for A5)
+
+
+@dataclass(frozen=True)
+class HeaderStyle:
+    size: float = 9.0
+    right_share: float = 0.58  # the national name needs the wider column
+    gap: float = 2 * mm
+
+
+def header_block(
+    parent_name: str, office_name: str, place: str, moment: datetime | date, width: float,
+    style: HeaderStyle | None = None,
+) -> Block:
+    """Left: parent body (upper case), office (bold upper case), short rule. Right: national name,
+    motto with a rule, italic place and date. Both columns are centred in themselves."""
+    style = style or HeaderStyle()
+    size = style.size
+    right_width = width * style.right_share
+    left_width = width - right_width - style.gap
+    step = line_height(size)
+
+    left_lines = wrap(nfc(parent_name).upper(), size, left_width) if nfc(parent_name) else []
+    office_lines = wrap(nfc(office_name).upper(), size, left_width, font=BOLD)
+    national = wrap(NATIONAL_NAME, size, right_width, font=BOLD)
+    motto_size = size + 0.5  # the motto is a half step larger, as on A4 (13 pt under 12 pt)
+    motto = wrap(NATIONAL_MOTTO, motto_size, right_width, font=BOLD)
+    date_lines = wrap(place_date_line(place, moment), size, right_width, font=ITALIC)
+
+    rule_gap = 2.0 * mm  # the rules clear the dots below Ộ, Ụ, Ạ
+    left_height = (len(left_lines) + len(office_lines)) * step + rule_gap
+    right_top = len(national) * step + len(motto) * line_height(motto_size) + rule_gap
+    right_height = right_top + 1.5 * mm + len(date_lines) * step
+    height = max(left_height, right_height)
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        canvas.saveState()
+        canvas.setLineWidth(0.6)
+        # Left column
+        used = draw_lines(canvas, left_lines, x, y, left_width, size, "center")
+        used += draw_lines(canvas, office_lines, x, y - used, left_width, size, "center")
+        office_width = max((line.width for line in office_lines), default=0.0)
+        rule = max(office_width / 3, 12 * mm)
+        rule_y = y - used - 0.9 * mm
+        canvas.line(x + (left_width - rule) / 2, rule_y, x + (left_width + rule) / 2, rule_y)
+        # Right column
+        right_x = x + left_width + style.gap
+        used = draw_lines(canvas, national, right_x, y, right_width, size, "center")
+        used += draw_lines(canvas, motto, right_x, y - used, right_width, motto_size, "center")
+        motto_width = max(line.width for line in motto)
+        rule_y = y - used - 0.9 * mm
+        motto_left = right_x + (right_width - motto_width) / 2
+        canvas.line(motto_left, rule_y, motto_left + motto_width, rule_y)
+        draw_lines(canvas, date_lines, right_x, y - right_top - 1.5 * mm, right_width, size, "center")
+        canvas.restoreState()
+
+    return Block(height, paint)
+
+
+# --------------------------------------------------------------------------------------------------
+# Signatures
+
+
+@dataclass(frozen=True)
+class Signatory:
+    title: str                              # "NGƯỜI NỘP HỒ SƠ"
+    note: str = "(Ký và ghi rõ họ tên)"
+    name: str = ""                          # printed under the signing space when known
+
+
+def signature_block(
+    signatories: Sequence[Signatory], width: float, size: float, sign_space: float = 16 * mm
+) -> Block:
+    """Side-by-side signature columns of equal width, each centred; kept whole on one page."""
+    columns = max(len(signatories), 1)
+    column_width = width / columns
+    step = line_height(size)
+    prepared = []
+    for person in signatories:
+        title = wrap(nfc(person.title), size, column_width, font=BOLD)
+        note = wrap(nfc(person.note), size - 1, column_width, font=ITALIC) if person.note else []
+        name = wrap(nfc(person.name), size, column_width, font=BOLD) if nfc(person.name) else []
+        prepared.append((title, note, name))
+    height = max(
+        len(t) * step + len(n) * line_height(size - 1) + sign_space + len(nm) * step for t, n, nm in prepared
+    )
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        for column, (title, note, name) in enumerate(prepared):
+            left = x + column * column_width
+            used = draw_lines(canvas, title, left, y, column_width, size, "center")
+            used += draw_lines(canvas, note, left, y - used, column_width, size - 1, "center")
+            if name:
+                draw_lines(canvas, name, left, y - used - sign_space, column_width, size, "center")
+
+    return Block(height, paint)
+
+
+# --------------------------------------------------------------------------------------------------
+# Small painters
+
+
+def centered_text_block(
+    text: str, font: str, size: float, width: float, space_before: float = 0.0, keep_with_next: bool = True
+) -> Block:
+    lines = wrap(text, size, width, font=font)
+    height = len(lines) * line_height(size)
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        draw_lines(canvas, lines, x, y, width, size, "center")
+
+    return Block(height, paint, keep_with_next=keep_with_next, space_before=space_before)
+
+
+def set_metadata(canvas: Canvas, title: str, author: str, subject: str = "") -> None:
+    canvas.setTitle(nfc(title))
+    canvas.setAuthor(nfc(author))
+    canvas.setCreator("Quầy Một Cửa")
+    if subject:
+        canvas.setSubject(nfc(subject))
+
+
+__all__ = [
+    "BOLD", "BOLD_ITALIC", "DOTS", "ITALIC", "REGULAR", "VIETNAM_TZ", "Align", "Block", "HeaderStyle",
+    "Line", "Painter", "Run", "Signatory", "baseline_offset", "blocks_height", "centered_text_block",
+    "draw_lines", "header_block", "line_height", "or_dots", "paginate", "paint_page", "place_date_line",
+    "set_metadata", "signature_block", "spacer", "text_blocks", "text_width", "to_vietnam_time",
+    "vn_date_phrase", "vn_datetime", "vn_decimal", "vn_money", "wrap",
+]

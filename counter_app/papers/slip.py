@@ -1,0 +1,473 @@
+"""Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (reference.md §2.3), printed as a PDF.
+
+Two copies ("liên"): one stays with the dossier, one goes to the applicant. On A5 they are two pages;
+on "a4-2up" they sit side by side on one A4 landscape sheet, each exactly one A5 half, to be cut.
+A slip whose content does not fit one A5 page first tries a slightly smaller font, then continues on a
+following page (every copy gets the same number of pages).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import lru_cache
+from typing import Literal
+
+from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from counter_app.domain import vietqr
+from counter_app.domain.text import nfc
+from counter_app.papers import barcode
+from counter_app.papers.fonts import BOLD, ITALIC, REGULAR, register_fonts
+from counter_app.papers.layout import (
+    Block,
+    HeaderStyle,
+    Run,
+    Signatory,
+    blocks_height,
+    centered_text_block,
+    draw_lines,
+    header_block,
+    line_height,
+    or_dots,
+    paginate,
+    paint_page,
+    set_metadata,
+    signature_block,
+    spacer,
+    text_blocks,
+    text_width,
+    vn_datetime,
+    vn_decimal,
+    vn_money,
+    wrap,
+)
+
+TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
+COPY_LABELS = ("Liên 1: Lưu", "Liên 2: Giao người nộp")
+Paper = Literal["a5", "a4-2up"]
+
+# A5 portrait; the left margin is the wider one, for binding the office copy into the dossier.
+PAGE_WIDTH, PAGE_HEIGHT = A5
+MARGIN_LEFT = 12 * mm
+MARGIN_RIGHT = 9 * mm
+MARGIN_TOP = 8 * mm
+MARGIN_BOTTOM = 8 * mm
+CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+CONTENT_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+
+# Body sizes tried in turn: the normal size, then one and two half-point steps smaller.
+BODY_SIZES = (9.5, 9.0, 8.5)
+HEADER_SIZE = 8.5
+TITLE_SIZE = 12.0
+BARCODE_HEIGHT = 8 * mm
+QR_SIZE = 20 * mm
+QR_GAP = 3 * mm
+CONTINUATION_SIZE = 7.0
+CONTINUATION_HEIGHT = 7 * mm
+PAGE_NUMBER_SIZE = 7.0
+SIGN_SPACE = 13 * mm
+GAP_MIN = 0.9 * mm
+GAP_MAX = 2.4 * mm
+NOTE_SIZE = 7.5
+CAPTION_SIZE = 6.5
+
+NOTES = (
+    "Giấy tiếp nhận hồ sơ và hẹn trả kết quả được lập thành 02 liên; một liên chuyển kèm theo Phiếu"
+    " kiểm soát quá trình giải quyết hồ sơ và được lưu tại Bộ phận tiếp nhận và trả kết quả; một liên"
+    " giao cho cá nhân, tổ chức nộp hồ sơ.",
+    "Cá nhân, tổ chức có thể đăng ký nhận kết quả tại Bộ phận tiếp nhận và trả kết quả hoặc tại nhà"
+    " (trụ sở tổ chức) qua dịch vụ bưu chính.",
+)
+
+
+@dataclass(frozen=True)
+class SlipOffice:
+    parent_name: str          # "UBND XÃ BÌNH MỸ" (printed upper case)
+    office_name: str          # "Trung tâm Phục vụ hành chính công xã Bình Mỹ"
+    place: str                # "Bình Mỹ" for the "<place>, ngày … tháng … năm …" line
+    lookup_url: str = ""      # status look-up address: QR of f"{lookup_url}{code}", or "{code}" filled in
+    bank_bin: str = ""        # VietQR is printed when bin, account and a fee are all set
+    bank_account: str = ""
+    bank_account_name: str = ""
+
+
+@dataclass(frozen=True)
+class SlipDocument:
+    name: str
+    form: str                 # "Bản chính", "Bản sao chứng thực" …
+    count: int
+
+
+@dataclass(frozen=True)
+class SlipData:
+    code: str                 # "000.00.20.H12-260213-0001"
+    procedure_name: str
+    working_days: float       # 0 = same day ("Trong ngày")
+    applicant_name: str
+    address: str
+    phone: str
+    email: str
+    documents: tuple[SlipDocument, ...]
+    sets: int
+    received_at: datetime     # aware; printed in Vietnam time
+    due_at: datetime
+    receive_at_place: str = ""   # default: the office name
+    register_book: str = ""
+    register_number: str = ""
+    officer_name: str = ""
+    fee_amount: int | None = None
+    note: str = ""
+
+
+# --------------------------------------------------------------------------------------------------
+# What the slip says
+
+
+def lookup_qr_value(office: SlipOffice, code: str) -> str:
+    """The look-up address for this dossier, or '' when the office has none configured."""
+    url = nfc(office.lookup_url)
+    if not url:
+        return ""
+    return url.replace("{code}", code) if "{code}" in url else f"{url}{code}"
+
+
+def payment_qr_value(office: SlipOffice, slip: SlipData) -> str:
+    """The VietQR payload for the fee (exact amount, the dossier code as the note), or ''."""
+    if not (office.bank_bin.strip() and office.bank_account.strip() and slip.fee_amount):
+        return ""
+    return _payment_payload(office.bank_bin, office.bank_account, slip.fee_amount, nfc(slip.code))
+
+
+@lru_cache(maxsize=32)
+def _payment_payload(bank_bin: str, account: str, amount: int, code: str) -> str:
+    # Asked for by every layout attempt and copy; the CRC is a pure-Python loop.
+    return vietqr.build_payload(bank_bin, account, amount, purpose=code)
+
+
+def working_time_text(days: float) -> str:
+    if days <= 0:
+        return "Trong ngày"
+    return f"{vn_decimal(days)} ngày làm việc"
+
+
+def document_text(index: int, document: SlipDocument) -> tuple[str, str]:
+    """('(1) ', 'Tờ khai đăng ký khai sinh - Bản chính: 01')."""
+    form = nfc(document.form)
+    # Catalogues write forms in lower case ("bản chính"); after the dash the form starts a phrase.
+    form = form[:1].upper() + form[1:] if form else "Số lượng"
+    return f"({index}) ", f"{nfc(document.name)} - {form}: {document.count:02d}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Building the blocks
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    body: float
+    # Space between items. It starts as a breath (A5 has no height to spare) and grows, up to
+    # GAP_MAX, when a one-page slip has room left: see `_layout`.
+    gap: float = GAP_MIN
+
+    @property
+    def small(self) -> float:
+        return self.body - 1.5
+
+
+def _labelled(label: str, value: str, sizes: _Sizes, value_font: str = REGULAR, **kw: object) -> list[Block]:
+    return text_blocks([Run(label), Run(or_dots(value), value_font)], sizes.body, CONTENT_WIDTH, **kw)
+
+
+def _numbered(number: int, runs: Sequence[Run], sizes: _Sizes, **kw: object) -> list[Block]:
+    prefix = f"{number}. "
+    hang = text_width(prefix, REGULAR, sizes.body)
+    return text_blocks([Run(prefix), *runs], sizes.body, CONTENT_WIDTH, rest_indent=hang, **kw)
+
+
+def _contact_blocks(slip: SlipData, sizes: _Sizes) -> list[Block]:
+    """'Số điện thoại: … Email: …' on one line as two fields, the way the paper form has them;
+    wrapped as one paragraph when either value is too long for half a line."""
+    phone = [Run("Số điện thoại: "), Run(or_dots(slip.phone))]
+    email = [Run("Email: "), Run(or_dots(slip.email))]
+    half = CONTENT_WIDTH / 2
+    phone_lines = wrap(phone, sizes.body, half - 2 * mm)
+    email_lines = wrap(email, sizes.body, half)
+    if len(phone_lines) == 1 and len(email_lines) == 1:
+
+        def paint(canvas: Canvas, x: float, y: float) -> None:
+            draw_lines(canvas, phone_lines, x, y, half, sizes.body)
+            draw_lines(canvas, email_lines, x + half, y, half, sizes.body)
+
+        return [Block(line_height(sizes.body), paint)]
+    return text_blocks([*phone, Run("; "), *email], sizes.body, CONTENT_WIDTH)
+
+
+def _barcode_block(code: str) -> Block:
+    module = barcode.code128_module_for(code, CONTENT_WIDTH)
+    width = barcode.code128_width(code, module)
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        left = x + (CONTENT_WIDTH - width) / 2
+        barcode.draw_code128(canvas, code, left, y - BARCODE_HEIGHT, BARCODE_HEIGHT, module)
+
+    return Block(BARCODE_HEIGHT, paint, keep_with_next=True, space_before=1 * mm)
+
+
+def _footer_block(office: SlipOffice, slip: SlipData, sizes: _Sizes) -> Block:
+    """'Ghi chú:' on the left, the look-up and payment QR codes with captions on the right.
+
+    Painted against the bottom margin of the last page (see `_paint_copy`).
+    """
+    qrs: list[tuple[str, list[str]]] = []
+    lookup = lookup_qr_value(office, nfc(slip.code))
+    if lookup:
+        qrs.append((lookup, ["Tra cứu hồ sơ"]))
+    payment = payment_qr_value(office, slip)
+    if payment:
+        qrs.append((payment, ["VietQR nộp phí"]))
+
+    size = min(NOTE_SIZE, sizes.small)
+    caption_size = CAPTION_SIZE
+    qr_area = len(qrs) * QR_SIZE + max(len(qrs) - 1, 0) * 1 * mm
+    notes_width = CONTENT_WIDTH - (qr_area + QR_GAP if qrs else 0.0)
+    lines = wrap([Run("Ghi chú:", BOLD)], size, notes_width)
+    notes = [*NOTES, *([nfc(slip.note)] if nfc(slip.note) else [])]
+    dash = text_width("- ", ITALIC, size)
+    for note in notes:
+        lines += wrap([Run("- " + note, ITALIC)], size, notes_width, rest_indent=dash)
+    text_height = len(lines) * line_height(size)
+    captions = [
+        [line for text in caption for line in wrap(text, caption_size, QR_SIZE)] for _, caption in qrs
+    ]
+    caption_height = max((len(c) for c in captions), default=0) * line_height(caption_size)
+    qr_height = (QR_SIZE + caption_height) if qrs else 0.0
+    height = max(text_height, qr_height)
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        draw_lines(canvas, lines, x, y, notes_width, size)
+        qr_x = x + CONTENT_WIDTH - qr_area
+        for (value, _), caption in zip(qrs, captions, strict=True):
+            barcode.draw_qr(canvas, value, qr_x, y - QR_SIZE, QR_SIZE)
+            draw_lines(canvas, caption, qr_x, y - QR_SIZE, QR_SIZE, caption_size, "center")
+            qr_x += QR_SIZE + 1 * mm
+
+    return Block(height, paint, space_before=3 * mm)
+
+
+def _build_blocks(office: SlipOffice, slip: SlipData, sizes: _Sizes, copy_label: str) -> list[Block]:
+    body = sizes.body
+    gap = sizes.gap
+    code = nfc(slip.code)
+    header = header_block(
+        office.parent_name, office.office_name, office.place, slip.received_at, CONTENT_WIDTH,
+        HeaderStyle(size=HEADER_SIZE),
+    )
+    blocks: list[Block] = [replace(header, keep_with_next=True)]
+    blocks.append(centered_text_block(TITLE, BOLD, TITLE_SIZE, CONTENT_WIDTH, space_before=4.5 * mm))
+    blocks += text_blocks(
+        [Run("Mã hồ sơ: "), Run(code, BOLD)], body + 0.5, CONTENT_WIDTH, align="center",
+        space_before=1 * mm, keep_with_next=True,
+    )
+    blocks.append(_barcode_block(code))
+    blocks.append(
+        centered_text_block(
+            f"({copy_label})", ITALIC, body - 0.5, CONTENT_WIDTH, space_before=1 * mm, keep_with_next=False
+        )
+    )
+
+    blocks.append(spacer(2 * mm))
+    blocks += _labelled("Bộ phận tiếp nhận và trả kết quả: ", office.office_name, sizes)
+    blocks += _labelled("Tiếp nhận hồ sơ của: ", slip.applicant_name, sizes, BOLD, space_before=gap)
+    blocks += _labelled("Địa chỉ: ", slip.address, sizes, space_before=gap)
+    contact = _contact_blocks(slip, sizes)
+    blocks += [replace(contact[0], space_before=gap), *contact[1:]]
+    blocks += _labelled("Nội dung yêu cầu giải quyết: ", slip.procedure_name, sizes, BOLD, space_before=gap)
+
+    # 1. Documents, each "(n) name - form: count" with a hanging indent under the name.
+    blocks += _numbered(1, [Run("Thành phần hồ sơ nộp gồm:")], sizes, space_before=gap, keep_with_next=True)
+    indent = 4 * mm
+    for index, document in enumerate(slip.documents, start=1):
+        prefix, text = document_text(index, document)
+        hang = indent + text_width(prefix, REGULAR, body)
+        blocks += text_blocks(
+            [Run(prefix), Run(text)], body, CONTENT_WIDTH, first_indent=indent, rest_indent=hang,
+            space_before=gap / 2,
+        )
+    if not slip.documents:
+        blocks += text_blocks([Run(or_dots(""))], body, CONTENT_WIDTH, first_indent=indent)
+
+    blocks += _numbered(
+        2, [Run("Số lượng hồ sơ: "), Run(f"{slip.sets:02d}"), Run(" (bộ)")], sizes, space_before=gap
+    )
+    blocks += _numbered(
+        3, [Run("Thời gian giải quyết hồ sơ theo quy định là: "), Run(working_time_text(slip.working_days))],
+        sizes, space_before=gap,
+    )
+    blocks += _numbered(
+        4, [Run("Thời gian nhận hồ sơ: "), Run(vn_datetime(slip.received_at), keep=True)], sizes,
+        space_before=gap,
+    )
+    blocks += _numbered(
+        5, [Run("Thời gian trả kết quả giải quyết hồ sơ: "), Run(vn_datetime(slip.due_at), BOLD, keep=True)],
+        sizes, space_before=gap,
+    )
+    place = nfc(slip.receive_at_place) or nfc(office.office_name)
+    blocks += _numbered(6, [Run("Đăng ký nhận kết quả tại: "), Run(or_dots(place))], sizes, space_before=gap)
+
+    if slip.fee_amount is not None:
+        fee = vn_money(slip.fee_amount) if slip.fee_amount > 0 else "Không thu"
+        runs = [Run("Phí, lệ phí: "), Run(fee, BOLD, keep=True)]
+        if payment_qr_value(office, slip):
+            account = nfc(office.bank_account)
+            holder = nfc(office.bank_account_name)
+            runs.append(Run(f" (chuyển khoản: TK {account}{' - ' + holder if holder else ''})"))
+        blocks += text_blocks(runs, body, CONTENT_WIDTH, space_before=gap)
+
+    book = [
+        Run("Vào Sổ theo dõi hồ sơ, Quyển số: "), Run(or_dots(slip.register_book)),
+        Run(", Số thứ tự: "), Run(or_dots(slip.register_number)),
+    ]
+    # Bound to the signatures, so they never open a page on their own.
+    blocks += text_blocks(book, body, CONTENT_WIDTH, space_before=2 * gap, keep_with_next=True)
+
+    signatures = signature_block(
+        [
+            Signatory("NGƯỜI NỘP HỒ SƠ"),
+            Signatory("NGƯỜI TIẾP NHẬN HỒ SƠ", name=nfc(slip.officer_name)),
+        ],
+        CONTENT_WIDTH, body, sign_space=SIGN_SPACE,
+    )
+    blocks.append(replace(signatures, space_before=3 * mm))
+    blocks.append(_footer_block(office, slip, sizes))
+    return blocks
+
+
+def _continuation_block(slip: SlipData, copy_label: str) -> Block:
+    """The strip at the top of a copy's second and later pages: which paper, which dossier, which copy."""
+    text = f"{TITLE.capitalize()} - Mã hồ sơ: {nfc(slip.code)} - {copy_label} (tiếp theo)"
+    lines = wrap([Run(text, ITALIC)], CONTINUATION_SIZE, CONTENT_WIDTH)
+    used = len(lines) * line_height(CONTINUATION_SIZE)
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        draw_lines(canvas, lines, x, y, CONTENT_WIDTH, CONTINUATION_SIZE, "center")
+        canvas.saveState()
+        canvas.setLineWidth(0.4)
+        canvas.line(x, y - used - 0.8 * mm, x + CONTENT_WIDTH, y - used - 0.8 * mm)
+        canvas.restoreState()
+
+    return Block(max(CONTINUATION_HEIGHT, used + 2.5 * mm), paint)
+
+
+# --------------------------------------------------------------------------------------------------
+# Layout: fit, then paint
+
+
+@dataclass(frozen=True)
+class _Copy:
+    label: str
+    pages: list[list[Block]]
+    footer: Block
+    continuation: Block
+
+
+def _layout(office: SlipOffice, slip: SlipData) -> list[_Copy]:
+    """Choose the largest body size that fits one page (else the smallest), paginate both copies."""
+    for body in BODY_SIZES:
+        sizes = _Sizes(body)
+        blocks = _build_blocks(office, slip, sizes, COPY_LABELS[0])
+        height = blocks_height(blocks)
+        if height <= CONTENT_HEIGHT:
+            sizes = _Sizes(body, _spread_gap(blocks, sizes.gap, CONTENT_HEIGHT - height))
+            break
+    copies = []
+    for label in COPY_LABELS:
+        blocks = _build_blocks(office, slip, sizes, label)
+        continuation = _continuation_block(slip, label)
+        pages = paginate(blocks, CONTENT_HEIGHT, CONTENT_HEIGHT - continuation.height)
+        copies.append(_Copy(label, pages, blocks[-1], continuation))
+    return copies
+
+
+def _spread_gap(blocks: Sequence[Block], gap: float, slack: float) -> float:
+    """A wider item gap that uses part of a one-page slip's spare height.
+
+    Half the slack goes between the items (so a short slip does not huddle at the top); the rest stays
+    above the notes, where the signatures need it most.
+    """
+    slots = sum(1.0 if b.space_before == gap else 0.5 if b.space_before == gap / 2 else 0.0 for b in blocks)
+    if slots == 0 or slack <= 0:
+        return gap
+    return min(GAP_MAX, gap + slack / 2 / slots)
+
+
+def _paint_copy(canvas: Canvas, copy: _Copy, page_index: int, x0: float) -> None:
+    """Paint one page of one copy into the A5 box whose left edge is x0."""
+    if page_index >= len(copy.pages):
+        return
+    left = x0 + MARGIN_LEFT
+    top = PAGE_HEIGHT - MARGIN_TOP
+    blocks = copy.pages[page_index]
+    if page_index > 0:
+        copy.continuation.paint(canvas, left, top)
+        top -= copy.continuation.height
+    if blocks and blocks[-1] is copy.footer:
+        paint_page(canvas, blocks[:-1], left, top)
+        # The notes and codes sit on the bottom margin, leaving the signatures room to breathe.
+        copy.footer.paint(canvas, left, MARGIN_BOTTOM + copy.footer.height)
+    else:
+        paint_page(canvas, blocks, left, top)
+    total = len(copy.pages)
+    if total > 1:
+        canvas.setFont(ITALIC, PAGE_NUMBER_SIZE)
+        label = nfc(f"({copy.label}) Trang {page_index + 1}/{total}")
+        canvas.drawRightString(x0 + PAGE_WIDTH - MARGIN_RIGHT, MARGIN_BOTTOM / 2, label)
+
+
+def _cut_line(canvas: Canvas, x: float, height: float) -> None:
+    """A light dashed guide between the two copies of a 2-up sheet."""
+    canvas.saveState()
+    canvas.setStrokeGray(0.6)
+    canvas.setLineWidth(0.3)
+    canvas.setDash(3, 3)
+    canvas.line(x, 4 * mm, x, height - 4 * mm)
+    canvas.restoreState()
+
+
+def render_slip(office: SlipOffice, slip: SlipData, paper: Paper = "a5") -> bytes:
+    """The slip as PDF bytes: two A5 pages (or more, if it overflows), or A4 landscape sheets 2-up."""
+    if paper not in ("a5", "a4-2up"):
+        raise ValueError(f"unknown paper {paper!r}")
+    register_fonts()
+    copies = _layout(office, slip)
+    page_count = max(len(copy.pages) for copy in copies)
+
+    buffer = io.BytesIO()
+    pagesize = A5 if paper == "a5" else landscape(A4)
+    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1)
+    set_metadata(
+        canvas,
+        f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả - {nfc(slip.code)}",
+        nfc(office.office_name) or nfc(office.parent_name),
+        subject=nfc(slip.procedure_name),
+    )
+    if paper == "a5":
+        for copy in copies:
+            for page_index in range(page_count):
+                _paint_copy(canvas, copy, page_index, 0.0)
+                canvas.showPage()
+    else:
+        half = pagesize[0] / 2
+        # Each copy is centred in its half (A4 landscape halves are 148.5 mm, A5 is 148 mm).
+        inset = (half - PAGE_WIDTH) / 2
+        for page_index in range(page_count):
+            for column, copy in enumerate(copies):
+                _paint_copy(canvas, copy, page_index, column * half + inset)
+            _cut_line(canvas, half, pagesize[1])
+            canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

@@ -1,0 +1,437 @@
+"""Mẫu 01 (Giấy tiếp nhận hồ sơ và hẹn trả kết quả): what it says, that its codes scan, that it fits."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+import subprocess
+import unicodedata
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from counter_app.domain import vietqr
+from counter_app.papers import slip as slip_module
+from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip
+
+VN = timezone(timedelta(hours=7))
+CODE = "000.00.20.H12-260213-0001"
+LOOKUP = "https://dichvucong.binhmy.gov.vn/tra-cuu?ma="
+DUE_TEXT = "10 giờ 00 phút, ngày 25 tháng 02 năm 2026"
+TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
+
+PDFTOPPM = shutil.which("pdftoppm")
+needs_pdftoppm = pytest.mark.skipif(
+    PDFTOPPM is None, reason="pdftoppm (Debian package poppler-utils) is not installed: cannot rasterise"
+)
+
+
+@pytest.fixture(scope="module")
+def office() -> SlipOffice:
+    return SlipOffice(
+        parent_name="UBND xã Bình Mỹ",
+        office_name="Trung tâm Phục vụ hành chính công xã Bình Mỹ",
+        place="Bình Mỹ",
+        lookup_url=LOOKUP,
+        bank_bin="970436",
+        bank_account="0011012345678",
+        bank_account_name="UBND XA BINH MY",
+    )
+
+
+@pytest.fixture(scope="module")
+def slip() -> SlipData:
+    return SlipData(
+        code=CODE,
+        procedure_name="Đăng ký khai sinh",
+        working_days=3,
+        applicant_name="Nguyễn Văn Đức",
+        address="Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình",
+        phone="0912 345 678",
+        email="duc.nguyen@example.vn",
+        documents=(
+            SlipDocument("Tờ khai đăng ký khai sinh", "bản chính", 1),
+            SlipDocument("Giấy chứng sinh", "Bản chính", 1),
+            SlipDocument("Căn cước của cha, mẹ", "Bản sao", 2),
+        ),
+        sets=1,
+        received_at=datetime(2026, 2, 13, 10, 0, tzinfo=VN),
+        # Given in UTC on purpose: the slip prints Vietnam time.
+        due_at=datetime(2026, 2, 25, 3, 0, tzinfo=UTC),
+        register_book="01",
+        register_number="125",
+        officer_name="Trần Thị Hoa",
+        fee_amount=50000,
+    )
+
+
+@pytest.fixture(scope="module")
+def long_slip(slip: SlipData) -> SlipData:
+    words = "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
+    name = _exactly(200, words)
+    documents = tuple(
+        SlipDocument(
+            f"Giấy tờ số {i}: giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn"
+            " liền với đất, kèm sơ đồ thửa đất",
+            "Bản sao chứng thực",
+            i,
+        )
+        for i in range(1, 16)
+    )
+    return dataclasses.replace(
+        slip,
+        applicant_name=name,
+        address=_exactly(
+            200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split()
+        ),
+        procedure_name=_exactly(
+            200, "Đăng ký biến động quyền sử dụng đất quyền sở hữu tài sản gắn liền với đất".split()
+        ),
+        email="nguyen.thi.phuong.thao.hoang.le.vu.dang.bui@mot-ten-mien-rat-dai-cua-xa-binh-my.gov.vn",
+        documents=documents,
+        note="Hồ sơ nộp thay; người nộp là con trai của người có yêu cầu.",
+    )
+
+
+def _exactly(length: int, words: list[str]) -> str:
+    """Words repeated up to exactly `length` characters, ending on a whole word."""
+    text = ""
+    index = 0
+    while len(text) < length:
+        text = f"{text} {words[index % len(words)]}".strip()
+        index += 1
+    text = text[:length]
+    return text[:-1] + "x" if text.endswith(" ") else text
+
+
+@pytest.fixture(scope="module")
+def a5_pdf(office: SlipOffice, slip: SlipData) -> bytes:
+    return render_slip(office, slip, "a5")
+
+
+@pytest.fixture(scope="module")
+def two_up_pdf(office: SlipOffice, slip: SlipData) -> bytes:
+    return render_slip(office, slip, "a4-2up")
+
+
+def _pages_text(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------------------------------
+# Text
+
+
+def test_a5_has_the_form_text(a5_pdf: bytes, slip: SlipData) -> None:
+    pages = _pages_text(a5_pdf)
+    assert len(pages) == 2  # one page per copy
+    first = pages[0]
+    for expected in (
+        "UBND XÃ BÌNH MỸ",
+        "TRUNG TÂM PHỤC VỤ HÀNH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Bình Mỹ, ngày 13 tháng 02 năm 2026",
+        TITLE,
+        "Mã hồ sơ:",
+        CODE,
+        "(Liên 1: Lưu)",
+        "Bộ phận tiếp nhận và trả kết quả:",
+        "Tiếp nhận hồ sơ của:",
+        "Nguyễn Văn Đức",
+        "Địa chỉ: Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình",
+        "Số điện thoại: 0912 345 678",
+        "Email: duc.nguyen@example.vn",
+        "Nội dung yêu cầu giải quyết:",
+        "1. Thành phần hồ sơ nộp gồm:",
+        "(1) Tờ khai đăng ký khai sinh - Bản chính: 01",
+        "(3) Căn cước của cha, mẹ - Bản sao: 02",
+        "2. Số lượng hồ sơ: 01 (bộ)",
+        "3. Thời gian giải quyết hồ sơ theo quy định là: 3 ngày làm việc",
+        "4. Thời gian nhận hồ sơ: 10 giờ 00 phút, ngày 13 tháng 02 năm 2026",
+        "5. Thời gian trả kết quả giải quyết hồ sơ:",
+        DUE_TEXT,
+        "6. Đăng ký nhận kết quả tại: Trung tâm Phục vụ hành chính công xã Bình Mỹ",
+        "50.000 đồng",
+        "Vào Sổ theo dõi hồ sơ, Quyển số: 01, Số thứ tự: 125",
+        "NGƯỜI NỘP HỒ SƠ",
+        "NGƯỜI TIẾP NHẬN HỒ SƠ",
+        "(Ký và ghi rõ họ tên)",
+        "Trần Thị Hoa",
+        "Ghi chú:",
+    ):
+        assert expected in first, expected
+    assert "Liên 2" not in first
+    assert "(Liên 2: Giao người nộp)" in pages[1]
+    assert "Liên 1" not in pages[1]
+    # The extracted text is already NFC: the PDF maps glyphs to precomposed characters.
+    assert unicodedata.is_normalized("NFC", first)
+
+
+def test_metadata(a5_pdf: bytes) -> None:
+    meta = PdfReader(io.BytesIO(a5_pdf)).metadata
+    assert meta.title == f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả - {CODE}"
+    assert meta.author == "Trung tâm Phục vụ hành chính công xã Bình Mỹ"
+
+
+def test_page_sizes(a5_pdf: bytes, two_up_pdf: bytes) -> None:
+    for page in PdfReader(io.BytesIO(a5_pdf)).pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A5)
+    sheets = PdfReader(io.BytesIO(two_up_pdf)).pages
+    assert len(sheets) == 1
+    assert (float(sheets[0].mediabox.width), float(sheets[0].mediabox.height)) == pytest.approx(landscape(A4))
+    text = sheets[0].extract_text()
+    assert "(Liên 1: Lưu)" in text and "(Liên 2: Giao người nộp)" in text
+    assert text.count(DUE_TEXT) == 2
+
+
+def test_decomposed_input_prints_composed(office: SlipOffice, slip: SlipData) -> None:
+    nfd = dataclasses.replace(
+        slip,
+        applicant_name=unicodedata.normalize("NFD", "Nguyễn Văn Đức"),
+        procedure_name=unicodedata.normalize("NFD", "Đăng ký khai sinh"),
+    )
+    office_nfd = dataclasses.replace(office, office_name=unicodedata.normalize("NFD", office.office_name))
+    text = _pages_text(render_slip(office_nfd, nfd))[0]
+    assert "Nguyễn Văn Đức" in text
+    assert "Đăng ký khai sinh" in text
+    assert unicodedata.is_normalized("NFC", text)
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [(0, "Trong ngày"), (0.5, "0,5 ngày làm việc"), (1, "1 ngày làm việc"), (1.5, "1,5 ngày làm việc")],
+)
+def test_working_time_wording(office: SlipOffice, slip: SlipData, days: float, expected: str) -> None:
+    assert slip_module.working_time_text(days) == expected
+    text = _pages_text(render_slip(office, dataclasses.replace(slip, working_days=days)))[0]
+    assert f"3. Thời gian giải quyết hồ sơ theo quy định là: {expected}" in text
+
+
+def test_empty_fields_print_dots_and_receive_place_defaults(office: SlipOffice, slip: SlipData) -> None:
+    bare = dataclasses.replace(
+        slip, email="", register_book="", register_number="", officer_name="", fee_amount=None
+    )
+    text = _pages_text(render_slip(dataclasses.replace(office, lookup_url=""), bare))[0]
+    assert "Email: …………" in text
+    assert "Quyển số: …………, Số thứ tự: …………" in text
+    assert "Phí, lệ phí" not in text
+    assert "Đăng ký nhận kết quả tại: Trung tâm Phục vụ hành chính công xã Bình Mỹ" in text
+    posted = dataclasses.replace(slip, receive_at_place="Qua dịch vụ bưu chính công ích")
+    posted_text = _pages_text(render_slip(office, posted))[0]
+    assert "Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích" in posted_text
+
+
+def test_lookup_url_with_placeholder(office: SlipOffice) -> None:
+    with_placeholder = dataclasses.replace(office, lookup_url="https://x.gov.vn/ho-so/{code}/trang-thai")
+    assert slip_module.lookup_qr_value(with_placeholder, CODE) == f"https://x.gov.vn/ho-so/{CODE}/trang-thai"
+    assert slip_module.lookup_qr_value(office, CODE) == f"{LOOKUP}{CODE}"
+    assert slip_module.lookup_qr_value(dataclasses.replace(office, lookup_url=""), CODE) == ""
+
+
+def test_no_payment_qr_without_fee_or_bank(office: SlipOffice, slip: SlipData) -> None:
+    assert slip_module.payment_qr_value(office, dataclasses.replace(slip, fee_amount=None)) == ""
+    assert slip_module.payment_qr_value(office, dataclasses.replace(slip, fee_amount=0)) == ""
+    assert slip_module.payment_qr_value(dataclasses.replace(office, bank_account=""), slip) == ""
+
+
+def test_naive_datetime_is_refused(office: SlipOffice, slip: SlipData) -> None:
+    with pytest.raises(ValueError):
+        render_slip(office, dataclasses.replace(slip, due_at=datetime(2026, 2, 25, 10, 0)))
+
+
+def test_unknown_paper_is_refused(office: SlipOffice, slip: SlipData) -> None:
+    with pytest.raises(ValueError):
+        render_slip(office, slip, "letter")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------------
+# Long content: shrinks, then continues on more pages, never outside the page, never overlapping
+
+
+def _text_boxes(pdf: bytes) -> list[list[tuple[float, float, float, float, str]]]:
+    """Per page, the box (x0, y0, x1, y1, text) of every text item, from its real font metrics."""
+    boxes_per_page = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        boxes: list[tuple[float, float, float, float, str]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: dict | None, size: float,
+                  boxes: list = boxes) -> None:
+            if not text.strip() or not font:
+                return
+            face = str(font["/BaseFont"]).split("+")[-1]
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            width = stringWidth(text.rstrip("\n"), face, size)
+            # Cap height rather than the accent-stacked ascender: neighbouring lines may share
+            # the air above the capitals, never the letters.
+            boxes.append((x, y - 0.2 * size, x + width, y + 0.72 * size, text.strip()))
+
+        page.extract_text(visitor_text=visit)
+        boxes_per_page.append(boxes)
+    return boxes_per_page
+
+
+Box = tuple[float, float, float, float, str]
+
+
+def _assert_inside_and_apart(boxes: list[Box], frames: list[tuple[float, float, float, float]]) -> None:
+    for x0, y0, x1, y1, text in boxes:
+        assert any(fx0 <= x0 and x1 <= fx1 and fy0 <= y0 and y1 <= fy1 for fx0, fy0, fx1, fy1 in frames), (
+            f"outside the page: {text!r} at {x0:.1f},{y0:.1f}-{x1:.1f},{y1:.1f}"
+        )
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            overlap_x = min(a[2], b[2]) - max(a[0], b[0])
+            overlap_y = min(a[3], b[3]) - max(a[1], b[1])
+            assert overlap_x <= 0.5 or overlap_y <= 0.5, f"overlap: {a[4]!r} / {b[4]!r}"
+
+
+def test_long_content_shrinks_then_continues(office: SlipOffice, long_slip: SlipData) -> None:
+    assert len(long_slip.applicant_name) == 200
+    assert len(long_slip.address) == 200
+    assert len(long_slip.procedure_name) == 200
+    pdf = render_slip(office, long_slip, "a5")
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= 4 and len(pages) % 2 == 0  # both copies continue, on the same number of pages
+    per_copy = len(pages) // 2
+    first_copy = _flat(" ".join(pages[:per_copy]))
+    second_copy = _flat(" ".join(pages[per_copy:]))
+    for copy_text in (first_copy, second_copy):
+        assert _flat(long_slip.applicant_name) in copy_text
+        assert _flat(long_slip.address) in copy_text
+        assert _flat(long_slip.procedure_name) in copy_text
+        assert "(15) Giấy tờ số 15" in copy_text
+        assert DUE_TEXT in copy_text
+        assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in copy_text
+    assert "(Liên 1: Lưu)" in pages[0] and "Liên 1: Lưu (tiếp theo)" in pages[1]
+    assert "(Liên 2: Giao người nộp)" in pages[per_copy]
+    assert f"Trang 1/{per_copy}" in pages[0]
+
+    # The body font went down a step or two before spilling over, and no further.
+    assert _size_of(pdf, "Tiếp nhận hồ sơ của:") == min(slip_module.BODY_SIZES)
+
+    width, height = A5
+    frame = (3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
+    for boxes in _text_boxes(pdf):
+        _assert_inside_and_apart(boxes, [frame])
+
+
+def _size_of(pdf: bytes, label: str) -> float:
+    """The font size of the first text item that starts with `label`."""
+    sizes: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: dict | None, size: float) -> None:
+        if text.strip().startswith(label):
+            sizes.append(float(size))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return sizes[0]
+
+
+def test_long_content_two_up_stays_in_its_half(office: SlipOffice, long_slip: SlipData) -> None:
+    pdf = render_slip(office, long_slip, "a4-2up")
+    width, height = landscape(A4)
+    half = width / 2
+    left = (3 * mm, 3 * mm, half - 3 * mm, height - 3 * mm)
+    right = (half + 3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
+    sheets = _text_boxes(pdf)
+    assert len(sheets) >= 2
+    for boxes in sheets:
+        _assert_inside_and_apart(boxes, [left, right])
+        assert any(b[2] <= half for b in boxes) and any(b[0] >= half for b in boxes)
+
+
+def test_normal_slip_fits_one_page_per_copy_at_a_readable_size(a5_pdf: bytes) -> None:
+    width, height = A5
+    frame = (3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
+    for boxes in _text_boxes(a5_pdf):
+        _assert_inside_and_apart(boxes, [frame])
+    assert "Trang" not in _pages_text(a5_pdf)[0]
+    assert _size_of(a5_pdf, "Tiếp nhận hồ sơ của:") >= 9.0
+
+
+# --------------------------------------------------------------------------------------------------
+# What prints scans back (pdftoppm + zxing-cpp)
+
+
+def _rasterise(pdf: bytes, tmp_path: Path, dpi: int = 200):  # noqa: ANN202 - PIL images
+    from PIL import Image
+
+    source = tmp_path / "slip.pdf"
+    source.write_bytes(pdf)
+    subprocess.run([PDFTOPPM, "-r", str(dpi), "-png", str(source), str(tmp_path / "page")], check=True)
+    return [Image.open(path).convert("L") for path in sorted(tmp_path.glob("page-*.png"))]
+
+
+def _decode(image) -> dict[str, set[str]]:  # noqa: ANN001 - a PIL image
+    import zxingcpp
+
+    found: dict[str, set[str]] = {"code128": set(), "qr": set()}
+    for result in zxingcpp.read_barcodes(image):
+        if result.format == zxingcpp.BarcodeFormat.Code128:
+            found["code128"].add(result.text)
+        elif result.format == zxingcpp.BarcodeFormat.QRCode:
+            found["qr"].add(result.text)
+    return found
+
+
+def _expected_payment(office: SlipOffice, slip: SlipData) -> str:
+    return vietqr.build_payload(office.bank_bin, office.bank_account, slip.fee_amount, purpose=slip.code)
+
+
+@needs_pdftoppm
+def test_a5_codes_scan_back(a5_pdf: bytes, office: SlipOffice, slip: SlipData, tmp_path: Path) -> None:
+    pages = _rasterise(a5_pdf, tmp_path)
+    assert len(pages) == 2
+    payment = _expected_payment(office, slip)
+    assert vietqr.crc_ok(payment)
+    for image in pages:
+        found = _decode(image)
+        assert found["code128"] == {CODE}
+        assert found["qr"] == {f"{LOOKUP}{CODE}", payment}
+        assert all(vietqr.crc_ok(text) for text in found["qr"] if text.startswith("000201"))
+
+
+@needs_pdftoppm
+def test_two_up_halves_each_scan_back(
+    two_up_pdf: bytes, office: SlipOffice, slip: SlipData, tmp_path: Path
+) -> None:
+    (sheet,) = _rasterise(two_up_pdf, tmp_path)
+    width, height = sheet.size
+    payment = _expected_payment(office, slip)
+    for box in ((0, 0, width // 2, height), (width // 2, 0, width, height)):
+        found = _decode(sheet.crop(box))
+        assert found["code128"] == {CODE}
+        assert found["qr"] == {f"{LOOKUP}{CODE}", payment}
+
+
+@needs_pdftoppm
+def test_long_slip_codes_scan_and_margins_stay_blank(
+    office: SlipOffice, long_slip: SlipData, tmp_path: Path
+) -> None:
+    dpi = 200
+    pages = _rasterise(render_slip(office, long_slip, "a5"), tmp_path, dpi=dpi)
+    per_copy = len(pages) // 2
+    edge = int(3 * dpi / 25.4)  # 3 mm
+    for index, image in enumerate(pages):
+        width, height = image.size
+        for strip in ((0, 0, edge, height), (width - edge, 0, width, height),
+                      (0, 0, width, edge), (0, height - edge, width, height)):
+            assert image.crop(strip).getextrema()[0] >= 250, f"ink in the margin of page {index + 1}"
+    payment = _expected_payment(office, long_slip)
+    for first, last in ((0, per_copy - 1), (per_copy, 2 * per_copy - 1)):
+        # The barcode heads each copy's first page; the QR codes sit with the notes on its last.
+        assert _decode(pages[first])["code128"] == {CODE}
+        assert _decode(pages[last])["qr"] == {f"{LOOKUP}{CODE}", payment}
