@@ -12,6 +12,16 @@ from counter_app.domain.calendar import WorkCalendar
 from counter_app.domain.holidays import CalendarDay, YearTable, provisional_year, shipped_years
 from counter_app.domain.text import collapse_spaces, nfc
 from counter_app.errors import UserError
+from counter_app.services import settings
+
+REVISION_KEY = "calendar.revision"
+# One built calendar per store file, reused while the stored revision is unchanged: building it
+# reads every row and was a quarter of an intake's time.
+_cache: dict[str, tuple[int, WorkCalendar]] = {}
+
+
+def _bump(session: Session) -> None:
+    settings.put(session, REVISION_KEY, int(settings.get(session, REVISION_KEY, 0)) + 1)
 
 
 def ensure_shipped_years(session: Session) -> list[int]:
@@ -36,7 +46,7 @@ def replace_year(session: Session, table: YearTable, *, origin: str) -> None:
     year_row.official, year_row.source = table.official, table.source
     year_row.updated_at = clock.iso(clock.now())
     session.add(year_row)
-    session.flush()
+    _bump(session)
 
 
 def set_day(session: Session, day: date, kind: str, name: str) -> None:
@@ -53,7 +63,7 @@ def set_day(session: Session, day: date, kind: str, name: str) -> None:
         row = CalendarDayRow(day=day.isoformat(), year=day.year, kind=kind, name=name, origin="admin")
     row.kind, row.name, row.origin = kind, name, "admin"
     session.add(row)
-    session.flush()
+    _bump(session)
 
 
 def clear_day(session: Session, day: date) -> bool:
@@ -61,7 +71,7 @@ def clear_day(session: Session, day: date) -> bool:
     if row is None:
         return False
     session.delete(row)
-    session.flush()
+    _bump(session)
     return True
 
 
@@ -85,4 +95,11 @@ def year_tables(session: Session) -> dict[int, YearTable]:
 
 
 def work_calendar(session: Session) -> WorkCalendar:
-    return WorkCalendar(year_tables(session))
+    revision = int(settings.get(session, REVISION_KEY, 0))
+    key = str(session.get_bind().url)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == revision:
+        return cached[1]
+    calendar = WorkCalendar(year_tables(session))
+    _cache[key] = (revision, calendar)
+    return calendar
