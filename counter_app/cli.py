@@ -84,6 +84,31 @@ def _parser() -> argparse.ArgumentParser:
     att = sub.add_parser("attention", parents=[common], help="hồ sơ cần chú ý: quá hạn, đến hạn, chờ trả")
     att.add_argument("--pickup-days", type=int, default=5)
 
+    bak = sub.add_parser("backup", parents=[common], help="sao lưu kho dữ liệu (trực tuyến, có kiểm tra)")
+    bak.add_argument("-o", "--output", required=True)
+    res = sub.add_parser("restore", parents=[common], help="khôi phục từ bản sao lưu")
+    res.add_argument("file")
+
+    user = sub.add_parser("user", parents=[common], help="tài khoản cán bộ")
+    user_sub = user.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    user_add = user_sub.add_parser("add", parents=[common])
+    user_add.add_argument("username")
+    user_add.add_argument("--full-name", required=True)
+    user_add.add_argument("--role", choices=("officer", "leader", "admin"), default="officer")
+    user_add.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ stdin (một dòng)")
+    user_sub.add_parser("list", parents=[common])
+
+    aud = sub.add_parser("audit", parents=[common], help="nhật ký thao tác")
+    aud_sub = aud.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    aud_sub.add_parser("verify", parents=[common])
+    aud_show = aud_sub.add_parser("show", parents=[common])
+    aud_show.add_argument("--target", default=None)
+    aud_show.add_argument("--limit", type=int, default=50)
+
+    person = sub.add_parser("export-person", parents=[common], help="xuất mọi hồ sơ của một công dân (JSON)")
+    person.add_argument("--id-number", required=True)
+    person.add_argument("-o", "--output", required=True)
+
     find = sub.add_parser("search", parents=[common], help="tìm hồ sơ theo tên, số định danh, điện thoại, mã")
     find.add_argument("query")
     find.add_argument("--limit", type=int, default=20)
@@ -103,7 +128,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from counter_app import logs
+
     _utf8_stdio()
+    logs.quiet()
     try:
         args = _parser().parse_args(argv)
         if args.version:
@@ -137,6 +165,7 @@ def _print_json(data: Any) -> None:
 
 
 def _open_store(args: argparse.Namespace, *, must_exist: bool = True):  # noqa: ANN202
+    from counter_app import logs
     from counter_app.config import data_dir, store_path
     from counter_app.db.store import Store
     from counter_app.errors import NotInitialisedError
@@ -144,7 +173,9 @@ def _open_store(args: argparse.Namespace, *, must_exist: bool = True):  # noqa: 
     directory = data_dir(getattr(args, "data_dir", None))
     if must_exist and not store_path(directory).exists():
         raise NotInitialisedError()
-    return Store.open(directory)
+    store = Store.open(directory)
+    logs.to_folder(directory)
+    return store
 
 
 def _scripted_user() -> str:
@@ -160,7 +191,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     store = _open_store(args, must_exist=False)
     with store.write() as session:
         result = init_office(session, agency_code=args.agency_code, agency_name=args.agency_name,
-                             office_name=args.office_name, place=args.place, counter=args.counter)
+                             office_name=args.office_name, place=args.place, counter=args.counter, actor=_actor())
         office = result.office
         summary = {"agency_code": office.agency_code, "agency_name": office.agency_name,
                    "office_name": office.office_name, "place": office.place, "counter": office.counter,
@@ -188,7 +219,7 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
         return EXIT_OK
     specs = catalogue.read_catalogue_file(Path(args.file))
     with store.write() as session:
-        result = catalogue.import_procedures(session, specs)
+        result = catalogue.import_procedures(session, specs, actor=_actor())
     _print_json({"added": result.added, "updated": result.updated, "unchanged": result.unchanged})
     return EXIT_OK
 
@@ -260,7 +291,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _actor():  # noqa: ANN202
-    from counter_app.services.workflow import Actor
+    from counter_app.services.audit import Actor
 
     return Actor(officer=_scripted_user(), kind="scripted")
 
@@ -334,6 +365,78 @@ def _cmd_attention(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from counter_app.services.backup import make_backup
+
+    store = _open_store(args)
+    info = make_backup(store, Path(args.output))
+    _print_json({"file": str(info.path), "agency_code": info.agency_code, "dossiers": info.dossiers,
+                 "size": info.size, "schema": info.revision})
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from counter_app.config import data_dir
+    from counter_app.services.backup import restore
+
+    result = restore(data_dir(getattr(args, "data_dir", None)), Path(args.file))
+    store = _open_store(args)  # brings an older backup's schema up to date (with its own backup first)
+    store.close()
+    _print_json({"restored": str(result.restored.path), "agency_code": result.restored.agency_code,
+                 "dossiers": result.restored.dossiers,
+                 "previous_store_kept_at": str(result.previous_kept_at) if result.previous_kept_at else None})
+    return EXIT_OK
+
+
+def _cmd_user(args: argparse.Namespace) -> int:
+    from counter_app.services import accounts
+
+    store = _open_store(args)
+    if args.action == "list":
+        with store.read() as session:
+            _print_json([{"username": a.username, "full_name": a.full_name, "role": a.role}
+                         for a in accounts.list_accounts(session)])
+        return EXIT_OK
+    if not args.password_stdin:
+        raise UserError("Mật khẩu được đọc từ stdin: thêm --password-stdin (không ghi mật khẩu trên dòng lệnh).")
+    password = sys.stdin.readline().rstrip("\r\n")
+    with store.write() as session:
+        account = accounts.create_account(session, args.username, args.full_name, args.role, password,
+                                          actor=_actor())
+    _print_json({"username": account.username, "full_name": account.full_name, "role": account.role})
+    return EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from counter_app.services import audit
+
+    store = _open_store(args)
+    with store.read() as session:
+        if args.action == "verify":
+            result = audit.verify(session)
+            if not result.ok:
+                raise UserError(result.message)
+            print(result.message, file=sys.stderr)
+            _print_json({"ok": True, "entries": result.entries})
+            return EXIT_OK
+        rows = audit.entries(session, target=args.target, limit=max(1, min(args.limit, 1000)))
+        _print_json([{"seq": e.seq, "at": e.at, "actor": e.actor, "actor_kind": e.actor_kind, "action": e.action,
+                      "target": e.target, "detail": json.loads(e.detail_json)} for e in rows])
+    return EXIT_OK
+
+
+def _cmd_export_person(args: argparse.Namespace) -> int:
+    from counter_app.services.privacy import export_person
+
+    store = _open_store(args)
+    with store.read() as session:
+        data = export_person(session, args.id_number)
+    _write_checked(Path(args.output), lambda p: p.write_text(json.dumps(data, ensure_ascii=False, indent=2),
+                                                            encoding="utf-8"))
+    print(f"Đã xuất {len(data['dossiers'])} hồ sơ ra {args.output}.", file=sys.stderr)
+    return EXIT_OK
+
+
 def _cmd_search(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
@@ -367,7 +470,7 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
         except ValueError:
             raise UserError(f"Ngày '{args.date}' không có thật (định dạng YYYY-MM-DD).") from None
         with store.write() as session:
-            calendar_store.set_day(session, day, args.kind, args.name)
+            calendar_store.set_day(session, day, args.kind, args.name, actor=_actor())
         print(f"Đã cập nhật ngày {day:%d/%m/%Y}.", file=sys.stderr)
         return EXIT_OK
     try:
@@ -402,6 +505,11 @@ _COMMANDS = {
     "handover": _cmd_handover,
     "history": _cmd_history,
     "attention": _cmd_attention,
+    "backup": _cmd_backup,
+    "restore": _cmd_restore,
+    "user": _cmd_user,
+    "audit": _cmd_audit,
+    "export-person": _cmd_export_person,
     "search": _cmd_search,
     "calendar": _cmd_calendar,
 }

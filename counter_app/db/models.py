@@ -177,7 +177,41 @@ class Setting(SQLModel, table=True):
     updated_at: str
 
 
+class Officer(SQLModel, table=True):
+    """An officer account: roles officer / leader / admin; the password only as an argon2 hash."""
+
+    __tablename__ = "officer"
+    username: str = Field(primary_key=True)
+    full_name: str
+    role: str
+    password_hash: str
+    active: bool = True
+    failed_count: int = 0
+    locked_until: str | None = None  # repeated wrong passwords slow the next attempt down
+    created_at: str
+    updated_at: str
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only; each entry's hash covers the previous entry's hash, so an edit or a deletion
+    anywhere breaks the chain from that point on."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_target", "target"), {"sqlite_autoincrement": True})
+    seq: int | None = Field(default=None, primary_key=True)
+    at: str
+    actor: str
+    actor_kind: str
+    action: str
+    target: str = ""
+    detail_json: str = "{}"
+    prev_hash: str
+    hash: str
+
+
 __all__ = [
+    "AuditEntry",
+    "Officer",
     "Applicant",
     "CalendarDayRow",
     "CalendarYear",

@@ -12,7 +12,7 @@ from counter_app.domain.calendar import WorkCalendar
 from counter_app.domain.holidays import CalendarDay, YearTable, provisional_year, shipped_years
 from counter_app.domain.text import collapse_spaces, nfc
 from counter_app.errors import UserError
-from counter_app.services import settings
+from counter_app.services import audit, settings
 
 REVISION_KEY = "calendar.revision"
 # One built calendar per store file, reused while the stored revision is unchanged: building it
@@ -35,7 +35,7 @@ def ensure_shipped_years(session: Session) -> list[int]:
     return added
 
 
-def replace_year(session: Session, table: YearTable, *, origin: str) -> None:
+def replace_year(session: Session, table: YearTable, *, origin: str, actor: audit.Actor = audit.SYSTEM) -> None:
     """An official table replaces the whole year (provisional days and earlier edits included)."""
     session.exec(delete(CalendarDayRow).where(col(CalendarDayRow.year) == table.year))
     for day in table.days:
@@ -47,9 +47,11 @@ def replace_year(session: Session, table: YearTable, *, origin: str) -> None:
     year_row.updated_at = clock.iso(clock.now())
     session.add(year_row)
     _bump(session)
+    audit.record(session, actor, "calendar.replace_year", str(table.year),
+                 {"origin": origin, "official": table.official, "days": len(table.days)})
 
 
-def set_day(session: Session, day: date, kind: str, name: str) -> None:
+def set_day(session: Session, day: date, kind: str, name: str, *, actor: audit.Actor) -> None:
     """An admin edit: a holiday ('off') or a working Saturday/Sunday ('work')."""
     if kind not in ("off", "work"):
         raise UserError("Loại ngày phải là 'off' (ngày nghỉ) hoặc 'work' (ngày làm việc).")
@@ -64,14 +66,16 @@ def set_day(session: Session, day: date, kind: str, name: str) -> None:
     row.kind, row.name, row.origin = kind, name, "admin"
     session.add(row)
     _bump(session)
+    audit.record(session, actor, "calendar.set_day", day.isoformat(), {"kind": kind, "name": name})
 
 
-def clear_day(session: Session, day: date) -> bool:
+def clear_day(session: Session, day: date, *, actor: audit.Actor) -> bool:
     row = session.get(CalendarDayRow, day.isoformat())
     if row is None:
         return False
     session.delete(row)
     _bump(session)
+    audit.record(session, actor, "calendar.clear_day", day.isoformat(), {"kind": row.kind, "name": row.name})
     return True
 
 

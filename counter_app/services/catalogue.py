@@ -22,6 +22,8 @@ from counter_app.db.models import Procedure
 from counter_app.domain.text import collapse_spaces, fold, nfc
 from counter_app.errors import UserError
 from counter_app.resources import resource_path
+from counter_app.services import audit
+from counter_app.services.audit import SYSTEM, Actor
 
 COLUMNS = ("code", "name", "field", "working_days", "fee", "fee_amount", "documents")
 DOCUMENT_FORMS = ("bản chính", "bản sao", "bản chụp", "bản sao chứng thực")
@@ -281,7 +283,7 @@ def spec_from_row(row: Procedure) -> ProcedureSpec:
     return ProcedureSpec(row.code, row.name, row.field, row.working_days, row.fee, row.fee_amount, docs)
 
 
-def import_procedures(session: Session, specs: list[ProcedureSpec]) -> ImportResult:
+def import_procedures(session: Session, specs: list[ProcedureSpec], *, actor: Actor = SYSTEM) -> ImportResult:
     existing = {p.code: p for p in session.exec(select(Procedure)).all()}
     stamp = clock.iso(clock.now())
     added = updated = unchanged = 0
@@ -303,6 +305,7 @@ def import_procedures(session: Session, specs: list[ProcedureSpec]) -> ImportRes
         session.add(row)
         updated += 1
     session.flush()
+    audit.record(session, actor, "catalogue.import", "", {"added": added, "updated": updated, "unchanged": unchanged})
     return ImportResult(added, updated, unchanged)
 
 

@@ -21,7 +21,7 @@ from counter_app.domain.ids import new_id
 from counter_app.domain.statuses import Status
 from counter_app.domain.text import collapse_spaces, fold, nfc
 from counter_app.errors import UserError
-from counter_app.services import calendar_store, catalogue
+from counter_app.services import audit, calendar_store, catalogue
 from counter_app.services.dossiers import dossier_dict
 from counter_app.services.office import require_office
 from counter_app.sync import outbox
@@ -313,7 +313,8 @@ def create_dossier(
     )
     data = dossier_dict(session, dossier, applicant=applicant, documents=rows, sync="pending")
     outbox.enqueue(session, event, data)
-    session.flush()
+    audit.record(session, audit.Actor(officer, actor), "intake", code,
+                 {"procedure": spec.code, "status": dossier.status}, now=now)
     return IntakeResult(data, _warnings(due))
 
 

@@ -11,6 +11,7 @@ from counter_app.db.models import Office
 from counter_app.domain.codes import check_counter, normalise_agency_code
 from counter_app.domain.text import collapse_spaces, nfc
 from counter_app.errors import NotInitialisedError, UserError
+from counter_app.services.audit import Actor
 
 DEFAULT_OFFICE_NAME = "Bộ phận tiếp nhận và trả kết quả"
 
@@ -40,6 +41,7 @@ def init_office(
     office_name: str = "",
     place: str = "",
     counter: int = 0,
+    actor: Actor | None = None,
 ) -> InitResult:
     """Create the office, the demo catalogue and the shipped calendar; an existing store is kept."""
     code = normalise_agency_code(agency_code)
@@ -64,7 +66,10 @@ def init_office(
         created_at=clock.iso(clock.now()),
     )
     session.add(office)
-    from counter_app.services import calendar_store, catalogue
+    from counter_app.services import audit, calendar_store, catalogue
+
+    audit.record(session, actor or audit.SYSTEM, "office.init", code,
+                 {"agency_name": office.agency_name, "counter": counter})
 
     catalogue.import_procedures(session, catalogue.load_shipped_catalogue())
     calendar_store.ensure_shipped_years(session)

@@ -22,7 +22,8 @@ from counter_app.domain.ids import new_id
 from counter_app.domain.statuses import Status, can_move, label
 from counter_app.domain.text import collapse_spaces, nfc
 from counter_app.errors import UserError
-from counter_app.services import calendar_store
+from counter_app.services import audit, calendar_store
+from counter_app.services.audit import Actor
 from counter_app.services.dossiers import dossier_dict
 from counter_app.services.lookup import find_own
 
@@ -33,12 +34,6 @@ REASON_REQUIRED = {
     Status.STOPPED: "Cần ghi lý do dừng giải quyết hồ sơ.",
 }
 RATINGS = {1: "Hài lòng", 2: "Bình thường", 3: "Không hài lòng"}
-
-
-@dataclass(frozen=True)
-class Actor:
-    officer: str
-    kind: str = "officer"  # officer | scripted
 
 
 def load(session: Session, code: str) -> Dossier:
@@ -62,7 +57,7 @@ def _record(session: Session, dossier: Dossier, *, kind: str, old: int | None, a
     session.flush()
     data = dossier_dict(session, dossier, sync="pending")
     outbox.enqueue(session, event, data)
-    session.flush()
+    audit.record(session, actor, kind, dossier.code, {"from": old, "to": dossier.status, "note": note}, now=at)
     return data
 
 

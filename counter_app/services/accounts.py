@@ -1,0 +1,166 @@
+"""Officer accounts: argon2 password hashes, three roles, slowed down after wrong passwords."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from counter_app import clock
+from counter_app.db.models import Officer
+from counter_app.domain.text import collapse_spaces, nfc
+from counter_app.errors import UserError
+from counter_app.services import audit
+
+ROLES = {"officer": "Cán bộ tiếp nhận", "leader": "Lãnh đạo", "admin": "Quản trị"}
+# What each role may do (issue: officers, audit trail): admin manages accounts, settings,
+# catalogue and calendar; leader sees reports and approves extensions; officer does the counter.
+PERMISSIONS = {
+    "officer": {"intake", "workflow", "return", "print"},
+    "leader": {"intake", "workflow", "return", "print", "reports", "extend", "audit"},
+    "admin": {"intake", "workflow", "return", "print", "reports", "extend", "audit", "accounts", "settings",
+              "catalogue", "calendar"},
+}
+MIN_PASSWORD = 8
+FREE_ATTEMPTS = 3  # after these, each failure doubles the wait: 30 s, 1 min, 2 min … 15 min
+MAX_WAIT = timedelta(minutes=15)
+_USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    full_name: str
+    role: str
+
+    def may(self, permission: str) -> bool:
+        return permission in PERMISSIONS.get(self.role, set())
+
+    @property
+    def actor(self) -> audit.Actor:
+        return audit.Actor(self.username)
+
+
+def _hasher():  # noqa: ANN202 - argon2 is imported only when a password is checked
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def _account(row: Officer) -> Account:
+    return Account(row.username, row.full_name, row.role)
+
+
+def _check_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise UserError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.", field="password")
+    return password
+
+
+def has_accounts(session: Session) -> bool:
+    return session.exec(select(Officer.username).limit(1)).first() is not None
+
+
+def create_account(session: Session, username: str, full_name: str, role: str, password: str, *,
+                   actor: audit.Actor) -> Account:
+    name = (username or "").strip().lower()
+    if not _USERNAME_RE.match(name):
+        raise UserError("Tên đăng nhập gồm 2–32 chữ thường không dấu, số, dấu chấm, gạch ngang.", field="username")
+    if role not in ROLES:
+        raise UserError(f"Vai trò phải là một trong: {', '.join(ROLES)}.", field="role")
+    full = collapse_spaces(nfc(full_name))
+    if not full:
+        raise UserError("Cần nhập họ tên cán bộ.", field="full_name")
+    if session.get(Officer, name) is not None:
+        raise UserError(f"Tên đăng nhập '{name}' đã có.", field="username")
+    stamp = clock.iso(clock.now())
+    row = Officer(username=name, full_name=full, role=role, password_hash=_hasher().hash(_check_password(password)),
+                  active=True, created_at=stamp, updated_at=stamp)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "account.create", name, {"role": role})
+    return _account(row)
+
+
+_dummy_hash: str | None = None
+
+
+def attempt_login(session: Session, username: str, password: str, *,
+                  now: datetime | None = None) -> Account | UserError:
+    """The account, or the error to show. The error is returned, not raised, so the failure count
+    and the audit entry commit with the caller's transaction (restarting the app resets nothing).
+    The message never says whether the name or the password was wrong."""
+    global _dummy_hash
+    from argon2.exceptions import VerificationError
+
+    now = now or clock.now()
+    name = (username or "").strip().lower()
+    row = session.get(Officer, name)
+    wrong = UserError("Tên đăng nhập hoặc mật khẩu không đúng.", field="password")
+    hasher = _hasher()
+    if row is None or not row.active:
+        # Spend the same time as a real check, so timing does not reveal which names exist.
+        _dummy_hash = _dummy_hash or hasher.hash("không-phải-mật-khẩu")
+        try:
+            hasher.verify(_dummy_hash, password or "")
+        except VerificationError:
+            pass
+        audit.record(session, audit.Actor(name or "?"), "login.failed", name, {"reason": "unknown"}, now=now)
+        return wrong
+    if row.locked_until and clock.parse_iso(row.locked_until) > now:
+        wait = int((clock.parse_iso(row.locked_until) - now).total_seconds()) + 1
+        return UserError(f"Đăng nhập sai nhiều lần: vui lòng thử lại sau {wait} giây.", field="password")
+    try:
+        hasher.verify(row.password_hash, password or "")
+    except VerificationError:
+        row.failed_count += 1
+        if row.failed_count >= FREE_ATTEMPTS:
+            wait = min(timedelta(seconds=30) * 2 ** (row.failed_count - FREE_ATTEMPTS), MAX_WAIT)
+            row.locked_until = clock.iso(now + wait)
+        session.add(row)
+        audit.record(session, audit.Actor(name), "login.failed", name, {"failed_count": row.failed_count}, now=now)
+        return wrong
+    if hasher.check_needs_rehash(row.password_hash):
+        row.password_hash = hasher.hash(password)
+    row.failed_count, row.locked_until = 0, None
+    session.add(row)
+    audit.record(session, audit.Actor(name), "login", name, now=now)
+    return _account(row)
+
+
+def login(store, username: str, password: str, *, now: datetime | None = None) -> Account:  # noqa: ANN001
+    """Check a password in its own transaction; raises the UserError after the bookkeeping commits."""
+    with store.write() as session:
+        result = attempt_login(session, username, password, now=now)
+    if isinstance(result, UserError):
+        raise result
+    return result
+
+
+def change_password(store, username: str, old: str, new: str) -> None:  # noqa: ANN001
+    _check_password(new)
+    account = login(store, username, old)
+    with store.write() as session:
+        row = session.get(Officer, account.username)
+        assert row is not None
+        row.password_hash = _hasher().hash(new)
+        row.updated_at = clock.iso(clock.now())
+        session.add(row)
+        audit.record(session, account.actor, "account.password", account.username)
+
+
+def set_active(session: Session, username: str, active: bool, *, actor: audit.Actor) -> None:
+    row = session.get(Officer, (username or "").strip().lower())
+    if row is None:
+        raise UserError(f"Không có tài khoản '{username}'.")
+    row.active = active
+    row.updated_at = clock.iso(clock.now())
+    session.add(row)
+    audit.record(session, actor, "account.enable" if active else "account.disable", row.username)
+
+
+def list_accounts(session: Session) -> list[Account]:
+    return [_account(r) for r in session.exec(select(Officer).where(Officer.active == True)  # noqa: E712
+                                              .order_by(Officer.username))]

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from counter_app.db.store import Store
+from counter_app.errors import UserError
+from counter_app.instance import InstanceLock
+from counter_app.services import backup, intake
+from counter_app.services.lookup import open_by_code
+from tests.conftest import applicant
+
+
+def add(store: Store, name: str = "Nguyễn Văn Đức") -> str:
+    req = intake.parse_intake({"procedure_code": "9.000000", "applicant": applicant(full_name=name)})
+    with store.write() as session:
+        return intake.create_dossier(session, req).dossier["code"]
+
+
+def test_backup_is_checked_and_restores_what_it_held(desk, data_dir: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    first = add(desk)
+    info = backup.make_backup(desk, tmp_path / "sao-luu.sqlite3")
+    assert (info.agency_code, info.dossiers) == ("000.00.20.H12", 1)
+    second = add(desk, "Trần Thị Bình")
+    desk.close()
+    result = backup.restore(data_dir, tmp_path / "sao-luu.sqlite3")
+    assert result.previous_kept_at is not None and result.previous_kept_at.exists()
+    store = Store.open(data_dir)
+    with store.read() as session:
+        assert open_by_code(session, first)["applicant"]["full_name"] == "Nguyễn Văn Đức"
+        with pytest.raises(UserError):
+            open_by_code(session, second)
+    # the store replaced by the restore is kept whole
+    kept = sqlite3.connect(result.previous_kept_at)
+    assert kept.execute("SELECT COUNT(*) FROM dossier").fetchone() == (2,)
+    kept.close()
+
+
+def test_automatic_backups_rotate(desk, tmp_path: Path) -> None:  # noqa: ANN001
+    from datetime import timedelta
+
+    from counter_app.clock import parse_iso
+
+    t = parse_iso("2026-11-20T08:00:00+07:00")
+    for i in range(5):
+        backup.automatic_backup(desk, tmp_path / "usb", keep=3, now=t + timedelta(days=i))
+    names = sorted(p.name for p in (tmp_path / "usb").iterdir())
+    assert names == ["quaymotcua-20261122-080000.sqlite3", "quaymotcua-20261123-080000.sqlite3",
+                     "quaymotcua-20261124-080000.sqlite3"]
+
+
+def _sizes(directory: Path) -> bytes:
+    return (directory / "counter.sqlite3").read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["truncated", "not-sqlite", "other-sqlite", "other-office"])
+def test_bad_backup_files_are_refused_and_the_store_is_untouched(desk, data_dir: Path, tmp_path: Path,  # noqa: ANN001
+                                                                  kind: str) -> None:
+    add(desk)
+    good = backup.make_backup(desk, tmp_path / "good.sqlite3").path
+    bad = tmp_path / f"{kind}.sqlite3"
+    if kind == "truncated":
+        bad.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    elif kind == "not-sqlite":
+        bad.write_text("xin chào", encoding="utf-8")
+    elif kind == "other-sqlite":
+        conn = sqlite3.connect(bad)
+        conn.execute("CREATE TABLE t(x)")
+        conn.commit()
+        conn.close()
+    else:
+        bad.write_bytes(good.read_bytes())
+        conn = sqlite3.connect(bad)
+        conn.execute("UPDATE office SET agency_code = '000.00.99.H12'")
+        conn.commit()
+        conn.close()
+    desk.close()
+    before = _sizes(data_dir)
+    with pytest.raises(UserError) as info:
+        backup.restore(data_dir, bad)
+    assert info.value.message
+    assert _sizes(data_dir) == before
+    assert not list(data_dir.glob(".counter.sqlite3.dang-khoi-phuc"))
+
+
+def test_restore_refused_while_the_window_holds_the_store(desk, data_dir: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    good = backup.make_backup(desk, tmp_path / "good.sqlite3").path
+    window = InstanceLock(data_dir)
+    assert window.acquire()
+    try:
+        with pytest.raises(UserError, match="đang mở"):
+            backup.restore(data_dir, good)
+    finally:
+        window.release()
+
+
+def test_backup_to_a_missing_folder_leaves_nothing(desk, tmp_path: Path) -> None:  # noqa: ANN001
+    with pytest.raises(UserError, match="không tồn tại"):
+        backup.make_backup(desk, tmp_path / "khong-co" / "x.sqlite3")
+
+
+def test_a_full_disk_during_a_write_changes_nothing(desk) -> None:  # noqa: ANN001
+    """SQLite reports a full disk as SQLITE_FULL; max_page_count makes it happen for real."""
+    from sqlalchemy import event
+
+    add(desk)
+    with desk.read() as session:
+        pages = session.connection().exec_driver_sql("PRAGMA page_count").scalar()
+
+    def cap(dbapi_conn, _record):  # noqa: ANN001, ANN202
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    desk.engine.dispose()
+    event.listen(desk.engine, "connect", cap)
+    names = [f"Người thứ {i} " + "rất dài " * 200 for i in range(50)]
+    with pytest.raises(UserError, match="Ổ đĩa đã đầy"):
+        for name in names:
+            add(desk, name[:200])
+    event.remove(desk.engine, "connect", cap)
+    desk.engine.dispose()
+    with desk.read() as session:
+        assert session.connection().exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+def test_a_store_locked_by_another_program_gives_a_clear_message(desk) -> None:  # noqa: ANN001
+    import counter_app.db.store as store_module
+    from counter_app.errors import StoreBusyError
+
+    other = sqlite3.connect(desk.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        desk.engine.dispose()
+        old = store_module.BUSY_TIMEOUT_MS
+        store_module.BUSY_TIMEOUT_MS = 200
+        try:
+            with pytest.raises(StoreBusyError, match="đang bị một chương trình khác khóa"):
+                add(desk)
+        finally:
+            store_module.BUSY_TIMEOUT_MS = old
+            desk.engine.dispose()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert add(desk).endswith("-0001")  # nothing was lost or skipped
