@@ -110,13 +110,17 @@ def main() -> None:
                    f"{rng.randrange(40, 100):02d}{rng.randrange(10**6):06d}")
             phone = f"09{rng.randrange(10**8):08d}"
             status = 10 if age_days > 60 or rng.random() < 0.5 else rng.choice((2, 4, 4, 5, 9, 9, 7))
-            returned = clock.iso(due.due) if status == 10 else None
+            span = due.due - received
+            finished = (received + span * rng.uniform(0.3, 1.15)) if status in (7, 9, 10) else None
+            returned = clock.iso(finished + timedelta(hours=rng.uniform(1, 72))) if status == 10 else None
+            rating = rng.choice((1, 1, 1, 1, 2, 3, None)) if status == 10 else None
             stamp = clock.iso(received)
             apps.append((aid, name, fold(name), idn, "", "1980-01-01", gender,
                          f"Số {rng.randrange(1, 200)}, {rng.choice(HAMLETS)}, phường Bình Mỹ", phone, "", "{}"))
             dossiers.append((did, format_dossier_code(AGENCY, day, seq), key, AGENCY, counter, spec.code, spec.name,
                              spec.working_days, aid, status, 1, 1, stamp, clock.iso(due.start), clock.iso(due.due),
-                             returned, name if returned else None, None, None, "", "cb.mot", stamp, stamp))
+                             returned, name if returned else None, None, None, "", "cb.mot", stamp, stamp,
+                             clock.iso(finished) if finished else None, rating))
             for pos, d in enumerate(spec.documents, 1):
                 docs.append((did, pos, d.name, d.form, d.count))
             events.append((eid, did, "intake", None, 2, stamp, "cb.mot", "officer", "", "{}"))
@@ -132,8 +136,8 @@ def main() -> None:
             conn.executemany(
                 "INSERT INTO dossier (id, code, search_key, agency_code, counter, procedure_code, procedure_name, "
                 "working_days, applicant_id, status, channel, sets, received_at, start_at, due_at, returned_at, "
-                "recipient_name, recipient_id_number, recipient_relation, note, officer, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", dossiers)
+                "recipient_name, recipient_id_number, recipient_relation, note, officer, created_at, updated_at, "
+                "finished_at, rating) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", dossiers)
             conn.executemany("INSERT INTO dossier_document (dossier_id, position, name, form, count) "
                              "VALUES (?,?,?,?,?)", docs)
             conn.executemany("INSERT INTO status_event VALUES (?,?,?,?,?,?,?,?,?,?)", events)

@@ -84,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     att = sub.add_parser("attention", parents=[common], help="hồ sơ cần chú ý: quá hạn, đến hạn, chờ trả")
     att.add_argument("--pickup-days", type=int, default=5)
 
+    rep = sub.add_parser("report", parents=[common], help="sổ theo dõi và thống kê (.xlsx hoặc .pdf)")
+    rep.add_argument("--from", required=True, dest="date_from")
+    rep.add_argument("--to", required=True, dest="date_to")
+    rep.add_argument("-o", "--output", required=True)
+
     bak = sub.add_parser("backup", parents=[common], help="sao lưu kho dữ liệu (trực tuyến, có kiểm tra)")
     bak.add_argument("-o", "--output", required=True)
     res = sub.add_parser("restore", parents=[common], help="khôi phục từ bản sao lưu")
@@ -365,6 +370,36 @@ def _cmd_attention(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _parse_day(value: str, label: str):  # noqa: ANN202
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError(f"{label} '{value}' không phải một ngày có thật (YYYY-MM-DD).") from None
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from counter_app.services import reports, statistics
+
+    date_from, date_to = _parse_day(args.date_from, "Ngày bắt đầu"), _parse_day(args.date_to, "Ngày kết thúc")
+    statistics.period_bounds(date_from, date_to)  # refuse a bad range before opening anything
+    output = Path(args.output)
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".pdf"):
+        raise UserError(f"Báo cáo ghi ra .xlsx hoặc .pdf: '{output.name}'.")
+    if not output.parent.exists():
+        raise UserError(f"Thư mục '{output.parent}' không tồn tại.")
+    store = _open_store(args)
+    with store.read() as session:
+        if suffix == ".xlsx":
+            rows = reports.write_xlsx(session, date_from, date_to, output)
+        else:
+            rows = reports.write_pdf(session, date_from, date_to, output)
+    print(f"Đã ghi {rows} hồ sơ vào {output}.", file=sys.stderr)
+    return EXIT_OK
+
+
 def _cmd_backup(args: argparse.Namespace) -> int:
     from counter_app.services.backup import make_backup
 
@@ -505,6 +540,7 @@ _COMMANDS = {
     "handover": _cmd_handover,
     "history": _cmd_history,
     "attention": _cmd_attention,
+    "report": _cmd_report,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
     "user": _cmd_user,

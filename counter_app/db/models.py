@@ -61,6 +61,8 @@ class Dossier(SQLModel, table=True):
         Index("ix_dossier_received_at", "received_at"),
         Index("ix_dossier_status_due", "status", "due_at"),
         Index("ix_dossier_applicant", "applicant_id"),
+        Index("ix_dossier_finished_at", "finished_at"),
+        Index("ix_dossier_returned_at", "returned_at"),
     )
     id: str = Field(primary_key=True)  # UUIDv7, the sync key
     code: str = Field(sa_column_kwargs={"unique": True})
@@ -90,6 +92,7 @@ class Dossier(SQLModel, table=True):
     extension_count: int = 0  # at most one extension (Mẫu 04) per dossier
     paused_at: str | None = None  # set while a supplement request (5) stops the clock
     rating: int | None = None  # satisfaction at return: 1 satisfied, 2 neutral, 3 not satisfied
+    finished_at: str | None = None  # processing ended: result ready (9), withdrawn (7) or stopped (8)
 
 
 class DossierDocument(SQLModel, table=True):

@@ -70,6 +70,7 @@ def dossier_dict(
         "received_at": dossier.received_at,
         "start_at": dossier.start_at,
         "due_at": dossier.due_at,
+        "finished_at": dossier.finished_at,
         "returned_at": dossier.returned_at,
         "recipient": recipient,
         "note": dossier.note,

@@ -282,6 +282,7 @@ def create_dossier(
         received_at=clock.iso(received),
         start_at=clock.iso(due.start),
         due_at=clock.iso(due.due),
+        finished_at=clock.iso(received) if refused else None,
         note=request.note,
         officer=officer,
         created_at=stamp,

@@ -33,6 +33,8 @@ REASON_REQUIRED = {
     Status.WITHDRAWN: "Cần ghi lý do rút hồ sơ.",
     Status.STOPPED: "Cần ghi lý do dừng giải quyết hồ sơ.",
 }
+# Processing ends here; statistics compare finished_at with due_at (early / on time / late).
+ENDS_PROCESSING = (Status.DONE, Status.WITHDRAWN, Status.STOPPED)
 RATINGS = {1: "Hài lòng", 2: "Bình thường", 3: "Không hài lòng"}
 
 
@@ -85,6 +87,8 @@ def move(session: Session, code: str, new_status: int, *, actor: Actor, note: st
         raise UserError(REASON_REQUIRED[target], field="note")
     payload: dict[str, Any] = {}
     dossier.status = int(target)
+    if target in ENDS_PROCESSING:
+        dossier.finished_at = clock.iso(now)
     if target == Status.SUPPLEMENT:
         # The clock stops; the due time is recomputed when the complete dossier comes back.
         dossier.paused_at = clock.iso(now)

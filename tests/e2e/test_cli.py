@@ -159,3 +159,21 @@ def test_status_and_return_as_the_contract_says(tmp_path: Path) -> None:
     history = json.loads(run(data, "history", code).stdout)
     assert [h["status"] for h in history] == [2, 9, 10]
     assert {h["actor"] for h in history} == {"scripted"}
+
+
+def test_report_command(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    init(data)
+    req = {"procedure_code": "2.000815", "applicant": applicant(), "received_at": "2026-03-02T08:00:00+07:00"}
+    run(data, "intake", "--json", "-", stdin=json.dumps(req))
+    out = tmp_path / "thang3.xlsx"
+    made = run(data, "report", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(out))
+    assert made.returncode == 0, made.stderr
+    assert out.exists() and "1 hồ sơ" in made.stderr
+    empty = run(data, "report", "--from", "2025-01-01", "--to", "2025-01-31", "-o", str(tmp_path / "e.xlsx"))
+    assert empty.returncode == 0 and "0 hồ sơ" in empty.stderr
+    refused(run(data, "report", "--from", "2026-03-31", "--to", "2026-03-01", "-o", str(out)), "sau ngày kết thúc")
+    refused(run(data, "report", "--from", "2016-01-01", "--to", "2026-03-01", "-o", str(out)), "dài quá 5 năm")
+    refused(run(data, "report", "--from", "2026-02-30", "--to", "2026-03-01", "-o", str(out)), "không phải một ngày")
+    refused(run(data, "report", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(tmp_path / "x" / "y.xlsx")),
+            "không tồn tại")

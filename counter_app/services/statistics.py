@@ -1,0 +1,263 @@
+"""Statistics for a period (reference.md §9.3; QĐ 766 indicator 2.1). Every definition is here,
+once, and the register, the report screen and the exports all read these figures.
+
+Definitions (period = [date_from 00:00, date_to + 1 day 00:00) in Vietnam time):
+- received: dossiers received in the period, refused ones (3) counted apart, by channel;
+- carried over: received before the period, not refused, processing not ended at its start;
+- resolved: processing ended in the period with a result (finished_at in the period, status 9/10);
+  early / on time / late compare the finished DATE with the due DATE (day granularity, as the
+  provincial systems do): before, same day, after;
+- withdrawn (7) and stopped (8): ended in the period with that status;
+- returned: result handed over in the period (returned_at);
+- in process at the end of the period: received before its end, not refused, not ended by then:
+  within deadline (due at or after the end) or overdue; of these, waiting for a supplement (last
+  move before the end was to 5) and due within 24 h of the end;
+- on-time rate (QĐ 766, 2.1): (early + on time + in process within deadline) / (resolved + in process);
+- average processing time: working days from the clock's start to the end of processing;
+- satisfaction: the ratings given at returns in the period.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from counter_app import clock
+from counter_app.domain.calendar import VN_TZ, WorkCalendar
+from counter_app.errors import UserError
+from counter_app.services import calendar_store
+
+MAX_DAYS = 366 * 5
+
+
+@dataclass
+class Outcome:
+    """Counts for one slice (the whole office, a procedure or a field)."""
+
+    received: int = 0
+    resolved: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+
+    def rate(self, part: int) -> float | None:
+        return round(100 * part / self.resolved, 1) if self.resolved else None
+
+
+@dataclass
+class Statistics:
+    date_from: date
+    date_to: date
+    received: int = 0
+    received_by_channel: dict[int, int] = field(default_factory=dict)
+    refused: int = 0
+    carried_over: int = 0
+    resolved: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    withdrawn: int = 0
+    stopped: int = 0
+    returned: int = 0
+    in_process: int = 0
+    in_process_within: int = 0
+    in_process_overdue: int = 0
+    waiting_supplement: int = 0
+    due_within_24h: int = 0
+    average_working_days: float | None = None
+    ratings: dict[int, int] = field(default_factory=dict)
+    by_procedure: dict[str, Outcome] = field(default_factory=dict)
+    by_field: dict[str, Outcome] = field(default_factory=dict)
+    procedure_names: dict[str, str] = field(default_factory=dict)
+
+    def pct(self, part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def early_rate(self) -> float | None:
+        return self.pct(self.early, self.resolved)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.pct(self.on_time, self.resolved)
+
+    @property
+    def late_rate(self) -> float | None:
+        return self.pct(self.late, self.resolved)
+
+    @property
+    def qd766_on_time_rate(self) -> float | None:
+        return self.pct(self.early + self.on_time + self.in_process_within, self.resolved + self.in_process)
+
+
+def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    if date_from > date_to:
+        raise UserError(f"Ngày bắt đầu {date_from:%d/%m/%Y} sau ngày kết thúc {date_to:%d/%m/%Y}.")
+    if (date_to - date_from).days > MAX_DAYS:
+        raise UserError("Khoảng thời gian báo cáo dài quá 5 năm; hãy chia nhỏ.")
+    start = datetime.combine(date_from, time(0), tzinfo=VN_TZ)
+    return start, start + timedelta(days=(date_to - date_from).days + 1)
+
+
+def _open_at(columns: str, instant: str) -> str:
+    """Dossiers whose processing had not ended at `instant` (received before it, not refused).
+    Two index ranges (still open / ended after) instead of scanning everything received before."""
+    return (f"SELECT {columns} FROM dossier d WHERE d.finished_at IS NULL AND d.received_at < {instant} "
+            f"AND d.status != 3 UNION ALL SELECT {columns} FROM dossier d WHERE d.finished_at >= {instant} "
+            f"AND d.received_at < {instant} AND d.status != 3")
+
+
+class _WorkingMinutes:
+    """Working minutes since a fixed day, O(1) per instant after one pass over the calendar, so an
+    average over a year of dossiers does not walk every dossier's days again."""
+
+    def __init__(self, calendar: WorkCalendar, first: date, last: date) -> None:
+        self.calendar, self.first = calendar, first
+        self.periods = [(p[0].hour * 60 + p[0].minute, p[1].hour * 60 + p[1].minute)
+                        for p in calendar.policy.periods]
+        self.day_minutes = sum(e - s for s, e in self.periods)
+        self.cumulative: list[int] = [0]
+        for i in range((last - first).days + 1):
+            worked = self.day_minutes if calendar.is_working_day(first + timedelta(days=i)) else 0
+            self.cumulative.append(self.cumulative[-1] + worked)
+
+    def at(self, moment: datetime) -> int:
+        moment = moment.astimezone(VN_TZ)
+        index = min(max((moment.date() - self.first).days, 0), len(self.cumulative) - 1)
+        base = self.cumulative[index]
+        if not 0 <= (moment.date() - self.first).days < len(self.cumulative) - 1:
+            return base
+        if not self.calendar.is_working_day(moment.date()):
+            return base
+        minute = moment.hour * 60 + moment.minute
+        return base + sum(max(0, min(e, minute) - s) for s, e in self.periods)
+
+
+def compute(session: Session, date_from: date, date_to: date, *, now: datetime | None = None) -> Statistics:
+    start, end = period_bounds(date_from, date_to)
+    s_iso, e_iso = clock.iso(start), clock.iso(end)
+    stats = Statistics(date_from, date_to)
+    q = lambda sql, **p: session.execute(text(sql), {"s": s_iso, "e": e_iso, **p})  # noqa: E731
+
+    for channel, status, n in q("SELECT channel, status = 3, COUNT(*) FROM dossier "
+                                "WHERE received_at >= :s AND received_at < :e GROUP BY 1, 2"):
+        if status:
+            stats.refused += n
+        else:
+            stats.received += n
+            stats.received_by_channel[channel] = stats.received_by_channel.get(channel, 0) + n
+    stats.carried_over = sum(1 for _ in q(_open_at("d.id", ":s")))
+
+    # Received in the period, per procedure and field.
+    by_proc: dict[str, Outcome] = defaultdict(Outcome)
+    fields: dict[str, str] = {}
+    for code, name, fld, n in q(
+        "SELECT d.procedure_code, d.procedure_name, COALESCE(p.field, ''), COUNT(*) FROM dossier d "
+        "LEFT JOIN procedure p ON p.code = d.procedure_code WHERE d.received_at >= :s AND d.received_at < :e "
+        "AND d.status != 3 GROUP BY d.procedure_code"
+    ):
+        by_proc[code].received += n
+        stats.procedure_names[code], fields[code] = name, fld
+
+    # Ended in the period.
+    calendar = calendar_store.work_calendar(session)
+    minutes: _WorkingMinutes | None = None
+    durations: list[int] = []
+    for code, name, fld, status, start_at, due_at, finished_at in q(
+        "SELECT d.procedure_code, d.procedure_name, COALESCE(p.field, ''), d.status, d.start_at, d.due_at, "
+        "d.finished_at FROM dossier d LEFT JOIN procedure p ON p.code = d.procedure_code "
+        "WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN (7, 8, 9, 10)"
+    ):
+        if status == 7:
+            stats.withdrawn += 1
+            continue
+        if status == 8:
+            stats.stopped += 1
+            continue
+        stats.procedure_names.setdefault(code, name)
+        fields.setdefault(code, fld)
+        outcome = by_proc[code]
+        outcome.resolved += 1
+        stats.resolved += 1
+        finished, due = finished_at[:10], due_at[:10]  # day granularity on Vietnam-time ISO strings
+        if finished < due:
+            stats.early += 1
+            outcome.early += 1
+        elif finished == due:
+            stats.on_time += 1
+            outcome.on_time += 1
+        else:
+            stats.late += 1
+            outcome.late += 1
+        if minutes is None:
+            first = date.fromisoformat(q("SELECT MIN(start_at) FROM dossier WHERE finished_at >= :s "
+                                         "AND finished_at < :e AND status IN (9, 10)").scalar()[:10])
+            minutes = _WorkingMinutes(calendar, first, date_to + timedelta(days=1))
+        durations.append(max(0, minutes.at(clock.parse_iso(finished_at)) - minutes.at(clock.parse_iso(start_at))))
+    if durations and minutes is not None and minutes.day_minutes:
+        stats.average_working_days = round(sum(durations) / len(durations) / minutes.day_minutes, 2)
+
+    stats.returned = q("SELECT COUNT(*) FROM dossier WHERE returned_at >= :s AND returned_at < :e").scalar()
+    for rating, n in q("SELECT rating, COUNT(*) FROM dossier WHERE returned_at >= :s AND returned_at < :e "
+                       "AND rating IS NOT NULL GROUP BY rating"):
+        stats.ratings[rating] = n
+
+    # In process at the end of the period.
+    soon = clock.iso(end + timedelta(hours=24))
+    for due_at, last_status in q(_open_at(
+        "d.due_at, (SELECT e.to_status FROM status_event e WHERE e.dossier_id = d.id AND e.at < :e "
+        "ORDER BY e.at DESC LIMIT 1)", ":e")):
+        stats.in_process += 1
+        if last_status == 5:
+            stats.waiting_supplement += 1
+            stats.in_process_within += 1  # the clock is stopped: not overdue
+            continue
+        if due_at >= e_iso:
+            stats.in_process_within += 1
+            if due_at < soon:
+                stats.due_within_24h += 1
+        else:
+            stats.in_process_overdue += 1
+
+    stats.by_procedure = dict(sorted(by_proc.items(), key=lambda kv: (-kv[1].received, kv[0])))
+    by_field: dict[str, Outcome] = defaultdict(Outcome)
+    for code, outcome in by_proc.items():
+        agg = by_field[fields.get(code) or "Khác"]
+        for attr in ("received", "resolved", "early", "on_time", "late"):
+            setattr(agg, attr, getattr(agg, attr) + getattr(outcome, attr))
+    stats.by_field = dict(sorted(by_field.items(), key=lambda kv: (-kv[1].received, kv[0])))
+    return stats
+
+
+def weekly_series(session: Session, date_from: date, date_to: date) -> list[tuple[date, int, int, float | None]]:
+    """(week start, received, resolved, on-time % of resolved) per ISO week, for the leader's chart."""
+    start, end = period_bounds(date_from, date_to)
+    params = {"s": clock.iso(start), "e": clock.iso(end)}
+    weeks: dict[date, list[int]] = {}
+
+    def week_of(iso: str) -> date:
+        d = date.fromisoformat(iso[:10])
+        return d - timedelta(days=d.weekday())
+
+    for (received_at,) in session.execute(text("SELECT received_at FROM dossier WHERE received_at >= :s AND "
+                                                "received_at < :e AND status != 3"), params):
+        weeks.setdefault(week_of(received_at), [0, 0, 0])[0] += 1
+    for finished_at, due_at in session.execute(text("SELECT finished_at, due_at FROM dossier WHERE finished_at >= :s"
+                                                    " AND finished_at < :e AND status IN (9, 10)"), params):
+        row = weeks.setdefault(week_of(finished_at), [0, 0, 0])
+        row[1] += 1
+        row[2] += finished_at[:10] <= due_at[:10]
+    return [(w, r[0], r[1], round(100 * r[2] / r[1], 1) if r[1] else None) for w, r in sorted(weeks.items())]
+
+
+def rating_labels() -> dict[int, str]:
+    from counter_app.services.workflow import RATINGS
+
+    return RATINGS
+
+
+__all__ = ["Outcome", "Statistics", "compute", "period_bounds", "weekly_series"]
