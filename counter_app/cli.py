@@ -84,6 +84,17 @@ def _parser() -> argparse.ArgumentParser:
     att = sub.add_parser("attention", parents=[common], help="hồ sơ cần chú ý: quá hạn, đến hạn, chờ trả")
     att.add_argument("--pickup-days", type=int, default=5)
 
+    slip = sub.add_parser("slip", parents=[common], help="in giấy tiếp nhận và hẹn trả kết quả (Mẫu 01) ra PDF")
+    slip.add_argument("code")
+    slip.add_argument("-o", "--output", required=True)
+    slip.add_argument("--paper", choices=("a5", "a4-2up"), default="a5")
+
+    paper = sub.add_parser("paper", parents=[common], help="in các mẫu 02–06 của một hồ sơ ra PDF")
+    paper.add_argument("code")
+    paper.add_argument("--form", required=True,
+                       help="02 bổ sung, 03 từ chối, 04 xin lỗi/gia hạn, 05 dừng, 06 kiểm soát")
+    paper.add_argument("-o", "--output", required=True)
+
     rep = sub.add_parser("report", parents=[common], help="sổ theo dõi và thống kê (.xlsx hoặc .pdf)")
     rep.add_argument("--from", required=True, dest="date_from")
     rep.add_argument("--to", required=True, dest="date_to")
@@ -370,6 +381,32 @@ def _cmd_attention(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_slip(args: argparse.Namespace) -> int:
+    from counter_app.services import audit, papers
+
+    store = _open_store(args)
+    with store.read() as session:
+        data = papers.slip_pdf(session, args.code, args.paper)  # refused before any file exists
+    papers.write_pdf(data, args.output)
+    with store.write() as session:
+        audit.record(session, _actor(), "print.slip", args.code.strip().upper(), {"paper": args.paper})
+    print(f"Đã ghi giấy hẹn ra {args.output}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_paper(args: argparse.Namespace) -> int:
+    from counter_app.services import audit, papers
+
+    store = _open_store(args)
+    with store.read() as session:
+        data = papers.form_pdf(session, args.code, args.form)
+    papers.write_pdf(data, args.output)
+    with store.write() as session:
+        audit.record(session, _actor(), "print.form", args.code.strip().upper(), {"form": args.form})
+    print(f"Đã ghi mẫu {args.form} ra {args.output}.", file=sys.stderr)
+    return EXIT_OK
+
+
 def _parse_day(value: str, label: str):  # noqa: ANN202
     from datetime import date
 
@@ -540,6 +577,8 @@ _COMMANDS = {
     "handover": _cmd_handover,
     "history": _cmd_history,
     "attention": _cmd_attention,
+    "slip": _cmd_slip,
+    "paper": _cmd_paper,
     "report": _cmd_report,
     "backup": _cmd_backup,
     "restore": _cmd_restore,

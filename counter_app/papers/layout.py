@@ -9,6 +9,7 @@ Coordinates are reportlab points, origin bottom left; painters receive the top l
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -22,6 +23,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from counter_app.domain.text import nfc
+from counter_app.papers import barcode
 from counter_app.papers.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, register_fonts
 
 # Vietnam has used UTC+7 without daylight saving since 1975; a fixed offset avoids needing tzdata on
@@ -396,10 +398,11 @@ class HeaderStyle:
 
 def header_block(
     parent_name: str, office_name: str, place: str, moment: datetime | date, width: float,
-    style: HeaderStyle | None = None,
+    style: HeaderStyle | None = None, number: str = "",
 ) -> Block:
-    """Left: parent body (upper case), office (bold upper case), short rule. Right: national name,
-    motto with a rule, italic place and date. Both columns are centred in themselves."""
+    """Left: parent body (upper case), office (bold upper case), short rule, and the paper's number
+    ("Số: …/HDHS") when it has one. Right: national name, motto with a rule, italic place and date.
+    Both columns are centred in themselves."""
     style = style or HeaderStyle()
     size = style.size
     right_width = width * style.right_share
@@ -414,7 +417,9 @@ def header_block(
     date_lines = wrap(place_date_line(place, moment), size, right_width, font=ITALIC)
 
     rule_gap = 2.0 * mm  # the rules clear the dots below Ộ, Ụ, Ạ
-    left_height = (len(left_lines) + len(office_lines)) * step + rule_gap
+    # Nghị định 30/2020 puts the number under the issuing body, below its rule.
+    number_lines = wrap(nfc(number), size, left_width) if nfc(number) else []
+    left_height = (len(left_lines) + len(office_lines) + len(number_lines)) * step + rule_gap
     right_top = len(national) * step + len(motto) * line_height(motto_size) + rule_gap
     right_height = right_top + 1.5 * mm + len(date_lines) * step
     height = max(left_height, right_height)
@@ -429,6 +434,7 @@ def header_block(
         rule = max(office_width / 3, 12 * mm)
         rule_y = y - used - 0.9 * mm
         canvas.line(x + (left_width - rule) / 2, rule_y, x + (left_width + rule) / 2, rule_y)
+        draw_lines(canvas, number_lines, x, y - used - rule_gap, left_width, size, "center")
         # Right column
         right_x = x + left_width + style.gap
         used = draw_lines(canvas, national, right_x, y, right_width, size, "center")
@@ -506,10 +512,256 @@ def set_metadata(canvas: Canvas, title: str, author: str, subject: str = "") -> 
         canvas.setSubject(nfc(subject))
 
 
+
+# --------------------------------------------------------------------------------------------------
+# Short dates, and how a step ended against its due time (forms 06 and 07)
+
+
+def vn_short_date(moment: datetime | date) -> str:
+    """'13/02/2026': the dd/mm/yyyy of tables, where the full phrase does not fit a column."""
+    day = to_vietnam_time(moment).date() if isinstance(moment, datetime) else moment
+    return f"{day:%d/%m/%Y}"
+
+
+def vn_short_datetime(moment: datetime) -> str:
+    """'10:00 13/02/2026': time first, as Vietnamese papers write it; wraps between the two."""
+    local = to_vietnam_time(moment)
+    return f"{local:%H:%M} {local:%d/%m/%Y}"
+
+
+EARLY = "Trước hạn"
+ON_TIME = "Đúng hạn"
+LATE = "Quá hạn"
+
+
+def timeliness(done_at: datetime, due_at: datetime) -> str:
+    """'Trước hạn' before the due day, 'Đúng hạn' on it, 'Quá hạn' after it.
+
+    Day granularity, compared in Vietnam time, as services/statistics.py counts results (and as the
+    provincial systems do): the printed verdict and the period's figures always agree.
+    """
+    done, due = to_vietnam_time(done_at).date(), to_vietnam_time(due_at).date()
+    if done < due:
+        return EARLY
+    return ON_TIME if done == due else LATE
+
+
+# --------------------------------------------------------------------------------------------------
+# The dossier code with its Code 128 (decisions.md: every paper shows both)
+
+
+def barcode_block(code: str, width: float, height: float = 8 * mm, space_before: float = 1 * mm) -> Block:
+    """The code's Code 128 centred in `width`, the module narrowed (never below printable) to fit."""
+    code = nfc(code)
+    module = barcode.code128_module_for(code, width)
+    symbol_width = barcode.code128_width(code, module)
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        barcode.draw_code128(canvas, code, x + (width - symbol_width) / 2, y - height, height, module)
+
+    return Block(height, paint, keep_with_next=True, space_before=space_before)
+
+
+def code_blocks(code: str, size: float, width: float, space_before: float = 1 * mm) -> list[Block]:
+    """'Mã hồ sơ: <code>' centred, the barcode right under it; the two never part."""
+    lines = text_blocks(
+        [Run("Mã hồ sơ: "), Run(nfc(code), BOLD)], size, width, align="center", space_before=space_before,
+        keep_with_next=True,
+    )
+    return [*lines, barcode_block(code, width)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Labelled fields of a form body
+
+
+def labelled_blocks(
+    label: str, value: str, size: float, width: float, value_font: str = REGULAR, **kw: object
+) -> list[Block]:
+    """'Địa chỉ: <value>' as one wrapped paragraph; an empty value prints dots to write on."""
+    return text_blocks([Run(label), Run(or_dots(value), value_font)], size, width, **kw)  # type: ignore[arg-type]
+
+
+def contact_blocks(phone: str, email: str, size: float, width: float, space_before: float = 0.0) -> list[Block]:
+    """'Số điện thoại: … Email: …' on one line as two half-width fields, as the paper forms have them;
+    one wrapped paragraph when either value is too long for its half."""
+    phone_runs = [Run("Số điện thoại: "), Run(or_dots(phone))]
+    email_runs = [Run("Email: "), Run(or_dots(email))]
+    half = width / 2
+    phone_lines = wrap(phone_runs, size, half - 2 * mm)
+    email_lines = wrap(email_runs, size, half)
+    if len(phone_lines) == 1 and len(email_lines) == 1:
+
+        def paint(canvas: Canvas, x: float, y: float) -> None:
+            draw_lines(canvas, phone_lines, x, y, half, size)
+            draw_lines(canvas, email_lines, x + half, y, half, size)
+
+        return [Block(line_height(size), paint, space_before=space_before)]
+    return text_blocks([*phone_runs, Run("; "), *email_runs], size, width, space_before=space_before)
+
+
+# --------------------------------------------------------------------------------------------------
+# A one-column paper: margins, fitting, the strip on continuation pages, page numbers
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    width: float
+    height: float
+    left: float = 12 * mm    # the wider margin: the office copy is bound into the dossier
+    right: float = 9 * mm
+    top: float = 8 * mm
+    bottom: float = 8 * mm
+
+    @property
+    def content_width(self) -> float:
+        return self.width - self.left - self.right
+
+    @property
+    def content_height(self) -> float:
+        return self.height - self.top - self.bottom
+
+
+def continuation_block(text: str, width: float, size: float = 7.0, min_height: float = 7 * mm) -> Block:
+    """The italic strip heading a paper's second and later pages, ruled off from the content."""
+    lines = wrap([Run(text, ITALIC)], size, width)
+    used = len(lines) * line_height(size)
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        draw_lines(canvas, lines, x, y, width, size, "center")
+        canvas.saveState()
+        canvas.setLineWidth(0.4)
+        canvas.line(x, y - used - 0.8 * mm, x + width, y - used - 0.8 * mm)
+        canvas.restoreState()
+
+    return Block(max(min_height, used + 2.5 * mm), paint)
+
+
+def paginate_with_header(
+    blocks: Sequence[Block], first_page: float, other_pages: float, header: Block, rows: Iterable[Block]
+) -> list[list[Block]]:
+    """Like `paginate`, and a page that opens inside a table (on one of `rows`) starts with the
+    table's `header` again. Room for that header is kept on every later page."""
+    row_ids = {id(row) for row in rows}
+    pages = paginate(blocks, first_page, other_pages - header.height)
+    for page in pages[1:]:
+        if page and id(page[0]) in row_ids:
+            page.insert(0, header)
+    return pages
+
+
+def render_document(
+    frame: PageFrame, pages: Sequence[Sequence[Block]], *, title: str, author: str, subject: str = "",
+    continuation: Block | None = None, page_label: Callable[[int, int], str] | None = None,
+    page_size: float = 7.0,
+) -> bytes:
+    """Paint paginated blocks into a PDF: the continuation strip on pages 2+, and, on papers of more
+    than one page, 'Trang i/n' (or `page_label`) at the foot of every page."""
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(frame.width, frame.height), pageCompression=1)
+    set_metadata(canvas, title, author, subject)
+    total = len(pages)
+    label = page_label or (lambda index, count: f"Trang {index}/{count}")
+    for index, blocks in enumerate(pages):
+        top = frame.height - frame.top
+        if index and continuation is not None:
+            continuation.paint(canvas, frame.left, top)
+            top -= continuation.height
+        paint_page(canvas, blocks, frame.left, top)
+        if total > 1:
+            canvas.setFont(ITALIC, page_size)
+            canvas.drawRightString(frame.width - frame.right, frame.bottom / 2, nfc(label(index + 1, total)))
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------
+# Signatures with the addressees of an official letter (Nghị định 30/2020: "Nơi nhận" bottom left)
+
+
+def letter_signature_block(
+    recipients: Sequence[str], signatory: Signatory, width: float, size: float, sign_space: float = 16 * mm
+) -> Block:
+    """Left: 'Nơi nhận:' and its lines (small); right: the signatory. An empty `recipients` leaves the
+    left half blank, the way a one-signature form puts its signer on the right."""
+    half = width / 2
+    small = size - 1.5
+    left: list[Line] = []
+    if recipients:
+        left = wrap([Run("Nơi nhận:", BOLD_ITALIC)], small, half)
+        dash = text_width("- ", REGULAR, small)
+        for item in recipients:
+            left += wrap(f"- {nfc(item)}", small, half - 2 * mm, rest_indent=dash)
+    right = signature_block([signatory], half, size, sign_space)
+    # The addressees start a line below the signer's title, as on a printed letter.
+    left_height = line_height(size) + len(left) * line_height(small)
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        draw_lines(canvas, left, x, y - line_height(size), half, small)
+        right.paint(canvas, x + half, y)
+
+    return Block(max(right.height, left_height), paint)
+
+
+# --------------------------------------------------------------------------------------------------
+# Ruled tables: a row is one block, so pages break between rows
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: wrapped lines, the size they are set in, alignment inside the column."""
+
+    lines: tuple[Line, ...]
+    size: float
+    align: Align = "left"
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * line_height(self.size)
+
+
+def cell(text: str | Sequence[Run], size: float, width: float, *, font: str = REGULAR, align: Align = "left",
+         padding: float = 1 * mm) -> Cell:
+    """Wrap `text` for a column of `width` (its side padding taken off); in a plain string, each
+    newline starts a new line (a notes cell lists one event per line)."""
+    inner = max(width - 2 * padding, 1.0)
+    if isinstance(text, str):
+        lines = [line for part in text.split("\n") for line in wrap([Run(part, font)], size, inner)]
+        return Cell(tuple(lines), size, align)
+    return Cell(tuple(wrap(text, size, inner)), size, align)
+
+
+def draw_cell(canvas: Canvas, item: Cell, x: float, y_top: float, width: float, height: float,
+              padding: float = 1 * mm, valign: Literal["top", "middle"] = "top") -> None:
+    """Paint a cell's lines in its box (top left x, y_top), padded; `middle` centres them vertically."""
+    inner = item.height
+    top = y_top - padding if valign == "top" else y_top - (height - inner) / 2
+    draw_lines(canvas, item.lines, x + padding, top, width - 2 * padding, item.size, item.align)
+
+
+def grid_path(canvas: Canvas, x: float, y_top: float, widths: Sequence[float], height: float) -> None:
+    """The box of one table row: outer rectangle and the column separators, stroked once."""
+    path = canvas.beginPath()
+    total = sum(widths)
+    path.rect(x, y_top - height, total, height)
+    left = x
+    for w in widths[:-1]:
+        left += w
+        path.moveTo(left, y_top)
+        path.lineTo(left, y_top - height)
+    canvas.drawPath(path, stroke=1, fill=0)
+
+
 __all__ = [
     "BOLD", "BOLD_ITALIC", "DOTS", "ITALIC", "REGULAR", "VIETNAM_TZ", "Align", "Block", "HeaderStyle",
     "Line", "Painter", "Run", "Signatory", "baseline_offset", "blocks_height", "centered_text_block",
     "draw_lines", "header_block", "line_height", "or_dots", "paginate", "paint_page", "place_date_line",
     "set_metadata", "signature_block", "spacer", "text_blocks", "text_width", "to_vietnam_time",
     "vn_date_phrase", "vn_datetime", "vn_decimal", "vn_money", "wrap",
+    # shared by forms 02-06 and the register (07)
+    "EARLY", "LATE", "ON_TIME", "Cell", "PageFrame", "barcode_block", "cell", "code_blocks",
+    "continuation_block", "contact_blocks", "draw_cell", "grid_path", "labelled_blocks", "letter_signature_block",
+    "paginate_with_header", "render_document", "timeliness", "vn_short_date", "vn_short_datetime",
 ]

@@ -2,51 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlmodel import Session
 
 from counter_app import clock
-from counter_app.domain.statuses import label
 from counter_app.errors import UserError
 from counter_app.services import statistics
 from counter_app.services.office import require_office
 
 CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
-
-
-@dataclass(frozen=True)
-class RegisterRow:
-    number: int
-    code: str
-    procedure_name: str
-    sets: int
-    applicant_name: str
-    address: str
-    phone: str
-    received_at: datetime
-    due_at: datetime
-    returned_at: datetime | None
-    recipient_name: str
-    status: int
-    officer: str
-    note: str
-
-
-def register_rows(session: Session, date_from: date, date_to: date) -> list[RegisterRow]:
-    """Dossiers received in the range, in the order they were received, numbered from 1."""
-    start, end = statistics.period_bounds(date_from, date_to)
-    rows = session.execute(text(
-        "SELECT d.code, d.procedure_name, d.sets, a.full_name, a.address, a.phone, d.received_at, d.due_at, "
-        "d.returned_at, COALESCE(d.recipient_name, ''), d.status, d.officer, d.note FROM dossier d "
-        "JOIN applicant a ON a.id = d.applicant_id WHERE d.received_at >= :s AND d.received_at < :e "
-        "ORDER BY d.received_at, d.code"), {"s": clock.iso(start), "e": clock.iso(end)})
-    return [RegisterRow(i, r[0], r[1], r[2], r[3], r[4], r[5], clock.parse_iso(r[6]), clock.parse_iso(r[7]),
-                        clock.parse_iso(r[8]) if r[8] else None, r[9], r[10], r[11], r[12])
-            for i, r in enumerate(rows, 1)]
 
 
 def _local(dt: datetime | None) -> datetime | None:
@@ -61,7 +27,9 @@ def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> 
 
     office = require_office(session)
     stats = statistics.compute(session, date_from, date_to)
-    rows = register_rows(session, date_from, date_to)
+    from counter_app.services import papers
+
+    rows = papers.register_entries(session, date_from, date_to)  # one register: the PDF's rows and numbers
     weeks = statistics.weekly_series(session, date_from, date_to)
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F0")
     title = f"từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y}"
@@ -72,16 +40,16 @@ def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> 
     ws.append([f"SỔ THEO DÕI HỒ SƠ — {office.office_name} — {office.agency_name} — {title}"])
     ws["A1"].font = Font(bold=True, size=12)
     header = ["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Số lượng (bộ)", "Họ tên người nộp", "Địa chỉ",
-              "Số điện thoại", "Ngày nhận hồ sơ", "Ngày hẹn trả", "Ngày trả kết quả", "Người nhận kết quả",
-              "Trạng thái", "Người tiếp nhận", "Ghi chú"]
+              "Số điện thoại", "Ngày nhận hồ sơ", "Ngày hẹn trả", "Ngày trả kết quả", "Bên giao kết quả",
+              "Bên nhận kết quả", "Người tiếp nhận", "Ghi chú"]
     ws.append(header)
     for cell in ws[2]:
         cell.font, cell.fill = bold, head_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for r in rows:
         ws.append([r.number, r.code, r.procedure_name, r.sets, r.applicant_name, r.address, r.phone,
-                   _local(r.received_at), _local(r.due_at), _local(r.returned_at), r.recipient_name,
-                   label(r.status), r.officer, r.note])
+                   _local(r.received_at), _local(r.due_at), _local(r.returned_at), r.handed_by, r.recipient,
+                   r.officer, r.note])
     for col in ("H", "I", "J"):
         for cell in ws[col][2:]:
             cell.number_format = "dd/mm/yyyy hh:mm"
@@ -96,27 +64,7 @@ def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> 
     st.append(["Chỉ tiêu", "Số hồ sơ", "Tỷ lệ (%)"])
     for cell in st[2]:
         cell.font, cell.fill = bold, head_fill
-    figures = [
-        ("Tiếp nhận trong kỳ", stats.received, None),
-        *((f"  trong đó: {CHANNELS.get(ch, ch)}", n, None) for ch, n in sorted(stats.received_by_channel.items())),
-        ("Kỳ trước chuyển sang", stats.carried_over, None),
-        ("Từ chối tiếp nhận", stats.refused, None),
-        ("Đã giải quyết", stats.resolved, None),
-        ("  Trước hạn", stats.early, stats.early_rate),
-        ("  Đúng hạn", stats.on_time, stats.on_time_rate),
-        ("  Quá hạn", stats.late, stats.late_rate),
-        ("Rút hồ sơ", stats.withdrawn, None),
-        ("Dừng giải quyết", stats.stopped, None),
-        ("Đã trả kết quả", stats.returned, None),
-        ("Đang giải quyết cuối kỳ", stats.in_process, None),
-        ("  Trong hạn", stats.in_process_within, None),
-        ("  Quá hạn", stats.in_process_overdue, None),
-        ("  Chờ bổ sung hồ sơ", stats.waiting_supplement, None),
-        ("  Đến hạn trong 24 giờ", stats.due_within_24h, None),
-        ("Tỷ lệ đúng hạn (QĐ 766, chỉ số 2.1)", None, stats.qd766_on_time_rate),
-        ("Thời gian giải quyết trung bình (ngày làm việc)", stats.average_working_days, None),
-        *((f"Đánh giá: {name}", stats.ratings.get(k, 0), None) for k, name in statistics.rating_labels().items()),
-    ]
+    figures = _figures(stats)
     for row in figures:
         st.append(list(row))
     st.column_dimensions["A"].width, st.column_dimensions["B"].width, st.column_dimensions["C"].width = 48, 12, 12
@@ -150,5 +98,59 @@ def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> 
     return len(rows)
 
 
+def _figures(stats: statistics.Statistics) -> list[tuple[str, float | int | None, float | None]]:
+    """The statistics rows, in the order both the workbook and the PDF print them."""
+    return [
+        ("Tiếp nhận trong kỳ", stats.received, None),
+        *((f"  trong đó: {CHANNELS.get(ch, ch)}", n, None) for ch, n in sorted(stats.received_by_channel.items())),
+        ("Kỳ trước chuyển sang", stats.carried_over, None),
+        ("Từ chối tiếp nhận", stats.refused, None),
+        ("Đã giải quyết", stats.resolved, None),
+        ("  Trước hạn", stats.early, stats.early_rate),
+        ("  Đúng hạn", stats.on_time, stats.on_time_rate),
+        ("  Quá hạn", stats.late, stats.late_rate),
+        ("Rút hồ sơ", stats.withdrawn, None),
+        ("Dừng giải quyết", stats.stopped, None),
+        ("Đã trả kết quả", stats.returned, None),
+        ("Đang giải quyết cuối kỳ", stats.in_process, None),
+        ("  Trong hạn", stats.in_process_within, None),
+        ("  Quá hạn", stats.in_process_overdue, None),
+        ("  Chờ bổ sung hồ sơ", stats.waiting_supplement, None),
+        ("  Đến hạn trong 24 giờ", stats.due_within_24h, None),
+        ("Tỷ lệ đúng hạn (QĐ 766, chỉ số 2.1)", None, stats.qd766_on_time_rate),
+        ("Thời gian giải quyết trung bình (ngày làm việc)", stats.average_working_days, None),
+        *((f"Đánh giá: {name}", stats.ratings.get(k, 0), None) for k, name in statistics.rating_labels().items()),
+    ]
+
+
 def write_pdf(session: Session, date_from: date, date_to: date, path: Path) -> int:
-    raise UserError("Báo cáo PDF chưa có trong phiên bản này; hãy xuất .xlsx.")
+    """A statistics page, then the register (Mẫu 07) for the range; returns the register's rows."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from counter_app.papers.statistics_page import StatisticsPage, render_statistics
+    from counter_app.services import papers
+
+    office = require_office(session)
+    stats = statistics.compute(session, date_from, date_to)
+    rows = papers.register_entries(session, date_from, date_to)
+    register = papers.register_pdf(session, date_from, date_to)
+
+    def show(value: float | int | None) -> str:
+        return "" if value is None else str(value).replace(".", ",")
+
+    page = StatisticsPage(
+        office.agency_name, office.office_name, f"từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y}",
+        tuple((label_, show(n), show(rate)) for label_, n, rate in _figures(stats)),
+        tuple((name, o.received, o.resolved, o.early, o.on_time, o.late) for name, o in stats.by_field.items()),
+    )
+    writer = PdfWriter()
+    for part in (render_statistics(page), register):
+        for pdf_page in PdfReader(io.BytesIO(part)).pages:
+            writer.add_page(pdf_page)
+    writer.add_metadata({"/Title": f"Báo cáo {page.period}", "/Author": office.office_name})
+    out = io.BytesIO()
+    writer.write(out)
+    papers.write_pdf(out.getvalue(), path)
+    return len(rows)

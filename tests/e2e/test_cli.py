@@ -177,3 +177,30 @@ def test_report_command(tmp_path: Path) -> None:
     refused(run(data, "report", "--from", "2026-02-30", "--to", "2026-03-01", "-o", str(out)), "không phải một ngày")
     refused(run(data, "report", "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(tmp_path / "x" / "y.xlsx")),
             "không tồn tại")
+
+
+def test_slip_and_papers_from_the_command_line(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    data = tmp_path / "d"
+    init(data)
+    req = {"procedure_code": "2.000815", "applicant": applicant(), "received_at": "2026-03-02T08:00:00+07:00"}
+    code = json.loads(run(data, "intake", "--json", "-", stdin=json.dumps(req)).stdout)["code"]
+    out = tmp_path / "giay-hen.pdf"
+    made = run(data, "slip", code, "-o", str(out), "--paper", "a4-2up")
+    assert made.returncode == 0, made.stderr
+    text = "".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and code in text
+    missing = tmp_path / "khong.pdf"
+    refused(run(data, "slip", "000.00.20.H12-260302-0099", "-o", str(missing)), "Không tìm thấy")
+    assert not missing.exists()
+    refused(run(data, "slip", code, "-o", str(tmp_path / "x" / "y.pdf")), "")
+    refused(run(data, "paper", code, "--form", "04", "-o", str(missing)), "")
+    assert not missing.exists()
+    assert run(data, "status", code, "4").returncode == 0
+    assert run(data, "status", code, "5", "--note", "Thiếu bản sao", "--missing", "Giấy khai sinh").returncode == 0
+    form = run(data, "paper", code, "--form", "02", "-o", str(tmp_path / "mau02.pdf"))
+    assert form.returncode == 0, form.stderr
+    assert "Giấy khai sinh" in "".join(p.extract_text() for p in PdfReader(tmp_path / "mau02.pdf").pages)
+    prints = json.loads(run(data, "audit", "show", "--target", code).stdout)
+    assert [p["action"] for p in prints if p["action"].startswith("print")] == ["print.form", "print.slip"]

@@ -1,0 +1,158 @@
+"""Mẫu 07, Sổ theo dõi hồ sơ: A4 landscape, header row on every page, every entry once, fast."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+
+from counter_app.papers.forms import FormOffice
+from counter_app.papers.register import COLUMNS, NO_ROWS, Register, RegisterRow, render_register
+from tests.unit.test_forms import (
+    _assert_inside_and_apart,
+    _exactly,
+    _flat,
+    _pages_text,
+    _rasterise,
+    _text_boxes,
+    needs_pdftoppm,
+)
+
+VN = timezone(timedelta(hours=7))
+OFFICE = FormOffice("UBND xã Bình Mỹ", "Trung tâm Phục vụ hành chính công xã Bình Mỹ", "Bình Mỹ")
+START = datetime(2026, 3, 2, 7, 30, tzinfo=VN)
+HEADER_TITLES = ("STT", "Mã hồ sơ", "Họ tên chủ hồ sơ", "Địa chỉ", "Số điện thoại", "Ngày, tháng, năm", "Nhận hồ sơ",
+                 "Trả kết quả", "Bên giao (ký)", "Bên nhận (ký)", "Ghi chú", "(15)")
+
+
+def rows(count: int, **overrides: object) -> tuple[RegisterRow, ...]:
+    result = []
+    for index in range(count):
+        received = START + timedelta(minutes=25 * index)
+        returned = received + timedelta(days=3) if index % 2 else None
+        values = dict(
+            number=index + 1, code=f"000.00.20.H12-{received:%y%m%d}-{index + 1:04d}",
+            procedure_name="Đăng ký khai sinh", sets=1, applicant_name=f"Nguyễn Văn Đức {index + 1}",
+            address="Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình",
+            phone="0912345678", received_at=received, due_at=received + timedelta(days=3), returned_at=returned,
+            handed_by="Trần Thị Hoa" if returned else "", recipient="Nguyễn Văn Đức" if returned else "",
+            officer="Trần Thị Hoa", note="Đúng hạn" if returned else "Đang xử lý",
+        )
+        values.update(overrides)
+        result.append(RegisterRow(**values))  # type: ignore[arg-type]
+    return tuple(result)
+
+
+def register(entries: tuple[RegisterRow, ...]) -> Register:
+    return Register(date(2026, 3, 1), date(2026, 3, 31), datetime(2026, 4, 1, 8, 0, tzinfo=VN), entries)
+
+
+def _codes_in(text: str) -> list[str]:
+    # A code breaks after a hyphen in its narrow column; join it back before counting.
+    return re.findall(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}", re.sub(r"-\s*\n\s*", "-", text))
+
+
+def test_one_page_register_says_what_it_covers() -> None:
+    pdf = render_register(OFFICE, register(rows(5)))
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(landscape(A4))
+    text = page.extract_text()
+    flat = _flat(text)
+    for expected in ("UBND XÃ BÌNH MỸ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Bình Mỹ, ngày 01 tháng 4 năm 2026",
+                     "SỔ THEO DÕI HỒ SƠ", "Từ ngày 01/03/2026 đến ngày 31/03/2026", "Trang 1/1", *HEADER_TITLES,
+                     "Nội dung hồ sơ (tên thủ tục hành chính)", "Hẹn trả kết quả", "Ngày nhận kết quả",
+                     "Người nhận hồ sơ", "Địa bàn phát sinh", "Số lượng (bộ)",
+                     "Nguyễn Văn Đức 2", "Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình", "0912345678",
+                     "07:30 02/03/2026", "07:55 05/03/2026", "Đang xử lý"):
+        assert expected in flat, expected
+    assert len(COLUMNS) == 15
+    assert sorted(_codes_in(text)) == sorted(r.code for r in rows(5))
+    assert reader.metadata.title == "Sổ theo dõi hồ sơ - Từ ngày 01/03/2026 đến ngày 31/03/2026"
+
+
+def test_header_row_repeats_and_every_entry_appears_once() -> None:
+    entries = rows(60)
+    pages = _pages_text(render_register(OFFICE, register(entries)))
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        flat = _flat(page)
+        for title in HEADER_TITLES:
+            assert title in flat, f"{title!r} missing on page {number}"
+        assert f"Trang {number}/{len(pages)}" in flat
+    for page in pages[1:]:
+        assert "Sổ theo dõi hồ sơ - Trung tâm Phục vụ hành chính công xã Bình Mỹ - từ ngày 01/03/2026" in _flat(page)
+        assert "SỔ THEO DÕI HỒ SƠ" not in page  # the big title is on the first page only
+    found = [code for page in pages for code in _codes_in(page)]
+    assert sorted(found) == sorted(r.code for r in entries)  # each once, none lost between pages
+
+
+def test_enough_rows_make_two_pages() -> None:
+    one = len(_pages_text(render_register(OFFICE, register(rows(12)))))
+    two = len(_pages_text(render_register(OFFICE, register(rows(30)))))
+    assert (one, two) == (1, 2)
+
+
+def test_an_empty_range_still_prints_its_page() -> None:
+    (text,) = _pages_text(render_register(OFFICE, register(())))
+    assert NO_ROWS in _flat(text)
+    assert "STT" in text
+
+
+def test_refused_entry_has_no_appointment() -> None:
+    (entry,) = rows(1, due_at=None, note="Từ chối tiếp nhận")
+    (text,) = _pages_text(render_register(OFFICE, register((entry,))))
+    assert "07:30 02/03/2026" in _flat(text)
+    assert "05/03/2026" not in text
+    assert "Từ chối tiếp nhận" in _flat(text)
+
+
+def test_long_values_wrap_inside_their_columns() -> None:
+    name = _exactly(200, "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split())
+    address = _exactly(200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split())
+    entries = rows(8, applicant_name=name, address=address, procedure_name=address)
+    pdf = render_register(OFFICE, register(entries))
+    pages = _pages_text(pdf)
+    assert _flat(name) in _flat(pages[0])
+    width, height = landscape(A4)
+    # The header row is one form XObject placed on each page; pypdf reports its text in the form's own
+    # coordinates, so the box check covers the rows, and the rasterised margins below cover the rest.
+    header_text = " ".join([*(c.title for c in COLUMNS), *(c.group for c in COLUMNS)])
+    for boxes in _text_boxes(pdf):
+        body = [b for b in boxes if b[4] not in header_text and not re.fullmatch(r"\(\d+\)", b[4])]
+        _assert_inside_and_apart(body, (3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm))
+
+
+@needs_pdftoppm
+def test_nothing_prints_in_the_margins(tmp_path: Path) -> None:
+    dpi = 100
+    images = _rasterise(render_register(OFFICE, register(rows(40, applicant_name=_exactly(200, ["Lê", "Thị"])))),
+                        tmp_path, dpi=dpi)
+    assert len(images) >= 2
+    edge = int(4 * dpi / 25.4)  # 4 mm
+    for index, image in enumerate(images):
+        width, height = image.size
+        for strip in ((0, 0, edge, height), (width - edge, 0, width, height),
+                      (0, 0, width, edge), (0, height - edge, width, height)):
+            assert image.crop(strip).getextrema()[0] >= 250, f"ink in the margin of page {index + 1}"
+        # The header row (grey band) is on every page, in the upper part.
+        assert image.crop((edge, 0, width - edge, height // 3)).getextrema()[0] < 100
+
+
+def test_a_month_of_2000_rows_builds_in_under_two_seconds() -> None:
+    entries = rows(2000)
+    render_register(OFFICE, register(entries[:10]))  # fonts registered, caches warm: the app's steady state
+    started = time.perf_counter()
+    pdf = render_register(OFFICE, register(entries))
+    elapsed = time.perf_counter() - started
+    assert pdf.startswith(b"%PDF-")
+    # The issue's target is 2 s; a loaded CI machine gets some slack before this fails.
+    assert elapsed < 3.0, f"{elapsed:.2f} s"
