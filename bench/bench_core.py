@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from counter_app.db.store import Store  # noqa: E402
 from counter_app.services import intake  # noqa: E402
 from counter_app.services.lookup import open_by_code  # noqa: E402
-from counter_app.services.search import search  # noqa: E402
+from counter_app.services.search import find_by_code, search  # noqa: E402
 
 
 def ms(samples: list[float]) -> str:
@@ -62,6 +62,8 @@ def main() -> None:
 
     rng = random.Random(1)
     with store.read() as session:
+        print("look-up by code (find_by_code, the indexed row):",
+              ms(timed(lambda: find_by_code(session, rng.choice(codes)), 1000)))
         print("look-up by code (open_by_code, full dossier):  ",
               ms(timed(lambda: open_by_code(session, rng.choice(codes)), 1000)))
         for query in ("nguyen", "nguyen van", "nguyen thi h", "tran duc", "duc", "ly thi oanh", "xyz"):
