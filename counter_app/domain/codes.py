@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
@@ -74,3 +75,19 @@ def parse_dossier_code(value: str) -> DossierCode | None:
 
 def looks_like_dossier_code(value: str) -> bool:
     return parse_dossier_code(value) is not None
+
+
+def code_day_range(prefix: str) -> tuple[date | None, date | None]:
+    """'000.00.20.H12-260' -> 1 January to 30 September 2026. Intake issues a code on its received
+    day, so the day digits typed so far bound the received range and the walk stays short."""
+    m = re.match(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-(\d{1,6})", prefix)
+    if not m:
+        return None, None
+    digits = m.group(1)
+    return _day_of(digits.ljust(6, "0")), _day_of(digits.ljust(6, "9"))
+
+
+def _day_of(yymmdd: str) -> date:
+    """The nearest real day to six digits that may not make one (month 00 or 19, day 00 or 99)."""
+    year, month = 2000 + int(yymmdd[:2]), min(max(int(yymmdd[2:4]), 1), 12)
+    return date(year, month, min(max(int(yymmdd[4:]), 1), monthrange(year, month)[1]))

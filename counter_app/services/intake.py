@@ -24,6 +24,7 @@ from counter_app.errors import UserError
 from counter_app.services import audit, calendar_store, catalogue
 from counter_app.services.dossiers import dossier_dict
 from counter_app.services.office import require_office
+from counter_app.services.search import key_at
 from counter_app.sync import outbox
 
 CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
@@ -221,7 +222,7 @@ def issue_code(session: Session, agency_code: str, counter: int, day: date) -> s
 
 
 def _search_key(session: Session, received_at: datetime) -> int:
-    base = int(received_at.timestamp() * 1000) * 1000
+    base = key_at(received_at)
     top = session.execute(
         text("SELECT MAX(search_key) FROM dossier WHERE search_key BETWEEN :lo AND :hi"),
         {"lo": base, "hi": base + 999},
@@ -316,10 +317,10 @@ def create_dossier(
     outbox.enqueue(session, event, data)
     audit.record(session, audit.Actor(officer, actor), "intake", code,
                  {"procedure": spec.code, "status": dossier.status}, now=now)
-    return IntakeResult(data, _warnings(due))
+    return IntakeResult(data, provisional_warnings(due))
 
 
-def _warnings(due: DueDate) -> tuple[str, ...]:
+def provisional_warnings(due: DueDate) -> tuple[str, ...]:
     if not due.provisional_days:
         return ()
     years = sorted({d.day.year for d in due.provisional_days})
@@ -328,3 +329,6 @@ def _warnings(due: DueDate) -> tuple[str, ...]:
         + ", ".join(str(y) for y in years)
         + " (chưa có thông báo chính thức); hãy kiểm tra lại khi có lịch chính thức.",
     )
+
+
+_warnings = provisional_warnings  # the window still calls the old name; removed with that call

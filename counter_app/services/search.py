@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import text
 from sqlmodel import Session, select
 
 from counter_app.db.models import Dossier
+from counter_app.domain.calendar import VN_TZ
+from counter_app.domain.codes import code_day_range
 from counter_app.domain.text import fold
 
 PAGE_SIZE = 50
 # The start of a dossier code ("000.00.20.H12-2602…"): agency codes always begin "ddd."
-_CODE_PREFIX_RE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z.\-]*$")
+CODE_PREFIX_RE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z.\-]*$")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,12 @@ FROM dossier d JOIN applicant a ON a.id = d.applicant_id
 """
 
 
+def key_at(moment: datetime) -> int:
+    """The search_key of a dossier received at `moment`: milliseconds × 1000, and intake adds
+    0…999 to keep it unique. Newest-first ordering and date bounds both come from it."""
+    return int(moment.timestamp() * 1000) * 1000
+
+
 def select_rows(session: Session, where: str, params: dict, *, order: str = "d.search_key DESC",
                 limit: int = PAGE_SIZE) -> list[DossierRow]:
     """List rows for a WHERE clause over `dossier d` (other services' filters reuse the one shape)."""
@@ -77,7 +86,7 @@ def fts_query(query: str) -> str:
 def search(session: Session, query: str, *, limit: int = PAGE_SIZE, before_key: int | None = None) -> Page:
     q = (query or "").strip()
     upper = q.upper()
-    if _CODE_PREFIX_RE.match(upper):
+    if CODE_PREFIX_RE.match(upper):
         return _by_code_prefix(session, upper, limit, before_key)
     digits = re.sub(r"[\s.\-]", "", q)
     if digits.isdigit() and len(digits) >= 9:
@@ -101,11 +110,19 @@ def _latest(session: Session, limit: int, before_key: int | None) -> Page:
 
 
 def _by_code_prefix(session: Session, prefix: str, limit: int, before_key: int | None) -> Page:
-    # Codes are unique and indexed: a prefix range scan, then the (small) match set is ordered.
-    where = " WHERE d.code >= :lo AND d.code < :hi" + (" AND d.search_key < :before" if before_key else "")
+    """Newest first along search_key, bounded by the received days the typed code digits allow;
+    unary plus keeps SQLite off the code index, which for a broad prefix ("000.…") is every row."""
+    first, last = code_day_range(prefix)
+    params: dict = {"lo": prefix, "hi": prefix + "\uffff", "before": before_key, "lim": limit + 1}
+    where = " WHERE +d.code >= :lo AND +d.code < :hi"
+    if before_key is not None:
+        where += " AND d.search_key < :before"
+    if first is not None and last is not None:
+        start = datetime.combine(first, time(0), tzinfo=VN_TZ)
+        params["klo"], params["khi"] = key_at(start), key_at(start + timedelta(days=(last - first).days + 1))
+        where += " AND d.search_key >= :klo AND d.search_key < :khi"
     sql = _ROW_SQL + where + " ORDER BY d.search_key DESC LIMIT :lim"
-    return _page(session, sql, {"lo": prefix, "hi": prefix + "\uffff", "before": before_key, "lim": limit + 1},
-                 limit)
+    return _page(session, sql, params, limit)
 
 
 def _by_number(session: Session, digits: str, limit: int, before_key: int | None) -> Page:

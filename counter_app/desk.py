@@ -1,0 +1,373 @@
+"""The counter window's one door to the core: plain values in, plain dataclasses and dicts out.
+
+Each `Desk` method opens its own transaction (`store.read()` / `store.write()`) and calls the
+services, so the window never holds a session or sees a table. The methods are meant to run on
+the window's store lane (ui/workers.py), never on the UI thread. This module's own imports stay
+light (no SQLAlchemy): the window imports it at start-up and lets the lane pay for the rest.
+
+The module-level functions are pure and quick (field checks, reading an ID-card QR, searching an
+already loaded catalogue): the window calls them directly as the officer types.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from counter_app import clock
+from counter_app.domain import validation
+from counter_app.domain.calendar import format_vn_datetime
+from counter_app.domain.codes import AGENCY_CODE_RE
+from counter_app.domain.id_card import parse_id_qr
+from counter_app.domain.text import collapse_spaces, nfc
+from counter_app.errors import UserError
+
+if TYPE_CHECKING:
+    from counter_app.db.store import Store
+    from counter_app.services.attention import Attention
+    from counter_app.services.audit import Actor
+    from counter_app.services.catalogue import ProcedureSpec
+    from counter_app.services.search import Page
+
+
+def current_officer() -> str:
+    """Who sits at the counter. Officer accounts come later; until then the OS user name."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some service contexts
+        return "cán bộ"
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    agency_code: str
+    agency_name: str
+    office_name: str
+    place: str
+    counter: int
+
+
+@dataclass(frozen=True)
+class DuePreview:
+    received_at: datetime
+    due_at: datetime
+    warning: str  # empty, or why the date may still move (a provisional holiday on the way)
+
+    @property
+    def due_text(self) -> str:
+        return format_vn_datetime(self.due_at)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """What the dossier list asks for (services/worklist.py reads it)."""
+
+    query: str = ""  # name (diacritics optional), ID number, phone or the start of a code
+    statuses: frozenset[int] = frozenset()  # empty: every status
+    received_from: date | None = None
+    received_to: date | None = None  # inclusive
+    deadline: str = ""  # "", "today", "24h" or "overdue"
+
+
+@dataclass(frozen=True)
+class Saved:
+    dossier: dict[str, Any]  # as `counter-app show` prints it
+    warnings: tuple[str, ...]
+
+    @property
+    def code(self) -> str:
+        return self.dossier["code"]
+
+    @property
+    def due_text(self) -> str:
+        return format_vn_datetime(clock.parse_iso(self.dossier["due_at"]))
+
+
+class Desk:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @classmethod
+    def open(cls, data_dir: str | None = None) -> Desk:
+        """Open (creating and migrating as needed) the store in --data-dir, COUNTER_APP_DATA or
+        the user's data folder."""
+        from counter_app.config import data_dir as resolve
+        from counter_app.db.store import Store
+
+        return cls(Store.open(resolve(data_dir)))
+
+    def close(self) -> None:
+        self.store.close()
+
+    def office(self) -> OfficeInfo | None:
+        from counter_app.services.office import get_office
+
+        with self.store.read() as session:
+            office = get_office(session)
+            return _office_info(office) if office is not None else None
+
+    def setup_office(self, *, agency_code: str, agency_name: str, office_name: str = "", place: str = "",
+                     counter: int = 0) -> OfficeInfo:
+        from counter_app.services.office import init_office
+
+        with self.store.write() as session:
+            result = init_office(session, agency_code=agency_code, agency_name=agency_name,
+                                 office_name=office_name, place=place, counter=counter)
+            return _office_info(result.office)
+
+    def procedures(self) -> list[ProcedureSpec]:
+        from counter_app.services.catalogue import list_procedures
+
+        with self.store.read() as session:
+            return list_procedures(session)
+
+    def preview_due(self, procedure_code: str, received_at: datetime | None = None) -> DuePreview:
+        """The appointment time the form shows before saving (the same calendar as the save)."""
+        from counter_app.services import intake
+
+        received = received_at or clock.now()
+        with self.store.read() as session:
+            due = intake.preview_due(session, procedure_code, received)
+        # intake words the provisional-holiday warning; the preview shows the same sentence.
+        return DuePreview(received, due.due, " ".join(intake._warnings(due)))
+
+    def save_intake(self, form: dict[str, Any], *, officer: str) -> Saved:
+        """Check and save one intake (the contract's intake object). UserError names the field."""
+        from counter_app.services import intake
+
+        request = intake.parse_intake(form)
+        with self.store.write() as session:
+            result = intake.create_dossier(session, request, officer=officer)
+        return Saved(result.dossier, result.warnings)
+
+    def open_dossier(self, code: str) -> dict[str, Any]:
+        """What a scan opens (the dossier as `show` prints it, plus `overdue`); UserError for a
+        code of another office, one that does not exist, or something that is not a code."""
+        from counter_app.services.lookup import open_by_code
+        from counter_app.services.worklist import CLOCK_RUNNING
+
+        with self.store.read() as session:
+            dossier = open_by_code(session, code)
+        overdue = dossier["status"] in CLOCK_RUNNING and clock.parse_iso(dossier["due_at"]) < clock.now()
+        return {**dossier, "overdue": overdue}
+
+    def worklist(self, flt: ListFilter, before_key: int | None = None, limit: int | None = None) -> Page:
+        """One page of the dossier list (rows are services.worklist.WorkRow)."""
+        from counter_app.services import worklist
+
+        with self.store.read() as session:
+            return worklist.worklist(session, **asdict(flt), before_key=before_key,
+                                     limit=limit or worklist.PAGE_SIZE)
+
+    # --- the dossier's life (workflow) --------------------------------------------------------------
+
+    def dossier_life(self, code: str) -> dict[str, Any]:
+        """What the dossier view shows: the dossier (as `open_dossier`), its status history, and
+        whether its one extension is used (`extended`)."""
+        with self.store.read() as session:
+            return _life(session, code)
+
+    def move(self, code: str, status: int, *, officer: str, note: str = "",
+             missing: list[str] | None = None) -> dict[str, Any]:
+        """A status move (decisions.md); UserError, and nothing written, when it is not allowed."""
+        from counter_app.services import workflow
+
+        with self.store.write() as session:
+            workflow.move(session, code, status, actor=_actor(officer), note=note, missing=missing)
+            return _life(session, code)
+
+    def hand_over(self, code: str, *, to_unit: str, officer: str, note: str = "") -> dict[str, Any]:
+        from counter_app.services import workflow
+
+        with self.store.write() as session:
+            workflow.hand_over(session, code, to_unit=to_unit, actor=_actor(officer), note=note)
+            return _life(session, code)
+
+    def extend(self, code: str, *, new_due: datetime, reason: str, officer: str) -> dict[str, Any]:
+        from counter_app.services import workflow
+
+        with self.store.write() as session:
+            workflow.extend(session, code, new_due=new_due, reason=reason, actor=_actor(officer))
+            return _life(session, code)
+
+    def return_result(self, code: str, *, full_name: str, id_number: str = "", relation: str = "",
+                      rating: int | None = None, officer: str) -> dict[str, Any]:
+        """Hand the result over (9 -> 10) and record to whom; UserError when not ready / already returned."""
+        from counter_app.services import workflow
+
+        recipient = workflow.Recipient(full_name, id_number, relation)
+        with self.store.write() as session:
+            workflow.return_result(session, code, recipient, actor=_actor(officer), rating=rating)
+            return _life(session, code)
+
+    def attention(self, pickup_days: int | None = None) -> Attention:
+        """The attention list now; `pickup_days` None: the office setting (default 5)."""
+        from counter_app.services import attention
+
+        with self.store.read() as session:
+            days = pickup_days if pickup_days is not None else _pickup_days(session)
+            return attention.attention(session, pickup_days=days)
+
+    def pickup_days(self) -> int:
+        with self.store.read() as session:
+            return _pickup_days(session)
+
+    def set_pickup_days(self, days: int, *, officer: str) -> int:
+        from counter_app.services import audit, settings
+
+        if not 1 <= int(days) <= 365:
+            raise UserError("Số ngày chờ nhận kết quả phải từ 1 đến 365.", field="pickup_days")
+        with self.store.write() as session:
+            settings.put(session, PICKUP_DAYS_KEY, int(days))
+            audit.record(session, _actor(officer), "settings.put", PICKUP_DAYS_KEY, {"value": int(days)})
+        return int(days)
+
+    # --- papers -------------------------------------------------------------------------------------
+
+    def slip_pdf(self, code: str, paper: str = "a5") -> bytes:
+        """Mẫu 01 of a stored dossier: A5 pages ("a5") or both copies on one A4 sheet ("a4-2up")."""
+        from counter_app.services import papers
+
+        with self.store.read() as session:
+            return papers.slip_pdf(session, code, paper)  # type: ignore[arg-type]  # checked there
+
+    def form_pdf(self, code: str, form: str) -> bytes:
+        """Mẫu 02–06 of a stored dossier (UserError when the dossier has no such event)."""
+        from counter_app.services import papers
+
+        with self.store.read() as session:
+            return papers.form_pdf(session, code, form)
+
+    def record_print(self, code: str, paper: str, *, officer: str, detail: dict[str, Any] | None = None) -> None:
+        """One line in the audit trail per print: `paper` "01" is the slip (print.slip), else print.form."""
+        from counter_app.services import audit
+
+        action = "print.slip" if paper == "01" else "print.form"
+        with self.store.write() as session:
+            audit.record(session, _actor(officer), action, code, {"form": paper, **(detail or {})})
+
+    def pending_sync(self) -> int:
+        from counter_app.sync.outbox import pending_count
+
+        with self.store.read() as session:
+            return pending_count(session)
+
+
+PICKUP_DAYS_KEY = "attention.pickup_days"
+
+
+def _actor(officer: str) -> Actor:
+    from counter_app.services.audit import Actor
+
+    return Actor(officer or current_officer())
+
+
+def _pickup_days(session: Any) -> int:
+    from counter_app.services import attention, settings
+
+    value = settings.get(session, PICKUP_DAYS_KEY, attention.PICKUP_DAYS)
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return attention.PICKUP_DAYS
+
+
+def _life(session: Any, code: str) -> dict[str, Any]:
+    from counter_app.services import workflow
+    from counter_app.services.lookup import find_own
+    from counter_app.services.dossiers import dossier_dict
+    from counter_app.services.worklist import CLOCK_RUNNING
+
+    dossier = find_own(session, code)
+    data = dossier_dict(session, dossier)
+    events = workflow.history(session, dossier.code)
+    overdue = data["status"] in CLOCK_RUNNING and clock.parse_iso(data["due_at"]) < clock.now()
+    return {**data, "overdue": overdue, "history": events, "extended": dossier.extension_count >= 1,
+            "rating": dossier.rating, "paused_at": dossier.paused_at, "original_due_at": dossier.original_due_at}
+
+
+def _office_info(office: Any) -> OfficeInfo:
+    return OfficeInfo(office.agency_code, office.agency_name, office.office_name, office.place, office.counter)
+
+
+# --- quick, pure helpers the form calls while the officer types -----------------------------------
+
+
+def agency_code_problem(value: str) -> str:
+    """Empty when the agency code has the right shape, else what is wrong (shown live in setup)."""
+    code = (value or "").strip().upper()
+    if not code:
+        return "Cần nhập mã cơ quan (dạng ddd.dd.dd.Ldd, ví dụ 000.00.20.H12)."
+    if not AGENCY_CODE_RE.match(code):
+        return f"'{code}' chưa đúng dạng ddd.dd.dd.Ldd (ví dụ 000.00.20.H12)."
+    return ""
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+def birth_date_iso(text: str, *, today: date | None = None) -> str:
+    """'01/02/1990', '1/2/1990' or '01021990' as the officer types it -> '1990-02-01'; '' stays ''."""
+    raw = (text or "").strip()
+    if not raw:
+        return ""
+    m = _DMY.match(raw)
+    if m:
+        raw = f"{int(m.group(1)):02d}{int(m.group(2)):02d}{m.group(3)}"
+    if not re.fullmatch(r"\d{8}", raw):
+        raise UserError(f"Ngày sinh '{text.strip()}' phải có dạng ngày/tháng/năm, ví dụ 01/02/1990.",
+                        field="birth_date")
+    born = validation.ddmmyyyy(raw, field="birth_date", label="Ngày sinh")
+    if born > (today or clock.now().date()):
+        raise UserError(f"Ngày sinh {born:%d/%m/%Y} ở tương lai.", field="birth_date")
+    return born.isoformat()
+
+
+def check_fields(applicant: dict[str, str]) -> dict[str, str]:
+    """The problem of each applicant field given (field -> message), all at once, for the messages
+    beside the fields; the save checks everything again (intake.parse_intake) before writing."""
+    checks = {
+        "full_name": lambda v: None if collapse_spaces(nfc(v)) else _missing_name(),
+        "id_number": lambda v: validation.id_number(v) if v.strip() else None,
+        "birth_date": birth_date_iso,
+        "gender": validation.gender,
+        "phone": validation.phone,
+        "email": lambda v: validation.email(nfc(v)),
+    }
+    problems = {}
+    for name, value in applicant.items():
+        try:
+            checks.get(name, str)(value or "")
+        except UserError as exc:
+            problems[name] = exc.message
+    return problems
+
+
+def _missing_name() -> None:
+    raise UserError("Cần nhập họ tên người nộp hồ sơ.", field="full_name")
+
+
+def read_id_card(qr: str) -> dict[str, str]:
+    """The applicant fields of an ID-card QR, as the form shows them (dates dd/mm/yyyy).
+    UserError with a clear message for a half-read or garbled QR."""
+    card = parse_id_qr(qr)
+    return {
+        "full_name": card.full_name,
+        "id_number": card.id_number,
+        "old_id_number": card.old_id_number,
+        "birth_date": f"{card.birth_date:%d/%m/%Y}" if card.birth_date else "",
+        "gender": card.gender,
+        "address": card.address,
+        "issue_date": f"{card.issue_date:%d/%m/%Y}" if card.issue_date else "",
+    }
+
+
+def search_procedures(specs: list[ProcedureSpec], query: str, limit: int = 50) -> list[ProcedureSpec]:
+    """By code or name, diacritics optional. `specs` came from `Desk.procedures`, so the catalogue
+    module is already imported and this costs no start-up time."""
+    from counter_app.services.catalogue import search_procedures as search
+
+    return search(specs, query, limit)

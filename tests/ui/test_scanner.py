@@ -1,0 +1,194 @@
+"""The USB scanner: told apart from a person, heard on every screen, never leaving characters in a field."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from tests.ui.conftest import add_dossiers
+from tests.ui.keyboard import enter, focus, key_text, scan
+from ui import strings
+from ui.scanner import FLUSH_MS, ScanKind, ScannerFilter, classify
+from ui.views.main_window import MainWindow
+
+QR = "001090123456|012345678|Nguyễn Văn Đức|01011990|Nam|Thôn Đông, xã Bình Mỹ, tỉnh Hà Nam|15042021"
+
+
+@pytest.fixture
+def field(qtbot):  # noqa: ANN001, ANN201
+    """A bare line edit with the scanner filter on the application."""
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    edit.show()
+    qtbot.waitExposed(edit)
+    edit.activateWindow()
+    edit.setFocus()
+    scanner = ScannerFilter()
+    scanner.install(QApplication.instance())
+    heard: list[str] = []
+    scanner.scanned.connect(heard.append)
+    yield edit, scanner, heard
+    QApplication.instance().removeEventFilter(scanner)
+
+
+def test_a_burst_and_enter_is_a_scan_and_leaves_nothing_in_the_field(qtbot, field) -> None:  # noqa: ANN001
+    edit, _scanner, heard = field
+    scan("000.00.20.H12-260213-0001")
+    assert heard == ["000.00.20.H12-260213-0001"]
+    qtbot.wait(FLUSH_MS * 2)
+    assert edit.text() == ""
+
+
+def test_a_person_typing_keeps_every_key_in_order(qtbot, field) -> None:  # noqa: ANN001
+    edit, _scanner, heard = field
+    for char in "Đức 12":
+        key_text(char)
+        qtbot.wait(FLUSH_MS + 20)  # a person's pace
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    key_text("3")
+    enter()
+    assert edit.text() == "Đức 13"  # Backspace and Enter hand on what was held first
+    assert heard == []
+
+
+def test_fast_typing_that_is_not_a_code_reaches_the_field(qtbot, field) -> None:  # noqa: ANN001
+    edit, _scanner, heard = field
+    key_text("nguyen van duc")  # as fast as a scanner, but not shaped like anything a scanner reads
+    enter()
+    assert edit.text() == "nguyen van duc"
+    assert heard == []
+
+
+def test_typing_while_a_scan_arrives(qtbot, field) -> None:  # noqa: ANN001
+    edit, _scanner, heard = field
+    key_text("Ng")
+    qtbot.wait(FLUSH_MS + 20)
+    scan(QR)
+    key_text("uyễn")
+    qtbot.waitUntil(lambda: edit.text() == "Nguyễn")
+    assert heard == [QR]
+
+
+def test_turned_off_the_scanner_types_like_a_keyboard(qtbot, field) -> None:  # noqa: ANN001
+    edit, scanner, heard = field
+    scanner.set_enabled(False)
+    scan("000.00.20.H12-260213-0001")
+    assert edit.text() == "000.00.20.H12-260213-0001"
+    assert heard == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("000.00.20.H12-260213-0001", ScanKind.DOSSIER),
+    ("000.A0.01.H26-251231-1999", ScanKind.DOSSIER),
+    (QR, ScanKind.ID_CARD),
+    ("001090123456|012345678|Nguyễn Văn", ScanKind.GARBLED),
+    ("000.00.20.H12-2602", ScanKind.GARBLED),
+])
+def test_shapes(text: str, kind: ScanKind) -> None:
+    assert classify(text) is kind
+
+
+# --- in the window ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def filled(desk):  # noqa: ANN001, ANN201
+    add_dossiers(desk, [("Trần Thị Ánh", "001190000001", "2026-03-02T08:00:00+07:00"),
+                        ("Lê Văn Bình", "001090000002", "2026-03-03T09:00:00+07:00")])
+    return desk
+
+
+def test_a_scanned_code_opens_the_dossier_from_the_list(qtbot, filled, open_window) -> None:  # noqa: ANN001
+    window: MainWindow = open_window(filled)
+    qtbot.keyClick(focus(), Qt.Key.Key_F3)
+    key_text("tr")  # the officer was typing a search when the citizen handed over the slip
+    qtbot.wait(FLUSH_MS + 20)
+    with qtbot.waitSignal(window.dossier_shown, timeout=5000) as shown:
+        scan("000.00.20.H12-260302-0001")
+    assert shown.args == ["000.00.20.H12-260302-0001"]
+    assert window.tabs.currentWidget() is window.dossier
+    assert window.dossier.title.text() == "000.00.20.H12-260302-0001"
+    assert window.dossier.values["full_name"].text() == "Trần Thị Ánh"
+    assert window.dossier.values["due_at"].text().startswith("08 giờ 00 phút, ngày 05 tháng 03 năm 2026")
+    assert window.dossier.documents.rowCount() == 2
+    assert window.worklist.search.text() == "tr"  # nothing of the scan landed in the search box
+    qtbot.keyClick(focus(), Qt.Key.Key_Escape)  # back where the officer was
+    assert window.tabs.currentWidget() is window.worklist
+
+
+def test_an_id_card_fills_the_intake_form(qtbot, desk, open_window) -> None:  # noqa: ANN001
+    window = open_window(desk)
+    window.intake.editors["phone"].setFocus()
+    scan(QR)
+    editors = window.intake.editors
+    assert editors["full_name"].text() == "Nguyễn Văn Đức"
+    assert editors["id_number"].text() == "001090123456"
+    assert editors["birth_date"].text() == "01/01/1990"
+    assert editors["gender"].currentText() == "Nam"
+    assert editors["address"].text() == "Thôn Đông, xã Bình Mỹ, tỉnh Hà Nam"
+    assert editors["phone"].text() == ""  # not a single scanner character in the field that had the focus
+    assert "đối chiếu" in window.intake.card_notice.text() and "CMND cũ: 012345678" in window.intake.card_notice.text()
+    assert focus() is editors["address"]
+    form_without_phone = window.intake.collect()
+    assert form_without_phone is None  # no procedure yet; but the card travels with the form:
+    window.intake.picker.set_procedures(window.intake.picker._specs)
+    window.intake.picker.search.setFocus()
+    key_text("9.000000")
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)
+    form = window.intake.collect()
+    assert form["id_qr"] == QR and form["applicant"]["id_number"] == "001090123456"
+
+
+def test_f6_with_the_scanner_detection_off_reads_the_card_typed_into_its_box(qtbot, desk, open_window) -> None:  # noqa: ANN001
+    window = open_window(desk)
+    window.act_scanner.setChecked(False)
+    assert window._status_scanner.text() == strings.Main.SCANNER_OFF
+    assert window.prefs.scanner_enabled is False  # remembered for the next start
+    qtbot.keyClick(focus(), Qt.Key.Key_F6)
+    assert focus() is window.intake.card_input
+    scan(QR)
+    assert window.intake.editors["full_name"].text() == "Nguyễn Văn Đức"
+    assert not window.intake.card_input.isVisible()
+
+
+@pytest.mark.parametrize(("scanned", "expected"), [
+    ("001090123456|012345678|Nguyễn Văn", strings.Scan.GARBLED_QR),
+    ("001090123456||Nguyễn Văn Đức||Nam|Thôn Đông", "Mã QR của thẻ căn cước thiếu ngày sinh"),
+    ("001090123456||Nguyễn Văn Đức|31021990|Nam|Thôn Đông", "không phải một ngày có thật"),
+    ("000.00.20.H12-2603", "Không nhận ra mã vừa quét ('000.00.20.H12-2603')"),
+    ("000.00.20.H99-260302-0001", "thuộc cơ quan 000.00.20.H99, không phải của 000.00.20.H12"),
+    ("000.00.20.H12-260302-0777", "Không tìm thấy hồ sơ mã 000.00.20.H12-260302-0777"),
+])
+def test_bad_scans_give_a_clear_message_and_lose_nothing(qtbot, filled, open_window, scanned, expected) -> None:  # noqa: ANN001
+    window = open_window(filled)
+    window.intake.focus_first()
+    key_text("Phạm")
+    qtbot.wait(FLUSH_MS + 20)
+    scan(scanned)
+    qtbot.waitUntil(lambda: window.messages.level == "error")
+    assert expected in window.messages.text()
+    assert window.intake.editors["full_name"].text() == "Phạm"
+    assert window.tabs.currentWidget() is window.intake
+    qtbot.keyClick(focus(), Qt.Key.Key_Escape)
+    assert not window.messages.isVisible()
+
+
+def test_an_id_card_on_the_list_finds_that_persons_dossiers(qtbot, filled, open_window) -> None:  # noqa: ANN001
+    window = open_window(filled)
+    qtbot.keyClick(focus(), Qt.Key.Key_F3)
+    scan("001190000001|012345678|Trần Thị Ánh|01011990|Nữ|Thôn Tây|15042021")
+    assert window.worklist.search.text() == "001190000001"
+    model = window.worklist.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.row_at(0).applicant_name == "Trần Thị Ánh")
+
+
+def test_f4_then_typing_a_code_by_hand_opens_it(qtbot, filled, open_window) -> None:  # noqa: ANN001
+    window = open_window(filled)
+    window.act_scanner.setChecked(False)
+    qtbot.keyClick(focus(), Qt.Key.Key_F4)
+    assert focus() is window.code_box
+    key_text("000.00.20.h12-260303-0001")
+    with qtbot.waitSignal(window.dossier_shown, timeout=5000):
+        enter()
+    assert window.dossier.values["full_name"].text() == "Lê Văn Bình"

@@ -1,0 +1,46 @@
+"""`counter-app` with no command: the counter window.
+
+The window shows first and opens the store on the store lane, so the officer sees it at once
+while SQLAlchemy loads in the background (tech-notes: it is most of the start-up time).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QApplication
+
+from counter_app.desk import Desk
+from ui import strings
+from ui.desk_client import DeskClient
+from ui.prefs import APPLICATION, ORGANISATION, Prefs
+from ui.views.main_window import MainWindow
+
+
+def build_window(data_dir: str | None, *, prefs: Prefs | None = None) -> MainWindow:
+    return MainWindow(DeskClient(lambda: Desk.open(data_dir)), prefs=prefs)
+
+
+def run(data_dir: str | None, *, on_ready: Callable[[MainWindow], None] | None = None) -> int:
+    """Open the window on the store in `data_dir` (None: COUNTER_APP_DATA or the user's folder)
+    and run until it closes. `on_ready` is called once the window is usable (the bench uses it)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    window = build_window(data_dir)
+    window.setObjectName(strings.APP)
+    if on_ready is not None:
+        window.ready.connect(lambda: on_ready(window))
+    if window.prefs.window_geometry is None:
+        screen = app.primaryScreen()
+        if screen is not None:
+            window.resize(screen.availableGeometry().size())
+        window.showMaximized()
+    else:
+        window.show()
+    # The first frame first; then the store lane starts its imports, which would otherwise
+    # compete with that frame for the interpreter.
+    app.processEvents()
+    window.start()
+    return app.exec()

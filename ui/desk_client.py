@@ -1,0 +1,58 @@
+"""The window's handle on counter_app.desk: every call runs on the store lane, answers come back
+on the UI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+from counter_app.desk import Desk, OfficeInfo
+from ui.workers import Lane
+
+T = TypeVar("T")
+
+
+class DeskClient(QObject):
+    failed = Signal(object)  # the error of a call that brought no on_error of its own
+
+    def __init__(self, open_desk: Callable[[], Desk], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.lane = Lane("store", self)
+        self._open_desk = open_desk
+        self._desk: Desk | None = None  # touched on the lane's thread only
+
+    def open(self, on_done: Callable[[OfficeInfo | None], None], on_error: Callable[[Exception], None]) -> None:
+        """Open the store (heavy imports, maybe a migration) on the lane; answer with the office."""
+
+        def job() -> OfficeInfo | None:
+            self._desk = self._open_desk()
+            return self._desk.office()
+
+        self.lane.submit(job, on_done, on_error)
+
+    def call(
+        self,
+        fn: Callable[[Desk], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+        *,
+        key: str | None = None,
+    ) -> int:
+        return self.lane.submit(lambda: fn(self._require()), on_done, on_error or self.failed.emit, key=key)
+
+    def close(self) -> None:
+        self.lane.shutdown()
+        if self._desk is not None:
+            self._desk.close()
+            self._desk = None
+
+    def _require(self) -> Desk:
+        if self._desk is None:
+            raise RuntimeError("the store is not open")
+        return self._desk
+
+
+def ignore(_: Any) -> None:
+    """on_done for calls whose answer nobody needs."""

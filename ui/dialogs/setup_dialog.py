@@ -1,0 +1,149 @@
+"""First run: the store has no office yet. A short dialog instead of a crash: the agency code
+(its shape checked as it is typed), the names, the place and this counter's number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app import desk
+from counter_app.errors import UserError
+from ui import strings
+from ui.views.widgets import ERROR_COLOUR, Field
+
+S = strings.Setup
+OK_COLOUR = "#0d652d"
+
+
+class SetupDialog(QDialog):
+    submitted = Signal(dict)  # init_office's keywords; the window runs it on the store lane
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(S.TITLE)
+        self.setObjectName("setup_dialog")
+        self.setMinimumWidth(560)
+        heading = QLabel(S.HEADING)
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        heading.setFont(font)
+        intro = QLabel(S.INTRO)
+        intro.setWordWrap(True)
+        self.editors: dict[str, QLineEdit | QSpinBox] = {}
+        self.fields: dict[str, Field] = {}
+        for name, hint in (("agency_code", S.AGENCY_CODE_HINT), ("agency_name", S.AGENCY_NAME_HINT),
+                           ("office_name", S.OFFICE_NAME_HINT), ("place", S.PLACE_HINT)):
+            editor = QLineEdit()
+            editor.setObjectName(name)
+            editor.setPlaceholderText(hint)
+            editor.textEdited.connect(self._changed)
+            self.editors[name] = editor
+            self.fields[name] = Field(editor)
+        counter = QSpinBox()
+        counter.setObjectName("counter")
+        counter.setRange(0, 9)
+        counter.setMaximumWidth(80)
+        self.editors["counter"] = counter
+        self.fields["counter"] = Field(counter)
+        counter_note = QLabel(S.COUNTER_NOTE)
+        counter_note.setWordWrap(True)
+        counter_note.setStyleSheet("color: #5f6368;")
+        self.code_check = self.fields["agency_code"].error  # the live shape check speaks here
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(S.AGENCY_CODE, self.fields["agency_code"])
+        form.addRow(S.AGENCY_NAME, self.fields["agency_name"])
+        form.addRow(S.OFFICE_NAME, self.fields["office_name"])
+        form.addRow(S.PLACE, self.fields["place"])
+        form.addRow(S.COUNTER, self.fields["counter"])
+        form.addRow("", counter_note)
+        self.general_error = QLabel()
+        self.general_error.setObjectName("setup_error")
+        self.general_error.setWordWrap(True)
+        self.general_error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.general_error.hide()
+        self.buttons = QDialogButtonBox()
+        self.ok = self.buttons.addButton(S.OK, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setObjectName("setup_ok")
+        self.buttons.addButton(S.CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        column = QVBoxLayout(self)
+        column.addWidget(heading)
+        column.addWidget(intro)
+        column.addLayout(form)
+        column.addWidget(self.general_error)
+        column.addWidget(self.buttons)
+        self._changed()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "agency_code": self.editors["agency_code"].text().strip().upper(),
+            "agency_name": self.editors["agency_name"].text().strip(),
+            "office_name": self.editors["office_name"].text().strip(),
+            "place": self.editors["place"].text().strip(),
+            "counter": self.editors["counter"].value(),
+        }
+
+    def set_busy(self, busy: bool) -> None:
+        self.ok.setEnabled(not busy and self._valid())
+        self.ok.setText(S.SAVING if busy else S.OK)
+
+    def show_error(self, error: Exception) -> None:
+        self.set_busy(False)
+        message = error.message if isinstance(error, UserError) else str(error)
+        field = self.fields.get(getattr(error, "field", None) or "")
+        if field is not None:
+            field.set_error(message)
+            field.editor.setFocus()
+        else:
+            self.general_error.setText(message)
+            self.general_error.show()
+
+    def _valid(self) -> bool:
+        return not desk.agency_code_problem(self.editors["agency_code"].text()) and bool(self.values()["agency_name"])
+
+    def _changed(self) -> None:
+        code = self.editors["agency_code"].text()
+        problem = desk.agency_code_problem(code) if code.strip() else ""
+        self.fields["agency_code"].set_error(problem)
+        if code.strip() and not problem:
+            self.code_check.setText(S.AGENCY_CODE_OK)
+            self.code_check.setStyleSheet(f"color: {OK_COLOUR};")
+            self.code_check.show()
+        else:
+            self.code_check.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.fields["agency_name"].set_error("")
+        self.general_error.hide()
+        self.ok.setEnabled(self._valid())
+
+    def _submit(self) -> None:
+        if not self._valid():
+            problem = desk.agency_code_problem(self.editors["agency_code"].text())
+            if problem:
+                self.fields["agency_code"].set_error(problem)
+            if not self.values()["agency_name"]:
+                self.fields["agency_name"].set_error(S.NEED_NAME)
+            return
+        self.set_busy(True)
+        self.submitted.emit(self.values())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        # Enter while something is missing: say what, beside its field (Qt would do nothing).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.ok.isEnabled():
+            self._submit()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,19 @@
+"""Every question the window asks the officer goes through here, so tests can answer instead."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ui import strings
+
+
+class Interaction:
+    def confirm(self, parent: QWidget, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, strings.APP, text, parent=parent)
+        yes = box.addButton(strings.Main.YES, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(strings.Main.NO, QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def inform(self, parent: QWidget, text: str) -> None:
+        QMessageBox.information(parent, strings.APP, text)

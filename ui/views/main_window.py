@@ -1,0 +1,431 @@
+"""The counter window: intake, the dossier list and one dossier, a message bar, a status bar.
+
+Every store call goes through the DeskClient (the store lane); the screens only show answers.
+A scan (ui/scanner.py) works from any screen: a dossier code opens the dossier, an ID card fills
+the intake form (or, elsewhere, looks up that person's dossiers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app import clock, desk
+from counter_app.desk import DuePreview, OfficeInfo, Saved
+from counter_app.errors import StoreBusyError, UserError
+from ui import strings
+from ui.desk_client import DeskClient, ignore
+from ui.dialogs.setup_dialog import SetupDialog
+from ui.formatting import day_with_weekday
+from ui.interaction import Interaction
+from ui.prefs import Prefs
+from ui.scanner import ScanKind, ScannerFilter, classify
+from ui.views.dossier_list_view import DossierListView
+from ui.views.dossier_view import DossierView
+from ui.views.intake_view import IntakeView
+from ui.views.widgets import MessageBar
+
+M = strings.Main
+TICK_MS = 30_000  # the clock in the status bar, the pending count, the live due time
+
+
+class MainWindow(QMainWindow):
+    ready = Signal()  # office, catalogue and first list page are in: the window is usable
+    dossier_shown = Signal(str)
+    print_slip_requested = Signal(str)
+
+    def __init__(self, client: DeskClient, *, prefs: Prefs | None = None,
+                 interaction: Interaction | None = None) -> None:
+        super().__init__()
+        self.client = client
+        self.client.setParent(self)
+        self.client.failed.connect(self.show_error)
+        self.prefs = prefs or Prefs()
+        self.interaction = interaction or Interaction()
+        self.office: OfficeInfo | None = None
+        self.officer = desk.current_officer()
+        # The papers module sets this to print Mẫu 01; until then printing says it is not there yet.
+        self.slip_printer: Callable[[str], None] | None = None
+        self._last_saved_code = ""
+        self._waiting_for: set[str] = set()
+        self._previous_tab = 0
+        self.setWindowTitle(M.TITLE_OPENING)
+
+        self.messages = MessageBar()
+        self.intake = IntakeView()
+        self.worklist = DossierListView(client)
+        self.dossier = DossierView()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("screens")
+        self.tabs.addTab(self.intake, M.TAB_INTAKE)
+        self.tabs.addTab(self.worklist, M.TAB_LIST)
+        self.tabs.addTab(self.dossier, M.TAB_DOSSIER)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.code_box = QLineEdit()
+        self.code_box.setObjectName("code_box")
+        self.code_box.setPlaceholderText(M.CODE_BOX)
+        self.code_box.setMinimumWidth(self.fontMetrics().horizontalAdvance(M.CODE_BOX) + 40)
+        self.code_box.returnPressed.connect(lambda: self.open_dossier(self.code_box.text()))
+        # The tab bar's corner takes a widget's size hint, which a bare line edit keeps short;
+        # a layout's hint honours the minimum width, so the box sits in one.
+        corner = QWidget()
+        corner_row = QHBoxLayout(corner)
+        corner_row.setContentsMargins(0, 0, 0, 2)
+        corner_row.addWidget(self.code_box)
+        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(8, 6, 8, 4)
+        column.addWidget(self.messages)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self._status_office = QLabel()
+        self._status_officer = QLabel(M.OFFICER.format(name=self.officer))
+        self._status_date = QLabel()
+        self._status_sync = QLabel()
+        self._status_scanner = QLabel()
+        for i, label in enumerate((self._status_office, self._status_officer, self._status_date,
+                                   self._status_sync, self._status_scanner)):
+            label.setObjectName(f"status_{('office', 'officer', 'date', 'sync', 'scanner')[i]}")
+            label.setStyleSheet("padding: 0 8px; border-left: 1px solid #c0c0c0;")
+            self.statusBar().addPermanentWidget(label)
+
+        self.scanner = ScannerFilter(self, enabled=self.prefs.scanner_enabled)
+        self.scanner.scanned.connect(self.handle_scan)
+        app = QApplication.instance()
+        if app is not None:
+            self.scanner.install(app)
+        self._build_actions()
+        self._update_scanner_label()
+
+        self.intake.save_requested.connect(self._save)
+        self.intake.new_requested.connect(self.new_intake)
+        self.intake.procedure_changed.connect(self._preview_due)
+        self.worklist.open_requested.connect(self.open_dossier)
+        self.worklist.model.failed.connect(self.show_error)
+        self.worklist.model.page_loaded.connect(self._first_page_loaded)
+        self.dossier.print_requested.connect(self.request_print_slip)
+        self.dossier.back_requested.connect(self._back)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(TICK_MS)
+        self._ticker.timeout.connect(self._tick)
+        self.centralWidget().setEnabled(False)
+        if self.prefs.window_geometry is not None:
+            self.restoreGeometry(self.prefs.window_geometry)
+        # PySide builds its Python types lazily, and the first time an object of a Qt-internal
+        # class reaches Python (the scanner filter hears every object) it builds them all: ~30 ms.
+        # Handing it the window's inner objects now does that before the first frame, not in it.
+        self.findChildren(QObject)
+
+    # --- start-up ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the store on the lane; the window is already on screen meanwhile."""
+        self.statusBar().showMessage(M.OPENING)
+        self._status_date.setText(day_with_weekday(clock.now()))
+        self.client.open(self._opened, self._open_failed)
+
+    def _opened(self, office: OfficeInfo | None) -> None:
+        self.statusBar().clearMessage()
+        if office is None:
+            self._run_setup()
+        else:
+            self._office_ready(office)
+
+    def _open_failed(self, error: Exception) -> None:
+        self.statusBar().clearMessage()
+        self.show_error(error)
+
+    def _run_setup(self) -> None:
+        dialog = SetupDialog(self)
+        self.setup_dialog = dialog
+
+        def done(office: OfficeInfo) -> None:
+            dialog.accept()
+            self._office_ready(office)
+
+        dialog.submitted.connect(lambda values: self.client.call(lambda d: d.setup_office(**values), done,
+                                                                  dialog.show_error))
+        dialog.rejected.connect(self.close)
+        dialog.open()
+        dialog.raise_()  # on top even where no window manager stacks it (a kiosk session)
+        dialog.activateWindow()
+
+    def _office_ready(self, office: OfficeInfo) -> None:
+        self.office = office
+        self.setWindowTitle(M.TITLE.format(office=f"{office.office_name}, {office.agency_name}"))
+        self._status_office.setText(M.OFFICE.format(agency=office.agency_name, counter=office.counter))
+        self.centralWidget().setEnabled(True)
+        for act in self._store_actions:
+            act.setEnabled(True)
+        self._waiting_for = {"procedures", "list"}
+        self.client.call(lambda d: d.procedures(), self._procedures_loaded)
+        self.worklist.model.reload()
+        self._refresh_sync()
+        self._ticker.start()
+        self.intake.focus_first()
+
+    def _procedures_loaded(self, specs: list[Any]) -> None:
+        self.intake.set_procedures(specs)
+        self._part_ready("procedures")
+
+    def _first_page_loaded(self) -> None:
+        # Stays connected: PySide6 6.12's disconnect() loses a reference to True on every call.
+        if "list" in self._waiting_for:
+            self._part_ready("list")
+
+    def _part_ready(self, part: str) -> None:
+        if part in self._waiting_for:
+            self._waiting_for.discard(part)
+            if not self._waiting_for:
+                self.ready.emit()
+
+    # --- messages ---------------------------------------------------------------------------------
+
+    def show_message(self, text: str, level: str = "info") -> None:
+        self.messages.show_message(text, level)
+
+    def show_error(self, error: Exception) -> None:
+        if isinstance(error, StoreBusyError):
+            self.show_message(error.message + M.BUSY_KEPT, "error")
+        elif isinstance(error, UserError):
+            self.show_message(error.message, "error")
+        else:
+            self.show_message(M.UNEXPECTED.format(kind=type(error).__name__, text=error), "error")
+            raise error  # a bug: let it reach the log (and fail the tests)
+
+    # --- intake -----------------------------------------------------------------------------------
+
+    def new_intake(self) -> None:
+        if self.tabs.currentWidget() is self.intake and self.intake.is_dirty():
+            if not self.interaction.confirm(self, M.NEW_UNSAVED):
+                return
+            self.intake.reset()
+        self.tabs.setCurrentWidget(self.intake)
+        self.intake.focus_first()
+
+    def save(self, *, print_slip: bool = False) -> None:
+        if self.tabs.currentWidget() is not self.intake:
+            self.show_message(M.SAVE_ELSEWHERE)
+            return
+        self.intake.request_save(print_slip=print_slip)
+
+    def _save(self, form: dict[str, Any], print_slip: bool) -> None:
+        self.intake.set_saving(True)
+        officer = self.officer
+        self.client.call(lambda d: d.save_intake(form, officer=officer),
+                         lambda saved: self._saved(saved, print_slip), self._save_failed)
+
+    def _saved(self, saved: Saved, print_slip: bool) -> None:
+        self.intake.set_saving(False)
+        self._last_saved_code = saved.code
+        self.intake.show_saved(saved)
+        name = saved.dossier["applicant"]["full_name"]
+        self.show_message(strings.Intake.SAVED.format(code=saved.code, name=name, due=saved.due_text),
+                          "warning" if saved.warnings else "success")
+        self.worklist.model.reload()
+        self._refresh_sync()
+        if print_slip:
+            self.request_print_slip(saved.code)
+
+    def _save_failed(self, error: Exception) -> None:
+        self.intake.set_saving(False)  # everything typed is still in the form
+        if isinstance(error, UserError) and self.intake.show_save_error(error):
+            self.show_message(strings.Intake.FIX_FIRST.format(n=self.intake.problems_shown()), "error")
+            return
+        self.show_error(error)
+
+    def _preview_due(self, code: str, *, quietly: bool = False) -> None:
+        if not code:
+            self.intake.show_due(None)
+            return
+        if not quietly:
+            self.intake.show_due(None, pending=True)
+        self.client.call(lambda d: d.preview_due(code), self._due_arrived, key="due-preview")
+
+    def _due_arrived(self, preview: DuePreview) -> None:
+        self.intake.show_due(preview)
+
+    # --- printing (the papers issue plugs in here) ------------------------------------------------
+
+    def request_print_slip(self, code: str) -> None:
+        """The one seam for printing the appointment slip (Mẫu 01) of a saved dossier."""
+        if not code:
+            self.show_message(M.PRINT_NOTHING, "warning")
+            return
+        self.print_slip_requested.emit(code)
+        if self.slip_printer is None:
+            self.show_message(M.PRINT_NOT_READY.format(code=code), "warning")
+        else:
+            self.slip_printer(code)
+
+    def print_current(self) -> None:
+        current = self.tabs.currentWidget()
+        if current is self.intake:
+            if self.intake.is_dirty():
+                self.intake.request_save(print_slip=True)
+            else:
+                self.request_print_slip(self._last_saved_code)
+        elif current is self.dossier:
+            self.request_print_slip(self.dossier.code)
+        else:
+            self.request_print_slip(self.worklist.current_code() or "")
+
+    # --- dossiers and scans -----------------------------------------------------------------------
+
+    def open_dossier(self, code: str) -> None:
+        code = code.strip()
+        if not code:
+            return
+        self.client.call(lambda d: d.open_dossier(code), self._show_dossier, key="open-dossier")
+
+    def _show_dossier(self, dossier: dict[str, Any]) -> None:
+        self.code_box.clear()
+        if self.messages.level == "error":
+            self.messages.clear()
+        self.dossier.show_dossier(dossier)
+        self.tabs.setCurrentWidget(self.dossier)
+        self.dossier.print_button.setFocus()
+        self.dossier_shown.emit(dossier["code"])
+
+    def handle_scan(self, text: str) -> None:
+        if self.office is None or QApplication.activeModalWidget() is not None:
+            return  # no store yet, or a dialog is asking something: a scan is not its answer
+        kind = classify(text)
+        if kind is ScanKind.DOSSIER:
+            self.open_dossier(text)
+        elif kind is ScanKind.ID_CARD and self.tabs.currentWidget() is self.intake:
+            try:
+                self.intake.fill_from_card(text)  # it says so beside the fields it filled
+            except UserError as exc:
+                self.show_message(exc.message, "error")
+        elif kind is ScanKind.ID_CARD:
+            number = text.split("|", 1)[0].strip()
+            self.show_message(strings.Scan.CARD_SEARCH.format(number=number))
+            self.tabs.setCurrentWidget(self.worklist)
+            self.worklist.search_for(number)
+        elif "|" in text or text[:12].isdigit():
+            self.show_message(strings.Scan.GARBLED_QR, "error")
+        else:
+            shown = text if len(text) <= 40 else text[:40] + "…"
+            self.show_message(strings.Scan.GARBLED.format(text=shown), "error")
+
+    def set_scanner_enabled(self, on: bool) -> None:
+        self.scanner.set_enabled(on)
+        self.prefs.scanner_enabled = on
+        self._update_scanner_label()
+
+    # --- keys -------------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        def action(text: str, keys: list[str], slot: Callable[[], None]) -> QAction:
+            act = QAction(text, self)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu(M.MENU_FILE)
+        file_menu.addAction(action(M.ACT_QUIT, ["Ctrl+Q"], self.close))
+        dossier_menu = menu.addMenu(M.MENU_DOSSIER)
+        self.act_new = action(M.ACT_NEW, ["F2"], self.new_intake)
+        self.act_find = action(M.ACT_FIND, ["Ctrl+F", "F3"], self.find)
+        self.act_scan = action(M.ACT_SCAN, ["F4"], self.focus_code_box)
+        self.act_save = action(M.ACT_SAVE, ["Ctrl+S"], lambda: self.save(print_slip=False))
+        self.act_print = action(M.ACT_PRINT, ["Ctrl+P"], self.print_current)
+        self.act_back = action(M.ACT_BACK, ["Esc"], self.escape)
+        self.act_card = action(strings.Intake.SCAN_CARD, ["F6"], self.scan_card)
+        self._store_actions = (self.act_new, self.act_find, self.act_scan, self.act_card, self.act_save,
+                               self.act_print)
+        for act in (*self._store_actions, self.act_back):
+            act.setEnabled(act is self.act_back)  # the rest wait for the office (_office_ready)
+            dossier_menu.addAction(act)
+        settings_menu = menu.addMenu(M.MENU_SETTINGS)
+        self.act_scanner = QAction(M.ACT_SCANNER, self)
+        self.act_scanner.setCheckable(True)
+        self.act_scanner.setChecked(self.scanner.enabled)
+        self.act_scanner.toggled.connect(self.set_scanner_enabled)
+        settings_menu.addAction(self.act_scanner)
+        help_menu = menu.addMenu(M.MENU_HELP)
+        help_menu.addAction(action(M.ACT_KEYS, ["F1"], lambda: self.interaction.inform(self, M.KEYS_HELP)))
+
+    def find(self) -> None:
+        self.tabs.setCurrentWidget(self.worklist)
+        self.worklist.focus_search()
+
+    def focus_code_box(self) -> None:
+        self.code_box.setFocus()
+        self.code_box.selectAll()
+
+    def scan_card(self) -> None:
+        self.tabs.setCurrentWidget(self.intake)
+        self.intake.start_card_scan()
+
+    def escape(self) -> None:
+        """Esc: close the message first, then step back from where the officer is."""
+        if self.messages.isVisible():
+            self.messages.clear()
+        elif self.tabs.currentWidget() is self.dossier:
+            self._back()
+        elif self.code_box.hasFocus() and self.code_box.text():
+            self.code_box.clear()
+        elif self.tabs.currentWidget() is self.worklist and self.worklist.search.text():
+            self.worklist.search.clear()
+        elif self.intake.card_input.isVisible():
+            self.intake.card_input.hide()
+            self.intake.focus_first()
+
+    def _back(self) -> None:
+        self.tabs.setCurrentIndex(self._previous_tab)  # never the dossier's own tab (_tab_changed)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is not self.dossier:
+            self._previous_tab = index
+
+    # --- the clock and the sync count ---------------------------------------------------------------
+
+    def _tick(self) -> None:
+        self._status_date.setText(day_with_weekday(clock.now()))
+        self._refresh_sync()
+        spec = self.intake.picker.current
+        if spec is not None:  # received "now" moves on: past 15:00 the due time moves too
+            self._preview_due(spec.code, quietly=True)
+
+    def _refresh_sync(self) -> None:
+        self.client.call(lambda d: d.pending_sync(), self._show_sync, ignore, key="sync-count")
+
+    def _show_sync(self, n: int) -> None:
+        self._status_sync.setText(M.SYNC_WAITING.format(n=n) if n else M.SYNC_NONE)
+
+    def _update_scanner_label(self) -> None:
+        self._status_scanner.setText(M.SCANNER_ON if self.scanner.enabled else M.SCANNER_OFF)
+
+    # --- closing ----------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.intake.is_dirty() and not self.interaction.confirm(self, M.QUIT_UNSAVED):
+            event.ignore()
+            return
+        self.prefs.window_geometry = self.saveGeometry()
+        self._ticker.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.scanner)
+        self.client.close()
+        event.accept()

@@ -1,0 +1,102 @@
+"""Small widgets the screens share: the message bar and a field with its message beside it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStyle, QToolButton, QVBoxLayout, QWidget
+
+# Colours say the level, the icon and the words say it too (not colour alone).
+_LEVELS = {
+    "info": ("#e8f0fe", "#174ea6", QStyle.StandardPixmap.SP_MessageBoxInformation),
+    "success": ("#e6f4ea", "#0d652d", QStyle.StandardPixmap.SP_DialogApplyButton),
+    "warning": ("#fef7e0", "#7a4f01", QStyle.StandardPixmap.SP_MessageBoxWarning),
+    "error": ("#fce8e6", "#a50e0e", QStyle.StandardPixmap.SP_MessageBoxCritical),
+}
+ERROR_COLOUR = "#a50e0e"
+
+
+class MessageBar(QFrame):
+    """One line at the top of the window for what just happened: a scan that could not be read,
+    a locked store, a saved dossier. Errors stay until Esc or the next message; others fade."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("message_bar")
+        self._icon = QLabel()
+        self._text = QLabel()
+        self._text.setObjectName("message_text")
+        self._text.setWordWrap(True)
+        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        close.setToolTip("Đóng (Esc)")
+        close.clicked.connect(self.clear)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 6, 6)
+        row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self._text, 1)
+        row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clear)
+        self.level = ""
+        self.hide()
+
+    def show_message(self, text: str, level: str = "info") -> None:
+        background, foreground, icon = _LEVELS[level]
+        self.level = level
+        self.setStyleSheet(f"#message_bar {{ background: {background}; border: 1px solid {foreground}; "
+                           f"border-radius: 4px; }} #message_text {{ color: {foreground}; font-weight: bold; }}")
+        self._icon.setPixmap(self.style().standardIcon(icon).pixmap(20, 20))
+        self._text.setText(text)
+        self.show()
+        # Errors stay until read (Esc or the next message); the rest fade.
+        if level == "error":
+            self._timer.stop()
+        else:
+            self._timer.start(20_000 if level == "warning" else 10_000)
+
+    def text(self) -> str:
+        return self._text.text() if self.isVisible() else ""
+
+    def clear(self) -> None:
+        self._timer.stop()
+        self.level = ""
+        self.hide()
+
+
+class Field(QWidget):
+    """An input with the place for its message right under it (hidden while all is well).
+    The input shows its state through properties: `invalid` (a red frame; the message says what is
+    wrong) and `fromCard` (filled from the ID card and not yet touched: look at it again)."""
+
+    STYLE = (f'QWidget[invalid="true"] {{ border: 2px solid {ERROR_COLOUR}; }} '
+             'QWidget[fromCard="true"] { background: #fff8c5; }')
+
+    def __init__(self, editor: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet(self.STYLE)
+        self.editor = editor
+        self.error = QLabel()
+        self.error.setObjectName(f"{editor.objectName()}_error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.error.hide()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(editor)
+        column.addWidget(self.error)
+
+    def set_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+        self.mark("invalid", bool(message))
+
+    def mark(self, state: str, on: bool) -> None:
+        if self.editor.property(state) != on:
+            self.editor.setProperty(state, on)
+            self.editor.style().unpolish(self.editor)  # a property change restyles only when re-polished
+            self.editor.style().polish(self.editor)
