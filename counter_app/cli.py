@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from counter_app import __version__
 from counter_app.errors import UserError
+from counter_app.sync.errors import ServerUnreachable
 
 EXIT_OK, EXIT_FAILURE, EXIT_REFUSED, EXIT_OFFLINE = 0, 1, 2, 3
 log = logging.getLogger("counter_app")
@@ -83,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
 
     att = sub.add_parser("attention", parents=[common], help="hồ sơ cần chú ý: quá hạn, đến hạn, chờ trả")
     att.add_argument("--pickup-days", type=int, default=5)
+
+    link = sub.add_parser("link", parents=[common], help="kết nối máy quầy với máy chủ huyện")
+    link.add_argument("--server", required=True)
+    link.add_argument("--token", required=True)
+    sync = sub.add_parser("sync", parents=[common], help="đồng bộ với máy chủ huyện")
+    sync.add_argument("--once", action="store_true")
 
     slip = sub.add_parser("slip", parents=[common], help="in giấy tiếp nhận và hẹn trả kết quả (Mẫu 01) ra PDF")
     slip.add_argument("code")
@@ -159,6 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_REFUSED
+    except ServerUnreachable as exc:
+        if exc.summary:
+            _print_json(exc.summary)
+        print(exc.message, file=sys.stderr)
+        return EXIT_OFFLINE
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
         return EXIT_FAILURE
@@ -381,6 +393,22 @@ def _cmd_attention(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_link(args: argparse.Namespace) -> int:
+    from counter_app.sync.commands import link
+
+    _print_json(link(_open_store(args), args.server, args.token))
+    return EXIT_OK
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from counter_app.sync.commands import sync_once
+
+    if not args.once:
+        raise UserError("Hãy dùng 'counter-app sync --once' (đồng bộ nền chạy trong cửa sổ).")
+    _print_json(sync_once(_open_store(args)))
+    return EXIT_OK
+
+
 def _cmd_slip(args: argparse.Namespace) -> int:
     from counter_app.services import audit, papers
 
@@ -577,6 +605,8 @@ _COMMANDS = {
     "handover": _cmd_handover,
     "history": _cmd_history,
     "attention": _cmd_attention,
+    "link": _cmd_link,
+    "sync": _cmd_sync,
     "slip": _cmd_slip,
     "paper": _cmd_paper,
     "report": _cmd_report,

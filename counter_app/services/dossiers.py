@@ -35,10 +35,11 @@ def documents_of(session: Session, dossier_id: str) -> list[DossierDocument]:
 
 
 def sync_state(session: Session, dossier_id: str) -> str:
-    waiting = session.exec(
-        select(Outbox.seq).where(Outbox.dossier_id == dossier_id, Outbox.sent_at == None).limit(1)  # noqa: E711
-    ).first()
-    return "pending" if waiting is not None else "synced"
+    """synced, pending (waiting for the network) or rejected (the server refused an event of it)."""
+    states = set(session.exec(
+        select(Outbox.state).where(Outbox.dossier_id == dossier_id, Outbox.sent_at == None)  # noqa: E711
+    ).all())
+    return "rejected" if "rejected" in states else "pending" if states else "synced"
 
 
 def dossier_dict(

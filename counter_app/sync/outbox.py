@@ -23,6 +23,7 @@ def enqueue(session: Session, event: StatusEvent, dossier: dict[str, Any]) -> Ou
         "officer": event.officer,
         "actor": event.actor,
         "note": event.note,
+        "details": json.loads(event.payload_json or "{}"),  # hand-over unit, new due time, recipient …
         "dossier": dossier,
     }
     entry = Outbox(
@@ -37,4 +38,6 @@ def enqueue(session: Session, event: StatusEvent, dossier: dict[str, Any]) -> Ou
 
 
 def pending_count(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Outbox).where(Outbox.sent_at == None)).one()  # noqa: E711
+    """Events still to send; rejected ones wait for a person, not for the network, and are counted apart."""
+    return session.exec(select(func.count()).select_from(Outbox)
+                        .where(Outbox.sent_at == None, Outbox.state == "pending")).one()  # noqa: E711

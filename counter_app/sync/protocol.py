@@ -1,0 +1,211 @@
+"""The sync protocol between a counter and the district server: one module, imported by both ends,
+so a field renamed on one side cannot silently disagree with the other.
+
+Push: `POST /v1/push` with a `PushRequest`; the answer is a `PushResponse` carrying the protocol
+marker, the batch id and one result per event sent, in the order sent. Anything else (a captive
+portal's 200 HTML page, truncated JSON, a missing id) is not an acknowledgement and the events stay
+pending. Events travel as the outbox wrote them (raw JSON objects): the server hashes exactly what it
+received, so "same id, different payload" is detected whatever fields a newer client adds.
+
+Pull: `GET /v1/pull?events_after=N&publications_after=M` returns what the other counters of the same
+office recorded and what the district changed (`FeedEvent`), and catalogue / calendar updates
+(`Publication`), each list ordered by a monotonic server sequence; the client stores the `Cursor`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from counter_app.domain.calendar import VN_TZ
+
+PROTOCOL = "qmc-sync/1"
+SERVICE = "quay-mot-cua-district"
+
+# Limits the server enforces (413 beyond them) and the client stays well under.
+MAX_BATCH_EVENTS = 1000
+MAX_BODY_BYTES = 16 * 1024 * 1024  # after decompression; a 1,000-event batch is ~2 MB
+CLIENT_BATCH_EVENTS = 500
+PULL_PAGE_EVENTS = 500
+PULL_PAGE_PUBLICATIONS = 20
+
+# Clock skew tolerated between a counter and the server (same as intake's own future check).
+MAX_FUTURE = timedelta(minutes=10)
+OLDEST_EVENT_YEAR = 2000
+
+# Event kinds the server accepts. One list for both ends: a new kind of event in the counter app
+# must be added here, or the server rejects it for review (never silently stores it).
+EVENT_KINDS: frozenset[str] = frozenset({
+    "intake",  # the dossier is received (2) or refused at intake (3)
+    "move",  # a status move (decisions.md "Status codes"); also the district's own moves
+    "handover",  # passed to / back from the processing officer or agency
+    "supplement",  # supplement requested (5): the clock stops
+    "resume",  # the complete dossier came back: the clock restarts
+    "extension",  # apology and extension (Mẫu 04), once per dossier
+    "refusal",
+    "withdrawal",
+    "stop",
+    "result",  # result ready (9)
+    "return",  # result handed over (10)
+    "rating",  # satisfaction at return
+    "note",
+    "correction",
+})
+
+PushOutcome = Literal["stored", "duplicate", "conflict", "invalid"]
+ACKNOWLEDGED: frozenset[str] = frozenset({"stored", "duplicate"})  # the server holds exactly this event
+
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class EventPayload(BaseModel):
+    """One outbox payload (counter_app/sync/outbox.py): the event and the dossier as it stood after it.
+
+    Extra fields are kept (a newer counter may add some); the server stores the payload as received.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    event_id: str
+    kind: str
+    dossier_id: str
+    from_status: int | None = None
+    to_status: int = Field(ge=1, le=10)
+    at: str
+    officer: str = Field(default="", max_length=1000)
+    actor: str = Field(default="officer", max_length=40)
+    note: str = ""  # no limit of its own: an officer's long note must not get an event refused
+    dossier: dict[str, Any]
+
+    @field_validator("event_id", "dossier_id")
+    @classmethod
+    def _uuid(cls, value: str) -> str:
+        if not _UUID_RE.match(value):
+            raise ValueError("phải là một UUID viết thường")
+        return value
+
+    @field_validator("from_status")
+    @classmethod
+    def _status(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= 10:
+            raise ValueError("mã trạng thái phải từ 1 đến 10")
+        return value
+
+    @field_validator("at")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        parse_time(value)
+        return value
+
+
+class PushRequest(_Model):
+    protocol: Literal["qmc-sync/1"]
+    batch_id: str
+    events: list[dict[str, Any]] = Field(max_length=MAX_BATCH_EVENTS)
+
+    @field_validator("batch_id")
+    @classmethod
+    def _batch_uuid(cls, value: str) -> str:
+        uuid.UUID(value)
+        return value
+
+
+class EventResult(_Model):
+    event_id: str
+    result: PushOutcome
+    code: str = ""  # machine-readable reason: future_time, unknown_kind, other_agency, payload_mismatch, …
+    reason: str = ""  # Vietnamese, shown to the officer beside the event
+
+
+class PushResponse(_Model):
+    protocol: Literal["qmc-sync/1"]
+    batch_id: str
+    results: list[EventResult]
+    replayed: bool = False  # this batch id was seen before (every event then comes back a duplicate)
+    server_time: str
+
+
+class Cursor(_Model):
+    events: int = Field(default=0, ge=0)
+    publications: int = Field(default=0, ge=0)
+
+
+class FeedEvent(_Model):
+    seq: int
+    origin: Literal["counter", "district"]
+    counter: int | None = None  # the counter that recorded it; None for the district's own changes
+    payload: dict[str, Any]  # an EventPayload, as stored
+
+
+class Publication(_Model):
+    seq: int
+    kind: Literal["catalogue", "calendar"]
+    agency_code: str | None = None  # None: for every office
+    payload: dict[str, Any]  # catalogue: {"procedures": [...]}; calendar: a year table (holidays.py)
+    published_at: str
+
+
+class PullResponse(_Model):
+    protocol: Literal["qmc-sync/1"]
+    events: list[FeedEvent]
+    publications: list[Publication]
+    cursor: Cursor
+    more: bool
+
+
+class DeviceInfo(_Model):
+    protocol: Literal["qmc-sync/1"]
+    device_id: str
+    agency_code: str
+    counter: int
+
+
+class Health(_Model):
+    status: Literal["ok"]
+    service: Literal["quay-mot-cua-district"]
+    protocol: str
+
+
+class ErrorBody(_Model):
+    protocol: str  # required: a portal's {"error": …} page must not pass for ours
+    error: str  # bad_token, too_large, bad_json, bad_request, …
+    message: str  # Vietnamese
+
+
+# --- helpers shared by both ends ----------------------------------------------------------------
+
+
+def canonical_json(data: Any) -> str:
+    """One text per value: the hash of an event does not depend on key order or spacing."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def payload_hash(data: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+
+
+def parse_time(value: str) -> datetime:
+    """An ISO 8601 time with its offset (a time without one is Vietnam time, as everywhere else)."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValueError("thời điểm phải là chuỗi ISO 8601")
+    dt = datetime.fromisoformat(value)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=VN_TZ)
+    return dt
+
+
+def event_key(at: str, event_id: str) -> str:
+    """The order of events on one dossier: the time it happened (in UTC, so offsets compare), then
+    the UUIDv7 id. Both ends use it, so they agree on which event is the latest."""
+    utc = parse_time(at).astimezone(UTC)
+    return f"{utc:%Y-%m-%dT%H:%M:%S.%f}Z|{event_id}"

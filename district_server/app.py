@@ -1,0 +1,191 @@
+"""The HTTP face of the district server (FastAPI).
+
+    GET  /health      liveness, with the protocol marker (a captive portal cannot fake it by accident)
+    GET  /v1/device   who this token is (used by `counter-app link`)
+    POST /v1/push     a batch of events (counter_app/sync/protocol.py), gzip allowed
+    GET  /v1/pull     what the counter has not seen yet, from its cursor
+
+Every error is an `ErrorBody` with the protocol marker and a Vietnamese message; whatever arrives
+(broken JSON, a huge body, a gzip bomb, a bad token), the answer is an error and the server stays up.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+import zlib
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from counter_app.sync.protocol import MAX_BATCH_EVENTS, MAX_BODY_BYTES, PROTOCOL, PULL_PAGE_EVENTS, SERVICE
+from district_server import auth, feed, ingest
+from district_server.database import Database
+
+log = logging.getLogger("district_server")
+
+
+@dataclass
+class Hooks:
+    """Test seams: `before_commit(batch_id)` runs inside the push transaction, just before commit."""
+
+    before_commit: ingest.BeforeCommit | None = None
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"protocol": PROTOCOL, "error": code, "message": message}, status_code=status)
+
+
+BAD_TOKEN = ("Mã thiết bị (token) không hợp lệ hoặc đã bị thu hồi; hãy xin mã mới từ quản trị viên huyện "
+             "và kết nối lại.")
+
+
+def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
+    hooks = hooks or Hooks()
+    app = FastAPI(title="Quầy Một Cửa — máy chủ huyện", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(GZipMiddleware, minimum_size=4096)
+    app.state.db = db
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_params(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        names = sorted({str(e["loc"][-1]) for e in exc.errors() if e.get("loc")})
+        return _error(400, "bad_request", f"Tham số không hợp lệ: {', '.join(names) or '?'}.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            return _error(404, "not_found", "Không có địa chỉ này trên máy chủ huyện.")
+        if exc.status_code == 405:
+            return _error(405, "method_not_allowed", "Địa chỉ này không nhận kiểu yêu cầu đó.")
+        return _error(exc.status_code, "http_error", f"Yêu cầu không được chấp nhận (HTTP {exc.status_code}).")
+
+    @app.exception_handler(Exception)
+    async def _crash(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("request failed")
+        return _error(500, "server_error", "Máy chủ huyện gặp lỗi nội bộ; dữ liệu chưa được ghi, hãy gửi lại sau.")
+
+    async def _device(request: Request) -> auth.Device:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        dev = await run_in_threadpool(auth.authenticate, db, token.strip()) if scheme.lower() == "bearer" else None
+        if dev is None:
+            raise ApiError(401, "bad_token", BAD_TOKEN)
+        return dev
+
+    @app.get("/health")
+    def health() -> Response:
+        try:
+            db.ping()
+        except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+            log.exception("database ping failed")
+            return _error(503, "db_unavailable", "Cơ sở dữ liệu của máy chủ huyện không truy cập được.")
+        return JSONResponse({"status": "ok", "service": SERVICE, "protocol": PROTOCOL})
+
+    @app.get("/v1/device")
+    async def device_info(request: Request) -> Response:
+        dev = await _device(request)
+        return JSONResponse({"protocol": PROTOCOL, "device_id": dev.id, "agency_code": dev.agency_code,
+                             "counter": dev.counter})
+
+    @app.post("/v1/push")
+    async def push(request: Request) -> Response:
+        dev = await _device(request)  # before reading a byte of a possibly huge body
+        body = await _read_body(request)
+        batch_id, events = _parse_batch(body)
+        result = await run_in_threadpool(ingest.ingest, db, dev, batch_id, events,
+                                         before_commit=hooks.before_commit)
+        return Response(result.model_dump_json(), media_type="application/json")
+
+    @app.get("/v1/pull")
+    async def pull(
+        request: Request,
+        events_after: int = Query(0, ge=0),
+        publications_after: int = Query(0, ge=0),
+        limit: int = Query(PULL_PAGE_EVENTS, ge=1, le=PULL_PAGE_EVENTS),
+    ) -> Response:
+        dev = await _device(request)
+        text = await run_in_threadpool(feed.pull_page, db, dev, events_after, publications_after, limit)
+        return Response(text, media_type="application/json")
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The factory each uvicorn worker process calls (`serve --workers N`): the parent migrated the
+    database already and passed its URL in COUNTER_SERVER_DB."""
+    from district_server.config import database_url
+
+    return create_app(Database(database_url()))
+
+
+TOO_LARGE = (f"Lô dữ liệu quá lớn (tối đa {MAX_BODY_BYTES // (1024 * 1024)} MB và {MAX_BATCH_EVENTS} sự kiện "
+             "mỗi lần gửi); hãy gửi thành nhiều lô nhỏ hơn.")
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large", TOO_LARGE)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:  # a chunked upload that never says its length
+            raise ApiError(413, "too_large", TOO_LARGE)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("", "identity"):
+        return raw
+    if encoding != "gzip":
+        raise ApiError(400, "bad_encoding", f"Kiểu nén dữ liệu '{encoding[:20]}' không được hỗ trợ (chỉ gzip).")
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(raw, MAX_BODY_BYTES + 1)
+    except zlib.error:
+        raise ApiError(400, "bad_gzip", "Dữ liệu nén gzip bị hỏng; hãy gửi lại.") from None
+    if len(out) > MAX_BODY_BYTES or inflater.unconsumed_tail:  # a gzip bomb stops here, not in memory
+        raise ApiError(413, "too_large", TOO_LARGE)
+    if not inflater.eof:
+        raise ApiError(400, "bad_gzip", "Dữ liệu nén gzip bị cắt cụt; hãy gửi lại.")
+    return out
+
+
+def _parse_batch(body: bytes) -> tuple[str, list]:
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        raise ApiError(400, "bad_json",
+                       "Dữ liệu gửi lên không phải JSON hợp lệ (có thể bị cắt cụt); hãy gửi lại.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_request", "Lô dữ liệu phải là một đối tượng JSON.")
+    if data.get("protocol") != PROTOCOL:
+        raise ApiError(400, "bad_protocol", f"Phiên bản giao thức '{str(data.get('protocol'))[:40]}' không được hỗ "
+                       f"trợ (máy chủ dùng {PROTOCOL}); hãy cập nhật phần mềm Quầy Một Cửa.")
+    events = data.get("events")
+    if not isinstance(events, list):
+        raise ApiError(400, "bad_request", "Lô dữ liệu thiếu danh sách sự kiện ('events').")
+    if len(events) > MAX_BATCH_EVENTS:
+        raise ApiError(413, "too_large", f"Lô dữ liệu có {len(events)} sự kiện, vượt quá giới hạn "
+                       f"{MAX_BATCH_EVENTS} sự kiện mỗi lần gửi; hãy gửi thành nhiều lô nhỏ hơn.")
+    try:
+        batch_id = str(uuid.UUID(str(data.get("batch_id"))))
+    except ValueError:
+        raise ApiError(400, "bad_request", "Mã lô dữ liệu ('batch_id') không hợp lệ.") from None
+    return batch_id, events

@@ -1,0 +1,289 @@
+"""`counter-server [--db URL] COMMAND …` (shared/contract.md), for district IT staff.
+
+    serve [--host 127.0.0.1] [--port 8750] [--workers N] [--ssl-certfile F --ssl-keyfile F]
+                                                    run the server (migrates the database first)
+    add-device --agency-code CODE --counter K       prints {"device_id", "token", …}; the token is shown once
+    dossiers [--agency-code CODE]                   JSON array of stored dossiers with their history
+    devices | revoke-device DEVICE_ID
+    set-status CODE NEW_STATUS [--note TEXT]        a status change made at the district
+    publish catalogue FILE [--agency-code CODE]     .json/.csv/.xlsx, as `counter-app catalogue import` takes
+    publish calendar FILE [--agency-code CODE]      a year's holiday table (JSON)
+    reviews [--agency-code CODE] | resolve-review ID   events kept aside for a person to look at
+    export [--agency-code CODE]                     dossiers in the national sync format (reference.md §5.2)
+    migrate
+
+Exit status: 0 done; 2 bad input or refused (one Vietnamese line on stderr); 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from counter_app.errors import UserError
+from district_server import __version__
+from district_server.config import DEFAULT_HOST, DEFAULT_PORT, ENV_DB, database_url
+
+EXIT_OK, EXIT_FAILURE, EXIT_REFUSED = 0, 1, 2
+log = logging.getLogger("district_server")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UserError(f"Lệnh không hợp lệ ({message}); xem 'counter-server --help'.")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help="URL SQLAlchemy của cơ sở dữ liệu (mặc định: SQLite trong thư mục dữ liệu)")
+    p = _Parser(prog="counter-server", description="Máy chủ huyện của Quầy Một Cửa.", parents=[common])
+    p.add_argument("--version", action="store_true")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    serve = sub.add_parser("serve", parents=[common], help="chạy máy chủ")
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="số tiến trình phục vụ (PostgreSQL; SQLite chỉ dùng 1)")
+    serve.add_argument("--ssl-certfile", help="chứng thư TLS (PEM), khi không đặt sau một reverse proxy")
+    serve.add_argument("--ssl-keyfile", help="khóa riêng TLS (PEM)")
+
+    add = sub.add_parser("add-device", parents=[common], help="cấp mã cho một máy quầy")
+    add.add_argument("--agency-code", required=True)
+    add.add_argument("--counter", type=int, required=True)
+    add.add_argument("--label", default="")
+
+    listing = sub.add_parser("dossiers", parents=[common], help="các hồ sơ đã nhận")
+    listing.add_argument("--agency-code")
+
+    sub.add_parser("devices", parents=[common], help="các máy quầy đã cấp mã")
+    revoke = sub.add_parser("revoke-device", parents=[common], help="thu hồi mã của một máy quầy")
+    revoke.add_argument("device_id")
+
+    status = sub.add_parser("set-status", parents=[common], help="chuyển trạng thái hồ sơ từ huyện")
+    status.add_argument("code")
+    status.add_argument("new_status", type=int)
+    status.add_argument("--note", default="")
+
+    publish = sub.add_parser("publish", parents=[common], help="phát hành danh mục thủ tục hoặc lịch nghỉ lễ")
+    publish.add_argument("what", choices=("catalogue", "calendar"))
+    publish.add_argument("file")
+    publish.add_argument("--agency-code")
+    publish.add_argument("--note", default="")
+
+    reviews = sub.add_parser("reviews", parents=[common], help="sự kiện bị giữ lại chờ kiểm tra")
+    reviews.add_argument("--agency-code")
+    resolve = sub.add_parser("resolve-review", parents=[common], help="đánh dấu đã xử lý một sự kiện bị giữ lại")
+    resolve.add_argument("review_id", type=int)
+
+    export = sub.add_parser("export", parents=[common], help="xuất hồ sơ theo định dạng đồng bộ quốc gia")
+    export.add_argument("--agency-code")
+
+    sub.add_parser("migrate", parents=[common], help="nâng cấp lược đồ cơ sở dữ liệu")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+    try:
+        args = _parser().parse_args(argv)
+        if args.version:
+            print(f"Quầy Một Cửa — máy chủ huyện {__version__}")
+            return EXIT_OK
+        if args.command is None:
+            raise UserError("Thiếu lệnh; xem 'counter-server --help'.")
+        return _COMMANDS[args.command](args)
+    except UserError as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return EXIT_FAILURE
+    except BrokenPipeError:  # `counter-server dossiers | head`: the reader left, nothing went wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_OK
+    except Exception as exc:  # the one place that turns the unexpected into exit 1
+        log.debug("unexpected error", exc_info=True)
+        print(f"Lỗi không mong đợi: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+              file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _db(args: argparse.Namespace):  # noqa: ANN202 - Database (imported lazily: --version stays fast)
+    from sqlalchemy.exc import OperationalError
+
+    from district_server.database import open_database
+
+    url = database_url(getattr(args, "db", None))
+    try:
+        return open_database(url)
+    except OperationalError as exc:
+        raise UserError(f"Không kết nối được cơ sở dữ liệu ({_safe_url(url)}): "
+                        f"{str(exc.orig or exc).splitlines()[0]}") from None
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for a message
+        return "?"
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _print_json_stream(items: Any) -> None:
+    """A JSON array written item by item: a district's dossiers never sit in memory all at once."""
+    out = sys.stdout
+    out.write("[")
+    first = True
+    for item in items:
+        out.write("\n" if first else ",\n")
+        out.write(json.dumps(item, ensure_ascii=False))
+        first = False
+    out.write("\n]\n" if not first else "]\n")
+    out.flush()
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from district_server.app import create_app
+
+    db = _db(args)
+    if not 0 < args.port < 65536:
+        raise UserError(f"Cổng {args.port} không hợp lệ.")
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise UserError("Cần cả --ssl-certfile và --ssl-keyfile để chạy HTTPS.")
+    if not 1 <= args.workers <= 64:
+        raise UserError("Số tiến trình (--workers) phải từ 1 đến 64.")
+    if args.workers > 1 and db.is_sqlite:
+        raise UserError("SQLite chỉ cho một tiến trình ghi: dùng --workers 1, hoặc PostgreSQL.")
+    # Tokens travel in a header: outside a trusted LAN, serve HTTPS (here or at a reverse proxy).
+    options = {"host": args.host, "port": args.port, "log_level": "info", "server_header": False,
+               "ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
+    if args.workers == 1:
+        uvicorn.run(create_app(db), **options)
+        return EXIT_OK
+    db.close()
+    os.environ[ENV_DB] = db.url  # each worker process opens it again (app_from_env)
+    uvicorn.run("district_server.app:app_from_env", factory=True, workers=args.workers, **options)
+    return EXIT_OK
+
+
+def _cmd_add_device(args: argparse.Namespace) -> int:
+    from district_server.auth import add_device
+
+    dev, token = add_device(_db(args), args.agency_code, args.counter, args.label)
+    _print_json({"device_id": dev.id, "token": token, "agency_code": dev.agency_code, "counter": dev.counter})
+    return EXIT_OK
+
+
+def _cmd_dossiers(args: argparse.Namespace) -> int:
+    from district_server.dossiers import iter_dossiers
+
+    _print_json_stream(iter_dossiers(_db(args), args.agency_code))
+    return EXIT_OK
+
+
+def _cmd_devices(args: argparse.Namespace) -> int:
+    from district_server.auth import list_devices
+
+    _print_json(list_devices(_db(args)))
+    return EXIT_OK
+
+
+def _cmd_revoke(args: argparse.Namespace) -> int:
+    from district_server.auth import revoke_device
+
+    if not revoke_device(_db(args), args.device_id):
+        raise UserError(f"Không có máy quầy {args.device_id} đang hoạt động.")
+    print(f"Đã thu hồi mã của máy quầy {args.device_id}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_set_status(args: argparse.Namespace) -> int:
+    from district_server.admin import set_status
+
+    if not 1 <= args.new_status <= 10:
+        raise UserError("Mã trạng thái phải từ 1 đến 10.")
+    _print_json(set_status(_db(args), args.code, args.new_status, note=args.note, officer="district"))
+    return EXIT_OK
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from counter_app.services import catalogue
+    from district_server import admin
+
+    path = Path(args.file)
+    if args.what == "catalogue":
+        specs = catalogue.read_catalogue_file(path)
+        seq = admin.publish_catalogue(_db(args), [s.to_dict() for s in specs], agency_code=args.agency_code,
+                                      note=args.note)
+    else:
+        try:
+            table = json.loads(path.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise UserError(f"Không tìm thấy tệp '{path}'.") from None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise UserError(f"Tệp '{path.name}' không phải JSON UTF-8 hợp lệ.") from None
+        seq = admin.publish_calendar(_db(args), table, agency_code=args.agency_code, note=args.note)
+    _print_json({"published": args.what, "seq": seq, "agency_code": args.agency_code})
+    return EXIT_OK
+
+
+def _cmd_reviews(args: argparse.Namespace) -> int:
+    from district_server.admin import list_reviews
+
+    _print_json(list_reviews(_db(args), agency_code=args.agency_code))
+    return EXIT_OK
+
+
+def _cmd_resolve(args: argparse.Namespace) -> int:
+    from district_server.admin import resolve_review
+
+    if not resolve_review(_db(args), args.review_id):
+        raise UserError(f"Không có mục chờ kiểm tra số {args.review_id} (hoặc đã xử lý).")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from district_server.dossiers import iter_dossiers
+    from district_server.export import to_national
+
+    _print_json_stream(to_national(d) for d in iter_dossiers(_db(args), args.agency_code))
+    return EXIT_OK
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    db = _db(args)
+    print(f"Lược đồ cơ sở dữ liệu: {db.current_revision()}", file=sys.stderr)
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "serve": _cmd_serve,
+    "add-device": _cmd_add_device,
+    "dossiers": _cmd_dossiers,
+    "devices": _cmd_devices,
+    "revoke-device": _cmd_revoke,
+    "set-status": _cmd_set_status,
+    "publish": _cmd_publish,
+    "reviews": _cmd_reviews,
+    "resolve-review": _cmd_resolve,
+    "export": _cmd_export,
+    "migrate": _cmd_migrate,
+}

@@ -1,0 +1,316 @@
+"""Push: one batch of events from one device, applied in one transaction, one result per event.
+
+- stored: new here, now held (and the dossier's current state moved on if it is the latest event);
+- duplicate: this exact event was already held (a resend after a lost answer, a replayed batch);
+- conflict: the same id with another payload, or a dossier code already used by another dossier:
+  kept aside in `review` for a person, nothing else changes;
+- invalid: an event the server cannot accept as is (unknown kind, future time, another office's
+  dossier, a missing field): also kept in `review`, with the reason sent back.
+
+Uniqueness is the database's job: events go in with INSERT … ON CONFLICT (event_id) DO NOTHING,
+and only the ids that did not go in are compared with what is held. Two counters sending the same
+id at the same moment cannot both store it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlalchemy.engine import Connection
+
+from counter_app.domain.calendar import VN_TZ
+from counter_app.domain.codes import parse_dossier_code
+from counter_app.sync.protocol import (
+    EVENT_KINDS,
+    MAX_FUTURE,
+    OLDEST_EVENT_YEAR,
+    PROTOCOL,
+    EventPayload,
+    EventResult,
+    PushResponse,
+    canonical_json,
+    event_key,
+    parse_time,
+    payload_hash,
+)
+from district_server.auth import Device
+from district_server.database import Database
+from district_server.schema import batch, dossier, event, review
+from district_server.timeutil import now_iso
+
+BeforeCommit = Callable[[str], None]
+
+
+@dataclass
+class Checked:
+    """An event that passed every check that does not need the database."""
+
+    index: int
+    event: EventPayload
+    payload_json: str
+    payload_hash: str
+    code: str
+    counter: int
+    sort_key: str
+
+
+class Refusal(Exception):  # noqa: N818 - not an error of the server: one event's verdict
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def check_event(raw: Any, dev: Device, now: datetime) -> Checked:
+    if not isinstance(raw, dict):
+        raise Refusal("not_object", "Sự kiện không phải một đối tượng JSON.")
+    try:
+        ev = EventPayload.model_validate(raw)
+    except ValidationError as exc:
+        fields = sorted({".".join(str(p) for p in err["loc"]) or "?" for err in exc.errors()})
+        raise Refusal("bad_field", f"Sự kiện thiếu hoặc sai trường: {', '.join(fields)}.") from None
+    if ev.kind not in EVENT_KINDS:
+        raise Refusal("unknown_kind", f"Loại sự kiện '{ev.kind[:40]}' không được máy chủ huyện hỗ trợ.")
+    at = parse_time(ev.at)
+    if at > now + MAX_FUTURE:
+        raise Refusal("future_time",
+                      f"Sự kiện ghi thời điểm {at.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}, ở tương lai so với giờ "
+                      f"máy chủ ({now.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}); hãy kiểm tra đồng hồ máy quầy.")
+    if at.year < OLDEST_EVENT_YEAR:
+        raise Refusal("too_old", f"Sự kiện ghi thời điểm trước năm {OLDEST_EVENT_YEAR}: không hợp lệ.")
+    snap = ev.dossier
+    if snap.get("id") != ev.dossier_id:
+        raise Refusal("snapshot_mismatch", "Thông tin hồ sơ kèm theo không khớp với mã định danh của sự kiện.")
+    code = str(snap.get("code") or "")
+    parsed = parse_dossier_code(code)
+    if parsed is None:
+        raise Refusal("bad_code", f"Mã hồ sơ '{code[:60]}' không đúng dạng <mã cơ quan>-YYMMDD-XXXX.")
+    if parsed.agency_code != dev.agency_code or snap.get("agency_code", parsed.agency_code) != dev.agency_code:
+        raise Refusal("other_agency", f"Hồ sơ {code} thuộc cơ quan {parsed.agency_code}; thiết bị này chỉ được gửi "
+                      f"hồ sơ của cơ quan {dev.agency_code}.")
+    _check_time(snap.get("received_at"), code, "thời điểm tiếp nhận (received_at)", required=True)
+    _check_time(snap.get("due_at"), code, "hạn trả kết quả (due_at)", required=False)
+    _check_time(snap.get("returned_at"), code, "thời điểm trả kết quả (returned_at)", required=False)
+    procedure = snap.get("procedure_code", "")
+    if not isinstance(procedure, str) or len(procedure) > 60:
+        raise Refusal("bad_field", f"Hồ sơ {code}: mã thủ tục (procedure_code) không hợp lệ.")
+    text = canonical_json(raw)  # once: the stored payload and its hash come from the same text
+    return Checked(index=0, event=ev, payload_json=text, payload_hash=hashlib.sha256(text.encode()).hexdigest(),
+                   code=code, counter=parsed.counter, sort_key=event_key(ev.at, ev.event_id))
+
+
+def _check_time(value: Any, code: str, what: str, *, required: bool) -> None:
+    if value in (None, "") and not required:
+        return
+    try:
+        parse_time(value)
+    except (TypeError, ValueError):
+        raise Refusal("bad_field", f"Hồ sơ {code}: {what} không hợp lệ.") from None
+
+
+def ingest(
+    db: Database,
+    dev: Device,
+    batch_id: str,
+    raw_events: list[Any],
+    *,
+    before_commit: BeforeCommit | None = None,
+) -> PushResponse:
+    now_dt = datetime.now(VN_TZ)
+    now = now_iso()
+    results: list[EventResult | None] = [None] * len(raw_events)
+    refused: list[tuple[int, str, str, str, str, str]] = []  # index, id, hash, result, code, reason
+    checked: list[Checked] = []
+    first_seen: dict[str, Checked] = {}
+    repeats: list[tuple[int, Checked]] = []  # the same id twice in one batch: answered like the first
+    for i, raw in enumerate(raw_events):
+        raw_id = str(raw.get("event_id", ""))[:100] if isinstance(raw, dict) else ""
+        try:
+            item = check_event(raw, dev, now_dt)
+        except Refusal as exc:
+            refused.append((i, raw_id, payload_hash({"raw": raw}), "invalid", exc.code, exc.reason))
+            continue
+        item.index = i
+        earlier = first_seen.get(item.event.event_id)
+        if earlier is None:
+            first_seen[item.event.event_id] = item
+            checked.append(item)
+        elif earlier.payload_hash == item.payload_hash:
+            repeats.append((i, earlier))
+        else:
+            refused.append((i, item.event.event_id, item.payload_hash, "conflict", "payload_mismatch",
+                            _MISMATCH))
+
+    with db.write(dev.agency_code) as conn:
+        to_store = _refuse_code_clashes(conn, checked, refused)
+        stored_ids = _insert_events(db, conn, dev, batch_id, to_store, now)
+        for item in to_store:
+            if item.event.event_id in stored_ids:
+                results[item.index] = EventResult(event_id=item.event.event_id, result="stored")
+        _classify_not_inserted(conn, [c for c in to_store if c.event.event_id not in stored_ids], results, refused)
+        _upsert_dossiers(db, conn, [c for c in to_store if c.event.event_id in stored_ids], now)
+        for i, event_id, _digest, result, code, reason in refused:
+            results[i] = EventResult(event_id=event_id, result=result, code=code, reason=reason)  # type: ignore[arg-type]
+        _keep_for_review(db, conn, dev, raw_events, refused, now)
+        for i, earlier in repeats:
+            first = results[earlier.index]
+            assert first is not None
+            same = "duplicate" if first.result in ("stored", "duplicate") else first.result
+            results[i] = EventResult(event_id=first.event_id, result=same, code=first.code, reason=first.reason)  # type: ignore[arg-type]
+        replayed = _log_batch(db, conn, dev, batch_id, len(raw_events), len(stored_ids), now)
+        if before_commit is not None:
+            before_commit(batch_id)
+    assert all(r is not None for r in results)
+    return PushResponse(protocol=PROTOCOL, batch_id=batch_id, results=results, replayed=replayed,  # type: ignore[arg-type]
+                        server_time=now)
+
+
+_MISMATCH = ("Mã sự kiện này đã được nhận với nội dung khác; sự kiện được giữ lại để cán bộ huyện kiểm tra "
+             "(không ghi đè dữ liệu đã có).")
+
+
+def _refuse_code_clashes(conn: Connection, checked: list[Checked], refused: list) -> list[Checked]:  # noqa: ANN001
+    """A dossier code belongs to one dossier id for ever. Two counters set up with the same number
+    would issue the same codes: the second one is kept for review instead of overwriting the first.
+    Safe without a race because this office's writers hold the same lock."""
+    if not checked:
+        return []
+    ids = list({c.event.dossier_id for c in checked})
+    codes = list({c.code for c in checked})
+    rows = conn.execute(sa.select(dossier.c.id, dossier.c.code)
+                        .where(sa.or_(dossier.c.id.in_(ids), dossier.c.code.in_(codes)))).all()
+    code_of = {r.id: r.code for r in rows}
+    owner_of = {r.code: r.id for r in rows}
+    keep: list[Checked] = []
+    for item in checked:
+        did = item.event.dossier_id
+        if code_of.get(did, item.code) != item.code:
+            refused.append((item.index, item.event.event_id, item.payload_hash, "conflict", "dossier_code_changed",
+                            f"Hồ sơ này đã được nhận với mã {code_of[did]}, khác mã {item.code}; sự kiện được giữ "
+                            "lại để cán bộ huyện kiểm tra."))
+            continue
+        if owner_of.get(item.code, did) != did:
+            refused.append((item.index, item.event.event_id, item.payload_hash, "conflict", "code_taken",
+                            f"Mã hồ sơ {item.code} đã thuộc về một hồ sơ khác (hai quầy trùng số quầy?); sự kiện "
+                            "được giữ lại để cán bộ huyện kiểm tra."))
+            continue
+        code_of[did] = item.code
+        owner_of[item.code] = did
+        keep.append(item)
+    return keep
+
+
+def _insert_events(db: Database, conn: Connection, dev: Device, batch_id: str, items: list[Checked],
+                   now: str) -> set[str]:
+    if not items:
+        return set()
+    rows = [{
+        "event_id": c.event.event_id, "dossier_id": c.event.dossier_id, "agency_code": dev.agency_code,
+        "device_id": dev.id, "counter": dev.counter, "origin": "counter", "kind": c.event.kind,
+        "from_status": c.event.from_status, "to_status": c.event.to_status, "at": c.event.at,
+        "sort_key": c.sort_key, "payload_hash": c.payload_hash, "payload_json": c.payload_json,
+        "received_at": now, "batch_id": batch_id,
+    } for c in items]
+    if not db.is_sqlite:
+        return set(_pg_many(conn, "event", rows, "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+                            returning=True))
+    stmt = db.insert(event).on_conflict_do_nothing(index_elements=["event_id"]).returning(event.c.event_id)
+    return set(conn.execute(stmt, rows).scalars().all())
+
+
+def _pg_many(conn: Connection, table_name: str, rows: list[dict[str, Any]], tail: str,
+             *, returning: bool = False) -> list[Any]:
+    """psycopg's own executemany on the transaction's connection: the driver pipelines one short
+    prepared INSERT per row (one round trip a batch). SQLAlchemy would instead build one multi-row
+    VALUES text of thousands of parameters per batch, which psycopg re-parses every time: a third of
+    the ingest time. Returns the first RETURNING column of every row that returned one."""
+    columns = list(rows[0])
+    sql = (f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) {tail}")
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, [tuple(r[c] for c in columns) for r in rows], returning=returning)
+        found: list[Any] = []
+        while returning:
+            found.extend(row[0] for row in cursor.fetchall())
+            if not cursor.nextset():
+                break
+        return found
+    finally:
+        cursor.close()
+
+
+def _classify_not_inserted(conn: Connection, items: list[Checked], results: list, refused: list) -> None:  # noqa: ANN001
+    """Ids the unique constraint turned away: the same payload is a duplicate, another one a conflict."""
+    if not items:
+        return
+    held = dict(conn.execute(sa.select(event.c.event_id, event.c.payload_hash)
+                             .where(event.c.event_id.in_([c.event.event_id for c in items]))).all())
+    for item in items:
+        if held.get(item.event.event_id) == item.payload_hash:
+            results[item.index] = EventResult(event_id=item.event.event_id, result="duplicate")
+        else:
+            refused.append((item.index, item.event.event_id, item.payload_hash, "conflict", "payload_mismatch",
+                            _MISMATCH))
+
+
+# What a later event changes in a dossier's current state (the rest is fixed at intake).
+_DOSSIER_MOVES = ("status", "due_at", "returned_at", "last_key", "last_event_id", "updated_at")
+
+
+def _upsert_dossiers(db: Database, conn: Connection, stored: list[Checked], now: str) -> None:
+    """Each dossier's current state follows its latest event, whatever order events arrive in."""
+    latest: dict[str, Checked] = {}
+    for item in stored:
+        seen = latest.get(item.event.dossier_id)
+        if seen is None or item.sort_key > seen.sort_key:
+            latest[item.event.dossier_id] = item
+    if not latest:
+        return
+    rows = []
+    for item in latest.values():
+        snap = item.event.dossier
+        rows.append({
+            "id": item.event.dossier_id, "agency_code": item.code.split("-", 1)[0], "code": item.code,
+            "counter": item.counter, "status": item.event.to_status,
+            "procedure_code": str(snap.get("procedure_code") or ""), "received_at": str(snap.get("received_at")),
+            "due_at": str(snap.get("due_at") or ""), "returned_at": snap.get("returned_at") or None,
+            "last_key": item.sort_key, "last_event_id": item.event.event_id, "created_at": now, "updated_at": now,
+        })
+    if not db.is_sqlite:
+        updated = ", ".join(f"{n} = EXCLUDED.{n}" for n in _DOSSIER_MOVES)
+        _pg_many(conn, "dossier", rows,
+                 f"ON CONFLICT (id) DO UPDATE SET {updated} WHERE dossier.last_key < EXCLUDED.last_key")
+        return
+    stmt = db.insert(dossier)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["id"],
+        set_={name: stmt.excluded[name] for name in _DOSSIER_MOVES},
+        where=dossier.c.last_key < stmt.excluded.last_key,
+    )
+    conn.execute(stmt, rows)
+
+
+def _keep_for_review(db: Database, conn: Connection, dev: Device, raw_events: list[Any], refused: list,
+                     now: str) -> None:
+    if not refused:
+        return
+    rows = [{"event_id": event_id or "?", "payload_hash": digest, "result": result, "code": code, "reason": reason,
+             "device_id": dev.id, "agency_code": dev.agency_code, "payload_json": canonical_json(raw_events[i]),
+             "received_at": now}
+            for i, event_id, digest, result, code, reason in refused]
+    conn.execute(db.insert(review).on_conflict_do_nothing(index_elements=["event_id", "payload_hash"]), rows)
+
+
+def _log_batch(db: Database, conn: Connection, dev: Device, batch_id: str, count: int, stored: int, now: str) -> bool:
+    """True when this batch id was received before (a replay: every event then is a duplicate)."""
+    # RETURNING rather than rowcount: psycopg does not report a rowcount for INSERT … DO NOTHING here.
+    row = conn.execute(db.insert(batch).values(batch_id=batch_id, device_id=dev.id, events=count, stored=stored,
+                                               received_at=now)
+                       .on_conflict_do_nothing(index_elements=["batch_id"]).returning(batch.c.batch_id)).first()
+    return row is None

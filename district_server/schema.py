@@ -1,0 +1,119 @@
+"""The server's tables (SQLAlchemy Core, with their own MetaData: the counter app's SQLModel tables
+live in the same process during tests and must not collide).
+
+- `event`: every event once (UNIQUE event_id: the database, not an "exists?" check, decides), with
+  the payload exactly as received and its hash. `seq` is the pull feed's monotonic sequence.
+- `dossier`: the current state of each dossier; its full snapshot is the payload of `last_event_id`
+  (not copied, so ingest writes each snapshot once).
+- `review`: events refused for a person to look at (same id with another payload, invalid ones).
+- `publication`: catalogue and calendar updates for the counters, with their own sequence.
+- `device`: counters allowed to sync; only a hash of each token is kept.
+- `batch`: one row per batch received, for the audit trail and to report replays.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+# A 64-bit sequence on PostgreSQL; on SQLite the column must be exactly INTEGER to be the rowid.
+BigSeq = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+device = sa.Table(
+    "device",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("agency_code", sa.String(20), nullable=False),
+    sa.Column("counter", sa.Integer, nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("label", sa.String(200), nullable=False, server_default=""),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("revoked_at", sa.String(32), nullable=True),
+    sa.UniqueConstraint("token_hash", name="uq_device_token_hash"),
+)
+
+event = sa.Table(
+    "event",
+    metadata,
+    sa.Column("seq", BigSeq, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(36), nullable=False),
+    sa.Column("dossier_id", sa.String(36), nullable=False),
+    sa.Column("agency_code", sa.String(20), nullable=False),
+    sa.Column("device_id", sa.String(36), nullable=True),  # NULL: made by the district itself
+    sa.Column("counter", sa.Integer, nullable=True),
+    sa.Column("origin", sa.String(10), nullable=False),  # counter | district
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("from_status", sa.Integer, nullable=True),
+    sa.Column("to_status", sa.Integer, nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("sort_key", sa.String(80), nullable=False),  # protocol.event_key: (UTC time, id)
+    sa.Column("payload_hash", sa.String(64), nullable=False),
+    sa.Column("payload_json", sa.Text, nullable=False),
+    sa.Column("received_at", sa.String(32), nullable=False),
+    sa.Column("batch_id", sa.String(36), nullable=True),
+    sa.UniqueConstraint("event_id", name="uq_event_event_id"),
+    sa.Index("ix_event_agency_seq", "agency_code", "seq"),
+    sa.Index("ix_event_dossier", "dossier_id", "sort_key"),
+    sqlite_autoincrement=True,  # never reuse a sequence number, even after a failed transaction
+)
+
+dossier = sa.Table(
+    "dossier",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("agency_code", sa.String(20), nullable=False),
+    sa.Column("code", sa.String(40), nullable=False),
+    sa.Column("counter", sa.Integer, nullable=False),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("procedure_code", sa.String(60), nullable=False),
+    sa.Column("received_at", sa.String(40), nullable=False),
+    sa.Column("due_at", sa.String(40), nullable=False),
+    sa.Column("returned_at", sa.String(40), nullable=True),
+    sa.Column("last_key", sa.String(80), nullable=False),
+    sa.Column("last_event_id", sa.String(36), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+    sa.UniqueConstraint("code", name="uq_dossier_code"),
+    sa.Index("ix_dossier_agency_code", "agency_code", "code"),
+)
+
+review = sa.Table(
+    "review",
+    metadata,
+    sa.Column("id", BigSeq, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(100), nullable=False),
+    sa.Column("payload_hash", sa.String(64), nullable=False),
+    sa.Column("result", sa.String(10), nullable=False),  # conflict | invalid
+    sa.Column("code", sa.String(40), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("device_id", sa.String(36), nullable=False),
+    sa.Column("agency_code", sa.String(20), nullable=False),
+    sa.Column("payload_json", sa.Text, nullable=False),
+    sa.Column("received_at", sa.String(32), nullable=False),
+    sa.Column("resolved_at", sa.String(32), nullable=True),
+    # The same refused payload sent again is one case to review, not two.
+    sa.UniqueConstraint("event_id", "payload_hash", name="uq_review_event_payload"),
+)
+
+publication = sa.Table(
+    "publication",
+    metadata,
+    sa.Column("seq", BigSeq, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # catalogue | calendar
+    sa.Column("agency_code", sa.String(20), nullable=True),  # NULL: every office
+    sa.Column("payload_json", sa.Text, nullable=False),
+    sa.Column("published_at", sa.String(32), nullable=False),
+    sa.Column("note", sa.String(500), nullable=False, server_default=""),
+    sqlite_autoincrement=True,
+)
+
+batch = sa.Table(
+    "batch",
+    metadata,
+    sa.Column("batch_id", sa.String(36), primary_key=True),
+    sa.Column("device_id", sa.String(36), nullable=False),
+    sa.Column("events", sa.Integer, nullable=False),
+    sa.Column("stored", sa.Integer, nullable=False),
+    sa.Column("received_at", sa.String(32), nullable=False),
+)

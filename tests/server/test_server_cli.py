@@ -1,0 +1,160 @@
+"""`counter-server` as district IT runs it (shared/contract.md): real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from counter_app.sync import commands
+from tests.server.helpers import REPO, WAIT, intake_many, move
+from tests.server.pgcluster import free_port
+
+
+def server_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "district_server", *args], cwd=REPO, capture_output=True, text=True,
+                          encoding="utf-8", timeout=120, env={**os.environ, **(env or {})})
+
+
+def refused(result: subprocess.CompletedProcess[str], fragment: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], result.stderr
+
+
+def test_add_device_prints_a_token_that_is_stored_only_as_a_hash(db_url: str) -> None:
+    done = server_cli("--db", db_url, "add-device", "--agency-code", "000.00.20.h12", "--counter", "1")
+    assert done.returncode == 0, done.stderr
+    device = json.loads(done.stdout)
+    assert device["agency_code"] == "000.00.20.H12" and device["counter"] == 1 and len(device["token"]) > 40
+    listed = json.loads(server_cli("devices", env={"COUNTER_SERVER_DB": db_url}).stdout)
+    assert [d["id"] for d in listed] == [device["device_id"]]
+    assert device["token"] not in json.dumps(listed)
+    from district_server.database import Database
+
+    db = Database(db_url)
+    with db.engine.connect() as conn:
+        dump = json.dumps([list(r) for r in conn.exec_driver_sql("SELECT * FROM device").all()])
+    db.close()
+    assert device["token"] not in dump  # only its SHA-256
+    assert json.loads(server_cli("--db", db_url, "dossiers").stdout) == []
+
+
+def test_bad_input_is_one_vietnamese_line_and_exit_2(db_url: str, tmp_path: Path) -> None:
+    refused(server_cli("--db", db_url, "add-device", "--agency-code", "H12", "--counter", "0"), "Mã cơ quan")
+    refused(server_cli("--db", db_url, "add-device", "--agency-code", "000.00.20.H12", "--counter", "12"), "Số quầy")
+    refused(server_cli("--db", db_url, "frobnicate"), "Lệnh không hợp lệ")
+    refused(server_cli("--db", db_url, "set-status", "000.00.20.H12-260101-0001", "4"), "Không tìm thấy")
+    (tmp_path / "bad.json").write_text('{"year": 2027, "days": [{"date": "2027-13-01", "kind": "off"}]}')
+    refused(server_cli("--db", db_url, "publish", "calendar", str(tmp_path / "bad.json")), "Lịch nghỉ lễ")
+    refused(server_cli("--db", f"postgresql://nobody@127.0.0.1:{free_port()}/x", "dossiers"),
+            "Không kết nối được cơ sở dữ liệu")
+
+
+def test_default_database_lives_in_the_servers_data_folder(tmp_path: Path) -> None:
+    env = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path), "COUNTER_SERVER_DB": ""}
+    done = server_cli("add-device", "--agency-code", "000.00.20.H12", "--counter", "0", env=env)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "xdg" / "QuayMotCuaServer" / "district.sqlite3").exists()
+
+
+class Serve:
+    """`counter-server serve` in a subprocess; ready when uvicorn says the app started (awaited)."""
+
+    def __init__(self, db_url: str, *extra: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen([sys.executable, "-m", "district_server", "--db", db_url, "serve", "--port",
+                                      str(self.port), *extra], cwd=REPO, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True)
+        lines: queue.Queue[str] = queue.Queue()
+        self.reader = threading.Thread(target=lambda: [lines.put(x) for x in self.proc.stderr], daemon=True)
+        self.reader.start()
+        self.lines = lines
+        seen = []
+        while True:
+            try:
+                line = lines.get(timeout=WAIT)
+            except queue.Empty:
+                self.stop()
+                raise AssertionError(f"serve never became ready: {seen}") from None
+            seen.append(line)
+            if "Application startup complete" in line:
+                return
+            if self.proc.poll() is not None:
+                raise AssertionError(f"serve exited: {seen}")
+
+    def stop(self) -> bool:
+        """SIGTERM; True when uvicorn shut down cleanly (it then re-raises the signal, so the exit
+        status is -15 rather than 0)."""
+        self.proc.terminate()
+        self.proc.wait(WAIT)
+        self.reader.join(WAIT)
+        rest = []
+        while not self.lines.empty():
+            rest.append(self.lines.get())
+        return any("Finished server process" in line for line in rest)
+
+
+def test_serve_link_sync_and_list_dossiers_with_their_history(db_url: str, counter0) -> None:  # noqa: ANN001
+    token = json.loads(server_cli("--db", db_url, "add-device", "--agency-code", "000.00.20.H12",
+                                  "--counter", "0").stdout)["token"]
+    server = Serve(db_url)
+    try:
+        assert httpx.get(server.url + "/health").json()["protocol"] == "qmc-sync/1"
+        commands.link(counter0, server.url, token)
+        (did,) = intake_many(counter0, 1)
+        move(counter0, did, 4)
+        assert commands.sync_once(counter0)["pushed"] == 2
+        code = json.loads(server_cli("--db", db_url, "dossiers").stdout)[0]["code"]
+        moved = server_cli("--db", db_url, "set-status", code, "9", "--note", "Đã có kết quả")
+        assert moved.returncode == 0, moved.stderr
+        assert commands.sync_once(counter0)["pulled"] == 1
+    finally:
+        assert server.stop()  # a clean stop on SIGTERM
+    listed = json.loads(server_cli("--db", db_url, "dossiers", "--agency-code", "000.00.20.H12").stdout)
+    assert len(listed) == 1
+    d = listed[0]
+    assert {"id", "code", "status", "received_at", "due_at", "history"} <= set(d)
+    assert d["id"] == did and d["status"] == 9
+    assert [(h["status"], h["origin"]) for h in d["history"]] == [(2, "counter"), (4, "counter"), (9, "district")]
+    assert all({"event_id", "status", "at"} <= set(h) for h in d["history"])
+    assert json.loads(server_cli("--db", db_url, "dossiers", "--agency-code", "000.00.21.H12").stdout) == []
+
+    national = json.loads(server_cli("--db", db_url, "export").stdout)[0]
+    assert national["MaHoSo"] == code and national["TrangThaiHoSo"] == "9"
+    assert re.fullmatch(r"\d{14}", national["NgayTiepNhan"]) and re.fullmatch(r"\d{14}", national["NgayHenTra"])
+    assert national["ChuHoSo"] == "Nguyễn Văn Đức" and national["DinhDanhCHS"][0]["LoaiDinhDanh"] == "1"
+    assert [s["TrangThai"] for s in national["TienTrinh"]] == ["2", "4", "9"]
+    assert national["TienTrinh"][0]["NoiDungXuLy"] == "Tiếp nhận hồ sơ"
+    assert national["NgayKetThucXuLy"] == national["TienTrinh"][2]["ThoiDiemXuLy"]
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"]])
+def test_version_and_help(args: list[str]) -> None:
+    done = server_cli(*args)
+    assert done.returncode == 0 and ("máy chủ huyện" in done.stdout.lower() or "counter-server" in done.stdout)
+
+
+def test_serve_with_several_processes_on_postgresql_only(db_url: str, counter0) -> None:  # noqa: ANN001
+    if db_url.startswith("sqlite"):
+        refused(server_cli("--db", db_url, "serve", "--workers", "2", "--port", str(free_port())), "SQLite")
+        return
+    token = json.loads(server_cli("--db", db_url, "add-device", "--agency-code", "000.00.20.H12",
+                                  "--counter", "0").stdout)["token"]
+    server = Serve(db_url, "--workers", "2")
+    try:
+        commands.link(counter0, server.url, token)
+        intake_many(counter0, 30)
+        assert commands.sync_once(counter0, batch_size=5)["pushed"] == 30  # six batches, either process
+    finally:
+        server.stop()
+    assert len(json.loads(server_cli("--db", db_url, "dossiers").stdout)) == 30
