@@ -1,0 +1,1 @@
+"""The window's side of sync with the district server (counter_app/sync does the work)."""
