@@ -155,10 +155,53 @@ def set_active(session: Session, username: str, active: bool, *, actor: audit.Ac
     row = session.get(Officer, (username or "").strip().lower())
     if row is None:
         raise UserError(f"Không có tài khoản '{username}'.")
+    if not active and row.username == actor.officer:
+        raise UserError("Không thể tự khóa tài khoản đang đăng nhập.")
+    if not active and row.role == "admin" and not _other_active_admins(session, row.username):
+        raise UserError("Phải còn ít nhất một tài khoản quản trị đang hoạt động.")
     row.active = active
     row.updated_at = clock.iso(clock.now())
     session.add(row)
     audit.record(session, actor, "account.enable" if active else "account.disable", row.username)
+
+
+def require(session: Session, username: str, permission: str) -> Officer:
+    """The acting officer's row, if the account is active and its role allows `permission`: the
+    store checks what the menus only hide."""
+    row = session.get(Officer, (username or "").strip().lower())
+    if row is None or not row.active or permission not in PERMISSIONS.get(row.role, set()):
+        raise UserError("Tài khoản của bạn không có quyền làm việc này.")
+    return row
+
+
+def _other_active_admins(session: Session, username: str) -> int:
+    from sqlmodel import func
+
+    stmt = select(func.count()).select_from(Officer).where(Officer.role == "admin", Officer.active == True,  # noqa: E712
+                                                           Officer.username != username)
+    return int(session.exec(stmt).one())
+
+
+def set_role(session: Session, username: str, role: str, *, actor: audit.Actor) -> None:
+    name = (username or "").strip().lower()
+    if role not in ROLES:
+        raise UserError(f"Vai trò phải là một trong: {', '.join(ROLES.values())}.", field="role")
+    row = session.get(Officer, name)
+    if row is None:
+        raise UserError(f"Không có tài khoản '{username}'.")
+    if row.role == role:
+        return
+    if row.role == "admin" and not _other_active_admins(session, name):
+        raise UserError("Phải còn ít nhất một tài khoản quản trị đang hoạt động.")
+    before, row.role = row.role, role
+    row.updated_at = clock.iso(clock.now())
+    session.add(row)
+    audit.record(session, actor, "account.role", name, {"from": before, "to": role})
+
+
+def all_accounts(session: Session) -> list[Officer]:
+    """Every account, disabled ones too (the admin screen enables them again)."""
+    return list(session.exec(select(Officer).order_by(Officer.username)))
 
 
 def list_accounts(session: Session) -> list[Account]:

@@ -64,8 +64,7 @@ def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> 
     st.append(["Chỉ tiêu", "Số hồ sơ", "Tỷ lệ (%)"])
     for cell in st[2]:
         cell.font, cell.fill = bold, head_fill
-    figures = _figures(stats)
-    for row in figures:
+    for row in figures(stats):
         st.append(list(row))
     st.column_dimensions["A"].width, st.column_dimensions["B"].width, st.column_dimensions["C"].width = 48, 12, 12
 
@@ -98,7 +97,7 @@ def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> 
     return len(rows)
 
 
-def _figures(stats: statistics.Statistics) -> list[tuple[str, float | int | None, float | None]]:
+def figures(stats: statistics.Statistics) -> list[tuple[str, float | int | None, float | None]]:
     """The statistics rows, in the order both the workbook and the PDF print them."""
     return [
         ("Tiếp nhận trong kỳ", stats.received, None),
@@ -142,7 +141,7 @@ def write_pdf(session: Session, date_from: date, date_to: date, path: Path) -> i
 
     page = StatisticsPage(
         office.agency_name, office.office_name, f"từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y}",
-        tuple((label_, show(n), show(rate)) for label_, n, rate in _figures(stats)),
+        tuple((label_, show(n), show(rate)) for label_, n, rate in figures(stats)),
         tuple((name, o.received, o.resolved, o.early, o.on_time, o.late) for name, o in stats.by_field.items()),
     )
     writer = PdfWriter()

@@ -1,0 +1,1 @@
+"""Officers, the audit trail, backups and reports in the window: plugged in by ui/admin/install.py."""

@@ -1,0 +1,150 @@
+"""The admin's screen for officer accounts: add one, change a role, disable one who has left."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app import desk_admin
+from counter_app.desk_admin import AccountRow
+from counter_app.errors import UserError
+from ui.admin import prompts
+from ui.admin.strings import Accounts as S
+from ui.desk_client import DeskClient
+from ui.dialogs.account_dialog import ROLES, AccountDialog
+from ui.views.widgets import MessageBar
+
+
+class AccountsDialog(QDialog):
+    def __init__(self, parent: QWidget | None, client: DeskClient, actor: str, *, interaction: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("accounts_dialog")
+        self.setWindowTitle(S.TITLE)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.resize(820, 480)
+        self.client, self.actor, self.interaction = client, actor, interaction
+        self.rows: list[AccountRow] = []
+        heading = QLabel(S.HEADING)
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        heading.setFont(font)
+        intro = QLabel(S.INTRO)
+        intro.setWordWrap(True)
+        self.messages = MessageBar()
+        self.table = QTableWidget(0, len(S.COLUMNS))
+        self.table.setObjectName("accounts_table")
+        self.table.setHorizontalHeaderLabels(S.COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.add_button = QPushButton(S.ADD)
+        self.add_button.setObjectName("accounts_add")
+        self.add_button.clicked.connect(self.add)
+        self.toggle_button = QPushButton(S.DISABLE)
+        self.toggle_button.setObjectName("accounts_toggle")
+        self.toggle_button.setEnabled(False)
+        self.toggle_button.clicked.connect(self.toggle_active)
+        close = QPushButton(S.CLOSE)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.toggle_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        column = QVBoxLayout(self)
+        column.addWidget(heading)
+        column.addWidget(intro)
+        column.addWidget(self.messages)
+        column.addWidget(self.table, 1)
+        column.addLayout(buttons)
+
+    def reload(self) -> None:
+        self.client.call(lambda d: desk_admin.list_accounts(d, self.actor), self._show, self._error, key="accounts")
+
+    def _show(self, rows: list[AccountRow]) -> None:
+        selected = self.selected()
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            for j, text in enumerate((row.username, row.full_name, "", S.ACTIVE if row.active else S.DISABLED)):
+                item = QTableWidgetItem(text)
+                if not row.active:
+                    item.setForeground(Qt.GlobalColor.darkGray)
+                self.table.setItem(i, j, item)
+            combo = QComboBox()
+            combo.setObjectName(f"role_{row.username}")
+            for key, label in ROLES.items():
+                combo.addItem(label, key)
+            combo.setCurrentIndex(list(ROLES).index(row.role) if row.role in ROLES else 0)
+            combo.setEnabled(row.active and row.username != self.actor)
+            combo.currentIndexChanged.connect(lambda _, c=combo, u=row.username: self.set_role(u, c.currentData()))
+            self.table.setCellWidget(i, 2, combo)
+            if selected is not None and row.username == selected.username:
+                self.table.selectRow(i)
+        self._selection_changed()
+
+    def selected(self) -> AccountRow | None:
+        items = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.rows[items[0].row()] if items and items[0].row() < len(self.rows) else None
+
+    def _selection_changed(self) -> None:
+        row = self.selected()
+        self.toggle_button.setEnabled(row is not None and row.username != self.actor)
+        self.toggle_button.setText(S.ENABLE if row is not None and not row.active else S.DISABLE)
+
+    def set_role(self, username: str, role: str) -> None:
+        self.client.call(lambda d: desk_admin.set_role(d, self.actor, username, role),
+                         lambda _: self._done(S.ROLE_CHANGED.format(user=username, role=ROLES[role])), self._error)
+
+    def toggle_active(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row.active and not prompts.confirm(self.interaction, self, S.CONFIRM_DISABLE.format(user=row.username)):
+            return
+        text = (S.DISABLED_DONE if row.active else S.ENABLED_DONE).format(user=row.username)
+        self.client.call(lambda d: desk_admin.set_active(d, self.actor, row.username, not row.active),
+                         lambda _: self._done(text), self._error)
+
+    def add(self) -> None:
+        dialog = AccountDialog(self)
+        self.account_dialog = dialog
+
+        def added(row: AccountRow) -> None:
+            dialog.finish()
+            self._done(S.ADDED.format(user=row.username, role=row.role_label))
+
+        dialog.on_submit = lambda v: self.client.call(
+            lambda d: desk_admin.add_account(d, self.actor, v["username"], v["full_name"], v["role"], v["password"]),
+            added, dialog.show_error)
+        dialog.show()
+
+    def _done(self, text: str) -> None:
+        self.messages.show_message(text, "success")
+        self.reload()
+
+    def _error(self, error: Exception) -> None:
+        self.messages.show_message(error.message if isinstance(error, UserError) else str(error), "error")
+        self.reload()

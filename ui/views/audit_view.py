@@ -1,0 +1,159 @@
+"""The leader's view of the audit trail: newest first, a page at a time, and the integrity check
+(audit.verify walks the whole chain: it runs on the store lane, the screen stays responsive)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app import clock, desk_admin
+from counter_app.desk_admin import AuditRow
+from counter_app.errors import UserError
+from ui.admin.strings import Audit as S
+from ui.desk_client import DeskClient
+
+PAGE = 100
+OK_COLOUR, BAD_COLOUR = "#0d652d", "#a50e0e"
+
+
+class AuditView(QWidget):
+    def __init__(self, client: DeskClient, actor: str, parent: QWidget | None = None, *, page_size: int = PAGE) -> None:
+        super().__init__(parent)
+        self.setObjectName("audit_view")
+        self.client, self.actor, self.page_size = client, actor, page_size
+        self.rows: list[AuditRow] = []
+        self._starts: list[int | None] = []  # before_seq of each page shown so far (for "newer")
+        self.verification = None
+        title = QLabel(S.HEADING)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        title.setFont(font)
+        intro = QLabel(S.INTRO)
+        intro.setStyleSheet("color: #5f6368;")
+        self.table = QTableWidget(0, len(S.COLUMNS))
+        self.table.setObjectName("audit_table")
+        self.table.setHorizontalHeaderLabels(S.COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for i in range(len(S.COLUMNS)):
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if i == len(S.COLUMNS) - 1
+                                        else QHeaderView.ResizeMode.ResizeToContents)
+        self.newest_button = QPushButton(S.NEWEST)
+        self.newer_button = QPushButton(S.NEWER)
+        self.older_button = QPushButton(S.OLDER)
+        self.verify_button = QPushButton(S.VERIFY)
+        self.verify_button.setObjectName("audit_verify")
+        self.page_label = QLabel()
+        self.page_label.setObjectName("audit_page")
+        self.result = QLabel()
+        self.result.setObjectName("audit_result")
+        self.result.setWordWrap(True)
+        self.newest_button.clicked.connect(self.load_newest)
+        self.newer_button.clicked.connect(self.newer)
+        self.older_button.clicked.connect(self.older)
+        self.verify_button.clicked.connect(self.verify)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.verify_button)
+        pages = QHBoxLayout()
+        pages.addWidget(self.newest_button)
+        pages.addWidget(self.newer_button)
+        pages.addWidget(self.older_button)
+        pages.addWidget(self.page_label)
+        pages.addStretch(1)
+        column = QVBoxLayout(self)
+        column.addLayout(top)
+        column.addWidget(intro)
+        column.addWidget(self.result)
+        column.addWidget(self.table, 1)
+        column.addLayout(pages)
+        self.result.hide()
+        self._buttons()
+
+    # --- pages ------------------------------------------------------------------------------------
+
+    def load_newest(self) -> None:
+        self._starts = []
+        self._load(None)
+
+    def older(self) -> None:
+        if self.rows and len(self.rows) == self.page_size:
+            self._load(self.rows[-1].seq)
+
+    def newer(self) -> None:
+        if len(self._starts) > 1:
+            self._starts.pop()
+            self._load(self._starts.pop())
+
+    def _load(self, before: int | None) -> None:
+        self._starts.append(before)
+        self.page_label.setText(S.LOADING)
+        actor, size = self.actor, self.page_size
+        self.client.call(lambda d: desk_admin.audit_page(d, actor, before_seq=before, limit=size), self._show,
+                         self._error, key="audit-page")
+
+    def _show(self, rows: list[AuditRow]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            at = r.at.astimezone(clock.VN_TZ)
+            who = S.SYSTEM if r.actor_kind == "system" else r.actor
+            cells = (str(r.seq), f"{at:%d/%m/%Y %H:%M:%S}", who, S.ACTIONS.get(r.action, r.action), r.target,
+                     r.detail)
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j == 0:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if r.action == "login.failed":
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.table.setItem(i, j, item)
+        if rows:
+            self.page_label.setText(S.PAGE.format(page=len(self._starts), first=rows[0].seq, last=rows[-1].seq))
+        else:
+            self.page_label.setText(S.EMPTY)
+        self._buttons()
+
+    def _buttons(self) -> None:
+        self.newer_button.setEnabled(len(self._starts) > 1)
+        self.newest_button.setEnabled(len(self._starts) > 1)
+        self.older_button.setEnabled(len(self.rows) == self.page_size and self.rows[-1].seq > 1)
+
+    # --- integrity --------------------------------------------------------------------------------
+
+    def verify(self) -> None:
+        self.verify_button.setEnabled(False)
+        self._say(S.VERIFYING, "#3c4043")
+        actor = self.actor
+        self.client.call(lambda d: desk_admin.verify_audit(d, actor), self._verified, self._error)
+
+    def _verified(self, verification) -> None:  # noqa: ANN001 - services.audit.Verification
+        self.verification = verification
+        self.verify_button.setEnabled(True)
+        self._say(("✔ " if verification.ok else "✖ ") + verification.message,
+                  OK_COLOUR if verification.ok else BAD_COLOUR)
+
+    def _say(self, text: str, colour: str) -> None:
+        self.result.setText(text)
+        self.result.setStyleSheet(f"color: {colour}; font-weight: bold; padding: 4px 0;")
+        self.result.show()
+
+    def _error(self, error: Exception) -> None:
+        self.verify_button.setEnabled(True)
+        self._say(error.message if isinstance(error, UserError) else f"{type(error).__name__}: {error}", BAD_COLOUR)
