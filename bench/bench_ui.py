@@ -7,7 +7,9 @@
 - list open: a reload of the dossier list to its first page on screen, per filter;
 - search: one keystroke in the list's search box to its results on screen (the scanner filter's
   hold of a typed key included);
-- scan: a scanner's burst and Enter to the dossier shown;
+- scan: a scanner's burst and Enter to the return view shown (target < 100 ms);
+- preview: Ctrl+P on a dossier to the slip's preview on screen with its pages (target < 300 ms);
+- attention: F5 to the attention list on screen;
 - the UI thread's worst blocking: a 5 ms timer records how late it fires, all along.
 
 Only reads: the store is not changed (the window never saves here). Runs offscreen unless a
@@ -204,7 +206,7 @@ def bench_window(data_dir: str, scans: int) -> None:
         probe.reset("start-up after the first frame")
         probe.start()
         ready, page_loaded, shown = Waiter(window.ready), Waiter(window.worklist.model.page_loaded), \
-            Waiter(window.dossier_shown)
+            Waiter(window.return_shown)
         window.start()
         ready(120)
         painted()
@@ -271,9 +273,32 @@ def bench_window(data_dir: str, scans: int) -> None:
                                                      Qt.KeyboardModifier.NoModifier, "\r"))
             shown()
             samples.append(painted() - t0)
-            assert window.dossier.code == code
+            assert window.returns.code == code
             window.new_intake()
-        print(f"scan, Enter to the dossier shown:      {ms(samples)}")
+        print(f"scan, Enter to the return view shown:  {ms(samples)}   (target < 100 ms)")
+
+        probe.reset("in use: preview")
+        samples = []
+        for code in codes[:10]:
+            t0 = time.perf_counter()
+            window.request_print_slip(code)
+            while window.printing.dialog is None or window.printing.dialog.page_count() == 0:
+                app.processEvents()
+                time.sleep(0.001)
+            samples.append(painted() - t0)
+            window.printing.dialog.reject()
+            app.processEvents()
+        print(f"preview of the slip shown:             {ms(samples)}   (target < 300 ms)")
+
+        probe.reset("in use: attention")
+        attention = Waiter(window.attention_shown)
+        samples = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            window.show_attention()
+            attention()
+            samples.append(painted() - t0)
+        print(f"attention list shown:                  {ms(samples)}   ({window.attention.total} rows)")
         window.close()
     phases = ", ".join(f"{phase} {late * 1000:.0f} ms" for phase, late in probe.by_phase.items())
     print(f"UI thread's worst lateness, by phase: {phases}")

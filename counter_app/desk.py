@@ -33,8 +33,19 @@ if TYPE_CHECKING:
     from counter_app.services.search import Page
 
 
+_officer: str | None = None
+
+
+def set_current_officer(username: str | None) -> None:
+    """The officer logged in at the window (ui/admin/session.py sets it at every log-in)."""
+    global _officer
+    _officer = username
+
+
 def current_officer() -> str:
-    """Who sits at the counter. Officer accounts come later; until then the OS user name."""
+    """Who sits at the counter: the logged-in officer; before any log-in (tests, first run) the OS user."""
+    if _officer:
+        return _officer
     try:
         return getpass.getuser()
     except Exception:  # no login name in some service contexts
@@ -132,7 +143,7 @@ class Desk:
         with self.store.read() as session:
             due = intake.preview_due(session, procedure_code, received)
         # intake words the provisional-holiday warning; the preview shows the same sentence.
-        return DuePreview(received, due.due, " ".join(intake._warnings(due)))
+        return DuePreview(received, due.due, " ".join(intake.provisional_warnings(due)))
 
     def save_intake(self, form: dict[str, Any], *, officer: str) -> Saved:
         """Check and save one intake (the contract's intake object). UserError names the field."""
@@ -277,8 +288,8 @@ def _pickup_days(session: Any) -> int:
 
 def _life(session: Any, code: str) -> dict[str, Any]:
     from counter_app.services import workflow
-    from counter_app.services.lookup import find_own
     from counter_app.services.dossiers import dossier_dict
+    from counter_app.services.lookup import find_own
     from counter_app.services.worklist import CLOCK_RUNNING
 
     dossier = find_own(session, code)

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from counter_app.desk import Desk
 from ui import strings
+from ui.admin.install import install as install_admin
+from ui.admin.session import hold_instance_lock, require_login
 from ui.desk_client import DeskClient
 from ui.prefs import APPLICATION, ORGANISATION, Prefs
 from ui.views.main_window import MainWindow
@@ -28,8 +30,12 @@ def run(data_dir: str | None, *, on_ready: Callable[[MainWindow], None] | None =
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
+    if not hold_instance_lock(data_dir):  # says "Quầy Một Cửa đang mở…" and brings the first window forward
+        return 1
     window = build_window(data_dir)
     window.setObjectName(strings.APP)
+    install_admin(window, window.client)
+    window.ready.connect(lambda: _attach_sync(window))
     if on_ready is not None:
         window.ready.connect(lambda: on_ready(window))
     if window.prefs.window_geometry is None:
@@ -43,4 +49,22 @@ def run(data_dir: str | None, *, on_ready: Callable[[MainWindow], None] | None =
     # compete with that frame for the interpreter.
     app.processEvents()
     window.start()
-    return app.exec()
+    require_login(window, window.client)  # after start(): the lane opens the store first
+    code = app.exec()
+    controller = getattr(window, "sync_controller", None)
+    if controller is not None:
+        controller.stop()
+    return code
+
+
+def _attach_sync(window: MainWindow) -> None:
+    """Once the store is open and the office set up: the background sync lane and its panel."""
+    if getattr(window, "sync_controller", None) is not None:
+        return
+
+    def attach(store: object) -> None:
+        from ui.sync.panel import install
+
+        window.sync_controller = install(window, store)
+
+    window.client.call(lambda desk: desk.store, attach)

@@ -17,3 +17,13 @@ class Interaction:
 
     def inform(self, parent: QWidget, text: str) -> None:
         QMessageBox.information(parent, strings.APP, text)
+
+    def save_pdf_path(self, parent: QWidget, title: str, suggested: str) -> str:
+        """Where to save a PDF ('' when the officer cancels)."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        start = str(Path.home() / suggested)
+        path, _ = QFileDialog.getSaveFileName(parent, title, start, "PDF (*.pdf)")
+        return path

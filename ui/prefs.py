@@ -31,3 +31,34 @@ class Prefs:
     @window_geometry.setter
     def window_geometry(self, value: QByteArray) -> None:
         self._s.setValue("window/geometry", value)
+
+    # --- printing: the printer chosen once, the slip's paper ------------------------------------------
+
+    @property
+    def printer_name(self) -> str:
+        return str(self._s.value("printing/printer", "") or "")
+
+    @printer_name.setter
+    def printer_name(self, name: str) -> None:
+        self._s.setValue("printing/printer", name)
+        self._s.sync()
+
+    @property
+    def slip_paper(self) -> str:
+        value = str(self._s.value("printing/slip_paper", "a5") or "a5")
+        return value if value in ("a5", "a4-2up") else "a5"
+
+    @slip_paper.setter
+    def slip_paper(self, paper: str) -> None:
+        self._s.setValue("printing/slip_paper", paper)
+        self._s.sync()
+
+    @property
+    def attention_at_start(self) -> bool:
+        """Open on the attention list when something needs the counter's attention."""
+        return self._s.value("attention/at_start", True, type=bool)
+
+    @attention_at_start.setter
+    def attention_at_start(self, on: bool) -> None:
+        self._s.setValue("attention/at_start", bool(on))
+        self._s.sync()

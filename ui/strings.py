@@ -36,6 +36,8 @@ class Main:
         "F2  Tiếp nhận hồ sơ mới\n"
         "F3 hoặc Ctrl+F  Tìm hồ sơ\n"
         "F4  Quét hoặc nhập mã hồ sơ (trả kết quả)\n"
+        "F5  Danh sách hồ sơ cần chú ý\n"
+        "Ở màn hình trả kết quả: 1 / 2 / 3 mức hài lòng, Enter xác nhận\n"
         "F6  Quét thẻ căn cước (ở màn hình tiếp nhận)\n"
         "Ctrl+S  Lưu hồ sơ\n"
         "Ctrl+P  Lưu và in giấy hẹn / in giấy hẹn của hồ sơ đang mở\n"
@@ -113,6 +115,7 @@ class Intake:
     FIX_FIRST = "Chưa lưu: còn {n} ô cần sửa (ghi bên cạnh ô, màu đỏ)."
     NEED_PROCEDURE = "Cần chọn thủ tục hành chính."
     NEED_DOCUMENT = "Cần đánh dấu ít nhất một giấy tờ người nộp đã nộp."
+    REFUSED = "Đã ghi từ chối tiếp nhận hồ sơ {code} (lý do: {reason})."
 
 
 class Worklist:
@@ -190,3 +193,160 @@ class Setup:
     OK = "Bắt đầu sử dụng"
     CANCEL = "Thoát"
     SAVING = "Đang khởi tạo kho dữ liệu…"
+
+
+RATINGS = {1: "Hài lòng", 2: "Bình thường", 3: "Không hài lòng"}  # = services.workflow.RATINGS
+
+
+class Life:
+    """The dossier's life in the dossier view: its history and the moves from its status."""
+
+    HISTORY = "Quá trình giải quyết"
+    HISTORY_COLUMNS = ("Thời điểm", "Việc", "Trạng thái", "Cán bộ", "Ghi chú")
+    ACTIONS = "Việc tiếp theo"
+    NO_ACTIONS = "Hồ sơ đã kết thúc: không còn việc nào để làm (vẫn in được giấy tờ)."
+    KIND = {"intake": "Tiếp nhận", "move": "Chuyển trạng thái", "handover": "Bàn giao",
+            "extension": "Gia hạn", "return": "Trả kết quả"}
+    HANDED_TO = "cho {unit}"
+    MISSING = "Giấy tờ cần bổ sung: {items}"
+    NEW_DUE = "hẹn trả mới {due}"
+    RECIPIENT = "người nhận: {name}"
+    RATED = "đánh giá: {rating}"
+    # (key, button text with its Alt letter). Shown only when the status allows the move.
+    BUTTONS = {
+        "handover": "Bàn &giao cho cán bộ / cơ quan",
+        "supplement": "Yêu cầu &bổ sung (Mẫu 02)",
+        "papers_back": "&Nhận đủ hồ sơ bổ sung",
+        "financial": "&Yêu cầu nghĩa vụ tài chính",
+        "financial_done": "Đã &xong nghĩa vụ tài chính",
+        "done": "&Có kết quả",
+        "return": "&Trả kết quả",
+        "withdraw": "Công dân &rút hồ sơ",
+        "stop": "&Dừng giải quyết (Mẫu 05)",
+        "extend": "Xin lỗi và gia &hạn (Mẫu 04)",
+        "slip": "&In lại giấy hẹn (Ctrl+P)",
+        "control": "In phiếu &kiểm soát (Mẫu 06)",
+        "forms": "In &mẫu đã lập…",
+    }
+    FORM_NAMES = {"02": "Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+                  "03": "Mẫu 03 — Phiếu từ chối tiếp nhận",
+                  "04": "Mẫu 04 — Văn bản xin lỗi và hẹn lại ngày trả",
+                  "05": "Mẫu 05 — Thông báo dừng giải quyết hồ sơ",
+                  "06": "Mẫu 06 — Phiếu kiểm soát quá trình giải quyết"}
+    DONE_OK = "Hồ sơ {code} đã có kết quả. Khi công dân đến, quét giấy hẹn để trả kết quả."
+    HANDED_OK = "Đã bàn giao hồ sơ {code} cho {unit}."
+    SUPPLEMENT_OK = "Đã ghi yêu cầu bổ sung hồ sơ {code}; thời hạn giải quyết tạm dừng."
+    PAPERS_BACK_OK = ("Đã nhận đủ hồ sơ bổ sung {code}. Thời hạn giải quyết tính lại từ đầu: "
+                      "hẹn trả mới {due}.")
+    FINANCIAL_OK = "Hồ sơ {code} chờ thực hiện nghĩa vụ tài chính."
+    FINANCIAL_DONE_OK = "Hồ sơ {code} đã xong nghĩa vụ tài chính, tiếp tục giải quyết."
+    WITHDRAW_OK = "Đã ghi công dân rút hồ sơ {code}."
+    STOP_OK = "Đã dừng giải quyết hồ sơ {code}."
+    EXTEND_OK = "Đã gia hạn hồ sơ {code}: hẹn trả mới {due}."
+    OFFER_FORM = "{done}\n\nIn {form} ngay bây giờ?"
+    OFFER_SLIP = "{done}\n\nIn lại giấy hẹn với ngày hẹn mới?"
+
+
+class Act:
+    """The small dialogs of the moves."""
+
+    OK = "Ghi nhận (Ctrl+Enter)"
+    CANCEL = "Hủy (Esc)"
+    WORKING = "Đang ghi…"
+    HANDOVER = "Bàn giao hồ sơ {code}"
+    TO_UNIT = "Bàn giao cho"
+    TO_UNIT_HINT = "cán bộ hoặc cơ quan giải quyết, ví dụ: Công chức Tư pháp – Hộ tịch"
+    NOTE = "Ghi chú"
+    SUPPLEMENT = "Yêu cầu bổ sung, hoàn thiện hồ sơ {code}"
+    REASON = "Lý do"
+    SUPPLEMENT_REASON_HINT = "nội dung yêu cầu bổ sung, hoàn thiện (in trên Mẫu 02)"
+    MISSING = "Giấy tờ cần bổ sung"
+    MISSING_HINT = "mỗi dòng một giấy tờ"
+    WITHDRAW = "Công dân rút hồ sơ {code}"
+    WITHDRAW_HINT = "lý do công dân rút hồ sơ"
+    STOP = "Dừng giải quyết hồ sơ {code}"
+    STOP_HINT = "lý do dừng giải quyết (in trên Mẫu 05)"
+    EXTEND = "Xin lỗi và gia hạn hồ sơ {code} (một lần duy nhất)"
+    CURRENT_DUE = "Hẹn trả hiện tại"
+    NEW_DUE = "Hẹn trả mới"
+    EXTEND_HINT = "lý do chậm trả kết quả (in trên Mẫu 04)"
+    REFUSE = "Từ chối tiếp nhận hồ sơ"
+    REFUSE_NOTE = ("Hồ sơ vẫn được cấp mã và ghi vào sổ với trạng thái 'Từ chối tiếp nhận'; "
+                   "Phiếu từ chối (Mẫu 03) ghi lý do dưới đây.")
+    REFUSE_HINT = "lý do từ chối theo quy định (in trên Mẫu 03)"
+    NEED_REASON = "Cần ghi lý do."
+    NEED_UNIT = "Cần ghi nơi nhận hồ sơ."
+
+
+class Return:
+    TAB = "Trả kết quả (F4)"
+    EMPTY = "Quét mã vạch trên giấy hẹn của công dân (hoặc F4 rồi nhập mã hồ sơ) để trả kết quả."
+    APPLICANT = "Người nộp"
+    RESULT = "Kết quả của thủ tục"
+    STATUS = "Trạng thái"
+    DUE = "Hẹn trả"
+    READY = "ĐÃ CÓ KẾT QUẢ — trả cho công dân"
+    NOT_READY = "CHƯA CÓ KẾT QUẢ — hồ sơ đang ở trạng thái '{status}'. Hẹn trả: {due}."
+    NOT_READY_OVERDUE = "CHƯA CÓ KẾT QUẢ và đã QUÁ HẠN — trạng thái '{status}'. Hẹn trả: {due}."
+    PAUSED = "CHƯA CÓ KẾT QUẢ — đang chờ công dân bổ sung hồ sơ (thời hạn tạm dừng)."
+    ENDED = "Hồ sơ đã kết thúc ở trạng thái '{status}': không có kết quả để trả."
+    RETURNED = "ĐÃ TRẢ KẾT QUẢ cho {name}{relation} lúc {when}."
+    JUST_RETURNED = "ĐÃ TRẢ KẾT QUẢ cho {name}{relation} lúc {when}. Hồ sơ chuyển sang 'Đã trả kết quả'."
+    RECIPIENT = "Người nhận kết quả"
+    NAME = "&Họ tên người nhận"
+    ID_NUMBER = "&Số định danh"
+    RELATION = "&Quan hệ với người nộp"
+    RELATION_HINT = "chỉ ghi khi người nhận không phải người nộp, ví dụ: con, vợ, được ủy quyền"
+    RATING = "Mức hài lòng (phím 1, 2, 3; không bắt buộc)"
+    RATING_NONE = "Không đánh giá (0)"
+    CONFIRM = "Xác nhận trả kết quả (Enter)"
+    WORKING = "Đang ghi…"
+    DETAILS = "&Chi tiết hồ sơ"
+    BACK = "Quay lại (Esc)"
+    NEED_RELATION = "Người nhận không phải người nộp: cần ghi quan hệ với người nộp (hoặc giấy ủy quyền)."
+    RETURN_OK = "Đã trả kết quả hồ sơ {code} cho {name}."
+
+
+class Attention:
+    TAB = "Cần chú ý (F5)"
+    TAB_COUNT = "Cần chú ý ({n}) (F5)"
+    GROUPS = {"overdue": "Quá hạn", "due_today": "Đến hạn hôm nay", "due_24h": "Đến hạn trong 24 giờ tới",
+              "awaiting_pickup": "Có kết quả, chờ công dân nhận quá {days} ngày"}
+    COLUMNS = ("Mã hồ sơ", "Người nộp", "Điện thoại", "Thủ tục", "Hẹn trả", "Trạng thái", "Việc cần làm")
+    TODO = {"extend": "Xin lỗi, gia hạn (Mẫu 04)", "done": "Ghi có kết quả", "handover": "Bàn giao xử lý",
+            "return": "Báo công dân đến nhận", "papers_back": "Nhận hồ sơ bổ sung"}
+    HINT = "Enter hoặc nhấp đúp: mở hồ sơ với việc cần làm đã chọn sẵn. F5: tải lại."
+    PICKUP_DAYS = "Chờ nhận quá"
+    PICKUP_SUFFIX = " ngày"
+    RELOAD = "Tải lại (F5)"
+    LOADING = "Đang tải…"
+    NOTHING = "Không có hồ sơ nào cần chú ý. Tốt lắm!"
+    SUMMARY = "{overdue} quá hạn · {today} đến hạn hôm nay · {soon} đến hạn trong 24 giờ · {pickup} chờ nhận"
+    UPDATED = "Cập nhật lúc {time}"
+
+
+class Printing:
+    TITLE = "Xem trước và in — {what}"
+    SLIP = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01) — {code}"
+    FORM = "{form} — {code}"
+    PAPER = "&Khổ giấy"
+    PAPERS = (("a5", "A5 (mỗi liên một tờ)"), ("a4-2up", "A4 ngang, hai liên trên một tờ"))
+    COPIES = "Số &bản"
+    PRINTER = "&Máy in"
+    TO_FILE = "Lưu thành tệp PDF…"
+    NO_PRINTER = "(máy này chưa có máy in nào)"
+    PRINT = "&In (Enter)"
+    CLOSE = "Đóng (Esc)"
+    PAGES = "{n} trang"
+    LOADING = "Đang tạo giấy tờ…"
+    PRINTING = "Đang in {n} bản trên {printer}…"
+    SAVING = "Đang lưu tệp PDF…"
+    PRINTED = "Đã gửi {n} bản {what} tới máy in {printer}."
+    SAVED = "Đã lưu {what} thành tệp {path}."
+    SAVE_TITLE = "Lưu giấy tờ thành tệp PDF"
+    PRINTER_GONE = ("Không tìm thấy máy in '{printer}' (đã tắt, rút cáp hoặc bị gỡ khỏi máy?). Chưa in được gì; "
+                    "kiểm tra máy in hoặc chọn máy in khác rồi in lại.")
+    PRINTER_FAILED = ("Máy in '{printer}' ngừng giữa chừng ở trang {page}. Kiểm tra máy in (giấy, cáp, nguồn), "
+                      "bỏ lệnh in dở trong hàng đợi rồi in lại.")
+    NO_PRINTER_CHOSEN = "Chưa chọn máy in: chọn một máy in, hoặc lưu thành tệp PDF."
+    PDF_UNREADABLE = "Không đọc được giấy tờ vừa tạo để in ({error})."

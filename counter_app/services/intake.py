@@ -330,5 +330,3 @@ def provisional_warnings(due: DueDate) -> tuple[str, ...]:
         + " (chưa có thông báo chính thức); hãy kiểm tra lại khi có lịch chính thức.",
     )
 
-
-_warnings = provisional_warnings  # the window still calls the old name; removed with that call

@@ -36,7 +36,9 @@ class Answers(Interaction):
 
 @pytest.fixture
 def prefs(tmp_path: Path) -> Prefs:
-    return Prefs(str(tmp_path / "prefs.ini"))
+    prefs = Prefs(str(tmp_path / "prefs.ini"))
+    prefs.attention_at_start = False  # tests start on the intake screen; test_attention_view turns it on
+    return prefs
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from counter_app import clock
 from counter_app.domain.calendar import format_vn_datetime
@@ -140,7 +141,7 @@ def test_nothing_is_saved_until_valid_and_messages_sit_beside_the_fields(qtbot, 
     assert count_dossiers(desk) == 1
 
 
-def test_save_and_print_saves_and_says_printing_is_not_there_yet(qtbot, desk, open_window) -> None:  # noqa: ANN001
+def test_save_and_print_saves_then_previews_the_slip(qtbot, desk, open_window) -> None:  # noqa: ANN001
     window = open_window(desk)
     asked: list[str] = []
     window.print_slip_requested.connect(asked.append)
@@ -151,12 +152,16 @@ def test_save_and_print_saves_and_says_printing_is_not_there_yet(qtbot, desk, op
     qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
     assert CODE.fullmatch(asked[0])
     assert count_dossiers(desk) == 1
-    assert f"Hồ sơ {asked[0]} đã được lưu" in window.messages.text()
-    assert "in giấy hẹn chưa có" in window.messages.text()
+    assert f"Đã tiếp nhận hồ sơ {asked[0]}" in window.messages.text()
+    qtbot.waitUntil(lambda: window.printing.dialog is not None and window.printing.dialog.page_count() > 0,
+                    timeout=10_000)
+    assert window.printing.dialog.code == asked[0]
+    window.printing.dialog.reject()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
 
     printed: list[str] = []
-    window.slip_printer = printed.append  # what the papers module will plug in
-    qtbot.keyClick(focus(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # empty form: the last slip again
+    window.slip_printer = printed.append  # the seam: Ctrl+P on an empty form prints the last slip again
+    qtbot.keyClick(focus(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed == asked[:1]
 
 

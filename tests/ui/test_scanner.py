@@ -104,15 +104,18 @@ def test_a_scanned_code_opens_the_dossier_from_the_list(qtbot, filled, open_wind
     qtbot.keyClick(focus(), Qt.Key.Key_F3)
     key_text("tr")  # the officer was typing a search when the citizen handed over the slip
     qtbot.wait(FLUSH_MS + 20)
-    with qtbot.waitSignal(window.dossier_shown, timeout=5000) as shown:
-        scan("000.00.20.H12-260302-0001")
+    with qtbot.waitSignal(window.return_shown, timeout=5000) as shown:
+        scan("000.00.20.H12-260302-0001")  # a slip brought back: the return view (test_return_view.py)
     assert shown.args == ["000.00.20.H12-260302-0001"]
-    assert window.tabs.currentWidget() is window.dossier
-    assert window.dossier.title.text() == "000.00.20.H12-260302-0001"
-    assert window.dossier.values["full_name"].text() == "Trần Thị Ánh"
-    assert window.dossier.values["due_at"].text().startswith("08 giờ 00 phút, ngày 05 tháng 03 năm 2026")
-    assert window.dossier.documents.rowCount() == 2
+    assert window.tabs.currentWidget() is window.returns
+    assert window.returns.title.text() == "000.00.20.H12-260302-0001"
+    assert window.returns.values["applicant"].text().startswith("Trần Thị Ánh")
+    assert window.returns.values["due_at"].text().startswith("08 giờ 00 phút, ngày 05 tháng 03 năm 2026")
     assert window.worklist.search.text() == "tr"  # nothing of the scan landed in the search box
+    with qtbot.waitSignal(window.dossier_shown, timeout=5000):
+        qtbot.keyClick(focus(), Qt.Key.Key_Space)  # not ready: the focus is on "Chi tiết hồ sơ"
+    assert window.dossier.values["full_name"].text() == "Trần Thị Ánh"
+    assert window.dossier.documents.rowCount() == 2
     qtbot.keyClick(focus(), Qt.Key.Key_Escape)  # back where the officer was
     assert window.tabs.currentWidget() is window.worklist
 
@@ -189,6 +192,6 @@ def test_f4_then_typing_a_code_by_hand_opens_it(qtbot, filled, open_window) -> N
     qtbot.keyClick(focus(), Qt.Key.Key_F4)
     assert focus() is window.code_box
     key_text("000.00.20.h12-260303-0001")
-    with qtbot.waitSignal(window.dossier_shown, timeout=5000):
+    with qtbot.waitSignal(window.return_shown, timeout=5000):
         enter()
-    assert window.dossier.values["full_name"].text() == "Lê Văn Bình"
+    assert window.returns.values["applicant"].text().startswith("Lê Văn Bình")

@@ -1,8 +1,14 @@
-"""One dossier, read-only: what a scan of its slip opens. (Its history and the moves between
-statuses come with the workflow screens.)"""
+"""One dossier: what it is, its history (workflow.history), and the actions its status allows
+(decisions.md "Status codes"). An action not allowed from the status is not offered at all; the
+core still checks, and its refusal is shown with nothing changed.
+
+The view only shows and asks: `action_requested(key)` goes to the main window, which opens the
+action's dialog, runs it on the store lane and answers with `show_dossier`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -20,10 +26,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.statuses import label as status_label
 from ui import strings
-from ui.formatting import long_datetime, short_date, working_days
+from ui.formatting import long_datetime, short_date, short_datetime, working_days
 
 S = strings.Dossier
+L = strings.Life
+# What each status allows (the moves of decisions.md, plus the papers). "extend" only while unused.
+ACTIONS_BY_STATUS: dict[int, tuple[str, ...]] = {
+    2: ("handover", "done", "extend", "withdraw"),
+    4: ("handover", "supplement", "financial", "done", "extend", "stop", "withdraw"),
+    5: ("papers_back", "withdraw"),
+    6: ("financial_done", "extend", "withdraw"),
+    9: ("return",),
+}
+PAPER_ACTIONS = ("slip", "control", "forms")
+# The forms a history can print again: (event kind, status) -> form.
+_FORM_EVENTS = {("move", 5): "02", ("intake", 3): "03", ("extension", None): "04", ("move", 8): "05"}
+
+
+def allowed_actions(status: int, *, extended: bool = False) -> tuple[str, ...]:
+    moves = tuple(a for a in ACTIONS_BY_STATUS.get(status, ()) if a != "extend" or not extended)
+    papers = ("forms",) if status == 3 else ("slip", "control", "forms")
+    return moves + papers
+
+
+def printable_forms(history: list[dict[str, Any]]) -> list[str]:
+    found: list[str] = []
+    for e in history:
+        form = _FORM_EVENTS.get((e["kind"], e["status"])) or _FORM_EVENTS.get((e["kind"], None))
+        if form and form not in found:
+            found.append(form)
+    return sorted(found)
 
 
 class DossierView(QWidget):
@@ -33,6 +67,8 @@ class DossierView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.code = ""
+        self.dossier: dict[str, Any] = {}
+        self.action_requested: Callable[[str], None] = lambda _key: None
         self.title = QLabel(S.EMPTY)
         self.title.setObjectName("dossier_code")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -64,26 +100,67 @@ class DossierView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         documents_box = QGroupBox(S.DOCUMENTS)
         QVBoxLayout(documents_box).addWidget(self.documents)
+        self.history = QTableWidget(0, len(L.HISTORY_COLUMNS))
+        self.history.setObjectName("dossier_history")
+        self.history.setHorizontalHeaderLabels(list(L.HISTORY_COLUMNS))
+        self.history.verticalHeader().hide()
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setWordWrap(True)
+        self.history.setTextElideMode(Qt.TextElideMode.ElideNone)
+        hheader = self.history.horizontalHeader()
+        hheader.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hheader.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        history_box = QGroupBox(L.HISTORY)
+        QVBoxLayout(history_box).addWidget(self.history)
 
-        self.print_button = QPushButton(S.PRINT)
+        self.actions_box = QGroupBox(L.ACTIONS)
+        self.actions_box.setObjectName("dossier_actions")
+        actions_column = QVBoxLayout(self.actions_box)
+        self.action_buttons: dict[str, QPushButton] = {}
+        for key, text in L.BUTTONS.items():
+            if key == "slip":
+                continue  # the print button below is the slip's
+            button = QPushButton(text)
+            button.setObjectName(f"action_{key}")
+            button.setStyleSheet("text-align: left; padding: 6px 10px;")
+            button.clicked.connect(lambda _c=False, k=key: self.action_requested(k))
+            self.action_buttons[key] = button
+            if key == "control":
+                actions_column.addSpacing(12)
+            actions_column.addWidget(button)
+        self.no_actions = QLabel(L.NO_ACTIONS)
+        self.no_actions.setWordWrap(True)
+        self.no_actions.setStyleSheet("color: #5f6368;")
+        actions_column.insertWidget(0, self.no_actions)
+        actions_column.addStretch(1)
+
+        self.print_button = QPushButton(L.BUTTONS["slip"])
         self.print_button.setObjectName("print_slip")
+        self.print_button.setStyleSheet("text-align: left; padding: 6px 10px;")
         self.print_button.clicked.connect(lambda: self.print_requested.emit(self.code))
+        self.action_buttons["slip"] = self.print_button
+        actions_column.insertWidget(actions_column.indexOf(self.action_buttons["control"]), self.print_button)
         back = QPushButton(S.BACK)
         back.clicked.connect(self.back_requested)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(back)
-        buttons.addWidget(self.print_button)
+        actions_column.addWidget(back)
 
         columns = QHBoxLayout()
         columns.addWidget(dossier_box, 1)
         columns.addWidget(applicant_box, 1)
-        page = QVBoxLayout(self)
-        page.addWidget(self.title)
-        page.addLayout(columns)
-        page.addWidget(documents_box, 1)
-        page.addLayout(buttons)
+        lists = QHBoxLayout()
+        lists.addWidget(documents_box, 3)
+        lists.addWidget(history_box, 5)
+        left = QVBoxLayout()
+        left.addWidget(self.title)
+        left.addLayout(columns)
+        left.addLayout(lists, 1)
+        page = QHBoxLayout(self)
+        page.addLayout(left, 1)
+        page.addWidget(self.actions_box)
+        self.actions_box.setFixedWidth(max(280, self.fontMetrics().horizontalAdvance(L.BUTTONS["financial_done"]) + 60))
         self.print_button.setEnabled(False)
+        self._show_actions(())
 
     def show_dossier(self, dossier: dict[str, Any]) -> None:
         self.code = dossier["code"]
@@ -126,6 +203,61 @@ class DossierView(QWidget):
                 self.documents.setItem(i, column, QTableWidgetItem(value))
         self.documents.resizeRowsToContents()
         self.print_button.setEnabled(True)
+        self.dossier = dossier
+        if "history" in dossier:
+            self._show_history(dossier["history"])
+            self._show_actions(allowed_actions(dossier["status"], extended=bool(dossier.get("extended"))),
+                               printable_forms(dossier["history"]))
+        else:  # shown before its history arrives: offer nothing yet
+            self.history.setRowCount(0)
+            self._show_actions(())
+
+    def allowed(self) -> list[str]:
+        """The actions offered now (buttons shown), in their order on screen."""
+        return [k for k in L.BUTTONS if not self.action_buttons[k].isHidden()]
+
+    def focus_action(self, key: str) -> bool:
+        button = self.action_buttons.get(key)
+        if button is None or button.isHidden():
+            moves = [k for k in self.allowed() if k not in PAPER_ACTIONS]
+            button = self.action_buttons[moves[0]] if moves else self.print_button
+            if button.isHidden():
+                return False
+        button.setFocus()
+        return button.objectName() == f"action_{key}" or (key == "slip" and button is self.print_button)
+
+    def _show_actions(self, keys: tuple[str, ...], forms: list[str] | None = None) -> None:
+        for key, button in self.action_buttons.items():
+            offered = key in keys and (key != "forms" or bool(forms))
+            button.setHidden(not offered)
+        self.forms_available = [f for f in (forms or []) if f != "06"]
+        self.no_actions.setVisible(bool(self.dossier) and not any(k not in PAPER_ACTIONS for k in keys))
+
+    def _show_history(self, events: list[dict[str, Any]]) -> None:
+        self.history.setRowCount(len(events))
+        for i, e in enumerate(events):
+            status = status_label(e["status"]) if e.get("status") is not None else ""
+            if e.get("from_status") is not None and e["from_status"] != e["status"]:
+                status = f"{status_label(e['from_status'])} → {status}"
+            notes = [e.get("note") or ""]
+            if e.get("to_unit"):
+                notes.insert(0, L.HANDED_TO.format(unit=e["to_unit"]))
+            if e.get("missing"):
+                notes.append(L.MISSING.format(items="; ".join(e["missing"])))
+            if e.get("new_due_at"):
+                notes.append(L.NEW_DUE.format(due=short_datetime(e["new_due_at"])))
+            recipient = e.get("recipient") or {}
+            if recipient.get("full_name"):
+                notes.append(L.RECIPIENT.format(name=recipient["full_name"]))
+            if e.get("rating"):
+                notes.append(L.RATED.format(rating=strings.RATINGS.get(e["rating"], "")))
+            values = (short_datetime(e["at"]), L.KIND.get(e["kind"], e["kind"]), status, e.get("officer") or "",
+                      " · ".join(n for n in notes if n))
+            for column, value in enumerate(values):
+                self.history.setItem(i, column, QTableWidgetItem(value))
+        self.history.resizeRowsToContents()
+        if events:
+            self.history.scrollToBottom()
 
     def _form(self, title: str, rows: list[tuple[str, str]]) -> QGroupBox:
         box = QGroupBox(title)

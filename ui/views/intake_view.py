@@ -7,6 +7,7 @@ store lane and hands the answers back (`show_due`, `show_saved`, `show_save_erro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -188,6 +189,11 @@ class IntakeView(QWidget):
         self.save_button.clicked.connect(lambda: self.request_save(print_slip=False))
         self.save_print_button.clicked.connect(lambda: self.request_save(print_slip=True))
         self.new_button.clicked.connect(self.new_requested)
+        # Refusal at intake (status 3, Mẫu 03): the window asks the reason and saves the form refused.
+        self.refuse_requested: Callable[[dict[str, Any]], None] = lambda _form: None
+        self.refuse_button = QPushButton(strings.Act.REFUSE + "…")
+        self.refuse_button.setObjectName("refuse_intake")
+        self.refuse_button.clicked.connect(self.request_refusal)
 
         left = QVBoxLayout()
         left.addWidget(applicant)
@@ -202,6 +208,7 @@ class IntakeView(QWidget):
         columns.addLayout(left, 5)
         columns.addLayout(right, 6)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.refuse_button)
         buttons.addStretch(1)
         for b in (self.new_button, self.save_button, self.save_print_button):
             b.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
@@ -295,9 +302,16 @@ class IntakeView(QWidget):
         if form is not None:
             self.save_requested.emit(form, print_slip)
 
+    def request_refusal(self) -> None:
+        if self._saving:
+            return
+        form = self.collect()
+        if form is not None:
+            self.refuse_requested(form)
+
     def set_saving(self, saving: bool) -> None:
         self._saving = saving
-        for b in (self.save_button, self.save_print_button):
+        for b in (self.save_button, self.save_print_button, self.refuse_button):
             b.setEnabled(not saving)
         self.save_button.setText(S.SAVING if saving else S.SAVE)
 

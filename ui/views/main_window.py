@@ -1,8 +1,10 @@
-"""The counter window: intake, the dossier list and one dossier, a message bar, a status bar.
+"""The counter window: intake, the dossier list, the attention list, one dossier with its life,
+the return of results, a message bar, a status bar.
 
 Every store call goes through the DeskClient (the store lane); the screens only show answers.
-A scan (ui/scanner.py) works from any screen: a dossier code opens the dossier, an ID card fills
-the intake form (or, elsewhere, looks up that person's dossiers).
+A scan (ui/scanner.py) works from any screen: a dossier code opens the return view (the citizen
+came back with the slip), an ID card fills the intake form (or, elsewhere, looks up that
+person's dossiers). Papers are previewed and printed through ui/printing.PrintDesk.
 """
 
 from __future__ import annotations
@@ -28,14 +30,18 @@ from counter_app.desk import DuePreview, OfficeInfo, Saved
 from counter_app.errors import StoreBusyError, UserError
 from ui import strings
 from ui.desk_client import DeskClient, ignore
+from ui.dialogs.action_dialog import ActionDialog
 from ui.dialogs.setup_dialog import SetupDialog
-from ui.formatting import day_with_weekday
+from ui.formatting import day_with_weekday, long_datetime
 from ui.interaction import Interaction
 from ui.prefs import Prefs
+from ui.printing import PrintDesk
 from ui.scanner import ScanKind, ScannerFilter, classify
+from ui.views.attention_view import AttentionView
 from ui.views.dossier_list_view import DossierListView
 from ui.views.dossier_view import DossierView
 from ui.views.intake_view import IntakeView
+from ui.views.return_view import ReturnView
 from ui.views.widgets import MessageBar
 
 M = strings.Main
@@ -46,6 +52,8 @@ class MainWindow(QMainWindow):
     ready = Signal()  # office, catalogue and first list page are in: the window is usable
     dossier_shown = Signal(str)
     print_slip_requested = Signal(str)
+    return_shown = Signal(str)  # the return view shows this dossier (a scan's answer is on screen)
+    attention_shown = Signal()  # the attention list is loaded
 
     def __init__(self, client: DeskClient, *, prefs: Prefs | None = None,
                  interaction: Interaction | None = None) -> None:
@@ -57,8 +65,9 @@ class MainWindow(QMainWindow):
         self.interaction = interaction or Interaction()
         self.office: OfficeInfo | None = None
         self.officer = desk.current_officer()
-        # The papers module sets this to print Mẫu 01; until then printing says it is not there yet.
+        # Ctrl+P's seam: opens the preview of Mẫu 01 (PrintDesk); None says printing is not there.
         self.slip_printer: Callable[[str], None] | None = None
+        self.action_dialog: ActionDialog | None = None
         self._last_saved_code = ""
         self._waiting_for: set[str] = set()
         self._previous_tab = 0
@@ -68,17 +77,21 @@ class MainWindow(QMainWindow):
         self.intake = IntakeView()
         self.worklist = DossierListView(client)
         self.dossier = DossierView()
+        self.attention = AttentionView()
+        self.returns = ReturnView()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("screens")
         self.tabs.addTab(self.intake, M.TAB_INTAKE)
         self.tabs.addTab(self.worklist, M.TAB_LIST)
+        self.tabs.addTab(self.attention, strings.Attention.TAB)
+        self.tabs.addTab(self.returns, strings.Return.TAB)
         self.tabs.addTab(self.dossier, M.TAB_DOSSIER)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.code_box = QLineEdit()
         self.code_box.setObjectName("code_box")
         self.code_box.setPlaceholderText(M.CODE_BOX)
         self.code_box.setMinimumWidth(self.fontMetrics().horizontalAdvance(M.CODE_BOX) + 40)
-        self.code_box.returnPressed.connect(lambda: self.open_dossier(self.code_box.text()))
+        self.code_box.returnPressed.connect(lambda: self.open_return(self.code_box.text()))
         # The tab bar's corner takes a widget's size hint, which a bare line edit keeps short;
         # a layout's hint honours the minimum width, so the box sits in one.
         corner = QWidget()
@@ -120,6 +133,18 @@ class MainWindow(QMainWindow):
         self.worklist.model.page_loaded.connect(self._first_page_loaded)
         self.dossier.print_requested.connect(self.request_print_slip)
         self.dossier.back_requested.connect(self._back)
+        self.dossier.action_requested = self.dossier_action
+        self.returns.confirm_requested = self._confirm_return
+        self.returns.details_requested = self.open_dossier
+        self.returns.back_requested = self._back
+        self.attention.open_requested = lambda code, action: self.open_dossier(code, action=action)
+        self.attention.reload_requested = self.reload_attention
+        self.attention.pickup_days_changed = self._set_pickup_days
+        self.intake.refuse_requested = self._refuse_intake
+        self.printing = PrintDesk(client, self.prefs, self.interaction, officer=self.officer,
+                                  notify=self.show_message, parent=self)
+        self.slip_printer = self.printing.preview_slip
+        self._attention_at_start = True
         self._ticker = QTimer(self)
         self._ticker.setInterval(TICK_MS)
         self._ticker.timeout.connect(self._tick)
@@ -178,6 +203,7 @@ class MainWindow(QMainWindow):
         self._refresh_sync()
         self._ticker.start()
         self.intake.focus_first()
+        self.reload_attention()
 
     def _procedures_loaded(self, specs: list[Any]) -> None:
         self.intake.set_procedures(specs)
@@ -282,32 +308,227 @@ class MainWindow(QMainWindow):
                 self.request_print_slip(self._last_saved_code)
         elif current is self.dossier:
             self.request_print_slip(self.dossier.code)
+        elif current is self.returns:
+            self.request_print_slip(self.returns.code)
         else:
             self.request_print_slip(self.worklist.current_code() or "")
 
     # --- dossiers and scans -----------------------------------------------------------------------
 
-    def open_dossier(self, code: str) -> None:
+    def open_dossier(self, code: str, *, action: str = "") -> None:
+        """The dossier view, with its history and actions (`action`: the one to focus)."""
         code = code.strip()
         if not code:
             return
-        self.client.call(lambda d: d.open_dossier(code), self._show_dossier, key="open-dossier")
+        self.client.call(lambda d: d.dossier_life(code), lambda life: self._show_dossier(life, action),
+                         key="open-dossier")
 
-    def _show_dossier(self, dossier: dict[str, Any]) -> None:
+    def _show_dossier(self, dossier: dict[str, Any], action: str = "") -> None:
         self.code_box.clear()
         if self.messages.level == "error":
             self.messages.clear()
         self.dossier.show_dossier(dossier)
         self.tabs.setCurrentWidget(self.dossier)
-        self.dossier.print_button.setFocus()
+        if not action or not self.dossier.focus_action(action):
+            self.dossier.print_button.setFocus()
         self.dossier_shown.emit(dossier["code"])
+
+    def open_return(self, code: str) -> None:
+        """What a scanned slip opens: can the result be handed over, and to whom."""
+        code = code.strip()
+        if not code:
+            return
+        self.client.call(lambda d: d.open_dossier(code), self._show_return, key="open-dossier")
+
+    def _show_return(self, dossier: dict[str, Any], *, just_returned: bool = False) -> None:
+        self.code_box.clear()
+        if self.messages.level == "error":
+            self.messages.clear()
+        self.returns.show_dossier(dossier, just_returned=just_returned)
+        self.tabs.setCurrentWidget(self.returns)
+        if dossier["status"] == 9:
+            self.returns.confirm_button.setFocus()
+        self.return_shown.emit(dossier["code"])
+
+    def _confirm_return(self, values: dict[str, Any]) -> None:
+        code, officer = self.returns.code, self.officer
+
+        def done(life: dict[str, Any]) -> None:
+            self._show_return(life, just_returned=True)
+            self.show_message(strings.Return.RETURN_OK.format(code=code, name=values["full_name"]), "success")
+            self._changed()
+
+        self.client.call(lambda d: d.return_result(code, officer=officer, **values), done, self.returns.show_error)
+
+    # --- the dossier's life -------------------------------------------------------------------------
+
+    def dossier_action(self, key: str) -> None:
+        life = self.dossier.dossier
+        code = life.get("code", "")
+        if not code:
+            return
+        act, life_strings = strings.Act, strings.Life
+        simple = {"done": (9, life_strings.DONE_OK), "financial": (6, life_strings.FINANCIAL_OK),
+                  "financial_done": (4, life_strings.FINANCIAL_DONE_OK)}
+        if key in simple:
+            status, said = simple[key]
+            self._run_action(lambda d: d.move(code, status, officer=self.officer),
+                             lambda _life: said.format(code=code))
+        elif key == "papers_back":
+            self._run_action(lambda d: d.move(code, 4, officer=self.officer),
+                             lambda new: life_strings.PAPERS_BACK_OK.format(
+                                 code=code, due=long_datetime(new["due_at"])), offer_slip=True)
+        elif key == "handover":
+            self._ask(act.HANDOVER.format(code=code), ("to_unit", "note"),
+                      lambda v: (lambda d: d.hand_over(code, to_unit=v["to_unit"], note=v["note"],
+                                                       officer=self.officer)),
+                      lambda v, _new: life_strings.HANDED_OK.format(code=code, unit=v["to_unit"]))
+        elif key == "supplement":
+            self._ask(act.SUPPLEMENT.format(code=code), ("reason", "missing"),
+                      lambda v: (lambda d: d.move(code, 5, note=v["reason"], missing=v["missing"],
+                                                  officer=self.officer)),
+                      lambda _v, _new: life_strings.SUPPLEMENT_OK.format(code=code), form="02",
+                      hint=act.SUPPLEMENT_REASON_HINT)
+        elif key == "withdraw":
+            self._ask(act.WITHDRAW.format(code=code), ("reason",),
+                      lambda v: (lambda d: d.move(code, 7, note=v["reason"], officer=self.officer)),
+                      lambda _v, _new: life_strings.WITHDRAW_OK.format(code=code), hint=act.WITHDRAW_HINT)
+        elif key == "stop":
+            self._ask(act.STOP.format(code=code), ("reason",),
+                      lambda v: (lambda d: d.move(code, 8, note=v["reason"], officer=self.officer)),
+                      lambda _v, _new: life_strings.STOP_OK.format(code=code), form="05", hint=act.STOP_HINT)
+        elif key == "extend":
+            self._ask(act.EXTEND.format(code=code), ("new_due", "reason"),
+                      lambda v: (lambda d: d.extend(code, new_due=v["new_due"], reason=v["reason"],
+                                                    officer=self.officer)),
+                      lambda _v, new: life_strings.EXTEND_OK.format(code=code, due=long_datetime(new["due_at"])),
+                      form="04", hint=act.EXTEND_HINT, current_due=clock.parse_iso(life["due_at"]))
+        elif key == "return":
+            self._show_return({k: v for k, v in life.items() if k != "history"})
+        elif key == "control":
+            self.printing.preview_form(code, "06")
+        elif key == "forms":
+            self._choose_form(code)
+
+    def _run_action(self, job: Callable[[desk.Desk], dict[str, Any]], said: Callable[[dict[str, Any]], str], *,
+                    form: str = "", offer_slip: bool = False, dialog: ActionDialog | None = None) -> None:
+        def done(new: dict[str, Any]) -> None:
+            if dialog is not None:
+                dialog.accept()
+            self._show_dossier(new)
+            text = said(new)
+            self.show_message(text, "success")
+            self._changed()
+            if form and self.interaction.confirm(self, strings.Life.OFFER_FORM.format(
+                    done=text, form=strings.Life.FORM_NAMES[form])):
+                self.printing.preview_form(new["code"], form)
+            elif offer_slip and self.interaction.confirm(self, strings.Life.OFFER_SLIP.format(done=text)):
+                self.request_print_slip(new["code"])
+
+        def failed(error: Exception) -> None:
+            if dialog is not None and isinstance(error, UserError):
+                dialog.failed(error)  # the dialog stays, with everything typed; nothing changed
+            else:
+                self.show_error(error)
+
+        self.client.call(job, done, failed)
+
+    def _ask(self, title: str, fields: tuple[str, ...], job: Callable[[dict[str, Any]], Callable[[desk.Desk], Any]],
+             said: Callable[[dict[str, Any], dict[str, Any]], str], *, form: str = "", hint: str = "",
+             current_due: Any = None) -> None:  # noqa: ANN401
+        dialog = ActionDialog(self, title=title, fields=fields, reason_hint=hint, current_due=current_due)
+        self.action_dialog = dialog
+
+        def submit(values: dict[str, Any]) -> None:
+            self._run_action(job(values), lambda new: said(values, new), form=form, dialog=dialog)
+
+        dialog.submit = submit
+        dialog.open()
+
+    def _choose_form(self, code: str) -> None:
+        forms = self.dossier.forms_available
+        if len(forms) == 1:
+            self.printing.preview_form(code, forms[0])
+            return
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        for form in forms:
+            menu.addAction(strings.Life.FORM_NAMES[form], lambda f=form: self.printing.preview_form(code, f))
+        button = self.dossier.action_buttons["forms"]
+        menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        self.forms_menu = menu
+
+    def _refuse_intake(self, form: dict[str, Any]) -> None:
+        act = strings.Act
+        dialog = ActionDialog(self, title=act.REFUSE, fields=("reason",), intro=act.REFUSE_NOTE,
+                              reason_hint=act.REFUSE_HINT)
+        self.action_dialog = dialog
+        officer = self.officer
+
+        def submit(values: dict[str, Any]) -> None:
+            if not values["reason"]:
+                dialog.failed(act.NEED_REASON)
+                return
+
+            def saved(result: Saved) -> None:
+                dialog.accept()
+                self.intake.show_saved(result)
+                self._last_saved_code = ""  # a refused dossier has no slip
+                text = strings.Intake.REFUSED.format(code=result.code, reason=values["reason"])
+                self.show_message(text, "warning")
+                self._changed()
+                if self.interaction.confirm(self, strings.Life.OFFER_FORM.format(
+                        done=text, form=strings.Life.FORM_NAMES["03"])):
+                    self.printing.preview_form(result.code, "03")
+
+            self.client.call(lambda d: d.save_intake({**form, "refusal_reason": values["reason"]}, officer=officer),
+                             saved, dialog.failed)
+
+        dialog.submit = submit
+        dialog.open()
+
+    def _changed(self) -> None:
+        """Something was written: the list, the attention list and the sync count move on."""
+        self.worklist.model.reload()
+        self._refresh_sync()
+        self.reload_attention(quietly=True)
+
+    # --- the attention list ---------------------------------------------------------------------------
+
+    def show_attention(self) -> None:
+        self.tabs.setCurrentWidget(self.attention)
+        self.attention.focus_list()
+        self.reload_attention()
+
+    def reload_attention(self, *, quietly: bool = False) -> None:
+        self.client.call(lambda d: (d.attention(), d.pickup_days()), self._attention_loaded, key="attention")
+
+    def _attention_loaded(self, answer: tuple[Any, int]) -> None:
+        attention, days = answer
+        self.attention.show_attention(attention, days)
+        total = self.attention.total
+        index = self.tabs.indexOf(self.attention)
+        self.tabs.setTabText(index, strings.Attention.TAB_COUNT.format(n=total) if total else strings.Attention.TAB)
+        if self._attention_at_start:
+            self._attention_at_start = False
+            # At the start of the day the counter sees what is late first, unless work has begun.
+            if (total and self.prefs.attention_at_start and self.tabs.currentWidget() is self.intake
+                    and not self.intake.is_dirty()):
+                self.tabs.setCurrentWidget(self.attention)
+                self.attention.focus_list()
+        self.attention_shown.emit()
+
+    def _set_pickup_days(self, days: int) -> None:
+        officer = self.officer
+        self.client.call(lambda d: d.set_pickup_days(days, officer=officer), lambda _n: self.reload_attention())
 
     def handle_scan(self, text: str) -> None:
         if self.office is None or QApplication.activeModalWidget() is not None:
             return  # no store yet, or a dialog is asking something: a scan is not its answer
         kind = classify(text)
         if kind is ScanKind.DOSSIER:
-            self.open_dossier(text)
+            self.open_return(text)
         elif kind is ScanKind.ID_CARD and self.tabs.currentWidget() is self.intake:
             try:
                 self.intake.fill_from_card(text)  # it says so beside the fields it filled
@@ -350,9 +571,10 @@ class MainWindow(QMainWindow):
         self.act_save = action(M.ACT_SAVE, ["Ctrl+S"], lambda: self.save(print_slip=False))
         self.act_print = action(M.ACT_PRINT, ["Ctrl+P"], self.print_current)
         self.act_back = action(M.ACT_BACK, ["Esc"], self.escape)
+        self.act_attention = action(strings.Attention.TAB, ["F5"], self.show_attention)
         self.act_card = action(strings.Intake.SCAN_CARD, ["F6"], self.scan_card)
         self._store_actions = (self.act_new, self.act_find, self.act_scan, self.act_card, self.act_save,
-                               self.act_print)
+                               self.act_print, self.act_attention)
         for act in (*self._store_actions, self.act_back):
             act.setEnabled(act is self.act_back)  # the rest wait for the office (_office_ready)
             dossier_menu.addAction(act)
@@ -381,7 +603,7 @@ class MainWindow(QMainWindow):
         """Esc: close the message first, then step back from where the officer is."""
         if self.messages.isVisible():
             self.messages.clear()
-        elif self.tabs.currentWidget() is self.dossier:
+        elif self.tabs.currentWidget() in (self.dossier, self.returns):
             self._back()
         elif self.code_box.hasFocus() and self.code_box.text():
             self.code_box.clear()
@@ -392,10 +614,14 @@ class MainWindow(QMainWindow):
             self.intake.focus_first()
 
     def _back(self) -> None:
-        self.tabs.setCurrentIndex(self._previous_tab)  # never the dossier's own tab (_tab_changed)
+        # never the dossier's or the return's own tab (_tab_changed)
+        self.tabs.setCurrentIndex(self._previous_tab)
+        current = self.tabs.currentWidget()
+        if current is self.attention:
+            self.attention.focus_list()
 
     def _tab_changed(self, index: int) -> None:
-        if self.tabs.widget(index) is not self.dossier:
+        if self.tabs.widget(index) not in (self.dossier, self.returns):
             self._previous_tab = index
 
     # --- the clock and the sync count ---------------------------------------------------------------
@@ -427,5 +653,6 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.scanner)
+        self.printing.shutdown()
         self.client.close()
         event.accept()

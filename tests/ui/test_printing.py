@@ -1,0 +1,137 @@
+"""Preview and printing: QtPdf pages, QPrinter in PDF output mode (never a real printer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+import zxingcpp
+from PIL import Image
+from PySide6.QtCore import QSize
+from PySide6.QtPrintSupport import QPrinter
+
+from counter_app.desk import Desk
+from tests.ui.keyboard import focus
+from tests.ui.life_helpers import dossier_in
+from ui import strings
+from ui.printing import LoadedPdf, page_on_white, print_pdf
+
+
+def pdf_printer(path: Path) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setResolution(200)
+    return printer
+
+
+def decode_first_page(path: Path) -> list[str]:
+    pdf = LoadedPdf(path.read_bytes())
+    try:
+        points = pdf.document.pagePointSize(0)
+        image = page_on_white(pdf.document, 0, QSize(round(points.width() * 200 / 72),
+                                                     round(points.height() * 200 / 72)))
+    finally:
+        pdf.close()
+    out = path.with_suffix(".png")
+    image.save(str(out))
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(out))]
+
+
+def test_printing_renders_every_page_on_white_and_the_barcode_scans(qtbot, desk, tmp_path) -> None:  # noqa: ANN001
+    code = dossier_in(desk, 2)
+    data = Desk(desk).slip_pdf(code, "a5")
+    source_pages = len(pypdf.PdfReader(__import__("io").BytesIO(data)).pages)
+    out = tmp_path / "printed.pdf"
+    sheets = print_pdf(data, pdf_printer(out), copies=2)
+    assert sheets == 2 * source_pages
+    printed = pypdf.PdfReader(out)
+    assert len(printed.pages) == sheets
+    width, height = (float(v) for v in printed.pages[0].mediabox[2:])
+    assert round(width) in (419, 420) and round(height) == 595  # A5 portrait, in points
+    assert code in decode_first_page(out)  # painted on white: not a black page
+
+
+def test_a_printer_that_is_gone_gives_a_clear_message_and_a_clean_state(qtbot, desk, open_window) -> None:  # noqa: ANN001
+    code = dossier_in(desk, 2)
+    window = open_window(desk)
+    window.printing.printer_names = lambda: ["Máy in quầy 1"]  # it was there when the preview opened …
+    window.open_return(code)
+    qtbot.waitUntil(lambda: window.returns.code == code, timeout=5000)
+    window.request_print_slip(code)
+    qtbot.waitUntil(lambda: window.printing.dialog is not None and window.printing.dialog.page_count() > 0,
+                    timeout=5000)
+    dialog = window.printing.dialog
+    dialog.choose_print()  # … and is gone now (the real factory asks the print system)
+    qtbot.waitUntil(lambda: dialog.print_button.isEnabled() and "Không tìm thấy máy in" in dialog.state.text(),
+                    timeout=5000)
+    assert "Máy in quầy 1" in dialog.state.text()
+    assert dialog.isVisible()  # still there: choose another printer or try again
+    assert not window.printing.lane.busy()
+
+
+def test_preview_shows_the_slip_and_print_to_pdf_writes_it(qtbot, desk, open_window, answers, tmp_path) -> None:  # noqa: ANN001
+    code = dossier_in(desk, 2)
+    window = open_window(desk)
+    with qtbot.waitSignal(window.dossier_shown, timeout=5000):
+        window.open_dossier(code)
+    window.dossier.print_button.click()  # reprint from the dossier view
+    qtbot.waitUntil(lambda: window.printing.dialog is not None and window.printing.dialog.page_count() > 0,
+                    timeout=5000)
+    dialog = window.printing.dialog
+    assert dialog.page_count() == 2  # A5: "Liên 1" and "Liên 2"
+    dialog.paper.setCurrentIndex(dialog.paper.findData("a4-2up"))
+    qtbot.waitUntil(lambda: dialog.page_count() == 1 and dialog.print_button.isEnabled(), timeout=5000)
+    assert window.prefs.slip_paper == "a4-2up"  # remembered for the next slip
+    target = tmp_path / "slip.pdf"
+    answers.save_pdf_path = lambda parent, title, suggested: str(target)
+    dialog.printer.setCurrentIndex(dialog.printer.findData("?"))
+    dialog.choose_print()
+    qtbot.waitUntil(lambda: target.exists() and not dialog.isVisible(), timeout=5000)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(target).pages)
+    assert code in text
+    assert "Đã lưu" in window.messages.text()
+    qtbot.waitUntil(lambda: bool(_audit_actions(desk, code)), timeout=5000)
+    assert _audit_actions(desk, code) == ["print.slip"]
+    assert focus() is not None
+
+
+def test_print_on_a_printer_remembers_it(qtbot, desk, open_window, tmp_path) -> None:  # noqa: ANN001
+    code = dossier_in(desk, 8)
+    window = open_window(desk)
+    out = tmp_path / "printer.pdf"
+    window.printing.printer_names = lambda: ["Máy in A", "Máy in B"]
+    window.printing.printer_factory = lambda name: pdf_printer(out)  # PDF output mode stands in for it
+    window.printing.preview_form(code, "05")
+    qtbot.waitUntil(lambda: window.printing.dialog is not None and window.printing.dialog.page_count() > 0,
+                    timeout=5000)
+    dialog = window.printing.dialog
+    assert not dialog.paper.isVisible()  # paper choice is the slip's
+    dialog.printer.setCurrentIndex(1)
+    dialog.copies.setValue(2)
+    dialog.choose_print()
+    qtbot.waitUntil(lambda: out.exists() and not dialog.isVisible(), timeout=10_000)
+    assert window.prefs.printer_name == "Máy in B"
+    assert "Đã gửi 2 bản" in window.messages.text()
+    assert len(pypdf.PdfReader(out).pages) == 2 * dialog.page_count()
+    qtbot.waitUntil(lambda: _audit_actions(desk, code) == ["print.form"], timeout=5000)
+    window.printing.preview_form(code, "05")
+    qtbot.waitUntil(lambda: window.printing.dialog is not None and window.printing.dialog is not dialog)
+    assert window.printing.dialog.printer.currentText() == "Máy in B"
+
+
+def test_a_form_the_dossier_does_not_have_is_refused_plainly(qtbot, desk, open_window) -> None:  # noqa: ANN001
+    code = dossier_in(desk, 2)
+    window = open_window(desk)
+    window.printing.preview_form(code, "05")
+    qtbot.waitUntil(lambda: window.messages.level == "error", timeout=5000)
+    assert "không bị dừng giải quyết" in window.messages.text()
+    assert window.printing.dialog is None or not window.printing.dialog.isVisible()
+    assert strings.Printing.PRINT  # the strings are there
+
+
+def _audit_actions(store, code: str) -> list[str]:  # noqa: ANN001
+    from counter_app.services import audit
+
+    with store.read() as s:
+        return [e.action for e in audit.entries(s, target=code) if e.action.startswith("print.")]
