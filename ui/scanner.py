@@ -39,6 +39,8 @@ _PARTIAL_CODE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.")
 _SCAN_START = re.compile(r"[0-9A-Z]")  # the first character of an agency code or of an ID number
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _PLAIN = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+_MODIFIER_KEYS = frozenset({Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr,
+                            Qt.Key.Key_Meta, Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock})
 
 
 class ScanKind(Enum):
@@ -101,10 +103,15 @@ class ScannerFilter(QObject):
         if not self._is_first_receiver(obj):
             return False
         assert isinstance(event, QKeyEvent)
+        if event.key() in _MODIFIER_KEYS:
+            # A scanner in keyboard mode presses Shift for each capital (the H of H12) like a
+            # person does: a modifier alone neither ends nor starts a burst.
+            return False
         now = self._stamp(event)
         plain = not (event.modifiers() & ~_PLAIN)
         text = event.text()
-        if event.key() in _ENTER and plain and self._held:
+        enter = event.key() in _ENTER or text in ("\r", "\n")  # some scanners end with a bare CR/LF
+        if enter and plain and self._held:
             burst = "".join(h.event.text() for h in self._held)
             if len(burst) >= MIN_SCAN_LEN and looks_machine_made(burst):
                 self._held.clear()

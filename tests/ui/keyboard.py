@@ -43,7 +43,24 @@ def enter(target: QWidget | None = None) -> None:
         QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r"))
 
 
-def scan(text: str, target: QWidget | None = None) -> None:
-    """A USB scanner in keyboard mode: the whole code in one burst, then Enter."""
-    key_text(text, target)
-    enter(target)
+def scan(text: str, target: QWidget | None = None, *, terminator: str = "\r") -> None:
+    """A USB scanner in keyboard mode, as the window system delivers it: the whole code in one
+    burst, Shift pressed around each capital (the H of H12) like a keyboard, then Enter (or a
+    bare line feed, as some scanners are set up)."""
+    shift = Qt.KeyboardModifier.ShiftModifier
+    for char in text:
+        widget = target or focus()
+        if char.isupper():
+            QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, shift, ""))
+        mods = shift if char.isupper() else Qt.KeyboardModifier.NoModifier
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, _key(char), mods, char))
+        if char.isupper():
+            QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_Shift,
+                                                     Qt.KeyboardModifier.NoModifier, ""))
+    if terminator == "\r":
+        enter(target)
+    else:
+        widget = target or focus()
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, terminator))

@@ -40,6 +40,14 @@ def test_a_burst_and_enter_is_a_scan_and_leaves_nothing_in_the_field(qtbot, fiel
     assert edit.text() == ""
 
 
+def test_a_scan_ending_with_a_bare_line_feed(qtbot, field) -> None:  # noqa: ANN001
+    edit, _scanner, heard = field
+    scan("000.00.20.H12-260213-0001", terminator="\n")
+    assert heard == ["000.00.20.H12-260213-0001"]
+    qtbot.wait(FLUSH_MS * 2)
+    assert edit.text() == ""
+
+
 def test_a_person_typing_keeps_every_key_in_order(qtbot, field) -> None:  # noqa: ANN001
     edit, _scanner, heard = field
     for char in "Đức 12":
