@@ -42,6 +42,17 @@ class DeskClient(QObject):
     ) -> int:
         return self.lane.submit(lambda: fn(self._require()), on_done, on_error or self.failed.emit, key=key)
 
+    def call_on(
+        self,
+        lane: Lane,
+        fn: Callable[[Desk], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> int:
+        """Run on another lane (a backup, a long export): SQLite in WAL mode lets it read while the
+        store lane keeps saving, so a minute-long backup never holds up an intake."""
+        return lane.submit(lambda: fn(self._require()), on_done, on_error or self.failed.emit)
+
     def close(self) -> None:
         self.lane.shutdown()
         if self._desk is not None:

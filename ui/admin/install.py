@@ -26,6 +26,7 @@ from ui.admin import prompts
 from ui.admin import strings as S
 from ui.admin.session import AdminSession, get_session
 from ui.desk_client import DeskClient, ignore
+from ui.workers import Lane
 
 TOOLS_ATTR = "admin_tools"
 DAILY_CHECK_MS = 60 * 60 * 1000  # look every hour whether the newest backup is a day old
@@ -60,6 +61,7 @@ def when_text(at: datetime, now: datetime | None = None) -> str:
 class AdminTools(QObject):
     def __init__(self, window: QMainWindow, client: DeskClient) -> None:
         super().__init__(window)
+        self.backup_lane: Lane | None = None  # its own lane: a backup of a big store must not hold up saves
         self.setObjectName("admin_tools")
         self.window = window
         self.client = client
@@ -252,8 +254,10 @@ class AdminTools(QObject):
         self.backup_running = True
         self.backup_label.setText(S.Backup.STATUS_RUNNING)
         actor = "" if automatic or self.session.login is None else self.session.login.username
-        self.client.call(lambda d: desk_admin.run_backup(d, actor), lambda done: self._backed_up(done, automatic),
-                         self._backup_failed)
+        if self.backup_lane is None:
+            self.backup_lane = Lane("backup", self)
+        self.client.call_on(self.backup_lane, lambda d: desk_admin.run_backup(d, actor),
+                            lambda done: self._backed_up(done, automatic), self._backup_failed)
 
     def _backed_up(self, done: BackupDone, automatic: bool) -> None:
         self.backup_running = False
