@@ -128,12 +128,14 @@ def entry_number(session: Session, dossier: Dossier) -> int:
     """The dossier's number in its year's register: entries run from 01 to the year's end (TT 01/2018
     Điều 10), in the order dossiers were received. The slip and the register print the same number."""
     year = dossier.received_at[:4]
-    return int(session.execute(
-        text("SELECT COUNT(*) FROM dossier WHERE agency_code = :agency AND received_at >= :start "
-             "AND (received_at < :at OR (received_at = :at AND code <= :code))"),
-        {"agency": dossier.agency_code, "start": _day_start(date(int(year), 1, 1)), "at": dossier.received_at,
-         "code": dossier.code},
-    ).scalar() or 0)
+    # Two counts, so the first is a pure range on the received_at index (no table reads: a store
+    # holds one office's dossiers only, so no agency filter is needed); ties go by code.
+    params = {"start": _day_start(date(int(year), 1, 1)), "at": dossier.received_at, "code": dossier.code}
+    before = session.execute(text("SELECT COUNT(*) FROM dossier WHERE received_at >= :start AND received_at < :at"),
+                             params).scalar() or 0
+    same = session.execute(text("SELECT COUNT(*) FROM dossier WHERE received_at = :at AND code <= :code"),
+                           params).scalar() or 0
+    return int(before) + int(same)
 
 
 # --------------------------------------------------------------------------------------------------
