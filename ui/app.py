@@ -9,9 +9,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from counter_app.desk import Desk
+from counter_app.resources import resource_path
 from ui import strings
 from ui.admin.install import install as install_admin
 from ui.admin.session import hold_instance_lock, require_login
@@ -30,6 +32,7 @@ def run(data_dir: str | None, *, on_ready: Callable[[MainWindow], None] | None =
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "counter-app-256.png"))))
     if not hold_instance_lock(data_dir):  # says "Quầy Một Cửa đang mở…" and brings the first window forward
         return 1
     window = build_window(data_dir)

@@ -106,6 +106,18 @@ class Store:
     # --- schema -----------------------------------------------------------------------------
 
     def current_revision(self) -> str | None:
+        if self.path.exists():
+            # A plain read-only look first: a store we must refuse is not even switched to WAL.
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            try:
+                has_table = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone()
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone() if has_table else None
+                return row[0] if row else None
+            except sqlite3.DatabaseError:
+                raise UserError(f"Tệp '{self.path.name}' không phải kho dữ liệu Quầy Một Cửa hoặc đã hỏng.") from None
+            finally:
+                conn.close()
         with self.engine.connect() as conn:
             exists = conn.exec_driver_sql(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
