@@ -4,8 +4,10 @@ as the change it records. Only an explicit acknowledgement from the server marks
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from counter_app import clock
@@ -35,6 +37,22 @@ def enqueue(session: Session, event: StatusEvent, dossier: dict[str, Any]) -> Ou
     )
     session.add(entry)
     return entry
+
+
+KEEP_SENT_PAYLOADS_DAYS = 30
+
+
+def prune_sent(session: Session, *, days: int = KEEP_SENT_PAYLOADS_DAYS, now: datetime | None = None) -> int:
+    """Drop the dossier snapshots of events the district acknowledged more than `days` ago.
+
+    Each payload carries the whole dossier (~1.5 KB); once acknowledged it is never sent again,
+    and the event itself stays in status_event. The row stays too (its event id and sent_at),
+    so nothing about what was sent is forgotten. Returns how many payloads were dropped."""
+    cutoff = clock.iso((now or clock.now()) - timedelta(days=days))
+    result = session.execute(
+        text("UPDATE outbox SET payload_json = '{}' WHERE sent_at IS NOT NULL AND sent_at < :cutoff "
+             "AND payload_json != '{}'"), {"cutoff": cutoff})
+    return int(result.rowcount or 0)
 
 
 def pending_count(session: Session) -> int:
