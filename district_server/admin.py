@@ -66,8 +66,10 @@ def set_status(db: Database, code: str, new_status: int, *, note: str = "", offi
         if not can_move(current.status, new_status):
             raise UserError(f"Không thể chuyển hồ sơ {value} từ '{label(current.status)}' sang '{label(new_status)}'.")
         snapshot = json.loads(current.payload_json)["dossier"]
-        snapshot.update({"status": new_status, "status_label": label(new_status), "sync": "synced"})
         at = now_iso()
+        snapshot.update({"status": new_status, "status_label": label(new_status), "sync": "synced"})
+        if new_status in (7, 8, 9):  # processing ends here: the counters' statistics read finished_at
+            snapshot["finished_at"] = at
         payload = {"event_id": new_id(), "kind": "move", "dossier_id": current.id, "from_status": current.status,
                    "to_status": new_status, "at": at, "officer": officer[:1000], "actor": "district",
                    "note": note[:4000], "dossier": snapshot}

@@ -107,6 +107,12 @@ def test_district_status_change_and_publications_come_down_in_one_pass(live, tok
         assert session.exec(select(Outbox).where(Outbox.dossier_id == did)).all()[-1].state == "sent"
         assert len(session.exec(select(Outbox)).all()) == 1  # the district's change is not sent back
         assert settings.get(session, engine.KEY_CURSOR)["publications"] >= 2
+    # A result made ready at the district ends processing on the counter too (its statistics).
+    admin.set_status(server_db, code, 9, note="Đã có kết quả")
+    commands.sync_once(counter0)
+    with counter0.read() as session:
+        shown = open_by_code(session, code)
+    assert shown["status"] == 9 and shown["finished_at"] is not None
 
 
 def test_latest_event_wins_on_both_ends_whatever_the_arrival_order(live, tokens, counter0, server_db) -> None:
