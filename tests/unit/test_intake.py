@@ -162,3 +162,23 @@ def test_preview_due_matches_what_intake_stores(desk) -> None:  # noqa: ANN001
     assert preview.due.isoformat() == "2026-03-03T07:30:00+07:00"
     d = _intake(desk, procedure_code="9.000005", received_at="2026-03-02T12:00:00+07:00").dossier
     assert d["due_at"] == preview.due.isoformat()
+
+
+def test_old_acknowledged_snapshots_are_pruned_and_nothing_else(desk) -> None:  # noqa: ANN001
+    from counter_app.sync import outbox
+
+    sent_old = _intake(desk).dossier["id"]
+    sent_new = _intake(desk).dossier["id"]
+    waiting = _intake(desk).dossier["id"]
+    with desk.write() as session:
+        session.execute(text("UPDATE outbox SET sent_at = '2026-09-01T10:00:00+07:00', state = 'sent' "
+                             "WHERE dossier_id = :d"), {"d": sent_old})
+        session.execute(text("UPDATE outbox SET sent_at = '2026-11-20T10:00:00+07:00', state = 'sent' "
+                             "WHERE dossier_id = :d"), {"d": sent_new})
+        assert outbox.prune_sent(session, days=30, now=NOW) == 1
+        payloads = dict(session.execute(text("SELECT dossier_id, payload_json FROM outbox")).all())
+        events = session.execute(text("SELECT COUNT(*) FROM status_event")).scalar()
+    assert payloads[sent_old] == "{}"
+    assert json.loads(payloads[sent_new])["dossier"]["id"] == sent_new
+    assert json.loads(payloads[waiting])["dossier"]["id"] == waiting  # never before it is acknowledged
+    assert events == 3  # the history itself is kept
