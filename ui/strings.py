@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from counter_app.domain.channels import CHANNELS  # noqa: F401 - one set of labels; imports no SQLAlchemy
+
 APP = "Quầy Một Cửa"
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
-# The same labels as counter_app.services.intake.CHANNELS (a test keeps them equal); repeated here
-# so the form can be built before the lane has imported the services.
-CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
 DOCUMENT_FORMS = ("bản chính", "bản sao", "bản chụp", "bản sao chứng thực")
 SYNC = {"pending": "Chờ đồng bộ", "synced": "Đã đồng bộ"}
 

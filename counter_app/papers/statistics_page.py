@@ -14,8 +14,6 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from counter_app.domain.text import nfc
 from counter_app.papers.fonts import register_fonts
 
-CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
-
 
 @dataclass(frozen=True)
 class StatisticsPage:

@@ -15,6 +15,7 @@ from counter_app import clock
 from counter_app.db.models import Applicant, CodeCounter, Dossier, DossierDocument, StatusEvent
 from counter_app.domain import validation
 from counter_app.domain.calendar import DueDate, format_vn_datetime
+from counter_app.domain.channels import CHANNELS  # noqa: F401 - re-exported
 from counter_app.domain.codes import MAX_PER_COUNTER_PER_DAY, format_dossier_code, sequence_number
 from counter_app.domain.id_card import IdCard, parse_id_qr
 from counter_app.domain.ids import new_id
@@ -27,7 +28,6 @@ from counter_app.services.office import require_office
 from counter_app.services.search import key_at
 from counter_app.sync import outbox
 
-CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
 MAX_FUTURE = timedelta(minutes=10)  # clock skew between counters; more is a typing mistake
 
 

@@ -8,11 +8,10 @@ from pathlib import Path
 from sqlmodel import Session
 
 from counter_app import clock
+from counter_app.domain.channels import CHANNELS
 from counter_app.errors import UserError
 from counter_app.services import statistics
 from counter_app.services.office import require_office
-
-CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
 
 
 def _local(dt: datetime | None) -> datetime | None:
