@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from counter_app import clock
+from counter_app.domain import deadlines
 from counter_app.domain.calendar import VN_TZ
 from counter_app.domain.codes import code_day_range
 from counter_app.services.attention import RUNNING
@@ -121,12 +122,7 @@ def _plan(now: datetime, query: str, wanted: frozenset[int], received: tuple[dat
         if deadline not in DEADLINES:
             raise ValueError(deadline)
         statuses = CLOCK_RUNNING if statuses is None else statuses & CLOCK_RUNNING
-        today = _day_start(now.astimezone(VN_TZ).date())
-        lo, hi = {
-            "today": (today, today + timedelta(days=1)),
-            "24h": (now, now + timedelta(hours=24)),
-            "overdue": (None, now),
-        }[deadline]
+        lo, hi = deadlines.window(deadline, now)
         if lo is not None:
             plan.status_conds.append("d.due_at >= :due_lo")
             plan.params["due_lo"] = clock.iso(lo)

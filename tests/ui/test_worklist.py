@@ -53,7 +53,7 @@ def name_matches(name_folded: str, query: str) -> bool:
 
 def expected(rows: list[dict], flt: ListFilter) -> list[str]:
     now = NOW.isoformat(timespec="seconds")
-    today, tomorrow = "2026-03-09T00:00:00+07:00", "2026-03-10T00:00:00+07:00"
+    tomorrow = "2026-03-10T00:00:00+07:00"
     in_24h = "2026-03-10T10:00:00+07:00"
 
     def keep(r: dict) -> bool:
@@ -72,7 +72,7 @@ def expected(rows: list[dict], flt: ListFilter) -> list[str]:
         return ok and {
             "": True,
             "overdue": running and due < now,
-            "today": running and today <= due < tomorrow,
+            "today": running and now <= due < tomorrow,  # still to come today (domain/deadlines.py)
             "24h": running and now <= due < in_24h,
         }[flt.deadline]
 
