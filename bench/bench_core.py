@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from counter_app.db.store import Store  # noqa: E402
+from counter_app.domain.actor import Actor
 from counter_app.services import intake  # noqa: E402
 from counter_app.services.lookup import open_by_code  # noqa: E402
 from counter_app.services.search import find_by_code, search  # noqa: E402
@@ -86,7 +87,7 @@ def main() -> None:
         for _ in range(args.intakes):
             t = time.perf_counter()
             with copy.write() as session:
-                intake.create_dossier(session, request, officer="bench")
+                intake.create_dossier(session, request, actor=Actor("bench", "scripted"))
             samples.append(time.perf_counter() - t)
         print("intake committed (service, synchronous FULL):", ms(samples))
         copy.close()

@@ -109,6 +109,7 @@ def sample_forms() -> dict[str, object]:
 def store_month(directory: Path, count: int):  # noqa: ANN201 - a Store
     """A store holding `count` dossiers received in March 2026, one of each form's event among them."""
     from counter_app.db.store import Store
+    from counter_app.domain.actor import Actor
     from counter_app.services import intake, workflow
     from counter_app.services.office import init_office
 
@@ -118,6 +119,7 @@ def store_month(directory: Path, count: int):  # noqa: ANN201 - a Store
     rng = random.Random(3)
     now = parse_iso("2026-04-01T08:00:00+07:00")
     codes = []
+    actor = Actor("cb.an", "scripted")
     with store.write() as session:
         for index in range(count):
             at = datetime(2026, 3, 2, 7, 30, tzinfo=VN_TZ) + timedelta(minutes=int(index * 27 * 24 * 60 / count))
@@ -128,8 +130,7 @@ def store_month(directory: Path, count: int):  # noqa: ANN201 - a Store
                               "phone": f"09{rng.randrange(10 ** 8):08d}"},
                 "received_at": at.isoformat(), "refusal_reason": "Không thuộc thẩm quyền" if index == 1 else "",
             }, now=now)
-            codes.append(intake.create_dossier(session, request, officer="cb.an", now=at).dossier["code"])
-    actor = workflow.Actor("cb.an")
+            codes.append(intake.create_dossier(session, request, actor=actor, now=at).dossier["code"])
     code = codes[0]
     with store.write() as session:
         at = parse_iso("2026-03-02T09:00:00+07:00")

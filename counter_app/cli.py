@@ -7,7 +7,6 @@ Exit status: 0 done; 2 bad input or refused (one Vietnamese line on stderr, noth
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import sys
@@ -83,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     hist.add_argument("code")
 
     att = sub.add_parser("attention", parents=[common], help="hồ sơ cần chú ý: quá hạn, đến hạn, chờ trả")
-    att.add_argument("--pickup-days", type=int, default=5)
+    att.add_argument("--pickup-days", type=int, default=None, help="mặc định: cài đặt attention.pickup_days")
 
     link = sub.add_parser("link", parents=[common], help="kết nối máy quầy với máy chủ huyện")
     link.add_argument("--server", required=True)
@@ -135,6 +134,15 @@ def _parser() -> argparse.ArgumentParser:
     find = sub.add_parser("search", parents=[common], help="tìm hồ sơ theo tên, số định danh, điện thoại, mã")
     find.add_argument("query")
     find.add_argument("--limit", type=int, default=20)
+
+    sett = sub.add_parser("settings", parents=[common], help="cài đặt của cơ quan (docs/settings.md)")
+    sett_sub = sett.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    sett_sub.add_parser("list", parents=[common])
+    sett_get = sett_sub.add_parser("get", parents=[common])
+    sett_get.add_argument("key")
+    sett_set = sett_sub.add_parser("set", parents=[common])
+    sett_set.add_argument("key")
+    sett_set.add_argument("value")
 
     cal = sub.add_parser("calendar", parents=[common], help="lịch nghỉ lễ và ngày làm việc bù")
     cal_sub = cal.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -204,13 +212,6 @@ def _open_store(args: argparse.Namespace, *, must_exist: bool = True):  # noqa: 
     store = Store.open(directory)
     logs.to_folder(directory)
     return store
-
-
-def _scripted_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some service contexts
-        return "scripted"
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -291,12 +292,12 @@ def _cmd_intake(args: argparse.Namespace) -> int:
             except UserError as exc:
                 raise UserError(f"Hồ sơ thứ {i}: {exc.message}" if many else exc.message) from None
             requests.append(request)
-    user = _scripted_user()
+    actor = _actor()
     created: list[dict[str, Any]] = []
     for i, request in enumerate(requests, 1):
         try:
             with store.write() as session:
-                result = intake.create_dossier(session, request, officer=user, actor="scripted")
+                result = intake.create_dossier(session, request, actor=actor)
         except UserError as exc:
             if created:
                 _print_json(created)
@@ -319,9 +320,17 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _actor():  # noqa: ANN202
-    from counter_app.services.audit import Actor
+    from counter_app.domain.actor import scripted_actor
 
-    return Actor(officer=_scripted_user(), kind="scripted")
+    return scripted_actor()
+
+
+def _open_desk(args: argparse.Namespace):  # noqa: ANN202
+    """The same core object the window talks to, acting as the OS user (admin rights, audited as
+    scripted: docs/roles.md)."""
+    from counter_app.desk import Desk
+
+    return Desk(_open_store(args), _actor())
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -383,11 +392,8 @@ def _cmd_history(args: argparse.Namespace) -> int:
 def _cmd_attention(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from counter_app.services.attention import attention
-
-    store = _open_store(args)
-    with store.read() as session:
-        result = attention(session, pickup_days=max(0, args.pickup_days))
+    desk = _open_desk(args)
+    result = desk.attention(None if args.pickup_days is None else max(0, args.pickup_days))
     _print_json({name: [asdict(r) for r in getattr(result, name)]
                  for name in ("overdue", "due_today", "due_24h", "awaiting_pickup")})
     return EXIT_OK
@@ -586,6 +592,21 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_settings(args: argparse.Namespace) -> int:
+    desk = _open_desk(args)
+    if args.action == "list":
+        _print_json(desk.settings())
+    elif args.action == "get":
+        from counter_app.services.office_settings import option
+
+        option(args.key)  # an unknown key is refused before the store is read
+        _print_json(desk.setting(args.key))
+    else:
+        stored = desk.set_setting(args.key, args.value)
+        _print_json({args.key: stored})
+    return EXIT_OK
+
+
 def _open_window(data_dir: str | None) -> int:
     try:
         from ui.app import run
@@ -617,6 +638,7 @@ _COMMANDS = {
     "export-person": _cmd_export_person,
     "search": _cmd_search,
     "calendar": _cmd_calendar,
+    "settings": _cmd_settings,
 }
 
 

@@ -11,7 +11,6 @@ already loaded catalogue): the window calls them directly as the officer types.
 
 from __future__ import annotations
 
-import getpass
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from counter_app import clock
 from counter_app.domain import validation
+from counter_app.domain.actor import Actor
 from counter_app.domain.calendar import format_vn_datetime
 from counter_app.domain.codes import AGENCY_CODE_RE
 from counter_app.domain.id_card import parse_id_qr
@@ -28,28 +28,8 @@ from counter_app.errors import UserError
 if TYPE_CHECKING:
     from counter_app.db.store import Store
     from counter_app.services.attention import Attention
-    from counter_app.services.audit import Actor
     from counter_app.services.catalogue import ProcedureSpec
     from counter_app.services.search import Page
-
-
-_officer: str | None = None
-
-
-def set_current_officer(username: str | None) -> None:
-    """The officer logged in at the window (ui/admin/session.py sets it at every log-in)."""
-    global _officer
-    _officer = username
-
-
-def current_officer() -> str:
-    """Who sits at the counter: the logged-in officer; before any log-in (tests, first run) the OS user."""
-    if _officer:
-        return _officer
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some service contexts
-        return "cán bộ"
 
 
 @dataclass(frozen=True)
@@ -84,6 +64,16 @@ class ListFilter:
 
 
 @dataclass(frozen=True)
+class SettingField:
+    key: str
+    label: str
+    kind: str  # text | number | choice | folder
+    hint: str
+    choices: tuple[tuple[str, str], ...]  # (value, label) for "choice"
+    value: Any
+
+
+@dataclass(frozen=True)
 class Saved:
     dossier: dict[str, Any]  # as `counter-app show` prints it
     warnings: tuple[str, ...]
@@ -98,17 +88,37 @@ class Saved:
 
 
 class Desk:
-    def __init__(self, store: Store) -> None:
+    """The store and the one acting person: every write and every audit entry made through this
+    desk names `actor` (the logged-in officer at the window, the OS user for the scripted
+    interface), and the core's permission gate checks that person's role (docs/roles.md)."""
+
+    def __init__(self, store: Store, actor: Actor | None = None) -> None:
         self.store = store
+        self._actor = actor
 
     @classmethod
-    def open(cls, data_dir: str | None = None) -> Desk:
+    def open(cls, data_dir: str | None = None, *, actor: Actor | None = None) -> Desk:
         """Open (creating and migrating as needed) the store in --data-dir, COUNTER_APP_DATA or
-        the user's data folder."""
+        the user's data folder. Without `actor` nobody acts until someone logs in."""
         from counter_app.config import data_dir as resolve
         from counter_app.db.store import Store
 
-        return cls(Store.open(resolve(data_dir)))
+        return cls(Store.open(resolve(data_dir)), actor)
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts now; a desk nobody is logged in at refuses every write."""
+        if self._actor is None:
+            raise UserError("Chưa đăng nhập: hãy đăng nhập trước khi làm việc.")
+        return self._actor
+
+    @property
+    def acting(self) -> Actor | None:
+        return self._actor
+
+    def act_as(self, actor: Actor | None) -> None:
+        """Log-in and log-out set this (counter_app/desk_admin.py); nothing else does."""
+        self._actor = actor
 
     def close(self) -> None:
         self.store.close()
@@ -145,13 +155,13 @@ class Desk:
         # intake words the provisional-holiday warning; the preview shows the same sentence.
         return DuePreview(received, due.due, " ".join(intake.provisional_warnings(due)))
 
-    def save_intake(self, form: dict[str, Any], *, officer: str) -> Saved:
+    def save_intake(self, form: dict[str, Any]) -> Saved:
         """Check and save one intake (the contract's intake object). UserError names the field."""
         from counter_app.services import intake
 
         request = intake.parse_intake(form)
         with self.store.write() as session:
-            result = intake.create_dossier(session, request, officer=officer)
+            result = intake.create_dossier(session, request, actor=self.actor)
         return Saved(result.dossier, result.warnings)
 
     def open_dossier(self, code: str) -> dict[str, Any]:
@@ -181,84 +191,136 @@ class Desk:
         with self.store.read() as session:
             return _life(session, code)
 
-    def move(self, code: str, status: int, *, officer: str, note: str = "",
-             missing: list[str] | None = None) -> dict[str, Any]:
+    def move(self, code: str, status: int, *, note: str = "", missing: list[str] | None = None) -> dict[str, Any]:
         """A status move (decisions.md); UserError, and nothing written, when it is not allowed."""
         from counter_app.services import workflow
 
         with self.store.write() as session:
-            workflow.move(session, code, status, actor=_actor(officer), note=note, missing=missing)
+            workflow.move(session, code, status, actor=self.actor, note=note, missing=missing)
             return _life(session, code)
 
-    def hand_over(self, code: str, *, to_unit: str, officer: str, note: str = "") -> dict[str, Any]:
+    def hand_over(self, code: str, *, to_unit: str, note: str = "") -> dict[str, Any]:
         from counter_app.services import workflow
 
         with self.store.write() as session:
-            workflow.hand_over(session, code, to_unit=to_unit, actor=_actor(officer), note=note)
+            workflow.hand_over(session, code, to_unit=to_unit, actor=self.actor, note=note)
             return _life(session, code)
 
-    def extend(self, code: str, *, new_due: datetime, reason: str, officer: str) -> dict[str, Any]:
+    def extend(self, code: str, *, new_due: datetime, reason: str) -> dict[str, Any]:
         from counter_app.services import workflow
 
         with self.store.write() as session:
-            workflow.extend(session, code, new_due=new_due, reason=reason, actor=_actor(officer))
+            workflow.extend(session, code, new_due=new_due, reason=reason, actor=self.actor)
             return _life(session, code)
 
     def return_result(self, code: str, *, full_name: str, id_number: str = "", relation: str = "",
-                      rating: int | None = None, officer: str) -> dict[str, Any]:
+                      rating: int | None = None) -> dict[str, Any]:
         """Hand the result over (9 -> 10) and record to whom; UserError when not ready / already returned."""
         from counter_app.services import workflow
 
         recipient = workflow.Recipient(full_name, id_number, relation)
         with self.store.write() as session:
-            workflow.return_result(session, code, recipient, actor=_actor(officer), rating=rating)
+            workflow.return_result(session, code, recipient, actor=self.actor, rating=rating)
             return _life(session, code)
 
     def attention(self, pickup_days: int | None = None) -> Attention:
-        """The attention list now; `pickup_days` None: the office setting (default 5)."""
-        from counter_app.services import attention
+        """The attention list now; `pickup_days` None: the office setting."""
+        from counter_app.services import attention, office_settings
 
         with self.store.read() as session:
-            days = pickup_days if pickup_days is not None else _pickup_days(session)
+            days = pickup_days if pickup_days is not None else office_settings.value(session, PICKUP_DAYS_KEY)
             return attention.attention(session, pickup_days=days)
 
     def pickup_days(self) -> int:
+        from counter_app.services import office_settings
+
         with self.store.read() as session:
-            return _pickup_days(session)
+            return int(office_settings.value(session, PICKUP_DAYS_KEY))
 
-    def set_pickup_days(self, days: int, *, officer: str) -> int:
-        from counter_app.services import audit, settings
+    # --- the office's settings (services/office_settings.py declares them) ---------------------------
 
-        if not 1 <= int(days) <= 365:
-            raise UserError("Số ngày chờ nhận kết quả phải từ 1 đến 365.", field="pickup_days")
+    def settings(self) -> dict[str, Any]:
+        from counter_app.services import office_settings
+
+        with self.store.read() as session:
+            return office_settings.values(session)
+
+    def setting(self, key: str) -> Any:
+        from counter_app.services import office_settings
+
+        with self.store.read() as session:
+            return office_settings.value(session, key)
+
+    def settings_form(self) -> list[SettingField]:
+        """What the settings screen shows: every declared setting with its current value."""
+        from counter_app.services import office_settings
+
+        with self.store.read() as session:
+            current = office_settings.values(session)
+        return [SettingField(o.key, o.label, o.kind, o.hint, o.choices() if o.choices else (), current[o.key])
+                for o in office_settings.OPTIONS]
+
+    def set_setting(self, key: str, value: Any) -> Any:
+        """Check, store and audit one setting (admin only); the stored value comes back."""
+        return self.set_settings({key: value})[key]
+
+    def set_settings(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """Several settings in one transaction: all are stored, or (one refused) none."""
+        from counter_app.services import office_settings
+
         with self.store.write() as session:
-            settings.put(session, PICKUP_DAYS_KEY, int(days))
-            audit.record(session, _actor(officer), "settings.put", PICKUP_DAYS_KEY, {"value": int(days)})
-        return int(days)
+            return {key: office_settings.put(session, key, value, actor=self.actor) for key, value in changes.items()}
+
+    # --- catalogue and calendar (admin) -------------------------------------------------------------
+
+    def import_catalogue(self, path: str) -> dict[str, int]:
+        """A catalogue file (.xlsx, .csv, .json): new codes added, existing ones updated."""
+        from pathlib import Path
+
+        from counter_app.services import catalogue
+
+        specs = catalogue.read_catalogue_file(Path(path))
+        with self.store.write() as session:
+            result = catalogue.import_procedures(session, specs, actor=self.actor)
+        return {"added": result.added, "updated": result.updated, "unchanged": result.unchanged}
+
+    def set_calendar_day(self, day: date, kind: str, name: str = "") -> None:
+        """A holiday ('off') or a swapped working day ('work') in the office's calendar."""
+        from counter_app.services import calendar_store
+
+        with self.store.write() as session:
+            calendar_store.set_day(session, day, kind, name, actor=self.actor)
 
     # --- papers -------------------------------------------------------------------------------------
 
     def slip_pdf(self, code: str, paper: str = "a5") -> bytes:
         """Mẫu 01 of a stored dossier: A5 pages ("a5") or both copies on one A4 sheet ("a4-2up")."""
         from counter_app.services import papers
+        from counter_app.services.permissions import authorize
 
         with self.store.read() as session:
+            authorize(session, self.actor, "print", target=code)
             return papers.slip_pdf(session, code, paper)  # type: ignore[arg-type]  # checked there
 
     def form_pdf(self, code: str, form: str) -> bytes:
         """Mẫu 02–06 of a stored dossier (UserError when the dossier has no such event)."""
         from counter_app.services import papers
+        from counter_app.services.permissions import authorize
 
         with self.store.read() as session:
+            authorize(session, self.actor, "print", target=code)
             return papers.form_pdf(session, code, form)
 
-    def record_print(self, code: str, paper: str, *, officer: str, detail: dict[str, Any] | None = None) -> None:
-        """One line in the audit trail per print: `paper` "01" is the slip (print.slip), else print.form."""
+    def record_print(self, code: str, paper: str, *, detail: dict[str, Any] | None = None) -> None:
+        """One line in the audit trail per print, naming the acting officer: `paper` "01" is the slip
+        (print.slip), else print.form."""
         from counter_app.services import audit
+        from counter_app.services.permissions import authorize
 
         action = "print.slip" if paper == "01" else "print.form"
         with self.store.write() as session:
-            audit.record(session, _actor(officer), action, code, {"form": paper, **(detail or {})})
+            authorize(session, self.actor, "print", target=code)
+            audit.record(session, self.actor, action, code, {"form": paper, **(detail or {})})
 
     def pending_sync(self) -> int:
         from counter_app.sync.outbox import pending_count
@@ -268,22 +330,6 @@ class Desk:
 
 
 PICKUP_DAYS_KEY = "attention.pickup_days"
-
-
-def _actor(officer: str) -> Actor:
-    from counter_app.services.audit import Actor
-
-    return Actor(officer or current_officer())
-
-
-def _pickup_days(session: Any) -> int:
-    from counter_app.services import attention, settings
-
-    value = settings.get(session, PICKUP_DAYS_KEY, attention.PICKUP_DAYS)
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return attention.PICKUP_DAYS
 
 
 def _life(session: Any, code: str) -> dict[str, Any]:

@@ -5,7 +5,8 @@ the window's store lane, and hands back plain values (dataclasses, dicts), so th
 a session or sees a table. The functions take the `Desk` (they only use `desk.store`). This module's
 own imports stay light; the services are imported inside the functions, on the lane.
 
-Who may do what is checked here as well as in the window: the window only hides what a role may
+Who acts is the desk's `actor`, set by `login` and cleared by `logout`; who may do what is decided
+by the core's one permission gate (services/permissions.py): the window only hides what a role may
 not use, the core refuses it.
 """
 
@@ -24,8 +25,7 @@ if TYPE_CHECKING:
     from counter_app.services.accounts import Account
     from counter_app.services.audit import Verification
 
-IDLE_KEY = "session.idle_minutes"
-IDLE_DEFAULT_MINUTES = 10
+IDLE_KEY = "session.idle_minutes"  # declared with the other office settings in services/office_settings.py
 BACKUP_FOLDER_KEY = "backup.folder"
 BACKUP_LAST_KEY = "backup.last"  # {"at": iso, "path": str} of the newest backup this store made
 
@@ -75,89 +75,80 @@ def create_first_admin(desk: Desk, username: str, full_name: str, password: str)
 
 def login(desk: Desk, username: str, password: str) -> Login:
     """Check the password (slowed down after repeated failures: the service says how long)."""
-    from counter_app.services import accounts, settings
+    from counter_app.services import accounts, office_settings
 
     account = accounts.login(desk.store, username, password)
     with desk.store.read() as session:
-        idle = settings.get(session, IDLE_KEY, IDLE_DEFAULT_MINUTES)
+        idle = office_settings.value(session, IDLE_KEY)
+    desk.act_as(account.actor)
     return _login(account, idle)
 
 
-def _login(account: Account, idle: Any) -> Login:
-    from counter_app.services.accounts import PERMISSIONS, ROLES
+def logout(desk: Desk) -> None:
+    """The officer leaves the counter (Đăng xuất): recorded, and nobody acts until the next log-in."""
+    from counter_app.services import audit
 
+    actor = desk.acting
+    if actor is None:
+        return
     try:
-        minutes = float(idle)
-    except (TypeError, ValueError):
-        minutes = IDLE_DEFAULT_MINUTES
+        with desk.store.write() as session:
+            audit.record(session, actor, "logout", actor.officer)
+    finally:
+        desk.act_as(None)
+
+
+def _login(account: Account, idle: Any) -> Login:
+    from counter_app.domain.roles import PERMISSIONS, ROLES
+
     return Login(account.username, account.full_name, account.role, ROLES.get(account.role, account.role),
-                 frozenset(PERMISSIONS.get(account.role, ())), minutes if minutes > 0 else IDLE_DEFAULT_MINUTES)
+                 PERMISSIONS.get(account.role, frozenset()), float(idle))
 
 
-def change_password(desk: Desk, username: str, old: str, new: str) -> None:
+def change_password(desk: Desk, old: str, new: str) -> None:
+    """The acting officer's own password (the old one is checked again)."""
     from counter_app.services import accounts
 
-    accounts.change_password(desk.store, username, old, new)
+    accounts.change_password(desk.store, desk.actor.officer, old, new)
 
 
-def _require(session: Any, actor: str, permission: str) -> Any:
-    from counter_app.services.accounts import require
+def _require(session: Any, desk: Desk, permission: str) -> None:
+    from counter_app.services.permissions import authorize
 
-    return require(session, actor, permission)
+    authorize(session, desk.actor, permission)
 
 
-def list_accounts(desk: Desk, actor: str) -> list[AccountRow]:
+def list_accounts(desk: Desk) -> list[AccountRow]:
     """Every account, disabled ones too (the admin screen enables them again)."""
-    from counter_app.services.accounts import ROLES, all_accounts
+    from counter_app.domain.roles import ROLES
+    from counter_app.services.accounts import all_accounts
 
     with desk.store.read() as session:
-        _require(session, actor, "accounts")
+        _require(session, desk, "accounts")
         return [AccountRow(r.username, r.full_name, r.role, ROLES.get(r.role, r.role), bool(r.active))
                 for r in all_accounts(session)]
 
 
-def add_account(desk: Desk, actor: str, username: str, full_name: str, role: str, password: str) -> AccountRow:
-    from counter_app.services import accounts, audit
+def add_account(desk: Desk, username: str, full_name: str, role: str, password: str) -> AccountRow:
+    from counter_app.services import accounts
 
     with desk.store.write() as session:
-        _require(session, actor, "accounts")
-        made = accounts.create_account(session, username, full_name, role, password, actor=audit.Actor(actor))
+        made = accounts.create_account(session, username, full_name, role, password, actor=desk.actor)
     return AccountRow(made.username, made.full_name, made.role, accounts.ROLES[made.role], True)
 
 
-def set_active(desk: Desk, actor: str, username: str, active: bool) -> None:
-    from counter_app.services import accounts, audit
+def set_active(desk: Desk, username: str, active: bool) -> None:
+    from counter_app.services import accounts
 
     with desk.store.write() as session:
-        _require(session, actor, "accounts")
-        accounts.set_active(session, username, active, actor=audit.Actor(actor))
+        accounts.set_active(session, username, active, actor=desk.actor)
 
 
-def set_role(desk: Desk, actor: str, username: str, role: str) -> None:
-    from counter_app.services import accounts, audit
-
-    with desk.store.write() as session:
-        _require(session, actor, "accounts")
-        accounts.set_role(session, username, role, actor=audit.Actor(actor))
-
-
-# --- settings ---------------------------------------------------------------------------------------
-
-
-def get_setting(desk: Desk, key: str, default: Any = None) -> Any:
-    from counter_app.services import settings
-
-    with desk.store.read() as session:
-        return settings.get(session, key, default)
-
-
-def put_setting(desk: Desk, actor: str, key: str, value: Any) -> None:
-    from counter_app.services import audit, settings
+def set_role(desk: Desk, username: str, role: str) -> None:
+    from counter_app.services import accounts
 
     with desk.store.write() as session:
-        _require(session, actor, "settings")
-        settings.put(session, key, value)
-        audit.record(session, audit.Actor(actor), "settings.put", key, {"value": value})
+        accounts.set_role(session, username, role, actor=desk.actor)
 
 
 # --- backups ----------------------------------------------------------------------------------------
@@ -180,17 +171,17 @@ class BackupState:
 
 
 def backup_state(desk: Desk) -> BackupState:
-    from counter_app.services import settings
+    from counter_app.services import office_settings, settings
 
     with desk.store.read() as session:
-        folder = settings.get(session, BACKUP_FOLDER_KEY, None)
+        folder = office_settings.value(session, BACKUP_FOLDER_KEY)
         last = settings.get(session, BACKUP_LAST_KEY, None) or {}
     at = clock.parse_iso(last["at"]) if last.get("at") else None
     return BackupState(Path(folder) if folder else desk.store.backup_dir, desk.store.backup_dir, at,
                        last.get("path", ""))
 
 
-def run_backup(desk: Desk, actor: str = "", *, now: datetime | None = None) -> BackupDone:
+def run_backup(desk: Desk, *, automatic: bool = False, now: datetime | None = None) -> BackupDone:
     """A rotated automatic backup into the chosen folder (start-up, daily, "Sao lưu ngay").
 
     A chosen folder that is not there (the USB stick is not plugged in) is an error, never created:
@@ -207,8 +198,9 @@ def run_backup(desk: Desk, actor: str = "", *, now: datetime | None = None) -> B
     info = backup.automatic_backup(desk.store, folder, now=at)
     with desk.store.write() as session:
         settings.put(session, BACKUP_LAST_KEY, {"at": clock.iso(at), "path": str(info.path)})
-        who = audit.Actor(actor) if actor else audit.SYSTEM
-        audit.record(session, who, "backup", info.path.name, {"size": info.size, "dossiers": info.dossiers}, now=at)
+        who = audit.SYSTEM if automatic or desk.acting is None else desk.actor
+        audit.record(session, who, "backup", info.path.name,
+                     {"size": info.size, "dossiers": info.dossiers}, now=at)
     return BackupDone(info.path, at, info.size, info.dossiers)
 
 
@@ -226,22 +218,22 @@ class AuditRow:
     detail: str
 
 
-def audit_page(desk: Desk, actor: str, *, before_seq: int | None = None, limit: int = 100) -> list[AuditRow]:
+def audit_page(desk: Desk, *, before_seq: int | None = None, limit: int = 100) -> list[AuditRow]:
     """Newest first, one page (rows older than `before_seq`)."""
     from counter_app.services import audit
 
     with desk.store.read() as session:
-        _require(session, actor, "audit")
+        _require(session, desk, "audit")
         rows = audit.entries(session, before_seq=before_seq, limit=limit)
         return [AuditRow(int(e.seq or 0), clock.parse_iso(e.at), e.actor, e.actor_kind, e.action, e.target,
                          "" if e.detail_json in ("{}", "") else e.detail_json) for e in rows]
 
 
-def verify_audit(desk: Desk, actor: str) -> Verification:
+def verify_audit(desk: Desk) -> Verification:
     from counter_app.services import audit
 
     with desk.store.read() as session:
-        _require(session, actor, "audit")
+        _require(session, desk, "audit")
         return audit.verify(session)
 
 
@@ -273,11 +265,11 @@ class Report:
     qd766_on_time_rate: float | None
 
 
-def report(desk: Desk, actor: str, date_from: date, date_to: date) -> Report:
+def report(desk: Desk, date_from: date, date_to: date) -> Report:
     from counter_app.services import reports, statistics
 
     with desk.store.read() as session:
-        _require(session, actor, "reports")
+        _require(session, desk, "reports")
         stats = statistics.compute(session, date_from, date_to)
         weeks = statistics.weekly_series(session, date_from, date_to)
 
@@ -290,7 +282,7 @@ def report(desk: Desk, actor: str, date_from: date, date_to: date) -> Report:
                   stats.qd766_on_time_rate)
 
 
-def export_report(desk: Desk, actor: str, date_from: date, date_to: date, path: str) -> tuple[Path, int]:
+def export_report(desk: Desk, date_from: date, date_to: date, path: str) -> tuple[Path, int]:
     """The register and the statistics as .xlsx or .pdf (by the name's ending); (path, rows)."""
     from counter_app.services import audit, reports, statistics
 
@@ -302,10 +294,10 @@ def export_report(desk: Desk, actor: str, date_from: date, date_to: date, path: 
         raise UserError(f"Thư mục '{target.parent}' không tồn tại.")
     statistics.period_bounds(date_from, date_to)
     with desk.store.read() as session:
-        _require(session, actor, "reports")
+        _require(session, desk, "reports")
         write = reports.write_xlsx if suffix == ".xlsx" else reports.write_pdf
         n = write(session, date_from, date_to, target)
     with desk.store.write() as session:
-        audit.record(session, audit.Actor(actor), "report.export", target.name,
+        audit.record(session, desk.actor, "report.export", target.name,
                      {"from": date_from.isoformat(), "to": date_to.isoformat()})
     return target, n

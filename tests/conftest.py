@@ -13,6 +13,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 AGENCY = "000.00.20.H12"
 
 
+def clerk(name: str = "kiem-thu"):  # noqa: ANN201
+    """Who acts in tests that are not about permissions: the scripted interface's actor (admin
+    rights, no account needed). Permission tests log real accounts in instead."""
+    from counter_app.domain.actor import Actor
+
+    return Actor(name, "scripted")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     # A test that forgets --data-dir must never touch the real user data folder.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QMetaObject, QObject, Qt, Signal, Slot
 
 from counter_app.desk import Desk, OfficeInfo
 from ui.workers import Lane
@@ -15,7 +15,12 @@ T = TypeVar("T")
 
 
 class DeskClient(QObject):
+    """Every call runs on a lane; after any call that committed a write (of any kind, on any lane)
+    `changed` fires once on the UI thread: the one notice every screen that shows stored data
+    refreshes from, so no screen has to know which action touched it."""
+
     failed = Signal(object)  # the error of a call that brought no on_error of its own
+    changed = Signal()
 
     def __init__(self, open_desk: Callable[[], Desk], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -40,7 +45,7 @@ class DeskClient(QObject):
         *,
         key: str | None = None,
     ) -> int:
-        return self.lane.submit(lambda: fn(self._require()), on_done, on_error or self.failed.emit, key=key)
+        return self._submit(self.lane, fn, on_done, on_error, key)
 
     def call_on(
         self,
@@ -51,7 +56,37 @@ class DeskClient(QObject):
     ) -> int:
         """Run on another lane (a backup, a long export): SQLite in WAL mode lets it read while the
         store lane keeps saving, so a minute-long backup never holds up an intake."""
-        return lane.submit(lambda: fn(self._require()), on_done, on_error or self.failed.emit)
+        return self._submit(lane, fn, on_done, on_error, None)
+
+    def _submit(self, lane: Lane, fn: Callable[[Desk], T], on_done: Callable[[T], None] | None,
+                on_error: Callable[[Exception], None] | None, key: str | None) -> int:
+        def job() -> tuple[T, bool]:
+            desk = self._require()
+            before = desk.store.generation
+            try:
+                result = fn(desk)
+            except Exception:
+                if desk.store.generation != before:  # a refusal was audited: the audit view moves on
+                    self._notify_later()
+                raise
+            return result, desk.store.generation != before
+
+        def done(answer: tuple[T, bool]) -> None:
+            result, wrote = answer
+            if on_done is not None:
+                on_done(result)
+            if wrote:
+                self.changed.emit()
+
+        return lane.submit(job, done, on_error or self.failed.emit, key=key)
+
+    def _notify_later(self) -> None:
+        # On the lane's thread: a queued call brings the notice to the UI thread.
+        QMetaObject.invokeMethod(self, "_emit_changed", Qt.ConnectionType.QueuedConnection)
+
+    @Slot()
+    def _emit_changed(self) -> None:
+        self.changed.emit()
 
     def close(self) -> None:
         self.lane.shutdown()

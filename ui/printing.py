@@ -147,13 +147,12 @@ class PrintDesk(QObject):
     """Opens previews and runs prints for the main window. One printer lane: prints never overlap,
     and a slow printer never holds up a save (the store lane)."""
 
-    def __init__(self, client: DeskClient, prefs: Prefs, interaction: Interaction, *, officer: str,
+    def __init__(self, client: DeskClient, prefs: Prefs, interaction: Interaction, *,
                  notify: Callable[[str, str], None], parent: QWidget) -> None:
         super().__init__(parent)
         self.client = client
         self.prefs = prefs
         self.interaction = interaction
-        self.officer = officer
         self.notify = notify
         self.window = parent
         self.lane = Lane("printer", self)
@@ -254,8 +253,8 @@ class PrintDesk(QObject):
     def _printed(self, dialog: object, request: PrintRequest, message: str) -> None:
         detail = {"copies": str(request.copies), **request.detail,
                   **({"file": request.file_path} if request.file_path else {"printer": request.printer_name})}
-        officer = self.officer
-        self.client.call(lambda d: d.record_print(request.code, request.form, officer=officer, detail=detail),
+        # The desk names the acting officer (counter_app/desk.py): the printer lane never decides who.
+        self.client.call(lambda d: d.record_print(request.code, request.form, detail=detail),
                          ignore, self._fail)
         if self.dialog is dialog:
             dialog.accept()  # type: ignore[attr-defined]

@@ -45,6 +45,7 @@ class Main:
     )
     OFFICE = "{agency} · Quầy {counter}"
     OFFICER = "Cán bộ: {name}"
+    NOBODY = "Chưa đăng nhập"
     SYNC_WAITING = "Chờ đồng bộ: {n} sự kiện"
     SYNC_NONE = "Đã đồng bộ hết"
     SCANNER_ON = "Máy quét: bật"

@@ -67,6 +67,9 @@ class Store:
         self.backup_dir = backup_dir or path.parent / "backups"
         self.engine = make_engine(path)
         self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        # Counts committed write transactions: the window's one change notice (ui/desk_client.py)
+        # fires when a job moved it, whatever the job was.
+        self.generation = 0
 
     @classmethod
     def open(cls, directory: Path) -> Store:
@@ -88,6 +91,9 @@ class Store:
                 yield session
             except OperationalError as exc:
                 raise _translate(exc) from exc
+            except UserError as exc:
+                self._audit_refusal(exc)
+                raise
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -96,12 +102,28 @@ class Store:
             try:
                 yield session
                 session.commit()
+                self.generation += 1
             except OperationalError as exc:
                 session.rollback()
                 raise _translate(exc) from exc
-            except BaseException:
+            except BaseException as exc:
                 session.rollback()
+                self._audit_refusal(exc)
                 raise
+
+    def _audit_refusal(self, exc: BaseException) -> None:
+        """A refusal by the permission gate rolled its action back; it still belongs in the audit
+        trail, so it is written here in a transaction of its own (services/permissions.py)."""
+        from counter_app.services.permissions import Refused
+
+        if not isinstance(exc, Refused):
+            return
+        from counter_app.services import audit
+
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            audit.record(session, exc.actor, "refused", exc.target, {"permission": exc.permission})
+            session.commit()
+            self.generation += 1
 
     # --- schema -----------------------------------------------------------------------------
 

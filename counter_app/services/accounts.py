@@ -10,19 +10,12 @@ from sqlmodel import Session, select
 
 from counter_app import clock
 from counter_app.db.models import Officer
+from counter_app.domain.roles import ROLES, may
 from counter_app.domain.text import collapse_spaces, nfc
 from counter_app.errors import UserError
 from counter_app.services import audit
+from counter_app.services.permissions import authorize
 
-ROLES = {"officer": "Cán bộ tiếp nhận", "leader": "Lãnh đạo", "admin": "Quản trị"}
-# What each role may do (issue: officers, audit trail): admin manages accounts, settings,
-# catalogue and calendar; leader sees reports and approves extensions; officer does the counter.
-PERMISSIONS = {
-    "officer": {"intake", "workflow", "return", "print"},
-    "leader": {"intake", "workflow", "return", "print", "reports", "extend", "audit"},
-    "admin": {"intake", "workflow", "return", "print", "reports", "extend", "audit", "accounts", "settings",
-              "catalogue", "calendar"},
-}
 MIN_PASSWORD = 8
 FREE_ATTEMPTS = 3  # after these, each failure doubles the wait: 30 s, 1 min, 2 min … 15 min
 MAX_WAIT = timedelta(minutes=15)
@@ -36,7 +29,7 @@ class Account:
     role: str
 
     def may(self, permission: str) -> bool:
-        return permission in PERMISSIONS.get(self.role, set())
+        return may(self.role, permission)
 
     @property
     def actor(self) -> audit.Actor:
@@ -65,6 +58,7 @@ def has_accounts(session: Session) -> bool:
 
 def create_account(session: Session, username: str, full_name: str, role: str, password: str, *,
                    actor: audit.Actor) -> Account:
+    authorize(session, actor, "accounts", target=username or "")
     name = (username or "").strip().lower()
     if not _USERNAME_RE.match(name):
         raise UserError("Tên đăng nhập gồm 2–32 chữ thường không dấu, số, dấu chấm, gạch ngang.", field="username")
@@ -152,6 +146,7 @@ def change_password(store, username: str, old: str, new: str) -> None:  # noqa: 
 
 
 def set_active(session: Session, username: str, active: bool, *, actor: audit.Actor) -> None:
+    authorize(session, actor, "accounts", target=username or "")
     row = session.get(Officer, (username or "").strip().lower())
     if row is None:
         raise UserError(f"Không có tài khoản '{username}'.")
@@ -165,15 +160,6 @@ def set_active(session: Session, username: str, active: bool, *, actor: audit.Ac
     audit.record(session, actor, "account.enable" if active else "account.disable", row.username)
 
 
-def require(session: Session, username: str, permission: str) -> Officer:
-    """The acting officer's row, if the account is active and its role allows `permission`: the
-    store checks what the menus only hide."""
-    row = session.get(Officer, (username or "").strip().lower())
-    if row is None or not row.active or permission not in PERMISSIONS.get(row.role, set()):
-        raise UserError("Tài khoản của bạn không có quyền làm việc này.")
-    return row
-
-
 def _other_active_admins(session: Session, username: str) -> int:
     from sqlmodel import func
 
@@ -183,6 +169,7 @@ def _other_active_admins(session: Session, username: str) -> int:
 
 
 def set_role(session: Session, username: str, role: str, *, actor: audit.Actor) -> None:
+    authorize(session, actor, "accounts", target=username or "")
     name = (username or "").strip().lower()
     if role not in ROLES:
         raise UserError(f"Vai trò phải là một trong: {', '.join(ROLES.values())}.", field="role")

@@ -19,17 +19,11 @@ from sqlmodel import Session, col, select
 
 from counter_app import clock
 from counter_app.db.models import AuditEntry
+from counter_app.domain.actor import SYSTEM, Actor, scripted_actor  # noqa: F401 - re-exported
 
 GENESIS = "0" * 64
 
 
-@dataclass(frozen=True)
-class Actor:
-    officer: str
-    kind: str = "officer"  # officer | scripted (the OS user running a command) | system
-
-
-SYSTEM = Actor("hệ thống", "system")  # shipped data, migrations, district updates
 
 
 def _digest(seq: int, at: str, actor: str, actor_kind: str, action: str, target: str, detail_json: str,

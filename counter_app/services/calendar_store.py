@@ -13,6 +13,7 @@ from counter_app.domain.holidays import CalendarDay, YearTable, provisional_year
 from counter_app.domain.text import collapse_spaces, nfc
 from counter_app.errors import UserError
 from counter_app.services import audit, settings
+from counter_app.services.permissions import authorize
 
 REVISION_KEY = "calendar.revision"
 # One built calendar per store file, reused while the stored revision is unchanged: building it
@@ -37,6 +38,7 @@ def ensure_shipped_years(session: Session) -> list[int]:
 
 def replace_year(session: Session, table: YearTable, *, origin: str, actor: audit.Actor = audit.SYSTEM) -> None:
     """An official table replaces the whole year (provisional days and earlier edits included)."""
+    authorize(session, actor, "calendar", target=str(table.year))
     session.exec(delete(CalendarDayRow).where(col(CalendarDayRow.year) == table.year))
     for day in table.days:
         session.add(CalendarDayRow(day=day.day.isoformat(), year=table.year, kind=day.kind,
@@ -53,6 +55,7 @@ def replace_year(session: Session, table: YearTable, *, origin: str, actor: audi
 
 def set_day(session: Session, day: date, kind: str, name: str, *, actor: audit.Actor) -> None:
     """An admin edit: a holiday ('off') or a working Saturday/Sunday ('work')."""
+    authorize(session, actor, "calendar", target=day.isoformat())
     if kind not in ("off", "work"):
         raise UserError("Loại ngày phải là 'off' (ngày nghỉ) hoặc 'work' (ngày làm việc).")
     if kind == "off" and day.weekday() >= 5:
@@ -70,6 +73,7 @@ def set_day(session: Session, day: date, kind: str, name: str, *, actor: audit.A
 
 
 def clear_day(session: Session, day: date, *, actor: audit.Actor) -> bool:
+    authorize(session, actor, "calendar", target=day.isoformat())
     row = session.get(CalendarDayRow, day.isoformat())
     if row is None:
         return False

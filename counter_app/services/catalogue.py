@@ -24,6 +24,7 @@ from counter_app.errors import UserError
 from counter_app.resources import resource_path
 from counter_app.services import audit
 from counter_app.services.audit import SYSTEM, Actor
+from counter_app.services.permissions import authorize
 
 COLUMNS = ("code", "name", "field", "working_days", "fee", "fee_amount", "documents")
 DOCUMENT_FORMS = ("bản chính", "bản sao", "bản chụp", "bản sao chứng thực")
@@ -284,6 +285,7 @@ def spec_from_row(row: Procedure) -> ProcedureSpec:
 
 
 def import_procedures(session: Session, specs: list[ProcedureSpec], *, actor: Actor = SYSTEM) -> ImportResult:
+    authorize(session, actor, "catalogue")
     existing = {p.code: p for p in session.exec(select(Procedure)).all()}
     stamp = clock.iso(clock.now())
     added = updated = unchanged = 0

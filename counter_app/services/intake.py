@@ -25,6 +25,7 @@ from counter_app.errors import UserError
 from counter_app.services import audit, calendar_store, catalogue
 from counter_app.services.dossiers import dossier_dict
 from counter_app.services.office import require_office
+from counter_app.services.permissions import authorize
 from counter_app.services.search import key_at
 from counter_app.sync import outbox
 
@@ -234,11 +235,12 @@ def create_dossier(
     session: Session,
     request: IntakeRequest,
     *,
-    officer: str = "",
-    actor: str = "officer",
+    actor: audit.Actor,
     now: datetime | None = None,
 ) -> IntakeResult:
+    authorize(session, actor, "intake")
     now = now or clock.now()
+    officer = actor.officer
     office = require_office(session)
     spec = catalogue.get_procedure(session, request.procedure_code)
     received = request.received_at or now
@@ -301,7 +303,7 @@ def create_dossier(
         to_status=dossier.status,
         at=clock.iso(received),
         officer=officer,
-        actor=actor,
+        actor=actor.kind,
         note=request.refusal_reason or request.note,
     )
     session.add(applicant)
@@ -315,7 +317,7 @@ def create_dossier(
     )
     data = dossier_dict(session, dossier, applicant=applicant, documents=rows, sync="pending")
     outbox.enqueue(session, event, data)
-    audit.record(session, audit.Actor(officer, actor), "intake", code,
+    audit.record(session, actor, "intake", code,
                  {"procedure": spec.code, "status": dossier.status}, now=now)
     return IntakeResult(data, provisional_warnings(due))
 

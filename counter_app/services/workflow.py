@@ -26,6 +26,7 @@ from counter_app.services import audit, calendar_store
 from counter_app.services.audit import Actor
 from counter_app.services.dossiers import dossier_dict
 from counter_app.services.lookup import find_own
+from counter_app.services.permissions import authorize
 
 # Moves that must say why: the paper printed for them carries the reason.
 REASON_REQUIRED = {
@@ -66,6 +67,7 @@ def _record(session: Session, dossier: Dossier, *, kind: str, old: int | None, a
 def move(session: Session, code: str, new_status: int, *, actor: Actor, note: str = "",
          missing: list[str] | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Move a dossier along the national status codes (decisions.md "Status codes")."""
+    authorize(session, actor, "workflow", target=code)
     now = now or clock.now()
     dossier = load(session, code)
     old = dossier.status
@@ -108,6 +110,7 @@ def hand_over(session: Session, code: str, *, to_unit: str, actor: Actor, note: 
               now: datetime | None = None) -> dict[str, Any]:
     """Pass the dossier to the processing officer or agency (a line of the control sheet, Mẫu 06).
     A received dossier (2) becomes 'processing' (4) with its first hand-over."""
+    authorize(session, actor, "workflow", target=code)
     now = now or clock.now()
     dossier = load(session, code)
     unit = _clean(to_unit)
@@ -125,6 +128,7 @@ def hand_over(session: Session, code: str, *, to_unit: str, actor: Actor, note: 
 def extend(session: Session, code: str, *, new_due: datetime, reason: str, actor: Actor,
            now: datetime | None = None) -> dict[str, Any]:
     """The apology and extension (Mẫu 04): once per dossier, to a later date the officer chooses."""
+    authorize(session, actor, "extend", target=code)
     now = now or clock.now()
     dossier = load(session, code)
     reason = _clean(reason)
@@ -155,6 +159,7 @@ class Recipient:
 def return_result(session: Session, code: str, recipient: Recipient, *, actor: Actor, rating: int | None = None,
                   now: datetime | None = None) -> dict[str, Any]:
     """Hand the result over and record to whom (status 9 → 10)."""
+    authorize(session, actor, "return", target=code)
     now = now or clock.now()
     dossier = load(session, code)
     if dossier.status == Status.RETURNED:

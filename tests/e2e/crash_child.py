@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from counter_app.db.store import Store
+from counter_app.domain.actor import Actor
 from counter_app.services import intake
 
 store = Store.open(Path(sys.argv[1]))
@@ -15,5 +16,5 @@ request = intake.parse_intake({"procedure_code": "2.000815", "applicant": {
 print("ready", flush=True)
 while True:
     with store.write() as session:
-        code = intake.create_dossier(session, request, officer="crash").dossier["code"]
+        code = intake.create_dossier(session, request, actor=Actor("crash", "scripted")).dossier["code"]
     print(code, flush=True)  # the officer is told only after the commit returned

@@ -30,7 +30,7 @@ from district_server.app import Hooks, create_app
 from district_server.database import Database
 from district_server.dossiers import iter_dossiers
 from district_server.schema import event
-from tests.conftest import AGENCY, TEST_PROCEDURES, applicant
+from tests.conftest import AGENCY, TEST_PROCEDURES, applicant, clerk
 
 REPO = Path(__file__).resolve().parents[2]
 WAIT = 60.0  # upper bound for anything awaited; reaching it is a failure, not a pass
@@ -147,11 +147,11 @@ def intake_many(store: Store, n: int, *, name: str = "Nguyễn Văn Đức", one
     if one_transaction:
         with store.write() as session:
             for i in range(n):
-                ids.append(intake.create_dossier(session, request(i), officer="Cán bộ thử").dossier["id"])
+                ids.append(intake.create_dossier(session, request(i), actor=clerk("Cán bộ thử")).dossier["id"])
         return ids
     for i in range(n):
         with store.write() as session:
-            ids.append(intake.create_dossier(session, request(i), officer="Cán bộ thử").dossier["id"])
+            ids.append(intake.create_dossier(session, request(i), actor=clerk("Cán bộ thử")).dossier["id"])
     return ids
 
 
@@ -190,9 +190,8 @@ def fake_backlog(store: Store, n: int) -> list[str]:
 def move(store: Store, dossier_id: str, new_status: int, note: str = "") -> str:
     """A status move through the workflow service (10 is the return of the result); its event id."""
     from counter_app.services import workflow
-    from counter_app.services.audit import Actor
 
-    actor = Actor("Cán bộ thử")
+    actor = clerk("Cán bộ thử")
     with store.write() as session:
         code = session.get(Dossier, dossier_id).code
         if new_status == 10:

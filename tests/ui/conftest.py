@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from counter_app.desk import Desk
-from tests.conftest import AGENCY, applicant
+from tests.conftest import AGENCY, applicant, clerk
 from ui.desk_client import DeskClient
 from ui.interaction import Interaction
 from ui.prefs import Prefs
@@ -50,9 +50,13 @@ def answers() -> Answers:
 def open_window(qtbot, prefs: Prefs, answers: Answers) -> Iterator[Callable[..., MainWindow]]:  # noqa: ANN001
     windows: list[MainWindow] = []
 
-    def make(store, *, ready: bool = True) -> MainWindow:  # noqa: ANN001
-        """On an open Store, or on a data folder (opened, and created, as `counter-app` does)."""
-        opener = (lambda: Desk.open(str(store))) if isinstance(store, str | Path) else (lambda: Desk(store))
+    def make(store, *, ready: bool = True, logged_in: bool = True) -> MainWindow:  # noqa: ANN001
+        """On an open Store, or on a data folder (opened, and created, as `counter-app` does).
+        `logged_in`: someone already acts at the desk (the tests that are not about log-in);
+        False: nobody does until a log-in, as in the real window."""
+        actor = clerk() if logged_in else None
+        opener = ((lambda: Desk.open(str(store), actor=actor)) if isinstance(store, str | Path)
+                  else (lambda: Desk(store, actor)))
         window = MainWindow(DeskClient(opener), prefs=prefs, interaction=answers)
         qtbot.addWidget(window)
         window.resize(*SCREEN)
@@ -82,7 +86,7 @@ def add_dossiers(store, people: list[tuple[str, str, str]], *, procedure: str = 
         for name, number, at in people:
             request = intake.parse_intake({"procedure_code": procedure, "received_at": at,
                                            "applicant": applicant(full_name=name, id_number=number, phone="")})
-            made.append(intake.create_dossier(session, request, officer="test").dossier)
+            made.append(intake.create_dossier(session, request, actor=clerk("test")).dossier)
     return made
 
 

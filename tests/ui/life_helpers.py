@@ -9,7 +9,7 @@ from counter_app.services import workflow
 from counter_app.services.audit import Actor
 from tests.ui.conftest import add_dossiers
 
-ACTOR = Actor("test")
+ACTOR = Actor("test", "scripted")
 
 
 def at(text: str) -> datetime:

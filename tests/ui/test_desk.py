@@ -50,6 +50,3 @@ def test_agency_code_shape() -> None:
     assert "chưa đúng dạng" in desk.agency_code_problem("000.00.20")
     assert desk.agency_code_problem("").startswith("Cần nhập mã cơ quan")
 
-
-def test_the_officer_is_the_os_user_until_accounts_come() -> None:
-    assert desk.current_officer()

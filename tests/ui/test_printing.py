@@ -11,6 +11,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtPrintSupport import QPrinter
 
 from counter_app.desk import Desk
+from tests.conftest import clerk
 from tests.ui.keyboard import focus
 from tests.ui.life_helpers import dossier_in
 from ui import strings
@@ -40,7 +41,7 @@ def decode_first_page(path: Path) -> list[str]:
 
 def test_printing_renders_every_page_on_white_and_the_barcode_scans(qtbot, desk, tmp_path) -> None:  # noqa: ANN001
     code = dossier_in(desk, 2)
-    data = Desk(desk).slip_pdf(code, "a5")
+    data = Desk(desk, clerk()).slip_pdf(code, "a5")
     source_pages = len(pypdf.PdfReader(__import__("io").BytesIO(data)).pages)
     out = tmp_path / "printed.pdf"
     sheets = print_pdf(data, pdf_printer(out), copies=2)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMainWindow
 from sqlalchemy import text
 
 from counter_app.services import intake
-from tests.conftest import applicant
+from tests.conftest import applicant, clerk
 from ui.sync.panel import FailedEventsDialog, SyncController, status_text
 
 
@@ -51,7 +51,7 @@ def test_sync_now_updates_the_status_bar(qtbot, desk) -> None:  # noqa: ANN001
     # A new outbox entry seen by the periodic refresh asks the lane for a pass.
     req = intake.parse_intake({"procedure_code": "9.000000", "applicant": applicant()})
     with desk.write() as session:
-        intake.create_dossier(session, req)
+        intake.create_dossier(session, req, actor=clerk())
     controller.refresh()
     qtbot.waitUntil(lambda: "local_change" in lanes[0].calls)
     controller.stop()
@@ -61,7 +61,7 @@ def test_sync_now_updates_the_status_bar(qtbot, desk) -> None:  # noqa: ANN001
 def test_failed_events_are_listed_with_their_reason_and_can_be_sent_again(qtbot, desk) -> None:  # noqa: ANN001
     req = intake.parse_intake({"procedure_code": "9.000000", "applicant": applicant()})
     with desk.write() as session:
-        code = intake.create_dossier(session, req).dossier["code"]
+        code = intake.create_dossier(session, req, actor=clerk()).dossier["code"]
         session.execute(text("UPDATE outbox SET state = 'rejected', attempts = 1, "
                              "last_error = 'Mã hồ sơ đã thuộc một hồ sơ khác'"))
     dialog = FailedEventsDialog(desk)

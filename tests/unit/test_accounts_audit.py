@@ -9,9 +9,9 @@ from sqlalchemy import text
 from counter_app.clock import parse_iso
 from counter_app.errors import UserError
 from counter_app.services import accounts, audit, intake
-from tests.conftest import applicant
+from tests.conftest import applicant, clerk
 
-ADMIN = audit.Actor("admin")
+ADMIN = clerk("admin")
 T = parse_iso("2026-11-20T08:00:00+07:00")
 
 
@@ -70,7 +70,7 @@ def test_change_password(people) -> None:  # noqa: ANN001
 def test_the_audit_trail_records_the_day_and_verifies(people) -> None:  # noqa: ANN001
     req = intake.parse_intake({"procedure_code": "9.000000", "applicant": applicant()})
     with people.write() as session:
-        code = intake.create_dossier(session, req, officer="an.nv").dossier["code"]
+        code = intake.create_dossier(session, req, actor=clerk("an.nv")).dossier["code"]
     accounts.login(people, "an.nv", "mat-khau-an")
     with people.read() as session:
         result = audit.verify(session)

@@ -10,13 +10,13 @@ from counter_app.errors import UserError
 from counter_app.instance import InstanceLock
 from counter_app.services import backup, intake
 from counter_app.services.lookup import open_by_code
-from tests.conftest import applicant
+from tests.conftest import applicant, clerk
 
 
 def add(store: Store, name: str = "Nguyễn Văn Đức") -> str:
     req = intake.parse_intake({"procedure_code": "9.000000", "applicant": applicant(full_name=name)})
     with store.write() as session:
-        return intake.create_dossier(session, req).dossier["code"]
+        return intake.create_dossier(session, req, actor=clerk()).dossier["code"]
 
 
 def test_backup_is_checked_and_restores_what_it_held(desk, data_dir: Path, tmp_path: Path) -> None:  # noqa: ANN001

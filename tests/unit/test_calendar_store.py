@@ -10,7 +10,7 @@ from counter_app.errors import UserError
 from counter_app.services import calendar_store, intake
 from counter_app.services.audit import Actor
 
-ADMIN = Actor("admin")
+ADMIN = Actor("admin", "scripted")
 
 
 def due(store, received: str, procedure: str = "9.000005"):  # noqa: ANN001, ANN201

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from counter_app.clock import parse_iso
 from counter_app.errors import UserError
 from counter_app.services import intake
-from tests.conftest import applicant
+from tests.conftest import applicant, clerk
 
 NOW = parse_iso("2026-11-21T10:00:00+07:00")
 
@@ -19,7 +19,7 @@ def _intake(store, now: datetime = NOW, **fields):  # noqa: ANN001, ANN003, ANN2
     data = {"procedure_code": "9.000003", "applicant": applicant(), **fields}
     request = intake.parse_intake(data, now=now)
     with store.write() as session:
-        return intake.create_dossier(session, request, officer="cb.an", now=now)
+        return intake.create_dossier(session, request, actor=clerk("cb.an"), now=now)
 
 
 def _count(store, table: str) -> int:  # noqa: ANN001
@@ -95,7 +95,7 @@ def test_the_id_card_qr_fills_the_applicant(desk) -> None:  # noqa: ANN001
     qr = "038195001234||Lê Thị Hồng|20111995|Nữ|Thôn 3, xã Quảng Phú|01072024"
     data = {"procedure_code": "9.000000", "id_qr": qr, "received_at": "2026-03-02T08:00:00+07:00"}
     with desk.write() as session:
-        d = intake.create_dossier(session, intake.parse_intake(data, now=NOW), now=NOW).dossier
+        d = intake.create_dossier(session, intake.parse_intake(data, now=NOW), actor=clerk(), now=NOW).dossier
     assert d["applicant"]["full_name"] == "Lê Thị Hồng"
     assert d["applicant"]["birth_date"] == "1995-11-20"
     assert d["applicant"]["gender"] == "Nữ"

@@ -20,7 +20,7 @@ from counter_app.db.models import Officer
 from counter_app.domain import vietqr
 from counter_app.errors import UserError
 from counter_app.services import catalogue, intake, papers, settings, workflow
-from tests.conftest import AGENCY, applicant
+from tests.conftest import AGENCY, applicant, clerk
 from tests.unit.test_forms import (
     _assert_inside_and_apart,
     _code128,
@@ -34,7 +34,7 @@ from tests.unit.test_forms import (
 
 T0 = parse_iso("2026-03-02T08:00:00+07:00")  # Monday; the 3-day procedure is due Thu 05/03 08:00
 LATER = parse_iso("2026-03-20T09:00:00+07:00")
-ME = workflow.Actor("cb.an")
+ME = clerk("cb.an")
 OFFICE_NAME = "Bộ phận tiếp nhận và trả kết quả"  # init_office's default receiving unit
 MISSING = ["Bản sao giấy khai sinh có chứng thực", "Sổ hộ khẩu (bản chính để đối chiếu)"]
 
@@ -44,7 +44,7 @@ def new_dossier(store, *, at: datetime = T0, refusal: str = "", procedure: str =
     req = intake.parse_intake({"procedure_code": procedure, "applicant": applicant(**person),
                                "received_at": at.isoformat(), "refusal_reason": refusal}, now=LATER)
     with store.write() as session:
-        return intake.create_dossier(session, req, officer="cb.an", now=at).dossier["code"]
+        return intake.create_dossier(session, req, actor=clerk("cb.an"), now=at).dossier["code"]
 
 
 def move(store, code: str, status: int, at: str, note: str = "", missing: list[str] | None = None) -> None:  # noqa: ANN001

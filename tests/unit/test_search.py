@@ -6,7 +6,7 @@ from counter_app.errors import UserError
 from counter_app.services import intake
 from counter_app.services.lookup import open_by_code
 from counter_app.services.search import fts_query, search
-from tests.conftest import applicant
+from tests.conftest import applicant, clerk
 from tests.unit.test_intake import NOW
 
 PEOPLE = [
@@ -23,7 +23,7 @@ def filled(desk):  # noqa: ANN001, ANN201
         req = intake.parse_intake({"procedure_code": "9.000000", "received_at": at,
                                    "applicant": applicant(full_name=name, id_number=idn, phone=phone)}, now=NOW)
         with desk.write() as session:
-            intake.create_dossier(session, req, now=NOW)
+            intake.create_dossier(session, req, actor=clerk(), now=NOW)
     return desk
 
 

@@ -9,9 +9,9 @@ import pytest
 from counter_app.clock import parse_iso
 from counter_app.errors import UserError
 from counter_app.services import intake, statistics, workflow
-from tests.conftest import applicant
+from tests.conftest import applicant, clerk
 
-ME = workflow.Actor("cb.an")
+ME = clerk("cb.an")
 NOW = parse_iso("2026-04-10T10:00:00+07:00")
 
 
@@ -19,7 +19,7 @@ def make(store, at: str, *, channel: int = 1, refusal: str = "") -> str:  # noqa
     req = intake.parse_intake({"procedure_code": "9.000003", "applicant": applicant(), "channel": channel,
                                "received_at": at, "refusal_reason": refusal}, now=NOW)
     with store.write() as session:
-        return intake.create_dossier(session, req, now=parse_iso(at)).dossier["code"]
+        return intake.create_dossier(session, req, actor=clerk(), now=parse_iso(at)).dossier["code"]
 
 
 def move(store, code: str, status: int, at: str) -> None:  # noqa: ANN001

@@ -11,11 +11,11 @@ from counter_app.clock import parse_iso
 from counter_app.errors import UserError
 from counter_app.services import intake, workflow
 from counter_app.services.attention import attention
-from tests.conftest import applicant
+from tests.conftest import applicant, clerk
 
 T0 = parse_iso("2026-03-02T08:00:00+07:00")  # Monday
 LATER = parse_iso("2026-03-20T09:00:00+07:00")
-ME = workflow.Actor("cb.an")
+ME = clerk("cb.an")
 
 # decisions.md, "Status codes", written out by hand: 2→4; 4→5→4; 4→6→4; 2|4→9; 9→10; 2|4|5|6→7; 4→8.
 ALLOWED = {(2, 4), (4, 5), (5, 4), (4, 6), (6, 4), (2, 9), (4, 9), (9, 10), (2, 7), (4, 7), (5, 7), (6, 7), (4, 8)}
@@ -26,7 +26,7 @@ def new_dossier(store, *, procedure: str = "9.000003", at=T0, refusal: str = "")
     req = intake.parse_intake({"procedure_code": procedure, "applicant": applicant(),
                                "received_at": at.isoformat(), "refusal_reason": refusal}, now=LATER)
     with store.write() as session:
-        return intake.create_dossier(session, req, officer="cb.an", now=at).dossier["code"]
+        return intake.create_dossier(session, req, actor=clerk("cb.an"), now=at).dossier["code"]
 
 
 def go(store, code: str, status: int, *, at=LATER, note: str = "lý do") -> dict:  # noqa: ANN001

@@ -109,6 +109,8 @@ class AdminTools(QObject):
         self.act_backup = self._action(M.BACKUP_NOW, lambda: self.backup_now(), name="act_backup_now")
         self.act_password = self._action(M.PASSWORD, self.change_password, name="act_password")
         self.act_lock = self._action(M.LOCK, lambda: self.session.lock(manual=True), keys="Ctrl+L", name="act_lock")
+        self.act_logout = self._action(M.LOGOUT, self.session.log_out, keys="Ctrl+Shift+L", name="act_logout")
+        self.act_settings = self._action(M.SETTINGS, self.show_settings, name="act_office_settings")
         self.act_reports = self._action(M.REPORTS, self.show_reports, name="act_reports")
         self.act_audit = self._action(M.AUDIT, self.show_audit, name="act_audit")
         self.act_accounts = self._action(M.ACCOUNTS, self.show_accounts, name="act_accounts")
@@ -117,17 +119,17 @@ class AdminTools(QObject):
         self.act_restore = self._action(M.RESTORE, self.explain_restore, name="act_restore")
         # permission -> actions; None: every logged-in officer
         self.permissions: dict[str | None, tuple[QAction, ...]] = {
-            None: (self.act_backup, self.act_password, self.act_lock),
+            None: (self.act_backup, self.act_password, self.act_lock, self.act_logout),
             "reports": (self.act_reports,),
             "audit": (self.act_audit,),
             "accounts": (self.act_accounts,),
-            "settings": (self.act_folder, self.act_idle, self.act_restore),
+            "settings": (self.act_settings, self.act_folder, self.act_idle, self.act_restore),
         }
         file_menu = self._menu(main_strings.Main.MENU_FILE)
         if file_menu is None:
             file_menu = self.window.menuBar().addMenu(main_strings.Main.MENU_FILE)
         quit_act = next((a for a in file_menu.actions() if a.text() == main_strings.Main.ACT_QUIT), None)
-        for act in (self.act_backup, self.act_password, self.act_lock):
+        for act in (self.act_backup, self.act_password, self.act_lock, self.act_logout):
             file_menu.insertAction(quit_act, act) if quit_act is not None else file_menu.addAction(act)
         if quit_act is not None:
             file_menu.insertSeparator(quit_act)
@@ -137,6 +139,7 @@ class AdminTools(QObject):
         self.admin_menu.addAction(self.act_audit)
         self.admin_menu.addSeparator()
         self.admin_menu.addAction(self.act_accounts)
+        self.admin_menu.addAction(self.act_settings)
         self.admin_menu.addAction(self.act_folder)
         self.admin_menu.addAction(self.act_idle)
         self.admin_menu.addAction(self.act_restore)
@@ -170,8 +173,6 @@ class AdminTools(QObject):
                     self.tabs.removeTab(index)
                 view.deleteLater()
                 setattr(self, attr, None)
-            elif view is not None and login is not None:
-                view.actor = login.username
 
     def _logged_in(self, login: Login) -> None:
         self._apply(login)
@@ -196,7 +197,7 @@ class AdminTools(QObject):
         if self.report_view is None:
             from ui.views.report_view import ReportView
 
-            self.report_view = ReportView(self.client, self.session.login.username, interaction=self.interaction)
+            self.report_view = ReportView(self.client, interaction=self.interaction)
         self._add_tab(self.report_view, S.Menu.TAB_REPORTS)
         self.report_view.refresh()
 
@@ -206,7 +207,7 @@ class AdminTools(QObject):
         if self.audit_view is None:
             from ui.views.audit_view import AuditView
 
-            self.audit_view = AuditView(self.client, self.session.login.username)
+            self.audit_view = AuditView(self.client)
         self._add_tab(self.audit_view, S.Menu.TAB_AUDIT)
         self.audit_view.load_newest()
 
@@ -218,6 +219,17 @@ class AdminTools(QObject):
         dialog = AccountsDialog(self.window, self.client, self.session.login.username,
                                 interaction=self.interaction)
         self.accounts_dialog = dialog
+        dialog.show()
+        dialog.reload()
+
+    def show_settings(self) -> None:
+        if not self.session.may("settings"):
+            return
+        from ui.dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.window, self.client)
+        self.settings_dialog = dialog
+        dialog.saved.connect(lambda: self._say(S.Settings.SAVED, "success"))
         dialog.show()
         dialog.reload()
 
@@ -237,7 +249,7 @@ class AdminTools(QObject):
             self._say(S.Password.DONE, "success")
 
         dialog.on_submit = lambda old, new: self.client.call(
-            lambda d: desk_admin.change_password(d, login.username, old, new), done, dialog.show_error)
+            lambda d: desk_admin.change_password(d, old, new), done, dialog.show_error)
         dialog.show()
 
     # --- backups ----------------------------------------------------------------------------------
@@ -253,10 +265,9 @@ class AdminTools(QObject):
             return
         self.backup_running = True
         self.backup_label.setText(S.Backup.STATUS_RUNNING)
-        actor = "" if automatic or self.session.login is None else self.session.login.username
         if self.backup_lane is None:
             self.backup_lane = Lane("backup", self)
-        self.client.call_on(self.backup_lane, lambda d: desk_admin.run_backup(d, actor),
+        self.client.call_on(self.backup_lane, lambda d: desk_admin.run_backup(d, automatic=automatic),
                             lambda done: self._backed_up(done, automatic), self._backup_failed)
 
     def _backed_up(self, done: BackupDone, automatic: bool) -> None:
@@ -292,15 +303,13 @@ class AdminTools(QObject):
     def choose_backup_folder(self) -> None:
         if not self.session.may("settings"):
             return
-        actor = self.session.login.username
-
         def ask(state: BackupState) -> None:
             chosen = prompts.choose_folder(self.interaction, self.window, S.Backup.CHOOSE_FOLDER, str(state.folder))
             if not chosen:
                 return
             folder = str(Path(chosen))
-            value = None if Path(folder) == state.default_folder else folder
-            self.client.call(lambda d: desk_admin.put_setting(d, actor, desk_admin.BACKUP_FOLDER_KEY, value),
+            value = "" if Path(folder) == state.default_folder else folder
+            self.client.call(lambda d: d.set_setting(desk_admin.BACKUP_FOLDER_KEY, value),
                              lambda _: self._say(S.Backup.FOLDER_SET.format(folder=folder), "success"),
                              self._error)
 
@@ -309,12 +318,11 @@ class AdminTools(QObject):
     def choose_idle(self) -> None:
         if not self.session.may("settings"):
             return
-        actor = self.session.login.username
-        current = int(self.session.login.idle_minutes) or desk_admin.IDLE_DEFAULT_MINUTES
+        current = int(self.session.login.idle_minutes)
         n = prompts.ask_number(self.interaction, self.window, S.Backup.IDLE_ASK, current, 1, 240)
         if n is None:
             return
-        self.client.call(lambda d: desk_admin.put_setting(d, actor, desk_admin.IDLE_KEY, n),
+        self.client.call(lambda d: d.set_setting(desk_admin.IDLE_KEY, n),
                          lambda _: self._say(S.Backup.IDLE_SET.format(n=n), "success"), self._error)
 
     def explain_restore(self) -> None:

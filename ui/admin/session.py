@@ -20,7 +20,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
-from counter_app import desk as desk_module
 from counter_app import desk_admin
 from counter_app.desk_admin import Login
 from counter_app.errors import UserError
@@ -292,16 +291,44 @@ class AdminSession(QObject):
                 pass
             self._focus = None
 
-    def _show_officer(self, login: Login) -> None:
-        setter = getattr(desk_module, "set_current_officer", None)
-        if setter is not None:
-            setter(login.username)
-        self.window.officer = login.username  # who the saves and prints are recorded under
-        if hasattr(self.window, "set_officer"):
-            self.window.set_officer(login.username, login.full_name)
+    def _show_officer(self, login: Login | None) -> None:
+        # Only what the officer reads: who acts is held by the desk (counter_app/desk.py), set by
+        # the log-in itself on the store lane.
         label = self.window.findChild(QLabel, "status_officer")
         if label is not None:
-            label.setText(S.Status.OFFICER.format(name=login.full_name, role=login.role_label))
+            label.setText(S.Status.OFFICER.format(name=login.full_name, role=login.role_label) if login
+                          else S.Status.NOBODY)
+
+    # --- log out ----------------------------------------------------------------------------------
+
+    def log_out(self) -> None:
+        """Đăng xuất: the counter PC changes hands. An intake being typed is the leaving officer's:
+        it is given up only when they say so, and the next officer starts on a clean form."""
+        if self.login is None or self.dialog is not None:
+            return
+        intake = getattr(self.window, "intake", None)
+        interaction = getattr(self.window, "interaction", None)
+        if intake is not None and intake.is_dirty() and interaction is not None:
+            if not interaction.confirm(self.window, S.Logout.DISCARD_INTAKE):
+                return
+        self.client.call(desk_admin.logout, lambda _: self._logged_out(), self._logout_failed)
+
+    def _logged_out(self) -> None:
+        self.idle.stop()
+        self.login = None
+        self._focus = None
+        self._show_officer(None)
+        reset = getattr(self.window, "start_over", None)
+        if reset is not None:
+            reset()  # back to an empty intake: nothing of the last citizen for the next officer
+        for listener in list(self.listeners):
+            listener(None)
+        self.curtain.cover(S.Login.CURTAIN)
+        self._show_login(locked=False)
+
+    def _logout_failed(self, error: Exception) -> None:
+        log.error("log-out failed", exc_info=error)
+        self._logged_out()  # the desk keeps nobody either way: the next log-in sets the actor
 
     def may(self, permission: str) -> bool:
         return self.login is not None and permission in self.login.permissions

@@ -88,6 +88,8 @@ class Menu:
     RESTORE = "Khôi phục từ bản sao lưu…"
     PASSWORD = "Đổi mật khẩu…"
     LOCK = "Khóa màn hình"
+    LOGOUT = "Đăng xuất (đổi cán bộ)"
+    SETTINGS = "Cài đặt cơ quan…"
     TAB_REPORTS = "Báo cáo thống kê"
     TAB_AUDIT = "Nhật ký thao tác"
 
@@ -200,4 +202,21 @@ class Instance:
 
 class Status:
     OFFICER = "Cán bộ: {name} ({role})"
+    NOBODY = "Chưa đăng nhập"
+
+
+class Settings:
+    TITLE = "Cài đặt cơ quan — " + APP
+    INTRO = "Các cài đặt dùng chung của bộ phận một cửa. Mỗi thay đổi được ghi vào nhật ký thao tác."
+    SAVE = "&Lưu"
+    CLOSE = "Đó&ng"
+    BROWSE = "Chọn…"
+    SAVED = "Đã lưu cài đặt của cơ quan."
+    LOADING = "Đang đọc cài đặt…"
+    NOTHING_CHANGED = "Không có gì thay đổi."
+
+
+class Logout:
+    DISCARD_INTAKE = ("Hồ sơ đang nhập dở chưa được lưu. Đăng xuất sẽ bỏ hồ sơ này.\n\n"
+                      "Vẫn đăng xuất?")
     NOT_ALLOWED = "Tài khoản {name} không có quyền dùng chức năng này."

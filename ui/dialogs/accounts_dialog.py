@@ -30,13 +30,13 @@ from ui.views.widgets import MessageBar
 
 
 class AccountsDialog(QDialog):
-    def __init__(self, parent: QWidget | None, client: DeskClient, actor: str, *, interaction: Any = None) -> None:
+    def __init__(self, parent: QWidget | None, client: DeskClient, me: str, *, interaction: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("accounts_dialog")
         self.setWindowTitle(S.TITLE)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.resize(820, 480)
-        self.client, self.actor, self.interaction = client, actor, interaction
+        self.client, self.me, self.interaction = client, me, interaction  # me: who may not lock themselves out
         self.rows: list[AccountRow] = []
         heading = QLabel(S.HEADING)
         font = heading.font()
@@ -81,7 +81,7 @@ class AccountsDialog(QDialog):
         column.addLayout(buttons)
 
     def reload(self) -> None:
-        self.client.call(lambda d: desk_admin.list_accounts(d, self.actor), self._show, self._error, key="accounts")
+        self.client.call(lambda d: desk_admin.list_accounts(d), self._show, self._error, key="accounts")
 
     def _show(self, rows: list[AccountRow]) -> None:
         selected = self.selected()
@@ -98,7 +98,7 @@ class AccountsDialog(QDialog):
             for key, label in ROLES.items():
                 combo.addItem(label, key)
             combo.setCurrentIndex(list(ROLES).index(row.role) if row.role in ROLES else 0)
-            combo.setEnabled(row.active and row.username != self.actor)
+            combo.setEnabled(row.active and row.username != self.me)
             combo.currentIndexChanged.connect(lambda _, c=combo, u=row.username: self.set_role(u, c.currentData()))
             self.table.setCellWidget(i, 2, combo)
             if selected is not None and row.username == selected.username:
@@ -111,11 +111,11 @@ class AccountsDialog(QDialog):
 
     def _selection_changed(self) -> None:
         row = self.selected()
-        self.toggle_button.setEnabled(row is not None and row.username != self.actor)
+        self.toggle_button.setEnabled(row is not None and row.username != self.me)
         self.toggle_button.setText(S.ENABLE if row is not None and not row.active else S.DISABLE)
 
     def set_role(self, username: str, role: str) -> None:
-        self.client.call(lambda d: desk_admin.set_role(d, self.actor, username, role),
+        self.client.call(lambda d: desk_admin.set_role(d, username, role),
                          lambda _: self._done(S.ROLE_CHANGED.format(user=username, role=ROLES[role])), self._error)
 
     def toggle_active(self) -> None:
@@ -125,7 +125,7 @@ class AccountsDialog(QDialog):
         if row.active and not prompts.confirm(self.interaction, self, S.CONFIRM_DISABLE.format(user=row.username)):
             return
         text = (S.DISABLED_DONE if row.active else S.ENABLED_DONE).format(user=row.username)
-        self.client.call(lambda d: desk_admin.set_active(d, self.actor, row.username, not row.active),
+        self.client.call(lambda d: desk_admin.set_active(d, row.username, not row.active),
                          lambda _: self._done(text), self._error)
 
     def add(self) -> None:
@@ -137,7 +137,7 @@ class AccountsDialog(QDialog):
             self._done(S.ADDED.format(user=row.username, role=row.role_label))
 
         dialog.on_submit = lambda v: self.client.call(
-            lambda d: desk_admin.add_account(d, self.actor, v["username"], v["full_name"], v["role"], v["password"]),
+            lambda d: desk_admin.add_account(d, v["username"], v["full_name"], v["role"], v["password"]),
             added, dialog.show_error)
         dialog.show()
 

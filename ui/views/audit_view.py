@@ -27,10 +27,10 @@ OK_COLOUR, BAD_COLOUR = "#0d652d", "#a50e0e"
 
 
 class AuditView(QWidget):
-    def __init__(self, client: DeskClient, actor: str, parent: QWidget | None = None, *, page_size: int = PAGE) -> None:
+    def __init__(self, client: DeskClient, parent: QWidget | None = None, *, page_size: int = PAGE) -> None:
         super().__init__(parent)
         self.setObjectName("audit_view")
-        self.client, self.actor, self.page_size = client, actor, page_size
+        self.client, self.page_size = client, page_size
         self.rows: list[AuditRow] = []
         self._starts: list[int | None] = []  # before_seq of each page shown so far (for "newer")
         self.verification = None
@@ -105,8 +105,8 @@ class AuditView(QWidget):
     def _load(self, before: int | None) -> None:
         self._starts.append(before)
         self.page_label.setText(S.LOADING)
-        actor, size = self.actor, self.page_size
-        self.client.call(lambda d: desk_admin.audit_page(d, actor, before_seq=before, limit=size), self._show,
+        size = self.page_size
+        self.client.call(lambda d: desk_admin.audit_page(d, before_seq=before, limit=size), self._show,
                          self._error, key="audit-page")
 
     def _show(self, rows: list[AuditRow]) -> None:
@@ -140,8 +140,7 @@ class AuditView(QWidget):
     def verify(self) -> None:
         self.verify_button.setEnabled(False)
         self._say(S.VERIFYING, "#3c4043")
-        actor = self.actor
-        self.client.call(lambda d: desk_admin.verify_audit(d, actor), self._verified, self._error)
+        self.client.call(lambda d: desk_admin.verify_audit(d), self._verified, self._error)
 
     def _verified(self, verification) -> None:  # noqa: ANN001 - services.audit.Verification
         self.verification = verification

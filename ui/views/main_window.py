@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app import clock, desk
-from counter_app.desk import DuePreview, OfficeInfo, Saved
+from counter_app.desk import PICKUP_DAYS_KEY, DuePreview, OfficeInfo, Saved
 from counter_app.errors import StoreBusyError, UserError
 from ui import strings
 from ui.desk_client import DeskClient, ignore
@@ -64,7 +64,6 @@ class MainWindow(QMainWindow):
         self.prefs = prefs or Prefs()
         self.interaction = interaction or Interaction()
         self.office: OfficeInfo | None = None
-        self.officer = desk.current_officer()
         # Ctrl+P's seam: opens the preview of Mẫu 01 (PrintDesk); None says printing is not there.
         self.slip_printer: Callable[[str], None] | None = None
         self.action_dialog: ActionDialog | None = None
@@ -107,7 +106,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._status_office = QLabel()
-        self._status_officer = QLabel(M.OFFICER.format(name=self.officer))
+        self._status_officer = QLabel(M.NOBODY)
         self._status_date = QLabel()
         self._status_sync = QLabel()
         self._status_scanner = QLabel()
@@ -141,10 +140,17 @@ class MainWindow(QMainWindow):
         self.attention.reload_requested = self.reload_attention
         self.attention.pickup_days_changed = self._set_pickup_days
         self.intake.refuse_requested = self._refuse_intake
-        self.printing = PrintDesk(client, self.prefs, self.interaction, officer=self.officer,
+        self.printing = PrintDesk(client, self.prefs, self.interaction,
                                   notify=self.show_message, parent=self)
         self.slip_printer = self.printing.preview_slip
         self._attention_at_start = True
+        # One change notice (ui/desk_client.py) refreshes every screen that shows stored data; a
+        # zero-time timer folds the notices of a burst of writes into one refresh.
+        self._change_notice = QTimer(self)
+        self._change_notice.setSingleShot(True)
+        self._change_notice.setInterval(0)
+        self._change_notice.timeout.connect(self._changed)
+        client.changed.connect(self._change_notice.start)
         self._ticker = QTimer(self)
         self._ticker.setInterval(TICK_MS)
         self._ticker.timeout.connect(self._tick)
@@ -244,6 +250,12 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.intake)
         self.intake.focus_first()
 
+    def start_over(self) -> None:
+        """After a log-out: an empty intake and no message, for the next officer."""
+        self.intake.reset()
+        self.messages.clear()
+        self.tabs.setCurrentWidget(self.intake)
+
     def save(self, *, print_slip: bool = False) -> None:
         if self.tabs.currentWidget() is not self.intake:
             self.show_message(M.SAVE_ELSEWHERE)
@@ -252,8 +264,7 @@ class MainWindow(QMainWindow):
 
     def _save(self, form: dict[str, Any], print_slip: bool) -> None:
         self.intake.set_saving(True)
-        officer = self.officer
-        self.client.call(lambda d: d.save_intake(form, officer=officer),
+        self.client.call(lambda d: d.save_intake(form),
                          lambda saved: self._saved(saved, print_slip), self._save_failed)
 
     def _saved(self, saved: Saved, print_slip: bool) -> None:
@@ -263,8 +274,6 @@ class MainWindow(QMainWindow):
         name = saved.dossier["applicant"]["full_name"]
         self.show_message(strings.Intake.SAVED.format(code=saved.code, name=name, due=saved.due_text),
                           "warning" if saved.warnings else "success")
-        self.worklist.model.reload()
-        self._refresh_sync()
         if print_slip:
             self.request_print_slip(saved.code)
 
@@ -351,14 +360,13 @@ class MainWindow(QMainWindow):
         self.return_shown.emit(dossier["code"])
 
     def _confirm_return(self, values: dict[str, Any]) -> None:
-        code, officer = self.returns.code, self.officer
+        code = self.returns.code
 
         def done(life: dict[str, Any]) -> None:
             self._show_return(life, just_returned=True)
             self.show_message(strings.Return.RETURN_OK.format(code=code, name=values["full_name"]), "success")
-            self._changed()
 
-        self.client.call(lambda d: d.return_result(code, officer=officer, **values), done, self.returns.show_error)
+        self.client.call(lambda d: d.return_result(code, **values), done, self.returns.show_error)
 
     # --- the dossier's life -------------------------------------------------------------------------
 
@@ -372,35 +380,32 @@ class MainWindow(QMainWindow):
                   "financial_done": (4, life_strings.FINANCIAL_DONE_OK)}
         if key in simple:
             status, said = simple[key]
-            self._run_action(lambda d: d.move(code, status, officer=self.officer),
+            self._run_action(lambda d: d.move(code, status),
                              lambda _life: said.format(code=code))
         elif key == "papers_back":
-            self._run_action(lambda d: d.move(code, 4, officer=self.officer),
+            self._run_action(lambda d: d.move(code, 4),
                              lambda new: life_strings.PAPERS_BACK_OK.format(
                                  code=code, due=long_datetime(new["due_at"])), offer_slip=True)
         elif key == "handover":
             self._ask(act.HANDOVER.format(code=code), ("to_unit", "note"),
-                      lambda v: (lambda d: d.hand_over(code, to_unit=v["to_unit"], note=v["note"],
-                                                       officer=self.officer)),
+                      lambda v: (lambda d: d.hand_over(code, to_unit=v["to_unit"], note=v["note"])),
                       lambda v, _new: life_strings.HANDED_OK.format(code=code, unit=v["to_unit"]))
         elif key == "supplement":
             self._ask(act.SUPPLEMENT.format(code=code), ("reason", "missing"),
-                      lambda v: (lambda d: d.move(code, 5, note=v["reason"], missing=v["missing"],
-                                                  officer=self.officer)),
+                      lambda v: (lambda d: d.move(code, 5, note=v["reason"], missing=v["missing"])),
                       lambda _v, _new: life_strings.SUPPLEMENT_OK.format(code=code), form="02",
                       hint=act.SUPPLEMENT_REASON_HINT)
         elif key == "withdraw":
             self._ask(act.WITHDRAW.format(code=code), ("reason",),
-                      lambda v: (lambda d: d.move(code, 7, note=v["reason"], officer=self.officer)),
+                      lambda v: (lambda d: d.move(code, 7, note=v["reason"])),
                       lambda _v, _new: life_strings.WITHDRAW_OK.format(code=code), hint=act.WITHDRAW_HINT)
         elif key == "stop":
             self._ask(act.STOP.format(code=code), ("reason",),
-                      lambda v: (lambda d: d.move(code, 8, note=v["reason"], officer=self.officer)),
+                      lambda v: (lambda d: d.move(code, 8, note=v["reason"])),
                       lambda _v, _new: life_strings.STOP_OK.format(code=code), form="05", hint=act.STOP_HINT)
         elif key == "extend":
             self._ask(act.EXTEND.format(code=code), ("new_due", "reason"),
-                      lambda v: (lambda d: d.extend(code, new_due=v["new_due"], reason=v["reason"],
-                                                    officer=self.officer)),
+                      lambda v: (lambda d: d.extend(code, new_due=v["new_due"], reason=v["reason"])),
                       lambda _v, new: life_strings.EXTEND_OK.format(code=code, due=long_datetime(new["due_at"])),
                       form="04", hint=act.EXTEND_HINT, current_due=clock.parse_iso(life["due_at"]))
         elif key == "return":
@@ -418,7 +423,6 @@ class MainWindow(QMainWindow):
             self._show_dossier(new)
             text = said(new)
             self.show_message(text, "success")
-            self._changed()
             if form and self.interaction.confirm(self, strings.Life.OFFER_FORM.format(
                     done=text, form=strings.Life.FORM_NAMES[form])):
                 self.printing.preview_form(new["code"], form)
@@ -464,7 +468,6 @@ class MainWindow(QMainWindow):
         dialog = ActionDialog(self, title=act.REFUSE, fields=("reason",), intro=act.REFUSE_NOTE,
                               reason_hint=act.REFUSE_HINT)
         self.action_dialog = dialog
-        officer = self.officer
 
         def submit(values: dict[str, Any]) -> None:
             if not values["reason"]:
@@ -477,12 +480,11 @@ class MainWindow(QMainWindow):
                 self._last_saved_code = ""  # a refused dossier has no slip
                 text = strings.Intake.REFUSED.format(code=result.code, reason=values["reason"])
                 self.show_message(text, "warning")
-                self._changed()
                 if self.interaction.confirm(self, strings.Life.OFFER_FORM.format(
                         done=text, form=strings.Life.FORM_NAMES["03"])):
                     self.printing.preview_form(result.code, "03")
 
-            self.client.call(lambda d: d.save_intake({**form, "refusal_reason": values["reason"]}, officer=officer),
+            self.client.call(lambda d: d.save_intake({**form, "refusal_reason": values["reason"]}),
                              saved, dialog.failed)
 
         dialog.submit = submit
@@ -520,8 +522,8 @@ class MainWindow(QMainWindow):
         self.attention_shown.emit()
 
     def _set_pickup_days(self, days: int) -> None:
-        officer = self.officer
-        self.client.call(lambda d: d.set_pickup_days(days, officer=officer), lambda _n: self.reload_attention())
+        self.client.call(lambda d: d.set_setting(PICKUP_DAYS_KEY, days), lambda _n: self.reload_attention(),
+                         self.show_error)
 
     def handle_scan(self, text: str) -> None:
         if self.office is None or QApplication.activeModalWidget() is not None:
@@ -650,6 +652,8 @@ class MainWindow(QMainWindow):
             return
         self.prefs.window_geometry = self.saveGeometry()
         self._ticker.stop()
+        self._change_notice.stop()
+        self.client.changed.disconnect(self._change_notice.start)
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.scanner)

@@ -89,11 +89,11 @@ def _table(columns: tuple[str, ...], stretch: int) -> QTableWidget:
 
 
 class ReportView(QWidget):
-    def __init__(self, client: DeskClient, actor: str, *, interaction: Any = None,
+    def __init__(self, client: DeskClient, *, interaction: Any = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("report_view")
-        self.client, self.actor, self.interaction = client, actor, interaction
+        self.client, self.interaction = client, interaction
         self.report: Report | None = None
         self.exported: Path | None = None
         today = clock.now().date()
@@ -232,8 +232,7 @@ class ReportView(QWidget):
         a, b = self.period()
         self.period_label.setText(S.PERIOD.format(a=a, b=b))
         self.headline.setText(S.LOADING)
-        actor = self.actor
-        self.client.call(lambda d: desk_admin.report(d, actor, a, b), self.show_report, self._error, key="report")
+        self.client.call(lambda d: desk_admin.report(d, a, b), self.show_report, self._error, key="report")
 
     def show_report(self, report: Report) -> None:
         self.report = report
@@ -280,8 +279,7 @@ class ReportView(QWidget):
         self.messages.show_message(S.EXPORTING.format(name=Path(path).name))
         for button in (self.xlsx_button, self.pdf_button):
             button.setEnabled(False)
-        actor = self.actor
-        self.client.call(lambda d: desk_admin.export_report(d, actor, a, b, path), self._exported, self._export_failed)
+        self.client.call(lambda d: desk_admin.export_report(d, a, b, path), self._exported, self._export_failed)
 
     def _exported(self, result: tuple[Path, int]) -> None:
         path, n = result

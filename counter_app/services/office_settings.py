@@ -1,0 +1,205 @@
+"""Every office setting, declared once: key, label, default and the check its value must pass.
+
+The window's settings screen is built from `OPTIONS`, `counter-app settings list|get|set` reads and
+writes through `put`, and the modules that use a setting read it with `value` (docs/settings.md).
+A value is checked here before anything is written; a change needs the "settings" permission and
+is recorded in the audit trail with its old and new value, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from counter_app.domain.text import collapse_spaces, nfc
+from counter_app.errors import UserError
+from counter_app.resources import resource_path
+from counter_app.services import audit, settings
+from counter_app.services.permissions import authorize
+
+PAPERS = (("a5", "A5, mỗi liên một tờ"), ("a4-2up", "A4 ngang, hai liên trên một tờ"))
+SCANNER_MODES = (("keyboard", "Bàn phím (USB HID)"), ("serial", "Cổng COM ảo (USB serial)"), ("off", "Tắt"))
+BAUD_RATES = (9600, 19200, 38400, 57600, 115200)
+
+
+@dataclass(frozen=True)
+class Bank:
+    bin: str
+    short: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.short} ({self.bin})"
+
+
+@cache
+def napas_banks() -> tuple[Bank, ...]:
+    """The banks a VietQR code can name (resources/banks/napas-banks.json, from NAPAS's BIN list)."""
+    rows = json.loads(resource_path("banks", "napas-banks.json").read_text(encoding="utf-8"))
+    return tuple(Bank(r["bin"], r["short"], r["name"]) for r in rows)
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    label: str  # what the settings screen shows beside the field
+    default: Any
+    check: Callable[[Any], Any]  # the raw value (typed text or JSON value) -> the stored value; UserError
+    kind: str = "text"  # text | number | choice | folder: which field the screen shows
+    hint: str = ""
+    choices: Callable[[], tuple[tuple[str, str], ...]] | None = None  # (value, label) for kind "choice"
+
+
+def _text(limit: int) -> Callable[[Any], str]:
+    def check(raw: Any) -> str:
+        value = collapse_spaces(nfc(str(raw if raw is not None else "")))
+        if len(value) > limit:
+            raise UserError(f"Giá trị dài quá {limit} ký tự.")
+        return value
+
+    return check
+
+
+def _number(lo: int, hi: int, what: str) -> Callable[[Any], int]:
+    def check(raw: Any) -> int:
+        text = str(raw).strip()
+        if isinstance(raw, bool) or not re.fullmatch(r"\d{1,6}", text):
+            raise UserError(f"{what} phải là một số nguyên từ {lo} đến {hi}.")
+        value = int(text)
+        if not lo <= value <= hi:
+            raise UserError(f"{what} phải từ {lo} đến {hi}.")
+        return value
+
+    return check
+
+
+def _choice(values: Callable[[], tuple[tuple[str, str], ...]], what: str) -> Callable[[Any], str]:
+    def check(raw: Any) -> str:
+        value = str(raw if raw is not None else "").strip()
+        allowed = [v for v, _ in values()]
+        if value not in allowed:
+            raise UserError(f"{what} phải là một trong: {', '.join(v or '(trống)' for v in allowed)}.")
+        return value
+
+    return check
+
+
+def _bank_choices() -> tuple[tuple[str, str], ...]:
+    return (("", "Không in mã thanh toán"),) + tuple((b.bin, b.label) for b in napas_banks())
+
+
+def _account(raw: Any) -> str:
+    value = re.sub(r"[\s.\-]", "", str(raw if raw is not None else ""))
+    if value and not re.fullmatch(r"[0-9A-Za-z]{6,19}", value):
+        raise UserError("Số tài khoản gồm 6–19 chữ số hoặc chữ cái không dấu.")
+    return value.upper()
+
+
+def _url(raw: Any) -> str:
+    value = str(raw if raw is not None else "").strip()
+    if value and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value, re.IGNORECASE):
+        raise UserError("Địa chỉ tra cứu phải bắt đầu bằng https:// (hoặc http://), ví dụ "
+                        "https://huyen.example/tra-cuu/{code}.")
+    if len(value) > 200:
+        raise UserError("Địa chỉ tra cứu dài quá 200 ký tự.")
+    return value
+
+
+def _folder(raw: Any) -> str:
+    value = str(raw if raw is not None else "").strip()
+    if not value:
+        return ""  # the store's own backups/ folder
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        raise UserError(f"Thư mục sao lưu phải là đường dẫn đầy đủ, không phải '{value}'.")
+    if not path.is_dir():
+        raise UserError(f"Không tìm thấy thư mục '{value}' (chưa cắm USB?).")
+    return str(path)
+
+
+def _port(raw: Any) -> str:
+    value = str(raw if raw is not None else "").strip()
+    if value and not re.fullmatch(r"(COM\d{1,3}|/dev/[\w./-]+)", value, re.IGNORECASE):
+        raise UserError("Cổng máy quét có dạng COM3 (Windows) hoặc /dev/ttyACM0 (Linux).")
+    return value.upper() if value.upper().startswith("COM") else value
+
+
+def _baud(raw: Any) -> int:
+    text = str(raw).strip()
+    if not text.isdigit() or int(text) not in BAUD_RATES:
+        raise UserError(f"Tốc độ cổng phải là một trong: {', '.join(map(str, BAUD_RATES))}.")
+    return int(text)
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("papers.bank_bin", "Ngân hàng nhận phí (VietQR)", "", _choice(_bank_choices, "Ngân hàng"),
+           kind="choice", choices=_bank_choices,
+           hint="Chọn ngân hàng để in mã VietQR thanh toán phí trên giấy hẹn."),
+    Option("papers.bank_account", "Số tài khoản nhận phí", "", _account),
+    Option("papers.bank_account_name", "Tên chủ tài khoản", "", _text(70)),
+    Option("papers.lookup_url", "Địa chỉ tra cứu hồ sơ (mã QR)", "", _url,
+           hint="{code} được thay bằng mã hồ sơ; không có {code} thì mã được nối vào cuối."),
+    Option("papers.office_phone", "Số điện thoại của bộ phận một cửa", "", _text(30)),
+    Option("papers.head_name", "Người ký Mẫu 04/05 (thủ trưởng)", "", _text(80)),
+    Option("papers.default_paper", "Khổ giấy hẹn mặc định", "a5", _choice(lambda: PAPERS, "Khổ giấy"),
+           kind="choice", choices=lambda: PAPERS),
+    Option("attention.pickup_days", "Số ngày chờ nhận kết quả trước khi nhắc", 5,
+           _number(1, 365, "Số ngày chờ nhận kết quả"), kind="number"),
+    Option("session.idle_minutes", "Tự khóa màn hình sau (phút)", 10,
+           _number(1, 240, "Thời gian tự khóa"), kind="number"),
+    Option("backup.folder", "Thư mục sao lưu", "", _folder, kind="folder",
+           hint="Để trống: thư mục backups/ cạnh kho dữ liệu."),
+    Option("backup.interval_hours", "Sao lưu tự động mỗi (giờ)", 24,
+           _number(1, 168, "Khoảng cách giữa hai lần sao lưu"), kind="number"),
+    Option("scanner.mode", "Máy quét mã", "keyboard", _choice(lambda: SCANNER_MODES, "Chế độ máy quét"),
+           kind="choice", choices=lambda: SCANNER_MODES),
+    Option("scanner.port", "Cổng COM của máy quét", "", _port, hint="Ví dụ COM3; chỉ dùng ở chế độ cổng COM."),
+    Option("scanner.baud", "Tốc độ cổng (baud)", 9600, _baud, kind="choice",
+           choices=lambda: tuple((str(b), str(b)) for b in BAUD_RATES)),
+)
+BY_KEY: dict[str, Option] = {o.key: o for o in OPTIONS}
+
+
+def option(key: str) -> Option:
+    try:
+        return BY_KEY[key]
+    except KeyError:
+        raise UserError(f"Không có cài đặt '{key}'. Các cài đặt: {', '.join(BY_KEY)}.") from None
+
+
+def value(session: Session, key: str) -> Any:
+    """The stored value (checked when it was written), or the declared default. Not checked again on
+    reading: a backup folder on a USB stick that is not plugged in now is still the chosen folder."""
+    opt = option(key)
+    stored = settings.get(session, key, None)
+    if isinstance(opt.default, bool) or not isinstance(opt.default, int | float):
+        return stored if isinstance(stored, type(opt.default)) else opt.default
+    number = isinstance(stored, int | float) and not isinstance(stored, bool)
+    return stored if number else opt.default
+
+
+def values(session: Session) -> dict[str, Any]:
+    return {o.key: value(session, o.key) for o in OPTIONS}
+
+
+def put(session: Session, key: str, raw: Any, *, actor: audit.Actor) -> Any:
+    """Check and store one setting; the audit entry says who changed what from what."""
+    authorize(session, actor, "settings", target=key)
+    opt = option(key)
+    try:
+        new = opt.check(raw)
+    except UserError as exc:
+        raise UserError(f"{opt.label}: {exc.message}", field=key) from None
+    old = value(session, key)
+    if new != old or settings.get(session, key, None) is None:
+        settings.put(session, key, new)
+        audit.record(session, actor, "settings.put", key, {"from": old, "to": new})
+    return new

@@ -1,0 +1,142 @@
+"""The admin's screen for the office's settings, built from their one declaration
+(counter_app/services/office_settings.py): the VietQR bank account, the look-up address, pick-up
+days, idle lock, backups, the scanner and the default paper. Read and saved on the store lane;
+all changes are saved in one transaction, so a refused value leaves every setting as it was."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.desk import SettingField
+from counter_app.errors import UserError
+from ui.admin.strings import Settings as S
+from ui.desk_client import DeskClient
+from ui.views.widgets import ERROR_COLOUR
+
+
+class SettingsDialog(QDialog):
+    saved = Signal()
+
+    def __init__(self, parent: QWidget | None, client: DeskClient) -> None:
+        super().__init__(parent)
+        self.setObjectName("settings_dialog")
+        self.setWindowTitle(S.TITLE)
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setMinimumWidth(620)
+        self.client = client
+        self.fields: list[SettingField] = []
+        self.editors: dict[str, QLineEdit | QComboBox] = {}
+        intro = QLabel(S.INTRO)
+        intro.setWordWrap(True)
+        self.form = QFormLayout()
+        self.status = QLabel(S.LOADING)
+        self.status.setObjectName("settings_status")
+        self.status.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(S.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setObjectName("settings_save")
+        buttons.addButton(S.CLOSE, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        column = QVBoxLayout(self)
+        column.addWidget(intro)
+        column.addLayout(self.form)
+        column.addWidget(self.status)
+        column.addWidget(buttons)
+
+    def reload(self) -> None:
+        self.save_button.setEnabled(False)
+        self.client.call(lambda d: d.settings_form(), self._show, self._failed, key="settings")
+
+    def _show(self, fields: list[SettingField]) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.fields, self.editors = fields, {}
+        for f in fields:
+            editor = self._editor(f)
+            editor.setObjectName(f"setting_{f.key}")
+            self.editors[f.key] = editor
+            if f.hint:
+                editor.setToolTip(f.hint)
+            row: QWidget = editor
+            if f.kind == "folder":
+                row = QWidget()
+                line = QHBoxLayout(row)
+                line.setContentsMargins(0, 0, 0, 0)
+                line.addWidget(editor, 1)
+                browse = QPushButton(S.BROWSE)
+                browse.setAutoDefault(False)
+                browse.clicked.connect(lambda _=False, e=editor: self._browse(e))
+                line.addWidget(browse)
+            self.form.addRow(f.label, row)
+        self.status.setText("")
+        self.save_button.setEnabled(True)
+        if fields:
+            self.editors[fields[0].key].setFocus()
+
+    def _editor(self, f: SettingField) -> QLineEdit | QComboBox:
+        if f.kind == "choice":
+            combo = QComboBox()
+            for value, label in f.choices:
+                combo.addItem(label, value)
+            index = combo.findData(str(f.value))
+            combo.setCurrentIndex(max(0, index))
+            return combo
+        edit = QLineEdit(str(f.value))
+        if f.hint:
+            edit.setPlaceholderText(f.hint)
+        return edit
+
+    def _browse(self, editor: QLineEdit) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, S.BROWSE, editor.text())
+        if chosen:
+            editor.setText(chosen)
+
+    def value_of(self, key: str) -> str:
+        editor = self.editors[key]
+        return str(editor.currentData()) if isinstance(editor, QComboBox) else editor.text()
+
+    def set_value(self, key: str, value: str) -> None:
+        """Tests, and nothing else: what the admin would type or pick."""
+        editor = self.editors[key]
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(editor.findData(value))
+        else:
+            editor.setText(value)
+
+    def changes(self) -> dict[str, Any]:
+        return {f.key: self.value_of(f.key) for f in self.fields if self.value_of(f.key) != str(f.value)}
+
+    def save(self) -> None:
+        changes = self.changes()
+        if not changes:
+            self.status.setText(S.NOTHING_CHANGED)
+            return
+        self.save_button.setEnabled(False)
+        self.client.call(lambda d: d.set_settings(changes), self._saved, self._failed)
+
+    def _saved(self, _stored: dict[str, Any]) -> None:
+        self.saved.emit()
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.save_button.setEnabled(True)
+        self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.status.setText(error.message if isinstance(error, UserError) else f"{type(error).__name__}: {error}")
+        if isinstance(error, UserError) and error.field in self.editors:
+            self.editors[error.field].setFocus()
