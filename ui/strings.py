@@ -300,7 +300,11 @@ class Return:
     RATING_NONE = "Không đánh giá (0)"
     CONFIRM = "Xác nhận trả kết quả (Enter)"
     WORKING = "Đang ghi…"
-    DETAILS = "&Chi tiết hồ sơ"
+    DETAILS = "Chi t&iết hồ sơ"
+    MARK_READY = "Có &kết quả…"
+    MARK_READY_ASK = ("Ghi hồ sơ {code} đã có kết quả?\n\nChỉ ghi khi kết quả đã ở quầy: sau bước này hồ sơ chỉ "
+                      "còn việc trả kết quả cho công dân.")
+    MARK_READY_OK = "Hồ sơ {code} đã có kết quả: kiểm tra người nhận rồi Enter để trả kết quả."
     BACK = "Quay lại (Esc)"
     NEED_RELATION = "Người nhận không phải người nộp: cần ghi quan hệ với người nộp (hoặc giấy ủy quyền)."
     RETURN_OK = "Đã trả kết quả hồ sơ {code} cho {name}."

@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.returns.confirm_requested = self._confirm_return
         self.returns.details_requested = self.open_dossier
         self.returns.back_requested = self._back
+        self.returns.ready_requested = self._mark_ready_from_return
         self.attention.open_requested = lambda code, action: self.open_dossier(code, action=action)
         self.attention.reload_requested = self.reload_attention
         self.attention.pickup_days_changed = self._set_pickup_days
@@ -359,6 +360,26 @@ class MainWindow(QMainWindow):
             self._changed()
 
         self.client.call(lambda d: d.return_result(code, officer=officer, **values), done, self.returns.show_error)
+
+    def _mark_ready_from_return(self) -> None:
+        """The result is at the counter with the citizen: record it (status 9), then hand it over."""
+        code = self.returns.code
+        if not code or not self.interaction.confirm(self, strings.Return.MARK_READY_ASK.format(code=code)):
+            return
+        officer = self.officer
+
+        def done(life: dict[str, Any]) -> None:
+            self.returns.set_marking(False)
+            self._show_return({k: v for k, v in life.items() if k != "history"})
+            self.show_message(strings.Return.MARK_READY_OK.format(code=code), "success")
+            self._changed()
+
+        def failed(error: Exception) -> None:
+            self.returns.set_marking(False)
+            self.show_error(error)
+
+        self.returns.set_marking(True)
+        self.client.call(lambda d: d.move(code, 9, officer=officer), done, failed)
 
     # --- the dossier's life -------------------------------------------------------------------------
 
