@@ -211,20 +211,21 @@ class Life:
     NEW_DUE = "hẹn trả mới {due}"
     RECIPIENT = "người nhận: {name}"
     RATED = "đánh giá: {rating}"
-    # (key, button text with its Alt letter). Shown only when the status allows the move.
+    # (key, button text with its Alt letter). Shown only when the status allows the move. The
+    # letters differ from each other and from the menus' (T, H, C, G, Q): tests/ui/test_mnemonics.py.
     BUTTONS = {
-        "handover": "Bàn &giao cho cán bộ / cơ quan",
-        "supplement": "Yêu cầu &bổ sung (Mẫu 02)",
+        "handover": "&Bàn giao cho cán bộ / cơ quan",
+        "supplement": "Yêu cầu bổ &sung (Mẫu 02)",
         "papers_back": "&Nhận đủ hồ sơ bổ sung",
         "financial": "&Yêu cầu nghĩa vụ tài chính",
         "financial_done": "Đã &xong nghĩa vụ tài chính",
-        "done": "&Có kết quả",
-        "return": "&Trả kết quả",
+        "done": "Có &kết quả",
+        "return": "Trả kết q&uả",
         "withdraw": "Công dân &rút hồ sơ",
         "stop": "&Dừng giải quyết (Mẫu 05)",
-        "extend": "Xin lỗi và gia &hạn (Mẫu 04)",
+        "extend": "Xin &lỗi và gia hạn (Mẫu 04)",
         "slip": "&In lại giấy hẹn (Ctrl+P)",
-        "control": "In phiếu &kiểm soát (Mẫu 06)",
+        "control": "In &phiếu kiểm soát (Mẫu 06)",
         "forms": "In &mẫu đã lập…",
     }
     FORM_NAMES = {"02": "Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
@@ -292,9 +293,9 @@ class Return:
     RETURNED = "ĐÃ TRẢ KẾT QUẢ cho {name}{relation} lúc {when}."
     JUST_RETURNED = "ĐÃ TRẢ KẾT QUẢ cho {name}{relation} lúc {when}. Hồ sơ chuyển sang 'Đã trả kết quả'."
     RECIPIENT = "Người nhận kết quả"
-    NAME = "&Họ tên người nhận"
+    NAME = "Họ tên &người nhận"
     ID_NUMBER = "&Số định danh"
-    RELATION = "&Quan hệ với người nộp"
+    RELATION = "Quan hệ &với người nộp"
     RELATION_HINT = "chỉ ghi khi người nhận không phải người nộp, ví dụ: con, vợ, được ủy quyền"
     RATING = "Mức hài lòng (phím 1, 2, 3; không bắt buộc)"
     RATING_NONE = "Không đánh giá (0)"
