@@ -226,6 +226,11 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str, level: str = "info") -> None:
         self.messages.show_message(text, level)
 
+    def _clear_error(self) -> None:
+        """The next thing that worked: a red bar about what failed before would now mislead."""
+        if self.messages.level == "error":
+            self.messages.clear()
+
     def show_error(self, error: Exception) -> None:
         if isinstance(error, StoreBusyError):
             self.show_message(error.message + M.BUSY_KEPT, "error")
@@ -242,6 +247,7 @@ class MainWindow(QMainWindow):
             if not self.interaction.confirm(self, M.NEW_UNSAVED):
                 return
             self.intake.reset()
+        self._clear_error()
         self.tabs.setCurrentWidget(self.intake)
         self.intake.focus_first()
 
@@ -326,8 +332,7 @@ class MainWindow(QMainWindow):
 
     def _show_dossier(self, dossier: dict[str, Any], action: str = "") -> None:
         self.code_box.clear()
-        if self.messages.level == "error":
-            self.messages.clear()
+        self._clear_error()
         self.dossier.show_dossier(dossier)
         self.tabs.setCurrentWidget(self.dossier)
         if not action or not self.dossier.focus_action(action):
@@ -343,8 +348,7 @@ class MainWindow(QMainWindow):
 
     def _show_return(self, dossier: dict[str, Any], *, just_returned: bool = False) -> None:
         self.code_box.clear()
-        if self.messages.level == "error":
-            self.messages.clear()
+        self._clear_error()
         self.returns.show_dossier(dossier, just_returned=just_returned)
         self.tabs.setCurrentWidget(self.returns)
         if dossier["status"] == 9:
@@ -555,6 +559,8 @@ class MainWindow(QMainWindow):
                 self.intake.fill_from_card(text)  # it says so beside the fields it filled
             except UserError as exc:
                 self.show_message(exc.message, "error")
+            else:
+                self._clear_error()
         elif kind is ScanKind.ID_CARD:
             number = text.split("|", 1)[0].strip()
             self.show_message(strings.Scan.CARD_SEARCH.format(number=number))
