@@ -50,7 +50,11 @@ class Main:
     SCANNER_ON = "Máy quét: bật"
     SCANNER_OFF = "Máy quét: tắt"
     QUIT_UNSAVED = "Hồ sơ đang nhập chưa được lưu. Vẫn thoát chương trình?"
+    QUIT_DISCARD = "Thoát, bỏ hồ sơ đang nhập"
+    QUIT_KEEP = "Ở lại nhập tiếp (Enter)"
     NEW_UNSAVED = "Xóa thông tin đang nhập để tiếp nhận hồ sơ mới?"
+    NEW_DISCARD = "Xóa, nhập hồ sơ mới"
+    NEW_KEEP = "Giữ thông tin đang nhập (Enter)"
     PRINT_NOT_READY = ("Chức năng in giấy hẹn chưa có trong phiên bản này. Hồ sơ {code} đã được lưu; "
                        "có thể in sau từ màn hình chi tiết hồ sơ (Ctrl+P).")
     PRINT_NOTHING = "Chưa có hồ sơ nào để in giấy hẹn: hãy mở một hồ sơ hoặc lưu hồ sơ đang nhập."

@@ -85,3 +85,41 @@ def test_a_wrong_phone_number_is_judged_when_the_field_is_left(qtbot, desk, open
     qtbot.keyClick(phone, Qt.Key.Key_Tab)
     error = window.intake.fields["phone"].error
     assert error.isVisibleTo(window) and "'09' không hợp lệ" in error.text()
+
+
+def _press_enter_on_the_question(qtbot, asked: list[str]) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        asked.append(box.text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_enter_on_the_quit_question_keeps_the_window_and_the_form(qtbot, desk, open_window, answers) -> None:  # noqa: ANN001
+    from ui import strings
+    from ui.interaction import Interaction
+
+    window = open_window(desk)
+    window.intake.focus_first()
+    key_text("Nguyễn Văn Đức")
+    qtbot.wait(FLUSH_MS + 20)
+    window.interaction = Interaction()  # the real question, answered with the keyboard
+    try:
+        asked: list[str] = []
+        _press_enter_on_the_question(qtbot, asked)
+        window.close()
+        assert asked == [strings.Main.QUIT_UNSAVED]
+        assert window.isVisible() and window.intake.editors["full_name"].text() == "Nguyễn Văn Đức"
+        _press_enter_on_the_question(qtbot, asked)
+        window.new_intake()  # "Nhập mới" (F2) asks the same way
+        assert asked[-1] == strings.Main.NEW_UNSAVED
+        assert window.intake.editors["full_name"].text() == "Nguyễn Văn Đức"
+    finally:
+        window.interaction = answers

@@ -244,7 +244,8 @@ class MainWindow(QMainWindow):
 
     def new_intake(self) -> None:
         if self.tabs.currentWidget() is self.intake and self.intake.is_dirty():
-            if not self.interaction.confirm(self, M.NEW_UNSAVED):
+            if not self.interaction.confirm(self, M.NEW_UNSAVED, default_yes=False, yes=M.NEW_DISCARD,
+                                            no=M.NEW_KEEP):
                 return
             self.intake.reset()
         self._clear_error()
@@ -672,7 +673,8 @@ class MainWindow(QMainWindow):
     # --- closing ----------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if self.intake.is_dirty() and not self.interaction.confirm(self, M.QUIT_UNSAVED):
+        if self.intake.is_dirty() and not self.interaction.confirm(self, M.QUIT_UNSAVED, default_yes=False,
+                                                                   yes=M.QUIT_DISCARD, no=M.QUIT_KEEP):
             event.ignore()
             return
         self.prefs.window_geometry = self.saveGeometry()
