@@ -212,6 +212,14 @@ def run_backup(desk: Desk, actor: str = "", *, now: datetime | None = None) -> B
     return BackupDone(info.path, at, info.size, info.dossiers)
 
 
+def backup_due(desk: Desk, *, now: datetime | None = None) -> bool:
+    """Whether the automatic backup (at log-in, and the window's hourly look) should run now:
+    services.backup.backup_due on the newest backup this store made. "Sao lưu ngay" does not ask."""
+    from counter_app.services import backup
+
+    return backup.backup_due(backup_state(desk).last_at, now or clock.now())
+
+
 # --- audit trail ------------------------------------------------------------------------------------
 
 
