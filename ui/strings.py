@@ -45,8 +45,6 @@ class Main:
     )
     OFFICE = "{agency} · Quầy {counter}"
     OFFICER = "Cán bộ: {name}"
-    SYNC_WAITING = "Chờ đồng bộ: {n} sự kiện"
-    SYNC_NONE = "Đã đồng bộ hết"
     SCANNER_ON = "Máy quét: bật"
     SCANNER_OFF = "Máy quét: tắt"
     QUIT_UNSAVED = "Hồ sơ đang nhập chưa được lưu. Vẫn thoát chương trình?"

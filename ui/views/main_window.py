@@ -37,12 +37,13 @@ from ui.interaction import Interaction
 from ui.prefs import Prefs
 from ui.printing import PrintDesk
 from ui.scanner import ScanKind, ScannerFilter, classify
+from ui.sync.panel import status_text as sync_text
 from ui.views.attention_view import AttentionView
 from ui.views.dossier_list_view import DossierListView
 from ui.views.dossier_view import DossierView
 from ui.views.intake_view import IntakeView
 from ui.views.return_view import ReturnView
-from ui.views.widgets import MessageBar
+from ui.views.widgets import ElidedLabel, MessageBar, MessageStatusBar
 
 M = strings.Main
 TICK_MS = 30_000  # the clock in the status bar, the pending count, the live due time
@@ -106,10 +107,11 @@ class MainWindow(QMainWindow):
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
+        self.setStatusBar(MessageStatusBar())  # long messages cut in the middle, whole on hover
         self._status_office = QLabel()
         self._status_officer = QLabel(M.OFFICER.format(name=self.officer))
         self._status_date = QLabel()
-        self._status_sync = QLabel()
+        self._status_sync = ElidedLabel()  # the sync panel (ui/sync/panel.py) writes here too
         self._status_scanner = QLabel()
         for i, label in enumerate((self._status_office, self._status_officer, self._status_date,
                                    self._status_sync, self._status_scanner)):
@@ -662,10 +664,10 @@ class MainWindow(QMainWindow):
             self._preview_due(spec.code, quietly=True)
 
     def _refresh_sync(self) -> None:
-        self.client.call(lambda d: d.pending_sync(), self._show_sync, ignore, key="sync-count")
+        self.client.call(lambda d: d.sync_status(), self._show_sync, ignore, key="sync-count")
 
-    def _show_sync(self, n: int) -> None:
-        self._status_sync.setText(M.SYNC_WAITING.format(n=n) if n else M.SYNC_NONE)
+    def _show_sync(self, status: dict[str, Any]) -> None:
+        self._status_sync.setText(sync_text(status))
 
     def _update_scanner_label(self) -> None:
         self._status_scanner.setText(M.SCANNER_ON if self.scanner.enabled else M.SCANNER_OFF)
