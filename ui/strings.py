@@ -36,7 +36,7 @@ class Main:
         "F3 hoặc Ctrl+F  Tìm hồ sơ\n"
         "F4  Quét hoặc nhập mã hồ sơ (trả kết quả)\n"
         "F5  Danh sách hồ sơ cần chú ý\n"
-        "Ở màn hình trả kết quả: 1 / 2 / 3 mức hài lòng, Enter xác nhận\n"
+        "Ở màn hình trả kết quả: 1 / 2 / 3 mức hài lòng, Enter xác nhận; Alt+K ghi hồ sơ đã có kết quả\n"
         "F6  Quét thẻ căn cước (ở màn hình tiếp nhận)\n"
         "Ctrl+S  Lưu hồ sơ\n"
         "Ctrl+P  Lưu và in giấy hẹn / in giấy hẹn của hồ sơ đang mở\n"
