@@ -322,11 +322,12 @@ class Desk:
             authorize(session, self.actor, "print", target=code)
             audit.record(session, self.actor, action, code, {"form": paper, **(detail or {})})
 
-    def pending_sync(self) -> int:
-        from counter_app.sync.outbox import pending_count
+    def sync_status(self) -> dict[str, Any]:
+        """What the status bar says of the district server (sync.commands.sync_status): linked or
+        not, events waiting, the last success, what failed."""
+        from counter_app.sync.commands import sync_status
 
-        with self.store.read() as session:
-            return pending_count(session)
+        return sync_status(self.store)
 
 
 PICKUP_DAYS_KEY = "attention.pickup_days"

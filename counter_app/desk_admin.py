@@ -204,6 +204,16 @@ def run_backup(desk: Desk, *, automatic: bool = False, now: datetime | None = No
     return BackupDone(info.path, at, info.size, info.dossiers)
 
 
+def backup_due(desk: Desk, *, now: datetime | None = None) -> bool:
+    """Whether the automatic backup (at log-in, and the window's hourly look) should run now:
+    services.backup.backup_due on the newest backup this store made. "Sao lưu ngay" does not ask."""
+    from counter_app.services import backup, office_settings
+
+    with desk.store.read() as session:
+        every = int(office_settings.value(session, "backup.every_days"))
+    return backup.backup_due(backup_state(desk).last_at, now or clock.now(), every)
+
+
 # --- audit trail ------------------------------------------------------------------------------------
 
 

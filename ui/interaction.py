@@ -8,12 +8,16 @@ from ui import strings
 
 
 class Interaction:
-    def confirm(self, parent: QWidget, text: str) -> bool:
+    def confirm(self, parent: QWidget, text: str, *, default_yes: bool = True, yes: str = "", no: str = "") -> bool:
+        """Yes or no. `default_yes=False` for a question whose yes throws work away (quitting with an
+        unsaved form): then Enter, like Esc, keeps it. `yes`/`no` name what each answer does."""
         box = QMessageBox(QMessageBox.Icon.Question, strings.APP, text, parent=parent)
-        yes = box.addButton(strings.Main.YES, QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(strings.Main.NO, QMessageBox.ButtonRole.RejectRole)
+        yes_button = box.addButton(yes or strings.Main.YES, QMessageBox.ButtonRole.AcceptRole)
+        no_button = box.addButton(no or strings.Main.NO, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes_button if default_yes else no_button)
+        box.setEscapeButton(no_button)
         box.exec()
-        return box.clickedButton() is yes
+        return box.clickedButton() is yes_button
 
     def inform(self, parent: QWidget, text: str) -> None:
         QMessageBox.information(parent, strings.APP, text)

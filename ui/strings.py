@@ -36,7 +36,7 @@ class Main:
         "F3 hoặc Ctrl+F  Tìm hồ sơ\n"
         "F4  Quét hoặc nhập mã hồ sơ (trả kết quả)\n"
         "F5  Danh sách hồ sơ cần chú ý\n"
-        "Ở màn hình trả kết quả: 1 / 2 / 3 mức hài lòng, Enter xác nhận\n"
+        "Ở màn hình trả kết quả: 1 / 2 / 3 mức hài lòng, Enter xác nhận; Alt+K ghi hồ sơ đã có kết quả\n"
         "F6  Quét thẻ căn cước (ở màn hình tiếp nhận)\n"
         "Ctrl+S  Lưu hồ sơ\n"
         "Ctrl+P  Lưu và in giấy hẹn / in giấy hẹn của hồ sơ đang mở\n"
@@ -46,12 +46,14 @@ class Main:
     OFFICE = "{agency} · Quầy {counter}"
     OFFICER = "Cán bộ: {name}"
     NOBODY = "Chưa đăng nhập"
-    SYNC_WAITING = "Chờ đồng bộ: {n} sự kiện"
-    SYNC_NONE = "Đã đồng bộ hết"
     SCANNER_ON = "Máy quét: bật"
     SCANNER_OFF = "Máy quét: tắt"
     QUIT_UNSAVED = "Hồ sơ đang nhập chưa được lưu. Vẫn thoát chương trình?"
+    QUIT_DISCARD = "Thoát, bỏ hồ sơ đang nhập"
+    QUIT_KEEP = "Ở lại nhập tiếp (Enter)"
     NEW_UNSAVED = "Xóa thông tin đang nhập để tiếp nhận hồ sơ mới?"
+    NEW_DISCARD = "Xóa, nhập hồ sơ mới"
+    NEW_KEEP = "Giữ thông tin đang nhập (Enter)"
     PRINT_NOT_READY = ("Chức năng in giấy hẹn chưa có trong phiên bản này. Hồ sơ {code} đã được lưu; "
                        "có thể in sau từ màn hình chi tiết hồ sơ (Ctrl+P).")
     PRINT_NOTHING = "Chưa có hồ sơ nào để in giấy hẹn: hãy mở một hồ sơ hoặc lưu hồ sơ đang nhập."
@@ -212,20 +214,21 @@ class Life:
     NEW_DUE = "hẹn trả mới {due}"
     RECIPIENT = "người nhận: {name}"
     RATED = "đánh giá: {rating}"
-    # (key, button text with its Alt letter). Shown only when the status allows the move.
+    # (key, button text with its Alt letter). Shown only when the status allows the move. The
+    # letters differ from each other and from the menus' (T, H, C, G, Q): tests/ui/test_mnemonics.py.
     BUTTONS = {
-        "handover": "Bàn &giao cho cán bộ / cơ quan",
-        "supplement": "Yêu cầu &bổ sung (Mẫu 02)",
+        "handover": "&Bàn giao cho cán bộ / cơ quan",
+        "supplement": "Yêu cầu bổ &sung (Mẫu 02)",
         "papers_back": "&Nhận đủ hồ sơ bổ sung",
         "financial": "&Yêu cầu nghĩa vụ tài chính",
         "financial_done": "Đã &xong nghĩa vụ tài chính",
-        "done": "&Có kết quả",
-        "return": "&Trả kết quả",
+        "done": "Có &kết quả",
+        "return": "Trả kết q&uả",
         "withdraw": "Công dân &rút hồ sơ",
         "stop": "&Dừng giải quyết (Mẫu 05)",
-        "extend": "Xin lỗi và gia &hạn (Mẫu 04)",
+        "extend": "Xin &lỗi và gia hạn (Mẫu 04)",
         "slip": "&In lại giấy hẹn (Ctrl+P)",
-        "control": "In phiếu &kiểm soát (Mẫu 06)",
+        "control": "In &phiếu kiểm soát (Mẫu 06)",
         "forms": "In &mẫu đã lập…",
     }
     FORM_NAMES = {"02": "Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
@@ -293,15 +296,19 @@ class Return:
     RETURNED = "ĐÃ TRẢ KẾT QUẢ cho {name}{relation} lúc {when}."
     JUST_RETURNED = "ĐÃ TRẢ KẾT QUẢ cho {name}{relation} lúc {when}. Hồ sơ chuyển sang 'Đã trả kết quả'."
     RECIPIENT = "Người nhận kết quả"
-    NAME = "&Họ tên người nhận"
+    NAME = "Họ tên &người nhận"
     ID_NUMBER = "&Số định danh"
-    RELATION = "&Quan hệ với người nộp"
+    RELATION = "Quan hệ &với người nộp"
     RELATION_HINT = "chỉ ghi khi người nhận không phải người nộp, ví dụ: con, vợ, được ủy quyền"
     RATING = "Mức hài lòng (phím 1, 2, 3; không bắt buộc)"
     RATING_NONE = "Không đánh giá (0)"
     CONFIRM = "Xác nhận trả kết quả (Enter)"
     WORKING = "Đang ghi…"
-    DETAILS = "&Chi tiết hồ sơ"
+    DETAILS = "Chi t&iết hồ sơ"
+    MARK_READY = "Có &kết quả…"
+    MARK_READY_ASK = ("Ghi hồ sơ {code} đã có kết quả?\n\nChỉ ghi khi kết quả đã ở quầy: sau bước này hồ sơ chỉ "
+                      "còn việc trả kết quả cho công dân.")
+    MARK_READY_OK = "Hồ sơ {code} đã có kết quả: kiểm tra người nhận rồi Enter để trả kết quả."
     BACK = "Quay lại (Esc)"
     NEED_RELATION = "Người nhận không phải người nộp: cần ghi quan hệ với người nộp (hoặc giấy ủy quyền)."
     RETURN_OK = "Đã trả kết quả hồ sơ {code} cho {name}."

@@ -96,6 +96,19 @@ def automatic_backup(store: Store, folder: Path, *, keep: int = KEEP_AUTOMATIC,
     return info
 
 
+def backup_due(last_at: datetime | None, now: datetime, every_days: int = 1) -> bool:
+    """At most one automatic backup every `every_days` calendar days (Vietnam's days; the office
+    setting backup.every_days): a store of a million dossiers takes ~40 s and 2.5 GB each, and a
+    window restarted four times a morning made four. Due when none was ever made, when the newest
+    is that many days old, or when it is dated after `now` (the clock was set back: that date proves
+    nothing). Upgrades and restores keep their own copy first (db/store.py, `restore` below)
+    whatever this says."""
+    if last_at is None or last_at > now:
+        return True
+    days = (now.astimezone(clock.VN_TZ).date() - last_at.astimezone(clock.VN_TZ).date()).days
+    return days >= max(1, every_days)
+
+
 def latest_automatic(folder: Path) -> Path | None:
     found = sorted(folder.glob(f"{AUTO_PREFIX}*.sqlite3"))
     return found[-1] if found else None

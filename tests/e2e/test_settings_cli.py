@@ -18,7 +18,7 @@ def test_the_district_admin_switches_on_the_payment_qr_and_the_look_up_address(t
     values = json.loads(listed.stdout)
     assert values["papers.bank_bin"] == "" and values["attention.pickup_days"] == 5
     assert {"papers.bank_account", "papers.bank_account_name", "papers.lookup_url", "backup.folder",
-            "backup.interval_hours", "session.idle_minutes", "scanner.mode", "papers.default_paper"} <= set(values)
+            "backup.every_days", "session.idle_minutes", "scanner.mode", "papers.default_paper"} <= set(values)
 
     for key, value in (("papers.bank_bin", "970436"), ("papers.bank_account", "0011 0012 3456 78"),
                        ("papers.bank_account_name", "UBND xã Bình Mỹ"),

@@ -26,7 +26,7 @@ class Answers(Interaction):
         self.asked: list[str] = []
         self.confirm_with = True
 
-    def confirm(self, parent, text: str) -> bool:  # noqa: ANN001
+    def confirm(self, parent, text: str, **_how) -> bool:  # noqa: ANN001, ANN003 - default, button names
         self.asked.append(text)
         return self.confirm_with
 

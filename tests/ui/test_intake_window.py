@@ -112,7 +112,7 @@ def test_a_whole_intake_with_the_keyboard(qtbot, desk, open_window) -> None:  # 
     assert row[2] == "Thủ tục thử ba ngày"
     assert row[5] == "Đã tiếp nhận"
     assert row[6] == "Chờ đồng bộ"
-    assert window._status_sync.text() == "Chờ đồng bộ: 1 sự kiện"
+    assert window._status_sync.text() == "Chưa kết nối máy chủ huyện"  # never linked: nothing to count
 
 
 def test_nothing_is_saved_until_valid_and_messages_sit_beside_the_fields(qtbot, desk, open_window) -> None:  # noqa: ANN001

@@ -105,3 +105,47 @@ def test_f4_and_the_code_typed_by_hand_open_the_return_view(qtbot, desk, open_wi
     with qtbot.waitSignal(window.return_shown, timeout=5000):
         enter()
     assert window.returns.state() == "ready"
+
+
+def test_a_result_that_came_back_is_recorded_and_handed_over_from_the_return_view(  # noqa: ANN001
+        qtbot, desk, open_window, answers) -> None:
+    from counter_app.services import workflow
+
+    code = dossier_in(desk, 4)
+    window = open_window(desk)
+    with qtbot.waitSignal(window.return_shown, timeout=5000):
+        scan(code)
+    view = window.returns
+    assert view.state() == "late" and view.ready_button.isVisible()
+    with qtbot.waitSignal(window.return_shown, timeout=5000):
+        qtbot.keyClick(focus(), Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)  # "Có &kết quả…"
+    assert answers.asked[-1] == strings.Return.MARK_READY_ASK.format(code=code)
+    assert view.state() == "ready" and view.recipient_box.isVisible() and not view.ready_button.isVisible()
+    assert focus() is view.confirm_button
+    assert window.messages.text() == strings.Return.MARK_READY_OK.format(code=code)
+    enter()  # hand it over to the applicant, prefilled
+    qtbot.waitUntil(lambda: view.state() == "returned", timeout=5000)
+    with desk.read() as s:
+        statuses = [e["status"] for e in workflow.history(s, code)]
+    assert statuses[-2:] == [9, 10]
+    assert status_of(desk, code)["recipient"]["full_name"] == "Trần Thị Ánh"
+
+
+def test_saying_no_to_has_a_result_changes_nothing(qtbot, desk, open_window, answers) -> None:  # noqa: ANN001
+    code = dossier_in(desk, 4)
+    window = open_window(desk)
+    with qtbot.waitSignal(window.return_shown, timeout=5000):
+        scan(code)
+    answers.confirm_with = False
+    window.returns.ready_button.click()
+    assert answers.asked[-1].startswith(f"Ghi hồ sơ {code} đã có kết quả?")
+    assert status_of(desk, code)["status"] == 4 and window.returns.state() == "late"
+
+
+def test_a_paused_or_finished_dossier_offers_no_has_a_result(qtbot, desk, open_window) -> None:  # noqa: ANN001
+    window = open_window(desk)
+    for status in (5, 8, 10):
+        code = dossier_in(desk, status, number=f"00119000000{status % 10}")
+        with qtbot.waitSignal(window.return_shown, timeout=5000):
+            window.open_return(code)
+        assert not window.returns.ready_button.isVisible(), status

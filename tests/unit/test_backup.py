@@ -144,3 +144,49 @@ def test_a_store_locked_by_another_program_gives_a_clear_message(desk) -> None: 
         other.execute("ROLLBACK")
         other.close()
     assert add(desk).endswith("-0001")  # nothing was lost or skipped
+
+
+def test_a_restart_an_hour_after_a_backup_makes_none_and_the_next_day_makes_one(desk, tmp_path: Path) -> None:  # noqa: ANN001
+    from datetime import datetime, timedelta
+
+    from counter_app import desk_admin
+    from counter_app.desk import Desk
+    from counter_app.domain.calendar import VN_TZ
+    from counter_app.services import settings
+
+    counter = Desk(desk)
+    with desk.write() as s:
+        settings.put(s, desk_admin.BACKUP_FOLDER_KEY, str(tmp_path))
+    morning = datetime(2026, 12, 2, 7, 30, tzinfo=VN_TZ)
+    assert desk_admin.backup_due(counter, now=morning)  # never backed up
+    desk_admin.run_backup(counter, now=morning)  # the first start of the day
+    for later in (timedelta(hours=1), timedelta(hours=1, minutes=17), timedelta(hours=9)):
+        assert not desk_admin.backup_due(counter, now=morning + later)  # restarts the same day
+    next_day = datetime(2026, 12, 3, 7, 0, tzinfo=VN_TZ)  # less than 24 hours later, but another day
+    assert desk_admin.backup_due(counter, now=next_day)
+    desk_admin.run_backup(counter, now=next_day)
+    assert not desk_admin.backup_due(counter, now=next_day + timedelta(hours=1))
+    assert len(list(tmp_path.glob(f"{backup.AUTO_PREFIX}*.sqlite3"))) == 2
+
+
+@pytest.mark.parametrize(("last", "now", "due"), [
+    (None, "2026-12-02T07:00", True),
+    ("2026-12-02T07:00", "2026-12-02T08:00", False),
+    ("2026-12-02T07:00", "2026-12-02T23:59", False),
+    ("2026-12-01T23:59", "2026-12-02T00:01", True),  # a new day in Vietnam
+    ("2026-12-02T16:30+00:00", "2026-12-02T23:40", False),  # 16:30 UTC is 23:30 in Vietnam: the same day
+    ("2026-12-05T07:00", "2026-12-02T08:00", True),  # dated in the future: the clock was set back
+])
+def test_a_backup_is_due_once_a_calendar_day(last: str | None, now: str, due: bool) -> None:
+    from counter_app import clock
+    from counter_app.services.backup import backup_due
+
+    assert backup_due(clock.parse_iso(last) if last else None, clock.parse_iso(now)) is due
+
+
+def test_an_office_that_backs_up_every_third_day_makes_none_on_the_second() -> None:
+    from counter_app import clock
+
+    last = clock.parse_iso("2026-12-01T07:30:00+07:00")
+    assert not backup.backup_due(last, clock.parse_iso("2026-12-03T08:00:00+07:00"), every_days=3)
+    assert backup.backup_due(last, clock.parse_iso("2026-12-04T07:00:00+07:00"), every_days=3)

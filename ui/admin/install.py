@@ -3,7 +3,8 @@
 `install(window, client)` adds, after the main window is built: in the File menu "Sao lưu ngay",
 "Đổi mật khẩu…" and "Khóa màn hình"; a "Quản trị" menu (reports, audit trail, accounts, backup
 folder, idle time, how to restore); the report and audit tabs for leaders and admins; the last
-backup's time in the status bar; the automatic backups (once after the first log-in, then daily).
+backup's time in the status bar (read as soon as the store is open); the automatic backup, at most
+once a day (desk_admin.backup_due decides; looked at after the first log-in, then hourly).
 What each officer sees follows accounts.PERMISSIONS, re-read at every log-in (the core checks it
 again: counter_app/desk_admin.py).
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
 
 from counter_app import clock, desk_admin
 from counter_app.desk_admin import BackupDone, BackupState, Login
@@ -26,11 +27,11 @@ from ui.admin import prompts
 from ui.admin import strings as S
 from ui.admin.session import AdminSession, get_session
 from ui.desk_client import DeskClient, ignore
+from ui.views.widgets import ElidedLabel
 from ui.workers import Lane
 
 TOOLS_ATTR = "admin_tools"
-DAILY_CHECK_MS = 60 * 60 * 1000  # look every hour whether the newest backup is a day old
-BACKUP_EVERY_S = 24 * 60 * 60
+DAILY_CHECK_MS = 60 * 60 * 1000  # look every hour whether today's backup is still to be made
 
 
 def install(window: QMainWindow, client: DeskClient) -> None:
@@ -76,14 +77,21 @@ class AdminTools(QObject):
         self.backups_done = 0
         self.backup_error = ""
         self._started_backups = False
+        self.due: bool | None = None  # the core's last answer to "is a backup due" (None: not asked yet)
         self._build_actions()
-        self.backup_label = QLabel(S.Backup.STATUS_NONE)
+        self.backup_label = ElidedLabel(S.Backup.STATUS_NONE)
         self.backup_label.setObjectName("status_backup")
         self.backup_label.setStyleSheet("padding: 0 8px; border-left: 1px solid #c0c0c0;")
         window.statusBar().addPermanentWidget(self.backup_label)
         self._daily = QTimer(self)
         self._daily.setInterval(DAILY_CHECK_MS)
         self._daily.timeout.connect(self._daily_check)
+        # As soon as the store is open (now, if it already is), say when the last backup was.
+        ready = getattr(window, "ready", None)
+        if getattr(window, "office", None) is not None:
+            self.client.call(desk_admin.backup_state, self._state_known, ignore)
+        elif ready is not None:
+            ready.connect(lambda: self.client.call(desk_admin.backup_state, self._state_known, ignore))
         self._apply(None)
 
     # --- menus ------------------------------------------------------------------------------------
@@ -180,7 +188,7 @@ class AdminTools(QObject):
             self._started_backups = True
             self.client.call(desk_admin.backup_state, self._state_known, ignore)
             # After the log-in and the first screens: queued behind them on the store lane.
-            QTimer.singleShot(0, lambda: self.backup_now(automatic=True))
+            QTimer.singleShot(0, self._daily_check)
             self._daily.start()
 
     # --- tabs -------------------------------------------------------------------------------------
@@ -296,9 +304,13 @@ class AdminTools(QObject):
         self._say(message, "warning")
 
     def _daily_check(self) -> None:
-        last = self.last_backup
-        if last is None or (clock.now() - last).total_seconds() >= BACKUP_EVERY_S:
-            self.backup_now(automatic=True)
+        """The automatic backup, when the core says today's is still to be made."""
+        def answered(due: bool) -> None:
+            self.due = due
+            if due:
+                self.backup_now(automatic=True)
+
+        self.client.call(lambda d: desk_admin.backup_due(d), answered, ignore)
 
     def choose_backup_folder(self) -> None:
         if not self.session.may("settings"):

@@ -27,10 +27,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ui.views.widgets import ElidedLabel
+
 MENU = "Đồng bộ"
 SYNC_NOW = "Đồng bộ ngay"
 FAILED = "Sự kiện chưa gửi được…"
 NOT_LINKED = "Chưa kết nối máy chủ huyện"
+WAITING = "Chờ đồng bộ: {n} sự kiện"
 FAILED_TITLE = "Quầy Một Cửa — Sự kiện chưa gửi được"
 RETRY = "Gửi lại sự kiện đã chọn"
 STATES = {"pending": "Đang chờ gửi lại", "rejected": "Máy chủ từ chối"}
@@ -40,10 +43,11 @@ REFRESH_MS = 30_000
 
 
 def status_text(status: dict[str, Any]) -> str:
-    """One line for the status bar: what waits, when it last worked, and what is wrong if anything."""
+    """One line for the status bar: what waits, when it last worked, and what is wrong if anything.
+    A counter never linked says only that: its events wait for a server it does not know."""
     if not status.get("linked"):
         return NOT_LINKED
-    parts = []
+    parts = [WAITING.format(n=status["pending"])] if status.get("pending") else []
     last = status.get("last_success")
     if last:
         when = datetime.fromisoformat(last)
@@ -67,9 +71,14 @@ class SyncController(QObject):
         super().__init__(window)
         self.window = window
         self.lane = make_lane(self.updated.emit)
-        self.label = QLabel(NOT_LINKED)
-        self.label.setObjectName("sync-status")
-        window.statusBar().addPermanentWidget(self.label)
+        # One line about sync in the status bar: the window's own (it shows the first status
+        # before this lane starts), or a new one.
+        label = window.findChild(QLabel, "status_sync")
+        if label is None:
+            label = ElidedLabel(NOT_LINKED)
+            label.setObjectName("status_sync")
+            window.statusBar().addPermanentWidget(label)
+        self.label = label
         self.updated.connect(self._show, Qt.ConnectionType.QueuedConnection)
         self._pending = -1
         self._timer = QTimer(self)

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -40,6 +41,10 @@ if TYPE_CHECKING:
     from counter_app.services.catalogue import ProcedureSpec
 
 S = strings.Intake
+# The officer moved on from a field. Not: another window or a dialog took the keyboard (F1, the lock
+# screen, a question), a menu or a popup opened — the officer may still be typing that number.
+_LEFT = {Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.MouseFocusReason,
+         Qt.FocusReason.ShortcutFocusReason, Qt.FocusReason.OtherFocusReason}
 APPLICANT_FIELDS = ("full_name", "id_number", "birth_date", "gender", "address", "phone", "email")
 
 
@@ -81,7 +86,7 @@ class IntakeView(QWidget):
             else:
                 editor = QLineEdit()
                 editor.textEdited.connect(lambda _t, n=name: self._edited(n))
-                editor.editingFinished.connect(lambda n=name: self._check_one(n))
+                editor.installEventFilter(self)  # judged when left (eventFilter), not while being typed
             editor.setObjectName(name)
             self.editors[name] = editor
             self.fields[name] = Field(editor)
@@ -381,6 +386,13 @@ class IntakeView(QWidget):
     def _edited(self, name: str) -> None:
         self.fields[name].set_error("")
         self.fields[name].mark("fromCard", False)  # the officer's own value now
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.FocusOut and isinstance(event, QFocusEvent) and event.reason() in _LEFT:
+            name = watched.objectName()
+            if name in self.editors and self.editors[name] is watched:
+                self._check_one(name)
+        return False
 
     def _check_one(self, name: str) -> None:
         """Leaving a field: say at once what is wrong with it (empty fields wait for the save)."""

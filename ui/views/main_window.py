@@ -37,12 +37,13 @@ from ui.interaction import Interaction
 from ui.prefs import Prefs
 from ui.printing import PrintDesk
 from ui.scanner import ScanKind, ScannerFilter, classify
+from ui.sync.panel import status_text as sync_text
 from ui.views.attention_view import AttentionView
 from ui.views.dossier_list_view import DossierListView
 from ui.views.dossier_view import DossierView
 from ui.views.intake_view import IntakeView
 from ui.views.return_view import ReturnView
-from ui.views.widgets import MessageBar
+from ui.views.widgets import ElidedLabel, MessageBar, MessageStatusBar
 
 M = strings.Main
 TICK_MS = 30_000  # the clock in the status bar, the pending count, the live due time
@@ -105,10 +106,11 @@ class MainWindow(QMainWindow):
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
+        self.setStatusBar(MessageStatusBar())  # long messages cut in the middle, whole on hover
         self._status_office = QLabel()
         self._status_officer = QLabel(M.NOBODY)
         self._status_date = QLabel()
-        self._status_sync = QLabel()
+        self._status_sync = ElidedLabel()  # the sync panel (ui/sync/panel.py) writes here too
         self._status_scanner = QLabel()
         for i, label in enumerate((self._status_office, self._status_officer, self._status_date,
                                    self._status_sync, self._status_scanner)):
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
         self.returns.confirm_requested = self._confirm_return
         self.returns.details_requested = self.open_dossier
         self.returns.back_requested = self._back
+        self.returns.ready_requested = self._mark_ready_from_return
         self.attention.open_requested = lambda code, action: self.open_dossier(code, action=action)
         self.attention.reload_requested = self.reload_attention
         self.attention.pickup_days_changed = self._set_pickup_days
@@ -231,6 +234,11 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str, level: str = "info") -> None:
         self.messages.show_message(text, level)
 
+    def _clear_error(self) -> None:
+        """The next thing that worked: a red bar about what failed before would now mislead."""
+        if self.messages.level == "error":
+            self.messages.clear()
+
     def show_error(self, error: Exception) -> None:
         if isinstance(error, StoreBusyError):
             self.show_message(error.message + M.BUSY_KEPT, "error")
@@ -244,9 +252,11 @@ class MainWindow(QMainWindow):
 
     def new_intake(self) -> None:
         if self.tabs.currentWidget() is self.intake and self.intake.is_dirty():
-            if not self.interaction.confirm(self, M.NEW_UNSAVED):
+            if not self.interaction.confirm(self, M.NEW_UNSAVED, default_yes=False, yes=M.NEW_DISCARD,
+                                            no=M.NEW_KEEP):
                 return
             self.intake.reset()
+        self._clear_error()
         self.tabs.setCurrentWidget(self.intake)
         self.intake.focus_first()
 
@@ -334,8 +344,7 @@ class MainWindow(QMainWindow):
 
     def _show_dossier(self, dossier: dict[str, Any], action: str = "") -> None:
         self.code_box.clear()
-        if self.messages.level == "error":
-            self.messages.clear()
+        self._clear_error()
         self.dossier.show_dossier(dossier)
         self.tabs.setCurrentWidget(self.dossier)
         if not action or not self.dossier.focus_action(action):
@@ -351,8 +360,7 @@ class MainWindow(QMainWindow):
 
     def _show_return(self, dossier: dict[str, Any], *, just_returned: bool = False) -> None:
         self.code_box.clear()
-        if self.messages.level == "error":
-            self.messages.clear()
+        self._clear_error()
         self.returns.show_dossier(dossier, just_returned=just_returned)
         self.tabs.setCurrentWidget(self.returns)
         if dossier["status"] == 9:
@@ -367,6 +375,24 @@ class MainWindow(QMainWindow):
             self.show_message(strings.Return.RETURN_OK.format(code=code, name=values["full_name"]), "success")
 
         self.client.call(lambda d: d.return_result(code, **values), done, self.returns.show_error)
+
+    def _mark_ready_from_return(self) -> None:
+        """The result is at the counter with the citizen: record it (status 9), then hand it over."""
+        code = self.returns.code
+        if not code or not self.interaction.confirm(self, strings.Return.MARK_READY_ASK.format(code=code)):
+            return
+
+        def done(life: dict[str, Any]) -> None:
+            self.returns.set_marking(False)
+            self._show_return({k: v for k, v in life.items() if k != "history"})
+            self.show_message(strings.Return.MARK_READY_OK.format(code=code), "success")
+
+        def failed(error: Exception) -> None:
+            self.returns.set_marking(False)
+            self.show_error(error)
+
+        self.returns.set_marking(True)
+        self.client.call(lambda d: d.move(code, 9), done, failed)
 
     # --- the dossier's life -------------------------------------------------------------------------
 
@@ -536,6 +562,8 @@ class MainWindow(QMainWindow):
                 self.intake.fill_from_card(text)  # it says so beside the fields it filled
             except UserError as exc:
                 self.show_message(exc.message, "error")
+            else:
+                self._clear_error()
         elif kind is ScanKind.ID_CARD:
             number = text.split("|", 1)[0].strip()
             self.show_message(strings.Scan.CARD_SEARCH.format(number=number))
@@ -636,10 +664,10 @@ class MainWindow(QMainWindow):
             self._preview_due(spec.code, quietly=True)
 
     def _refresh_sync(self) -> None:
-        self.client.call(lambda d: d.pending_sync(), self._show_sync, ignore, key="sync-count")
+        self.client.call(lambda d: d.sync_status(), self._show_sync, ignore, key="sync-count")
 
-    def _show_sync(self, n: int) -> None:
-        self._status_sync.setText(M.SYNC_WAITING.format(n=n) if n else M.SYNC_NONE)
+    def _show_sync(self, status: dict[str, Any]) -> None:
+        self._status_sync.setText(sync_text(status))
 
     def _update_scanner_label(self) -> None:
         self._status_scanner.setText(M.SCANNER_ON if self.scanner.enabled else M.SCANNER_OFF)
@@ -647,7 +675,8 @@ class MainWindow(QMainWindow):
     # --- closing ----------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if self.intake.is_dirty() and not self.interaction.confirm(self, M.QUIT_UNSAVED):
+        if self.intake.is_dirty() and not self.interaction.confirm(self, M.QUIT_UNSAVED, default_yes=False,
+                                                                   yes=M.QUIT_DISCARD, no=M.QUIT_KEEP):
             event.ignore()
             return
         self.prefs.window_geometry = self.saveGeometry()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.statuses import can_move
 from counter_app.domain.text import fold
 from ui import strings
 from ui.formatting import long_datetime
@@ -45,6 +46,7 @@ class ReturnView(QWidget):
         self.confirm_requested: Callable[[dict[str, Any]], None] = lambda _v: None
         self.details_requested: Callable[[str], None] = lambda _c: None
         self.back_requested: Callable[[], None] = lambda: None
+        self.ready_requested: Callable[[], None] = lambda: None  # "Có kết quả": the window asks, then moves to 9
 
         self.title = QLabel(R.EMPTY)
         self.title.setObjectName("return_code")
@@ -119,9 +121,15 @@ class ReturnView(QWidget):
         self.details_button = QPushButton(R.DETAILS)
         self.details_button.setObjectName("return_details")
         self.details_button.clicked.connect(lambda: self.details_requested(self.code))
+        # The result came back from the processing officer while the citizen waits at the counter:
+        # record it here and hand it over, without going through the dossier's own screen.
+        self.ready_button = QPushButton(R.MARK_READY)
+        self.ready_button.setObjectName("return_mark_ready")
+        self.ready_button.clicked.connect(lambda: self.ready_requested())
         back = QPushButton(R.BACK)
         back.clicked.connect(lambda: self.back_requested())
         buttons = QHBoxLayout()
+        buttons.addWidget(self.ready_button)
         buttons.addStretch(1)
         buttons.addWidget(back)
         buttons.addWidget(self.details_button)
@@ -139,6 +147,7 @@ class ReturnView(QWidget):
         facts.hide()
         self._facts = facts
         self.recipient_box.hide()
+        self.ready_button.hide()
         self.details_button.setEnabled(False)
 
     @property
@@ -168,6 +177,8 @@ class ReturnView(QWidget):
         self._facts.show()
         self.error.hide()
         self.details_button.setEnabled(True)
+        self.ready_button.setVisible(can_move(status, 9))
+        self.ready_button.setEnabled(True)
         if status == 9:
             self._banner("ready", R.READY)
             self.name.setText(a.get("full_name", ""))
@@ -239,6 +250,10 @@ class ReturnView(QWidget):
             self.confirm()
             return
         super().keyPressEvent(event)
+
+    def set_marking(self, on: bool) -> None:
+        """While "Có kết quả" is being written: one click writes once."""
+        self.ready_button.setEnabled(not on)
 
     def _one_rating(self, chosen: QRadioButton) -> None:
         for button in self.rating.buttons():

@@ -1,9 +1,21 @@
-"""Small widgets the screens share: the message bar and a field with its message beside it."""
+"""Small widgets the screens share: the message bar, a field with its message beside it, and the
+status bar's one-line labels that are cut in the middle rather than at the end."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStyle, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStatusBar,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 # Colours say the level, the icon and the words say it too (not colour alone).
 _LEVELS = {
@@ -100,3 +112,80 @@ class Field(QWidget):
             self.editor.setProperty(state, on)
             self.editor.style().unpolish(self.editor)  # a property change restyles only when re-polished
             self.editor.style().polish(self.editor)
+
+
+class ElidedLabel(QLabel):
+    """One line that gives way when the status bar is full: cut in the middle ("Đã sao lưu vào
+    /tmp/…/quaymotcua-20261202.sqlite3 (1,2 MB).") — a path's start and end say which one it is —
+    with the whole text on hover. `text()` is the whole text; `shown()` what fits."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._tip = ""
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._full = text
+        self.updateGeometry()
+        self._fit()
+
+    def text(self) -> str:
+        return self._full
+
+    def shown(self) -> str:
+        return super().text()
+
+    def setToolTip(self, tip: str) -> None:  # noqa: N802 - Qt's name
+        self._tip = tip  # said on hover, after the whole text when that is cut
+        self._fit()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right() + 2 * self.margin()
+        return QSize(width + 2, hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(min(self.sizeHint().width(), self.fontMetrics().horizontalAdvance("M…M") + 20),
+                     super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        room = max(0, self.contentsRect().width() - 2 * self.margin())
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, room)
+        super().setText(shown)
+        lines = ([self._full] if shown != self._full else []) + ([self._tip] if self._tip else [])
+        super().setToolTip("\n".join(lines))
+
+
+class MessageStatusBar(QStatusBar):
+    """A status bar whose passing messages ("Đã sao lưu vào …") sit in an ElidedLabel: Qt's own
+    cuts them at the first permanent field ("Đã sao lưu vào /t"). Same calls as QStatusBar."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.message = ElidedLabel()
+        self.message.setObjectName("status_message")
+        self.addWidget(self.message, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clearMessage)
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 - Qt's name
+        self.message.setText(text)
+        if timeout > 0:
+            self._timer.start(timeout)
+        else:
+            self._timer.stop()
+
+    def clearMessage(self) -> None:  # noqa: N802 - Qt's name
+        self._timer.stop()
+        self.message.setText("")
+
+    def currentMessage(self) -> str:  # noqa: N802 - Qt's name
+        return self.message.text()
