@@ -11,6 +11,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from counter_app.errors import StoreReadOnlyError
+
 LOCK_FILE = "counter.lock"
 
 
@@ -21,12 +23,15 @@ class InstanceLock:
         self._made_file = False
 
     def acquire(self) -> bool:
-        """True when this process now holds the folder; False when another window holds it."""
+        """True when this process now holds the folder; False when another window holds it.
+        StoreReadOnlyError when this account cannot create the lock file there."""
         existed = self._path.exists()
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
             return False
+        except PermissionError:
+            raise StoreReadOnlyError(self._path.parent) from None
         self._made_file = not existed
         return True
 

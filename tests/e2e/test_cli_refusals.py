@@ -122,7 +122,8 @@ def run_as(prefix: list[str], data: Path, *args: str) -> subprocess.CompletedPro
     import sys
 
     return subprocess.run([*prefix, sys.executable, "-m", "counter_app", "--data-dir", str(data), *args],
-                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+                          capture_output=True, text=True, encoding="utf-8", timeout=60,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
 
 
 def test_a_store_this_account_may_only_read_is_called_read_only_not_damaged(data: Path) -> None:
@@ -133,6 +134,13 @@ def test_a_store_this_account_may_only_read_is_called_read_only_not_damaged(data
         refused(result, "chỉ có quyền đọc")
         assert "hỏng" not in result.stderr
     assert dump(data) == before and files(data) == listing
+
+
+def test_opening_the_window_on_a_store_this_account_may_only_read_says_so(data: Path) -> None:
+    listing = files(data)
+    result = run_as(_as_another_account(data), data)  # no command: the window
+    refused(result, "chỉ có quyền đọc")
+    assert files(data) == listing
 
 
 def test_a_restore_into_a_folder_this_account_cannot_write_is_refused(data: Path, tmp_path: Path) -> None:
