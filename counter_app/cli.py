@@ -267,10 +267,9 @@ def _read_json_input(source: str) -> Any:
         raise UserError(f"Không tìm thấy tệp '{source}'.") from None
     except UnicodeDecodeError:
         raise UserError("Dữ liệu vào phải là văn bản UTF-8.") from None
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"Dữ liệu JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+    from counter_app.domain import json_input
+
+    return json_input.loads(raw, "Dữ liệu vào")
 
 
 def _cmd_intake(args: argparse.Namespace) -> int:
@@ -442,12 +441,9 @@ def _cmd_paper(args: argparse.Namespace) -> int:
 
 
 def _parse_day(value: str, label: str):  # noqa: ANN202
-    from datetime import date
+    from counter_app.domain.validation import iso_day
 
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise UserError(f"{label} '{value}' không phải một ngày có thật (YYYY-MM-DD).") from None
+    return iso_day(value, label=label)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -556,25 +552,21 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_calendar(args: argparse.Namespace) -> int:
-    from datetime import date
-
     from counter_app import clock
+    from counter_app.domain import validation
     from counter_app.domain.calendar import format_vn_datetime
     from counter_app.services import calendar_store, catalogue
 
     store = _open_store(args)
     if args.action == "show":
         with store.read() as session:
-            table = calendar_store.work_calendar(session).table(args.year)
+            table = calendar_store.year_table(session, args.year)
         _print_json({"year": table.year, "official": table.official, "source": table.source,
                      "days": [{"date": d.day.isoformat(), "kind": d.kind, "name": d.name,
                                "provisional": d.provisional} for d in table.days]})
         return EXIT_OK
     if args.action == "set":
-        try:
-            day = date.fromisoformat(args.date)
-        except ValueError:
-            raise UserError(f"Ngày '{args.date}' không có thật (định dạng YYYY-MM-DD).") from None
+        day = validation.iso_day(args.date, label="Ngày")
         with store.write() as session:
             calendar_store.set_day(session, day, args.kind, args.name, actor=_actor())
         print(f"Đã cập nhật ngày {day:%d/%m/%Y}.", file=sys.stderr)

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYINSTALLER_REQ=${PYINSTALLER_REQ:-"pyinstaller>=6.10,<7"}
 
-bash scripts/setup.sh                       # .venv with the app and its dev tools (pypdf is among them)
+bash scripts/setup.sh dev                   # .venv with the app and its dev tools (pypdf is among them)
 if ! .venv/bin/python -c "import PyInstaller" 2>/dev/null; then
   echo "build: installing $PYINSTALLER_REQ into .venv"
   .venv/bin/python -m pip install --quiet "$PYINSTALLER_REQ"

@@ -2,7 +2,7 @@
 # Set up and run every test. Qt runs offscreen; no screen needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh dev
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 set +e
 .venv/bin/python -m pytest "$@"

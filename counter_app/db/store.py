@@ -7,6 +7,7 @@ so two writers queue on busy_timeout instead of failing half-way through a trans
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from counter_app.config import ensure_private_dir
-from counter_app.errors import StoreBusyError, UserError
+from counter_app.errors import StoreBusyError, StoreReadOnlyError, UserError
 
 # Revisions this build knows, oldest first; the last is the head. tests/unit/test_store.py checks
 # that it matches the alembic scripts, so opening an up-to-date store never imports alembic.
@@ -75,8 +76,13 @@ class Store:
     def open(cls, directory: Path) -> Store:
         from counter_app.config import store_path
 
-        ensure_private_dir(directory)
+        try:
+            ensure_private_dir(directory)
+        except PermissionError:
+            raise StoreReadOnlyError(directory) from None
         store = cls(store_path(directory))
+        store._protect_file()  # our own store made read-only by a copy: owner-only read-write again
+        check_writable(directory)
         store.migrate()
         store._protect_file()
         return store
@@ -188,6 +194,16 @@ class Store:
     def _protect_file(self) -> None:
         for suffix in ("", "-wal", "-shm"):
             _chmod_private(Path(f"{self.path}{suffix}"))
+
+
+def check_writable(directory: Path) -> None:
+    """StoreReadOnlyError unless this account can write the folder and the store in it: SQLite
+    creates -wal and -shm beside the store even to read it, and fails as if the file were damaged."""
+    from counter_app.config import store_path
+
+    for target in (directory, store_path(directory)):
+        if target.exists() and not os.access(target, os.W_OK):
+            raise StoreReadOnlyError(target)
 
 
 def _chmod_private(path: Path) -> None:

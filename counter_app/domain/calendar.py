@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from counter_app.domain.holidays import CalendarDay, YearTable, provisional_year
+from counter_app.domain.holidays import CalendarDay, YearTable, check_year, provisional_year
 
 # Vietnam has kept UTC+7 without DST since 1975; a fixed offset needs no tzdata (absent on Windows).
 VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
@@ -66,9 +66,10 @@ class WorkCalendar:
         self._days: dict[int, dict[date, CalendarDay]] = {}
 
     def table(self, year: int) -> YearTable:
-        """The year's table: the one given, else the provisional one from the law (computed once)."""
+        """The year's table: the one given, else the provisional one from the law (computed once).
+        A year outside FIRST_YEAR–LAST_YEAR is refused (UserError): no dossier can fall in it."""
         if year not in self._tables:
-            self._tables[year] = provisional_year(year)
+            self._tables[year] = provisional_year(check_year(year))
         return self._tables[year]
 
     def day(self, d: date) -> CalendarDay | None:
@@ -112,6 +113,7 @@ class WorkCalendar:
         """The due time of a procedure of `working_days` (0 = "trong ngày") received at `received`."""
         n = _non_negative_decimal(working_days, "Số ngày làm việc")
         received = to_vn(received)
+        self.table(received.year)  # refuses a year out of range before any day arithmetic overflows
         start = self.start_of_count(received)
         if n == 0:
             due = self._periods(start.date())[-1][1]  # same day: end of the last period

@@ -9,19 +9,33 @@ yearly notice; until it arrives a year gets a provisional table computed from B�
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
 from counter_app.domain.lunar import lunar_new_year_eve, lunar_to_solar, tet
 from counter_app.domain.text import nfc
+from counter_app.domain.validation import parse_iso_day
+from counter_app.errors import UserError
 from counter_app.resources import resource_path
 
 Kind = Literal["off", "work"]
 KINDS: tuple[str, ...] = ("off", "work")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The years a holiday table can be asked for or edited: the dossier code writes the year in two
+# digits read back as 20yy (domain/codes.py), and intake refuses anything received before 2000.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 CULTURE_DAY_FROM = 2026  # Ngày Văn hóa Việt Nam 24/11 is a paid holiday from 2026 (NQ 28/2026/QH16)
+
+
+def in_range(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
+def check_year(year: int) -> int:
+    """The year, or UserError when no dossier can fall in it (so nothing is computed or stored)."""
+    if isinstance(year, bool) or not isinstance(year, int) or not in_range(year):
+        raise UserError(f"Năm {year} nằm ngoài lịch làm việc của phần mềm (từ {FIRST_YEAR} đến {LAST_YEAR}).")
+    return year
 
 
 @dataclass(frozen=True)
@@ -84,7 +98,7 @@ def load_year_table(data: dict[str, Any]) -> YearTable:
     if not isinstance(data, dict):
         raise ValueError("Lịch năm phải là một đối tượng JSON")
     year = data.get("year")
-    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
+    if not isinstance(year, int) or isinstance(year, bool) or not in_range(year):
         raise ValueError(f"Năm không hợp lệ: {year!r}")
     official = data.get("official", False)
     if not isinstance(official, bool):
@@ -102,11 +116,8 @@ def load_year_table(data: dict[str, Any]) -> YearTable:
             raise ValueError(f"Mục ngày không hợp lệ: {item!r}")
         raw_date = item.get("date")
         try:
-            # fullmatch first: fromisoformat alone also takes "20260102" and week dates
-            if not _ISO_DATE.fullmatch(raw_date):
-                raise ValueError
-            d = date.fromisoformat(raw_date)
-        except (TypeError, ValueError):
+            d = parse_iso_day(raw_date)
+        except ValueError:
             raise ValueError(f"Ngày không hợp lệ: {raw_date!r} (định dạng YYYY-MM-DD)") from None
         if d.year != year:
             raise ValueError(f"Ngày {d:%d/%m/%Y} không thuộc năm {year}")

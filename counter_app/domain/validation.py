@@ -12,6 +12,7 @@ _OLD_ID_RE = re.compile(r"^\d{9}$")
 _MOBILE_RE = re.compile(r"^0[35789]\d{8}$")
 _LANDLINE_RE = re.compile(r"^02\d{9}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def id_number(value: str, *, field: str = "id_number") -> str:
@@ -58,14 +59,29 @@ def email(value: str, *, field: str = "email") -> str:
     return raw
 
 
-def iso_date(value: str, *, field: str, label: str, today: date | None = None) -> date:
-    """A real calendar date, YYYY-MM-DD, not in the future."""
+def parse_iso_day(value: str) -> date:
+    """Exactly YYYY-MM-DD and a real day, else ValueError. date.fromisoformat alone also takes
+    '20270101' and week dates ('2027-W01-5'), forms the messages never offer."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not _ISO_DAY_RE.fullmatch(text):
+        raise ValueError(f"not YYYY-MM-DD: {value!r}")
+    return date.fromisoformat(text)
+
+
+def iso_day(value: str, *, label: str, field: str | None = None) -> date:
+    """A real calendar day written YYYY-MM-DD (the one form every message asks for)."""
     try:
-        parsed = date.fromisoformat((value or "").strip())
+        return parse_iso_day(value)
     except ValueError:
         raise UserError(
-            f"{label} '{value}' không phải một ngày có thật (định dạng YYYY-MM-DD).", field=field
+            f"{label} '{value}' không phải một ngày có thật viết theo dạng YYYY-MM-DD (ví dụ 2027-01-02).",
+            field=field,
         ) from None
+
+
+def iso_date(value: str, *, field: str, label: str, today: date | None = None) -> date:
+    """A real calendar date, YYYY-MM-DD, not in the future."""
+    parsed = iso_day(value, label=label, field=field)
     if parsed > (today or date.today()):
         raise UserError(f"{label} {parsed:%d/%m/%Y} ở tương lai.", field=field)
     return parsed

@@ -8,6 +8,7 @@ keeps the current store as a backup, and swaps the new one in with one atomic re
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from counter_app import clock
 from counter_app.config import ensure_private_dir, store_path
-from counter_app.db.store import KNOWN_REVISIONS, Store
+from counter_app.db.store import KNOWN_REVISIONS, Store, check_writable
 from counter_app.errors import UserError
 from counter_app.instance import InstanceLock
 
@@ -121,13 +122,16 @@ class RestoreResult:
 
 
 def restore(directory: Path, source: Path) -> RestoreResult:
+    """Refused (UserError) with the folder as it was: store, backups/ and no lock file left behind."""
     info = inspect(source)
     current = store_path(directory)
+    if directory.is_dir():
+        check_writable(directory)
     lock = InstanceLock(directory) if directory.is_dir() else None
     if lock is not None and not lock.acquire():
         raise UserError("Cửa sổ Quầy Một Cửa đang mở kho dữ liệu này: hãy đóng cửa sổ rồi khôi phục lại.")
+    kept = None
     try:
-        kept = None
         if current.exists():
             old = Store(current)
             try:
@@ -143,7 +147,29 @@ def restore(directory: Path, source: Path) -> RestoreResult:
             finally:
                 old.close()
         ensure_private_dir(directory)
-        incoming = directory / ".counter.sqlite3.dang-khoi-phuc"
+        _swap_in(source, current)
+    except (OSError, sqlite3.Error) as exc:
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+        full = isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "full" in str(exc)
+        reason = ("không có quyền ghi" if isinstance(exc, PermissionError) else "ổ đĩa đầy" if full
+                  else f"lỗi hệ thống: {exc}")
+        raise UserError(f"Không khôi phục được vào '{directory}' ({reason}); kho dữ liệu hiện tại được giữ nguyên.") \
+            from None
+    except UserError:
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+        raise
+    finally:
+        if lock is not None:
+            lock.release(tidy=True)
+    return RestoreResult(info, kept)
+
+
+def _swap_in(source: Path, current: Path) -> None:
+    """Copy `source` beside the store, check it, and rename it over the store in one step."""
+    incoming = current.with_name(".counter.sqlite3.dang-khoi-phuc")
+    try:
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         dst = sqlite3.connect(incoming)
         try:
@@ -151,17 +177,12 @@ def restore(directory: Path, source: Path) -> RestoreResult:
         finally:
             dst.close()
             src.close()
-        try:
-            inspect(incoming)
-        except UserError:
-            incoming.unlink(missing_ok=True)
-            raise
-        # The old store's WAL must not be replayed onto the new file: it was checkpointed empty above.
-        for suffix in ("-wal", "-shm"):
-            Path(f"{current}{suffix}").unlink(missing_ok=True)
-        os.replace(incoming, current)
-        os.chmod(current, 0o600)
-    finally:
-        if lock is not None:
-            lock.release()
-    return RestoreResult(info, kept)
+        inspect(incoming)
+    except BaseException:
+        incoming.unlink(missing_ok=True)
+        raise
+    # The old store's WAL must not be replayed onto the new file: it was checkpointed empty above.
+    for suffix in ("-wal", "-shm"):
+        Path(f"{current}{suffix}").unlink(missing_ok=True)
+    os.replace(incoming, current)
+    os.chmod(current, 0o600)

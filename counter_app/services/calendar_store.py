@@ -9,7 +9,7 @@ from sqlmodel import Session, col, delete, select
 from counter_app import clock
 from counter_app.db.models import CalendarDayRow, CalendarYear
 from counter_app.domain.calendar import WorkCalendar
-from counter_app.domain.holidays import CalendarDay, YearTable, provisional_year, shipped_years
+from counter_app.domain.holidays import CalendarDay, YearTable, check_year, in_range, provisional_year, shipped_years
 from counter_app.domain.text import collapse_spaces, nfc
 from counter_app.errors import UserError
 from counter_app.services import audit, settings
@@ -56,6 +56,7 @@ def replace_year(session: Session, table: YearTable, *, origin: str, actor: audi
 def set_day(session: Session, day: date, kind: str, name: str, *, actor: audit.Actor) -> None:
     """An admin edit: a holiday ('off') or a working Saturday/Sunday ('work')."""
     authorize(session, actor, "calendar", target=day.isoformat())
+    check_year(day.year)
     if kind not in ("off", "work"):
         raise UserError("Loại ngày phải là 'off' (ngày nghỉ) hoặc 'work' (ngày làm việc).")
     if kind == "off" and day.weekday() >= 5:
@@ -90,7 +91,8 @@ def year_tables(session: Session) -> dict[int, YearTable]:
     for row in session.exec(select(CalendarDayRow)).all():
         rows_by_year.setdefault(row.year, []).append(row)
     tables: dict[int, YearTable] = {}
-    for year in set(years) | set(rows_by_year):
+    # A year out of range (an edit taken before set_day checked the year) can hold no dossier.
+    for year in {y for y in set(years) | set(rows_by_year) if in_range(y)}:
         stored = [CalendarDay(date.fromisoformat(r.day), r.kind, r.name) for r in rows_by_year.get(year, [])]
         meta = years.get(year)
         if meta is not None and meta.official:
@@ -100,6 +102,11 @@ def year_tables(session: Session) -> dict[int, YearTable]:
         base.update({d.day: d for d in stored})
         tables[year] = YearTable(year, False, tuple(sorted(base.values(), key=lambda d: d.day)), "")
     return tables
+
+
+def year_table(session: Session, year: int) -> YearTable:
+    """One year's table as the calendar uses it; a year out of range is refused."""
+    return work_calendar(session).table(check_year(year))
 
 
 def work_calendar(session: Session) -> WorkCalendar:

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from counter_app import clock
 from counter_app.db.models import Procedure
+from counter_app.domain import json_input
 from counter_app.domain.text import collapse_spaces, fold, nfc
 from counter_app.errors import UserError
 from counter_app.resources import resource_path
@@ -29,6 +30,11 @@ from counter_app.services.permissions import authorize
 COLUMNS = ("code", "name", "field", "working_days", "fee", "fee_amount", "documents")
 DOCUMENT_FORMS = ("bản chính", "bản sao", "bản chụp", "bản sao chứng thực")
 _CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{0,59}$")
+# A commune's catalogue is a few hundred procedures (the shipped one has 40, about 0.7 kB each in
+# CSV, 1 kB in JSON). 2,000 procedures and 5 MB leave several times that room, and refuse a wrong
+# file (a dossier export, a whole province's list) before it floods the procedure picker.
+MAX_PROCEDURES = 2000
+MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,7 @@ def working_days_value(value: Any, where: str) -> float:
 def parse_procedure(raw: Any, where: str) -> ProcedureSpec:
     if not isinstance(raw, dict):
         raise UserError(f"{where}: mỗi thủ tục phải là một đối tượng JSON.")
+    json_input.check(raw, where)
     code = str(raw.get("code") or "").strip()
     if not _CODE_RE.match(code):
         raise UserError(f"{where}: mã thủ tục '{code}' không hợp lệ.")
@@ -148,6 +155,9 @@ def parse_procedure(raw: Any, where: str) -> ProcedureSpec:
 
 def parse_procedures(records: list[Any], label: str = "Dòng") -> list[ProcedureSpec]:
     """Validate every record first: one bad row refuses the whole file."""
+    if len(records) > MAX_PROCEDURES:
+        raise UserError(f"Danh mục có hơn {_count(MAX_PROCEDURES)} thủ tục: danh mục của một xã chỉ vài trăm "
+                        "thủ tục; hãy kiểm tra lại tệp (không có gì được nhập).")
     specs: list[ProcedureSpec] = []
     seen: dict[str, str] = {}
     for where, raw in records:
@@ -167,6 +177,11 @@ def read_catalogue_file(path: Path) -> list[ProcedureSpec]:
     if suffix not in (".json", ".csv", ".xlsx"):
         raise UserError(f"Tệp danh mục phải là .json, .csv hoặc .xlsx: '{path.name}'.")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            megabytes = f"{size / 1024 / 1024:.1f}".replace(".", ",")
+            raise UserError(f"Tệp '{path.name}' nặng {megabytes} MB, quá giới hạn {MAX_FILE_BYTES // 1024 // 1024} MB "
+                            "của một danh mục thủ tục (không có gì được nhập).")
         if suffix == ".json":
             return _read_json(path)
         if suffix == ".csv":
@@ -180,11 +195,10 @@ def read_catalogue_file(path: Path) -> list[ProcedureSpec]:
 
 def _read_json(path: Path) -> list[ProcedureSpec]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise UserError(f"Tệp '{path.name}' không phải văn bản UTF-8.") from None
-    except json.JSONDecodeError as exc:
-        raise UserError(f"Tệp '{path.name}' không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+    data = json_input.loads(text, f"Tệp '{path.name}'")
     if not isinstance(data, list):
         raise UserError(f"Tệp '{path.name}' phải chứa một mảng JSON các thủ tục.")
     return parse_procedures([(f"Thủ tục thứ {i}", raw) for i, raw in enumerate(data, 1)])
@@ -224,11 +238,17 @@ def _read_xlsx(path: Path) -> list[ProcedureSpec]:
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise UserError(f"Tệp '{path.name}' không phải bảng tính Excel (.xlsx) hợp lệ.") from None
     sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+    # A small .xlsx can unpack to a million rows: stop reading one row past the limit.
+    rows: list[tuple[int, list[Any]]] = []
+    for i, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        if any(v not in (None, "") for v in row):
+            rows.append((i, list(row)))
+            if len(rows) > MAX_PROCEDURES + 1:
+                break
     workbook.close()
     if not rows:
         raise UserError("Bảng tính trống.")
-    return _rows_to_specs(list(rows[0]), [(i, list(r)) for i, r in enumerate(rows[1:], 2)])
+    return _rows_to_specs(rows[0][1], rows[1:])
 
 
 def write_catalogue_file(specs: list[ProcedureSpec], path: Path) -> None:
@@ -266,6 +286,10 @@ def write_catalogue_file(specs: list[ProcedureSpec], path: Path) -> None:
         wb.save(path)
         return
     raise UserError(f"Chỉ xuất được .json, .csv hoặc .xlsx: '{path.name}'.")
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def _days_text(days: float) -> str:

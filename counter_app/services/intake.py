@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from counter_app import clock
 from counter_app.db.models import Applicant, CodeCounter, Dossier, DossierDocument, StatusEvent
-from counter_app.domain import validation
+from counter_app.domain import json_input, validation
 from counter_app.domain.calendar import DueDate, format_vn_datetime
 from counter_app.domain.channels import CHANNELS  # noqa: F401 - re-exported
 from counter_app.domain.codes import MAX_PER_COUNTER_PER_DAY, format_dossier_code, sequence_number
@@ -156,6 +156,7 @@ def parse_intake(data: Any, *, now: datetime | None = None) -> IntakeRequest:
     now = now or clock.now()
     if not isinstance(data, dict):
         raise UserError("Mỗi hồ sơ phải là một đối tượng JSON.")
+    json_input.check(data)  # a lone surrogate would fail only inside SQLite, after the code was issued
     code = str(data.get("procedure_code") or "").strip()
     if not code:
         raise UserError("Cần chọn thủ tục hành chính (procedure_code).", field="procedure_code")

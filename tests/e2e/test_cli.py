@@ -87,7 +87,7 @@ def test_second_init(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("payload", "fragment"), [
-    ("{not json", "JSON không hợp lệ"),
+    ("{not json", "không phải JSON hợp lệ"),
     ('{"procedure_code": "1.234567", "applicant": {"full_name": "A"}}', "Không có thủ tục mã '1.234567'"),
     ('{"procedure_code": "2.000815", "applicant": {"full_name": "A", "id_number": "00109012345"}}', "12 chữ số"),
     ('{"procedure_code": "2.000815", "applicant": {"full_name": ""}}', "họ tên"),
