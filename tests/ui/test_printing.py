@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdf
+import pytest
 import zxingcpp
 from PIL import Image
 from PySide6.QtCore import QSize
 from PySide6.QtPrintSupport import QPrinter
 
 from counter_app.desk import Desk
+from tests.ui import cups
 from tests.ui.keyboard import focus
 from tests.ui.life_helpers import dossier_in
 from ui import strings
@@ -52,16 +54,20 @@ def test_printing_renders_every_page_on_white_and_the_barcode_scans(qtbot, desk,
     assert code in decode_first_page(out)  # painted on white: not a black page
 
 
-def test_a_printer_that_is_gone_gives_a_clear_message_and_a_clean_state(qtbot, desk, open_window) -> None:  # noqa: ANN001
-    code = dossier_in(desk, 2)
-    window = open_window(desk)
-    window.printing.printer_names = lambda: ["Máy in quầy 1"]  # it was there when the preview opened …
+def _slip_preview_from_the_return_view(qtbot, window, code: str):  # noqa: ANN001, ANN202 - a PreviewDialog
     window.open_return(code)
     qtbot.waitUntil(lambda: window.returns.code == code, timeout=5000)
     window.request_print_slip(code)
     qtbot.waitUntil(lambda: window.printing.dialog is not None and window.printing.dialog.page_count() > 0,
                     timeout=5000)
-    dialog = window.printing.dialog
+    return window.printing.dialog
+
+
+def test_a_printer_that_is_gone_gives_a_clear_message_and_a_clean_state(qtbot, desk, open_window) -> None:  # noqa: ANN001
+    code = dossier_in(desk, 2)
+    window = open_window(desk)
+    window.printing.printer_names = lambda: ["Máy in quầy 1"]  # it was there when the preview opened …
+    dialog = _slip_preview_from_the_return_view(qtbot, window, code)
     dialog.choose_print()  # … and is gone now (the real factory asks the print system)
     qtbot.waitUntil(lambda: dialog.print_button.isEnabled() and "Không tìm thấy máy in" in dialog.state.text(),
                     timeout=5000)
@@ -135,3 +141,30 @@ def _audit_actions(store, code: str) -> list[str]:  # noqa: ANN001
 
     with store.read() as s:
         return [e.action for e in audit.entries(s, target=code) if e.action.startswith("print.")]
+
+
+@pytest.fixture(scope="module")
+def cups_queue() -> str:
+    queue, why = cups.cups_pdf_queue()
+    if queue is None:
+        pytest.skip(f"no CUPS print queue to print to: {why}")
+    return queue
+
+
+def test_a_print_job_carries_the_paper_and_the_dossier_code_as_its_title(  # noqa: ANN001
+    qtbot, desk, open_window, cups_queue, tmp_path
+) -> None:
+    """Through a real CUPS queue (cups-pdf): the queue shows what the job is, not "untitled"."""
+    code = dossier_in(desk, 2)
+    window = open_window(desk)
+    dialog = _slip_preview_from_the_return_view(qtbot, window, code)
+    dialog.printer.setCurrentIndex(dialog.printer.findData(cups_queue))
+    assert dialog.printer.currentData() == cups_queue  # the print system lists the queue
+    before = cups.job_ids(cups_queue)
+    dialog.choose_print()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=60_000)
+    assert "Đã gửi 1 bản" in window.messages.text()
+    jobs = cups.wait_for_new_jobs(cups_queue, before, cups.write_job_test(str(tmp_path / "job.test")))
+    assert [job.get("job-name") for job in jobs] == [strings.Printing.SLIP.format(code=code)]
+    assert jobs[0]["job-state"] == "completed"
+
