@@ -201,7 +201,8 @@ class PrintDesk(QObject):
         self.client.call(build, built, failed, key="preview")
 
     def _rebuild(self, dialog: object, code: str, paper: str) -> None:
-        self.prefs.slip_paper = paper
+        # Only shown: the paper is remembered when it is used (`_print`), so looking at A4 and
+        # leaving with Esc leaves the next slip on the paper the counter prints on.
         dialog.show_loading()  # type: ignore[attr-defined]
 
         def built(data: bytes) -> None:
@@ -234,6 +235,8 @@ class PrintDesk(QObject):
             choice = PrintRequest(**{**choice.__dict__, "file_path": path})
         if choice.printer_name:
             self.prefs.printer_name = choice.printer_name
+        if choice.detail.get("paper"):
+            self.prefs.slip_paper = choice.detail["paper"]
         dialog.show_busy(P.SAVING if choice.file_path else  # type: ignore[attr-defined]
                          P.PRINTING.format(n=choice.copies, printer=choice.printer_name))
         self.run(choice, lambda message: self._printed(dialog, choice, message), dialog.show_error)  # type: ignore[attr-defined]

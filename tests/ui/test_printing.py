@@ -8,7 +8,7 @@ import pypdf
 import pytest
 import zxingcpp
 from PIL import Image
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtPrintSupport import QPrinter
 
 from counter_app.desk import Desk
@@ -88,7 +88,6 @@ def test_preview_shows_the_slip_and_print_to_pdf_writes_it(qtbot, desk, open_win
     assert dialog.page_count() == 2  # A5: "Liên 1" and "Liên 2"
     dialog.paper.setCurrentIndex(dialog.paper.findData("a4-2up"))
     qtbot.waitUntil(lambda: dialog.page_count() == 1 and dialog.print_button.isEnabled(), timeout=5000)
-    assert window.prefs.slip_paper == "a4-2up"  # remembered for the next slip
     target = tmp_path / "slip.pdf"
     answers.save_pdf_path = lambda parent, title, suggested: str(target)
     dialog.printer.setCurrentIndex(dialog.printer.findData("?"))
@@ -97,6 +96,7 @@ def test_preview_shows_the_slip_and_print_to_pdf_writes_it(qtbot, desk, open_win
     text = "".join(page.extract_text() for page in pypdf.PdfReader(target).pages)
     assert code in text
     assert "Đã lưu" in window.messages.text()
+    assert window.prefs.slip_paper == "a4-2up"  # used, so remembered for the next slip
     qtbot.waitUntil(lambda: bool(_audit_actions(desk, code)), timeout=5000)
     assert _audit_actions(desk, code) == ["print.slip"]
     assert focus() is not None
@@ -168,3 +168,32 @@ def test_a_print_job_carries_the_paper_and_the_dossier_code_as_its_title(  # noq
     assert [job.get("job-name") for job in jobs] == [strings.Printing.SLIP.format(code=code)]
     assert jobs[0]["job-state"] == "completed"
 
+
+def test_closing_the_print_dialog_with_esc_keeps_the_remembered_paper_and_printer(  # noqa: ANN001
+    qtbot, desk, open_window
+) -> None:
+    """Looking at the slip on A4 and leaving with Esc is not a choice: the next slip is still A5."""
+    code = dossier_in(desk, 2)
+    window = open_window(desk)
+    window.prefs.printer_name = "Máy in A"
+    window.printing.printer_names = lambda: ["Máy in A", "Máy in B"]
+    window.printing.preview_slip(code)
+    qtbot.waitUntil(lambda: window.printing.dialog is not None and window.printing.dialog.page_count() == 2,
+                    timeout=5000)
+    dialog = window.printing.dialog
+    dialog.paper.setFocus()
+    qtbot.keyClick(dialog.paper, Qt.Key.Key_Down)  # the keyboard way through the combo: A4 2-up
+    qtbot.waitUntil(lambda: dialog.page_count() == 1 and dialog.print_button.isEnabled(), timeout=5000)
+    dialog.printer.setFocus()
+    qtbot.keyClick(dialog.printer, Qt.Key.Key_Down)  # "Máy in B"
+    assert dialog.printer.currentData() == "Máy in B"
+    qtbot.keyClick(dialog.printer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    assert window.prefs.slip_paper == "a5"
+    assert window.prefs.printer_name == "Máy in A"
+    window.printing.preview_slip(code)
+    qtbot.waitUntil(lambda: window.printing.dialog is not None and window.printing.dialog is not dialog
+                    and window.printing.dialog.page_count() > 0, timeout=5000)
+    assert window.printing.dialog.paper.currentData() == "a5"
+    assert window.printing.dialog.page_count() == 2
+    assert window.printing.dialog.printer.currentData() == "Máy in A"
