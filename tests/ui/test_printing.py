@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from counter_app.desk import Desk
 from tests.ui import cups
@@ -144,10 +144,12 @@ def _audit_actions(store, code: str) -> list[str]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def cups_queue() -> str:
+def cups_queue(qapp) -> str:  # noqa: ANN001 - QPrinterInfo needs the application
     queue, why = cups.cups_pdf_queue()
     if queue is None:
         pytest.skip(f"no CUPS print queue to print to: {why}")
+    if queue not in QPrinterInfo.availablePrinterNames():
+        pytest.skip(f"Qt does not see the CUPS queue {queue} (libcups2 missing?)")
     return queue
 
 
