@@ -59,15 +59,16 @@ COPY_LABELS = ("Liên 1: Lưu", "Liên 2: Giao người nộp")
 Paper = Literal["a5", "a4-2up"]
 
 # A5 portrait; the left margin is the wider one, for binding the office copy into the dossier.
-FRAME = PageFrame(*A5, top=7 * mm)  # 7 mm: still clear of any printer's unprintable edge
+FRAME = PageFrame(*A5, top=7 * mm)  # 7 mm: clear of the 4-5 mm edge a laser printer cannot print
 PAGE_WIDTH, PAGE_HEIGHT = A5
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = FRAME.left, FRAME.right, FRAME.top, FRAME.bottom
 CONTENT_WIDTH = FRAME.content_width
 CONTENT_HEIGHT = FRAME.content_height
 
-# Body sizes tried in turn, largest first, until one copy fits one A5 page. 7.5 pt is the floor: at
-# A5 that still reads at arm's length across a counter (the size of a bank receipt's body), and the
-# longest shipped procedure fits at 8 pt. Below the floor the slip continues on a second page.
+# Body sizes tried in turn, largest first, until one copy fits one A5 page. 7.5 pt is the floor, still
+# easy to read held in the hand; the birth registration (five long documents) fits at 8 pt and the
+# longest shipped procedures (seven documents) at 7.5 pt. When even the floor does not fit, the slip
+# continues on a second page.
 BODY_SIZES = (9.5, 9.0, 8.5, 8.0, 7.5)
 MIN_BODY = BODY_SIZES[-1]
 HEADER_SIZE = 8.5           # never larger than the body it heads
@@ -76,8 +77,8 @@ QR_SIZE = 20 * mm
 QR_GAP = 3 * mm
 PAGE_NUMBER_SIZE = 7.0
 SIGN_SPACE = 13 * mm
-# Vertical space is laid out at its tightest, then given back (see `_spread`) when a copy has room:
-# a short slip looks as airy as before, a long one still fits its page.
+# Vertical space is laid out at its tightest, then opened up (see `_layout`) into the room a copy has
+# left: a short slip gets air between its items, a long one still fits its page.
 GAP_MIN = 0.6 * mm          # between items …
 GAP_MAX = 2.4 * mm
 TITLE_SPACE = 2.5 * mm      # … and the fixed breaks: under the header, before the body,
