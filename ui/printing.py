@@ -100,15 +100,19 @@ def make_printer(name: str) -> QPrinter:
     return printer
 
 
-def print_pdf(data: bytes, printer: QPrinter, *, copies: int = 1, label: str = "") -> int:
+def print_pdf(data: bytes, printer: QPrinter, *, copies: int = 1, label: str = "", title: str = "") -> int:
     """Render every page of `data`, `copies` times (collated), onto `printer`; the number of sheets
-    sent. Raises UserError (the job is aborted, nothing half-queued is left) when the printer stops."""
+    sent. Raises UserError (the job is aborted, nothing half-queued is left) when the printer stops.
+
+    `title` (else the PDF's own title) names the job, so the print queue and the spooler's log say
+    which paper of which dossier it is, not "untitled"."""
     pdf = LoadedPdf(data)
     document = pdf.document
     label = label or printer.printerName() or printer.outputFileName()
     painter = QPainter()
     sheets = 0
     try:
+        printer.setDocName(title or str(document.metaData(QPdfDocument.MetaDataField.Title) or ""))
         printer.setFullPage(True)
         printer.setCopyCount(1)  # copies are drawn here: every driver and the PDF output honour that
         printer.setPageLayout(_layout(document, 0))
@@ -196,7 +200,8 @@ class PrintDesk(QObject):
         self.client.call(build, built, failed, key="preview")
 
     def _rebuild(self, dialog: object, code: str, paper: str) -> None:
-        self.prefs.slip_paper = paper
+        # Only shown: the paper is remembered when it is used (`_print`), so looking at A4 and
+        # leaving with Esc leaves the next slip on the paper the counter prints on.
         dialog.show_loading()  # type: ignore[attr-defined]
 
         def built(data: bytes) -> None:
@@ -229,6 +234,8 @@ class PrintDesk(QObject):
             choice = PrintRequest(**{**choice.__dict__, "file_path": path})
         if choice.printer_name:
             self.prefs.printer_name = choice.printer_name
+        if choice.detail.get("paper"):
+            self.prefs.slip_paper = choice.detail["paper"]
         dialog.show_busy(P.SAVING if choice.file_path else  # type: ignore[attr-defined]
                          P.PRINTING.format(n=choice.copies, printer=choice.printer_name))
         self.run(choice, lambda message: self._printed(dialog, choice, message), dialog.show_error)  # type: ignore[attr-defined]
@@ -245,7 +252,7 @@ class PrintDesk(QObject):
                 path = write_pdf(request.data, request.file_path)
                 return P.SAVED.format(what=request.what, path=path)
             printer = factory(request.printer_name)
-            print_pdf(request.data, printer, copies=request.copies, label=request.printer_name)
+            print_pdf(request.data, printer, copies=request.copies, label=request.printer_name, title=request.what)
             return P.PRINTED.format(n=request.copies, what=request.what, printer=request.printer_name)
 
         self.lane.submit(job, on_done, on_error)

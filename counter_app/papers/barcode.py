@@ -19,8 +19,11 @@ from reportlab.pdfgen.canvas import Canvas
 
 # ISO/IEC 15417 asks for a quiet zone of at least 10 modules on each side of a Code 128 symbol.
 CODE128_QUIET_MODULES = 10
-# 0.25 mm is about 10 mil: comfortable for a counter laser printer and a cheap hand scanner.
-CODE128_MODULE = 0.25 * mm
+# The X-dimension (narrowest bar). 0.36 mm (14 mil) is just over two pixels of a 150 dpi scan or
+# fax of a worn copy, which still decodes at any phase of the pixel grid; 0.25 mm did only from 300 dpi,
+# and 0.33-0.34 mm (two pixels or less) is where a 150 dpi image starts losing bars. A dossier code
+# (25 characters, 288 modules) with its quiet zones is then 111 mm: it fits an A5 text width.
+CODE128_MODULE = 0.36 * mm
 # Below this a 200 dpi office printer starts merging bars; we shrink no further.
 CODE128_MIN_MODULE = 0.19 * mm
 # The QR standard's quiet zone is 4 modules.

@@ -2,8 +2,10 @@
 
 Two copies ("liên"): one stays with the dossier, one goes to the applicant. On A5 they are two pages;
 on "a4-2up" they sit side by side on one A4 landscape sheet, each exactly one A5 half, to be cut.
-A slip whose content does not fit one A5 page first tries a slightly smaller font, then continues on a
-following page (every copy gets the same number of pages).
+Every shipped procedure fits one A5 page per copy (tests/unit/test_slip_one_sheet.py): spaces are laid
+out tight and opened up into what room is left, and a long slip steps its body down to 7.5 pt. Only a
+slip with more content than that (many documents typed in at the counter) continues on a following
+page, headed by a strip naming the dossier and the copy (every copy gets the same number of pages).
 """
 
 from __future__ import annotations
@@ -26,12 +28,17 @@ from counter_app.papers.fonts import BOLD, ITALIC, REGULAR, register_fonts
 from counter_app.papers.layout import (
     Block,
     HeaderStyle,
+    PageFrame,
     Run,
     Signatory,
     blocks_height,
     centered_text_block,
+    code_blocks,
+    contact_blocks,
+    continuation_block,
     draw_lines,
     header_block,
+    labelled_blocks,
     line_height,
     or_dots,
     paginate,
@@ -52,28 +59,34 @@ COPY_LABELS = ("Liên 1: Lưu", "Liên 2: Giao người nộp")
 Paper = Literal["a5", "a4-2up"]
 
 # A5 portrait; the left margin is the wider one, for binding the office copy into the dossier.
+FRAME = PageFrame(*A5, top=7 * mm)  # 7 mm: clear of the 4-5 mm edge a laser printer cannot print
 PAGE_WIDTH, PAGE_HEIGHT = A5
-MARGIN_LEFT = 12 * mm
-MARGIN_RIGHT = 9 * mm
-MARGIN_TOP = 8 * mm
-MARGIN_BOTTOM = 8 * mm
-CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-CONTENT_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = FRAME.left, FRAME.right, FRAME.top, FRAME.bottom
+CONTENT_WIDTH = FRAME.content_width
+CONTENT_HEIGHT = FRAME.content_height
 
-# Body sizes tried in turn: the normal size, then one and two half-point steps smaller.
-BODY_SIZES = (9.5, 9.0, 8.5)
-HEADER_SIZE = 8.5
+# Body sizes tried in turn, largest first, until one copy fits one A5 page. 7.5 pt is the floor, still
+# easy to read held in the hand; the birth registration (five long documents) fits at 8 pt and the
+# longest shipped procedures (seven documents) at 7.5 pt. When even the floor does not fit, the slip
+# continues on a second page.
+BODY_SIZES = (9.5, 9.0, 8.5, 8.0, 7.5)
+MIN_BODY = BODY_SIZES[-1]
+HEADER_SIZE = 8.5           # never larger than the body it heads
 TITLE_SIZE = 12.0
-BARCODE_HEIGHT = 8 * mm
 QR_SIZE = 20 * mm
 QR_GAP = 3 * mm
-CONTINUATION_SIZE = 7.0
-CONTINUATION_HEIGHT = 7 * mm
 PAGE_NUMBER_SIZE = 7.0
 SIGN_SPACE = 13 * mm
-GAP_MIN = 0.9 * mm
+# Vertical space is laid out at its tightest, then opened up (see `_layout`) into the room a copy has
+# left: a short slip gets air between its items, a long one still fits its page.
+GAP_MIN = 0.6 * mm          # between items …
 GAP_MAX = 2.4 * mm
-NOTE_SIZE = 7.5
+TITLE_SPACE = 2.5 * mm      # … and the fixed breaks: under the header, before the body,
+BODY_SPACE = 1.0 * mm
+SIGN_SPACE_BEFORE = 2.0 * mm  # above the signatures and above the notes
+NOTES_SPACE_BEFORE = 2.5 * mm  # the QR codes never read as the officer's name caption
+NOTE_SIZE = 7.5             # the notes and QR captions are small print, never below 6.5 pt
+NOTE_MIN = 6.5
 CAPTION_SIZE = 6.5
 
 NOTES = (
@@ -170,52 +183,30 @@ def document_text(index: int, document: SlipDocument) -> tuple[str, str]:
 @dataclass(frozen=True)
 class _Sizes:
     body: float
-    # Space between items. It starts as a breath (A5 has no height to spare) and grows, up to
-    # GAP_MAX, when a one-page slip has room left: see `_layout`.
-    gap: float = GAP_MIN
+    # How much of the spare height the spaces take: 0 is the tightest layout, 1 the airiest (what a
+    # short slip gets). See `_layout`.
+    stretch: float = 0.0
 
     @property
     def small(self) -> float:
-        return self.body - 1.5
+        return max(NOTE_MIN, min(NOTE_SIZE, self.body - 1.5))
 
+    @property
+    def header(self) -> float:
+        return min(HEADER_SIZE, self.body)
 
-def _labelled(label: str, value: str, sizes: _Sizes, value_font: str = REGULAR, **kw: object) -> list[Block]:
-    return text_blocks([Run(label), Run(or_dots(value), value_font)], sizes.body, CONTENT_WIDTH, **kw)
+    def space(self, tightest: float, airiest: float) -> float:
+        return tightest + self.stretch * (airiest - tightest)
+
+    @property
+    def gap(self) -> float:
+        return self.space(GAP_MIN, GAP_MAX)
 
 
 def _numbered(number: int, runs: Sequence[Run], sizes: _Sizes, **kw: object) -> list[Block]:
     prefix = f"{number}. "
     hang = text_width(prefix, REGULAR, sizes.body)
-    return text_blocks([Run(prefix), *runs], sizes.body, CONTENT_WIDTH, rest_indent=hang, **kw)
-
-
-def _contact_blocks(slip: SlipData, sizes: _Sizes) -> list[Block]:
-    """'Số điện thoại: … Email: …' on one line as two fields, the way the paper form has them;
-    wrapped as one paragraph when either value is too long for half a line."""
-    phone = [Run("Số điện thoại: "), Run(or_dots(slip.phone))]
-    email = [Run("Email: "), Run(or_dots(slip.email))]
-    half = CONTENT_WIDTH / 2
-    phone_lines = wrap(phone, sizes.body, half - 2 * mm)
-    email_lines = wrap(email, sizes.body, half)
-    if len(phone_lines) == 1 and len(email_lines) == 1:
-
-        def paint(canvas: Canvas, x: float, y: float) -> None:
-            draw_lines(canvas, phone_lines, x, y, half, sizes.body)
-            draw_lines(canvas, email_lines, x + half, y, half, sizes.body)
-
-        return [Block(line_height(sizes.body), paint)]
-    return text_blocks([*phone, Run("; "), *email], sizes.body, CONTENT_WIDTH)
-
-
-def _barcode_block(code: str) -> Block:
-    module = barcode.code128_module_for(code, CONTENT_WIDTH)
-    width = barcode.code128_width(code, module)
-
-    def paint(canvas: Canvas, x: float, y: float) -> None:
-        left = x + (CONTENT_WIDTH - width) / 2
-        barcode.draw_code128(canvas, code, left, y - BARCODE_HEIGHT, BARCODE_HEIGHT, module)
-
-    return Block(BARCODE_HEIGHT, paint, keep_with_next=True, space_before=1 * mm)
+    return text_blocks([Run(prefix), *runs], sizes.body, CONTENT_WIDTH, rest_indent=hang, **kw)  # type: ignore[arg-type]
 
 
 def _footer_block(office: SlipOffice, slip: SlipData, sizes: _Sizes) -> Block:
@@ -231,7 +222,7 @@ def _footer_block(office: SlipOffice, slip: SlipData, sizes: _Sizes) -> Block:
     if payment:
         qrs.append((payment, ["VietQR nộp phí"]))
 
-    size = min(NOTE_SIZE, sizes.small)
+    size = sizes.small
     caption_size = CAPTION_SIZE
     qr_area = len(qrs) * QR_SIZE + max(len(qrs) - 1, 0) * 1 * mm
     notes_width = CONTENT_WIDTH - (qr_area + QR_GAP if qrs else 0.0)
@@ -256,37 +247,40 @@ def _footer_block(office: SlipOffice, slip: SlipData, sizes: _Sizes) -> Block:
             draw_lines(canvas, caption, qr_x, y - QR_SIZE, QR_SIZE, caption_size, "center")
             qr_x += QR_SIZE + 1 * mm
 
-    return Block(height, paint, space_before=3 * mm)
+    return Block(height, paint, space_before=sizes.space(NOTES_SPACE_BEFORE, 3 * mm))
 
 
-def _build_blocks(office: SlipOffice, slip: SlipData, sizes: _Sizes, copy_label: str) -> list[Block]:
+def _copy_label_block(label: str, sizes: _Sizes) -> Block:
+    return centered_text_block(
+        f"({label})", ITALIC, sizes.body - 0.5, CONTENT_WIDTH, space_before=1 * mm, keep_with_next=False
+    )
+
+
+def _build_blocks(office: SlipOffice, slip: SlipData, sizes: _Sizes) -> tuple[list[Block], int]:
+    """The blocks of one copy, and the index of its copy label (the one block the copies differ in)."""
     body = sizes.body
     gap = sizes.gap
     code = nfc(slip.code)
     header = header_block(
         office.parent_name, office.office_name, office.place, slip.received_at, CONTENT_WIDTH,
-        HeaderStyle(size=HEADER_SIZE),
+        HeaderStyle(size=sizes.header),
     )
     blocks: list[Block] = [replace(header, keep_with_next=True)]
-    blocks.append(centered_text_block(TITLE, BOLD, TITLE_SIZE, CONTENT_WIDTH, space_before=4.5 * mm))
-    blocks += text_blocks(
-        [Run("Mã hồ sơ: "), Run(code, BOLD)], body + 0.5, CONTENT_WIDTH, align="center",
-        space_before=1 * mm, keep_with_next=True,
-    )
-    blocks.append(_barcode_block(code))
     blocks.append(
-        centered_text_block(
-            f"({copy_label})", ITALIC, body - 0.5, CONTENT_WIDTH, space_before=1 * mm, keep_with_next=False
-        )
+        centered_text_block(TITLE, BOLD, TITLE_SIZE, CONTENT_WIDTH, space_before=sizes.space(TITLE_SPACE, 4.5 * mm))
     )
+    blocks += code_blocks(code, body + 0.5, CONTENT_WIDTH)
+    label_index = len(blocks)
+    blocks.append(_copy_label_block(COPY_LABELS[0], sizes))
 
-    blocks.append(spacer(2 * mm))
-    blocks += _labelled("Bộ phận tiếp nhận và trả kết quả: ", office.office_name, sizes)
-    blocks += _labelled("Tiếp nhận hồ sơ của: ", slip.applicant_name, sizes, BOLD, space_before=gap)
-    blocks += _labelled("Địa chỉ: ", slip.address, sizes, space_before=gap)
-    contact = _contact_blocks(slip, sizes)
-    blocks += [replace(contact[0], space_before=gap), *contact[1:]]
-    blocks += _labelled("Nội dung yêu cầu giải quyết: ", slip.procedure_name, sizes, BOLD, space_before=gap)
+    blocks.append(spacer(sizes.space(BODY_SPACE, 2 * mm)))
+    blocks += labelled_blocks("Bộ phận tiếp nhận và trả kết quả: ", office.office_name, body, CONTENT_WIDTH)
+    blocks += labelled_blocks("Tiếp nhận hồ sơ của: ", slip.applicant_name, body, CONTENT_WIDTH, BOLD,
+                              space_before=gap)
+    blocks += labelled_blocks("Địa chỉ: ", slip.address, body, CONTENT_WIDTH, space_before=gap)
+    blocks += contact_blocks(slip.phone, slip.email, body, CONTENT_WIDTH, space_before=gap)
+    blocks += labelled_blocks("Nội dung yêu cầu giải quyết: ", slip.procedure_name, body, CONTENT_WIDTH, BOLD,
+                              space_before=gap)
 
     # 1. Documents, each "(n) name - form: count" with a hanging indent under the name.
     blocks += _numbered(1, [Run("Thành phần hồ sơ nộp gồm:")], sizes, space_before=gap, keep_with_next=True)
@@ -342,25 +336,9 @@ def _build_blocks(office: SlipOffice, slip: SlipData, sizes: _Sizes, copy_label:
         ],
         CONTENT_WIDTH, body, sign_space=SIGN_SPACE,
     )
-    blocks.append(replace(signatures, space_before=3 * mm))
+    blocks.append(replace(signatures, space_before=sizes.space(SIGN_SPACE_BEFORE, 3 * mm)))
     blocks.append(_footer_block(office, slip, sizes))
-    return blocks
-
-
-def _continuation_block(slip: SlipData, copy_label: str) -> Block:
-    """The strip at the top of a copy's second and later pages: which paper, which dossier, which copy."""
-    text = f"{TITLE.capitalize()} - Mã hồ sơ: {nfc(slip.code)} - {copy_label} (tiếp theo)"
-    lines = wrap([Run(text, ITALIC)], CONTINUATION_SIZE, CONTENT_WIDTH)
-    used = len(lines) * line_height(CONTINUATION_SIZE)
-
-    def paint(canvas: Canvas, x: float, y: float) -> None:
-        draw_lines(canvas, lines, x, y, CONTENT_WIDTH, CONTINUATION_SIZE, "center")
-        canvas.saveState()
-        canvas.setLineWidth(0.4)
-        canvas.line(x, y - used - 0.8 * mm, x + CONTENT_WIDTH, y - used - 0.8 * mm)
-        canvas.restoreState()
-
-    return Block(max(CONTINUATION_HEIGHT, used + 2.5 * mm), paint)
+    return blocks, label_index
 
 
 # --------------------------------------------------------------------------------------------------
@@ -376,33 +354,33 @@ class _Copy:
 
 
 def _layout(office: SlipOffice, slip: SlipData) -> list[_Copy]:
-    """Choose the largest body size that fits one page (else the smallest), paginate both copies."""
+    """The largest body size at which a copy fits one page, its spaces opened up into the room left;
+    when none fits, the smallest size, tight, continued on further pages."""
     for body in BODY_SIZES:
         sizes = _Sizes(body)
-        blocks = _build_blocks(office, slip, sizes, COPY_LABELS[0])
+        blocks, label_index = _build_blocks(office, slip, sizes)
         height = blocks_height(blocks)
-        if height <= CONTENT_HEIGHT:
-            sizes = _Sizes(body, _spread_gap(blocks, sizes.gap, CONTENT_HEIGHT - height))
-            break
+        if height > CONTENT_HEIGHT + 1e-6:
+            continue
+        slack = CONTENT_HEIGHT - height
+        airy, _ = _build_blocks(office, slip, _Sizes(body, 1.0))
+        spread = blocks_height(airy) - height
+        if slack > 0 and spread > 0:
+            # Half the room goes to the spaces (so a short slip does not huddle at the top); the rest
+            # stays above the notes, which sit on the bottom margin.
+            sizes = _Sizes(body, min(1.0, slack / 2 / spread))
+            blocks, label_index = _build_blocks(office, slip, sizes)
+        break
+    # (No size fits: the last attempt, MIN_BODY at its tightest, continues on further pages.)
     copies = []
     for label in COPY_LABELS:
-        blocks = _build_blocks(office, slip, sizes, label)
-        continuation = _continuation_block(slip, label)
-        pages = paginate(blocks, CONTENT_HEIGHT, CONTENT_HEIGHT - continuation.height)
-        copies.append(_Copy(label, pages, blocks[-1], continuation))
+        copy_blocks = list(blocks)
+        copy_blocks[label_index] = _copy_label_block(label, sizes)
+        text = f"{TITLE.capitalize()} - Mã hồ sơ: {nfc(slip.code)} - {label} (tiếp theo)"
+        continuation = continuation_block(text, CONTENT_WIDTH)
+        pages = paginate(copy_blocks, CONTENT_HEIGHT, CONTENT_HEIGHT - continuation.height)
+        copies.append(_Copy(label, pages, copy_blocks[-1], continuation))
     return copies
-
-
-def _spread_gap(blocks: Sequence[Block], gap: float, slack: float) -> float:
-    """A wider item gap that uses part of a one-page slip's spare height.
-
-    Half the slack goes between the items (so a short slip does not huddle at the top); the rest stays
-    above the notes, where the signatures need it most.
-    """
-    slots = sum(1.0 if b.space_before == gap else 0.5 if b.space_before == gap / 2 else 0.0 for b in blocks)
-    if slots == 0 or slack <= 0:
-        return gap
-    return min(GAP_MAX, gap + slack / 2 / slots)
 
 
 def _paint_copy(canvas: Canvas, copy: _Copy, page_index: int, x0: float) -> None:

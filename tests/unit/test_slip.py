@@ -32,17 +32,20 @@ needs_pdftoppm = pytest.mark.skipif(
 )
 
 
+OFFICE = SlipOffice(
+    parent_name="UBND xã Bình Mỹ",
+    office_name="Trung tâm Phục vụ hành chính công xã Bình Mỹ",
+    place="Bình Mỹ",
+    lookup_url=LOOKUP,
+    bank_bin="970436",
+    bank_account="0011012345678",
+    bank_account_name="UBND XA BINH MY",
+)
+
+
 @pytest.fixture(scope="module")
 def office() -> SlipOffice:
-    return SlipOffice(
-        parent_name="UBND xã Bình Mỹ",
-        office_name="Trung tâm Phục vụ hành chính công xã Bình Mỹ",
-        place="Bình Mỹ",
-        lookup_url=LOOKUP,
-        bank_bin="970436",
-        bank_account="0011012345678",
-        bank_account_name="UBND XA BINH MY",
-    )
+    return OFFICE
 
 
 @pytest.fixture(scope="module")
