@@ -373,6 +373,7 @@ def read_id_card(qr: str) -> dict[str, str]:
         "gender": card.gender,
         "address": card.address,
         "issue_date": f"{card.issue_date:%d/%m/%Y}" if card.issue_date else "",
+        "unreadable": ",".join(card.unreadable),  # fields left empty: a letter was lost on the way
     }
 
 

@@ -67,6 +67,10 @@ class Scan:
     GARBLED = "Không nhận ra mã vừa quét ('{text}'): không phải mã hồ sơ hay mã QR thẻ căn cước; vui lòng quét lại."
     CARD_FILLED = "Đã điền thông tin từ thẻ căn cước. Vui lòng đối chiếu với người nộp trước khi lưu."
     CARD_SEARCH = "Đã quét thẻ căn cước: đang tìm các hồ sơ của số định danh {number}."
+    CARD_UNREADABLE = ("Một số chữ có dấu không đến được qua bàn phím: hãy nhập tay các ô được đánh dấu "
+                       "(hoặc quét lại; đọc qua cổng COM thì không mất chữ, xem Cài đặt › Máy quét).")
+    CARD_UNREADABLE_FIELD = "Ô này có chữ không đọc được từ máy quét: vui lòng nhập tay theo thẻ."
+    PRODUCT = "Đây là mã vạch sản phẩm ({kind}), không phải mã hồ sơ hay CCCD."
     OPENING = "Đang mở hồ sơ {code}…"
 
 

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+from counter_app.domain.id_card import UNREADABLE
 from tests.ui.conftest import add_dossiers
-from tests.ui.keyboard import enter, focus, key_text, scan
+from tests.ui.keyboard import StampedKeys, enter, focus, ime_text, key_text, scan
 from ui import strings
 from ui.scanner import FLUSH_MS, ScanKind, ScannerFilter, classify
 from ui.views.main_window import MainWindow
 
 QR = "001090123456|012345678|Nguyễn Văn Đức|01011990|Nam|Thôn Đông, xã Bình Mỹ, tỉnh Hà Nam|15042021"
+X_QR = "001090123456|012345678|Nguyễn Văn Đức|01011990|Nam|Ấp 3, xã Bình Mỹ, huyện Bình Chánh, TP Hồ Chí Minh|15042021"
+LONG_QR = ("079203001234|271234567|Trần Thị Ngọc Ánh|23111985|Nữ|Số 12/3 đường Nguyễn Thị Định, khu phố Mỹ Hòa, "
+           "phường Thạnh Mỹ Lợi, thành phố Thủ Đức, Thành phố Hồ Chí Minh|01072021|Trần Văn Hùng|Nguyễn Thị Lệ")
 
 
 @pytest.fixture
@@ -86,12 +93,101 @@ def test_turned_off_the_scanner_types_like_a_keyboard(qtbot, field) -> None:  # 
     assert heard == []
 
 
+# --- bursts the UI thread was too busy to see whole -------------------------------------------------
+
+
+def busy_ui_thread() -> None:
+    """The UI thread blocked (a report, a large page of the list) while the scanner goes on typing;
+    then the event loop runs the overdue flush timer before the keys queued meanwhile."""
+    time.sleep(0.2)
+    QCoreApplication.processEvents()
+
+
+@pytest.mark.parametrize("qr", [X_QR, LONG_QR], ids=["110 chars", "198 chars"])
+def test_a_long_vietnamese_scan_stays_whole_though_the_ui_thread_was_busy_in_the_middle(qtbot, field, qr) -> None:  # noqa: ANN001
+    edit, _scanner, heard = field
+    keys = StampedKeys()
+    keys.type(qr[:len(qr) // 2])
+    busy_ui_thread()
+    keys.type(qr[len(qr) // 2:])  # delivered late, stamped when they were pressed
+    keys.enter()
+    assert heard == [qr]
+    qtbot.wait(FLUSH_MS * 3)
+    assert edit.text() == ""
+
+
+def test_keys_stamped_inside_the_burst_take_back_what_it_had_typed(qtbot, field) -> None:  # noqa: ANN001
+    edit, _scanner, heard = field
+    key_text("Phạm ")  # the officer, before the scan
+    qtbot.wait(FLUSH_MS * 3)
+    keys = StampedKeys()
+    keys.type(X_QR[:10])  # "0010901234": nothing a scan is yet, so the filter judged it typed...
+    qtbot.wait(FLUSH_MS * 3)
+    assert edit.text() == "Phạm 0010901234"
+    keys.type(X_QR[10:])  # ...until these came, stamped 3 ms apart from it: it was a burst after all
+    assert edit.text() == "Phạm "
+    keys.enter()
+    assert heard == [X_QR]
+    qtbot.wait(FLUSH_MS * 3)
+    assert edit.text() == "Phạm "
+
+
+@pytest.mark.parametrize("busy", [False, True], ids=["idle", "next key queued behind a busy UI thread"])
+def test_a_broken_burst_leaves_the_field_as_it_was(qtbot, field, busy) -> None:  # noqa: ANN001
+    edit, _scanner, heard = field
+    key_text("Phạm")
+    qtbot.wait(FLUSH_MS * 3)
+    keys = StampedKeys()
+    keys.type(X_QR[:60])  # the card slipped away: no more keys, no Enter
+    if busy:
+        busy_ui_thread()
+        keys.now += 400
+        keys.type(" x")  # the officer's next keys, long after by their times
+    qtbot.wait(FLUSH_MS * 3)
+    assert edit.text() == ("Phạm x" if busy else "Phạm")
+    assert heard == [X_QR[:60].strip()]  # a scan, so the window asks to scan again
+
+
+def test_a_keyboard_layout_change_mid_burst_keeps_it_whole(qtbot, field) -> None:  # noqa: ANN001
+    edit, _scanner, heard = field
+    keys = StampedKeys()
+    keys.type("001090123456|012345678|Nguy")
+    keys.key("ễ")  # a spare key code remapped for it: another layout's key
+    keys.type("n V")
+    keys.lost()  # ă: X delivered its key with no character (the map had changed back already)
+    keys.type("n ")
+    ime_text("Đức")  # an input method's commit, with no time of its own
+    keys.type("|01011990|N")
+    alt_keypad = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.KeypadModifier
+    for digit in (Qt.Key.Key_2, Qt.Key.Key_1, Qt.Key.Key_5):  # Windows: Alt + keypad digits compose the next one
+        QApplication.sendEvent(focus(), QKeyEvent(QEvent.Type.KeyPress, digit, alt_keypad, ""))
+    keys.type("am|Ấp 3|15042021")
+    keys.enter()
+    assert heard == [f"001090123456|012345678|Nguyễn V{UNREADABLE}n Đức|01011990|Nam|Ấp 3|15042021"]
+    qtbot.wait(FLUSH_MS * 3)
+    assert edit.text() == ""
+
+
+def test_a_product_barcode_is_a_scan_not_typing(qtbot, field) -> None:  # noqa: ANN001
+    edit, _scanner, heard = field
+    keys = StampedKeys()
+    keys.type("8934588063053")
+    keys.enter()
+    assert heard == ["8934588063053"]
+    assert edit.text() == ""
+
+
 @pytest.mark.parametrize(("text", "kind"), [
     ("000.00.20.H12-260213-0001", ScanKind.DOSSIER),
     ("000.A0.01.H26-251231-1999", ScanKind.DOSSIER),
     (QR, ScanKind.ID_CARD),
     ("001090123456|012345678|Nguyễn Văn", ScanKind.GARBLED),
     ("000.00.20.H12-2602", ScanKind.GARBLED),
+    ("8934588063053", ScanKind.PRODUCT),  # EAN-13
+    ("96385074", ScanKind.PRODUCT),  # EAN-8
+    ("725272730706", ScanKind.PRODUCT),  # UPC-A
+    ("8934588063054", ScanKind.GARBLED),  # a wrong check digit: half-read
+    ("001090123457", ScanKind.GARBLED),  # 12 digits passing the UPC-A check, but an ID number's
 ])
 def test_shapes(text: str, kind: ScanKind) -> None:
     assert classify(text) is kind
@@ -151,6 +247,41 @@ def test_an_id_card_fills_the_intake_form(qtbot, desk, open_window) -> None:  # 
     assert form["id_qr"] == QR and form["applicant"]["id_number"] == "001090123456"
 
 
+def test_an_id_card_scanned_while_the_ui_thread_is_busy_fills_the_whole_form(qtbot, desk, open_window) -> None:  # noqa: ANN001
+    window = open_window(desk)
+    editors = window.intake.editors
+    editors["full_name"].setFocus()
+    keys = StampedKeys()
+    keys.type(X_QR[:40])
+    busy_ui_thread()
+    keys.type(X_QR[40:])
+    keys.enter()
+    assert editors["full_name"].text() == "Nguyễn Văn Đức"
+    assert editors["id_number"].text() == "001090123456"
+    assert editors["birth_date"].text() == "01/01/1990"
+    assert editors["address"].text() == "Ấp 3, xã Bình Mỹ, huyện Bình Chánh, TP Hồ Chí Minh"
+    qtbot.wait(FLUSH_MS * 3)
+    assert not [name for name, e in editors.items() if isinstance(e, QLineEdit) and "|" in e.text()]
+
+
+def test_a_card_with_a_letter_lost_on_the_way_leaves_that_field_for_the_officer(qtbot, desk, open_window) -> None:  # noqa: ANN001
+    window = open_window(desk)
+    intake = window.intake
+    intake.editors["phone"].setFocus()
+    keys = StampedKeys()
+    keys.type("001090123456|012345678|Nguyễn V")
+    keys.lost()  # the ă of Văn: its key came without its character
+    keys.type("n Đức|01011990|Nam|Thôn Đông, xã Bình Mỹ|15042021")
+    keys.enter()
+    assert intake.editors["full_name"].text() == ""  # never "Nguyễn Vn Đức" on a paper
+    assert intake.fields["full_name"].error.text() == strings.Scan.CARD_UNREADABLE_FIELD
+    assert intake.editors["id_number"].text() == "001090123456"
+    assert intake.editors["address"].text() == "Thôn Đông, xã Bình Mỹ"
+    assert strings.Scan.CARD_UNREADABLE in intake.card_notice.text()
+    assert focus() is intake.editors["full_name"]
+    assert intake.editors["phone"].text() == ""
+
+
 def test_f6_with_the_scanner_detection_off_reads_the_card_typed_into_its_box(qtbot, desk, open_window) -> None:  # noqa: ANN001
     window = open_window(desk)
     window.act_scanner.setChecked(False)
@@ -170,6 +301,10 @@ def test_f6_with_the_scanner_detection_off_reads_the_card_typed_into_its_box(qtb
     ("000.00.20.H12-2603", "Không nhận ra mã vừa quét ('000.00.20.H12-2603')"),
     ("000.00.20.H99-260302-0001", "thuộc cơ quan 000.00.20.H99, không phải của 000.00.20.H12"),
     ("000.00.20.H12-260302-0777", "Không tìm thấy hồ sơ mã 000.00.20.H12-260302-0777"),
+    ("8934588063053", "Đây là mã vạch sản phẩm (EAN-13), không phải mã hồ sơ hay CCCD."),
+    ("96385074", "Đây là mã vạch sản phẩm (EAN-8), không phải mã hồ sơ hay CCCD."),
+    ("725272730706", "Đây là mã vạch sản phẩm (UPC-A), không phải mã hồ sơ hay CCCD."),
+    ("001090123457", strings.Scan.GARBLED_QR),  # an ID number alone, never a product's UPC-A
 ])
 def test_bad_scans_give_a_clear_message_and_lose_nothing(qtbot, filled, open_window, scanned, expected) -> None:  # noqa: ANN001
     window = open_window(filled)

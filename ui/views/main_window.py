@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from counter_app import clock, desk
 from counter_app.desk import DuePreview, OfficeInfo, Saved
+from counter_app.domain.product_codes import product_barcode
 from counter_app.errors import StoreBusyError, UserError
 from ui import strings
 from ui.desk_client import DeskClient, ignore
@@ -539,6 +540,8 @@ class MainWindow(QMainWindow):
             self.show_message(strings.Scan.CARD_SEARCH.format(number=number))
             self.tabs.setCurrentWidget(self.worklist)
             self.worklist.search_for(number)
+        elif kind is ScanKind.PRODUCT:
+            self.show_message(strings.Scan.PRODUCT.format(kind=product_barcode(text)), "error")
         elif "|" in text or text[:12].isdigit():
             self.show_message(strings.Scan.GARBLED_QR, "error")
         else:
