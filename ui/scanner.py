@@ -116,6 +116,7 @@ class ScannerFilter(QObject):
         self._typed: list[_Typed] = []  # the pieces were handed on: what they typed, where
         self._reported = ""  # what of them was reported as a scan without its Enter
         self._last_stamp: int | None = None
+        self._last_wall = 0.0
         self._untimed = 0  # pieces since the last one with a time of its own
         self._replaying = False
         self._deadline = 0.0
@@ -203,6 +204,7 @@ class ScannerFilter(QObject):
             self._take_back()  # the burst goes on after it was handed on: the UI thread was busy
         self._pieces.append(_Piece(obj, event.clone(), text, stamp))
         self._held = True
+        self._last_wall = _wall_ms()
         if stamp is None:
             self._untimed += 1
         else:
@@ -220,7 +222,9 @@ class ScannerFilter(QObject):
             if gap > _STAMP_WRAP // 2:
                 gap = 0  # a key stamped before the last one: queued out of order, not a pause
             return gap <= SCAN_GAP_MS * (1 + self._untimed)
-        return self._held and self._timer.isActive()  # no time to compare: the burst is still open
+        # No time of its own (an input method's commit, a synthetic key): the wall clock, while the
+        # burst is open.
+        return self._held and self._timer.isActive() and _wall_ms() - self._last_wall <= FLUSH_MS
 
     def _enter(self, stamp: int | None) -> bool:
         if not self._pieces or not self._continues(stamp):
@@ -238,7 +242,7 @@ class ScannerFilter(QObject):
 
     def _idle(self) -> None:
         """No key for FLUSH_MS: judge the burst, unless the UI thread was too busy to know."""
-        late = time.monotonic() * 1000 - self._deadline
+        late = _wall_ms() - self._deadline
         if late > LATE_MS and self._late_retries < MAX_LATE_RETRIES:
             self._late_retries += 1
             self._arm()  # keys pressed meanwhile may be queued behind this timer: let them in first
@@ -247,9 +251,11 @@ class ScannerFilter(QObject):
 
     def _judge(self) -> None:
         burst = self._text()
-        if len(burst) >= MIN_SCAN_LEN and looks_machine_made(burst):
+        if self._last_stamp is not None and len(burst) >= MIN_SCAN_LEN and looks_machine_made(burst):
             # A scan without its Enter (a scanner set up without one, or a broken burst): never
             # typed into a field. The window opens a complete code and asks to scan again otherwise.
+            # Only keys stamped by the window system prove a scanner's speed; without stamps (input
+            # methods, synthetic keys) a burst with no Enter is given the benefit of the doubt.
             self._timer.stop()
             self._held = False
             if burst != self._reported:
@@ -277,7 +283,7 @@ class ScannerFilter(QObject):
         self._last_stamp, self._untimed = None, 0
 
     def _arm(self) -> None:
-        self._deadline = time.monotonic() * 1000 + FLUSH_MS
+        self._deadline = _wall_ms() + FLUSH_MS
         self._timer.start(FLUSH_MS)
 
     def _text(self) -> str:
@@ -310,6 +316,10 @@ class ScannerFilter(QObject):
 
 
 # --- the fields a burst can type into -----------------------------------------------------------------
+
+
+def _wall_ms() -> float:
+    return time.monotonic() * 1000
 
 
 def _text_widget(obj: QObject) -> QWidget | None:
