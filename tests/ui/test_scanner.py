@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from counter_app.domain.id_card import UNREADABLE
+from counter_app.domain.scanner_config import ScannerConfig
 from tests.ui.conftest import add_dossiers
 from tests.ui.keyboard import StampedKeys, enter, focus, ime_text, key_text, scan
 from ui import strings
@@ -282,11 +283,13 @@ def test_a_card_with_a_letter_lost_on_the_way_leaves_that_field_for_the_officer(
     assert intake.editors["phone"].text() == ""
 
 
-def test_f6_with_the_scanner_detection_off_reads_the_card_typed_into_its_box(qtbot, desk, open_window) -> None:  # noqa: ANN001
+def test_f6_with_the_scanner_detection_off_reads_the_card_typed_into_its_box(qtbot, desk, open_window, answers) -> None:  # noqa: ANN001
     window = open_window(desk)
-    window.act_scanner.setChecked(False)
+    assert window._status_scanner.text() == strings.Scanner.LABEL_KEYBOARD
+    answers.scanner_with = ScannerConfig("off")
+    window.act_scanner.trigger()  # Cài đặt › Máy quét… › Tắt
     assert window._status_scanner.text() == strings.Main.SCANNER_OFF
-    assert window.prefs.scanner_enabled is False  # remembered for the next start
+    assert window.prefs.scanner.mode == "off"  # remembered for the next start
     qtbot.keyClick(focus(), Qt.Key.Key_F6)
     assert focus() is window.intake.card_input
     scan(QR)
@@ -331,7 +334,7 @@ def test_an_id_card_on_the_list_finds_that_persons_dossiers(qtbot, filled, open_
 
 def test_f4_then_typing_a_code_by_hand_opens_it(qtbot, filled, open_window) -> None:  # noqa: ANN001
     window = open_window(filled)
-    window.act_scanner.setChecked(False)
+    window.scanners.apply(ScannerConfig("off"))
     qtbot.keyClick(focus(), Qt.Key.Key_F4)
     assert focus() is window.code_box
     key_text("000.00.20.h12-260303-0001")

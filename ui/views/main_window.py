@@ -37,7 +37,8 @@ from ui.formatting import day_with_weekday, long_datetime
 from ui.interaction import Interaction
 from ui.prefs import Prefs
 from ui.printing import PrintDesk
-from ui.scanner import ScanKind, ScannerFilter, classify
+from ui.scanner import ScanKind, classify
+from ui.scanner_setup import ScannerSetup
 from ui.views.attention_view import AttentionView
 from ui.views.dossier_list_view import DossierListView
 from ui.views.dossier_view import DossierView
@@ -118,13 +119,12 @@ class MainWindow(QMainWindow):
             label.setStyleSheet("padding: 0 8px; border-left: 1px solid #c0c0c0;")
             self.statusBar().addPermanentWidget(label)
 
-        self.scanner = ScannerFilter(self, enabled=self.prefs.scanner_enabled)
-        self.scanner.scanned.connect(self.handle_scan)
-        app = QApplication.instance()
-        if app is not None:
-            self.scanner.install(app)
+        self.scanners = ScannerSetup(self.prefs, QApplication.instance(), parent=self)
+        self.scanners.scanned.connect(self.handle_scan)
+        self.scanners.failed.connect(lambda text: self.show_message(text, "error"))
+        self.scanners.state_changed.connect(self._status_scanner.setText)
+        self._status_scanner.setText(self.scanners.status_text())
         self._build_actions()
-        self._update_scanner_label()
 
         self.intake.save_requested.connect(self._save)
         self.intake.new_requested.connect(self.new_intake)
@@ -548,11 +548,6 @@ class MainWindow(QMainWindow):
             shown = text if len(text) <= 40 else text[:40] + "…"
             self.show_message(strings.Scan.GARBLED.format(text=shown), "error")
 
-    def set_scanner_enabled(self, on: bool) -> None:
-        self.scanner.set_enabled(on)
-        self.prefs.scanner_enabled = on
-        self._update_scanner_label()
-
     # --- keys -------------------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
@@ -582,11 +577,8 @@ class MainWindow(QMainWindow):
             act.setEnabled(act is self.act_back)  # the rest wait for the office (_office_ready)
             dossier_menu.addAction(act)
         settings_menu = menu.addMenu(M.MENU_SETTINGS)
-        self.act_scanner = QAction(M.ACT_SCANNER, self)
-        self.act_scanner.setCheckable(True)
-        self.act_scanner.setChecked(self.scanner.enabled)
-        self.act_scanner.toggled.connect(self.set_scanner_enabled)
-        settings_menu.addAction(self.act_scanner)
+        self.act_scanner = settings_menu.addAction(strings.Scanner.MENU,
+                                                   lambda: self.scanners.ask(self, self.interaction))
         help_menu = menu.addMenu(M.MENU_HELP)
         help_menu.addAction(action(M.ACT_KEYS, ["F1"], lambda: self.interaction.inform(self, M.KEYS_HELP)))
 
@@ -642,9 +634,6 @@ class MainWindow(QMainWindow):
     def _show_sync(self, n: int) -> None:
         self._status_sync.setText(M.SYNC_WAITING.format(n=n) if n else M.SYNC_NONE)
 
-    def _update_scanner_label(self) -> None:
-        self._status_scanner.setText(M.SCANNER_ON if self.scanner.enabled else M.SCANNER_OFF)
-
     # --- closing ----------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
@@ -653,9 +642,7 @@ class MainWindow(QMainWindow):
             return
         self.prefs.window_geometry = self.saveGeometry()
         self._ticker.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self.scanner)
+        self.scanners.shutdown()
         self.printing.shutdown()
         self.client.close()
         event.accept()
