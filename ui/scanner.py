@@ -6,19 +6,21 @@ more slowly. The filter sits on the application, so it hears every key on every 
 - a printable key that can begin a scan (a digit or a capital: codes and ID-card QRs begin so) is
   held back instead of reaching the field; the next key is held too if it comes within SCAN_GAP_MS,
   judged by the keys' own times (the window system stamps each key when it is pressed, so keys
-  queued while the UI thread was busy keep their real spacing). When no key came for FLUSH_MS the
-  burst is over: typed by a person, it goes on to its field in order; shaped like a scan, it is a
-  scan (or a broken one) and never reaches a field;
+  queued while the UI thread was busy keep their real spacing; keys without a stamp fall back on
+  the wall clock). When no key came for FLUSH_MS the burst is over: typed by a person, it goes on
+  to its field in order; stamped and shaped like a scan, it is a scan without its Enter (or a
+  broken one) and never reaches a field;
 - Enter after a held burst of at least MIN_SCAN_LEN keys that looks machine-made ends a scan: the
   burst and the Enter are swallowed and `scanned` is emitted;
 - in a burst, a key is a character whatever its key code: another layout's keysym, a key with a
-  modifier (AltGr), an input method's commit, or a key whose character the window system lost
-  (X remaps a spare key code per non-ASCII character and Qt may read the map after it changed
-  back: the key comes with no text). A lost character is kept as UNREADABLE so the burst stays
-  whole; the ID-card reader leaves the field it falls in for the officer to type;
+  modifier (AltGr), an input method's commit, Alt + keypad digits composing one (Windows). A key
+  that came without its character (X remaps a spare key code per non-ASCII character and Qt may
+  read the map after it changed back) is kept as UNREADABLE so the burst stays whole, and so is
+  every character of a key code remapped during the burst (see _text); the ID-card reader leaves
+  the field such a character falls in for the officer to type;
 - if the UI thread was so busy that the burst looked over while its keys still waited in the queue
   (the flush timer fired late, or keys stamped within SCAN_GAP_MS of the last one arrive after it
-  was handed on), the keys handed on are taken back from their field: exactly those characters,
+  was handed on), what was handed on is taken back from its field: exactly those characters,
   leaving what the officer typed before;
 - any other key (Tab, Backspace, arrows, shortcuts) first ends the burst, so a person's typing is
   never lost or reordered, only delayed by a few tens of milliseconds.
@@ -35,7 +37,7 @@ from enum import Enum
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QInputMethodEvent, QKeyEvent
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
 from counter_app.domain.codes import parse_dossier_code
@@ -93,6 +95,7 @@ class _Piece:
     event: QEvent  # a copy, handed on if the burst was a person's typing
     text: str
     stamp: int | None  # the window system's time of the key; None for commits and synthetic keys
+    code: int = 0  # the key's native code (X keycode); 0 for commits
 
 
 @dataclass
@@ -108,9 +111,13 @@ class _Typed:
 class ScannerFilter(QObject):
     scanned = Signal(str)
 
-    def __init__(self, parent: QObject | None = None, *, enabled: bool = True) -> None:
+    def __init__(self, parent: QObject | None = None, *, enabled: bool = True,
+                 watch_remaps: bool | None = None) -> None:
         super().__init__(parent)
         self._enabled = enabled
+        # X only: see _text. Elsewhere one key code can carry many characters legitimately
+        # (Windows gives Alt+keypad compositions the Alt key's code).
+        self.watch_remaps = QGuiApplication.platformName() == "xcb" if watch_remaps is None else watch_remaps
         self._pieces: list[_Piece] = []  # the burst going on, or the last one (see _typed)
         self._held = False  # its pieces are held back (not in any field)
         self._typed: list[_Typed] = []  # the pieces were handed on: what they typed, where
@@ -202,7 +209,8 @@ class ScannerFilter(QObject):
             return False  # no scan starts like this: straight to the field
         if self._typed:
             self._take_back()  # the burst goes on after it was handed on: the UI thread was busy
-        self._pieces.append(_Piece(obj, event.clone(), text, stamp))
+        code = event.nativeScanCode() if isinstance(event, QKeyEvent) else 0
+        self._pieces.append(_Piece(obj, event.clone(), text, stamp, code))
         self._held = True
         self._last_wall = _wall_ms()
         if stamp is None:
@@ -287,7 +295,18 @@ class ScannerFilter(QObject):
         self._timer.start(FLUSH_MS)
 
     def _text(self) -> str:
-        return "".join(p.text for p in self._pieces).strip()
+        """The burst's characters. On X a key code that brought two different letters (not just
+        upper and lower case), or a letter and a lost one, was remapped during the burst (a tool
+        binds a spare key code to each non-ASCII character in turn); Qt reads the new map some
+        time after it changed, so a key there may carry the next character instead of its own
+        ("Nguyăn" for Nguyễn). None of that key code's characters can be trusted: UNREADABLE, for
+        the officer to type, rather than a wrong letter on a paper."""
+        seen: dict[int, set[str]] = {}
+        for p in self._pieces:
+            if self.watch_remaps and p.code and not p.text.isascii():
+                seen.setdefault(p.code, set()).add(p.text.casefold())
+        remapped = {code for code, texts in seen.items() if len(texts) > 1}
+        return "".join(UNREADABLE if p.code in remapped else p.text for p in self._pieces).strip()
 
     # --- taking back what a burst typed -------------------------------------------------------------
 

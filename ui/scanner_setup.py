@@ -63,7 +63,7 @@ class ScannerSetup(QObject):
         if mode == "keyboard":
             return strings.Scanner.LABEL_KEYBOARD
         text = strings.Scanner.LABEL_SERIAL if self.serial.connected else strings.Scanner.LABEL_WAITING
-        return text.format(port=self._config.port)
+        return text.format(port=port_label(self._config.port))
 
     def ask(self, parent: QWidget, interaction: Interaction) -> None:
         """Cài đặt › Máy quét…: the officer chooses, and it applies at once."""
@@ -76,3 +76,8 @@ class ScannerSetup(QObject):
             self._app.removeEventFilter(self.keyboard)
         self.keyboard.set_enabled(False)
         self.serial.stop()
+
+
+def port_label(port: str) -> str:
+    """/dev/ttyACM0 → ttyACM0, as the settings list the ports; COM3 stays COM3."""
+    return port.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or port

@@ -82,9 +82,11 @@ class StampedKeys:
         for char in text:
             self.key(char, target)
 
-    def key(self, char: str, target: QWidget | None = None) -> None:
+    def key(self, char: str, target: QWidget | None = None, *, code: int | None = None) -> None:
+        """`code`: the X keycode; by default the spare one for a non-ASCII character, as when X
+        remaps it for each character in turn (xdotool does), a layout's own key otherwise."""
         shift = Qt.KeyboardModifier.ShiftModifier if char.isupper() else Qt.KeyboardModifier.NoModifier
-        code = self.SPARE_KEYCODE if not char.isascii() else 0
+        code = code if code is not None else self.SPARE_KEYCODE if not char.isascii() else 0
         key = ord(char.upper()) if char.isascii() and char.isalnum() else (0x1EC4 if code else 0)
         self._send(key, shift, char, code, target)
 
