@@ -47,7 +47,6 @@ class SerialScanner(QObject):
         self._retry.timeout.connect(self._open)
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
-        self._idle.setInterval(FRAME_IDLE_MS)
         self._idle.timeout.connect(self._take_unterminated)
         self.problem = ""  # why the port is not open, as the system said it
 
@@ -112,7 +111,7 @@ class SerialScanner(QObject):
             self._buffer = b""
             self.failed.emit(strings.Scanner.SERIAL_TOO_LONG.format(n=MAX_FRAME))
         if self._buffer:
-            self._idle.start()
+            self._idle.start(FRAME_IDLE_MS)
         else:
             self._idle.stop()
 
