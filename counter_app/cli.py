@@ -93,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     slip = sub.add_parser("slip", parents=[common], help="in giấy tiếp nhận và hẹn trả kết quả (Mẫu 01) ra PDF")
     slip.add_argument("code")
     slip.add_argument("-o", "--output", required=True)
-    slip.add_argument("--paper", choices=("a5", "a4-2up"), default="a5")
+    slip.add_argument("--paper", choices=("a5", "a4-2up"), default=None, help="mặc định: cài đặt papers.default_paper")
 
     paper = sub.add_parser("paper", parents=[common], help="in các mẫu 02–06 của một hồ sơ ra PDF")
     paper.add_argument("code")
@@ -415,27 +415,24 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _cmd_slip(args: argparse.Namespace) -> int:
-    from counter_app.services import audit, papers
+    from counter_app.services import papers
 
-    store = _open_store(args)
-    with store.read() as session:
-        data = papers.slip_pdf(session, args.code, args.paper)  # refused before any file exists
+    desk = _open_desk(args)
+    paper = args.paper or desk.setting("papers.default_paper")
+    data = desk.slip_pdf(args.code, paper)  # refused before any file exists
     papers.write_pdf(data, args.output)
-    with store.write() as session:
-        audit.record(session, _actor(), "print.slip", args.code.strip().upper(), {"paper": args.paper})
+    desk.record_print(args.code.strip().upper(), "01", detail={"paper": paper, "file": Path(args.output).name})
     print(f"Đã ghi giấy hẹn ra {args.output}.", file=sys.stderr)
     return EXIT_OK
 
 
 def _cmd_paper(args: argparse.Namespace) -> int:
-    from counter_app.services import audit, papers
+    from counter_app.services import papers
 
-    store = _open_store(args)
-    with store.read() as session:
-        data = papers.form_pdf(session, args.code, args.form)
+    desk = _open_desk(args)
+    data = desk.form_pdf(args.code, args.form)
     papers.write_pdf(data, args.output)
-    with store.write() as session:
-        audit.record(session, _actor(), "print.form", args.code.strip().upper(), {"form": args.form})
+    desk.record_print(args.code.strip().upper(), args.form, detail={"file": Path(args.output).name})
     print(f"Đã ghi mẫu {args.form} ra {args.output}.", file=sys.stderr)
     return EXIT_OK
 

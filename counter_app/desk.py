@@ -22,6 +22,7 @@ from counter_app.domain.actor import Actor
 from counter_app.domain.calendar import format_vn_datetime
 from counter_app.domain.codes import AGENCY_CODE_RE
 from counter_app.domain.id_card import parse_id_qr
+from counter_app.domain.scanner_config import ScannerConfig
 from counter_app.domain.text import collapse_spaces, nfc
 from counter_app.errors import UserError
 
@@ -251,6 +252,18 @@ class Desk:
         with self.store.read() as session:
             return office_settings.value(session, key)
 
+    def scanner(self) -> ScannerConfig:
+        from counter_app.services import office_settings
+
+        with self.store.read() as session:
+            return office_settings.scanner(session)
+
+    def set_scanner(self, config: ScannerConfig) -> ScannerConfig:
+        """The scanner's mode, port and speed as office settings (one transaction, audited)."""
+        checked = ScannerConfig.checked(config.mode, config.port, config.baud)
+        self.set_settings({"scanner.mode": checked.mode, "scanner.port": checked.port, "scanner.baud": checked.baud})
+        return checked
+
     def settings_form(self) -> list[SettingField]:
         """What the settings screen shows: every declared setting with its current value."""
         from counter_app.services import office_settings
@@ -420,6 +433,7 @@ def read_id_card(qr: str) -> dict[str, str]:
         "gender": card.gender,
         "address": card.address,
         "issue_date": f"{card.issue_date:%d/%m/%Y}" if card.issue_date else "",
+        "unreadable": ",".join(card.unreadable),  # fields left empty: a letter was lost on the way
     }
 
 

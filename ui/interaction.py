@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ui import strings
+
+if TYPE_CHECKING:
+    from counter_app.domain.scanner_config import ScannerConfig
 
 
 class Interaction:
@@ -31,3 +36,10 @@ class Interaction:
         start = str(Path.home() / suggested)
         path, _ = QFileDialog.getSaveFileName(parent, title, start, "PDF (*.pdf)")
         return path
+
+    def scanner_settings(self, parent: QWidget, current: ScannerConfig) -> ScannerConfig | None:
+        """Cài đặt › Máy quét…: the new configuration, or None when the officer cancels."""
+        from ui.dialogs.scanner_dialog import ScannerDialog
+
+        dialog = ScannerDialog(current, parent)
+        return dialog.chosen if dialog.exec() == ScannerDialog.DialogCode.Accepted else None

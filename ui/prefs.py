@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from counter_app.domain.scanner_config import DEFAULT_BAUD, ScannerConfig
+from counter_app.errors import UserError
+
 ORGANISATION = "QuayMotCua"
 APPLICATION = "counter-app"
 
@@ -15,12 +18,22 @@ class Prefs:
         self._s = QSettings(path, QSettings.Format.IniFormat) if path else QSettings(ORGANISATION, APPLICATION)
 
     @property
-    def scanner_enabled(self) -> bool:
-        return self._s.value("scanner/enabled", True, type=bool)
+    def scanner(self) -> ScannerConfig:
+        """How this PC's scanner is read (ui/scanner_setup.py applies it). A value edited by hand
+        into something invalid falls back to the keyboard, the way every scanner works out of the box."""
+        default = "keyboard" if self._s.value("scanner/enabled", True, type=bool) else "off"  # before modes
+        try:
+            return ScannerConfig.checked(self._s.value("scanner/mode", default), self._s.value("scanner/port", ""),
+                                         self._s.value("scanner/baud", DEFAULT_BAUD))
+        except UserError:
+            return ScannerConfig()
 
-    @scanner_enabled.setter
-    def scanner_enabled(self, on: bool) -> None:
-        self._s.setValue("scanner/enabled", bool(on))
+    @scanner.setter
+    def scanner(self, config: ScannerConfig) -> None:
+        self._s.setValue("scanner/mode", config.mode)
+        self._s.setValue("scanner/port", config.port)
+        self._s.setValue("scanner/baud", config.baud)
+        self._s.remove("scanner/enabled")
         self._s.sync()
 
     @property
@@ -45,8 +58,10 @@ class Prefs:
 
     @property
     def slip_paper(self) -> str:
-        value = str(self._s.value("printing/slip_paper", "a5") or "a5")
-        return value if value in ("a5", "a4-2up") else "a5"
+        """The paper this PC last printed the slip on; "" before the first print (the office's
+        default paper, papers.default_paper, applies then)."""
+        value = str(self._s.value("printing/slip_paper", "") or "")
+        return value if value in ("a5", "a4-2up") else ""
 
     @slip_paper.setter
     def slip_paper(self, paper: str) -> None:

@@ -164,11 +164,12 @@ class PrintDesk(QObject):
         self.printer_factory: Callable[[str], QPrinter] = make_printer
         self.printer_names: Callable[[], list[str]] = QPrinterInfo.availablePrinterNames
         self.dialog = None  # the preview open now (one at a time)
+        self.office_paper = "a5"  # the office setting papers.default_paper, read when the store opens
 
     # Previews --------------------------------------------------------------------------------------
 
     def preview_slip(self, code: str) -> None:
-        paper = self.prefs.slip_paper
+        paper = self.prefs.slip_paper or self.office_paper
         self._open(code, "01", P.SLIP.format(code=code), lambda d, p=paper: d.slip_pdf(code, p), paper)
 
     def preview_form(self, code: str, form: str) -> None:

@@ -29,7 +29,6 @@ class Main:
     ACT_SAVE = "Lưu"
     ACT_PRINT = "In giấy hẹn"
     ACT_BACK = "Quay lại / đóng thông báo"
-    ACT_SCANNER = "Nhận diện máy quét mã vạch"
     ACT_KEYS = "Phím tắt"
     KEYS_HELP = (
         "F2  Tiếp nhận hồ sơ mới\n"
@@ -70,8 +69,34 @@ class Scan:
     GARBLED = "Không nhận ra mã vừa quét ('{text}'): không phải mã hồ sơ hay mã QR thẻ căn cước; vui lòng quét lại."
     CARD_FILLED = "Đã điền thông tin từ thẻ căn cước. Vui lòng đối chiếu với người nộp trước khi lưu."
     CARD_SEARCH = "Đã quét thẻ căn cước: đang tìm các hồ sơ của số định danh {number}."
+    CARD_UNREADABLE = ("Một số chữ có dấu không đến được qua bàn phím: hãy nhập tay các ô được đánh dấu "
+                       "(hoặc quét lại; đọc qua cổng COM thì không mất chữ, xem Cài đặt › Máy quét).")
+    CARD_UNREADABLE_FIELD = "Ô này có chữ không đọc được từ máy quét: vui lòng nhập tay theo thẻ."
+    PRODUCT = "Đây là mã vạch sản phẩm ({kind}), không phải mã hồ sơ hay CCCD."
     OPENING = "Đang mở hồ sơ {code}…"
 
+
+
+class Scanner:
+    """The scanner's settings (Cài đặt › Máy quét…) and its place in the status bar."""
+
+    MENU = "&Máy quét…"
+    TITLE = "Máy quét mã vạch"
+    MODE = "Cách nhận mã từ máy quét"
+    MODE_KEYBOARD = "&Bàn phím: máy quét gõ mã như một bàn phím USB"
+    MODE_SERIAL = "&Cổng COM (USB ảo): đọc đúng từng chữ có dấu"
+    MODE_OFF = "&Tắt: phím gõ vào chỉ là chữ, không nhận diện mã quét"
+    PORT = "Cổ&ng:"
+    BAUD = "Tốc độ (ba&ud):"
+    REFRESH = "Tìm &lại cổng"
+    NO_PORTS = "Chưa thấy cổng COM nào: cắm máy quét, đặt nó ở chế độ USB COM rồi bấm Tìm lại cổng."
+    PORTS_FOUND = "Cổng đang có: {ports}"
+    LABEL_KEYBOARD = "Máy quét: bàn phím"
+    LABEL_SERIAL = "Máy quét: cổng {port}"
+    LABEL_WAITING = "Máy quét: chưa kết nối cổng {port}, đang thử lại"
+    SERIAL_NOT_UTF8 = ("Máy quét (cổng COM) gửi dữ liệu không phải chữ UTF-8 nên không đọc được; hãy đặt máy "
+                       "quét gửi UTF-8 rồi quét lại.")
+    SERIAL_TOO_LONG = "Máy quét (cổng COM) gửi hơn {n} byte mà không xuống dòng: đã bỏ qua, vui lòng quét lại."
 
 class Intake:
     APPLICANT = "Người nộp hồ sơ"

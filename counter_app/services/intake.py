@@ -161,7 +161,11 @@ def parse_intake(data: Any, *, now: datetime | None = None) -> IntakeRequest:
     if not code:
         raise UserError("Cần chọn thủ tục hành chính (procedure_code).", field="procedure_code")
     typed = parse_applicant(data["applicant"], now.date()) if data.get("applicant") is not None else None
-    card = applicant_from_card(parse_id_qr(str(data["id_qr"]))) if data.get("id_qr") else None
+    read = parse_id_qr(str(data["id_qr"])) if data.get("id_qr") else None
+    if read is not None and read.unreadable and typed is None:
+        raise UserError("Mã QR thẻ căn cước có chữ không đọc được; cần nhập thông tin người nộp ('applicant').",
+                        field="applicant")
+    card = applicant_from_card(read) if read is not None else None
     if typed is None and card is None:
         raise UserError(
             "Cần thông tin người nộp hồ sơ ('applicant') hoặc mã QR thẻ căn cước ('id_qr').", field="applicant"

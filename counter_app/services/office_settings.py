@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from counter_app.domain import scanner_config
 from counter_app.domain.text import collapse_spaces, nfc
 from counter_app.errors import UserError
 from counter_app.resources import resource_path
@@ -25,8 +26,9 @@ from counter_app.services import audit, settings
 from counter_app.services.permissions import authorize
 
 PAPERS = (("a5", "A5, mỗi liên một tờ"), ("a4-2up", "A4 ngang, hai liên trên một tờ"))
-SCANNER_MODES = (("keyboard", "Bàn phím (USB HID)"), ("serial", "Cổng COM ảo (USB serial)"), ("off", "Tắt"))
-BAUD_RATES = (9600, 19200, 38400, 57600, 115200)
+_MODE_LABELS = {"keyboard": "Bàn phím (USB HID)", "serial": "Cổng COM ảo (USB serial)", "off": "Tắt"}
+SCANNER_MODES = tuple((m, _MODE_LABELS[m]) for m in scanner_config.MODES)
+BAUD_RATES = scanner_config.BAUD_RATES
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("scanner.mode", "Máy quét mã", "keyboard", _choice(lambda: SCANNER_MODES, "Chế độ máy quét"),
            kind="choice", choices=lambda: SCANNER_MODES),
     Option("scanner.port", "Cổng COM của máy quét", "", _port, hint="Ví dụ COM3; chỉ dùng ở chế độ cổng COM."),
-    Option("scanner.baud", "Tốc độ cổng (baud)", 9600, _baud, kind="choice",
+    Option("scanner.baud", "Tốc độ cổng (baud)", scanner_config.DEFAULT_BAUD, _baud, kind="choice",
            choices=lambda: tuple((str(b), str(b)) for b in BAUD_RATES)),
 )
 BY_KEY: dict[str, Option] = {o.key: o for o in OPTIONS}
@@ -189,6 +191,12 @@ def value(session: Session, key: str) -> Any:
 
 def values(session: Session) -> dict[str, Any]:
     return {o.key: value(session, o.key) for o in OPTIONS}
+
+
+def scanner(session: Session) -> scanner_config.ScannerConfig:
+    """How this counter reads its scanner (the window applies it: ui/scanner_setup.py)."""
+    return scanner_config.ScannerConfig(value(session, "scanner.mode"), value(session, "scanner.port"),
+                                        value(session, "scanner.baud"))
 
 
 def put(session: Session, key: str, raw: Any, *, actor: audit.Actor) -> Any:

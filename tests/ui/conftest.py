@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from counter_app.desk import Desk
+from counter_app.domain.scanner_config import ScannerConfig
 from tests.conftest import AGENCY, applicant, clerk
 from ui.desk_client import DeskClient
 from ui.interaction import Interaction
@@ -25,6 +26,7 @@ class Answers(Interaction):
     def __init__(self) -> None:
         self.asked: list[str] = []
         self.confirm_with = True
+        self.scanner_with: ScannerConfig | None = None  # what Cài đặt › Máy quét… is answered with
 
     def confirm(self, parent, text: str, **_how) -> bool:  # noqa: ANN001, ANN003 - default, button names
         self.asked.append(text)
@@ -32,6 +34,10 @@ class Answers(Interaction):
 
     def inform(self, parent, text: str) -> None:  # noqa: ANN001
         self.asked.append(text)
+
+    def scanner_settings(self, parent, current: ScannerConfig) -> ScannerConfig | None:  # noqa: ANN001
+        self.asked.append(f"scanner: {current.mode}")
+        return self.scanner_with
 
 
 @pytest.fixture

@@ -59,10 +59,14 @@ def test_log_out_hands_the_counter_to_the_next_officer(qtbot, desk, open_window,
     assert window.intake.editors["full_name"].text() == "Nguyễn Văn Đức"
 
     answers.confirm_with = True
+    window.open_return(made := dossier_in(desk, 9))  # a citizen's result on screen when the PC changes hands
+    qtbot.waitUntil(lambda: window.returns.code == made, timeout=5000)
     tools.act_logout.trigger()
     qtbot.waitUntil(lambda: window.admin_session.login is None and acting(window) is None, timeout=10_000)
     assert window.admin_session.curtain.isVisible()
-    assert window.intake.editors["full_name"].text() == ""  # nothing of the last citizen for the next officer
+    # Nothing of the last citizen for the next officer, on any screen.
+    assert window.intake.editors["full_name"].text() == "" and not window.intake.saved_panel.isVisible()
+    assert window.returns.code == "" and window.dossier.code == ""
     assert not tools.act_logout.isVisible()
     dialog = window.admin_session.dialog
     assert dialog is not None and dialog.username.text() == ""

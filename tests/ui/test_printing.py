@@ -192,7 +192,7 @@ def test_closing_the_print_dialog_with_esc_keeps_the_remembered_paper_and_printe
     assert dialog.printer.currentData() == "Máy in B"
     qtbot.keyClick(dialog.printer, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
-    assert window.prefs.slip_paper == "a5"
+    assert window.prefs.slip_paper == ""  # still never chosen: the office's default paper applies
     assert window.prefs.printer_name == "Máy in A"
     window.printing.preview_slip(code)
     qtbot.waitUntil(lambda: window.printing.dialog is not None and window.printing.dialog is not dialog
@@ -200,3 +200,17 @@ def test_closing_the_print_dialog_with_esc_keeps_the_remembered_paper_and_printe
     assert window.printing.dialog.paper.currentData() == "a5"
     assert window.printing.dialog.page_count() == 2
     assert window.printing.dialog.printer.currentData() == "Máy in A"
+
+
+def test_a_pc_that_never_printed_uses_the_office_default_paper(qtbot, desk, open_window) -> None:  # noqa: ANN001
+    from counter_app.desk import Desk
+
+    Desk(desk, clerk()).set_setting("papers.default_paper", "a4-2up")
+    code = dossier_in(desk, 2)
+    window = open_window(desk)
+    assert window.prefs.slip_paper == ""
+    window.printing.preview_slip(code)
+    qtbot.waitUntil(lambda: window.printing.dialog is not None and window.printing.dialog.page_count() > 0,
+                    timeout=5000)
+    assert window.printing.dialog.paper.currentData() == "a4-2up"
+    assert window.printing.dialog.page_count() == 1  # both copies on one A4 sheet

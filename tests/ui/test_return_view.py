@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from counter_app.domain.scanner_config import ScannerConfig
 from tests.ui.keyboard import enter, focus, key_text, scan
 from tests.ui.life_helpers import dossier_in, status_of
 from ui import strings
@@ -99,7 +100,7 @@ def test_a_dossier_already_returned_says_to_whom_and_when(qtbot, desk, open_wind
 def test_f4_and_the_code_typed_by_hand_open_the_return_view(qtbot, desk, open_window) -> None:  # noqa: ANN001
     code = dossier_in(desk, 9)
     window = open_window(desk)
-    window.act_scanner.setChecked(False)
+    window.scanners.apply(ScannerConfig("off"))
     qtbot.keyClick(focus(), Qt.Key.Key_F4)
     key_text(code)
     with qtbot.waitSignal(window.return_shown, timeout=5000):

@@ -50,3 +50,14 @@ def test_strings_that_are_not_an_id_card(text: str) -> None:
 def test_a_birth_date_that_does_not_exist_is_refused() -> None:
     with pytest.raises(UserError, match="không phải một ngày có thật"):
         parse_id_qr("001090123456||Nguyễn Văn Đức|31021990|Nam|x|15042021")
+
+
+def test_a_letter_lost_by_a_keyboard_scanner_leaves_its_field_empty_and_named() -> None:
+    lost = "\ufffd"
+    card = parse_id_qr(f"038195001234||Lê Thị H{lost}ng|20111995|N{lost}|Thôn 3, x{lost} Quảng Phú|01072024"
+                       f"|Lê V{lost}n A|B")
+    assert (card.full_name, card.gender, card.address) == ("", "", "")
+    assert card.unreadable == ("full_name", "gender", "address")
+    assert card.id_number == "038195001234" and card.birth_date == date(1995, 11, 20)
+    assert card.issue_date == date(2024, 7, 1)
+    assert card.extra == ("", "B")  # kept in place: the fields after it keep their numbers

@@ -113,6 +113,15 @@ def test_typed_fields_win_over_the_card_and_the_card_fills_the_rest() -> None:
                              "applicant": {"full_name": "A", "id_number": "001090999999"}}, now=NOW)
 
 
+def test_a_card_with_a_lost_letter_needs_the_typed_name() -> None:
+    qr = "001090123456||Nguyễn V\ufffdn Đức|01011990|Nam|Thôn Đông|15042021"
+    with pytest.raises(UserError, match="chữ không đọc được"):
+        intake.parse_intake({"procedure_code": "9.000000", "id_qr": qr}, now=NOW)
+    req = intake.parse_intake({"procedure_code": "9.000000", "id_qr": qr,
+                               "applicant": {"full_name": "Nguyễn Văn Đức"}}, now=NOW)
+    assert req.applicant.full_name == "Nguyễn Văn Đức" and req.applicant.address == "Thôn Đông"
+
+
 def test_text_is_stored_as_nfc(desk) -> None:  # noqa: ANN001
     name = unicodedata.normalize("NFD", "Trần Thị Ánh")
     d = _intake(desk, applicant=applicant(full_name=name)).dossier

@@ -162,6 +162,16 @@ class DossierView(QWidget):
         self.print_button.setEnabled(False)
         self._show_actions(())
 
+    def clear(self) -> None:
+        """Back to the empty screen (a log-out: nothing of the last citizen stays on it)."""
+        self.code, self.dossier = "", {}
+        self.title.setText(S.EMPTY)
+        for label in self.values.values():
+            label.clear()
+        self.documents.setRowCount(0)
+        self.history.setRowCount(0)
+        self._show_actions(())
+
     def show_dossier(self, dossier: dict[str, Any]) -> None:
         self.code = dossier["code"]
         self.title.setText(self.code)

@@ -266,6 +266,7 @@ class IntakeView(QWidget):
         """Fill the applicant from an ID-card QR for the officer to confirm. UserError (a clear
         message) for a half-read or garbled QR; then nothing in the form changes."""
         values = desk.read_id_card(qr)
+        unreadable = [n for n in values["unreadable"].split(",") if n]
         self.card_input.clear()
         self.card_input.hide()
         for name in APPLICANT_FIELDS:
@@ -275,15 +276,19 @@ class IntakeView(QWidget):
                 editor.setCurrentIndex(max(0, editor.findText(value)))
             else:
                 editor.setText(value)
-            self.fields[name].set_error("")
+            # A letter lost on the way (keyboard-mode scanner): the officer types this one.
+            self.fields[name].set_error(strings.Scan.CARD_UNREADABLE_FIELD if name in unreadable else "")
             self.fields[name].mark("fromCard", bool(value))
         self._card_qr, self._card_number = qr.strip(), values["id_number"]
         extra = [f"CMND cũ: {values['old_id_number']}"] if values.get("old_id_number") else []
         if values.get("issue_date"):
             extra.append(f"ngày cấp thẻ: {values['issue_date']}")
-        self.card_notice.setText(strings.Scan.CARD_FILLED + (f" ({'; '.join(extra)})" if extra else ""))
+        notice = strings.Scan.CARD_FILLED + (f" ({'; '.join(extra)})" if extra else "")
+        if unreadable:
+            notice += " " + strings.Scan.CARD_UNREADABLE
+        self.card_notice.setText(notice)
         self.card_notice.show()
-        self.editors["address"].setFocus()
+        self.editors[unreadable[0] if unreadable else "address"].setFocus()
 
     def show_due(self, preview: DuePreview | None, *, pending: bool = False) -> None:
         if pending:

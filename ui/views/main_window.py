@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from counter_app import clock, desk
 from counter_app.desk import PICKUP_DAYS_KEY, DuePreview, OfficeInfo, Saved
+from counter_app.domain.product_codes import product_barcode
 from counter_app.errors import StoreBusyError, UserError
 from ui import strings
 from ui.desk_client import DeskClient, ignore
@@ -36,7 +37,8 @@ from ui.formatting import day_with_weekday, long_datetime
 from ui.interaction import Interaction
 from ui.prefs import Prefs
 from ui.printing import PrintDesk
-from ui.scanner import ScanKind, ScannerFilter, classify
+from ui.scanner import ScanKind, classify
+from ui.scanner_setup import ScannerSetup
 from ui.sync.panel import status_text as sync_text
 from ui.views.attention_view import AttentionView
 from ui.views.dossier_list_view import DossierListView
@@ -118,13 +120,12 @@ class MainWindow(QMainWindow):
             label.setStyleSheet("padding: 0 8px; border-left: 1px solid #c0c0c0;")
             self.statusBar().addPermanentWidget(label)
 
-        self.scanner = ScannerFilter(self, enabled=self.prefs.scanner_enabled)
-        self.scanner.scanned.connect(self.handle_scan)
-        app = QApplication.instance()
-        if app is not None:
-            self.scanner.install(app)
+        self.scanners = ScannerSetup(self.prefs, QApplication.instance(), parent=self)
+        self.scanners.scanned.connect(self.handle_scan)
+        self.scanners.failed.connect(lambda text: self.show_message(text, "error"))
+        self.scanners.state_changed.connect(self._status_scanner.setText)
+        self._status_scanner.setText(self.scanners.status_text())
         self._build_actions()
-        self._update_scanner_label()
 
         self.intake.save_requested.connect(self._save)
         self.intake.new_requested.connect(self.new_intake)
@@ -208,6 +209,11 @@ class MainWindow(QMainWindow):
             act.setEnabled(True)
         self._waiting_for = {"procedures", "list"}
         self.client.call(lambda d: d.procedures(), self._procedures_loaded)
+        self.client.call(lambda d: d.scanner(), lambda config: self.scanners.apply(config, remember=False))
+        self.client.call(lambda d: d.setting("papers.default_paper"),
+                         lambda paper: setattr(self.printing, "office_paper", paper))
+        self.scanners.persist = lambda config: self.client.call(lambda d: d.set_scanner(config), ignore,
+                                                                self.show_error)
         self.worklist.model.reload()
         self._refresh_sync()
         self._ticker.start()
@@ -261,8 +267,11 @@ class MainWindow(QMainWindow):
         self.intake.focus_first()
 
     def start_over(self) -> None:
-        """After a log-out: an empty intake and no message, for the next officer."""
+        """After a log-out: empty screens and no message, for the next officer."""
         self.intake.reset()
+        self.intake.saved_panel.hide()
+        self.returns.clear()
+        self.dossier.clear()
         self.messages.clear()
         self.tabs.setCurrentWidget(self.intake)
 
@@ -569,16 +578,13 @@ class MainWindow(QMainWindow):
             self.show_message(strings.Scan.CARD_SEARCH.format(number=number))
             self.tabs.setCurrentWidget(self.worklist)
             self.worklist.search_for(number)
+        elif kind is ScanKind.PRODUCT:
+            self.show_message(strings.Scan.PRODUCT.format(kind=product_barcode(text)), "error")
         elif "|" in text or text[:12].isdigit():
             self.show_message(strings.Scan.GARBLED_QR, "error")
         else:
             shown = text if len(text) <= 40 else text[:40] + "…"
             self.show_message(strings.Scan.GARBLED.format(text=shown), "error")
-
-    def set_scanner_enabled(self, on: bool) -> None:
-        self.scanner.set_enabled(on)
-        self.prefs.scanner_enabled = on
-        self._update_scanner_label()
 
     # --- keys -------------------------------------------------------------------------------------
 
@@ -609,11 +615,8 @@ class MainWindow(QMainWindow):
             act.setEnabled(act is self.act_back)  # the rest wait for the office (_office_ready)
             dossier_menu.addAction(act)
         settings_menu = menu.addMenu(M.MENU_SETTINGS)
-        self.act_scanner = QAction(M.ACT_SCANNER, self)
-        self.act_scanner.setCheckable(True)
-        self.act_scanner.setChecked(self.scanner.enabled)
-        self.act_scanner.toggled.connect(self.set_scanner_enabled)
-        settings_menu.addAction(self.act_scanner)
+        self.act_scanner = settings_menu.addAction(strings.Scanner.MENU,
+                                                   lambda: self.scanners.ask(self, self.interaction))
         help_menu = menu.addMenu(M.MENU_HELP)
         help_menu.addAction(action(M.ACT_KEYS, ["F1"], lambda: self.interaction.inform(self, M.KEYS_HELP)))
 
@@ -669,9 +672,6 @@ class MainWindow(QMainWindow):
     def _show_sync(self, status: dict[str, Any]) -> None:
         self._status_sync.setText(sync_text(status))
 
-    def _update_scanner_label(self) -> None:
-        self._status_scanner.setText(M.SCANNER_ON if self.scanner.enabled else M.SCANNER_OFF)
-
     # --- closing ----------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
@@ -683,9 +683,7 @@ class MainWindow(QMainWindow):
         self._ticker.stop()
         self._change_notice.stop()
         self.client.changed.disconnect(self._change_notice.start)
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self.scanner)
+        self.scanners.shutdown()
         self.printing.shutdown()
         self.client.close()
         event.accept()

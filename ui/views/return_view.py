@@ -154,6 +154,18 @@ class ReturnView(QWidget):
     def code(self) -> str:
         return self.dossier["code"] if self.dossier else ""
 
+    def clear(self) -> None:
+        """Back to the empty screen (a log-out: nothing of the last citizen stays on it)."""
+        self.dossier = None
+        self.title.setText(R.EMPTY)
+        for widget in (self.banner, self._facts, self.recipient_box, self.ready_button, self.error):
+            widget.hide()
+        for label in self.values.values():
+            label.clear()
+        for edit in (self.name, self.id_number, self.relation):
+            edit.clear()
+        self.details_button.setEnabled(False)
+
     def state(self) -> str:
         return self.banner.property("state") or ""
 
