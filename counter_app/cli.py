@@ -444,22 +444,14 @@ def _parse_day(value: str, label: str):  # noqa: ANN202
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from counter_app.services import reports, statistics
+    from counter_app import desk_admin
+    from counter_app.services import statistics
 
     date_from, date_to = _parse_day(args.date_from, "Ngày bắt đầu"), _parse_day(args.date_to, "Ngày kết thúc")
     statistics.period_bounds(date_from, date_to)  # refuse a bad range before opening anything
-    output = Path(args.output)
-    suffix = output.suffix.lower()
-    if suffix not in (".xlsx", ".pdf"):
-        raise UserError(f"Báo cáo ghi ra .xlsx hoặc .pdf: '{output.name}'.")
-    if not output.parent.exists():
-        raise UserError(f"Thư mục '{output.parent}' không tồn tại.")
-    store = _open_store(args)
-    with store.read() as session:
-        if suffix == ".xlsx":
-            rows = reports.write_xlsx(session, date_from, date_to, output)
-        else:
-            rows = reports.write_pdf(session, date_from, date_to, output)
+    desk_admin.check_report_path(args.output)
+    # The window's path: the same permission check and the same audit entry (report.export).
+    output, rows = desk_admin.export_report(_open_desk(args), date_from, date_to, args.output)
     print(f"Đã ghi {rows} hồ sơ vào {output}.", file=sys.stderr)
     return EXIT_OK
 

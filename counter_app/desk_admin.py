@@ -292,16 +292,22 @@ def report(desk: Desk, date_from: date, date_to: date) -> Report:
                   stats.qd766_on_time_rate)
 
 
+def check_report_path(path: str) -> Path:
+    """A report goes to an .xlsx or .pdf file in a folder that exists (checked before any work)."""
+    target = Path(path)
+    if target.suffix.lower() not in (".xlsx", ".pdf"):
+        raise UserError(f"Báo cáo ghi ra tệp .xlsx hoặc .pdf, không phải '{target.name}'.")
+    if not target.parent.is_dir():
+        raise UserError(f"Thư mục '{target.parent}' không tồn tại.")
+    return target
+
+
 def export_report(desk: Desk, date_from: date, date_to: date, path: str) -> tuple[Path, int]:
     """The register and the statistics as .xlsx or .pdf (by the name's ending); (path, rows)."""
     from counter_app.services import audit, reports, statistics
 
-    target = Path(path)
+    target = check_report_path(path)
     suffix = target.suffix.lower()
-    if suffix not in (".xlsx", ".pdf"):
-        raise UserError(f"Báo cáo ghi ra tệp .xlsx hoặc .pdf, không phải '{target.name}'.")
-    if not target.parent.is_dir():
-        raise UserError(f"Thư mục '{target.parent}' không tồn tại.")
     statistics.period_bounds(date_from, date_to)
     with desk.store.read() as session:
         _require(session, desk, "reports")
