@@ -128,7 +128,7 @@ keyboard_intake() {
   press n Tab
   type_keys "Thon Dong, xa Binh My"; press Tab
   type_keys "0912345678"; press Tab Tab
-  type_keys "$3"; sleep 1.5
+  type_keys "$3"; sleep 2.5   # the picker searches off the UI thread
   press Return; sleep 1
 }
 
@@ -354,11 +354,20 @@ if [ "$GUI_OK" -eq 1 ]; then
   login=""
   wait_window "Đăng nhập — Quầy Một Cửa" 20 && login=$WIN
   xdotool windowactivate --sync "${login:-$MAIN}" 2>/dev/null; sleep 0.5
-  type_keys canbo1; press Tab; type_keys mat-khau-thu-9; press Return; sleep 3
+  type_keys canbo1; press Tab; type_keys mat-khau-thu-9; press Return
+  for _ in $(seq 1 75); do
+    xdotool search --onlyvisible --name "Đăng nhập — Quầy Một Cửa" >/dev/null 2>&1 || break; sleep 0.2
+  done
+  sleep 1
   keyboard_intake "Nguyen Van Khoa" 001090777888 "khai tu"
-  press ctrl+s; sleep 3
+  press ctrl+s
+  found=0
+  for _ in $(seq 1 10); do
+    wrun 0 "$APP" search "Nguyen Van Khoa" && [ "$(json 'len(d)')" -ge 1 ] && { found=1; break; }
+    sleep 1
+  done
   shot window-saved
-  if wrun 0 "$APP" search "Nguyen Van Khoa" && [ "$(json 'len(d)')" -ge 1 ]; then
+  if [ "$found" -eq 1 ]; then
     KCODE=$(json 'd[0]["code"]')
     wrun 0 "$APP" show "$KCODE"
     ok "[3] a keyboard intake through xdotool (log-in, F2, Tab through the form, procedure search, Ctrl+S) saved $KCODE: $(json 'd["applicant"]["full_name"] + " — " + d["procedure_name"] if "procedure_name" in d else d["applicant"]["full_name"]')"
