@@ -189,9 +189,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _utf8_stdio() -> None:
-    for stream in (sys.stdout, sys.stderr):
+    # stdin too: Windows pipes default to the ANSI code page (cp1258 on a Vietnamese PC); -sig drops a BOM
+    for stream, encoding in ((sys.stdin, "utf-8-sig"), (sys.stdout, "utf-8"), (sys.stderr, "utf-8")):
         try:
-            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+            stream.reconfigure(encoding=encoding)  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
 

@@ -1,33 +1,34 @@
 ﻿<#
 .SYNOPSIS
-    Builds Quầy Một Cửa for Windows: dist\counter-app\ (the program, portable as it is),
-    dist\QuayMotCua-<version>-portable.zip and dist\installer\QuayMotCua-<version>-setup.exe.
+    Builds Quầy Một Cửa for Windows: dist\windows\counter-app\ (the program, portable as it is),
+    dist\windows\QuayMotCua-<version>-portable.zip and dist\windows\QuayMotCua-<version>-setup.exe.
 
 .DESCRIPTION
     From a PowerShell prompt in the repository, no administrator needed:
 
         powershell -ExecutionPolicy Bypass -File installer\windows\build.ps1
 
-    Needs Python 3.11 or newer, 64-bit (python.org), and Inno Setup 6.5 or newer for the installer
-    (a per-user install is enough: winget install JRSoftware.InnoSetup). Uses the same
-    installer\counter-app.spec as the Linux build; PyInstaller cannot cross-compile, so the Windows
-    program is built on Windows.
+    Needs Python 3.11 64-bit (python.org; 3.11.9 is what installer/windows/python-win.lock pins for
+    the Linux-side build) and NSIS 3 for the installer (winget install NSIS.NSIS). Uses the same
+    installer\counter-app.spec and installer\windows\QuayMotCua.nsi as the Linux-side build
+    (installer/windows/build-wine.sh, under Wine), and the same pinned packages
+    (installer\windows\requirements-win.txt, with hashes).
 
     Steps: .venv with the app and PyInstaller; the bundle; a short check of the frozen program in a
     temporary data folder (version, init, catalogue, intake, slip, nothing written into the program
     folder); the portable zip; the installer.
 
 .PARAMETER Python
-    python.exe to create .venv with (default: the "py" launcher's newest 3.x, else python on PATH).
-.PARAMETER Iscc
-    ISCC.exe of Inno Setup (default: on PATH, or the usual Inno Setup 6 folders).
+    python.exe to create .venv with (default: the "py" launcher's 3.11, else python on PATH).
+.PARAMETER Makensis
+    makensis.exe of NSIS (default: on PATH, or the usual NSIS folders).
 .PARAMETER NoInstaller
     Stop after the bundle and the portable zip.
 #>
 [CmdletBinding()]
 param(
     [string]$Python = '',
-    [string]$Iscc = '',
+    [string]$Makensis = '',
     [switch]$NoInstaller
 )
 
@@ -40,7 +41,8 @@ $Utf8NoBom = New-Object System.Text.UTF8Encoding($false)
 
 $Root = (Resolve-Path (Join-Path $PSScriptRoot '..\..')).Path
 Set-Location $Root
-$Bundle = Join-Path $Root 'dist\counter-app'
+$Dist = Join-Path $Root 'dist\windows'
+$Bundle = Join-Path $Dist 'counter-app'
 $Cli = Join-Path $Bundle 'counter-app.exe'
 $Gui = Join-Path $Bundle 'QuayMotCua.exe'
 $VenvPython = Join-Path $Root '.venv\Scripts\python.exe'
@@ -68,26 +70,24 @@ function Find-Python {
     if ($Python) { return $Python }
     $launcher = Get-Command py.exe -ErrorAction SilentlyContinue
     if ($launcher) {
-        $exe = Invoke-Quietly { & $launcher.Path -3 -c 'import sys; print(sys.executable)' 2>$null }
+        $exe = Invoke-Quietly { & $launcher.Path -3.11 -c 'import sys; print(sys.executable)' 2>$null }
         if ($LASTEXITCODE -eq 0 -and $exe) { return ($exe | Select-Object -First 1).Trim() }
     }
     $onPath = Get-Command python.exe -ErrorAction SilentlyContinue
     if ($onPath -and $onPath.Path -notlike '*\WindowsApps\*') { return $onPath.Path }
-    throw 'Python not found: install Python 3.11+ (64-bit) from python.org, or pass -Python C:\path\to\python.exe'
+    throw 'Python not found: install Python 3.11 (64-bit) from python.org, or pass -Python C:\path\to\python.exe'
 }
 
-function Find-Iscc {
-    if ($Iscc) { return $Iscc }
-    $onPath = Get-Command ISCC.exe -ErrorAction SilentlyContinue
+function Find-Makensis {
+    if ($Makensis) { return $Makensis }
+    $onPath = Get-Command makensis.exe -ErrorAction SilentlyContinue
     if ($onPath) { return $onPath.Path }
-    $roots = @((Join-Path $env:LOCALAPPDATA 'Programs'), ${env:ProgramFiles(x86)}, $env:ProgramFiles) | Where-Object { $_ }
+    $roots = @(${env:ProgramFiles(x86)}, $env:ProgramFiles, (Join-Path $env:LOCALAPPDATA 'Programs')) | Where-Object { $_ }
     foreach ($root in $roots) {
-        foreach ($major in @('6', '7')) {
-            $candidate = Join-Path $root "Inno Setup $major\ISCC.exe"
-            if (Test-Path $candidate) { return $candidate }
-        }
+        $candidate = Join-Path $root 'NSIS\makensis.exe'
+        if (Test-Path $candidate) { return $candidate }
     }
-    throw 'Inno Setup not found: winget install JRSoftware.InnoSetup (or pass -Iscc C:\path\to\ISCC.exe, or -NoInstaller)'
+    throw 'NSIS not found: winget install NSIS.NSIS (or pass -Makensis C:\path\to\makensis.exe, or -NoInstaller)'
 }
 
 function Get-Snapshot([string]$Folder) {
@@ -102,9 +102,14 @@ if (-not (Test-Path $VenvPython)) {
     Invoke-Checked $base @('-m', 'venv', '.venv')
 }
 # (no double quotes inside arguments: Windows PowerShell 5.1 passes them to programs unescaped)
-Invoke-Checked $VenvPython @('-c', 'import struct, sys; assert sys.version_info >= (3, 11) and struct.calcsize(''P'') == 8, ''Python 3.11+ 64-bit is needed''')
+Invoke-Checked $VenvPython @('-c', 'import struct, sys; assert sys.version_info[:2] == (3, 11) and struct.calcsize(''P'') == 8, ''Python 3.11 64-bit is needed (the pinned wheels are for 3.11)''')
 Invoke-Checked $VenvPython @('-m', 'pip', 'install', '--quiet', '--upgrade', 'pip')
-Invoke-Checked $VenvPython @('-m', 'pip', 'install', '--quiet', '-e', '.', 'pyinstaller>=6.10,<7')
+# The pinned packages (the same files as the Linux-side build), then the app itself without dependencies.
+Invoke-Checked $VenvPython @('-m', 'pip', 'install', '--quiet', '--no-deps', '--require-hashes', '-r', 'installer\windows\requirements-win.txt')
+Invoke-Checked $VenvPython @('-m', 'pip', 'install', '--quiet', '--no-deps', '--no-build-isolation', '-e', '.')
+$pinned = (Get-Content (Join-Path $PSScriptRoot 'python-win.lock') | Where-Object { $_ -match '^python=' }) -replace '^python=', ''
+$running = (Invoke-Quietly { & $VenvPython -c 'import platform; print(platform.python_version())' } | Out-String).Trim()
+if ($running -ne $pinned) { Write-Warning "Python $running here; the Linux-side build uses $pinned (python-win.lock)" }
 
 $pyproject = [IO.File]::ReadAllText((Join-Path $Root 'pyproject.toml'), [Text.Encoding]::UTF8)
 if ($pyproject -notmatch '(?m)^version\s*=\s*"([^"]+)"') { throw 'no version in pyproject.toml' }
@@ -119,12 +124,12 @@ Write-Host "build: Quầy Một Cửa $Version"
 if (Test-Path $Bundle) { Remove-Item -LiteralPath $Bundle -Recurse -Force }
 $started = Get-Date
 Invoke-Checked $VenvPython @('-m', 'PyInstaller', '--noconfirm', '--clean', '--log-level', 'WARN',
-    '--distpath', 'dist', '--workpath', 'build\pyinstaller', 'installer\counter-app.spec')
+    '--distpath', $Dist, '--workpath', 'build\windows\pyinstaller', 'installer\counter-app.spec')
 Write-Host ("build: bundle done in {0:N0} s" -f ((Get-Date) - $started).TotalSeconds)
 foreach ($exe in @($Cli, $Gui)) {
     if (-not (Test-Path $exe)) { throw "missing from the bundle: $exe" }
 }
-Invoke-Checked $VenvPython @('installer\bundle_report.py', $Bundle, '--limit-mb', '150')
+Invoke-Checked $VenvPython @('installer\bundle_report.py', $Bundle, '--limit-mb', '120')
 
 # --- 3. a short check of the frozen program --------------------------------------------------------
 $before = Get-Snapshot $Bundle
@@ -154,37 +159,22 @@ finally {
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
 }
 $after = Get-Snapshot $Bundle
-if (Compare-Object $before $after) { throw 'the program wrote into its own folder dist\counter-app' }
+if (Compare-Object $before $after) { throw 'the program wrote into its own folder dist\windows\counter-app' }
 Write-Host 'check: nothing was written into the program folder'
 
 # --- 4. portable zip and installer -----------------------------------------------------------------
-$zip = Join-Path $Root "dist\QuayMotCua-$Version-portable.zip"
+$zip = Join-Path $Dist "QuayMotCua-$Version-portable.zip"
 if (Test-Path $zip) { Remove-Item -LiteralPath $zip -Force }
 Compress-Archive -Path $Bundle -DestinationPath $zip
 Write-Host "build: $zip"
 
 if ($NoInstaller) { return }
-$isccExe = Find-Iscc
-$languages = Join-Path (Split-Path $isccExe) 'Languages\Vietnamese.isl'
-$localIsl = Join-Path $PSScriptRoot 'Vietnamese.isl'
-if (-not (Test-Path $languages) -and -not (Test-Path $localIsl)) {
-    # Inno Setup ships Vietnamese among its unofficial translations: fetch the one for this version.
-    [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
-    $innoVersion = (Get-Item $isccExe).VersionInfo.ProductVersion -replace '[^0-9.].*$', ''
-    $tag = 'is-' + ($innoVersion -replace '\.', '_')
-    $fetched = $false
-    foreach ($ref in @($tag, 'main')) {
-        $url = "https://raw.githubusercontent.com/jrsoftware/issrc/$ref/Files/Languages/Unofficial/Vietnamese.isl"
-        try {
-            Invoke-WebRequest -Uri $url -OutFile $localIsl -UseBasicParsing
-            Write-Host "build: Vietnamese.isl from $url"
-            $fetched = $true
-            break
-        }
-        catch { Write-Host "build: no Vietnamese.isl at $url" }
-    }
-    if (-not $fetched) { throw "Vietnamese.isl not found: copy it into $(Split-Path $languages)" }
-}
-Invoke-Checked $isccExe @('/Qp', "/DAppVersion=$Version", (Join-Path $PSScriptRoot 'QuayMotCua.iss'))
-$setup = Join-Path $Root "dist\installer\QuayMotCua-$Version-setup.exe"
-Write-Host ("build: {0} ({1:N1} MB)" -f $setup, ((Get-Item $setup).Length / 1MB))
+$makensisExe = Find-Makensis
+$numbers = @([regex]::Matches($Version, '\d+') | ForEach-Object { $_.Value } | Select-Object -First 4)
+while ($numbers.Count -lt 4) { $numbers += '0' }
+$setup = Join-Path $Dist "QuayMotCua-$Version-setup.exe"
+Invoke-Checked $makensisExe @('/V2', '/INPUTCHARSET', 'UTF8', "/DVERSION=$Version", "/DVERSION_NUMBERS=$($numbers -join '.')",
+    "/DBUNDLE=$Bundle", "/DOUTFILE=$setup", (Join-Path $PSScriptRoot 'QuayMotCua.nsi'))
+$setupMb = (Get-Item $setup).Length / 1MB
+Write-Host ("build: {0} ({1:N1} MB)" -f $setup, $setupMb)
+if ($setupMb -gt 60) { throw "the installer is over 60 MB" }
