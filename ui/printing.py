@@ -112,7 +112,7 @@ def print_pdf(data: bytes, printer: QPrinter, *, copies: int = 1, label: str = "
     painter = QPainter()
     sheets = 0
     try:
-        printer.setDocName(title or str(document.metaData(QPdfDocument.MetaDataField.Title) or ""))
+        printer.setDocName(job_title(title or str(document.metaData(QPdfDocument.MetaDataField.Title) or "")))
         printer.setFullPage(True)
         printer.setCopyCount(1)  # copies are drawn here: every driver and the PDF output honour that
         printer.setPageLayout(_layout(document, 0))
@@ -142,6 +142,14 @@ def print_pdf(data: bytes, printer: QPrinter, *, copies: int = 1, label: str = "
     finally:
         document.close()
         pdf.close()
+
+
+def job_title(text: str) -> str:
+    """The job's name as a print queue shows it, with no-break spaces between the words: CUPS 2.4.2
+    (Debian 12) crashes on a Send-Document whose document-name holds an ASCII space, and that is how
+    a Windows spooler (Wine's, the IPP class driver) hands a titled job to a CUPS server. The queue
+    shows the same words."""
+    return text.replace(" ", "\u00a0")
 
 
 # --- the window's side ---------------------------------------------------------------------------------

@@ -133,10 +133,13 @@ keyboard_intake() {
 }
 
 # The printer: a CUPS queue writing PDFs (cups-pdf), which Wine's spooler lists as a Windows printer.
-if ! lpstat -r 2>/dev/null | grep -c "is running" >/dev/null; then
-  /usr/sbin/cupsd 2>/dev/null || service cups start >/dev/null 2>&1
-  for _ in $(seq 1 50); do lpstat -r 2>/dev/null | grep -c "is running" >/dev/null && break; sleep 0.2; done
-fi
+ensure_cups() {  # the scheduler may have been stopped by a package's install since the last look
+  if ! lpstat -r 2>/dev/null | grep -c "is running" >/dev/null; then
+    /usr/sbin/cupsd 2>/dev/null || service cups start >/dev/null 2>&1
+    for _ in $(seq 1 50); do lpstat -r 2>/dev/null | grep -c "is running" >/dev/null && break; sleep 0.2; done
+  fi
+}
+ensure_cups
 if ! lpstat -p "$PRINTER" >/dev/null 2>&1; then
   ppd=$(lpinfo -m 2>/dev/null | awk '/CUPS-PDF_(no)?opt\.ppd/ {print $1; exit}')
   lpadmin -p "$PRINTER" -E -v cups-pdf:/ -m "${ppd:-raw}" 2>"$W/lpadmin.err" || cat "$W/lpadmin.err"
@@ -376,6 +379,7 @@ if [ "$GUI_OK" -eq 1 ]; then
   fi
 
   # [4] Ctrl+P: save and print the slip; the preview's printer is the one chosen ($PRINTER); Enter prints.
+  ensure_cups
   mkdir -p "$PDF_OUT"; touch "$W/print-mark"; sleep 1
   keyboard_intake "Pham Thi Lan" 001190777999 "khai tu"
   press ctrl+p
