@@ -1,5 +1,5 @@
 """What district staff do on the server (from its CLI): publish catalogue and calendar updates for
-the counters, move a dossier's status upstream, and look at the events kept for review.
+the counters and move a dossier's status upstream (the events kept for review: review.py).
 
 Every input is checked with the very functions the counters will apply it with, so a publication
 that reaches a counter is one it can take.
@@ -19,8 +19,9 @@ from counter_app.domain.statuses import can_move, label
 from counter_app.errors import UserError
 from counter_app.services import catalogue
 from counter_app.sync.protocol import canonical_json, event_key, payload_hash
+from district_server import ingest
 from district_server.database import Database
-from district_server.schema import dossier, event, publication, review
+from district_server.schema import dossier, event, publication
 from district_server.timeutil import now_iso
 
 
@@ -81,27 +82,5 @@ def set_status(db: Database, code: str, new_status: int, *, note: str = "", offi
             batch_id=None))
         conn.execute(sa.update(dossier).where(dossier.c.id == current.id).values(
             status=new_status, last_key=key, last_event_id=payload["event_id"], updated_at=at))
+        ingest.apply_waiting(db, conn, current.id)  # a counter's event may have waited for this move
     return payload
-
-
-def list_reviews(db: Database, *, agency_code: str | None = None, include_resolved: bool = False) -> list[dict]:
-    stmt = sa.select(review).order_by(review.c.id)
-    if agency_code:
-        stmt = stmt.where(review.c.agency_code == normalise_agency_code(agency_code))
-    if not include_resolved:
-        stmt = stmt.where(review.c.resolved_at.is_(None))
-    with db.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    out = []
-    for r in rows:
-        item = dict(r._mapping)
-        item["payload"] = json.loads(item.pop("payload_json"))
-        out.append(item)
-    return out
-
-
-def resolve_review(db: Database, review_id: int) -> bool:
-    with db.write() as conn:
-        done = conn.execute(sa.update(review).where(review.c.id == review_id, review.c.resolved_at.is_(None))
-                            .values(resolved_at=now_iso()))
-    return done.rowcount > 0
