@@ -205,9 +205,9 @@ def ingest(
                             _MISMATCH))
 
     with db.write(dev.agency_code) as conn:
-        fresh = _answer_held(conn, checked, results, refused)
-        to_store = _refuse_code_clashes(conn, fresh, refused)
-        accepted, later, applied_waiting = _apply_rules(conn, to_store, refused, now_dt)
+        kept, held_codes = _refuse_code_clashes(conn, checked, refused)
+        to_store = _answer_held(conn, kept, held_codes, results, refused)
+        accepted, later, applied_waiting = _apply_rules(conn, dev.agency_code, to_store, held_codes, refused, now_dt)
         stored_ids = _insert_events(db, conn, accepted + later, now)
         for item in accepted:
             if item.event.event_id in stored_ids:
@@ -240,13 +240,16 @@ def _raw_hash(raw: Any) -> str:
     return hashlib.sha256(storable_json({"raw": raw}).encode("utf-8")).hexdigest()
 
 
-def _answer_held(conn: Connection, items: list[Checked], results: list, refused: list) -> list[Checked]:  # noqa: ANN001
+def _answer_held(conn: Connection, items: list[Checked], held_codes: dict[str, str], results: list,  # noqa: ANN001
+                 refused: list) -> list[Checked]:  # noqa: ANN001
     """Events already held are answered at once (duplicate, or conflict for another payload) and
-    are not checked again against a history that has moved on since; the rest is returned."""
-    if not items:
-        return []
+    are not checked again against a history that has moved on since; the rest is returned. Only
+    events of dossiers already held can be (every stored event upserts its dossier)."""
+    maybe = [c.event.event_id for c in items if c.event.dossier_id in held_codes]
+    if not maybe:
+        return items
     held = dict(conn.execute(sa.select(event.c.event_id, event.c.payload_hash)
-                             .where(event.c.event_id.in_([c.event.event_id for c in items]))).all())
+                             .where(event.c.event_id.in_(maybe))).all())
     fresh = []
     for item in items:
         digest = held.get(item.event.event_id)
@@ -260,24 +263,30 @@ def _answer_held(conn: Connection, items: list[Checked], results: list, refused:
     return fresh
 
 
-def _apply_rules(conn: Connection, items: list[Checked], refused: list, now: datetime,  # noqa: ANN001
+def _apply_rules(conn: Connection, agency_code: str, items: list[Checked], held_codes: dict[str, str],
+                 refused: list, now: datetime,  # noqa: ANN001
                  also: tuple[str, ...] = ()) -> tuple[list[Checked], list[Checked], set[str]]:
     """The status rules (rules.py) at each event's place in its dossier's history, together with the
     events of the same dossiers that were waiting for a predecessor. Returns this batch's accepted
     events, the waiting ones that now fit, and the ids that had been waiting (to close their case).
-    `also`: more dossiers whose waiting events to re-check (one the district just moved)."""
+    `held_codes`: the code of each of these dossiers the server already holds (the others have no
+    history: every stored event upserts its dossier). `also`: more held dossiers whose waiting
+    events to re-check (one the district just moved)."""
     ids = sorted({c.event.dossier_id for c in items} | set(also))
     if not ids:
         return [], [], set()
     histories: dict[str, list[rules.Step]] = {}
-    for r in conn.execute(sa.select(event.c.dossier_id, event.c.sort_key, event.c.kind, event.c.from_status,
-                                    event.c.to_status).where(event.c.dossier_id.in_(ids))).all():
-        histories.setdefault(r.dossier_id, []).append(rules.Step(r.sort_key, r.kind, r.from_status, r.to_status))
-    for steps in histories.values():
-        steps.sort()
-    codes = dict(conn.execute(sa.select(dossier.c.id, dossier.c.code).where(dossier.c.id.in_(ids))).all())
+    known = sorted(set(held_codes) & set(ids))
+    if known:  # a batch of new intakes has no history to read
+        for r in conn.execute(sa.select(event.c.dossier_id, event.c.sort_key, event.c.kind, event.c.from_status,
+                                        event.c.to_status).where(event.c.dossier_id.in_(known))).all():
+            histories.setdefault(r.dossier_id, []).append(rules.Step(r.sort_key, r.kind, r.from_status,
+                                                                     r.to_status))
+        for steps in histories.values():
+            steps.sort()
+    codes = dict(held_codes)
     codes.update({c.event.dossier_id: c.code for c in items if c.event.kind == "intake"})
-    rows = review.waiting_for(conn, ids)
+    rows = review.waiting_for(conn, agency_code, ids)
     mine = {c.event.event_id for c in items}
     waiting = _rechecked(conn, [r for r in rows if r.event_id not in mine], now)
     # A waiting event carrying another code than its dossier's stays for a person to look at.
@@ -301,7 +310,10 @@ def apply_waiting(db: Database, conn: Connection, dossier_id: str) -> int:
     """After a move made at the district: the dossier's waiting events that now fit are applied,
     in the caller's transaction (which holds the office's lock). Returns how many."""
     now = now_iso()
-    _, later, was_waiting = _apply_rules(conn, [], [], datetime.now(VN_TZ), also=(dossier_id,))
+    agency_code, code = conn.execute(sa.select(dossier.c.agency_code, dossier.c.code)
+                                     .where(dossier.c.id == dossier_id)).one()
+    _, later, was_waiting = _apply_rules(conn, agency_code, [], {dossier_id: code}, [], datetime.now(VN_TZ),
+                                         also=(dossier_id,))
     stored = _insert_events(db, conn, later, now)
     _upsert_dossiers(db, conn, [c for c in later if c.event.event_id in stored], now)
     review.mark_applied(conn, [(c.event.event_id, c.payload_hash) for c in later
@@ -335,17 +347,20 @@ _MISMATCH = ("Mã sự kiện này đã được nhận với nội dung khác; 
              "(không ghi đè dữ liệu đã có).")
 
 
-def _refuse_code_clashes(conn: Connection, checked: list[Checked], refused: list) -> list[Checked]:  # noqa: ANN001
+def _refuse_code_clashes(conn: Connection, checked: list[Checked],  # noqa: ANN001
+                         refused: list) -> tuple[list[Checked], dict[str, str]]:
     """A dossier code belongs to one dossier id for ever. Two counters set up with the same number
     would issue the same codes: the second one is kept for review instead of overwriting the first.
-    Safe without a race because this office's writers hold the same lock."""
+    Safe without a race because this office's writers hold the same lock. Returns the events kept
+    and the code of each dossier already held (by id) among those of the batch."""
     if not checked:
-        return []
+        return [], {}
     ids = list({c.event.dossier_id for c in checked})
     codes = list({c.code for c in checked})
     rows = conn.execute(sa.select(dossier.c.id, dossier.c.code)
                         .where(sa.or_(dossier.c.id.in_(ids), dossier.c.code.in_(codes)))).all()
     code_of = {r.id: r.code for r in rows}
+    held = dict(code_of)
     owner_of = {r.code: r.id for r in rows}
     keep: list[Checked] = []
     for item in checked:
@@ -363,7 +378,7 @@ def _refuse_code_clashes(conn: Connection, checked: list[Checked], refused: list
         code_of[did] = item.code
         owner_of[item.code] = did
         keep.append(item)
-    return keep
+    return keep, held
 
 
 def _insert_events(db: Database, conn: Connection, items: list[Checked], now: str) -> set[str]:

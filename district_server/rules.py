@@ -100,7 +100,8 @@ def settle(
     """Apply the candidates that fit, oldest first, until none more does (an accepted event may be
     the predecessor a held one waited for). Returns the accepted ones (in the order accepted) and
     the others with their verdict. `histories` grows with what is accepted."""
-    pending = sorted(candidates, key=lambda c: step_of(c).key)
+    steps = {id(c): step_of(c) for c in candidates}
+    pending = sorted(candidates, key=lambda c: steps[id(c)].key)
     accepted: list[T] = []
     verdicts: dict[int, tuple[Verdict, str]] = {}
     progress = True
@@ -109,9 +110,9 @@ def settle(
         still: list[T] = []
         for item in pending:
             history = histories.setdefault(dossier_of(item), [])
-            verdict, reason = place(history, step_of(item), code_of(item))
+            verdict, reason = place(history, steps[id(item)], code_of(item))
             if verdict == "ok":
-                insort(history, step_of(item))
+                insort(history, steps[id(item)])
                 accepted.append(item)
                 verdicts.pop(id(item), None)
                 progress = True

@@ -96,7 +96,10 @@ review = sa.Table(
     sa.Column("dossier_id", sa.String(36), nullable=True),  # to find the waiting events of a dossier
     # The same refused payload sent again is one case to review, not two.
     sa.UniqueConstraint("event_id", "payload_hash", name="uq_review_event_payload"),
-    sa.Index("ix_review_dossier", "dossier_id"),
+    # Only the open waiting cases (review.py): usually none, so this index stays tiny.
+    sa.Index("ix_review_waiting", "agency_code", "dossier_id",
+             sqlite_where=sa.text("code = 'waiting' AND resolved_at IS NULL"),
+             postgresql_where=sa.text("code = 'waiting' AND resolved_at IS NULL")),
     sa.Index("ix_review_device_received", "device_id", "received_at"),  # the daily room (review.py)
 )
 

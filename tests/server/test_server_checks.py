@@ -258,3 +258,16 @@ def test_a_return_waiting_for_the_districts_result_is_applied_when_the_district_
     dossier = get_dossier(server_db, code)
     assert dossier["status"] == 10 and [h["status"] for h in dossier["history"]] == [2, 4, 9, 10]
     assert list_reviews(server_db) == []
+
+
+def test_a_move_that_arrives_before_its_dossiers_intake_is_applied_with_it(http, tokens, counter0,
+                                                                           server_db) -> None:
+    (did,) = intake_many(counter0, 1)
+    move(counter0, did, 4)
+    intake, at_4 = outbox_payloads(counter0)
+    assert _push(http, tokens["c0"], [at_4]) == [("invalid", "waiting")]
+    assert server_dossiers(server_db) == []
+    assert _push(http, tokens["c0"], [intake]) == [("stored", "")]
+    (held,) = server_dossiers(server_db)
+    assert held["status"] == 4 and [h["status"] for h in held["history"]] == [2, 4]
+    assert list_reviews(server_db) == []

@@ -1,5 +1,6 @@
-"""Review: the dossier of each kept event (waiting moves are re-checked per dossier), an index for
-each device's daily room, and the count of events refused for lack of room.
+"""Review: the dossier of each kept event (waiting moves are re-checked per dossier, through a
+partial index of the open waiting cases), an index for each device's daily room, and the count
+of events refused for lack of room.
 
 Revision ID: 0002
 Revises: 0001
@@ -21,7 +22,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("review") as batch:
         batch.add_column(sa.Column("dossier_id", sa.String(36), nullable=True))
-    op.create_index("ix_review_dossier", "review", ["dossier_id"])
+    waiting = sa.text("code = 'waiting' AND resolved_at IS NULL")
+    op.create_index("ix_review_waiting", "review", ["agency_code", "dossier_id"], sqlite_where=waiting,
+                    postgresql_where=waiting)
     op.create_index("ix_review_device_received", "review", ["device_id", "received_at"])
     op.create_table(
         "review_overflow",
