@@ -154,8 +154,19 @@ def _safe_url(url: str) -> str:
         return "?"
 
 
+def _dumps(data: Any, **options: Any) -> str:
+    """JSON for stdout: Vietnamese as is, but a lone surrogate a counter sent (kept in review as
+    received) as its \\u escape, or the whole listing would fail to print."""
+    text = json.dumps(data, ensure_ascii=False, **options)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, **options)
+    return text
+
+
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(_dumps(data, indent=2))
 
 
 def _print_json_stream(items: Any) -> None:
@@ -165,7 +176,7 @@ def _print_json_stream(items: Any) -> None:
     first = True
     for item in items:
         out.write("\n" if first else ",\n")
-        out.write(json.dumps(item, ensure_ascii=False))
+        out.write(_dumps(item))
         first = False
     out.write("\n]\n" if not first else "]\n")
     out.flush()

@@ -166,8 +166,8 @@ def _raw_batch(events: list[Any]) -> bytes:
     return json.dumps({"protocol": "qmc-sync/1", "batch_id": new_id(), "events": events}).encode()
 
 
-def test_one_event_with_a_lone_surrogate_or_a_nul_does_not_sink_its_batch(http, tokens, counter0,
-                                                                          server_db) -> None:
+def test_one_event_with_a_lone_surrogate_or_a_nul_does_not_sink_its_batch(http, tokens, counter0, server_db,
+                                                                          db_url) -> None:
     intake_many(counter0, 4)
     good, surrogate, nul_procedure, nul_code = outbox_payloads(counter0)
     surrogate["note"] = "ghi chú \ud800 hỏng"
@@ -183,6 +183,9 @@ def test_one_event_with_a_lone_surrogate_or_a_nul_does_not_sink_its_batch(http, 
     assert "nửa cặp UTF-16" in answer.json()["results"][1]["reason"]
     assert [d["id"] for d in server_dossiers(server_db)] == [good["dossier_id"]]
     assert len(list_reviews(server_db)) == 4
+    listed = server_cli("--db", db_url, "review", "list")  # the admin can read them, escaped
+    assert listed.returncode == 0, listed.stderr
+    assert "\\ud800" in listed.stdout and len(json.loads(listed.stdout)) == 4
     # The batch envelope itself: a 400 that quotes what arrived without choking on it.
     message = refused(http.post("/v1/push", content=b'{"protocol": "\\ud800\\u0000", "events": []}',
                                 headers=auth(tokens["c0"])), 400, "bad_protocol")
