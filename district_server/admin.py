@@ -8,10 +8,12 @@ that reaches a counter is one it can take.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from counter_app import clock
 from counter_app.domain import holidays
 from counter_app.domain.codes import normalise_agency_code
 from counter_app.domain.ids import new_id
@@ -67,7 +69,7 @@ def set_status(db: Database, code: str, new_status: int, *, note: str = "", offi
         if not can_move(current.status, new_status):
             raise UserError(f"Không thể chuyển hồ sơ {value} từ '{label(current.status)}' sang '{label(new_status)}'.")
         snapshot = json.loads(current.payload_json)["dossier"]
-        at = now_iso()
+        at = _after(current.last_key)
         snapshot.update({"status": new_status, "status_label": label(new_status), "sync": "synced"})
         if new_status in (7, 8, 9):  # processing ends here: the counters' statistics read finished_at
             snapshot["finished_at"] = at
@@ -84,3 +86,14 @@ def set_status(db: Database, code: str, new_status: int, *, note: str = "", offi
             status=new_status, last_key=key, last_event_id=payload["event_id"], updated_at=at))
         ingest.apply_waiting(db, conn, current.id)  # a counter's event may have waited for this move
     return payload
+
+
+def _after(last_key: str) -> str:
+    """Now, or just after the dossier's latest event when a counter's clock runs ahead of ours
+    (within the skew the server tolerates): the district's move must come after what it moves
+    from, or the status rules would place it before (rules.py)."""
+    now = clock.now()
+    latest = datetime.strptime(last_key.split("|", 1)[0], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    if latest >= now:
+        now = (latest + timedelta(seconds=1)).astimezone(now.tzinfo)
+    return clock.iso(now)

@@ -274,3 +274,24 @@ def test_a_move_that_arrives_before_its_dossiers_intake_is_applied_with_it(http,
     (held,) = server_dossiers(server_db)
     assert held["status"] == 4 and [h["status"] for h in held["history"]] == [2, 4]
     assert list_reviews(server_db) == []
+
+
+def test_a_district_move_comes_after_a_counter_event_stamped_by_a_fast_clock(http, tokens, counter0,
+                                                                              server_db) -> None:
+    from datetime import timedelta
+
+    from district_server.admin import set_status
+
+    intake_many(counter0, 1)
+    (intake,) = outbox_payloads(counter0)
+    ahead = clock.iso(clock.now() + timedelta(minutes=5))  # the counter's clock runs 5 minutes fast
+    intake.update(at=ahead)
+    intake["dossier"]["received_at"] = ahead
+    assert _push(http, tokens["c0"], [intake]) == [("stored", "")]
+    code = intake["dossier"]["code"]
+    moved = set_status(server_db, code, 4, note="Chuyển phòng Tư pháp")
+    assert clock.parse_iso(moved["at"]) > clock.parse_iso(ahead)
+    later = _later(intake, kind="move", from_status=4, to_status=9,
+                   at=clock.iso(clock.now() + timedelta(minutes=7)))
+    assert _push(http, tokens["c0"], [later]) == [("stored", "")]
+    assert [h["status"] for h in get_dossier(server_db, code)["history"]] == [2, 4, 9]
