@@ -20,9 +20,10 @@ import uuid
 import zlib
 from dataclasses import dataclass
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -76,6 +77,11 @@ _PARAM_RULES = {
     "publications_after": f"phải là số nguyên từ 0 đến {MAX_SEQ}",
     "limit": f"phải là số nguyên từ 1 đến {PULL_PAGE_EVENTS}",
 }
+
+
+# Documents the device token in the schema; the check itself is _device() (our own 401 body).
+_TOKEN = [Security(HTTPBearer(auto_error=False, scheme_name="device_token",
+                              description="Mã thiết bị do `counter-server add-device` cấp"))]
 
 
 def _error_responses(*statuses: int) -> dict[int | str, dict]:
@@ -145,14 +151,14 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
             return _error(503, "db_unavailable", "Cơ sở dữ liệu của máy chủ huyện không truy cập được.")
         return JSONResponse({"status": "ok", "service": SERVICE, "protocol": PROTOCOL})
 
-    @app.get("/v1/device", response_model=DeviceInfo, responses=_error_responses(401))
+    @app.get("/v1/device", response_model=DeviceInfo, responses=_error_responses(401), dependencies=_TOKEN)
     async def device_info(request: Request) -> Response:
         dev = await _device(request)
         return JSONResponse({"protocol": PROTOCOL, "device_id": dev.id, "agency_code": dev.agency_code,
                              "counter": dev.counter})
 
     @app.post("/v1/push", response_model=PushResponse, openapi_extra=_push_body(),
-              responses=_error_responses(400, 401, 413))
+              responses=_error_responses(400, 401, 413), dependencies=_TOKEN)
     async def push(request: Request) -> Response:
         dev = await _device(request)  # before reading a byte of a possibly huge body
         body = await _read_body(request)
@@ -161,7 +167,7 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
                                          before_commit=hooks.before_commit)
         return Response(result.model_dump_json(), media_type="application/json")
 
-    @app.get("/v1/pull", response_model=PullResponse, responses=_error_responses(400, 401))
+    @app.get("/v1/pull", response_model=PullResponse, responses=_error_responses(400, 401), dependencies=_TOKEN)
     async def pull(
         request: Request,
         events_after: int = Query(0, ge=0, le=MAX_SEQ),

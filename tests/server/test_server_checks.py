@@ -245,6 +245,8 @@ def test_the_openapi_schema_describes_v1_with_the_protocol_models(http) -> None:
     pull = schema["paths"]["/v1/pull"]["get"]
     cursor = next(p for p in pull["parameters"] if p["name"] == "events_after")
     assert cursor["schema"]["maximum"] == 2**63 - 1
+    assert schema["components"]["securitySchemes"]["device_token"]["scheme"] == "bearer"
+    assert pull["security"] == push["security"] == [{"device_token": []}]
 
 
 def test_a_return_waiting_for_the_districts_result_is_applied_when_the_district_records_it(http, tokens, counter0,
