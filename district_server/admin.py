@@ -1,5 +1,5 @@
 """What district staff do on the server (from its CLI): publish catalogue and calendar updates for
-the counters, move a dossier's status upstream, and look at the events kept for review.
+the counters and move a dossier's status upstream (the events kept for review: review.py).
 
 Every input is checked with the very functions the counters will apply it with, so a publication
 that reaches a counter is one it can take.
@@ -8,10 +8,12 @@ that reaches a counter is one it can take.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from counter_app import clock
 from counter_app.domain import holidays
 from counter_app.domain.codes import normalise_agency_code
 from counter_app.domain.ids import new_id
@@ -19,8 +21,9 @@ from counter_app.domain.statuses import can_move, label
 from counter_app.errors import UserError
 from counter_app.services import catalogue
 from counter_app.sync.protocol import canonical_json, event_key, payload_hash
+from district_server import ingest
 from district_server.database import Database
-from district_server.schema import dossier, event, publication, review
+from district_server.schema import dossier, event, publication
 from district_server.timeutil import now_iso
 
 
@@ -66,7 +69,7 @@ def set_status(db: Database, code: str, new_status: int, *, note: str = "", offi
         if not can_move(current.status, new_status):
             raise UserError(f"Không thể chuyển hồ sơ {value} từ '{label(current.status)}' sang '{label(new_status)}'.")
         snapshot = json.loads(current.payload_json)["dossier"]
-        at = now_iso()
+        at = _after(current.last_key)
         snapshot.update({"status": new_status, "status_label": label(new_status), "sync": "synced"})
         if new_status in (7, 8, 9):  # processing ends here: the counters' statistics read finished_at
             snapshot["finished_at"] = at
@@ -81,27 +84,16 @@ def set_status(db: Database, code: str, new_status: int, *, note: str = "", offi
             batch_id=None))
         conn.execute(sa.update(dossier).where(dossier.c.id == current.id).values(
             status=new_status, last_key=key, last_event_id=payload["event_id"], updated_at=at))
+        ingest.apply_waiting(db, conn, current.id)  # a counter's event may have waited for this move
     return payload
 
 
-def list_reviews(db: Database, *, agency_code: str | None = None, include_resolved: bool = False) -> list[dict]:
-    stmt = sa.select(review).order_by(review.c.id)
-    if agency_code:
-        stmt = stmt.where(review.c.agency_code == normalise_agency_code(agency_code))
-    if not include_resolved:
-        stmt = stmt.where(review.c.resolved_at.is_(None))
-    with db.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    out = []
-    for r in rows:
-        item = dict(r._mapping)
-        item["payload"] = json.loads(item.pop("payload_json"))
-        out.append(item)
-    return out
-
-
-def resolve_review(db: Database, review_id: int) -> bool:
-    with db.write() as conn:
-        done = conn.execute(sa.update(review).where(review.c.id == review_id, review.c.resolved_at.is_(None))
-                            .values(resolved_at=now_iso()))
-    return done.rowcount > 0
+def _after(last_key: str) -> str:
+    """Now, or just after the dossier's latest event when a counter's clock runs ahead of ours
+    (within the skew the server tolerates): the district's move must come after what it moves
+    from, or the status rules would place it before (rules.py)."""
+    now = clock.now()
+    latest = datetime.strptime(last_key.split("|", 1)[0], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    if latest >= now:
+        now = (latest + timedelta(seconds=1)).astimezone(now.tzinfo)
+    return clock.iso(now)

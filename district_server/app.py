@@ -5,8 +5,11 @@
     POST /v1/push     a batch of events (counter_app/sync/protocol.py), gzip allowed
     GET  /v1/pull     what the counter has not seen yet, from its cursor
 
+    GET  /openapi.json  the schema of the above, with the protocol models (FastAPI's own)
+
 Every error is an `ErrorBody` with the protocol marker and a Vietnamese message; whatever arrives
-(broken JSON, a huge body, a gzip bomb, a bad token), the answer is an error and the server stays up.
+(broken JSON, a huge body, a gzip bomb, a bad token, a cursor past 64 bits), the answer is a 4xx
+and the server stays up. A 405 says which methods the address takes (`Allow`).
 """
 
 from __future__ import annotations
@@ -17,16 +20,30 @@ import uuid
 import zlib
 from dataclasses import dataclass
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from counter_app.sync.protocol import MAX_BATCH_EVENTS, MAX_BODY_BYTES, PROTOCOL, PULL_PAGE_EVENTS, SERVICE
+from counter_app.sync.protocol import (
+    MAX_BATCH_EVENTS,
+    MAX_BODY_BYTES,
+    PROTOCOL,
+    PULL_PAGE_EVENTS,
+    SERVICE,
+    DeviceInfo,
+    ErrorBody,
+    Health,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
 from district_server import auth, feed, ingest
 from district_server.database import Database
+from district_server.ingest import storable
 
 log = logging.getLogger("district_server")
 
@@ -44,8 +61,41 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"protocol": PROTOCOL, "error": code, "message": message}, status_code=status)
+# Sequence numbers are 64-bit on PostgreSQL and SQLite alike: a cursor beyond cannot exist, and
+# would overflow the database driver (a 500) rather than match nothing.
+MAX_SEQ = 2**63 - 1
+
+
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    # The message may quote what arrived: made storable/encodable first, or rendering it would fail.
+    return JSONResponse({"protocol": PROTOCOL, "error": code, "message": storable(message)}, status_code=status,
+                        headers=headers)
+
+
+_PARAM_RULES = {
+    "events_after": f"phải là số nguyên từ 0 đến {MAX_SEQ}",
+    "publications_after": f"phải là số nguyên từ 0 đến {MAX_SEQ}",
+    "limit": f"phải là số nguyên từ 1 đến {PULL_PAGE_EVENTS}",
+}
+
+
+# Documents the device token in the schema; the check itself is _device() (our own 401 body).
+_TOKEN = [Security(HTTPBearer(auto_error=False, scheme_name="device_token",
+                              description="Mã thiết bị do `counter-server add-device` cấp"))]
+
+
+def _error_responses(*statuses: int) -> dict[int | str, dict]:
+    return {s: {"model": ErrorBody, "description": "Lỗi, với thông điệp tiếng Việt"} for s in statuses}
+
+
+
+
+def _push_body() -> dict:
+    """The push body is read by hand (size limits, gzip), so FastAPI is told its schema here: the
+    protocol's PushRequest, with what its validators check said in the schema's own words."""
+    schema = PushRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema["properties"]["batch_id"]["format"] = "uuid"
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 BAD_TOKEN = ("Mã thiết bị (token) không hợp lệ hoặc đã bị thu hồi; hãy xin mã mới từ quản trị viên huyện "
@@ -54,7 +104,8 @@ BAD_TOKEN = ("Mã thiết bị (token) không hợp lệ hoặc đã bị thu h�
 
 def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
     hooks = hooks or Hooks()
-    app = FastAPI(title="Quầy Một Cửa — máy chủ huyện", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Quầy Một Cửa — máy chủ huyện", version=PROTOCOL, docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json")
     app.add_middleware(GZipMiddleware, minimum_size=4096)
     app.state.db = db
 
@@ -65,14 +116,17 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def _bad_params(_request: Request, exc: RequestValidationError) -> JSONResponse:
         names = sorted({str(e["loc"][-1]) for e in exc.errors() if e.get("loc")})
-        return _error(400, "bad_request", f"Tham số không hợp lệ: {', '.join(names) or '?'}.")
+        said = [f"{n} ({_PARAM_RULES[n]})" if n in _PARAM_RULES else n for n in names]
+        return _error(400, "bad_request", f"Tham số không hợp lệ: {', '.join(said) or '?'}.")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 404:
             return _error(404, "not_found", "Không có địa chỉ này trên máy chủ huyện.")
         if exc.status_code == 405:
-            return _error(405, "method_not_allowed", "Địa chỉ này không nhận kiểu yêu cầu đó.")
+            allow = (exc.headers or {}).get("Allow", "")
+            return _error(405, "method_not_allowed", f"Địa chỉ này không nhận kiểu yêu cầu đó (chỉ nhận: {allow}).",
+                          headers={"Allow": allow} if allow else None)
         return _error(exc.status_code, "http_error", f"Yêu cầu không được chấp nhận (HTTP {exc.status_code}).")
 
     @app.exception_handler(Exception)
@@ -88,7 +142,7 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
             raise ApiError(401, "bad_token", BAD_TOKEN)
         return dev
 
-    @app.get("/health")
+    @app.get("/health", response_model=Health, responses=_error_responses(503))
     def health() -> Response:
         try:
             db.ping()
@@ -97,13 +151,14 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
             return _error(503, "db_unavailable", "Cơ sở dữ liệu của máy chủ huyện không truy cập được.")
         return JSONResponse({"status": "ok", "service": SERVICE, "protocol": PROTOCOL})
 
-    @app.get("/v1/device")
+    @app.get("/v1/device", response_model=DeviceInfo, responses=_error_responses(401), dependencies=_TOKEN)
     async def device_info(request: Request) -> Response:
         dev = await _device(request)
         return JSONResponse({"protocol": PROTOCOL, "device_id": dev.id, "agency_code": dev.agency_code,
                              "counter": dev.counter})
 
-    @app.post("/v1/push")
+    @app.post("/v1/push", response_model=PushResponse, openapi_extra=_push_body(),
+              responses=_error_responses(400, 401, 413), dependencies=_TOKEN)
     async def push(request: Request) -> Response:
         dev = await _device(request)  # before reading a byte of a possibly huge body
         body = await _read_body(request)
@@ -112,11 +167,11 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
                                          before_commit=hooks.before_commit)
         return Response(result.model_dump_json(), media_type="application/json")
 
-    @app.get("/v1/pull")
+    @app.get("/v1/pull", response_model=PullResponse, responses=_error_responses(400, 401), dependencies=_TOKEN)
     async def pull(
         request: Request,
-        events_after: int = Query(0, ge=0),
-        publications_after: int = Query(0, ge=0),
+        events_after: int = Query(0, ge=0, le=MAX_SEQ),
+        publications_after: int = Query(0, ge=0, le=MAX_SEQ),
         limit: int = Query(PULL_PAGE_EVENTS, ge=1, le=PULL_PAGE_EVENTS),
     ) -> Response:
         dev = await _device(request)

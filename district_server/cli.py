@@ -8,7 +8,10 @@
     set-status CODE NEW_STATUS [--note TEXT]        a status change made at the district
     publish catalogue FILE [--agency-code CODE]     .json/.csv/.xlsx, as `counter-app catalogue import` takes
     publish calendar FILE [--agency-code CODE]      a year's holiday table (JSON)
-    reviews [--agency-code CODE] | resolve-review ID   events kept aside for a person to look at
+    review list [--agency-code CODE] [--all]        events kept aside for a person to look at (also: reviews)
+    review resolve ID                               mark one as dealt with (also: resolve-review ID)
+    review room [--day YYYY-MM-DD]                  per device: review room used that day, events refused for
+                                                    lack of room (review.py: 2,000 a device a day)
     export [--agency-code CODE]                     dossiers in the national sync format (reference.md §5.2)
     migrate
 
@@ -82,6 +85,16 @@ def _parser() -> argparse.ArgumentParser:
     resolve = sub.add_parser("resolve-review", parents=[common], help="đánh dấu đã xử lý một sự kiện bị giữ lại")
     resolve.add_argument("review_id", type=int)
 
+    group = sub.add_parser("review", parents=[common], help="sự kiện bị giữ lại chờ kiểm tra")
+    actions = group.add_subparsers(dest="review_action", parser_class=_Parser, required=True)
+    listed = actions.add_parser("list", parents=[common], help="các sự kiện đang chờ kiểm tra")
+    listed.add_argument("--agency-code")
+    listed.add_argument("--all", action="store_true", help="cả những sự kiện đã xử lý")
+    done = actions.add_parser("resolve", parents=[common], help="đánh dấu đã xử lý")
+    done.add_argument("review_id", type=int)
+    room = actions.add_parser("room", parents=[common], help="mức dùng chỗ chờ kiểm tra của từng máy quầy")
+    room.add_argument("--day", help="ngày YYYY-MM-DD (mặc định: hôm nay)")
+
     export = sub.add_parser("export", parents=[common], help="xuất hồ sơ theo định dạng đồng bộ quốc gia")
     export.add_argument("--agency-code")
 
@@ -141,8 +154,19 @@ def _safe_url(url: str) -> str:
         return "?"
 
 
+def _dumps(data: Any, **options: Any) -> str:
+    """JSON for stdout: Vietnamese as is, but a lone surrogate a counter sent (kept in review as
+    received) as its \\u escape, or the whole listing would fail to print."""
+    text = json.dumps(data, ensure_ascii=False, **options)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, **options)
+    return text
+
+
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(_dumps(data, indent=2))
 
 
 def _print_json_stream(items: Any) -> None:
@@ -152,7 +176,7 @@ def _print_json_stream(items: Any) -> None:
     first = True
     for item in items:
         out.write("\n" if first else ",\n")
-        out.write(json.dumps(item, ensure_ascii=False))
+        out.write(_dumps(item))
         first = False
     out.write("\n]\n" if not first else "]\n")
     out.flush()
@@ -246,14 +270,32 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_reviews(args: argparse.Namespace) -> int:
-    from district_server.admin import list_reviews
+    from district_server.review import list_reviews
 
-    _print_json(list_reviews(_db(args), agency_code=args.agency_code))
+    _print_json(list_reviews(_db(args), agency_code=args.agency_code, include_resolved=getattr(args, "all", False)))
+    return EXIT_OK
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    if args.review_action == "list":
+        return _cmd_reviews(args)
+    if args.review_action == "resolve":
+        return _cmd_resolve(args)
+    from datetime import date
+
+    from district_server.review import room
+
+    if args.day is not None:
+        try:
+            args.day = date.fromisoformat(args.day).isoformat()
+        except ValueError:
+            raise UserError(f"Ngày '{args.day}' không đúng dạng YYYY-MM-DD.") from None
+    _print_json(room(_db(args), args.day))
     return EXIT_OK
 
 
 def _cmd_resolve(args: argparse.Namespace) -> int:
-    from district_server.admin import resolve_review
+    from district_server.review import resolve_review
 
     if not resolve_review(_db(args), args.review_id):
         raise UserError(f"Không có mục chờ kiểm tra số {args.review_id} (hoặc đã xử lý).")
@@ -284,6 +326,7 @@ _COMMANDS = {
     "publish": _cmd_publish,
     "reviews": _cmd_reviews,
     "resolve-review": _cmd_resolve,
+    "review": _cmd_review,
     "export": _cmd_export,
     "migrate": _cmd_migrate,
 }

@@ -5,7 +5,12 @@
 - conflict: the same id with another payload, or a dossier code already used by another dossier:
   kept aside in `review` for a person, nothing else changes;
 - invalid: an event the server cannot accept as is (unknown kind, future time, another office's
-  dossier, a missing field): also kept in `review`, with the reason sent back.
+  dossier, a code outside the counter's slice, a missing field, a status move the counter's rule
+  table forbids, or a move from a status the dossier is not in — held as waiting, see rules.py):
+  also kept in `review` (within the device's daily room, review.py), with the reason sent back.
+
+One bad event never sinks its batch: whatever is wrong with it (even text no database can store)
+becomes that event's verdict, and the others are stored.
 
 Uniqueness is the database's job: events go in with INSERT … ON CONFLICT (event_id) DO NOTHING,
 and only the ids that did not go in are compared with what is held. Two counters sending the same
@@ -15,6 +20,8 @@ id at the same moment cannot both store it.
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +32,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
 from counter_app.domain.calendar import VN_TZ
-from counter_app.domain.codes import parse_dossier_code
+from counter_app.domain.codes import MAX_PER_COUNTER_PER_DAY, parse_dossier_code
 from counter_app.sync.protocol import (
     EVENT_KINDS,
     MAX_FUTURE,
@@ -37,14 +44,15 @@ from counter_app.sync.protocol import (
     canonical_json,
     event_key,
     parse_time,
-    payload_hash,
 )
+from district_server import review, rules
 from district_server.auth import Device
 from district_server.database import Database
-from district_server.schema import batch, dossier, event, review
+from district_server.schema import batch, device, dossier, event
 from district_server.timeutil import now_iso
 
 BeforeCommit = Callable[[str], None]
+log = logging.getLogger("district_server")
 
 
 @dataclass
@@ -58,18 +66,53 @@ class Checked:
     code: str
     counter: int
     sort_key: str
+    device: Device
+    batch_id: str | None = None  # None: a waiting event applied later, by another batch
+
+    @property
+    def step(self) -> rules.Step:
+        return rules.Step(self.sort_key, self.event.kind, self.event.from_status, self.event.to_status)
 
 
 class Refusal(Exception):  # noqa: N818 - not an error of the server: one event's verdict
     def __init__(self, code: str, reason: str) -> None:
         super().__init__(reason)
         self.code = code
-        self.reason = reason
+        self.reason = storable(reason)
+
+
+def storable(text: str) -> str:
+    """Text every database takes: no NUL (PostgreSQL refuses it), no lone surrogate (not UTF-8)."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+
+
+def storable_json(data: Any) -> str:
+    """The canonical JSON of anything that arrived, storable as is: a lone surrogate is written as
+    its \\u escape rather than crashing the encoder (and the batch with it)."""
+    try:
+        text = canonical_json(data)
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    except (ValueError, RecursionError):
+        return '{"unreadable":true}'
+
+
+BAD_TEXT = ("Sự kiện chứa ký tự không hợp lệ (nửa cặp UTF-16, không phải văn bản Unicode); máy chủ huyện không "
+            "lưu được, hãy báo quản trị viên.")
 
 
 def check_event(raw: Any, dev: Device, now: datetime) -> Checked:
     if not isinstance(raw, dict):
         raise Refusal("not_object", "Sự kiện không phải một đối tượng JSON.")
+    try:
+        text = canonical_json(raw)  # once: the stored payload and its hash come from the same text
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Refusal("bad_text", BAD_TEXT) from None
+    except RecursionError:
+        raise Refusal("bad_field", "Sự kiện lồng nhau quá sâu.") from None
     try:
         ev = EventPayload.model_validate(raw)
     except ValidationError as exc:
@@ -94,15 +137,23 @@ def check_event(raw: Any, dev: Device, now: datetime) -> Checked:
     if parsed.agency_code != dev.agency_code or snap.get("agency_code", parsed.agency_code) != dev.agency_code:
         raise Refusal("other_agency", f"Hồ sơ {code} thuộc cơ quan {parsed.agency_code}; thiết bị này chỉ được gửi "
                       f"hồ sơ của cơ quan {dev.agency_code}.")
+    if ev.kind == "intake" and parsed.counter != dev.counter:
+        first, last = parsed.counter * 1000 + 1, parsed.counter * 1000 + MAX_PER_COUNTER_PER_DAY
+        raise Refusal("other_counter",
+                      f"Mã hồ sơ {code} thuộc dải số của quầy {parsed.counter} ({first:04d}–{last:04d}); thiết bị này "
+                      f"là quầy {dev.counter} và chỉ được cấp mã từ {dev.counter * 1000 + 1:04d} đến "
+                      f"{dev.counter * 1000 + MAX_PER_COUNTER_PER_DAY:04d}.")
+    wrong_move = rules.shape_error(ev.kind, ev.from_status, ev.to_status, code)
+    if wrong_move:
+        raise Refusal("bad_move", wrong_move)
     _check_time(snap.get("received_at"), code, "thời điểm tiếp nhận (received_at)", required=True)
     _check_time(snap.get("due_at"), code, "hạn trả kết quả (due_at)", required=False)
     _check_time(snap.get("returned_at"), code, "thời điểm trả kết quả (returned_at)", required=False)
     procedure = snap.get("procedure_code", "")
-    if not isinstance(procedure, str) or len(procedure) > 60:
+    if not isinstance(procedure, str) or len(procedure) > 60 or any(ch < " " for ch in procedure):
         raise Refusal("bad_field", f"Hồ sơ {code}: mã thủ tục (procedure_code) không hợp lệ.")
-    text = canonical_json(raw)  # once: the stored payload and its hash come from the same text
-    return Checked(index=0, event=ev, payload_json=text, payload_hash=hashlib.sha256(text.encode()).hexdigest(),
-                   code=code, counter=parsed.counter, sort_key=event_key(ev.at, ev.event_id))
+    return Checked(index=0, event=ev, payload_json=text, payload_hash=hashlib.sha256(encoded).hexdigest(),
+                   code=code, counter=parsed.counter, sort_key=event_key(ev.at, ev.event_id), device=dev)
 
 
 def _check_time(value: Any, code: str, what: str, *, required: bool) -> None:
@@ -130,13 +181,19 @@ def ingest(
     first_seen: dict[str, Checked] = {}
     repeats: list[tuple[int, Checked]] = []  # the same id twice in one batch: answered like the first
     for i, raw in enumerate(raw_events):
-        raw_id = str(raw.get("event_id", ""))[:100] if isinstance(raw, dict) else ""
+        raw_id = storable(str(raw.get("event_id", ""))[:100]) if isinstance(raw, dict) else ""
         try:
             item = check_event(raw, dev, now_dt)
         except Refusal as exc:
-            refused.append((i, raw_id, payload_hash({"raw": raw}), "invalid", exc.code, exc.reason))
+            refused.append((i, raw_id, _raw_hash(raw), "invalid", exc.code, exc.reason))
+            continue
+        except Exception:  # noqa: BLE001 - whatever is wrong with one event is that event's verdict
+            log.exception("event %d of batch %s could not be checked", i, batch_id)
+            refused.append((i, raw_id, _raw_hash(raw), "invalid", "unreadable",
+                            "Máy chủ huyện không đọc được sự kiện này; sự kiện được giữ lại để kiểm tra."))
             continue
         item.index = i
+        item.batch_id = batch_id
         earlier = first_seen.get(item.event.event_id)
         if earlier is None:
             first_seen[item.event.event_id] = item
@@ -148,22 +205,29 @@ def ingest(
                             _MISMATCH))
 
     with db.write(dev.agency_code) as conn:
-        to_store = _refuse_code_clashes(conn, checked, refused)
-        stored_ids = _insert_events(db, conn, dev, batch_id, to_store, now)
-        for item in to_store:
+        kept, held_codes = _refuse_code_clashes(conn, checked, refused)
+        to_store = _answer_held(conn, kept, held_codes, results, refused)
+        accepted, later, applied_waiting = _apply_rules(conn, dev.agency_code, to_store, held_codes, refused, now_dt)
+        stored_ids = _insert_events(db, conn, accepted + later, now)
+        for item in accepted:
             if item.event.event_id in stored_ids:
                 results[item.index] = EventResult(event_id=item.event.event_id, result="stored")
-        _classify_not_inserted(conn, [c for c in to_store if c.event.event_id not in stored_ids], results, refused)
-        _upsert_dossiers(db, conn, [c for c in to_store if c.event.event_id in stored_ids], now)
+        _classify_not_inserted(conn, [c for c in accepted if c.event.event_id not in stored_ids], results, refused)
+        _upsert_dossiers(db, conn, [c for c in accepted + later if c.event.event_id in stored_ids], now)
+        review.mark_applied(conn, [(c.event.event_id, c.payload_hash) for c in accepted + later
+                                   if c.event.event_id in stored_ids and c.event.event_id in applied_waiting], now)
+        over = _keep_for_review(db, conn, dev, raw_events, refused, now)
         for i, event_id, _digest, result, code, reason in refused:
+            if i in over:
+                result, code, reason = "invalid", "review_full", over[i]
             results[i] = EventResult(event_id=event_id, result=result, code=code, reason=reason)  # type: ignore[arg-type]
-        _keep_for_review(db, conn, dev, raw_events, refused, now)
         for i, earlier in repeats:
             first = results[earlier.index]
             assert first is not None
             same = "duplicate" if first.result in ("stored", "duplicate") else first.result
             results[i] = EventResult(event_id=first.event_id, result=same, code=first.code, reason=first.reason)  # type: ignore[arg-type]
-        replayed = _log_batch(db, conn, dev, batch_id, len(raw_events), len(stored_ids), now)
+        mine = sum(1 for c in accepted if c.event.event_id in stored_ids)
+        replayed = _log_batch(db, conn, dev, batch_id, len(raw_events), mine, now)
         if before_commit is not None:
             before_commit(batch_id)
     assert all(r is not None for r in results)
@@ -171,21 +235,132 @@ def ingest(
                         server_time=now)
 
 
+def _raw_hash(raw: Any) -> str:
+    """The review key of a refused payload (wrapped, as before: rows kept earlier still match)."""
+    return hashlib.sha256(storable_json({"raw": raw}).encode("utf-8")).hexdigest()
+
+
+def _answer_held(conn: Connection, items: list[Checked], held_codes: dict[str, str], results: list,  # noqa: ANN001
+                 refused: list) -> list[Checked]:  # noqa: ANN001
+    """Events already held are answered at once (duplicate, or conflict for another payload) and
+    are not checked again against a history that has moved on since; the rest is returned. Only
+    events of dossiers already held can be (every stored event upserts its dossier)."""
+    maybe = [c.event.event_id for c in items if c.event.dossier_id in held_codes]
+    if not maybe:
+        return items
+    held = dict(conn.execute(sa.select(event.c.event_id, event.c.payload_hash)
+                             .where(event.c.event_id.in_(maybe))).all())
+    fresh = []
+    for item in items:
+        digest = held.get(item.event.event_id)
+        if digest is None:
+            fresh.append(item)
+        elif digest == item.payload_hash:
+            results[item.index] = EventResult(event_id=item.event.event_id, result="duplicate")
+        else:
+            refused.append((item.index, item.event.event_id, item.payload_hash, "conflict", "payload_mismatch",
+                            _MISMATCH))
+    return fresh
+
+
+def _apply_rules(conn: Connection, agency_code: str, items: list[Checked], held_codes: dict[str, str],
+                 refused: list, now: datetime,  # noqa: ANN001
+                 also: tuple[str, ...] = ()) -> tuple[list[Checked], list[Checked], set[str]]:
+    """The status rules (rules.py) at each event's place in its dossier's history, together with the
+    events of the same dossiers that were waiting for a predecessor. Returns this batch's accepted
+    events, the waiting ones that now fit, and the ids that had been waiting (to close their case).
+    `held_codes`: the code of each of these dossiers the server already holds (the others have no
+    history: every stored event upserts its dossier). `also`: more held dossiers whose waiting
+    events to re-check (one the district just moved)."""
+    ids = sorted({c.event.dossier_id for c in items} | set(also))
+    if not ids:
+        return [], [], set()
+    histories: dict[str, list[rules.Step]] = {}
+    known = sorted(set(held_codes) & set(ids))
+    if known:  # a batch of new intakes has no history to read
+        for r in conn.execute(sa.select(event.c.dossier_id, event.c.sort_key, event.c.kind, event.c.from_status,
+                                        event.c.to_status).where(event.c.dossier_id.in_(known))).all():
+            histories.setdefault(r.dossier_id, []).append(rules.Step(r.sort_key, r.kind, r.from_status,
+                                                                     r.to_status))
+        for steps in histories.values():
+            steps.sort()
+    codes = dict(held_codes)
+    codes.update({c.event.dossier_id: c.code for c in items if c.event.kind == "intake"})
+    rows = review.waiting_for(conn, agency_code, ids)
+    mine = {c.event.event_id for c in items}
+    waiting = _rechecked(conn, [r for r in rows if r.event_id not in mine], now)
+    # A waiting event carrying another code than its dossier's stays for a person to look at.
+    waiting = [w for w in waiting if codes.get(w.event.dossier_id, w.code) == w.code]
+    candidates = items + waiting
+    ok, refusals = rules.settle(candidates, histories, dossier_of=lambda c: c.event.dossier_id,
+                                step_of=lambda c: c.step, code_of=lambda c: c.code)
+    for item, verdict, reason in refusals:
+        if item.batch_id is None:
+            continue  # still waiting: its case stays open as it is
+        if verdict == "waiting":
+            refused.append((item.index, item.event.event_id, item.payload_hash, "invalid", review.WAITING, reason))
+        else:
+            refused.append((item.index, item.event.event_id, item.payload_hash, "conflict", "history_conflict",
+                            reason))
+    return ([c for c in ok if c.batch_id is not None], [c for c in ok if c.batch_id is None],
+            {r.event_id for r in rows})
+
+
+def apply_waiting(db: Database, conn: Connection, dossier_id: str) -> int:
+    """After a move made at the district: the dossier's waiting events that now fit are applied,
+    in the caller's transaction (which holds the office's lock). Returns how many."""
+    now = now_iso()
+    agency_code, code = conn.execute(sa.select(dossier.c.agency_code, dossier.c.code)
+                                     .where(dossier.c.id == dossier_id)).one()
+    _, later, was_waiting = _apply_rules(conn, agency_code, [], {dossier_id: code}, [], datetime.now(VN_TZ),
+                                         also=(dossier_id,))
+    stored = _insert_events(db, conn, later, now)
+    _upsert_dossiers(db, conn, [c for c in later if c.event.event_id in stored], now)
+    review.mark_applied(conn, [(c.event.event_id, c.payload_hash) for c in later
+                               if c.event.event_id in stored and c.event.event_id in was_waiting], now)
+    return len(stored)
+
+
+def _rechecked(conn: Connection, rows: list[Any], now: datetime) -> list[Checked]:
+    """Waiting events as they were received, checked again as their own device's (its office and
+    counter number; a device revoked since then still sent them while it was trusted)."""
+    if not rows:
+        return []
+    devices = {r.id: Device(r.id, r.agency_code, r.counter) for r in conn.execute(
+        sa.select(device.c.id, device.c.agency_code, device.c.counter)
+        .where(device.c.id.in_({r.device_id for r in rows}))).all()}
+    out = []
+    for row in rows:
+        dev = devices.get(row.device_id)
+        if dev is None:
+            continue
+        try:
+            item = check_event(json.loads(row.payload_json), dev, now)
+        except (Refusal, ValueError):
+            continue  # it no longer passes the checks (e.g. the payload was stored escaped): stays for a person
+        if item.payload_hash == row.payload_hash:
+            out.append(item)
+    return out
+
+
 _MISMATCH = ("Mã sự kiện này đã được nhận với nội dung khác; sự kiện được giữ lại để cán bộ huyện kiểm tra "
              "(không ghi đè dữ liệu đã có).")
 
 
-def _refuse_code_clashes(conn: Connection, checked: list[Checked], refused: list) -> list[Checked]:  # noqa: ANN001
+def _refuse_code_clashes(conn: Connection, checked: list[Checked],  # noqa: ANN001
+                         refused: list) -> tuple[list[Checked], dict[str, str]]:
     """A dossier code belongs to one dossier id for ever. Two counters set up with the same number
     would issue the same codes: the second one is kept for review instead of overwriting the first.
-    Safe without a race because this office's writers hold the same lock."""
+    Safe without a race because this office's writers hold the same lock. Returns the events kept
+    and the code of each dossier already held (by id) among those of the batch."""
     if not checked:
-        return []
+        return [], {}
     ids = list({c.event.dossier_id for c in checked})
     codes = list({c.code for c in checked})
     rows = conn.execute(sa.select(dossier.c.id, dossier.c.code)
                         .where(sa.or_(dossier.c.id.in_(ids), dossier.c.code.in_(codes)))).all()
     code_of = {r.id: r.code for r in rows}
+    held = dict(code_of)
     owner_of = {r.code: r.id for r in rows}
     keep: list[Checked] = []
     for item in checked:
@@ -203,19 +378,18 @@ def _refuse_code_clashes(conn: Connection, checked: list[Checked], refused: list
         code_of[did] = item.code
         owner_of[item.code] = did
         keep.append(item)
-    return keep
+    return keep, held
 
 
-def _insert_events(db: Database, conn: Connection, dev: Device, batch_id: str, items: list[Checked],
-                   now: str) -> set[str]:
+def _insert_events(db: Database, conn: Connection, items: list[Checked], now: str) -> set[str]:
     if not items:
         return set()
     rows = [{
-        "event_id": c.event.event_id, "dossier_id": c.event.dossier_id, "agency_code": dev.agency_code,
-        "device_id": dev.id, "counter": dev.counter, "origin": "counter", "kind": c.event.kind,
+        "event_id": c.event.event_id, "dossier_id": c.event.dossier_id, "agency_code": c.device.agency_code,
+        "device_id": c.device.id, "counter": c.device.counter, "origin": "counter", "kind": c.event.kind,
         "from_status": c.event.from_status, "to_status": c.event.to_status, "at": c.event.at,
         "sort_key": c.sort_key, "payload_hash": c.payload_hash, "payload_json": c.payload_json,
-        "received_at": now, "batch_id": batch_id,
+        "received_at": now, "batch_id": c.batch_id,
     } for c in items]
     if not db.is_sqlite:
         return set(_pg_many(conn, "event", rows, "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
@@ -297,14 +471,21 @@ def _upsert_dossiers(db: Database, conn: Connection, stored: list[Checked], now:
 
 
 def _keep_for_review(db: Database, conn: Connection, dev: Device, raw_events: list[Any], refused: list,
-                     now: str) -> None:
+                     now: str) -> dict[int, str]:
+    """Refused events go to review, within the device's daily room; returns, for those that found
+    no room, the reason to answer instead."""
     if not refused:
-        return
-    rows = [{"event_id": event_id or "?", "payload_hash": digest, "result": result, "code": code, "reason": reason,
-             "device_id": dev.id, "agency_code": dev.agency_code, "payload_json": canonical_json(raw_events[i]),
-             "received_at": now}
-            for i, event_id, digest, result, code, reason in refused]
-    conn.execute(db.insert(review).on_conflict_do_nothing(index_elements=["event_id", "payload_hash"]), rows)
+        return {}
+    rows = []
+    for i, event_id, digest, result, code, reason in refused:
+        raw = raw_events[i]
+        dossier_id = raw.get("dossier_id") if isinstance(raw, dict) else None
+        rows.append({"index": i, "event_id": event_id or "?", "payload_hash": digest, "result": result, "code": code,
+                     "reason": reason, "payload_json": storable_json(raw),
+                     "dossier_id": storable(dossier_id) if isinstance(dossier_id, str) and len(dossier_id) <= 36
+                     else None})
+    over = review.keep(db, conn, dev.id, dev.agency_code, rows, now)
+    return {row["index"]: row["reason"] for row in over}
 
 
 def _log_batch(db: Database, conn: Connection, dev: Device, batch_id: str, count: int, stored: int, now: str) -> bool:

@@ -5,7 +5,8 @@ live in the same process during tests and must not collide).
   the payload exactly as received and its hash. `seq` is the pull feed's monotonic sequence.
 - `dossier`: the current state of each dossier; its full snapshot is the payload of `last_event_id`
   (not copied, so ingest writes each snapshot once).
-- `review`: events refused for a person to look at (same id with another payload, invalid ones).
+- `review`: events refused for a person to look at (same id with another payload, invalid ones,
+  moves waiting for their predecessor); `review_overflow` counts what found no room there.
 - `publication`: catalogue and calendar updates for the counters, with their own sequence.
 - `device`: counters allowed to sync; only a hash of each token is kept.
 - `batch`: one row per batch received, for the audit trail and to report replays.
@@ -92,8 +93,24 @@ review = sa.Table(
     sa.Column("payload_json", sa.Text, nullable=False),
     sa.Column("received_at", sa.String(32), nullable=False),
     sa.Column("resolved_at", sa.String(32), nullable=True),
+    sa.Column("dossier_id", sa.String(36), nullable=True),  # to find the waiting events of a dossier
     # The same refused payload sent again is one case to review, not two.
     sa.UniqueConstraint("event_id", "payload_hash", name="uq_review_event_payload"),
+    # Only the open waiting cases (review.py): usually none, so this index stays tiny.
+    sa.Index("ix_review_waiting", "agency_code", "dossier_id",
+             sqlite_where=sa.text("code = 'waiting' AND resolved_at IS NULL"),
+             postgresql_where=sa.text("code = 'waiting' AND resolved_at IS NULL")),
+    sa.Index("ix_review_device_received", "device_id", "received_at"),  # the daily room (review.py)
+)
+
+# Events refused for lack of room in review (review.py): only counted, per device and day.
+review_overflow = sa.Table(
+    "review_overflow",
+    metadata,
+    sa.Column("device_id", sa.String(36), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),  # YYYY-MM-DD, Vietnam time
+    sa.Column("events", sa.Integer, nullable=False),
+    sa.Column("last_at", sa.String(32), nullable=False),
 )
 
 publication = sa.Table(

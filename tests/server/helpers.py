@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import sqlalchemy as sa
 import uvicorn
 from sqlmodel import select
@@ -266,6 +267,19 @@ def assert_exactly_once(
         times = [h["at"] for h in d["history"]]
         assert [clock.parse_iso(t) for t in times] == sorted(clock.parse_iso(t) for t in times)
     return held
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+
+def refused(response: httpx.Response, status: int, code: str) -> str:
+    """The server's error body, checked (status, marker, code, a message); the message."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["protocol"] == "qmc-sync/1" and body["error"] == code
+    assert body["message"] and "Traceback" not in body["message"]
+    return body["message"]
 
 
 def batch_body(events: list[dict[str, Any]], batch_id: str | None = None) -> bytes:

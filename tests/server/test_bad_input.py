@@ -16,9 +16,11 @@ import sqlalchemy as sa
 from counter_app import clock
 from counter_app.domain.ids import new_id
 from counter_app.sync.protocol import MAX_BATCH_EVENTS, MAX_BODY_BYTES
-from district_server.admin import list_reviews
+from district_server.review import list_reviews
 from district_server.schema import event
+from tests.server.helpers import auth as _auth
 from tests.server.helpers import batch_body, intake_many, outbox_payloads, server_dossiers
+from tests.server.helpers import refused as _refused
 
 
 @pytest.fixture
@@ -31,18 +33,6 @@ def http(live) -> Iterator[httpx.Client]:  # noqa: ANN001
 def payloads(counter0) -> list[dict[str, Any]]:  # noqa: ANN001
     intake_many(counter0, 3)
     return outbox_payloads(counter0)
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-
-def _refused(response: httpx.Response, status: int, code: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["protocol"] == "qmc-sync/1" and body["error"] == code
-    assert body["message"] and "Traceback" not in body["message"]
-    return body["message"]
 
 
 def _still_up(http: httpx.Client) -> None:

@@ -25,8 +25,8 @@ from counter_app.db.store import Store
 from counter_app.services.lookup import open_by_code
 from counter_app.sync import commands
 from counter_app.sync.errors import ServerUnreachable
-from district_server.admin import list_reviews
 from district_server.app import Hooks
+from district_server.review import list_reviews
 from district_server.schema import event
 from tests.server.faultproxy import FaultProxy
 from tests.server.helpers import (

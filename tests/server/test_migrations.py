@@ -1,0 +1,76 @@
+"""A district server made by the previous build (schema 0001) upgrades in place, with its data:
+dossiers, events, devices and the review cases it already held keep working."""
+
+from __future__ import annotations
+
+import httpx
+import sqlalchemy as sa
+
+from counter_app.domain.ids import new_id
+from counter_app.sync.protocol import canonical_json, event_key
+from district_server import review
+from district_server.auth import add_device
+from district_server.database import Database
+from district_server.dossiers import get_dossier
+from tests.conftest import AGENCY
+from tests.server.helpers import LiveServer, auth, batch_body, intake_many, move, outbox_payloads
+
+
+def test_a_server_database_of_the_previous_schema_upgrades_with_its_data(db_url, counter0) -> None:  # noqa: ANN001
+    (did,) = intake_many(counter0, 1)
+    move(counter0, did, 4)
+    intake, at_4 = outbox_payloads(counter0)
+    old = Database(db_url)
+    try:
+        old.migrate("0001")
+        dev, token = add_device(old, AGENCY, 0)
+        code = intake["dossier"]["code"]
+        with old.write(AGENCY) as conn:  # what the previous build wrote for one dossier and one refusal
+            for p in (intake, at_4):
+                conn.execute(sa.text(
+                    "INSERT INTO event (event_id, dossier_id, agency_code, device_id, counter, origin, kind, "
+                    "from_status, to_status, at, sort_key, payload_hash, payload_json, received_at, batch_id) "
+                    "VALUES (:e, :d, :a, :dev, 0, 'counter', :k, :f, :t, :at, :key, 'h', :j, :at, NULL)"),
+                    {"e": p["event_id"], "d": did, "a": AGENCY, "dev": dev.id, "k": p["kind"], "f": p["from_status"],
+                     "t": p["to_status"], "at": p["at"], "key": _key(p), "j": _json(p)})
+            conn.execute(sa.text(
+                "INSERT INTO dossier (id, agency_code, code, counter, status, procedure_code, received_at, due_at, "
+                "returned_at, last_key, last_event_id, created_at, updated_at) VALUES (:d, :a, :c, 0, 4, :p, :r, "
+                ":due, NULL, :key, :e, :r, :r)"),
+                {"d": did, "a": AGENCY, "c": code, "p": intake["dossier"]["procedure_code"],
+                 "r": intake["dossier"]["received_at"], "due": intake["dossier"]["due_at"], "key": _key(at_4),
+                 "e": at_4["event_id"]})
+            conn.execute(sa.text(
+                "INSERT INTO review (event_id, payload_hash, result, code, reason, device_id, agency_code, "
+                "payload_json, received_at) VALUES (:e, 'x', 'invalid', 'unknown_kind', 'Loại sự kiện lạ', :dev, "
+                ":a, :j, :r)"),
+                {"e": new_id(), "dev": dev.id, "a": AGENCY, "j": _json({**at_4, "kind": "drop_table"}),
+                 "r": at_4["at"]})
+        assert old.current_revision() == "0001"
+    finally:
+        old.close()
+
+    db = Database(db_url)
+    try:
+        db.migrate()
+        assert db.current_revision() == "0002"
+        (kept,) = review.list_reviews(db)
+        assert kept["code"] == "unknown_kind" and kept["dossier_id"] == did  # filled in from its payload
+        assert review.room(db, at_4["at"][:10])[0]["kept"] == 1
+        assert get_dossier(db, code)["status"] == 4
+        with LiveServer(db) as live, httpx.Client(base_url=live.url, trust_env=False, timeout=30) as http:
+            move(counter0, did, 9)  # the dossier moves on, checked against the history the old build held
+            ready = outbox_payloads(counter0)[-1]
+            answer = http.post("/v1/push", content=batch_body([ready]), headers=auth(token)).json()
+            assert [r["result"] for r in answer["results"]] == ["stored"]
+        assert [h["status"] for h in get_dossier(db, code)["history"]] == [2, 4, 9]
+    finally:
+        db.close()
+
+
+def _key(p: dict) -> str:
+    return event_key(p["at"], p["event_id"])
+
+
+def _json(p: dict) -> str:
+    return canonical_json(p)
