@@ -357,5 +357,9 @@ def search_procedures(specs: list[ProcedureSpec], query: str, limit: int = 50) -
         hay = f"{spec.code} {fold(spec.name)} {fold(spec.field)}"
         if all(w in hay for w in words):
             hits.append(spec)
-    hits.sort(key=lambda s: (not s.code.startswith(query.strip()), not fold(s.name).startswith(words[0]), s.code))
+    phrase = " ".join(words)
+    # A code typed first; then names holding the words as typed, in order; then the shortest name,
+    # so "dang ky khai sinh" puts "Thủ tục đăng ký khai sinh" before its longer relatives.
+    hits.sort(key=lambda s: (not s.code.startswith(query.strip()), phrase not in fold(s.name),
+                             not fold(s.name).startswith(words[0]), len(s.name), s.code))
     return hits[:limit]

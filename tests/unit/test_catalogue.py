@@ -116,3 +116,11 @@ def test_procedure_search_ignores_diacritics() -> None:
     assert [s.code for s in catalogue.search_procedures(specs, "ket hon")] == ["2.000986"]
     assert [s.code for s in catalogue.search_procedures(specs, "Khai Sinh")] == ["1.001193"]
     assert [s.code for s in catalogue.search_procedures(specs, "2.000")] == ["2.000986"]
+
+
+def test_the_procedure_typed_in_full_comes_before_its_longer_relatives() -> None:
+    from counter_app.services.catalogue import load_shipped_catalogue, search_procedures
+
+    found = search_procedures(load_shipped_catalogue(), "dang ky khai sinh")
+    assert found[0].name == "Thủ tục đăng ký khai sinh"
+    assert {s.code for s in found[:3]} >= {"1.001193", "1.000689"}
