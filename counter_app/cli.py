@@ -11,9 +11,10 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from counter_app import __version__
+from counter_app.cli_parser import build_parser
 from counter_app.errors import UserError
 from counter_app.sync.errors import ServerUnreachable
 
@@ -21,141 +22,6 @@ EXIT_OK, EXIT_FAILURE, EXIT_REFUSED, EXIT_OFFLINE = 0, 1, 2, 3
 log = logging.getLogger("counter_app")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # argparse's own messages are English
-        raise UserError(f"Lệnh không hợp lệ ({message}); xem 'counter-app --help'.")
-
-
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", default=argparse.SUPPRESS, help="thư mục dữ liệu (mặc định: thư mục người dùng)")
-    p = _Parser(prog="counter-app", description="Quầy Một Cửa: phần mềm tiếp nhận và trả kết quả hồ sơ.",
-                parents=[common])
-    p.add_argument("--version", action="store_true", help="in số phiên bản")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
-
-    init = sub.add_parser("init", parents=[common], help="khởi tạo kho dữ liệu của cơ quan")
-    init.add_argument("--agency-code", required=True)
-    init.add_argument("--agency-name", required=True)
-    init.add_argument("--office-name", default="")
-    init.add_argument("--place", default="")
-    init.add_argument("--counter", type=int, default=0)
-
-    cat = sub.add_parser("catalogue", parents=[common], help="danh mục thủ tục")
-    cat_sub = cat.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    cat_sub.add_parser("list", parents=[common])
-    imp = cat_sub.add_parser("import", parents=[common])
-    imp.add_argument("file")
-    exp = cat_sub.add_parser("export", parents=[common])
-    exp.add_argument("-o", "--output", required=True)
-
-    intake = sub.add_parser("intake", parents=[common], help="tiếp nhận hồ sơ từ JSON")
-    intake.add_argument("--json", required=True, dest="json_file")
-
-    show = sub.add_parser("show", parents=[common], help="xem một hồ sơ theo mã")
-    show.add_argument("code")
-
-    status = sub.add_parser("status", parents=[common], help="chuyển trạng thái hồ sơ (mã 1–10)")
-    status.add_argument("code")
-    status.add_argument("new_status", type=int)
-    status.add_argument("--note", default="")
-    status.add_argument("--missing", action="append", default=[], help="giấy tờ cần bổ sung (lặp lại được)")
-
-    ret = sub.add_parser("return", parents=[common], help="trả kết quả cho người nhận")
-    ret.add_argument("code")
-    ret.add_argument("--recipient-name", required=True)
-    ret.add_argument("--recipient-id", default="")
-    ret.add_argument("--relation", default="", help="quan hệ với người nộp, khi không phải người nộp")
-    ret.add_argument("--rating", type=int, choices=(1, 2, 3), help="1 hài lòng, 2 bình thường, 3 không hài lòng")
-
-    ext = sub.add_parser("extend", parents=[common], help="xin lỗi và gia hạn (một lần)")
-    ext.add_argument("code")
-    ext.add_argument("--new-due", required=True, help="thời điểm hẹn mới, ISO 8601")
-    ext.add_argument("--reason", required=True)
-
-    hand = sub.add_parser("handover", parents=[common], help="bàn giao hồ sơ cho nơi giải quyết")
-    hand.add_argument("code")
-    hand.add_argument("--to", required=True, dest="to_unit")
-    hand.add_argument("--note", default="")
-
-    hist = sub.add_parser("history", parents=[common], help="lịch sử xử lý của một hồ sơ")
-    hist.add_argument("code")
-
-    att = sub.add_parser("attention", parents=[common], help="hồ sơ cần chú ý: quá hạn, đến hạn, chờ trả")
-    att.add_argument("--pickup-days", type=int, default=None, help="mặc định: cài đặt attention.pickup_days")
-
-    link = sub.add_parser("link", parents=[common], help="kết nối máy quầy với máy chủ huyện")
-    link.add_argument("--server", required=True)
-    link.add_argument("--token", required=True)
-    sync = sub.add_parser("sync", parents=[common], help="đồng bộ với máy chủ huyện")
-    sync.add_argument("--once", action="store_true")
-
-    slip = sub.add_parser("slip", parents=[common], help="in giấy tiếp nhận và hẹn trả kết quả (Mẫu 01) ra PDF")
-    slip.add_argument("code")
-    slip.add_argument("-o", "--output", required=True)
-    slip.add_argument("--paper", choices=("a5", "a4-2up"), default=None, help="mặc định: cài đặt papers.default_paper")
-
-    paper = sub.add_parser("paper", parents=[common], help="in các mẫu 02–06 của một hồ sơ ra PDF")
-    paper.add_argument("code")
-    paper.add_argument("--form", required=True,
-                       help="02 bổ sung, 03 từ chối, 04 xin lỗi/gia hạn, 05 dừng, 06 kiểm soát")
-    paper.add_argument("-o", "--output", required=True)
-
-    rep = sub.add_parser("report", parents=[common], help="sổ theo dõi và thống kê (.xlsx hoặc .pdf)")
-    rep.add_argument("--from", required=True, dest="date_from")
-    rep.add_argument("--to", required=True, dest="date_to")
-    rep.add_argument("-o", "--output", required=True)
-
-    bak = sub.add_parser("backup", parents=[common], help="sao lưu kho dữ liệu (trực tuyến, có kiểm tra)")
-    bak.add_argument("-o", "--output", required=True)
-    res = sub.add_parser("restore", parents=[common], help="khôi phục từ bản sao lưu")
-    res.add_argument("file")
-
-    user = sub.add_parser("user", parents=[common], help="tài khoản cán bộ")
-    user_sub = user.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    user_add = user_sub.add_parser("add", parents=[common])
-    user_add.add_argument("username")
-    user_add.add_argument("--full-name", required=True)
-    user_add.add_argument("--role", choices=("officer", "leader", "admin"), default="officer")
-    user_add.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ stdin (một dòng)")
-    user_sub.add_parser("list", parents=[common])
-
-    aud = sub.add_parser("audit", parents=[common], help="nhật ký thao tác")
-    aud_sub = aud.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    aud_sub.add_parser("verify", parents=[common])
-    aud_show = aud_sub.add_parser("show", parents=[common])
-    aud_show.add_argument("--target", default=None)
-    aud_show.add_argument("--limit", type=int, default=50)
-
-    person = sub.add_parser("export-person", parents=[common], help="xuất mọi hồ sơ của một công dân (JSON)")
-    person.add_argument("--id-number", required=True)
-    person.add_argument("-o", "--output", required=True)
-
-    find = sub.add_parser("search", parents=[common], help="tìm hồ sơ theo tên, số định danh, điện thoại, mã")
-    find.add_argument("query")
-    find.add_argument("--limit", type=int, default=20)
-
-    sett = sub.add_parser("settings", parents=[common], help="cài đặt của cơ quan (docs/settings.md)")
-    sett_sub = sett.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    sett_sub.add_parser("list", parents=[common])
-    sett_get = sett_sub.add_parser("get", parents=[common])
-    sett_get.add_argument("key")
-    sett_set = sett_sub.add_parser("set", parents=[common])
-    sett_set.add_argument("key")
-    sett_set.add_argument("value")
-
-    cal = sub.add_parser("calendar", parents=[common], help="lịch nghỉ lễ và ngày làm việc bù")
-    cal_sub = cal.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    cal_show = cal_sub.add_parser("show", parents=[common])
-    cal_show.add_argument("year", type=int)
-    cal_set = cal_sub.add_parser("set", parents=[common])
-    cal_set.add_argument("date")
-    cal_set.add_argument("kind", choices=("off", "work"))
-    cal_set.add_argument("--name", default="")
-    cal_due = cal_sub.add_parser("due", parents=[common], help="tính hạn trả kết quả")
-    cal_due.add_argument("received_at")
-    cal_due.add_argument("working_days")
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_stdio()
     logs.quiet()
     try:
-        args = _parser().parse_args(argv)
+        args = build_parser().parse_args(argv)
         if args.version:
             print(f"Quầy Một Cửa {__version__}")
             return EXIT_OK
