@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from counter_app.clock import parse_iso  # noqa: E402
-from counter_app.domain.calendar import VN_TZ  # noqa: E402
+from counter_app.domain.vn_time import VN_TZ  # noqa: E402
 from counter_app.papers.forms import (  # noqa: E402
     ControlSheet,
     ExtensionNotice,

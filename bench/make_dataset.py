@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from counter_app import clock  # noqa: E402
 from counter_app.db.store import Store  # noqa: E402
-from counter_app.domain.calendar import VN_TZ  # noqa: E402
 from counter_app.domain.codes import format_dossier_code  # noqa: E402
 from counter_app.domain.ids import new_id  # noqa: E402
 from counter_app.domain.text import fold  # noqa: E402
+from counter_app.domain.vn_time import VN_TZ  # noqa: E402
 from counter_app.services import calendar_store, catalogue  # noqa: E402
 from counter_app.services.office import init_office  # noqa: E402
 

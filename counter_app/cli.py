@@ -410,7 +410,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
 def _cmd_calendar(args: argparse.Namespace) -> int:
     from counter_app import clock
     from counter_app.domain import validation
-    from counter_app.domain.calendar import format_vn_datetime
+    from counter_app.domain.vn_time import vn_datetime
     from counter_app.services import calendar_store, catalogue
 
     store = _open_store(args)
@@ -435,7 +435,7 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
     with store.read() as session:
         due = calendar_store.work_calendar(session).due_at(received, days)
     _print_json({"received_at": clock.iso(received), "start_at": clock.iso(due.start), "due_at": clock.iso(due.due),
-                 "due_text": format_vn_datetime(due.due),
+                 "due_text": vn_datetime(due.due),
                  "provisional_days": [d.day.isoformat() for d in due.provisional_days]})
     return EXIT_OK
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from counter_app.domain.calendar import VN_TZ
+from counter_app.domain.vn_time import VN_TZ, to_vn
 
 
 def now() -> datetime:
@@ -18,7 +18,4 @@ def iso(dt: datetime) -> str:
 
 def parse_iso(value: str) -> datetime:
     """An ISO time; a time without offset is Vietnam time."""
-    dt = datetime.fromisoformat(value)
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=VN_TZ)
-    return dt.astimezone(VN_TZ)
+    return to_vn(datetime.fromisoformat(value))

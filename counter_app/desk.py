@@ -12,18 +12,19 @@ already loaded catalogue): the window calls them directly as the officer types.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from counter_app import clock
-from counter_app.domain import validation
+from counter_app.domain import actions, deadlines, validation
 from counter_app.domain.actor import Actor
-from counter_app.domain.calendar import format_vn_datetime
 from counter_app.domain.codes import AGENCY_CODE_RE
 from counter_app.domain.id_card import parse_id_qr
 from counter_app.domain.scanner_config import ScannerConfig
 from counter_app.domain.text import collapse_spaces, nfc
+from counter_app.domain.vn_time import vn_datetime
 from counter_app.errors import UserError
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class DuePreview:
 
     @property
     def due_text(self) -> str:
-        return format_vn_datetime(self.due_at)
+        return vn_datetime(self.due_at)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class Saved:
 
     @property
     def due_text(self) -> str:
-        return format_vn_datetime(clock.parse_iso(self.dossier["due_at"]))
+        return vn_datetime(clock.parse_iso(self.dossier["due_at"]))
 
 
 class Desk:
@@ -169,11 +170,10 @@ class Desk:
         """What a scan opens (the dossier as `show` prints it, plus `overdue`); UserError for a
         code of another office, one that does not exist, or something that is not a code."""
         from counter_app.services.lookup import open_by_code
-        from counter_app.services.worklist import CLOCK_RUNNING
 
         with self.store.read() as session:
             dossier = open_by_code(session, code)
-        overdue = dossier["status"] in CLOCK_RUNNING and clock.parse_iso(dossier["due_at"]) < clock.now()
+        overdue = deadlines.is_overdue(dossier["status"], clock.parse_iso(dossier["due_at"]), clock.now())
         return {**dossier, "overdue": overdue}
 
     def worklist(self, flt: ListFilter, before_key: int | None = None, limit: int | None = None) -> Page:
@@ -199,6 +199,19 @@ class Desk:
         with self.store.write() as session:
             workflow.move(session, code, status, actor=self.actor, note=note, missing=missing)
             return _life(session, code)
+
+    def act(self, code: str, key: str, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """One action of the table (domain/actions.py) with what the officer typed for it; the
+        return has its own entry (`return_result`), with the recipient."""
+        action = actions.BY_KEY[key]
+        v = values or {}
+        if key == "handover":
+            return self.hand_over(code, to_unit=v.get("to_unit", ""), note=v.get("note", ""))
+        if key == "extend":
+            return self.extend(code, new_due=v["new_due"], reason=v.get("reason", ""))
+        if action.target is None or key == "return":
+            raise ValueError(f"action {key!r} has its own entry")
+        return self.move(code, action.target, note=v.get("reason", ""), missing=v.get("missing"))
 
     def hand_over(self, code: str, *, to_unit: str, note: str = "") -> dict[str, Any]:
         from counter_app.services import workflow
@@ -350,12 +363,11 @@ def _life(session: Any, code: str) -> dict[str, Any]:
     from counter_app.services import workflow
     from counter_app.services.dossiers import dossier_dict
     from counter_app.services.lookup import find_own
-    from counter_app.services.worklist import CLOCK_RUNNING
 
     dossier = find_own(session, code)
     data = dossier_dict(session, dossier)
     events = workflow.history(session, dossier.code)
-    overdue = data["status"] in CLOCK_RUNNING and clock.parse_iso(data["due_at"]) < clock.now()
+    overdue = deadlines.is_overdue(data["status"], clock.parse_iso(data["due_at"]), clock.now())
     return {**data, "overdue": overdue, "history": events, "extended": dossier.extension_count >= 1,
             "rating": dossier.rating, "paused_at": dossier.paused_at, "original_due_at": dossier.original_due_at}
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from counter_app.domain.calendar import VN_TZ
 from counter_app.domain.statuses import label
+from counter_app.domain.vn_time import VN_TZ
 from counter_app.sync.protocol import parse_time
 
 STEP_TEXT = {

@@ -31,8 +31,8 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
-from counter_app.domain.calendar import VN_TZ
 from counter_app.domain.codes import MAX_PER_COUNTER_PER_DAY, parse_dossier_code
+from counter_app.domain.vn_time import VN_TZ
 from counter_app.sync.protocol import (
     EVENT_KINDS,
     MAX_FUTURE,

@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from counter_app import clock
-from counter_app.domain.calendar import format_vn_datetime
+from counter_app.domain.vn_time import vn_datetime, vn_list_datetime
 from ui import strings
 
 
 def short_datetime(iso: str | None) -> str:
     """'2026-02-13T10:00:00+07:00' -> '13/02/2026 10:00' (lists)."""
-    return f"{clock.parse_iso(iso):%d/%m/%Y %H:%M}" if iso else ""
+    return vn_list_datetime(clock.parse_iso(iso)) if iso else ""
 
 
 def long_datetime(iso: str | None) -> str:
     """'… -> '10 giờ 00 phút, ngày 13 tháng 02 năm 2026' (as the papers print it)."""
-    return format_vn_datetime(clock.parse_iso(iso)) if iso else ""
+    return vn_datetime(clock.parse_iso(iso)) if iso else ""
 
 
 def short_date(iso: str | None) -> str:

@@ -261,16 +261,18 @@ class Life:
                   "04": "Mẫu 04 — Văn bản xin lỗi và hẹn lại ngày trả",
                   "05": "Mẫu 05 — Thông báo dừng giải quyết hồ sơ",
                   "06": "Mẫu 06 — Phiếu kiểm soát quá trình giải quyết"}
-    DONE_OK = "Hồ sơ {code} đã có kết quả. Khi công dân đến, quét giấy hẹn để trả kết quả."
-    HANDED_OK = "Đã bàn giao hồ sơ {code} cho {unit}."
-    SUPPLEMENT_OK = "Đã ghi yêu cầu bổ sung hồ sơ {code}; thời hạn giải quyết tạm dừng."
-    PAPERS_BACK_OK = ("Đã nhận đủ hồ sơ bổ sung {code}. Thời hạn giải quyết tính lại từ đầu: "
-                      "hẹn trả mới {due}.")
-    FINANCIAL_OK = "Hồ sơ {code} chờ thực hiện nghĩa vụ tài chính."
-    FINANCIAL_DONE_OK = "Hồ sơ {code} đã xong nghĩa vụ tài chính, tiếp tục giải quyết."
-    WITHDRAW_OK = "Đã ghi công dân rút hồ sơ {code}."
-    STOP_OK = "Đã dừng giải quyết hồ sơ {code}."
-    EXTEND_OK = "Đã gia hạn hồ sơ {code}: hẹn trả mới {due}."
+    # What the message bar says once an action is done, by action key (counter_app/domain/actions.py).
+    DONE_SAID = {
+        "done": "Hồ sơ {code} đã có kết quả. Khi công dân đến, quét giấy hẹn để trả kết quả.",
+        "handover": "Đã bàn giao hồ sơ {code} cho {unit}.",
+        "supplement": "Đã ghi yêu cầu bổ sung hồ sơ {code}; thời hạn giải quyết tạm dừng.",
+        "papers_back": "Đã nhận đủ hồ sơ bổ sung {code}. Thời hạn giải quyết tính lại từ đầu: hẹn trả mới {due}.",
+        "financial": "Hồ sơ {code} chờ thực hiện nghĩa vụ tài chính.",
+        "financial_done": "Hồ sơ {code} đã xong nghĩa vụ tài chính, tiếp tục giải quyết.",
+        "withdraw": "Đã ghi công dân rút hồ sơ {code}.",
+        "stop": "Đã dừng giải quyết hồ sơ {code}.",
+        "extend": "Đã gia hạn hồ sơ {code}: hẹn trả mới {due}.",
+    }
     OFFER_FORM = "{done}\n\nIn {form} ngay bây giờ?"
     OFFER_SLIP = "{done}\n\nIn lại giấy hẹn với ngày hẹn mới?"
 
@@ -281,23 +283,28 @@ class Act:
     OK = "Ghi nhận (Ctrl+Enter)"
     CANCEL = "Hủy (Esc)"
     WORKING = "Đang ghi…"
-    HANDOVER = "Bàn giao hồ sơ {code}"
+    # The dialog of each action that asks something (counter_app/domain/actions.py), by key.
+    TITLES = {
+        "handover": "Bàn giao hồ sơ {code}",
+        "supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ {code}",
+        "withdraw": "Công dân rút hồ sơ {code}",
+        "stop": "Dừng giải quyết hồ sơ {code}",
+        "extend": "Xin lỗi và gia hạn hồ sơ {code} (một lần duy nhất)",
+    }
+    HINTS = {
+        "supplement": "nội dung yêu cầu bổ sung, hoàn thiện (in trên Mẫu 02)",
+        "withdraw": "lý do công dân rút hồ sơ",
+        "stop": "lý do dừng giải quyết (in trên Mẫu 05)",
+        "extend": "lý do chậm trả kết quả (in trên Mẫu 04)",
+    }
     TO_UNIT = "Bàn giao cho"
     TO_UNIT_HINT = "cán bộ hoặc cơ quan giải quyết, ví dụ: Công chức Tư pháp – Hộ tịch"
     NOTE = "Ghi chú"
-    SUPPLEMENT = "Yêu cầu bổ sung, hoàn thiện hồ sơ {code}"
     REASON = "Lý do"
-    SUPPLEMENT_REASON_HINT = "nội dung yêu cầu bổ sung, hoàn thiện (in trên Mẫu 02)"
     MISSING = "Giấy tờ cần bổ sung"
     MISSING_HINT = "mỗi dòng một giấy tờ"
-    WITHDRAW = "Công dân rút hồ sơ {code}"
-    WITHDRAW_HINT = "lý do công dân rút hồ sơ"
-    STOP = "Dừng giải quyết hồ sơ {code}"
-    STOP_HINT = "lý do dừng giải quyết (in trên Mẫu 05)"
-    EXTEND = "Xin lỗi và gia hạn hồ sơ {code} (một lần duy nhất)"
     CURRENT_DUE = "Hẹn trả hiện tại"
     NEW_DUE = "Hẹn trả mới"
-    EXTEND_HINT = "lý do chậm trả kết quả (in trên Mẫu 04)"
     REFUSE = "Từ chối tiếp nhận hồ sơ"
     REFUSE_NOTE = ("Hồ sơ vẫn được cấp mã và ghi vào sổ với trạng thái 'Từ chối tiếp nhận'; "
                    "Phiếu từ chối (Mẫu 03) ghi lý do dưới đây.")

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from counter_app.domain.holidays import CalendarDay, YearTable, check_year, provisional_year
-
-# Vietnam has kept UTC+7 without DST since 1975; a fixed offset needs no tzdata (absent on Windows).
-VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+from counter_app.domain.vn_time import VN_TZ, to_vn
 
 _MAX_IDLE_DAYS = 370  # a calendar with no working day in a whole year is misconfigured, not a long wait
 _HOUR = timedelta(hours=1)
@@ -165,19 +163,6 @@ class WorkCalendar:
             if entry.kind == ("off" if plain_working else "work"):
                 found.append(entry)
         return tuple(found)
-
-
-def to_vn(dt: datetime) -> datetime:
-    """Aware datetime in Vietnam time; a naive one is taken to be Vietnam time already."""
-    if dt.tzinfo is None or dt.utcoffset() is None:
-        return dt.replace(tzinfo=VN_TZ)
-    return dt.astimezone(VN_TZ)
-
-
-def format_vn_datetime(dt: datetime) -> str:
-    """'10 giờ 00 phút, ngày 13 tháng 02 năm 2026', the form printed on the papers."""
-    t = to_vn(dt)
-    return f"{t:%H} giờ {t:%M} phút, ngày {t:%d} tháng {t:%m} năm {t.year:04d}"
 
 
 def _at(d: date, t: time) -> datetime:

@@ -42,6 +42,23 @@ ALLOWED_MOVES: dict[int, frozenset[int]] = {
 
 FINAL = frozenset({3, 7, 8, 10})
 
+# The working-time clock runs, so the dossier can be due or overdue (docs/rules.md, "Deadlines"):
+# received, processing, financial obligation. A supplement request stops the clock.
+CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING, Status.FINANCIAL})
+# Still being handled: the clock runs or waits for the citizen's supplement.
+IN_PROCESS = CLOCK_RUNNING | {Status.SUPPLEMENT}
+# Processing ended with a result, judged early / on time / late against the due day.
+RESOLVED = frozenset({Status.DONE, Status.RETURNED})
+# Processing ended (the dossier's finished_at is set): withdrawn, stopped or resolved.
+FINISHED = RESOLVED | {Status.WITHDRAWN, Status.STOPPED}
+# Ended without a result to hand over.
+ENDED_WITHOUT_RESULT = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})
+
+
+def sql_in(statuses: frozenset[int] | set[int]) -> str:
+    """'(2, 4, 6)': a status set for an SQL IN clause (integers only, so nothing to escape)."""
+    return "(" + ", ".join(str(int(s)) for s in sorted(statuses)) + ")"
+
 
 def label(status: int) -> str:
     return STATUS_LABELS.get(status, f"Trạng thái {status}")

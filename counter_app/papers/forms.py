@@ -20,7 +20,9 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from counter_app.domain.deadlines import timeliness
 from counter_app.domain.text import nfc
+from counter_app.domain.vn_time import vn_datetime
 from counter_app.papers.fonts import BOLD, ITALIC, REGULAR
 from counter_app.papers.layout import (
     Block,
@@ -49,8 +51,6 @@ from counter_app.papers.layout import (
     render_document,
     text_blocks,
     text_width,
-    timeliness,
-    vn_datetime,
     wrap,
 )
 

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Literal
 
@@ -23,12 +23,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from counter_app.domain.text import nfc
+from counter_app.domain.vn_time import vn_date_phrase, vn_day
 from counter_app.papers import barcode
 from counter_app.papers.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, register_fonts
-
-# Vietnam has used UTC+7 without daylight saving since 1975; a fixed offset avoids needing tzdata on
-# Windows counters.
-VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 
 # Be Vietnam Pro: ascender 1000/1000 (room for stacked Vietnamese marks), descender 265/1000.
 FONT_ASCENT = 1.0
@@ -47,31 +44,8 @@ DOTS = "…………"
 # Dates and numbers as Vietnamese papers print them
 
 
-def to_vietnam_time(moment: datetime) -> datetime:
-    """Aware datetime in Vietnam time. A naive one is refused: guessing its zone could shift a due day."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("papers need timezone-aware datetimes")
-    return moment.astimezone(VIETNAM_TZ)
-
-
-def vn_datetime(moment: datetime) -> str:
-    """'10 giờ 00 phút, ngày 25 tháng 02 năm 2026' (decisions.md: the appointment format)."""
-    local = to_vietnam_time(moment)
-    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
-
-
-def vn_date_phrase(day: date) -> str:
-    """'ngày 05 tháng 02 năm 2026', 'ngày 13 tháng 3 năm 2026'.
-
-    The place/date line of an official text follows Nghị định 30/2020 (Phụ lục I): days below 10 and
-    months 1 and 2 take a leading zero, other months do not.
-    """
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
 def place_date_line(place: str, moment: datetime | date) -> str:
-    day = to_vietnam_time(moment).date() if isinstance(moment, datetime) else moment
+    day = vn_day(moment)
     place = nfc(place)
     return f"{place}, {vn_date_phrase(day)}" if place else vn_date_phrase(day).capitalize()
 
@@ -514,39 +488,6 @@ def set_metadata(canvas: Canvas, title: str, author: str, subject: str = "") -> 
 
 
 # --------------------------------------------------------------------------------------------------
-# Short dates, and how a step ended against its due time (forms 06 and 07)
-
-
-def vn_short_date(moment: datetime | date) -> str:
-    """'13/02/2026': the dd/mm/yyyy of tables, where the full phrase does not fit a column."""
-    day = to_vietnam_time(moment).date() if isinstance(moment, datetime) else moment
-    return f"{day:%d/%m/%Y}"
-
-
-def vn_short_datetime(moment: datetime) -> str:
-    """'10:00 13/02/2026': time first, as Vietnamese papers write it; wraps between the two."""
-    local = to_vietnam_time(moment)
-    return f"{local:%H:%M} {local:%d/%m/%Y}"
-
-
-EARLY = "Trước hạn"
-ON_TIME = "Đúng hạn"
-LATE = "Quá hạn"
-
-
-def timeliness(done_at: datetime, due_at: datetime) -> str:
-    """'Trước hạn' before the due day, 'Đúng hạn' on it, 'Quá hạn' after it.
-
-    Day granularity, compared in Vietnam time, as services/statistics.py counts results (and as the
-    provincial systems do): the printed verdict and the period's figures always agree.
-    """
-    done, due = to_vietnam_time(done_at).date(), to_vietnam_time(due_at).date()
-    if done < due:
-        return EARLY
-    return ON_TIME if done == due else LATE
-
-
-# --------------------------------------------------------------------------------------------------
 # The dossier code with its Code 128 (decisions.md: every paper shows both)
 
 
@@ -755,13 +696,12 @@ def grid_path(canvas: Canvas, x: float, y_top: float, widths: Sequence[float], h
 
 
 __all__ = [
-    "BOLD", "BOLD_ITALIC", "DOTS", "ITALIC", "REGULAR", "VIETNAM_TZ", "Align", "Block", "HeaderStyle",
+    "BOLD", "BOLD_ITALIC", "DOTS", "ITALIC", "REGULAR", "Align", "Block", "HeaderStyle",
     "Line", "Painter", "Run", "Signatory", "baseline_offset", "blocks_height", "centered_text_block",
     "draw_lines", "header_block", "line_height", "or_dots", "paginate", "paint_page", "place_date_line",
-    "set_metadata", "signature_block", "spacer", "text_blocks", "text_width", "to_vietnam_time",
-    "vn_date_phrase", "vn_datetime", "vn_decimal", "vn_money", "wrap",
+    "set_metadata", "signature_block", "spacer", "text_blocks", "text_width", "vn_decimal", "vn_money", "wrap",
     # shared by forms 02-06 and the register (07)
-    "EARLY", "LATE", "ON_TIME", "Cell", "PageFrame", "barcode_block", "cell", "code_blocks",
+    "Cell", "PageFrame", "barcode_block", "cell", "code_blocks",
     "continuation_block", "contact_blocks", "draw_cell", "grid_path", "labelled_blocks", "letter_signature_block",
-    "paginate_with_header", "render_document", "timeliness", "vn_short_date", "vn_short_datetime",
+    "paginate_with_header", "render_document",
 ]

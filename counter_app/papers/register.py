@@ -24,6 +24,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from counter_app.domain.text import nfc
+from counter_app.domain.vn_time import vn_short_date, vn_short_datetime
 from counter_app.papers.fonts import BOLD, ITALIC, REGULAR, register_fonts
 from counter_app.papers.forms import FormOffice
 from counter_app.papers.layout import (
@@ -39,8 +40,6 @@ from counter_app.papers.layout import (
     line_height,
     set_metadata,
     text_width,
-    vn_short_date,
-    vn_short_datetime,
     wrap,
 )
 

@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from counter_app.domain import vietqr
 from counter_app.domain.text import nfc
+from counter_app.domain.vn_time import vn_datetime
 from counter_app.papers import barcode
 from counter_app.papers.fonts import BOLD, ITALIC, REGULAR, register_fonts
 from counter_app.papers.layout import (
@@ -48,7 +49,6 @@ from counter_app.papers.layout import (
     spacer,
     text_blocks,
     text_width,
-    vn_datetime,
     vn_decimal,
     vn_money,
     wrap,

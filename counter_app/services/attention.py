@@ -15,10 +15,9 @@ from sqlmodel import Session
 
 from counter_app import clock
 from counter_app.domain import deadlines
-from counter_app.domain.statuses import Status
+from counter_app.domain.statuses import CLOCK_RUNNING, Status, sql_in
 from counter_app.services.search import DossierRow, select_rows
 
-RUNNING = (int(Status.RECEIVED), int(Status.PROCESSING), int(Status.FINANCIAL))
 PICKUP_DAYS = 5
 LIMIT = 500
 
@@ -38,10 +37,10 @@ class Attention:
 def attention(session: Session, *, now: datetime | None = None, pickup_days: int = PICKUP_DAYS,
               limit: int = LIMIT) -> Attention:
     now = now or clock.now()
-    statuses = ",".join(str(s) for s in RUNNING)
-    due_between = f"d.status IN ({statuses}) AND d.due_at >= :lo AND d.due_at < :hi"
+    statuses = sql_in(CLOCK_RUNNING)
+    due_between = f"d.status IN {statuses} AND d.due_at >= :lo AND d.due_at < :hi"
     _, overdue_end = deadlines.window("overdue", now)
-    overdue = select_rows(session, f"d.status IN ({statuses}) AND d.due_at < :now", {"now": clock.iso(overdue_end)},
+    overdue = select_rows(session, f"d.status IN {statuses} AND d.due_at < :now", {"now": clock.iso(overdue_end)},
                           order="d.due_at", limit=limit)
     lo, hi = deadlines.window("today", now)
     today = select_rows(session, due_between, {"lo": clock.iso(lo), "hi": clock.iso(hi)}, order="d.due_at",

@@ -18,6 +18,7 @@ from pathlib import Path
 from counter_app import clock
 from counter_app.config import ensure_private_dir, store_path
 from counter_app.db.store import KNOWN_REVISIONS, Store, check_writable
+from counter_app.domain.vn_time import vn_day
 from counter_app.errors import UserError
 from counter_app.instance import InstanceLock
 
@@ -106,7 +107,7 @@ def backup_due(last_at: datetime | None, now: datetime, every_days: int = 1) -> 
     whatever this says."""
     if last_at is None or last_at > now:
         return True
-    days = (now.astimezone(clock.VN_TZ).date() - last_at.astimezone(clock.VN_TZ).date()).days
+    days = (vn_day(now) - vn_day(last_at)).days
     return days >= max(1, every_days)
 
 

@@ -14,13 +14,14 @@ from sqlmodel import Session, select
 from counter_app import clock
 from counter_app.db.models import Applicant, CodeCounter, Dossier, DossierDocument, StatusEvent
 from counter_app.domain import json_input, validation
-from counter_app.domain.calendar import DueDate, format_vn_datetime
+from counter_app.domain.calendar import DueDate
 from counter_app.domain.channels import CHANNELS  # noqa: F401 - re-exported
 from counter_app.domain.codes import MAX_PER_COUNTER_PER_DAY, format_dossier_code, sequence_number
 from counter_app.domain.id_card import IdCard, parse_id_qr
 from counter_app.domain.ids import new_id
 from counter_app.domain.statuses import Status
 from counter_app.domain.text import collapse_spaces, fold, nfc
+from counter_app.domain.vn_time import vn_datetime
 from counter_app.errors import UserError
 from counter_app.services import audit, calendar_store, catalogue
 from counter_app.services.dossiers import dossier_dict
@@ -131,7 +132,7 @@ def parse_received_at(raw: Any, now: datetime) -> datetime | None:
             field="received_at",
         ) from None
     if value > now + MAX_FUTURE:
-        raise UserError(f"Thời điểm tiếp nhận {format_vn_datetime(value)} ở tương lai.", field="received_at")
+        raise UserError(f"Thời điểm tiếp nhận {vn_datetime(value)} ở tương lai.", field="received_at")
     if value.year < 2000:
         raise UserError("Thời điểm tiếp nhận phải từ năm 2000 trở đi.", field="received_at")
     return value

@@ -22,8 +22,11 @@ from sqlmodel import Session, col, select
 from counter_app import clock
 from counter_app.db.models import Applicant, Dossier, Office, Officer, Procedure
 from counter_app.domain import vietqr
-from counter_app.domain.statuses import Status, label
+from counter_app.domain.actions import form_event
+from counter_app.domain.deadlines import timeliness
+from counter_app.domain.statuses import IN_PROCESS, RESOLVED, Status, label
 from counter_app.domain.text import nfc
+from counter_app.domain.vn_time import day_start, vn_short_date, vn_short_datetime
 from counter_app.errors import UserError
 from counter_app.papers.forms import (
     FORM_NUMBERS,
@@ -38,7 +41,6 @@ from counter_app.papers.forms import (
     SupplementRequest,
     render_form,
 )
-from counter_app.papers.layout import timeliness, vn_short_date, vn_short_datetime
 from counter_app.papers.register import Register, RegisterRow, render_register
 from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip
 from counter_app.services import settings, workflow
@@ -186,14 +188,9 @@ def _salutation(gender: str) -> str:
 Event = dict[str, Any]
 
 
-def _last(history: Sequence[Event], kind: str, status: int | None = None) -> Event | None:
-    found = [e for e in history if e["kind"] == kind and (status is None or e["status"] == status)]
-    return found[-1] if found else None
-
-
 def _supplement(session: Session, dossier: Dossier, base: FormDossier, history: Sequence[Event],
                 people: dict[str, str], office: FormOffice) -> Form:
-    event = _last(history, "move", Status.SUPPLEMENT)
+    event = form_event(history, "02")
     if event is None:
         raise UserError(
             f"Hồ sơ {dossier.code} chưa có yêu cầu bổ sung, hoàn thiện hồ sơ nên không có Mẫu 02 để in."
@@ -209,7 +206,7 @@ def _supplement(session: Session, dossier: Dossier, base: FormDossier, history: 
 
 def _refusal(session: Session, dossier: Dossier, base: FormDossier, history: Sequence[Event],
              people: dict[str, str], office: FormOffice) -> Form:
-    event = _last(history, "intake", Status.REFUSED)
+    event = form_event(history, "03")
     if event is None:
         raise UserError(
             f"Hồ sơ {dossier.code} đã được tiếp nhận, không bị từ chối, nên không có Phiếu từ chối (Mẫu 03)."
@@ -220,7 +217,7 @@ def _refusal(session: Session, dossier: Dossier, base: FormDossier, history: Seq
 
 def _extension(session: Session, dossier: Dossier, base: FormDossier, history: Sequence[Event],
                people: dict[str, str], office: FormOffice) -> Form:
-    event = _last(history, "extension")
+    event = form_event(history, "04")
     if event is None:
         raise UserError(
             f"Hồ sơ {dossier.code} chưa được gia hạn nên không có Văn bản xin lỗi và đề nghị gia hạn (Mẫu 04)."
@@ -237,7 +234,7 @@ def _extension(session: Session, dossier: Dossier, base: FormDossier, history: S
 
 def _stop(session: Session, dossier: Dossier, base: FormDossier, history: Sequence[Event],
           people: dict[str, str], office: FormOffice) -> Form:
-    event = _last(history, "move", Status.STOPPED)
+    event = form_event(history, "05")
     if event is None:
         raise UserError(f"Hồ sơ {dossier.code} không bị dừng giải quyết nên không có Thông báo (Mẫu 05).")
     return StopNotice(dossier=base, stopped_at=clock.parse_iso(event["at"]), reason=event.get("note") or "",
@@ -286,7 +283,7 @@ def _control(session: Session, dossier: Dossier, base: FormDossier, history: Seq
                 rows[-1] = replace(last, note="\n".join(p for p in (last.note, note) if p))
             elif note:
                 loose_notes.append(note)
-    running = dossier.status in (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINANCIAL)
+    running = dossier.status in IN_PROCESS
     return ControlSheet(
         dossier=base,
         hand_overs=tuple(rows),
@@ -355,7 +352,7 @@ SELECT d.code, d.procedure_code, d.procedure_name, d.sets, a.full_name, a.addres
        COALESCE(d.recipient_relation, '') AS relation, d.status, d.officer, d.extension_count,
        (SELECT e.officer FROM status_event e WHERE e.dossier_id = d.id AND e.kind = 'return'
         ORDER BY e.at DESC LIMIT 1) AS returned_by,
-       (SELECT MIN(e.at) FROM status_event e WHERE e.dossier_id = d.id AND e.to_status = 9) AS finished_at
+       d.finished_at
 FROM dossier d JOIN applicant a ON a.id = d.applicant_id
 WHERE d.agency_code = :agency AND d.received_at >= :start AND d.received_at < :end
 ORDER BY d.received_at, d.code
@@ -413,7 +410,7 @@ def _year_counters(session: Session, agency: str, date_from: date, date_to: date
 def _register_note(status: int, due: datetime | None, finished: datetime | None, extensions: int) -> str:
     """The state in a few words; with a result, whether it came early, on time or late (judged when the
     result was ready, day against due day, as services/statistics.py counts it)."""
-    if status in (Status.DONE, Status.RETURNED) and finished is not None and due is not None:
+    if status in RESOLVED and finished is not None and due is not None:
         verdict = timeliness(finished, due)
         note = f"Đã có kết quả, {verdict.lower()}" if status == Status.DONE else verdict
     elif status == Status.REFUSED:
@@ -424,9 +421,9 @@ def _register_note(status: int, due: datetime | None, finished: datetime | None,
 
 
 def _day_start(day: date) -> str:
-    """The stored form of midnight (Vietnam time) at the start of `day`: times are stored as +07:00
-    ISO strings, so they compare as text."""
-    return f"{day.isoformat()}T00:00:00+07:00"
+    """The stored form of midnight opening `day`: times are stored as +07:00 ISO strings, so they
+    compare as text."""
+    return clock.iso(day_start(day))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from counter_app import clock
 from counter_app.domain.channels import CHANNELS
+from counter_app.domain.vn_time import to_vn
 from counter_app.errors import UserError
 from counter_app.services import statistics
 from counter_app.services.office import require_office
@@ -16,7 +16,7 @@ from counter_app.services.office import require_office
 
 def _local(dt: datetime | None) -> datetime | None:
     # Excel has no time zones: write Vietnam wall-clock time as a real date value.
-    return dt.astimezone(clock.VN_TZ).replace(tzinfo=None) if dt else None
+    return to_vn(dt).replace(tzinfo=None) if dt else None
 
 
 def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> int:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlmodel import Session, select
 
 from counter_app.db.models import Dossier
-from counter_app.domain.calendar import VN_TZ
 from counter_app.domain.codes import code_day_range
 from counter_app.domain.text import fold
+from counter_app.domain.vn_time import day_start
 
 PAGE_SIZE = 50
 # The start of a dossier code ("000.00.20.H12-2602…"): agency codes always begin "ddd."
@@ -118,7 +118,7 @@ def _by_code_prefix(session: Session, prefix: str, limit: int, before_key: int |
     if before_key is not None:
         where += " AND d.search_key < :before"
     if first is not None and last is not None:
-        start = datetime.combine(first, time(0), tzinfo=VN_TZ)
+        start = day_start(first)
         params["klo"], params["khi"] = key_at(start), key_at(start + timedelta(days=(last - first).days + 1))
         where += " AND d.search_key >= :klo AND d.search_key < :khi"
     sql = _ROW_SQL + where + " ORDER BY d.search_key DESC LIMIT :lim"

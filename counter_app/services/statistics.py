@@ -21,17 +21,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from counter_app import clock
-from counter_app.domain.calendar import VN_TZ
+from counter_app.domain.statuses import FINISHED, RESOLVED, sql_in
+from counter_app.domain.vn_time import day_start
 from counter_app.errors import UserError
 from counter_app.services import calendar_store
 
 MAX_DAYS = 366 * 5
+
+_RESOLVED = sql_in(RESOLVED)
+_FINISHED = sql_in(FINISHED)
 
 
 @dataclass
@@ -99,7 +103,7 @@ def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
         raise UserError(f"Ngày bắt đầu {date_from:%d/%m/%Y} sau ngày kết thúc {date_to:%d/%m/%Y}.")
     if (date_to - date_from).days > MAX_DAYS:
         raise UserError("Khoảng thời gian báo cáo dài quá 5 năm; hãy chia nhỏ.")
-    start = datetime.combine(date_from, time(0), tzinfo=VN_TZ)
+    start = day_start(date_from)
     return start, start + timedelta(days=(date_to - date_from).days + 1)
 
 
@@ -123,7 +127,7 @@ def _average_working_days(session: Session, s_iso: str, e_iso: str, date_to: dat
     calendar = calendar_store.work_calendar(session)
     params = {"s": s_iso, "e": e_iso}
     first_iso = session.execute(text("SELECT MIN(start_at) FROM dossier WHERE finished_at >= :s AND finished_at < :e"
-                                     " AND status IN (9, 10)"), params).scalar()
+                                     f" AND status IN {_RESOLVED}"), params).scalar()
     if not first_iso:
         return None
     periods = [(p[0].hour * 60 + p[0].minute, p[1].hour * 60 + p[1].minute) for p in calendar.policy.periods]
@@ -144,7 +148,7 @@ def _average_working_days(session: Session, s_iso: str, e_iso: str, date_to: dat
         f"SELECT AVG(MAX(0, {at('f', 'd.finished_at')} - {at('b', 'd.start_at')})) FROM dossier d "
         "JOIN temp.stat_day f ON f.day = substr(d.finished_at, 1, 10) "
         "JOIN temp.stat_day b ON b.day = substr(d.start_at, 1, 10) "
-        "WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN (9, 10)"), params).scalar()
+        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_RESOLVED}"), params).scalar()
     session.execute(text("DELETE FROM temp.stat_day"))
     return round(mean / day_minutes, 2) if mean is not None and day_minutes else None
 
@@ -177,13 +181,13 @@ def compute(session: Session, date_from: date, date_to: date, *, now: datetime |
     # Day granularity compares the date part of the Vietnam-time ISO strings every write produces.
     for code, name, fld, resolved, early, on_time, late, withdrawn, stopped in q(
         "SELECT d.procedure_code, MAX(d.procedure_name), COALESCE(MAX(p.field), ''), "
-        "SUM(d.status IN (9, 10)), "
-        "SUM(d.status IN (9, 10) AND substr(d.finished_at, 1, 10) < substr(d.due_at, 1, 10)), "
-        "SUM(d.status IN (9, 10) AND substr(d.finished_at, 1, 10) = substr(d.due_at, 1, 10)), "
-        "SUM(d.status IN (9, 10) AND substr(d.finished_at, 1, 10) > substr(d.due_at, 1, 10)), "
+        f"SUM(d.status IN {_RESOLVED}), "
+        f"SUM(d.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) < substr(d.due_at, 1, 10)), "
+        f"SUM(d.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) = substr(d.due_at, 1, 10)), "
+        f"SUM(d.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) > substr(d.due_at, 1, 10)), "
         "SUM(d.status = 7), SUM(d.status = 8) "
         "FROM dossier d LEFT JOIN procedure p ON p.code = d.procedure_code "
-        "WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN (7, 8, 9, 10) "
+        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_FINISHED} "
         "GROUP BY d.procedure_code"
     ):
         stats.withdrawn += withdrawn
@@ -247,7 +251,7 @@ def weekly_series(session: Session, date_from: date, date_to: date) -> list[tupl
                                                 "received_at < :e AND status != 3"), params):
         weeks.setdefault(week_of(received_at), [0, 0, 0])[0] += 1
     for finished_at, due_at in session.execute(text("SELECT finished_at, due_at FROM dossier WHERE finished_at >= :s"
-                                                    " AND finished_at < :e AND status IN (9, 10)"), params):
+                                                    f" AND finished_at < :e AND status IN {_RESOLVED}"), params):
         row = weeks.setdefault(week_of(finished_at), [0, 0, 0])
         row[1] += 1
         row[2] += finished_at[:10] <= due_at[:10]

@@ -17,10 +17,10 @@ from sqlmodel import Session
 from counter_app import clock
 from counter_app.db.models import Dossier, StatusEvent
 from counter_app.domain import validation
-from counter_app.domain.calendar import format_vn_datetime
 from counter_app.domain.ids import new_id
-from counter_app.domain.statuses import Status, can_move, label
+from counter_app.domain.statuses import CLOCK_RUNNING, Status, can_move, label
 from counter_app.domain.text import collapse_spaces, nfc
+from counter_app.domain.vn_time import vn_datetime
 from counter_app.errors import UserError
 from counter_app.services import audit, calendar_store
 from counter_app.services.audit import Actor
@@ -132,7 +132,7 @@ def extend(session: Session, code: str, *, new_due: datetime, reason: str, actor
     now = now or clock.now()
     dossier = load(session, code)
     reason = _clean(reason)
-    if dossier.status not in (Status.RECEIVED, Status.PROCESSING, Status.FINANCIAL):
+    if dossier.status not in CLOCK_RUNNING:
         raise UserError(f"Hồ sơ {dossier.code} đang ở trạng thái '{label(dossier.status)}': không gia hạn được.")
     if dossier.extension_count >= 1:
         raise UserError(f"Hồ sơ {dossier.code} đã được gia hạn một lần; theo quy định chỉ được gia hạn một lần.")
@@ -141,7 +141,7 @@ def extend(session: Session, code: str, *, new_due: datetime, reason: str, actor
     current = clock.parse_iso(dossier.due_at)
     new_due = new_due.astimezone(current.tzinfo)
     if new_due <= current:
-        raise UserError(f"Ngày hẹn mới phải sau ngày hẹn hiện tại ({format_vn_datetime(current)}).", field="new_due")
+        raise UserError(f"Ngày hẹn mới phải sau ngày hẹn hiện tại ({vn_datetime(current)}).", field="new_due")
     dossier.original_due_at = dossier.original_due_at or dossier.due_at
     dossier.due_at = clock.iso(new_due)
     dossier.extension_count += 1
@@ -163,10 +163,10 @@ def return_result(session: Session, code: str, recipient: Recipient, *, actor: A
     now = now or clock.now()
     dossier = load(session, code)
     if dossier.status == Status.RETURNED:
-        when = format_vn_datetime(clock.parse_iso(dossier.returned_at)) if dossier.returned_at else ""
+        when = vn_datetime(clock.parse_iso(dossier.returned_at)) if dossier.returned_at else ""
         raise UserError(f"Hồ sơ {dossier.code} đã trả kết quả cho {dossier.recipient_name} lúc {when}.")
     if dossier.status != Status.DONE:
-        due = format_vn_datetime(clock.parse_iso(dossier.due_at))
+        due = vn_datetime(clock.parse_iso(dossier.due_at))
         raise UserError(
             f"Hồ sơ {dossier.code} chưa có kết quả (đang ở trạng thái '{label(dossier.status)}'); hẹn trả: {due}."
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -25,9 +25,9 @@ from sqlmodel import Session
 
 from counter_app import clock
 from counter_app.domain import deadlines
-from counter_app.domain.calendar import VN_TZ
 from counter_app.domain.codes import code_day_range
-from counter_app.services.attention import RUNNING
+from counter_app.domain.statuses import CLOCK_RUNNING
+from counter_app.domain.vn_time import day_start
 from counter_app.services.search import CODE_PREFIX_RE, DossierRow, Page, fts_query, key_at, select_rows
 
 PAGE_SIZE = 100
@@ -35,9 +35,6 @@ BUDGET = 8192  # candidates looked at per call: ~40 ms on a 1M-dossier store
 SPARSE = 20_000  # a status set with fewer dossiers than this is read through its own index
 _CHUNK_MAX = 4096
 
-# Statuses whose working-time clock runs, so they can be due or overdue (the attention list's set):
-# received, processing, financial obligation. A supplement request (5) stops the clock.
-CLOCK_RUNNING = frozenset(RUNNING)
 
 _BY_STATUS = "INDEXED BY ix_dossier_status_due"
 
@@ -110,10 +107,6 @@ def worklist(
     return Page(_decorate(session, page.rows, now), page.next_key)
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=VN_TZ)
-
-
 def _plan(now: datetime, query: str, wanted: frozenset[int], received: tuple[date | None, date | None],
           deadline: str) -> _Plan:
     plan = _Plan()
@@ -158,10 +151,10 @@ def _text(plan: _Plan, query: str) -> None:
 def _narrow(plan: _Plan, days: tuple[date | None, date | None]) -> None:
     first, last = days
     if first is not None:
-        lo = key_at(_day_start(first))
+        lo = key_at(day_start(first))
         plan.lo = lo if plan.lo is None else max(plan.lo, lo)
     if last is not None:
-        hi = key_at(_day_start(last + timedelta(days=1)))
+        hi = key_at(day_start(last + timedelta(days=1)))
         plan.hi = hi if plan.hi is None else min(plan.hi, hi)
     if plan.lo is not None and plan.hi is not None and plan.lo >= plan.hi:
         plan.nothing = True

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from counter_app.domain.calendar import VN_TZ
+from counter_app.domain.vn_time import VN_TZ
 
 PROTOCOL = "qmc-sync/1"
 SERVICE = "quay-mot-cua-district"

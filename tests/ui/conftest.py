@@ -104,10 +104,10 @@ def bulk_dossiers(store, n: int, *, first_day: date = date(2026, 3, 2), per_day:
     """n dossiers quickly: one through the intake service, the others copied from it in plain SQL
     (as bench/make_dataset.py does) with their own code, search key, person, times and due time."""
     from counter_app import clock
-    from counter_app.domain.calendar import VN_TZ
     from counter_app.domain.codes import format_dossier_code
     from counter_app.domain.ids import new_id
     from counter_app.domain.text import fold
+    from counter_app.domain.vn_time import VN_TZ
     from counter_app.services import calendar_store
 
     first = add_dossiers(store, [(NAMES[0], "001090000000", f"{first_day}T07:00:00+07:00")])[0]

@@ -132,7 +132,7 @@ def test_the_attention_list_shows_a_same_day_dossier_right_after_a_plain_save(qt
     from datetime import datetime
 
     from counter_app import clock
-    from counter_app.domain.calendar import VN_TZ
+    from counter_app.domain.vn_time import VN_TZ
 
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 3, 3, 9, 0, tzinfo=VN_TZ))  # a Tuesday morning
     window = open_window(desk)

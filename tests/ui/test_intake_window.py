@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from counter_app import clock
-from counter_app.domain.calendar import format_vn_datetime
+from counter_app.domain.vn_time import vn_datetime
 from counter_app.services import intake
 from counter_app.services.lookup import open_by_code
 from tests.ui.keyboard import focus, ime_text, key_text
@@ -88,7 +88,7 @@ def test_a_whole_intake_with_the_keyboard(qtbot, desk, open_window) -> None:  # 
     assert "Hẹn trả kết quả: " in window.messages.text() and code in window.messages.text()
     with desk.read() as session:
         saved = open_by_code(session, code)
-    saved_due = format_vn_datetime(clock.parse_iso(saved["due_at"]))
+    saved_due = vn_datetime(clock.parse_iso(saved["due_at"]))
     assert saved_due in window.intake.saved_text.text()
     if clock.iso(preview.received_at)[:16] == saved["received_at"][:16]:
         assert saved_due == previewed  # received in the same minute: the preview was the appointment

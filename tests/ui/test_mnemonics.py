@@ -121,9 +121,9 @@ def test_no_alt_letter_means_two_things_on_any_screen(qtbot, desk, open_window) 
         said += every_screen_open(f"dossier, status {status}")
         if status == 4:
             for key in ("handover", "supplement", "withdraw", "stop", "extend"):
-                window.dossier_action(key)
+                window.dossier_actions.run(key)
                 said += every_screen_open(f"dossier, status 4, {key}")
-                window.action_dialog.reject()
+                window.dossier_actions.dialog.reject()
     tools.show_reports()
     said += every_screen_open("reports")
     tools.show_audit()
@@ -136,9 +136,9 @@ def test_no_alt_letter_means_two_things_on_any_screen(qtbot, desk, open_window) 
     qtbot.waitUntil(lambda: window.printing.dialog is not None and window.printing.dialog.isVisible(), timeout=10_000)
     said += every_screen_open("print preview")
     window.printing.dialog.reject()
-    window._refuse_intake({})
+    window.dossier_actions.refuse_intake({})
     said += every_screen_open("refusal")
-    window.action_dialog.reject()
+    window.dossier_actions.dialog.reject()
     for dialog in (SetupDialog(window), LoginDialog(window), LoginDialog(window, locked=True, username="admin"),
                    AccountDialog(window, first_admin=True), AccountDialog(window), PasswordDialog(window, "An"),
                    FailedEventsDialog(desk, window)):

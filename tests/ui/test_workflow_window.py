@@ -39,7 +39,7 @@ def test_supplement_then_papers_back_restarts_the_clock(qtbot, desk, open_window
     answers.confirm_with = False  # no printing in this test
     open_life(qtbot, window, code)
     window.dossier.action_buttons["supplement"].click()
-    dialog = window.action_dialog
+    dialog = window.dossier_actions.dialog
     dialog.ok.click()  # no reason: the core refuses, nothing changes
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=5000)
     assert "Cần ghi rõ nội dung yêu cầu bổ sung" in dialog.error.text()
@@ -68,7 +68,7 @@ def test_a_second_extension_is_refused_in_the_window(qtbot, desk, open_window, a
     answers.confirm_with = False
     open_life(qtbot, window, code)
     window.dossier.action_buttons["extend"].click()
-    dialog = window.action_dialog
+    dialog = window.dossier_actions.dialog
     # Meanwhile another counter extended it (the view still offers it): the core refuses.
     with desk.write() as s:
         current = clock.parse_iso(status_of(desk, code)["due_at"])
@@ -90,7 +90,7 @@ def test_hand_over_and_result_ready(qtbot, desk, open_window, answers) -> None: 
     window = open_window(desk)
     open_life(qtbot, window, code)
     window.dossier.action_buttons["handover"].click()
-    dialog = window.action_dialog
+    dialog = window.dossier_actions.dialog
     dialog.set_value("to_unit", "Công chức Địa chính")
     dialog.ok.click()
     qtbot.waitUntil(lambda: status_of(desk, code)["status"] == 4, timeout=5000)
@@ -109,7 +109,7 @@ def test_refusal_at_intake_records_status_3(qtbot, desk, open_window, answers) -
     type_applicant(qtbot)
     choose_procedure(qtbot, window)
     window.intake.refuse_button.click()
-    dialog = window.action_dialog
+    dialog = window.dossier_actions.dialog
     dialog.set_value("reason", "Hồ sơ không thuộc thẩm quyền giải quyết của xã")
     dialog.ok.click()
     qtbot.waitUntil(lambda: "Đã ghi từ chối tiếp nhận" in window.messages.text(), timeout=5000)

@@ -10,9 +10,10 @@ from datetime import date, datetime
 import pytest
 
 from counter_app.desk import Desk, ListFilter
-from counter_app.domain.calendar import VN_TZ
+from counter_app.domain.statuses import CLOCK_RUNNING
 from counter_app.domain.text import fold
-from counter_app.services.worklist import CLOCK_RUNNING, worklist
+from counter_app.domain.vn_time import VN_TZ
+from counter_app.services.worklist import worklist
 from tests.ui.conftest import bulk_dossiers
 
 NOW = datetime(2026, 3, 9, 10, 0, tzinfo=VN_TZ)  # a Monday after the week of dossiers

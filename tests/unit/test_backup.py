@@ -151,7 +151,7 @@ def test_a_restart_an_hour_after_a_backup_makes_none_and_the_next_day_makes_one(
 
     from counter_app import desk_admin
     from counter_app.desk import Desk
-    from counter_app.domain.calendar import VN_TZ
+    from counter_app.domain.vn_time import VN_TZ
     from counter_app.services import settings
 
     counter = Desk(desk)

@@ -12,8 +12,9 @@ from decimal import Decimal
 
 import pytest
 
-from counter_app.domain.calendar import VN_TZ, WorkCalendar, WorkPolicy, format_vn_datetime
+from counter_app.domain.calendar import WorkCalendar, WorkPolicy
 from counter_app.domain.holidays import CalendarDay, YearTable, shipped_years
+from counter_app.domain.vn_time import VN_TZ, vn_datetime
 
 CAL = WorkCalendar(shipped_years())
 
@@ -423,7 +424,7 @@ def test_day_entries() -> None:
     ],
 )
 def test_format_vn_datetime(dt: datetime, text: str) -> None:
-    assert format_vn_datetime(dt) == text
+    assert vn_datetime(dt) == text
 
 
 def test_vn_tz() -> None:

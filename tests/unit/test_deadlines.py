@@ -8,7 +8,7 @@ import pytest
 
 from counter_app.desk import Desk, ListFilter
 from counter_app.domain import deadlines
-from counter_app.domain.calendar import VN_TZ
+from counter_app.domain.vn_time import VN_TZ
 from counter_app.services import intake
 from tests.conftest import applicant, clerk
 

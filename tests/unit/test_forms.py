@@ -16,6 +16,7 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from counter_app.domain.deadlines import timeliness
 from counter_app.papers import forms
 from counter_app.papers.forms import (
     ControlSheet,
@@ -28,7 +29,6 @@ from counter_app.papers.forms import (
     SupplementRequest,
     render_form,
 )
-from counter_app.papers.layout import timeliness
 
 VN = timezone(timedelta(hours=7))
 CODE = "000.00.20.H12-260302-0001"
@@ -342,9 +342,10 @@ def test_decomposed_input_prints_composed() -> None:
     assert unicodedata.is_normalized("NFC", text)
 
 
-def test_naive_datetimes_are_refused() -> None:
-    with pytest.raises(ValueError):
-        render_form(OFFICE, dataclasses.replace(_forms()["05"], stopped_at=datetime(2026, 3, 4, 14, 30)))
+def test_a_time_without_offset_prints_as_vietnam_time() -> None:
+    naive = render_form(OFFICE, dataclasses.replace(_forms()["05"], stopped_at=datetime(2026, 3, 4, 14, 30)))
+    aware = render_form(OFFICE, dataclasses.replace(_forms()["05"], stopped_at=datetime(2026, 3, 4, 14, 30, tzinfo=VN)))
+    assert _pages_text(naive) == _pages_text(aware)
 
 
 @pytest.mark.parametrize(

@@ -248,9 +248,9 @@ def test_no_payment_qr_without_fee_or_bank(office: SlipOffice, slip: SlipData) -
     assert slip_module.payment_qr_value(dataclasses.replace(office, bank_account=""), slip) == ""
 
 
-def test_naive_datetime_is_refused(office: SlipOffice, slip: SlipData) -> None:
-    with pytest.raises(ValueError):
-        render_slip(office, dataclasses.replace(slip, due_at=datetime(2026, 2, 25, 10, 0)))
+def test_an_appointment_without_offset_prints_as_vietnam_time(office: SlipOffice, slip: SlipData) -> None:
+    pdf = render_slip(office, dataclasses.replace(slip, due_at=datetime(2026, 2, 25, 10, 0)))
+    assert "10 giờ 00 phút, ngày 25 tháng 02 năm 2026" in _flat(_pages_text(pdf)[0])
 
 
 def test_unknown_paper_is_refused(office: SlipOffice, slip: SlipData) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
 
 from counter_app import clock, desk_admin
 from counter_app.desk_admin import BackupDone, BackupState, Login
+from counter_app.domain.vn_time import to_vn, vn_day
 from counter_app.errors import UserError
 from ui import strings as main_strings
 from ui.admin import prompts
@@ -53,8 +54,8 @@ def _size(n: int) -> str:
 
 def when_text(at: datetime, now: datetime | None = None) -> str:
     now = now or clock.now()
-    local = at.astimezone(clock.VN_TZ)
-    if local.date() == now.astimezone(clock.VN_TZ).date():
+    local = to_vn(at)
+    if local.date() == vn_day(now):
         return f"{local:%H:%M} hôm nay"
     return f"{local:%H:%M %d/%m/%Y}"
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.calendar import VN_TZ
+from counter_app.domain.vn_time import VN_TZ
 from ui import strings
 
 A = strings.Act

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app import clock
-from counter_app.domain.statuses import label
+from counter_app.domain.statuses import Status, label
 from ui import strings
 from ui.formatting import short_datetime
 
@@ -42,9 +42,9 @@ def todo_for(group: str, status: int, extended: bool = False) -> str:
         return "return"
     if group == "overdue" and not extended:
         return "extend"
-    if status == 2:
+    if status == Status.RECEIVED:
         return "handover"
-    if status == 5:
+    if status == Status.SUPPLEMENT:
         return "papers_back"
     return "done"
 

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app import clock, desk_admin
+from counter_app import desk_admin
 from counter_app.desk_admin import AuditRow
+from counter_app.domain.vn_time import to_vn
 from counter_app.errors import UserError
 from ui.admin.strings import Audit as S
 from ui.desk_client import DeskClient
@@ -113,7 +114,7 @@ class AuditView(QWidget):
         self.rows = rows
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            at = r.at.astimezone(clock.VN_TZ)
+            at = to_vn(r.at)
             who = S.SYSTEM if r.actor_kind == "system" else r.actor
             cells = (str(r.seq), f"{at:%d/%m/%Y %H:%M:%S}", who, S.ACTIONS.get(r.action, r.action), r.target,
                      r.detail)

@@ -26,38 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain import actions
 from counter_app.domain.statuses import label as status_label
 from ui import strings
 from ui.formatting import long_datetime, short_date, short_datetime, working_days
 
 S = strings.Dossier
 L = strings.Life
-# What each status allows (the moves of decisions.md, plus the papers). "extend" only while unused.
-ACTIONS_BY_STATUS: dict[int, tuple[str, ...]] = {
-    2: ("handover", "done", "extend", "withdraw"),
-    4: ("handover", "supplement", "financial", "done", "extend", "stop", "withdraw"),
-    5: ("papers_back", "withdraw"),
-    6: ("financial_done", "extend", "withdraw"),
-    9: ("return",),
-}
-PAPER_ACTIONS = ("slip", "control", "forms")
-# The forms a history can print again: (event kind, status) -> form.
-_FORM_EVENTS = {("move", 5): "02", ("intake", 3): "03", ("extension", None): "04", ("move", 8): "05"}
-
-
-def allowed_actions(status: int, *, extended: bool = False) -> tuple[str, ...]:
-    moves = tuple(a for a in ACTIONS_BY_STATUS.get(status, ()) if a != "extend" or not extended)
-    papers = ("forms",) if status == 3 else ("slip", "control", "forms")
-    return moves + papers
-
-
-def printable_forms(history: list[dict[str, Any]]) -> list[str]:
-    found: list[str] = []
-    for e in history:
-        form = _FORM_EVENTS.get((e["kind"], e["status"])) or _FORM_EVENTS.get((e["kind"], None))
-        if form and form not in found:
-            found.append(form)
-    return sorted(found)
 
 
 class DossierView(QWidget):
@@ -216,8 +191,8 @@ class DossierView(QWidget):
         self.dossier = dossier
         if "history" in dossier:
             self._show_history(dossier["history"])
-            self._show_actions(allowed_actions(dossier["status"], extended=bool(dossier.get("extended"))),
-                               printable_forms(dossier["history"]))
+            self._show_actions(actions.allowed(dossier["status"], extended=bool(dossier.get("extended"))),
+                               actions.printable_forms(dossier["history"]))
         else:  # shown before its history arrives: offer nothing yet
             self.history.setRowCount(0)
             self._show_actions(())
@@ -229,7 +204,7 @@ class DossierView(QWidget):
     def focus_action(self, key: str) -> bool:
         button = self.action_buttons.get(key)
         if button is None or button.isHidden():
-            moves = [k for k in self.allowed() if k not in PAPER_ACTIONS]
+            moves = [k for k in self.allowed() if k not in actions.PAPERS]
             button = self.action_buttons[moves[0]] if moves else self.print_button
             if button.isHidden():
                 return False
@@ -241,7 +216,7 @@ class DossierView(QWidget):
             offered = key in keys and (key != "forms" or bool(forms))
             button.setHidden(not offered)
         self.forms_available = [f for f in (forms or []) if f != "06"]
-        self.no_actions.setVisible(bool(self.dossier) and not any(k not in PAPER_ACTIONS for k in keys))
+        self.no_actions.setVisible(bool(self.dossier) and not any(k not in actions.PAPERS for k in keys))
 
     def _show_history(self, events: list[dict[str, Any]]) -> None:
         self.history.setRowCount(len(events))

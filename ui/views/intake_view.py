@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app import desk
-from counter_app.domain.calendar import format_vn_datetime
+from counter_app.domain.vn_time import vn_datetime
 from counter_app.errors import UserError
 from ui import strings
 from ui.views.documents_box import DocumentsBox
@@ -301,7 +301,7 @@ class IntakeView(QWidget):
             self.due_warning.hide()
             return
         self.due_label.setText(preview.due_text)
-        self.received_label.setText(S.RECEIVED.format(text=format_vn_datetime(preview.received_at)))
+        self.received_label.setText(S.RECEIVED.format(text=vn_datetime(preview.received_at)))
         self.due_warning.setText(preview.warning)
         self.due_warning.setVisible(bool(preview.warning))
 

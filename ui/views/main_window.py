@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app import clock, desk
+from counter_app import clock
 from counter_app.desk import PICKUP_DAYS_KEY, DuePreview, OfficeInfo, Saved
 from counter_app.domain.product_codes import product_barcode
+from counter_app.domain.statuses import Status
 from counter_app.errors import StoreBusyError, UserError
 from ui import strings
 from ui.desk_client import DeskClient, ignore
-from ui.dialogs.action_dialog import ActionDialog
 from ui.dialogs.setup_dialog import SetupDialog
-from ui.formatting import day_with_weekday, long_datetime
+from ui.formatting import day_with_weekday
 from ui.interaction import Interaction
 from ui.prefs import Prefs
 from ui.printing import PrintDesk
@@ -41,6 +41,7 @@ from ui.scanner import ScanKind, classify
 from ui.scanner_setup import ScannerSetup
 from ui.sync.panel import status_text as sync_text
 from ui.views.attention_view import AttentionView
+from ui.views.dossier_actions import DossierActions
 from ui.views.dossier_list_view import DossierListView
 from ui.views.dossier_view import DossierView
 from ui.views.intake_view import IntakeView
@@ -69,7 +70,6 @@ class MainWindow(QMainWindow):
         self.office: OfficeInfo | None = None
         # Ctrl+P's seam: opens the preview of Mẫu 01 (PrintDesk); None says printing is not there.
         self.slip_printer: Callable[[str], None] | None = None
-        self.action_dialog: ActionDialog | None = None
         self._last_saved_code = ""
         self._waiting_for: set[str] = set()
         self._previous_tab = 0
@@ -135,7 +135,8 @@ class MainWindow(QMainWindow):
         self.worklist.model.page_loaded.connect(self._first_page_loaded)
         self.dossier.print_requested.connect(self.request_print_slip)
         self.dossier.back_requested.connect(self._back)
-        self.dossier.action_requested = self.dossier_action
+        self.dossier_actions = DossierActions(self)
+        self.dossier.action_requested = self.dossier_actions.run
         self.returns.confirm_requested = self._confirm_return
         self.returns.details_requested = self.open_dossier
         self.returns.back_requested = self._back
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
         self.attention.open_requested = lambda code, action: self.open_dossier(code, action=action)
         self.attention.reload_requested = self.reload_attention
         self.attention.pickup_days_changed = self._set_pickup_days
-        self.intake.refuse_requested = self._refuse_intake
+        self.intake.refuse_requested = self.dossier_actions.refuse_intake
         self.printing = PrintDesk(client, self.prefs, self.interaction,
                                   notify=self.show_message, parent=self)
         self.slip_printer = self.printing.preview_slip
@@ -314,7 +315,7 @@ class MainWindow(QMainWindow):
     def _due_arrived(self, preview: DuePreview) -> None:
         self.intake.show_due(preview)
 
-    # --- printing (the papers issue plugs in here) ------------------------------------------------
+    # --- printing ---------------------------------------------------------------------------------
 
     def request_print_slip(self, code: str) -> None:
         """The one seam for printing the appointment slip (Mẫu 01) of a saved dossier."""
@@ -348,10 +349,10 @@ class MainWindow(QMainWindow):
         code = code.strip()
         if not code:
             return
-        self.client.call(lambda d: d.dossier_life(code), lambda life: self._show_dossier(life, action),
+        self.client.call(lambda d: d.dossier_life(code), lambda life: self.show_life(life, action),
                          key="open-dossier")
 
-    def _show_dossier(self, dossier: dict[str, Any], action: str = "") -> None:
+    def show_life(self, dossier: dict[str, Any], action: str = "") -> None:
         self.code_box.clear()
         self._clear_error()
         self.dossier.show_dossier(dossier)
@@ -365,14 +366,14 @@ class MainWindow(QMainWindow):
         code = code.strip()
         if not code:
             return
-        self.client.call(lambda d: d.open_dossier(code), self._show_return, key="open-dossier")
+        self.client.call(lambda d: d.open_dossier(code), self.show_return, key="open-dossier")
 
-    def _show_return(self, dossier: dict[str, Any], *, just_returned: bool = False) -> None:
+    def show_return(self, dossier: dict[str, Any], *, just_returned: bool = False) -> None:
         self.code_box.clear()
         self._clear_error()
         self.returns.show_dossier(dossier, just_returned=just_returned)
         self.tabs.setCurrentWidget(self.returns)
-        if dossier["status"] == 9:
+        if dossier["status"] == Status.DONE:
             self.returns.confirm_button.setFocus()
         self.return_shown.emit(dossier["code"])
 
@@ -380,7 +381,7 @@ class MainWindow(QMainWindow):
         code = self.returns.code
 
         def done(life: dict[str, Any]) -> None:
-            self._show_return(life, just_returned=True)
+            self.show_return(life, just_returned=True)
             self.show_message(strings.Return.RETURN_OK.format(code=code, name=values["full_name"]), "success")
 
         self.client.call(lambda d: d.return_result(code, **values), done, self.returns.show_error)
@@ -393,7 +394,7 @@ class MainWindow(QMainWindow):
 
         def done(life: dict[str, Any]) -> None:
             self.returns.set_marking(False)
-            self._show_return({k: v for k, v in life.items() if k != "history"})
+            self.show_return({k: v for k, v in life.items() if k != "history"})
             self.show_message(strings.Return.MARK_READY_OK.format(code=code), "success")
 
         def failed(error: Exception) -> None:
@@ -401,129 +402,12 @@ class MainWindow(QMainWindow):
             self.show_error(error)
 
         self.returns.set_marking(True)
-        self.client.call(lambda d: d.move(code, 9), done, failed)
+        self.client.call(lambda d: d.move(code, Status.DONE), done, failed)
 
-    # --- the dossier's life -------------------------------------------------------------------------
-
-    def dossier_action(self, key: str) -> None:
-        life = self.dossier.dossier
-        code = life.get("code", "")
-        if not code:
-            return
-        act, life_strings = strings.Act, strings.Life
-        simple = {"done": (9, life_strings.DONE_OK), "financial": (6, life_strings.FINANCIAL_OK),
-                  "financial_done": (4, life_strings.FINANCIAL_DONE_OK)}
-        if key in simple:
-            status, said = simple[key]
-            self._run_action(lambda d: d.move(code, status),
-                             lambda _life: said.format(code=code))
-        elif key == "papers_back":
-            self._run_action(lambda d: d.move(code, 4),
-                             lambda new: life_strings.PAPERS_BACK_OK.format(
-                                 code=code, due=long_datetime(new["due_at"])), offer_slip=True)
-        elif key == "handover":
-            self._ask(act.HANDOVER.format(code=code), ("to_unit", "note"),
-                      lambda v: (lambda d: d.hand_over(code, to_unit=v["to_unit"], note=v["note"])),
-                      lambda v, _new: life_strings.HANDED_OK.format(code=code, unit=v["to_unit"]))
-        elif key == "supplement":
-            self._ask(act.SUPPLEMENT.format(code=code), ("reason", "missing"),
-                      lambda v: (lambda d: d.move(code, 5, note=v["reason"], missing=v["missing"])),
-                      lambda _v, _new: life_strings.SUPPLEMENT_OK.format(code=code), form="02",
-                      hint=act.SUPPLEMENT_REASON_HINT)
-        elif key == "withdraw":
-            self._ask(act.WITHDRAW.format(code=code), ("reason",),
-                      lambda v: (lambda d: d.move(code, 7, note=v["reason"])),
-                      lambda _v, _new: life_strings.WITHDRAW_OK.format(code=code), hint=act.WITHDRAW_HINT)
-        elif key == "stop":
-            self._ask(act.STOP.format(code=code), ("reason",),
-                      lambda v: (lambda d: d.move(code, 8, note=v["reason"])),
-                      lambda _v, _new: life_strings.STOP_OK.format(code=code), form="05", hint=act.STOP_HINT)
-        elif key == "extend":
-            self._ask(act.EXTEND.format(code=code), ("new_due", "reason"),
-                      lambda v: (lambda d: d.extend(code, new_due=v["new_due"], reason=v["reason"])),
-                      lambda _v, new: life_strings.EXTEND_OK.format(code=code, due=long_datetime(new["due_at"])),
-                      form="04", hint=act.EXTEND_HINT, current_due=clock.parse_iso(life["due_at"]))
-        elif key == "return":
-            self._show_return({k: v for k, v in life.items() if k != "history"})
-        elif key == "control":
-            self.printing.preview_form(code, "06")
-        elif key == "forms":
-            self._choose_form(code)
-
-    def _run_action(self, job: Callable[[desk.Desk], dict[str, Any]], said: Callable[[dict[str, Any]], str], *,
-                    form: str = "", offer_slip: bool = False, dialog: ActionDialog | None = None) -> None:
-        def done(new: dict[str, Any]) -> None:
-            if dialog is not None:
-                dialog.accept()
-            self._show_dossier(new)
-            text = said(new)
-            self.show_message(text, "success")
-            if form and self.interaction.confirm(self, strings.Life.OFFER_FORM.format(
-                    done=text, form=strings.Life.FORM_NAMES[form])):
-                self.printing.preview_form(new["code"], form)
-            elif offer_slip and self.interaction.confirm(self, strings.Life.OFFER_SLIP.format(done=text)):
-                self.request_print_slip(new["code"])
-
-        def failed(error: Exception) -> None:
-            if dialog is not None and isinstance(error, UserError):
-                dialog.failed(error)  # the dialog stays, with everything typed; nothing changed
-            else:
-                self.show_error(error)
-
-        self.client.call(job, done, failed)
-
-    def _ask(self, title: str, fields: tuple[str, ...], job: Callable[[dict[str, Any]], Callable[[desk.Desk], Any]],
-             said: Callable[[dict[str, Any], dict[str, Any]], str], *, form: str = "", hint: str = "",
-             current_due: Any = None) -> None:  # noqa: ANN401
-        dialog = ActionDialog(self, title=title, fields=fields, reason_hint=hint, current_due=current_due)
-        self.action_dialog = dialog
-
-        def submit(values: dict[str, Any]) -> None:
-            self._run_action(job(values), lambda new: said(values, new), form=form, dialog=dialog)
-
-        dialog.submit = submit
-        dialog.open()
-
-    def _choose_form(self, code: str) -> None:
-        forms = self.dossier.forms_available
-        if len(forms) == 1:
-            self.printing.preview_form(code, forms[0])
-            return
-        from PySide6.QtWidgets import QMenu
-
-        menu = QMenu(self)
-        for form in forms:
-            menu.addAction(strings.Life.FORM_NAMES[form], lambda f=form: self.printing.preview_form(code, f))
-        button = self.dossier.action_buttons["forms"]
-        menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
-        self.forms_menu = menu
-
-    def _refuse_intake(self, form: dict[str, Any]) -> None:
-        act = strings.Act
-        dialog = ActionDialog(self, title=act.REFUSE, fields=("reason",), intro=act.REFUSE_NOTE,
-                              reason_hint=act.REFUSE_HINT)
-        self.action_dialog = dialog
-
-        def submit(values: dict[str, Any]) -> None:
-            if not values["reason"]:
-                dialog.failed(act.NEED_REASON)
-                return
-
-            def saved(result: Saved) -> None:
-                dialog.accept()
-                self.intake.show_saved(result)
-                self._last_saved_code = ""  # a refused dossier has no slip
-                text = strings.Intake.REFUSED.format(code=result.code, reason=values["reason"])
-                self.show_message(text, "warning")
-                if self.interaction.confirm(self, strings.Life.OFFER_FORM.format(
-                        done=text, form=strings.Life.FORM_NAMES["03"])):
-                    self.printing.preview_form(result.code, "03")
-
-            self.client.call(lambda d: d.save_intake({**form, "refusal_reason": values["reason"]}),
-                             saved, dialog.failed)
-
-        dialog.submit = submit
-        dialog.open()
+    def refused(self, saved: Saved) -> None:
+        """The intake form's dossier was saved as refused (ui/views/dossier_actions.py)."""
+        self.intake.show_saved(saved)
+        self._last_saved_code = ""  # a refused dossier has no slip
 
     def _changed(self) -> None:
         """Something was written: the list, the attention list and the sync count move on."""

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.statuses import can_move
+from counter_app.domain.statuses import ENDED_WITHOUT_RESULT, Status, can_move
 from counter_app.domain.text import fold
 from ui import strings
 from ui.formatting import long_datetime
@@ -189,9 +189,9 @@ class ReturnView(QWidget):
         self._facts.show()
         self.error.hide()
         self.details_button.setEnabled(True)
-        self.ready_button.setVisible(can_move(status, 9))
+        self.ready_button.setVisible(can_move(status, Status.DONE))
         self.ready_button.setEnabled(True)
-        if status == 9:
+        if status == Status.DONE:
             self._banner("ready", R.READY)
             self.name.setText(a.get("full_name", ""))
             self.id_number.setText(a.get("id_number", ""))
@@ -203,16 +203,16 @@ class ReturnView(QWidget):
             self.confirm_button.setFocus()
         else:
             self.recipient_box.hide()
-            if status == 10:
+            if status == Status.RETURNED:
                 recipient = dossier.get("recipient") or {}
                 relation = f" ({recipient['relation']})" if recipient.get("relation") else ""
                 text = (R.JUST_RETURNED if just_returned else R.RETURNED).format(
                     name=recipient.get("full_name", ""), relation=relation,
                     when=long_datetime(dossier.get("returned_at")))
                 self._banner("returned", text)
-            elif status in (3, 7, 8):
+            elif status in ENDED_WITHOUT_RESULT:
                 self._banner("ended", R.ENDED.format(status=dossier.get("status_label", "")))
-            elif status == 5:
+            elif status == Status.SUPPLEMENT:
                 self._banner("waiting", R.PAUSED)
             else:
                 late = bool(dossier.get("overdue"))
@@ -239,7 +239,7 @@ class ReturnView(QWidget):
             button.setChecked(self.rating.id(button) == value)
 
     def confirm(self) -> None:
-        if not self.dossier or self.dossier["status"] != 9 or not self.confirm_button.isEnabled():
+        if not self.dossier or self.dossier["status"] != Status.DONE or not self.confirm_button.isEnabled():
             return
         applicant = (self.dossier.get("applicant") or {}).get("full_name", "")
         name, relation = self.name.text().strip(), self.relation.text().strip()
