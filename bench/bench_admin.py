@@ -137,7 +137,7 @@ def main() -> int:
             app.processEvents()
         accounts.grab().save(str(shots / "accounts_dialog.png"))
         accounts.accept()
-        session = window.admin_session
+        session = window.session
         session.lock()
         wait(lambda: session.dialog is not None and session.dialog.isVisible())
         for _ in range(10):

@@ -37,8 +37,7 @@ def run(data_dir: str | None, *, on_ready: Callable[[MainWindow], None] | None =
         return 1
     window = build_window(data_dir)
     window.setObjectName(strings.APP)
-    install_admin(window, window.client)
-    window.ready.connect(lambda: _attach_sync(window))
+    compose(window)
     if on_ready is not None:
         window.ready.connect(lambda: on_ready(window))
     if window.prefs.window_geometry is None:
@@ -54,20 +53,21 @@ def run(data_dir: str | None, *, on_ready: Callable[[MainWindow], None] | None =
     window.start()
     require_login(window, window.client)  # after start(): the lane opens the store first
     code = app.exec()
-    controller = getattr(window, "sync_controller", None)
-    if controller is not None:
-        controller.stop()
+    if window.sync is not None:
+        window.sync.stop()
     return code
 
 
-def _attach_sync(window: MainWindow) -> None:
-    """Once the store is open and the office set up: the background sync lane and its panel."""
-    if getattr(window, "sync_controller", None) is not None:
-        return
+def compose(window: MainWindow) -> None:
+    """The collaborators around the window, each named on it: the log-in session and the admin
+    tools now (window.session, window.admin), the sync lane and its panel once the store is open
+    and the office set up (window.sync)."""
+    install_admin(window, window.client)
 
-    def attach(store: object) -> None:
+    def attach_sync(store: object) -> None:
         from ui.sync.panel import install
 
-        window.sync_controller = install(window, store)
+        if window.sync is None:
+            window.sync = install(window, store)
 
-    window.client.call(lambda desk: desk.store, attach)
+    window.ready.connect(lambda: window.client.call(lambda desk: desk.store, attach_sync))

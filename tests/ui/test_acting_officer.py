@@ -55,20 +55,20 @@ def test_log_out_hands_the_counter_to_the_next_officer(qtbot, desk, open_window,
     answers.confirm_with = False  # "an intake is half typed: log out anyway?" — no
     tools.act_logout.trigger()
     assert "Đăng xuất sẽ bỏ hồ sơ này" in answers.asked[-1]
-    assert window.admin_session.login is not None and acting(window) == "an.nv"
+    assert window.session.login is not None and acting(window) == "an.nv"
     assert window.intake.editors["full_name"].text() == "Nguyễn Văn Đức"
 
     answers.confirm_with = True
     window.open_return(made := dossier_in(desk, 9))  # a citizen's result on screen when the PC changes hands
     qtbot.waitUntil(lambda: window.returns.code == made, timeout=5000)
     tools.act_logout.trigger()
-    qtbot.waitUntil(lambda: window.admin_session.login is None and acting(window) is None, timeout=10_000)
-    assert window.admin_session.curtain.isVisible()
+    qtbot.waitUntil(lambda: window.session.login is None and acting(window) is None, timeout=10_000)
+    assert window.session.curtain.isVisible()
     # Nothing of the last citizen for the next officer, on any screen.
     assert window.intake.editors["full_name"].text() == "" and not window.intake.saved_panel.isVisible()
     assert window.returns.code == "" and window.dossier.code == ""
     assert not tools.act_logout.isVisible()
-    dialog = window.admin_session.dialog
+    dialog = window.session.dialog
     assert dialog is not None and dialog.username.text() == ""
 
     log_in(qtbot, window, "binh.tt")

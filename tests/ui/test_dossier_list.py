@@ -99,7 +99,7 @@ def test_an_older_answer_never_overwrites_a_newer_search(qtbot, big, open_window
     for query in ("nguyen", "tran", "le minh hung 29"):  # three keystrokes' worth, no waiting
         model.set_filter(ListFilter(query=query))
     qtbot.waitUntil(lambda: not model.loading and bool(loaded))
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: not window.client.lane.busy())  # every answer is in, superseded ones too
     assert loaded == [model.rowCount()]  # only the newest answer reached the screen
     assert {model.row_at(i).applicant_name for i in range(model.rowCount())} <= {
         f"Lê Minh Hùng {i}" for i in range(29, 3000)}

@@ -40,7 +40,7 @@ def acting(window) -> str | None:  # noqa: ANN001
 
 
 def login_dialog(qtbot, window):  # noqa: ANN001, ANN201
-    session = window.admin_session
+    session = window.session
     qtbot.waitUntil(lambda: session.dialog is not None and session.dialog.isVisible(), timeout=15_000)
     return session.dialog
 
@@ -52,14 +52,14 @@ def log_in(qtbot, window, username: str, password: str = PASSWORD) -> None:  # n
     qtbot.waitUntil(lambda: dialog.username.text() == username)  # the scanner filter holds capitals a moment
     key_text(password, dialog.password)
     enter(dialog.password)
-    qtbot.waitUntil(lambda: (window.admin_session.login is not None and not window.admin_session.locked)
+    qtbot.waitUntil(lambda: (window.session.login is not None and not window.session.locked)
                     or dialog.error.isVisible(), timeout=15_000)
     assert not dialog.error.isVisible(), (dialog.error.text(), dialog.username.text(), dialog.password.text())
 
 
 def test_first_run_creates_the_admin_who_is_then_logged_in(qtbot, desk, open_window) -> None:  # noqa: ANN001
     window = admin_window(open_window, desk, ready=False)
-    session = window.admin_session
+    session = window.session
     assert session.curtain.isVisible()  # nothing of the office shows before someone logs in
     dialog = login_dialog(qtbot, window)
     assert dialog.objectName() == "first_admin_dialog"
@@ -118,7 +118,7 @@ def test_wrong_passwords_are_slowed_down(qtbot, desk, open_window) -> None:  # n
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
     assert "Đăng nhập sai nhiều lần: vui lòng thử lại sau" in dialog.error.text()
     assert not dialog.ok.isEnabled() and dialog.ok.text().startswith("Thử lại sau ")
-    assert window.admin_session.login is None and window.admin_session.curtain.isVisible()
+    assert window.session.login is None and window.session.curtain.isVisible()
 
 
 def test_the_idle_lock_keeps_what_was_being_typed(qtbot, desk, open_window) -> None:  # noqa: ANN001
@@ -135,13 +135,13 @@ def test_the_idle_lock_keeps_what_was_being_typed(qtbot, desk, open_window) -> N
     dialog = login_dialog(qtbot, window)  # nobody touched anything for 0.6 s
     assert dialog.locked and "Màn hình đã khóa" in dialog.windowTitle()
     assert "Thông tin đang nhập vẫn được giữ nguyên" in dialog.findChildren(QLabel)[1].text()
-    assert window.admin_session.curtain.isVisible()
+    assert window.session.curtain.isVisible()
     assert dialog.username.text() == "cb.an" and dialog.focusWidget() is dialog.password
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc does not open a locked window
     assert dialog.isVisible()
     key_text(PASSWORD, dialog.password)
     enter(dialog.password)
-    qtbot.waitUntil(lambda: not window.admin_session.locked, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.session.locked, timeout=10_000)
     assert name.text() == "Lê Thị Hồng"
     qtbot.waitUntil(lambda: window.focusWidget() is name)  # back where the officer was
 
@@ -150,7 +150,7 @@ def test_logging_in_again_in_a_new_window(qtbot, desk, open_window) -> None:  # 
     add_account(desk, "ld.binh", "leader", "Phạm Văn Bình")
     window = admin_window(open_window, desk)
     log_in(qtbot, window, "LD.Binh")  # names are not case-sensitive
-    assert window.admin_session.login.role == "leader"
+    assert window.session.login.role == "leader"
     assert window.findChild(QLabel, "status_officer").text() == "Cán bộ: Phạm Văn Bình (Lãnh đạo)"
 
 

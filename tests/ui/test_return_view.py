@@ -8,7 +8,6 @@ from counter_app.domain.scanner_config import ScannerConfig
 from tests.ui.keyboard import enter, focus, key_text, scan
 from tests.ui.life_helpers import dossier_in, status_of
 from ui import strings
-from ui.scanner import FLUSH_MS
 
 
 def test_a_scanner_return_from_the_list_ends_returned_with_the_recipient(qtbot, desk, open_window) -> None:  # noqa: ANN001
@@ -25,8 +24,7 @@ def test_a_scanner_return_from_the_list_ends_returned_with_the_recipient(qtbot, 
     assert view.id_number.text() == "001190000001"
     assert focus() is view.confirm_button
     key_text("1")  # satisfied
-    qtbot.wait(FLUSH_MS + 20)
-    assert view.rating_value() == 1
+    qtbot.waitUntil(lambda: view.rating_value() == 1)  # the keys reach the field after the scanner's pause
     enter()
     qtbot.waitUntil(lambda: view.state() == "returned", timeout=5000)
     assert "ĐÃ TRẢ KẾT QUẢ cho Trần Thị Ánh" in view.banner.text()

@@ -29,15 +29,13 @@ def test_a_counter_never_linked_says_so_and_nothing_else(qtbot, desk, open_windo
     add_dossiers(desk, [("Trần Thị Ánh", "001190000001", "2026-03-02T08:00:00+07:00")])  # an event waits
     window = open_window(desk)
     qtbot.waitUntil(lambda: window._status_sync.text() == NOT_LINKED)
-    controller = SyncController(window, lambda cb: FakeLane(desk, cb))  # as ui/app.py attaches it
-    controller.refresh()
-    qtbot.wait(200)
+    window.sync = SyncController(window, lambda cb: FakeLane(desk, cb))  # as ui/app.py attaches it
     window._refresh_sync()
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not window.client.lane.busy())  # the read-out has answered
     texts = shown_texts(window)
     assert texts.count(NOT_LINKED) == 1
     assert not [t for t in texts if "đồng bộ" in t.lower()], texts  # neither "Đã đồng bộ hết" nor a count
-    controller.stop()
+    window.sync.stop()
 
 
 def test_a_linked_counter_counts_what_waits() -> None:

@@ -9,13 +9,14 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui import theme
 from ui.admin.strings import Chart as S
 
-RECEIVED = QColor("#1a73e8")
-RESOLVED = QColor("#34a853")
-RATE = QColor("#e8710a")
-GRID = QColor("#dadce0")
-TEXT = QColor("#3c4043")
+RECEIVED = QColor(theme.CHART_RECEIVED)
+RESOLVED = QColor(theme.CHART_RESOLVED)
+RATE = QColor(theme.CHART_RATE)
+GRID = QColor(theme.CHART_GRID)
+TEXT = QColor(theme.TEXT)
 
 Week = tuple[date, int, int, float | None]
 

@@ -14,16 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
+from PySide6.QtWidgets import QMenu
 
 from counter_app import clock, desk_admin
 from counter_app.desk_admin import BackupDone, BackupState, Login
 from counter_app.domain.vn_time import to_vn, vn_day
 from counter_app.errors import UserError
-from ui import strings as main_strings
+from ui import theme
 from ui.admin import prompts
 from ui.admin import strings as S
 from ui.admin.session import AdminSession, get_session
@@ -31,17 +32,22 @@ from ui.desk_client import DeskClient, ignore
 from ui.views.widgets import ElidedLabel
 from ui.workers import Lane
 
-TOOLS_ATTR = "admin_tools"
+if TYPE_CHECKING:
+    from ui.views.main_window import MainWindow
+
 DAILY_CHECK_MS = 60 * 60 * 1000  # look every hour whether today's backup is still to be made
 
 
-def install(window: QMainWindow, client: DeskClient) -> None:
-    if getattr(window, TOOLS_ATTR, None) is None:
-        setattr(window, TOOLS_ATTR, AdminTools(window, client))
+def install(window: MainWindow, client: DeskClient) -> AdminTools:
+    """The admin tools of `window` (made once): its menus, the backups, the log-in session."""
+    if window.admin is None:
+        window.admin = AdminTools(window, client)
+    return window.admin
 
 
-def tools_of(window: QMainWindow) -> AdminTools:
-    return getattr(window, TOOLS_ATTR)
+def tools_of(window: MainWindow) -> AdminTools:
+    assert window.admin is not None, "install() first"
+    return window.admin
 
 
 def _size(n: int) -> str:
@@ -61,7 +67,7 @@ def when_text(at: datetime, now: datetime | None = None) -> str:
 
 
 class AdminTools(QObject):
-    def __init__(self, window: QMainWindow, client: DeskClient) -> None:
+    def __init__(self, window: MainWindow, client: DeskClient) -> None:
         super().__init__(window)
         self.backup_lane: Lane | None = None  # its own lane: a backup of a big store must not hold up saves
         self.setObjectName("admin_tools")
@@ -69,8 +75,8 @@ class AdminTools(QObject):
         self.client = client
         self.session: AdminSession = get_session(window, client)
         self.session.listeners.append(self._logged_in)
-        self.interaction = getattr(window, "interaction", None)
-        self.tabs: QTabWidget | None = getattr(window, "tabs", None) or window.findChild(QTabWidget)
+        self.interaction = window.interaction
+        self.tabs = window.tabs
         self.report_view = None
         self.audit_view = None
         self.last_backup: datetime | None = None
@@ -80,19 +86,15 @@ class AdminTools(QObject):
         self._started_backups = False
         self.due: bool | None = None  # the core's last answer to "is a backup due" (None: not asked yet)
         self._build_actions()
-        self.backup_label = ElidedLabel(S.Backup.STATUS_NONE)
-        self.backup_label.setObjectName("status_backup")
-        self.backup_label.setStyleSheet("padding: 0 8px; border-left: 1px solid #c0c0c0;")
-        window.statusBar().addPermanentWidget(self.backup_label)
+        self.backup_label = window.add_status_segment("backup", ElidedLabel(S.Backup.STATUS_NONE))
         self._daily = QTimer(self)
         self._daily.setInterval(DAILY_CHECK_MS)
         self._daily.timeout.connect(self._daily_check)
         # As soon as the store is open (now, if it already is), say when the last backup was.
-        ready = getattr(window, "ready", None)
-        if getattr(window, "office", None) is not None:
+        if window.office is not None:
             self.client.call(desk_admin.backup_state, self._state_known, ignore)
-        elif ready is not None:
-            ready.connect(lambda: self.client.call(desk_admin.backup_state, self._state_known, ignore))
+        else:
+            window.ready.connect(lambda: self.client.call(desk_admin.backup_state, self._state_known, ignore))
         self._apply(None)
 
     # --- menus ------------------------------------------------------------------------------------
@@ -106,12 +108,6 @@ class AdminTools(QObject):
             self.window.addAction(act)
         act.triggered.connect(slot)
         return act
-
-    def _menu(self, title: str) -> QMenu | None:
-        for act in self.window.menuBar().actions():
-            if act.menu() is not None and act.text() == title:
-                return act.menu()
-        return None
 
     def _build_actions(self) -> None:
         M = S.Menu  # noqa: N806
@@ -134,14 +130,10 @@ class AdminTools(QObject):
             "accounts": (self.act_accounts,),
             "settings": (self.act_settings, self.act_folder, self.act_idle, self.act_restore),
         }
-        file_menu = self._menu(main_strings.Main.MENU_FILE)
-        if file_menu is None:
-            file_menu = self.window.menuBar().addMenu(main_strings.Main.MENU_FILE)
-        quit_act = next((a for a in file_menu.actions() if a.text() == main_strings.Main.ACT_QUIT), None)
+        file_menu, quit_act = self.window.menus["file"], self.window.act_quit
         for act in (self.act_backup, self.act_password, self.act_lock, self.act_logout):
-            file_menu.insertAction(quit_act, act) if quit_act is not None else file_menu.addAction(act)
-        if quit_act is not None:
-            file_menu.insertSeparator(quit_act)
+            file_menu.insertAction(quit_act, act)
+        file_menu.insertSeparator(quit_act)
         self.admin_menu = QMenu(S.Menu.ADMIN, self.window)
         self.admin_menu.setObjectName("admin_menu")
         self.admin_menu.addAction(self.act_reports)
@@ -152,12 +144,7 @@ class AdminTools(QObject):
         self.admin_menu.addAction(self.act_folder)
         self.admin_menu.addAction(self.act_idle)
         self.admin_menu.addAction(self.act_restore)
-        help_menu = self._menu(main_strings.Main.MENU_HELP)
-        bar = self.window.menuBar()
-        if help_menu is not None:
-            bar.insertMenu(help_menu.menuAction(), self.admin_menu)
-        else:
-            bar.addMenu(self.admin_menu)
+        self.window.add_menu(self.admin_menu)
 
     def _apply(self, login: Login | None) -> None:
         """Show and enable what this officer may use; hide the rest (an officer sees no admin menu)."""
@@ -284,7 +271,7 @@ class AdminTools(QObject):
         self.backup_error = ""
         self.backups_done += 1
         self.last_backup = done.at
-        self.backup_label.setStyleSheet("padding: 0 8px; border-left: 1px solid #c0c0c0;")
+        self.backup_label.setStyleSheet(theme.STATUS_SEGMENT_STYLE)
         self.backup_label.setText(S.Backup.STATUS_AT.format(when=when_text(done.at)))
         self.backup_label.setToolTip(str(done.path))
         message = S.Backup.DONE.format(path=done.path, size=_size(done.size))
@@ -296,8 +283,7 @@ class AdminTools(QObject):
         self.backup_running = False
         text = error.message if isinstance(error, UserError) else f"{type(error).__name__}: {error}"
         self.backup_error = text
-        self.backup_label.setStyleSheet("padding: 0 8px; border-left: 1px solid #c0c0c0; color: #a50e0e; "
-                                        "font-weight: bold;")
+        self.backup_label.setStyleSheet(theme.STATUS_SEGMENT_STYLE + " " + theme.ERROR_TEXT_STYLE)
         self.backup_label.setText(S.Backup.STATUS_FAILED)
         self.backup_label.setToolTip(text)
         message = S.Backup.FAILED.format(message=text)

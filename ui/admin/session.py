@@ -15,22 +15,26 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from counter_app import desk_admin
 from counter_app.desk_admin import Login
 from counter_app.errors import UserError
+from ui import theme
 from ui.admin import strings as S
 from ui.admin.single_instance import SingleInstance, bring_to_front, knock
 from ui.desk_client import DeskClient
 from ui.dialogs.account_dialog import AccountDialog
 from ui.dialogs.login_dialog import LoginDialog
 
+if TYPE_CHECKING:
+    from ui.views.main_window import MainWindow
+
 log = logging.getLogger(__name__)
-SESSION_ATTR = "admin_session"
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
              QEvent.Type.MouseMove, QEvent.Type.Wheel, QEvent.Type.InputMethod, QEvent.Type.TouchBegin}
 
@@ -78,19 +82,18 @@ def instance_holder() -> SingleInstance | None:
 # --- log-in ----------------------------------------------------------------------------------------
 
 
-def require_login(window: QMainWindow, client: DeskClient) -> AdminSession:
+def require_login(window: MainWindow, client: DeskClient) -> AdminSession:
     """Cover the window and ask who is there (or, on a fresh store, create the admin)."""
     session = get_session(window, client)
     session.start()
     return session
 
 
-def get_session(window: QMainWindow, client: DeskClient) -> AdminSession:
-    session = getattr(window, SESSION_ATTR, None)
-    if session is None:
-        session = AdminSession(window, client)
-        setattr(window, SESSION_ATTR, session)
-    return session
+def get_session(window: MainWindow, client: DeskClient) -> AdminSession:
+    """The window's log-in session (made once)."""
+    if window.session is None:
+        window.session = AdminSession(window, client)
+    return window.session
 
 
 class Curtain(QWidget):
@@ -118,18 +121,18 @@ class Curtain(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#e9eef4"))
+        p.fillRect(self.rect(), QColor(theme.LOCK_SCREEN))
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 2.2)
         font.setBold(True)
         p.setFont(font)
-        p.setPen(QColor("#174ea6"))
+        p.setPen(QColor(theme.INFO.text))
         top = self.rect().adjusted(0, 0, 0, -self.height() // 2 - 140)
         p.drawText(top, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, S.APP)
         font.setPointSizeF(self.font().pointSizeF() * 1.3)
         font.setBold(False)
         p.setFont(font)
-        p.setPen(QColor("#3c4043"))
+        p.setPen(QColor(theme.TEXT))
         below = self.rect().adjusted(0, self.height() // 2 - 134, 0, 0)
         p.drawText(below, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self.text)
         p.end()
@@ -171,7 +174,7 @@ class IdleWatch(QObject):
 
 
 class AdminSession(QObject):
-    def __init__(self, window: QMainWindow, client: DeskClient) -> None:
+    def __init__(self, window: MainWindow, client: DeskClient) -> None:
         super().__init__(window)
         self.setObjectName("admin_session")
         self.window = window
@@ -294,10 +297,8 @@ class AdminSession(QObject):
     def _show_officer(self, login: Login | None) -> None:
         # Only what the officer reads: who acts is held by the desk (counter_app/desk.py), set by
         # the log-in itself on the store lane.
-        label = self.window.findChild(QLabel, "status_officer")
-        if label is not None:
-            label.setText(S.Status.OFFICER.format(name=login.full_name, role=login.role_label) if login
-                          else S.Status.NOBODY)
+        self.window.show_officer(S.Status.OFFICER.format(name=login.full_name, role=login.role_label) if login
+                                 else S.Status.NOBODY)
 
     # --- log out ----------------------------------------------------------------------------------
 

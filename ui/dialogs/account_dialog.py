@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.errors import UserError
+from ui import theme
 from ui.admin.strings import Account as S
-from ui.views.widgets import ERROR_COLOUR, Field
+from ui.views.widgets import Field
 
 # The same labels as counter_app.services.accounts.ROLES, repeated so this dialog opens before the
 # lane has imported the services (tests/ui/test_admin.py keeps them equal).
@@ -80,7 +81,7 @@ class AccountDialog(QDialog):
         column.addLayout(form)
         self.general_error = QLabel()
         self.general_error.setWordWrap(True)
-        self.general_error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.general_error.setStyleSheet(f"color: {theme.ERROR.text};")
         self.general_error.hide()
         column.addWidget(self.general_error)
         self.buttons = QDialogButtonBox()

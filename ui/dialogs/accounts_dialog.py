@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from counter_app import desk_admin
 from counter_app.desk_admin import AccountRow
 from counter_app.errors import UserError
+from ui import theme
 from ui.admin import prompts
 from ui.admin.strings import Accounts as S
 from ui.desk_client import DeskClient
@@ -92,7 +94,7 @@ class AccountsDialog(QDialog):
             for j, text in enumerate((row.username, row.full_name, "", S.ACTIVE if row.active else S.DISABLED)):
                 item = QTableWidgetItem(text)
                 if not row.active:
-                    item.setForeground(Qt.GlobalColor.darkGray)
+                    item.setForeground(QColor(theme.HINT))
                 self.table.setItem(i, j, item)
             combo = QComboBox()
             combo.setObjectName(f"role_{row.username}")

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.vn_time import VN_TZ
-from ui import strings
+from ui import strings, theme
 
 A = strings.Act
 
@@ -77,7 +77,7 @@ class ActionDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("action_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a50e0e; font-weight: bold;")
+        self.error.setStyleSheet(theme.ERROR_TEXT_STYLE)
         self.error.hide()
         self.ok = QPushButton(A.OK)
         self.ok.setObjectName("action_ok")

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
 from ui.admin.strings import Login as S
-from ui.views.widgets import ERROR_COLOUR
 
 _WAIT_RE = re.compile(r"sau (\d+) giây")
 
@@ -61,7 +61,7 @@ class LoginDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("login_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
+        self.error.setStyleSheet(f"color: {theme.ERROR.text}; font-weight: bold;")
         self.error.hide()
         self.buttons = QDialogButtonBox()
         self.ok = self.buttons.addButton(S.OK, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from counter_app.errors import UserError
+from ui import theme
 from ui.admin.strings import Account as A
 from ui.admin.strings import Password as S
-from ui.views.widgets import ERROR_COLOUR
 
 
 class PasswordDialog(QDialog):
@@ -36,7 +36,7 @@ class PasswordDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("password_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.error.setStyleSheet(f"color: {theme.ERROR.text};")
         self.error.hide()
         buttons = QDialogButtonBox()
         self.ok = buttons.addButton(S.OK, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import strings
+from ui import strings, theme
 from ui.printing import MAX_COPIES, PrintRequest
 
 P = strings.Printing
@@ -51,7 +51,7 @@ class PreviewDialog(QDialog):
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
-        self.view.setStyleSheet("background: #6b6b6b;")
+        self.view.setStyleSheet(f"background: {theme.PAGE_BACKDROP};")
         self.view.setPageSpacing(12)
 
         self.paper = QComboBox()
@@ -144,7 +144,7 @@ class PreviewDialog(QDialog):
 
     def show_error(self, error: Exception | str) -> None:
         text = error if isinstance(error, str) else getattr(error, "message", str(error))
-        self.state.setStyleSheet("color: #a50e0e; font-weight: bold;")
+        self.state.setStyleSheet(theme.ERROR_TEXT_STYLE)
         self.state.setText(text)
         self._enable(bool(self.data))
 

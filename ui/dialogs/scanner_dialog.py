@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.scanner_config import BAUD_RATES, MODES, ScannerConfig
 from counter_app.errors import UserError
-from ui import strings
-from ui.views.widgets import ERROR_COLOUR
+from ui import strings, theme
 
 S = strings.Scanner
 
@@ -64,7 +63,7 @@ class ScannerDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("scanner_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.error.setStyleSheet(f"color: {theme.ERROR.text};")
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(strings.Main.YES)

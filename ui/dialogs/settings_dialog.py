@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from counter_app.desk import SettingField
 from counter_app.errors import UserError
+from ui import theme
 from ui.admin.strings import Settings as S
 from ui.desk_client import DeskClient
-from ui.views.widgets import ERROR_COLOUR
 
 
 class SettingsDialog(QDialog):
@@ -136,7 +136,7 @@ class SettingsDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         self.save_button.setEnabled(True)
-        self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.status.setStyleSheet(f"color: {theme.ERROR.text};")
         self.status.setText(error.message if isinstance(error, UserError) else f"{type(error).__name__}: {error}")
         if isinstance(error, UserError) and error.field in self.editors:
             self.editors[error.field].setFocus()

@@ -20,11 +20,10 @@ from PySide6.QtWidgets import (
 
 from counter_app import desk
 from counter_app.errors import UserError
-from ui import strings
-from ui.views.widgets import ERROR_COLOUR, Field
+from ui import strings, theme
+from ui.views.widgets import Field
 
 S = strings.Setup
-OK_COLOUR = "#0d652d"
 
 
 class SetupDialog(QDialog):
@@ -60,7 +59,7 @@ class SetupDialog(QDialog):
         self.fields["counter"] = Field(counter)
         counter_note = QLabel(S.COUNTER_NOTE)
         counter_note.setWordWrap(True)
-        counter_note.setStyleSheet("color: #5f6368;")
+        counter_note.setStyleSheet(theme.HINT_STYLE)
         self.code_check = self.fields["agency_code"].error  # the live shape check speaks here
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -73,7 +72,7 @@ class SetupDialog(QDialog):
         self.general_error = QLabel()
         self.general_error.setObjectName("setup_error")
         self.general_error.setWordWrap(True)
-        self.general_error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.general_error.setStyleSheet(f"color: {theme.ERROR.text};")
         self.general_error.hide()
         self.buttons = QDialogButtonBox()
         self.ok = self.buttons.addButton(S.OK, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -122,10 +121,10 @@ class SetupDialog(QDialog):
         self.fields["agency_code"].set_error(problem)
         if code.strip() and not problem:
             self.code_check.setText(S.AGENCY_CODE_OK)
-            self.code_check.setStyleSheet(f"color: {OK_COLOUR};")
+            self.code_check.setStyleSheet(f"color: {theme.SUCCESS.text};")
             self.code_check.show()
         else:
-            self.code_check.setStyleSheet(f"color: {ERROR_COLOUR};")
+            self.code_check.setStyleSheet(f"color: {theme.ERROR.text};")
         self.fields["agency_name"].set_error("")
         self.general_error.hide()
         self.ok.setEnabled(self._valid())

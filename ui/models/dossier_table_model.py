@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont
 
 from counter_app.desk import ListFilter
 from counter_app.domain.statuses import label as status_label
-from ui import strings
+from ui import strings, theme
 from ui.desk_client import DeskClient
 from ui.formatting import short_datetime
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the services import SQLAlchemy: the lane loads them, the UI
     from counter_app.services.worklist import WorkRow
 
 Index = QModelIndex | QPersistentModelIndex
-OVERDUE_COLOUR = QColor(176, 0, 32)
+OVERDUE_COLOUR = QColor(theme.ERROR.text)
 
 
 class DossierTableModel(QAbstractTableModel):

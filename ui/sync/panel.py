@@ -2,32 +2,37 @@
 list of failed or rejected events with their reasons and a way to send one again.
 
 The sync lane (counter_app.sync.lane) runs on its own thread and never touches Qt; its updates
-are handed to the UI thread through a queued signal. Nothing here blocks the window: every call
-that reads the store runs on the sync thread or the store lane.
+are handed to the UI thread through a queued signal. Every read of the store here goes through the
+window's client (the store lane), like every other screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QLabel,
-    QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
-from ui.views.widgets import ElidedLabel
+from counter_app.errors import UserError
+from ui.desk_client import DeskClient
+
+if TYPE_CHECKING:
+    from ui.views.main_window import MainWindow
+
 
 MENU = "Đồng bộ"
 SYNC_NOW = "Đồng bộ ngay"
@@ -39,7 +44,6 @@ RETRY = "Gửi lại sự kiện đã chọn"
 STATES = {"pending": "Đang chờ gửi lại", "rejected": "Máy chủ từ chối"}
 KINDS = {"intake": "Tiếp nhận", "move": "Chuyển trạng thái", "handover": "Bàn giao", "extension": "Gia hạn",
          "return": "Trả kết quả"}
-REFRESH_MS = 30_000
 
 
 def status_text(status: dict[str, Any]) -> str:
@@ -63,28 +67,21 @@ def status_text(status: dict[str, Any]) -> str:
 
 
 class SyncController(QObject):
-    """Owns the sync lane for the window's lifetime and keeps the status label current."""
+    """Owns the sync lane for the window's lifetime. The window reads the sync status through its
+    client (on each tick and each change notice) and hands it here; the lane's own updates arrive
+    through a queued signal. Both land in `show`: one read-out, one label."""
 
     updated = Signal(object)  # a status dict, delivered queued on the UI thread
 
-    def __init__(self, window: QMainWindow, make_lane: Callable[[Callable[[dict], None]], Any]) -> None:
+    def __init__(self, window: MainWindow, make_lane: Callable[[Callable[[dict], None]], Any]) -> None:
         super().__init__(window)
         self.window = window
         self.lane = make_lane(self.updated.emit)
-        # One line about sync in the status bar: the window's own (it shows the first status
-        # before this lane starts), or a new one.
-        label = window.findChild(QLabel, "status_sync")
-        if label is None:
-            label = ElidedLabel(NOT_LINKED)
-            label.setObjectName("status_sync")
-            window.statusBar().addPermanentWidget(label)
-        self.label = label
-        self.updated.connect(self._show, Qt.ConnectionType.QueuedConnection)
+        self.label = window.status_segments["sync"]
+        self.updated.connect(self.show, Qt.ConnectionType.QueuedConnection)
         self._pending = -1
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start(REFRESH_MS)
-        menu = window.menuBar().addMenu(MENU)
+        self.dialog: FailedEventsDialog | None = None
+        menu = QMenu(MENU, window)
         self.sync_now_action = QAction(SYNC_NOW, window)
         self.sync_now_action.setShortcut(QKeySequence("F9"))
         self.sync_now_action.triggered.connect(self.sync_now)
@@ -92,28 +89,15 @@ class SyncController(QObject):
         self.failed_action.triggered.connect(self.show_failed)
         menu.addAction(self.sync_now_action)
         menu.addAction(self.failed_action)
+        window.add_menu(menu)
         self.lane.start()
 
     def sync_now(self) -> None:
         self.label.setText("Đang đồng bộ…")
         self.lane.sync_now()
 
-    def refresh(self) -> None:
-        """Re-read the status off the UI thread; a new outbox entry asks the lane for a pass soon."""
-        import threading
-
-        from counter_app.sync import commands
-
-        def job() -> None:
-            try:
-                status = commands.sync_status(self.lane.store)
-            except Exception:  # noqa: BLE001 - a status refresh must never disturb the counter
-                return
-            self.updated.emit(status)
-
-        threading.Thread(target=job, name="sync-status", daemon=True).start()
-
-    def _show(self, status: dict[str, Any]) -> None:
+    def show(self, status: dict[str, Any]) -> None:
+        """The status in the status bar; more events waiting than last time asks the lane for a pass."""
         self.label.setText(status_text(status))
         pending = int(status.get("pending") or 0)
         if pending > max(self._pending, 0):
@@ -121,19 +105,23 @@ class SyncController(QObject):
         self._pending = pending
 
     def show_failed(self) -> FailedEventsDialog:
-        dialog = FailedEventsDialog(self.lane.store, self.window)
-        dialog.show()
-        return dialog
+        self.dialog = FailedEventsDialog(self.window.client, self.window)
+        self.dialog.show()
+        return self.dialog
 
     def stop(self) -> None:
-        self._timer.stop()
         self.lane.stop(timeout=5.0)
 
 
 class FailedEventsDialog(QDialog):
-    def __init__(self, store: Any, parent: QMainWindow | None = None) -> None:
+    """The events the server refused or that failed to go, with the reason; read and retried through
+    the window's client, never on the UI thread."""
+
+    loaded = Signal()
+
+    def __init__(self, client: DeskClient, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.client = client
         self.setWindowTitle(FAILED_TITLE)
         self.resize(900, 420)
         self.table = QTableWidget(0, 5, self)
@@ -142,6 +130,7 @@ class FailedEventsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.retry_button = QPushButton(RETRY, self)
+        self.retry_button.setEnabled(False)
         self.retry_button.clicked.connect(self.retry_selected)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -153,31 +142,31 @@ class FailedEventsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        from counter_app.sync import commands
+        self.client.call(lambda d: d.failed_events(), self._show, self._failed, key="failed-events")
 
-        self.events = commands.failed_events(self.store)  # at most a few hundred rows: quick
-        self.table.setRowCount(len(self.events))
-        for row, event in enumerate(self.events):
+    def _show(self, events: list[dict[str, Any]]) -> None:
+        self.events = events
+        self.table.setRowCount(len(events))
+        for row, event in enumerate(events):
             values = [event["code"], KINDS.get(event["kind"], event["kind"]),
                       STATES.get(event["state"], event["state"]), str(event["attempts"]), event["reason"]]
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
-        self.retry_button.setEnabled(bool(self.events))
+        self.retry_button.setEnabled(bool(events))
+        self.loaded.emit()
 
-    def retry_selected(self) -> None:
-        from counter_app.errors import UserError
-        from counter_app.sync import commands
-
-        rows = sorted({i.row() for i in self.table.selectedIndexes()})
-        try:
-            for row in rows:
-                commands.retry_event(self.store, self.events[row]["event_id"])
-        except UserError as exc:
-            QMessageBox.warning(self, FAILED_TITLE, exc.message)
+    def _failed(self, error: Exception) -> None:
+        text = error.message if isinstance(error, UserError) else f"{type(error).__name__}: {error}"
+        QMessageBox.warning(self, FAILED_TITLE, text)
         self.reload()
 
+    def retry_selected(self) -> None:
+        ids = [self.events[row]["event_id"] for row in sorted({i.row() for i in self.table.selectedIndexes()})]
+        if ids:
+            self.client.call(lambda d: d.retry_events(ids), lambda _n: self.reload(), self._failed)
 
-def install(window: QMainWindow, store: Any) -> SyncController:
+
+def install(window: MainWindow, store: Any) -> SyncController:
     """Attach sync to a main window once its store is open."""
     from counter_app.sync.lane import SyncLane
 

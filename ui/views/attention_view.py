@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 
 from counter_app import clock
 from counter_app.domain.statuses import Status, label
-from ui import strings
+from ui import strings, theme
 from ui.formatting import short_datetime
 
 T = strings.Attention
 GROUPS = ("overdue", "due_today", "due_24h", "awaiting_pickup")
-_GROUP_COLOURS = {"overdue": "#a50e0e", "due_today": "#7a4f01", "due_24h": "#174ea6", "awaiting_pickup": "#0d652d"}
+_GROUP_COLOURS = {"overdue": theme.ERROR.text, "due_today": theme.WARNING.text, "due_24h": theme.INFO.text,
+                  "awaiting_pickup": theme.SUCCESS.text}
 ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -111,7 +112,7 @@ class AttentionView(QWidget):
             if sample:
                 self.tree.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
         hint = QLabel(T.HINT)
-        hint.setStyleSheet("color: #5f6368;")
+        hint.setStyleSheet(theme.HINT_STYLE)
         bottom = QHBoxLayout()
         bottom.addWidget(hint, 1)
         bottom.addWidget(self.updated)

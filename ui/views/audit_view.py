@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,11 +21,12 @@ from counter_app import desk_admin
 from counter_app.desk_admin import AuditRow
 from counter_app.domain.vn_time import to_vn
 from counter_app.errors import UserError
+from ui import theme
 from ui.admin.strings import Audit as S
 from ui.desk_client import DeskClient
 
 PAGE = 100
-OK_COLOUR, BAD_COLOUR = "#0d652d", "#a50e0e"
+OK_COLOUR, BAD_COLOUR = theme.SUCCESS.text, theme.ERROR.text
 
 
 class AuditView(QWidget):
@@ -41,7 +43,7 @@ class AuditView(QWidget):
         font.setBold(True)
         title.setFont(font)
         intro = QLabel(S.INTRO)
-        intro.setStyleSheet("color: #5f6368;")
+        intro.setStyleSheet(theme.HINT_STYLE)
         self.table = QTableWidget(0, len(S.COLUMNS))
         self.table.setObjectName("audit_table")
         self.table.setHorizontalHeaderLabels(S.COLUMNS)
@@ -123,7 +125,7 @@ class AuditView(QWidget):
                 if j == 0:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if r.action == "login.failed":
-                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setForeground(QColor(theme.ERROR.text))
                 self.table.setItem(i, j, item)
         if rows:
             self.page_label.setText(S.PAGE.format(page=len(self._starts), first=rows[0].seq, last=rows[-1].seq))
@@ -140,7 +142,7 @@ class AuditView(QWidget):
 
     def verify(self) -> None:
         self.verify_button.setEnabled(False)
-        self._say(S.VERIFYING, "#3c4043")
+        self._say(S.VERIFYING, theme.TEXT)
         self.client.call(lambda d: desk_admin.verify_audit(d), self._verified, self._error)
 
     def _verified(self, verification) -> None:  # noqa: ANN001 - services.audit.Verification

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import strings
+from ui import strings, theme
 
 if TYPE_CHECKING:
     from counter_app.services.catalogue import DocumentSpec
@@ -81,7 +81,7 @@ class DocumentsBox(QWidget):
         inner.addLayout(self._grid)
         inner.addStretch(1)
         self._empty = QLabel(S.DOCUMENTS_NONE)
-        self._empty.setStyleSheet("color: #5f6368;")
+        self._empty.setStyleSheet(theme.HINT_STYLE)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self._inner)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain import actions
 from counter_app.domain.statuses import label as status_label
-from ui import strings
+from ui import strings, theme
 from ui.formatting import long_datetime, short_date, short_datetime, working_days
 
 S = strings.Dossier
@@ -106,7 +106,7 @@ class DossierView(QWidget):
             actions_column.addWidget(button)
         self.no_actions = QLabel(L.NO_ACTIONS)
         self.no_actions.setWordWrap(True)
-        self.no_actions.setStyleSheet("color: #5f6368;")
+        self.no_actions.setStyleSheet(theme.HINT_STYLE)
         actions_column.insertWidget(0, self.no_actions)
         actions_column.addStretch(1)
 
@@ -180,7 +180,7 @@ class DossierView(QWidget):
         for key, label in self.values.items():
             label.setText(shown.get(key) or "—")
         overdue = bool(dossier.get("overdue"))
-        self.values["due_at"].setStyleSheet("color: #b00020; font-weight: bold;" if overdue else "")
+        self.values["due_at"].setStyleSheet(theme.ERROR_TEXT_STYLE if overdue else "")
         docs = dossier.get("documents") or []
         self.documents.setRowCount(len(docs))
         for i, d in enumerate(docs):

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from counter_app import desk
 from counter_app.domain.vn_time import vn_datetime
 from counter_app.errors import UserError
-from ui import strings
+from ui import strings, theme
 from ui.views.documents_box import DocumentsBox
 from ui.views.procedure_picker import ProcedurePicker
 from ui.views.widgets import Field
@@ -73,7 +73,7 @@ class IntakeView(QWidget):
         self.card_notice = QLabel()
         self.card_notice.setObjectName("card_notice")
         self.card_notice.setWordWrap(True)
-        self.card_notice.setStyleSheet("color: #7a4f01; background: #fef7e0; padding: 4px;")
+        self.card_notice.setStyleSheet(theme.notice_style(theme.WARNING))
         self.card_notice.hide()
 
         self.editors: dict[str, QWidget] = {}
@@ -125,7 +125,7 @@ class IntakeView(QWidget):
         self.due_warning = QLabel()
         self.due_warning.setObjectName("due_warning")
         self.due_warning.setWordWrap(True)
-        self.due_warning.setStyleSheet("color: #7a4f01; background: #fef7e0; padding: 4px;")
+        self.due_warning.setStyleSheet(theme.notice_style(theme.WARNING))
         self.due_warning.hide()
         due_column = QVBoxLayout(due_box)
         due_column.addWidget(self.due_label)
@@ -135,8 +135,9 @@ class IntakeView(QWidget):
         # --- what was saved last ---
         self.saved_panel = QFrame()
         self.saved_panel.setObjectName("saved_panel")
-        self.saved_panel.setStyleSheet("#saved_panel { background: #e6f4ea; border: 1px solid #0d652d; "
-                                       "border-radius: 4px; } QLabel { color: #0d652d; }")
+        ok = theme.SUCCESS
+        self.saved_panel.setStyleSheet(f"#saved_panel {{ background: {ok.background}; border: 1px solid {ok.text}; "
+                                       f"border-radius: 4px; }} QLabel {{ color: {ok.text}; }}")
         self.saved_code = QLabel()
         self.saved_code.setObjectName("saved_code")
         self.saved_code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

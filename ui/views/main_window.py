@@ -10,7 +10,7 @@ person's dossiers). Papers are previewed and printed through ui/printing.PrintDe
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,7 +31,7 @@ from counter_app.desk import PICKUP_DAYS_KEY, DuePreview, OfficeInfo, Saved
 from counter_app.domain.product_codes import product_barcode
 from counter_app.domain.statuses import Status
 from counter_app.errors import StoreBusyError, UserError
-from ui import strings
+from ui import strings, theme
 from ui.desk_client import DeskClient, ignore
 from ui.dialogs.setup_dialog import SetupDialog
 from ui.formatting import day_with_weekday
@@ -47,6 +48,11 @@ from ui.views.dossier_view import DossierView
 from ui.views.intake_view import IntakeView
 from ui.views.return_view import ReturnView
 from ui.views.widgets import ElidedLabel, MessageBar, MessageStatusBar
+
+if TYPE_CHECKING:
+    from ui.admin.install import AdminTools
+    from ui.admin.session import AdminSession
+    from ui.sync.panel import SyncController
 
 M = strings.Main
 TICK_MS = 30_000  # the clock in the status bar, the pending count, the live due time
@@ -109,16 +115,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.setStatusBar(MessageStatusBar())  # long messages cut in the middle, whole on hover
-        self._status_office = QLabel()
-        self._status_officer = QLabel(M.NOBODY)
-        self._status_date = QLabel()
-        self._status_sync = ElidedLabel()  # the sync panel (ui/sync/panel.py) writes here too
-        self._status_scanner = QLabel()
-        for i, label in enumerate((self._status_office, self._status_officer, self._status_date,
-                                   self._status_sync, self._status_scanner)):
-            label.setObjectName(f"status_{('office', 'officer', 'date', 'sync', 'scanner')[i]}")
-            label.setStyleSheet("padding: 0 8px; border-left: 1px solid #c0c0c0;")
-            self.statusBar().addPermanentWidget(label)
+        # The status bar's segments by name; the admin tools add "backup" (ui/app.py composes them).
+        self.status_segments: dict[str, QLabel] = {}
+        self._status_office = self.add_status_segment("office", QLabel())
+        self._status_officer = self.add_status_segment("officer", QLabel(M.NOBODY))
+        self._status_date = self.add_status_segment("date", QLabel())
+        self._status_sync = self.add_status_segment("sync", ElidedLabel())
+        self._status_scanner = self.add_status_segment("scanner", QLabel())
+        # The collaborators ui/app.py composes around the window; None until they are attached.
+        self.admin: AdminTools | None = None
+        self.session: AdminSession | None = None
+        self.sync: SyncController | None = None
 
         self.scanners = ScannerSetup(self.prefs, QApplication.instance(), parent=self)
         self.scanners.scanned.connect(self.handle_scan)
@@ -166,6 +173,20 @@ class MainWindow(QMainWindow):
         # class reaches Python (the scanner filter hears every object) it builds them all: ~30 ms.
         # Handing it the window's inner objects now does that before the first frame, not in it.
         self.findChildren(QObject)
+
+    def add_status_segment(self, name: str, label: QLabel) -> QLabel:
+        label.setObjectName(f"status_{name}")
+        label.setStyleSheet(theme.STATUS_SEGMENT_STYLE)
+        self.statusBar().addPermanentWidget(label)
+        self.status_segments[name] = label
+        return label
+
+    def add_menu(self, menu: QMenu) -> None:
+        """A collaborator's menu, placed before Trợ giúp (help stays last, where people look for it)."""
+        self.menuBar().insertMenu(self.menus["help"].menuAction(), menu)
+
+    def show_officer(self, text: str) -> None:
+        self._status_officer.setText(text)
 
     # --- start-up ---------------------------------------------------------------------------------
 
@@ -483,7 +504,8 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar()
         file_menu = menu.addMenu(M.MENU_FILE)
-        file_menu.addAction(action(M.ACT_QUIT, ["Ctrl+Q"], self.close))
+        self.act_quit = action(M.ACT_QUIT, ["Ctrl+Q"], self.close)
+        file_menu.addAction(self.act_quit)
         dossier_menu = menu.addMenu(M.MENU_DOSSIER)
         self.act_new = action(M.ACT_NEW, ["F2"], self.new_intake)
         self.act_find = action(M.ACT_FIND, ["Ctrl+F", "F3"], self.find)
@@ -503,6 +525,9 @@ class MainWindow(QMainWindow):
                                                    lambda: self.scanners.ask(self, self.interaction))
         help_menu = menu.addMenu(M.MENU_HELP)
         help_menu.addAction(action(M.ACT_KEYS, ["F1"], lambda: self.interaction.inform(self, M.KEYS_HELP)))
+        # By name, for the collaborators that add to them (ui/app.py).
+        self.menus: dict[str, QMenu] = {"file": file_menu, "dossier": dossier_menu, "settings": settings_menu,
+                                        "help": help_menu}
 
     def find(self) -> None:
         self.tabs.setCurrentWidget(self.worklist)
@@ -554,7 +579,10 @@ class MainWindow(QMainWindow):
         self.client.call(lambda d: d.sync_status(), self._show_sync, ignore, key="sync-count")
 
     def _show_sync(self, status: dict[str, Any]) -> None:
-        self._status_sync.setText(sync_text(status))
+        if self.sync is not None:
+            self.sync.show(status)  # it also tells its lane when new events wait
+        else:
+            self._status_sync.setText(sync_text(status))
 
     # --- closing ----------------------------------------------------------------------------------
 

@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.statuses import ENDED_WITHOUT_RESULT, Status, can_move
 from counter_app.domain.text import fold
-from ui import strings
+from ui import strings, theme
 from ui.formatting import long_datetime
 
 R = strings.Return
-_BANNERS = {"ready": ("#e6f4ea", "#0d652d"), "waiting": ("#fef7e0", "#7a4f01"), "late": ("#fce8e6", "#a50e0e"),
-            "returned": ("#e8f0fe", "#174ea6"), "ended": ("#f1f3f4", "#3c4043")}
+_BANNERS = {"ready": theme.SUCCESS, "waiting": theme.WARNING, "late": theme.ERROR, "returned": theme.INFO,
+            "ended": theme.NEUTRAL}
 
 
 class ReturnView(QWidget):
@@ -113,7 +113,7 @@ class ReturnView(QWidget):
         self.error = QLabel()
         self.error.setObjectName("return_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a50e0e; font-weight: bold;")
+        self.error.setStyleSheet(theme.ERROR_TEXT_STYLE)
         self.error.hide()
         form.addRow(self.error)
         form.addRow(self.confirm_button)
@@ -277,7 +277,7 @@ class ReturnView(QWidget):
         self.confirm_button.setText(R.WORKING if on else R.CONFIRM)
 
     def _banner(self, state: str, text: str) -> None:
-        background, foreground = _BANNERS[state]
+        background, foreground = _BANNERS[state].background, _BANNERS[state].text
         self.banner.setProperty("state", state)
         self.banner.setStyleSheet(f"background: {background}; color: {foreground}; border: 2px solid {foreground}; "
                                   "border-radius: 6px; padding: 10px;")

@@ -17,14 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
+
 # Colours say the level, the icon and the words say it too (not colour alone).
 _LEVELS = {
-    "info": ("#e8f0fe", "#174ea6", QStyle.StandardPixmap.SP_MessageBoxInformation),
-    "success": ("#e6f4ea", "#0d652d", QStyle.StandardPixmap.SP_DialogApplyButton),
-    "warning": ("#fef7e0", "#7a4f01", QStyle.StandardPixmap.SP_MessageBoxWarning),
-    "error": ("#fce8e6", "#a50e0e", QStyle.StandardPixmap.SP_MessageBoxCritical),
+    "info": (theme.INFO, QStyle.StandardPixmap.SP_MessageBoxInformation),
+    "success": (theme.SUCCESS, QStyle.StandardPixmap.SP_DialogApplyButton),
+    "warning": (theme.WARNING, QStyle.StandardPixmap.SP_MessageBoxWarning),
+    "error": (theme.ERROR, QStyle.StandardPixmap.SP_MessageBoxCritical),
 }
-ERROR_COLOUR = "#a50e0e"
 
 
 class MessageBar(QFrame):
@@ -57,7 +58,8 @@ class MessageBar(QFrame):
         self.hide()
 
     def show_message(self, text: str, level: str = "info") -> None:
-        background, foreground, icon = _LEVELS[level]
+        tone, icon = _LEVELS[level]
+        background, foreground = tone.background, tone.text
         self.level = level
         self.setStyleSheet(f"#message_bar {{ background: {background}; border: 1px solid {foreground}; "
                            f"border-radius: 4px; }} #message_text {{ color: {foreground}; font-weight: bold; }}")
@@ -84,8 +86,8 @@ class Field(QWidget):
     The input shows its state through properties: `invalid` (a red frame; the message says what is
     wrong) and `fromCard` (filled from the ID card and not yet touched: look at it again)."""
 
-    STYLE = (f'QWidget[invalid="true"] {{ border: 2px solid {ERROR_COLOUR}; }} '
-             'QWidget[fromCard="true"] { background: #fff8c5; }')
+    STYLE = (f'QWidget[invalid="true"] {{ border: 2px solid {theme.ERROR.text}; }} '
+             f'QWidget[fromCard="true"] {{ background: {theme.FROM_CARD}; }}')
 
     def __init__(self, editor: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,7 +96,7 @@ class Field(QWidget):
         self.error = QLabel()
         self.error.setObjectName(f"{editor.objectName()}_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.error.setStyleSheet(f"color: {theme.ERROR.text};")
         self.error.hide()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)

@@ -1,0 +1,35 @@
+"""The promises the layers make: the window starts without the store's and the papers' libraries
+(they load on the store lane, after the window is on screen), and the core never needs Qt."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import counter_app
+
+ROOT = Path(counter_app.__file__).resolve().parent.parent
+HEAVY = ("sqlalchemy", "sqlmodel", "reportlab", "alembic", "openpyxl", "pypdf", "httpx")
+
+
+def _loaded_after(imports: str) -> list[str]:
+    code = f"import sys, json\n{imports}\nprint(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def test_the_window_module_starts_without_the_store_or_the_papers() -> None:
+    loaded = set(_loaded_after("import ui.app"))
+    assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_the_core_and_the_server_never_load_qt() -> None:
+    loaded = _loaded_after("import counter_app.cli, counter_app.desk, counter_app.desk_admin, "
+                           "counter_app.services.papers, counter_app.services.reports, counter_app.sync.engine, "
+                           "district_server.app")
+    assert "PySide6" not in loaded and "shiboken6" not in loaded
