@@ -1,4 +1,6 @@
-"""Every question the window asks the officer goes through here, so tests can answer instead."""
+"""Every question the window asks the officer goes through here (git-cola's Interaction): a yes or
+no, a note, a file to save, a folder, a number, the scanner's settings. Tests answer instead
+(tests/ui/conftest.Answers); no screen calls QMessageBox, QFileDialog or QInputDialog itself."""
 
 from __future__ import annotations
 
@@ -24,18 +26,33 @@ class Interaction:
         box.exec()
         return box.clickedButton() is yes_button
 
-    def inform(self, parent: QWidget, text: str) -> None:
+    def inform(self, parent: QWidget | None, text: str) -> None:
         QMessageBox.information(parent, strings.APP, text)
 
-    def save_pdf_path(self, parent: QWidget, title: str, suggested: str) -> str:
-        """Where to save a PDF ('' when the officer cancels)."""
+    def warn(self, parent: QWidget, text: str) -> None:
+        QMessageBox.warning(parent, strings.APP, text)
+
+    def save_file(self, parent: QWidget, title: str, suggested: str, filters: str = "PDF (*.pdf)") -> str:
+        """Where to save a file ('' when the officer cancels); `suggested`: a name, or a whole path."""
         from pathlib import Path
 
         from PySide6.QtWidgets import QFileDialog
 
-        start = str(Path.home() / suggested)
-        path, _ = QFileDialog.getSaveFileName(parent, title, start, "PDF (*.pdf)")
+        start = suggested if Path(suggested).is_absolute() else str(Path.home() / suggested)
+        path, _ = QFileDialog.getSaveFileName(parent, title, start, filters)
         return path
+
+    def choose_folder(self, parent: QWidget, title: str, start: str) -> str:
+        """A folder ('' when the officer cancels)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        return QFileDialog.getExistingDirectory(parent, title, start)
+
+    def ask_number(self, parent: QWidget, text: str, value: int, low: int, high: int) -> int | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        number, ok = QInputDialog.getInt(parent, strings.APP, text, value, low, high)
+        return number if ok else None
 
     def scanner_settings(self, parent: QWidget, current: ScannerConfig) -> ScannerConfig | None:
         """Cài đặt › Máy quét…: the new configuration, or None when the officer cancels."""

@@ -237,7 +237,7 @@ class PrintDesk(QObject):
             dialog.show_error(P.NO_PRINTER_CHOSEN)  # type: ignore[attr-defined]
             return
         if choice.file_path == "?":
-            path = self.interaction.save_pdf_path(self.window, P.SAVE_TITLE, f"{choice.code}-mau{choice.form}.pdf")
+            path = self.interaction.save_file(self.window, P.SAVE_TITLE, f"{choice.code}-mau{choice.form}.pdf")
             if not path:
                 return
             choice = PrintRequest(**{**choice.__dict__, "file_path": path})

@@ -141,7 +141,7 @@ def test_no_alt_letter_means_two_things_on_any_screen(qtbot, desk, open_window) 
     window.dossier_actions.dialog.reject()
     for dialog in (SetupDialog(window), LoginDialog(window), LoginDialog(window, locked=True, username="admin"),
                    AccountDialog(window, first_admin=True), AccountDialog(window), PasswordDialog(window, "An"),
-                   FailedEventsDialog(window.client, window)):
+                   FailedEventsDialog(window.client, window.interaction, window)):
         qtbot.addWidget(dialog)
         said += problems(dialog, type(dialog).__name__)
     assert said == []

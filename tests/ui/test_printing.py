@@ -90,7 +90,7 @@ def test_preview_shows_the_slip_and_print_to_pdf_writes_it(qtbot, desk, open_win
     dialog.paper.setCurrentIndex(dialog.paper.findData("a4-2up"))
     qtbot.waitUntil(lambda: dialog.page_count() == 1 and dialog.print_button.isEnabled(), timeout=5000)
     target = tmp_path / "slip.pdf"
-    answers.save_pdf_path = lambda parent, title, suggested: str(target)
+    answers.save_file = lambda parent, title, suggested, filters="": str(target)
     dialog.printer.setCurrentIndex(dialog.printer.findData("?"))
     dialog.choose_print()
     qtbot.waitUntil(lambda: target.exists() and not dialog.isVisible(), timeout=5000)

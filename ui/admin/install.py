@@ -25,7 +25,6 @@ from counter_app.desk_admin import BackupDone, BackupState, Login
 from counter_app.domain.vn_time import to_vn, vn_day
 from counter_app.errors import UserError
 from ui import theme
-from ui.admin import prompts
 from ui.admin import strings as S
 from ui.admin.session import AdminSession, get_session
 from ui.desk_client import DeskClient, ignore
@@ -223,7 +222,7 @@ class AdminTools(QObject):
             return
         from ui.dialogs.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.window, self.client)
+        dialog = SettingsDialog(self.window, self.client, self.interaction)
         self.settings_dialog = dialog
         dialog.saved.connect(lambda: self._say(S.Settings.SAVED, "success"))
         dialog.show()
@@ -303,7 +302,7 @@ class AdminTools(QObject):
         if not self.session.may("settings"):
             return
         def ask(state: BackupState) -> None:
-            chosen = prompts.choose_folder(self.interaction, self.window, S.Backup.CHOOSE_FOLDER, str(state.folder))
+            chosen = self.interaction.choose_folder(self.window, S.Backup.CHOOSE_FOLDER, str(state.folder))
             if not chosen:
                 return
             folder = str(Path(chosen))
@@ -318,7 +317,7 @@ class AdminTools(QObject):
         if not self.session.may("settings"):
             return
         current = int(self.session.login.idle_minutes)
-        n = prompts.ask_number(self.interaction, self.window, S.Backup.IDLE_ASK, current, 1, 240)
+        n = self.interaction.ask_number(self.window, S.Backup.IDLE_ASK, current, 1, 240)
         if n is None:
             return
         self.client.call(lambda d: d.set_setting(desk_admin.IDLE_KEY, n),
@@ -327,9 +326,8 @@ class AdminTools(QObject):
     def explain_restore(self) -> None:
         def show(state: BackupState) -> None:
             example = state.last_path or str(state.folder / "quaymotcua-YYYYMMDD-HHMMSS.sqlite3")
-            prompts.inform(self.interaction, self.window,
-                           S.Backup.RESTORE_HOW.format(example=example, folder=state.folder,
-                                                       default=state.default_folder))
+            self.interaction.inform(self.window, S.Backup.RESTORE_HOW.format(
+                example=example, folder=state.folder, default=state.default_folder))
 
         self.client.call(desk_admin.backup_state, show, self._error)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from counter_app import desk_admin
 from counter_app.desk_admin import Login
@@ -30,6 +30,7 @@ from ui.admin.single_instance import SingleInstance, bring_to_front, knock
 from ui.desk_client import DeskClient
 from ui.dialogs.account_dialog import AccountDialog
 from ui.dialogs.login_dialog import LoginDialog
+from ui.interaction import Interaction
 
 if TYPE_CHECKING:
     from ui.views.main_window import MainWindow
@@ -62,8 +63,7 @@ def hold_instance_lock(data_dir: str | Path | None, *, inform: Callable[[str], N
     if inform is not None:
         inform(message)
     else:
-        box = QMessageBox(QMessageBox.Icon.Information, S.APP, message)
-        box.exec()
+        Interaction().inform(None, message)  # before any window: nothing to answer for it
     return False
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -24,15 +22,15 @@ from counter_app import desk_admin
 from counter_app.desk_admin import AccountRow
 from counter_app.errors import UserError
 from ui import theme
-from ui.admin import prompts
 from ui.admin.strings import Accounts as S
 from ui.desk_client import DeskClient
 from ui.dialogs.account_dialog import ROLES, AccountDialog
+from ui.interaction import Interaction
 from ui.views.widgets import MessageBar
 
 
 class AccountsDialog(QDialog):
-    def __init__(self, parent: QWidget | None, client: DeskClient, me: str, *, interaction: Any = None) -> None:
+    def __init__(self, parent: QWidget | None, client: DeskClient, me: str, *, interaction: Interaction) -> None:
         super().__init__(parent)
         self.setObjectName("accounts_dialog")
         self.setWindowTitle(S.TITLE)
@@ -125,7 +123,7 @@ class AccountsDialog(QDialog):
         row = self.selected()
         if row is None:
             return
-        if row.active and not prompts.confirm(self.interaction, self, S.CONFIRM_DISABLE.format(user=row.username)):
+        if row.active and not self.interaction.confirm(self, S.CONFIRM_DISABLE.format(user=row.username)):
             return
         text = (S.DISABLED_DONE if row.active else S.ENABLED_DONE).format(user=row.username)
         self.client.call(lambda d: desk_admin.set_active(d, row.username, not row.active),

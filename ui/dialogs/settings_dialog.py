@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,13 +26,15 @@ from counter_app.errors import UserError
 from ui import theme
 from ui.admin.strings import Settings as S
 from ui.desk_client import DeskClient
+from ui.interaction import Interaction
 
 
 class SettingsDialog(QDialog):
     saved = Signal()
 
-    def __init__(self, parent: QWidget | None, client: DeskClient) -> None:
+    def __init__(self, parent: QWidget | None, client: DeskClient, interaction: Interaction) -> None:
         super().__init__(parent)
+        self.interaction = interaction
         self.setObjectName("settings_dialog")
         self.setWindowTitle(S.TITLE)
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
@@ -103,7 +104,7 @@ class SettingsDialog(QDialog):
         return edit
 
     def _browse(self, editor: QLineEdit) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, S.BROWSE, editor.text())
+        chosen = self.interaction.choose_folder(self, S.BROWSE, editor.text())
         if chosen:
             editor.setText(chosen)
 

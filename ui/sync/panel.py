@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QMenu,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.errors import UserError
 from ui.desk_client import DeskClient
+from ui.interaction import Interaction
 
 if TYPE_CHECKING:
     from ui.views.main_window import MainWindow
@@ -105,7 +105,7 @@ class SyncController(QObject):
         self._pending = pending
 
     def show_failed(self) -> FailedEventsDialog:
-        self.dialog = FailedEventsDialog(self.window.client, self.window)
+        self.dialog = FailedEventsDialog(self.window.client, self.window.interaction, self.window)
         self.dialog.show()
         return self.dialog
 
@@ -119,9 +119,9 @@ class FailedEventsDialog(QDialog):
 
     loaded = Signal()
 
-    def __init__(self, client: DeskClient, parent: QWidget | None = None) -> None:
+    def __init__(self, client: DeskClient, interaction: Interaction, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.client = client
+        self.client, self.interaction = client, interaction
         self.setWindowTitle(FAILED_TITLE)
         self.resize(900, 420)
         self.table = QTableWidget(0, 5, self)
@@ -157,7 +157,7 @@ class FailedEventsDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         text = error.message if isinstance(error, UserError) else f"{type(error).__name__}: {error}"
-        QMessageBox.warning(self, FAILED_TITLE, text)
+        self.interaction.warn(self, text)
         self.reload()
 
     def retry_selected(self) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -28,10 +27,10 @@ from PySide6.QtWidgets import (
 from counter_app import clock, desk_admin
 from counter_app.desk_admin import GroupRow, Report
 from counter_app.errors import UserError
-from ui.admin import prompts
 from ui.admin.chart import WeeklyChart
 from ui.admin.strings import Report as S
 from ui.desk_client import DeskClient
+from ui.interaction import Interaction
 from ui.views.widgets import MessageBar
 
 MONTH, QUARTER, YEAR, RANGE = range(4)
@@ -89,7 +88,7 @@ def _table(columns: tuple[str, ...], stretch: int) -> QTableWidget:
 
 
 class ReportView(QWidget):
-    def __init__(self, client: DeskClient, *, interaction: Any = None,
+    def __init__(self, client: DeskClient, *, interaction: Interaction,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("report_view")
@@ -271,7 +270,7 @@ class ReportView(QWidget):
         a, b = self.period()
         title, filters = ((S.SAVE_XLSX, "Excel (*.xlsx)") if ext == "xlsx" else (S.SAVE_PDF, "PDF (*.pdf)"))
         suggested = str(Path.home() / S.FILE_NAME.format(a=a, b=b, ext=ext))
-        path = prompts.save_file(self.interaction, self, title, suggested, filters)
+        path = self.interaction.save_file(self, title, suggested, filters)
         if not path:
             return
         if not path.lower().endswith("." + ext):
