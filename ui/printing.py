@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QMarginsF, QObject, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
@@ -25,25 +24,14 @@ from PySide6.QtWidgets import QWidget
 from counter_app.errors import UserError
 from ui import strings
 from ui.desk_client import DeskClient, ignore
+from ui.dialogs.preview_dialog import PreviewDialog
 from ui.interaction import Interaction
 from ui.prefs import Prefs
+from ui.print_request import PrintRequest
 from ui.workers import Lane
 
 P = strings.Printing
 MAX_DPI = 300  # a 600 dpi A4 page is a 140 MB image: 300 dpi prints text and barcodes crisply
-MAX_COPIES = 20
-
-
-@dataclass(frozen=True)
-class PrintRequest:
-    data: bytes
-    what: str  # what the officer reads in messages ("Giấy tiếp nhận … — CODE")
-    code: str
-    form: str  # "01" the slip, "02" … "06" the forms (the audit trail's action)
-    copies: int = 1
-    printer_name: str = ""  # a printer of this computer …
-    file_path: str = ""  # … or a PDF file
-    detail: dict[str, str] = field(default_factory=dict)
 
 
 # --- QtPdf helpers (any thread: each job has its own document) -------------------------------------------
@@ -185,8 +173,6 @@ class PrintDesk(QObject):
         self._open(code, form, P.FORM.format(form=name, code=code), lambda d: d.form_pdf(code, form), "")
 
     def _open(self, code: str, form: str, what: str, build: Callable, paper: str) -> None:  # noqa: ANN401
-        from ui.dialogs.preview_dialog import PreviewDialog
-
         if self.dialog is not None:
             self.dialog.close()
         dialog = PreviewDialog(self.window, what=what, code=code, form=form, paper=paper,

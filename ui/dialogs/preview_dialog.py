@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import strings, theme
-from ui.printing import MAX_COPIES, PrintRequest
+from ui.print_request import MAX_COPIES, PrintRequest
 
 P = strings.Printing
 TO_FILE = "?"  # the printer combo's "save as a PDF file" entry
