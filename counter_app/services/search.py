@@ -83,16 +83,39 @@ def fts_query(query: str) -> str:
     return " ".join(quoted)
 
 
-def search(session: Session, query: str, *, limit: int = PAGE_SIZE, before_key: int | None = None) -> Page:
-    q = (query or "").strip()
+@dataclass(frozen=True)
+class Query:
+    """What the officer typed in a search box, read once for the search command and the dossier list:
+    a code prefix, an ID card or phone number (9 digits or more, spaces and dots ignored), or a name."""
+
+    code_prefix: str = ""
+    number: str = ""
+    match: str = ""  # the name as an FTS5 expression (fts_query)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.code_prefix or self.number or self.match)
+
+
+def read_query(text: str) -> Query:
+    q = (text or "").strip()
     upper = q.upper()
     if CODE_PREFIX_RE.match(upper):
-        return _by_code_prefix(session, upper, limit, before_key)
+        return Query(code_prefix=upper)
     digits = re.sub(r"[\s.\-]", "", q)
     if digits.isdigit() and len(digits) >= 9:
-        return _by_number(session, digits, limit, before_key)
-    match = fts_query(q)
-    if not match:
+        return Query(number=digits)
+    return Query(match=fts_query(q))
+
+
+def search(session: Session, query: str, *, limit: int = PAGE_SIZE, before_key: int | None = None) -> Page:
+    """The search command's page: newest first, `limit` rows, `next_key` when more follow."""
+    q = read_query(query)
+    if q.code_prefix:
+        return _by_code_prefix(session, q.code_prefix, limit, before_key)
+    if q.number:
+        return _by_number(session, q.number, limit, before_key)
+    if not q.match:
         return _latest(session, limit, before_key)
     sql = (
         _ROW_SQL
@@ -100,7 +123,7 @@ def search(session: Session, query: str, *, limit: int = PAGE_SIZE, before_key: 
         + (" AND rowid < :before" if before_key is not None else "")
         + " ORDER BY rowid DESC LIMIT :lim) hits ON hits.k = d.search_key ORDER BY d.search_key DESC"
     )
-    return _page(session, sql, {"m": match, "before": before_key, "lim": limit + 1}, limit)
+    return _page(session, sql, {"m": q.match, "before": before_key, "lim": limit + 1}, limit)
 
 
 def _latest(session: Session, limit: int, before_key: int | None) -> Page:

@@ -14,7 +14,6 @@ the work behind every page, whatever the filters and however many dossiers ten y
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -28,7 +27,7 @@ from counter_app.domain import deadlines
 from counter_app.domain.codes import code_day_range
 from counter_app.domain.statuses import CLOCK_RUNNING
 from counter_app.domain.vn_time import day_start
-from counter_app.services.search import CODE_PREFIX_RE, DossierRow, Page, fts_query, key_at, select_rows
+from counter_app.services.search import DossierRow, Page, key_at, read_query, select_rows
 
 PAGE_SIZE = 100
 BUDGET = 8192  # candidates looked at per call: ~40 ms on a 1M-dossier store
@@ -79,7 +78,7 @@ def worklist(
     now: datetime | None = None,
     budget: int = BUDGET,
 ) -> Page:
-    """One page of the list, newest first. `query` is read as search.search reads it (name, ID
+    """One page of the list, newest first. `query` is read as search.read_query reads it (name, ID
     number, phone or code prefix); `statuses` empty means every status; `received_to` is
     inclusive; `deadline` is one of DEADLINES. Fewer than `limit` rows with a `next_key`: the
     budget ran out first, more may follow from `next_key`."""
@@ -133,19 +132,19 @@ def _plan(now: datetime, query: str, wanted: frozenset[int], received: tuple[dat
 
 
 def _text(plan: _Plan, query: str) -> None:
-    """The query box, read the way search.search reads it: a code prefix, a number, or a name."""
-    upper, digits = query.upper(), re.sub(r"[\s.\-]", "", query)
-    if CODE_PREFIX_RE.match(upper):
+    """The query box, read as the search command reads it (search.read_query)."""
+    q = read_query(query)
+    if q.code_prefix:
         # Unary plus: never let SQLite walk the code index for a broad prefix ("000.…" is every row).
         plan.other_conds.append("+d.code >= :code_lo AND +d.code < :code_hi")
-        plan.params.update(code_lo=upper, code_hi=upper + "\uffff")
-        _narrow(plan, code_day_range(upper))
-    elif digits.isdigit() and len(digits) >= 9:
+        plan.params.update(code_lo=q.code_prefix, code_hi=q.code_prefix + "\uffff")
+        _narrow(plan, code_day_range(q.code_prefix))
+    elif q.number:
         plan.other_conds.append("d.applicant_id IN (SELECT id FROM applicant WHERE id_number = :n OR phone = :n)")
-        plan.params["n"] = digits
+        plan.params["n"] = q.number
         plan.person = True
     else:
-        plan.match = fts_query(query)
+        plan.match = q.match
 
 
 def _narrow(plan: _Plan, days: tuple[date | None, date | None]) -> None:

@@ -70,3 +70,14 @@ def test_open_by_code_and_its_refusals(filled) -> None:  # noqa: ANN001
             open_by_code(session, "000.00.21.H12-260302-0001")
         with pytest.raises(UserError, match="không phải mã hồ sơ"):
             open_by_code(session, "hello")
+
+
+def test_the_search_box_reads_a_code_a_number_or_a_name() -> None:
+    from counter_app.services.search import read_query
+
+    assert read_query(" 000.00.20.h12-2603 ").code_prefix == "000.00.20.H12-2603"
+    assert read_query("001 190.000-001").number == "001190000001"
+    assert read_query("0912 345 678").number == "0912345678"
+    assert read_query("12345678").match == '"12345678"*'  # too short for an ID or a phone: a word
+    assert read_query("Nguyễn Văn Đ").match == '"nguyen" "van" "d"*'
+    assert read_query("  ").empty
