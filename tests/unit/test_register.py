@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -147,12 +146,15 @@ def test_nothing_prints_in_the_margins(tmp_path: Path) -> None:
         assert image.crop((edge, 0, width - edge, height // 3)).getextrema()[0] < 100
 
 
-def test_a_month_of_2000_rows_builds_in_under_two_seconds() -> None:
+def test_a_busy_month_of_2000_rows_prints_every_row_once() -> None:
+    # How long it takes is bench/bench_papers.py's to say (no timing asserts in tests).
     entries = rows(2000)
-    render_register(OFFICE, register(entries[:10]))  # fonts registered, caches warm: the app's steady state
-    started = time.perf_counter()
-    pdf = render_register(OFFICE, register(entries))
-    elapsed = time.perf_counter() - started
-    assert pdf.startswith(b"%PDF-")
-    # The target is 2 s; a loaded CI machine gets some slack before this fails.
-    assert elapsed < 3.0, f"{elapsed:.2f} s"
+    reader = PdfReader(io.BytesIO(render_register(OFFICE, register(entries))))
+    def text(page: int) -> str:
+        return "".join(reader.pages[page].extract_text().split())  # codes wrap in their column
+
+    first, last = text(0), text(-1)
+    assert entries[0].code in first and entries[1].code in first and entries[0].code not in last
+    assert entries[-1].code in last and entries[-1].code not in first
+    assert f"Trang{len(reader.pages)}/{len(reader.pages)}" in last
+    assert len(reader.pages) > 2000 // 40  # a sheet holds a few dozen rows: many pages, not squeezed
