@@ -22,7 +22,7 @@ from counter_app.papers.listing import CONTINUED
 from counter_app.papers.slip import SlipDocument, document_text
 from counter_app.services import catalogue, posters, settings
 from tests.conftest import AGENCY, clerk
-from tests.unit.test_forms import PDFTOPPM, _flat, needs_pdftoppm
+from tests.unit.test_forms import PDFTOPPM, _assert_inside_and_apart, _flat, _text_boxes, needs_pdftoppm
 
 SITE = "https://dichvucong.binhmy.gov.vn"
 ADDRESS = "Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình"
@@ -115,8 +115,14 @@ def _document_line(document: dict) -> str:
 def test_a_poster_for_every_shipped_procedure_fits_its_paper_with_nothing_cut(shipped: Desk) -> None:
     by_code = {p["code"]: p for p in _catalogue()}
     for paper in ("a4", "a5"):
-        pages = _pages(shipped.public_pdf(PosterJob("batch", paper=paper)))
-        assert len(pages) == len(by_code) == 40  # one page a poster
+        pdf = shipped.public_pdf(PosterJob("batch", paper=paper))
+        boxes_per_page = _text_boxes(pdf)  # every piece of text with its place, in reading order
+        assert len(boxes_per_page) == len(by_code) == 40  # one page a poster
+        frame = drawing.frame_for(paper)
+        inside = (frame.left - 1, frame.bottom - 1, frame.width - frame.right + 1, frame.height - frame.top + 1)
+        for boxes in boxes_per_page:  # within the margins, no line over another
+            _assert_inside_and_apart(boxes, inside)
+        pages = [_flat(" ".join(box[4] for box in boxes)) for boxes in boxes_per_page]
         for text, code in zip(pages, _board_order(list(by_code.values())), strict=True):
             procedure = by_code[code]
             assert _flat(procedure["name"]) in text, (paper, code)
@@ -139,6 +145,10 @@ def test_a_poster_of_an_enormous_procedure_stays_on_one_page_and_says_what_it_le
         pdf = drawing.render_posters(office, [procedure], mark, paper)
         pages = _pages(pdf)
         assert len(pages) == 1
+        frame = drawing.frame_for(paper)
+        (boxes,) = _text_boxes(pdf)
+        _assert_inside_and_apart(boxes, (frame.left - 1, frame.bottom - 1, frame.width - frame.right + 1,
+                                         frame.height - frame.top + 1))
         fitted, _ = drawing.fit_page(office, procedure, mark, paper)
         left_off = len(documents) - fitted.shown_documents
         assert 0 < left_off < len(documents)
