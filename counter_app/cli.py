@@ -303,14 +303,14 @@ def _cmd_paper(args: argparse.Namespace) -> int:
 
 
 def _cmd_poster(args: argparse.Namespace) -> int:
-    from counter_app.domain.public_papers import poster_job
+    from counter_app.domain.public_papers import poster_job, with_field_named
     from counter_app.services import papers
 
     job = poster_job(args.code, listing=args.listing, every=args.every, field=args.field, paper=args.paper)
     desk = _open_desk(args)
+    job = with_field_named(job, desk.poster_fields())
     papers.write_pdf(desk.public_pdf(job), args.output)  # refused before any file exists
-    detail = {"paper": job.paper, "file": Path(args.output).name, **({"field": job.field} if job.field else {})}
-    desk.record_print(job.target, job.audit_form, detail=detail)
+    desk.record_print(job.target, job.audit_form, detail={"paper": job.paper, "file": Path(args.output).name})
     print(f"Đã ghi {job.what[:1].lower() + job.what[1:]} ra {args.output}.", file=sys.stderr)
     return EXIT_OK
 

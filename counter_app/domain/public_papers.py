@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from counter_app.domain.text import nfc
+from counter_app.domain.text import fold, nfc
 from counter_app.errors import UserError
 
 POSTER_PAPERS: tuple[str, ...] = ("a4", "a5")
@@ -67,3 +67,12 @@ def poster_job(code: str | None = None, *, listing: bool = False, every: bool = 
         return PosterJob("batch", field=field, paper=paper)
     raise UserError("Cần ghi mã thủ tục (ví dụ: counter-app poster 1.001193 -o khai-sinh.pdf), "
                     "--all, --field LĨNH_VỰC hoặc --list.")
+
+
+def with_field_named(job: PosterJob, fields: list[str]) -> PosterJob:
+    """The job with its field spelt as the catalogue spells it ("ho tich" -> "Hộ tịch"), so the
+    messages and the audit trail name it properly; unchanged when no field matches (the Desk refuses)."""
+    if not job.field:
+        return job
+    match = next((name for name in fields if fold(name) == fold(job.field)), None)
+    return replace(job, field=match) if match else job
