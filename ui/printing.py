@@ -179,6 +179,9 @@ class PrintDesk(QObject):
         self.notify = notify
         self.window = parent
         self.lane = Lane("printer", self)
+        # Posters of a whole catalogue take seconds to draw (about 10 ms a page): they are built
+        # on a lane of their own, reading beside the store lane (WAL), so a save never waits for them.
+        self.papers_lane = Lane("public-papers", self)
         # Tests swap this for a QPrinter in PDF output mode: never a real printer.
         self.printer_factory: Callable[[str], QPrinter] = make_printer
         self.printer_names: Callable[[], list[str]] = QPrinterInfo.availablePrinterNames
@@ -201,10 +204,11 @@ class PrintDesk(QObject):
         board (A4): the audit names the procedure or the field (Desk.record_print)."""
         papers = P.POSTER_PAPERS if job.kind != "list" else ()
         self._open(job.target, job.audit_form, job.what, lambda d: d.public_pdf(job), job.paper, papers=papers,
-                   rebuild=lambda p: (lambda d: d.public_pdf(replace(job, paper=p))))
+                   rebuild=lambda p: (lambda d: d.public_pdf(replace(job, paper=p))), lane=self.papers_lane)
 
     def _open(self, code: str, form: str, what: str, build: Callable, paper: str, *,  # noqa: ANN401
-              papers: tuple[tuple[str, str], ...] = (), rebuild: Callable | None = None) -> None:
+              papers: tuple[tuple[str, str], ...] = (), rebuild: Callable | None = None,
+              lane: Lane | None = None) -> None:
         from ui.dialogs.preview_dialog import PreviewDialog
 
         if self.dialog is not None:
@@ -214,7 +218,7 @@ class PrintDesk(QObject):
         self.dialog = dialog
         dialog.print_chosen = lambda choice: self._print(dialog, choice)
         if rebuild is not None:
-            dialog.paper_chosen = lambda p: self._rebuild(dialog, rebuild(p))
+            dialog.paper_chosen = lambda p: self._rebuild(dialog, rebuild(p), lane)
         dialog.finished.connect(lambda _r: self._closed(dialog))
         dialog.show_loading()
         dialog.open()
@@ -227,9 +231,15 @@ class PrintDesk(QObject):
             dialog.close()
             self._fail(error)
 
-        self.client.call(build, built, failed, key="preview")
+        self._build(build, built, failed, lane)
 
-    def _rebuild(self, dialog: object, build: Callable) -> None:
+    def _build(self, build: Callable, built: Callable, failed: Callable, lane: Lane | None) -> None:
+        if lane is None:
+            self.client.call(build, built, failed, key="preview")  # a newer preview drops the older answer
+        else:
+            self.client.call_on(lane, build, built, failed)
+
+    def _rebuild(self, dialog: object, build: Callable, lane: Lane | None = None) -> None:
         # Only shown: the paper is remembered when it is used (`_print`), so looking at A4 and
         # leaving with Esc leaves the next slip on the paper the counter prints on.
         dialog.show_loading()  # type: ignore[attr-defined]
@@ -238,7 +248,7 @@ class PrintDesk(QObject):
             if self.dialog is dialog:
                 dialog.set_pdf(data)  # type: ignore[attr-defined]
 
-        self.client.call(build, built, dialog.show_error, key="preview")  # type: ignore[attr-defined]
+        self._build(build, built, dialog.show_error, lane)  # type: ignore[attr-defined]
 
     def _closed(self, dialog: object) -> None:
         if self.dialog is dialog:
@@ -305,3 +315,4 @@ class PrintDesk(QObject):
 
     def shutdown(self) -> None:
         self.lane.shutdown()
+        self.papers_lane.shutdown()

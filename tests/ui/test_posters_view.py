@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pypdf
 from PySide6.QtCore import Qt
@@ -68,8 +69,13 @@ def test_all_posters_of_one_field_print_as_one_pdf_file(qtbot, desk, open_window
     qtbot.waitUntil(lambda: view.field.count() > 1, timeout=5000)
     view.field.setCurrentIndex(view.field.findData("Thử nghiệm"))
     assert view.results.count() == 3 and view.batch_button.text() == strings.Posters.BATCH
-    view.batch_button.click()
-    dialog = _preview(qtbot, window)
+    gate = threading.Event()
+    window.client.call(lambda d: gate.wait(20))  # something long holds the store lane …
+    try:
+        view.batch_button.click()
+        dialog = _preview(qtbot, window)  # … and the posters are built beside it all the same
+    finally:
+        gate.set()
     assert dialog.page_count() == 3  # a poster a procedure
     target = tmp_path / "thu-nghiem.pdf"
     answers.save_pdf_path = lambda parent, title, suggested: (answers.asked.append(suggested), str(target))[1]
