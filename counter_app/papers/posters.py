@@ -47,8 +47,9 @@ PosterPaper = Literal["a4", "a5"]
 _SIZES = {"a4": A4, "a5": A5}
 # Sizes are set for A4; A5 is the same poster at 1/√2, the ratio of the two sheets.
 _PAPER_SCALE = {"a4": 1.0, "a5": A5[0] / A4[0]}
-# Tried in turn until the poster fits; below 0.6 an A5 body would drop under 7 pt.
-FIT_SCALES = (1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6)
+# Tried in turn, largest first: a short procedure reads from further away on a village board;
+# below 0.6 an A5 body would drop under 7 pt.
+FIT_SCALES = (1.3, 1.2, 1.1, 1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6)
 
 NO_DOCUMENTS = "Danh mục chưa ghi giấy tờ cần nộp; xin hỏi tại nơi nộp hồ sơ hoặc quét mã QR để xem."
 NO_FEE = "Danh mục chưa ghi phí, lệ phí; xin hỏi tại nơi nộp hồ sơ."
