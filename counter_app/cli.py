@@ -22,8 +22,6 @@ EXIT_OK, EXIT_FAILURE, EXIT_REFUSED, EXIT_OFFLINE = 0, 1, 2, 3
 log = logging.getLogger("counter_app")
 
 
-
-
 def main(argv: list[str] | None = None) -> int:
     from counter_app import logs
 
@@ -304,6 +302,19 @@ def _cmd_paper(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_poster(args: argparse.Namespace) -> int:
+    from counter_app.domain.public_papers import poster_job, with_field_named
+    from counter_app.services import papers
+
+    job = poster_job(args.code, listing=args.listing, every=args.every, field=args.field, paper=args.paper)
+    desk = _open_desk(args)
+    job = with_field_named(job, desk.poster_fields())
+    papers.write_pdf(desk.public_pdf(job), args.output)  # refused before any file exists
+    desk.record_print(job.target, job.audit_form, detail={"paper": job.paper, "file": Path(args.output).name})
+    print(f"Đã ghi {job.what[:1].lower() + job.what[1:]} ra {args.output}.", file=sys.stderr)
+    return EXIT_OK
+
+
 def _parse_day(value: str, label: str):  # noqa: ANN202
     from counter_app.domain.validation import iso_day
 
@@ -478,6 +489,7 @@ _COMMANDS = {
     "sync": _cmd_sync,
     "slip": _cmd_slip,
     "paper": _cmd_paper,
+    "poster": _cmd_poster,
     "report": _cmd_report,
     "backup": _cmd_backup,
     "restore": _cmd_restore,

@@ -92,6 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="02 bổ sung, 03 từ chối, 04 xin lỗi/gia hạn, 05 dừng, 06 kiểm soát")
     paper.add_argument("-o", "--output", required=True)
 
+    post = sub.add_parser("poster", parents=[common],
+                          help="tờ niêm yết thủ tục (có mã QR) hoặc danh mục niêm yết, ra PDF")
+    post.add_argument("code", nargs="?", default=None, help="mã thủ tục, ví dụ 1.001193")
+    post.add_argument("--list", action="store_true", dest="listing", help="danh mục mọi thủ tục theo lĩnh vực (A4)")
+    post.add_argument("--all", action="store_true", dest="every", help="tờ niêm yết của mọi thủ tục trong một PDF")
+    post.add_argument("--field", default=None, help="chỉ một lĩnh vực (với --all hoặc --list), ví dụ \"Hộ tịch\"")
+    post.add_argument("-o", "--output", required=True)
+    post.add_argument("--paper", default=None, help="a4 (mặc định) hoặc a5")
+
     rep = sub.add_parser("report", parents=[common], help="sổ theo dõi và thống kê (.xlsx hoặc .pdf)")
     rep.add_argument("--from", required=True, dest="date_from")
     rep.add_argument("--to", required=True, dest="date_to")

@@ -22,6 +22,7 @@ from counter_app.domain import actions, deadlines, validation
 from counter_app.domain.actor import Actor
 from counter_app.domain.codes import AGENCY_CODE_RE
 from counter_app.domain.id_card import parse_id_qr
+from counter_app.domain.public_papers import PosterJob
 from counter_app.domain.scanner_config import ScannerConfig
 from counter_app.domain.text import collapse_spaces, nfc
 from counter_app.domain.vn_time import vn_datetime
@@ -337,13 +338,35 @@ class Desk:
             authorize(session, self.actor, "print", target=code)
             return papers.form_pdf(session, code, form)
 
+    def public_pdf(self, job: PosterJob) -> bytes:
+        """A public paper (services/posters.py): a procedure's poster, a batch of posters or the
+        listing board, as `job` says; UserError for an unknown code, field or paper."""
+        from counter_app.services import posters
+        from counter_app.services.permissions import authorize
+
+        with self.store.read() as session:
+            authorize(session, self.actor, "print", target=job.target)
+            if job.kind == "poster":
+                return posters.poster_pdf(session, job.code, job.paper)
+            if job.kind == "batch":
+                return posters.posters_pdf(session, job.field, job.paper)
+            return posters.listing_pdf(session, job.field)
+
+    def poster_fields(self) -> list[str]:
+        """The catalogue's fields, in the listing board's order (the Niêm yết screen's filter)."""
+        from counter_app.services import catalogue, posters
+
+        with self.store.read() as session:
+            return posters.fields(catalogue.list_procedures(session))
+
     def record_print(self, code: str, paper: str, *, detail: dict[str, Any] | None = None) -> None:
         """One line in the audit trail per print, naming the acting officer: `paper` "01" is the slip
-        (print.slip), else print.form."""
+        (print.slip), "poster" a procedure's poster or a batch of them (print.poster, `code` the
+        procedure or the field), "list" the listing board (print.listing), else print.form."""
         from counter_app.services import audit
         from counter_app.services.permissions import authorize
 
-        action = "print.slip" if paper == "01" else "print.form"
+        action = _PRINT_ACTIONS.get(paper, "print.form")
         with self.store.write() as session:
             authorize(session, self.actor, "print", target=code)
             audit.record(session, self.actor, action, code, {"form": paper, **(detail or {})})
@@ -373,6 +396,7 @@ class Desk:
 
 
 PICKUP_DAYS_KEY = "attention.pickup_days"
+_PRINT_ACTIONS = {"01": "print.slip", "poster": "print.poster", "list": "print.listing"}
 
 
 def _life(session: Any, code: str) -> dict[str, Any]:

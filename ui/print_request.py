@@ -13,7 +13,7 @@ class PrintRequest:
     data: bytes
     what: str  # what the officer reads in messages ("Giấy tiếp nhận … — CODE")
     code: str
-    form: str  # "01" the slip, "02" … "06" the forms (the audit trail's action)
+    form: str  # "01" the slip, "02" … "06" the forms, "poster" / "list" the public papers (the audit's action)
     copies: int = 1
     printer_name: str = ""  # a printer of this computer …
     file_path: str = ""  # … or a PDF file

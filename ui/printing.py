@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QMarginsF, QObject, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
@@ -21,6 +22,8 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QWidget
 
+from counter_app.domain.public_papers import PosterJob
+from counter_app.domain.text import fold
 from counter_app.errors import UserError
 from ui import strings
 from ui.desk_client import DeskClient, ignore
@@ -132,6 +135,15 @@ def print_pdf(data: bytes, printer: QPrinter, *, copies: int = 1, label: str = "
         pdf.close()
 
 
+def suggested_file_name(request: PrintRequest) -> str:
+    """'CODE-mau01.pdf' for a dossier's paper; 'niem-yet-1.001193.pdf', 'danh-muc-niem-yet.pdf' …"""
+    if request.form == "poster":
+        return f"niem-yet-{fold(request.code).replace(' ', '-') or 'moi-thu-tuc'}.pdf"
+    if request.form == "list":
+        return f"danh-muc-niem-yet{'-' + fold(request.code).replace(' ', '-') if request.code else ''}.pdf"
+    return f"{request.code}-mau{request.form}.pdf"
+
+
 def job_title(text: str) -> str:
     """The job's name as a print queue shows it, with no-break spaces between the words: CUPS 2.4.2
     (Debian 12) crashes on a Send-Document whose document-name holds an ASCII space, and that is how
@@ -156,6 +168,9 @@ class PrintDesk(QObject):
         self.notify = notify
         self.window = parent
         self.lane = Lane("printer", self)
+        # Posters of a whole catalogue take seconds to draw (about 10 ms a page): they are built
+        # on a lane of their own, reading beside the store lane (WAL), so a save never waits for them.
+        self.papers_lane = Lane("public-papers", self)
         # Tests swap this for a QPrinter in PDF output mode: never a real printer.
         self.printer_factory: Callable[[str], QPrinter] = make_printer
         self.printer_names: Callable[[], list[str]] = QPrinterInfo.availablePrinterNames
@@ -166,20 +181,31 @@ class PrintDesk(QObject):
 
     def preview_slip(self, code: str) -> None:
         paper = self.prefs.slip_paper or self.office_paper
-        self._open(code, "01", P.SLIP.format(code=code), lambda d, p=paper: d.slip_pdf(code, p), paper)
+        self._open(code, "01", P.SLIP.format(code=code), lambda d, p=paper: d.slip_pdf(code, p), paper,
+                   papers=P.PAPERS, rebuild=lambda p: (lambda d: d.slip_pdf(code, p)))
 
     def preview_form(self, code: str, form: str) -> None:
         name = strings.Life.FORM_NAMES.get(form, f"Mẫu {form}")
         self._open(code, form, P.FORM.format(form=name, code=code), lambda d: d.form_pdf(code, form), "")
 
-    def _open(self, code: str, form: str, what: str, build: Callable, paper: str) -> None:  # noqa: ANN401
+    def preview_public(self, job: PosterJob) -> None:
+        """A procedure's poster, a batch of posters (A4 or A5, chosen in the preview) or the listing
+        board (A4): the audit names the procedure or the field (Desk.record_print)."""
+        papers = P.POSTER_PAPERS if job.kind != "list" else ()
+        self._open(job.target, job.audit_form, job.what, lambda d: d.public_pdf(job), job.paper, papers=papers,
+                   rebuild=lambda p: (lambda d: d.public_pdf(replace(job, paper=p))), lane=self.papers_lane)
+
+    def _open(self, code: str, form: str, what: str, build: Callable, paper: str, *,  # noqa: ANN401
+              papers: tuple[tuple[str, str], ...] = (), rebuild: Callable | None = None,
+              lane: Lane | None = None) -> None:
         if self.dialog is not None:
             self.dialog.close()
         dialog = PreviewDialog(self.window, what=what, code=code, form=form, paper=paper,
-                               printers=self._printer_list(), printer=self.prefs.printer_name)
+                               printers=self._printer_list(), printer=self.prefs.printer_name, papers=papers)
         self.dialog = dialog
         dialog.print_chosen = lambda choice: self._print(dialog, choice)
-        dialog.paper_chosen = lambda p: self._rebuild(dialog, code, p)
+        if rebuild is not None:
+            dialog.paper_chosen = lambda p: self._rebuild(dialog, rebuild(p), lane)
         dialog.finished.connect(lambda _r: self._closed(dialog))
         dialog.show_loading()
         dialog.open()
@@ -192,9 +218,15 @@ class PrintDesk(QObject):
             dialog.close()
             self._fail(error)
 
-        self.client.call(build, built, failed, key="preview")
+        self._build(build, built, failed, lane)
 
-    def _rebuild(self, dialog: object, code: str, paper: str) -> None:
+    def _build(self, build: Callable, built: Callable, failed: Callable, lane: Lane | None) -> None:
+        if lane is None:
+            self.client.call(build, built, failed, key="preview")  # a newer preview drops the older answer
+        else:
+            self.client.call_on(lane, build, built, failed)
+
+    def _rebuild(self, dialog: object, build: Callable, lane: Lane | None = None) -> None:
         # Only shown: the paper is remembered when it is used (`_print`), so looking at A4 and
         # leaving with Esc leaves the next slip on the paper the counter prints on.
         dialog.show_loading()  # type: ignore[attr-defined]
@@ -203,7 +235,7 @@ class PrintDesk(QObject):
             if self.dialog is dialog:
                 dialog.set_pdf(data)  # type: ignore[attr-defined]
 
-        self.client.call(lambda d: d.slip_pdf(code, paper), built, dialog.show_error, key="preview")  # type: ignore[attr-defined]
+        self._build(build, built, dialog.show_error, lane)  # type: ignore[attr-defined]
 
     def _closed(self, dialog: object) -> None:
         if self.dialog is dialog:
@@ -223,13 +255,13 @@ class PrintDesk(QObject):
             dialog.show_error(P.NO_PRINTER_CHOSEN)  # type: ignore[attr-defined]
             return
         if choice.file_path == "?":
-            path = self.interaction.save_file(self.window, P.SAVE_TITLE, f"{choice.code}-mau{choice.form}.pdf")
+            path = self.interaction.save_file(self.window, P.SAVE_TITLE, suggested_file_name(choice))
             if not path:
                 return
             choice = PrintRequest(**{**choice.__dict__, "file_path": path})
         if choice.printer_name:
             self.prefs.printer_name = choice.printer_name
-        if choice.detail.get("paper"):
+        if choice.detail.get("paper") and choice.form == "01":  # the slip's paper; a poster's is chosen each time
             self.prefs.slip_paper = choice.detail["paper"]
         dialog.show_busy(P.SAVING if choice.file_path else  # type: ignore[attr-defined]
                          P.PRINTING.format(n=choice.copies, printer=choice.printer_name))
@@ -270,3 +302,4 @@ class PrintDesk(QObject):
 
     def shutdown(self) -> None:
         self.lane.shutdown()
+        self.papers_lane.shutdown()

@@ -37,6 +37,7 @@ class Main:
         "F5  Danh sách hồ sơ cần chú ý\n"
         "Ở màn hình trả kết quả: 1 / 2 / 3 mức hài lòng, Enter xác nhận; Alt+K ghi hồ sơ đã có kết quả\n"
         "F6  Quét thẻ căn cước (ở màn hình tiếp nhận)\n"
+        "F7  Niêm yết thủ tục: tờ niêm yết có mã QR, danh mục niêm yết\n"
         "Ctrl+S  Lưu hồ sơ\n"
         "Ctrl+P  Lưu và in giấy hẹn / in giấy hẹn của hồ sơ đang mở\n"
         "Esc  Quay lại, đóng thông báo\n"
@@ -389,3 +390,24 @@ class Printing:
                       "bỏ lệnh in dở trong hàng đợi rồi in lại.")
     NO_PRINTER_CHOSEN = "Chưa chọn máy in: chọn một máy in, hoặc lưu thành tệp PDF."
     PDF_UNREADABLE = "Không đọc được giấy tờ vừa tạo để in ({error})."
+    POSTER_PAPERS = (("a4", "A4 dọc"), ("a5", "A5 dọc"))
+
+
+class Posters:
+    """The Niêm yết thủ tục screen (ui/views/poster_view.py)."""
+
+    TAB = "Niêm yết thủ tục (F7)"
+    ACT = "Niêm yết thủ tục"
+    SEARCH = "Tì&m thủ tục"
+    SEARCH_HINT = "Gõ mã hoặc tên thủ tục (không dấu cũng được), mũi tên lên/xuống, Enter để xem trước"
+    FIELD = "&Lĩnh vực"
+    EVERY_FIELD = "Mọi lĩnh vực"
+    PREVIEW = "&Xem trước và in tờ niêm yết (Enter)"
+    BATCH = "In tờ niêm yết cả lĩnh &vực"
+    BATCH_EVERY = "In tờ niêm yết mọi thủ tục (&v)"
+    LISTING = "In &danh mục niêm yết"
+    COUNT = "{n} thủ tục"
+    NO_MATCH = "Không có thủ tục nào khớp với '{query}'."
+    NOTHING_CHOSEN = "Chưa chọn thủ tục: gõ mã hoặc tên để tìm."
+    INTRO = ("Tờ niêm yết in tên thủ tục, giấy tờ cần mang theo, thời hạn, lệ phí, nơi và giờ nộp hồ sơ, "
+             "cùng mã QR dẫn tới trang của thủ tục. Danh mục niêm yết liệt kê mọi thủ tục theo lĩnh vực.")

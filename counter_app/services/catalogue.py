@@ -7,11 +7,13 @@ import with a message that names the row, and nothing is changed.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
 import re
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -338,6 +340,30 @@ def import_procedures(session: Session, specs: list[ProcedureSpec], *, actor: Ac
 def list_procedures(session: Session) -> list[ProcedureSpec]:
     rows = session.exec(select(Procedure).where(Procedure.active == True).order_by(Procedure.code)).all()  # noqa: E712
     return [spec_from_row(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class CatalogueStamp:
+    """What a printed poster carries so an outdated print can be spotted: `version` changes whenever
+    anything a poster shows changes, `updated` is the day the catalogue last changed."""
+
+    version: str
+    updated: date | None
+
+
+def catalogue_version(specs: list[ProcedureSpec]) -> str:
+    """Eight hex digits of the catalogue's content (codes in order, every field): the same catalogue
+    gives the same version on every counter and on the district server, whatever order it came in."""
+    canonical = json.dumps([s.to_dict() for s in sorted(specs, key=lambda s: s.code)], ensure_ascii=False,
+                           sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8].upper()
+
+
+def catalogue_stamp(session: Session) -> CatalogueStamp:
+    rows = session.exec(select(Procedure).where(Procedure.active == True)).all()  # noqa: E712
+    stamps = [r.updated_at for r in rows if r.updated_at]
+    updated = clock.parse_iso(max(stamps)).astimezone(clock.VN_TZ).date() if stamps else None
+    return CatalogueStamp(catalogue_version([spec_from_row(r) for r in rows]), updated)
 
 
 def get_procedure(session: Session, code: str) -> ProcedureSpec:

@@ -105,14 +105,18 @@ def _account(raw: Any) -> str:
     return value.upper()
 
 
-def _url(raw: Any) -> str:
-    value = str(raw if raw is not None else "").strip()
-    if value and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value, re.IGNORECASE):
-        raise UserError("Địa chỉ tra cứu phải bắt đầu bằng https:// (hoặc http://), ví dụ "
-                        "https://huyen.example/tra-cuu/{code}.")
-    if len(value) > 200:
-        raise UserError("Địa chỉ tra cứu dài quá 200 ký tự.")
-    return value
+def _address(what: str, example: str) -> Callable[[Any], str]:
+    """A web address the papers print as a QR (checked so a typo never prints a dead code)."""
+
+    def check(raw: Any) -> str:
+        value = str(raw if raw is not None else "").strip()
+        if value and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value, re.IGNORECASE):
+            raise UserError(f"{what} phải bắt đầu bằng https:// (hoặc http://), ví dụ {example}.")
+        if len(value) > 200:
+            raise UserError(f"{what} dài quá 200 ký tự.")
+        return value
+
+    return check
 
 
 def _folder(raw: Any) -> str:
@@ -147,9 +151,19 @@ OPTIONS: tuple[Option, ...] = (
            hint="Chọn ngân hàng để in mã VietQR thanh toán phí trên giấy hẹn."),
     Option("papers.bank_account", "Số tài khoản nhận phí", "", _account),
     Option("papers.bank_account_name", "Tên chủ tài khoản", "", _text(70)),
-    Option("papers.lookup_url", "Địa chỉ tra cứu hồ sơ (mã QR)", "", _url,
+    Option("papers.lookup_url", "Địa chỉ tra cứu hồ sơ (mã QR)", "",
+           _address("Địa chỉ tra cứu", "https://huyen.example/tra-cuu/{code}"),
            hint="{code} được thay bằng mã hồ sơ; không có {code} thì mã được nối vào cuối."),
-    Option("papers.office_phone", "Số điện thoại của bộ phận một cửa", "", _text(30)),
+    Option("papers.office_phone", "Số điện thoại của bộ phận một cửa", "", _text(30),
+           hint="In trên Mẫu 02 và làm số điện thoại hỗ trợ trên tờ niêm yết thủ tục."),
+    Option("office.address", "Địa chỉ nơi nộp hồ sơ", "", _text(200),
+           hint="In trên tờ niêm yết thủ tục, ví dụ: Bộ phận Một cửa, UBND xã, thôn Phú Xuân."),
+    Option("office.hours", "Giờ tiếp nhận hồ sơ", "", _text(200),
+           hint="Để trống: theo giờ làm việc của lịch (sáng 07:00–11:30, chiều 13:30–17:00, thứ Hai–thứ Sáu)."),
+    Option("posters.site_url", "Địa chỉ công khai của trang thủ tục (mã QR trên tờ niêm yết)", "",
+           _address("Địa chỉ trang thủ tục", "https://dichvucong.huyen.gov.vn"),
+           hint="Để trống: địa chỉ máy chủ huyện đã kết nối; chưa kết nối: trang thủ tục của Cổng Dịch vụ công "
+                "quốc gia. {code} được thay bằng mã thủ tục; không có {code} thì /thu-tuc/<mã> được nối vào."),
     Option("papers.head_name", "Người ký Mẫu 04/05 (thủ trưởng)", "", _text(80)),
     Option("papers.default_paper", "Khổ giấy hẹn mặc định", "a5", _choice(lambda: PAPERS, "Khổ giấy"),
            kind="choice", choices=lambda: PAPERS),

@@ -147,6 +147,8 @@ class Audit:
         "calendar.replace_year": "Thay lịch cả năm",
         "print.slip": "In giấy hẹn",
         "print.form": "In biểu mẫu",
+        "print.poster": "In tờ niêm yết thủ tục",
+        "print.listing": "In danh mục niêm yết",
         "settings.put": "Đổi cài đặt",
         "backup": "Sao lưu",
         "report.export": "Xuất báo cáo",

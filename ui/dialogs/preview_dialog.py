@@ -1,4 +1,4 @@
-"""Preview of one paper (the slip or a form) with the print choices: paper (the slip only), copies,
+"""Preview of one paper (the slip, a form, a poster) with the print choices: paper (when it has several), copies,
 the printer (remembered) or a PDF file. Enter prints, Esc closes.
 
 The dialog only shows and collects: ui/printing.PrintDesk builds the PDF, prints and answers
@@ -34,7 +34,7 @@ TO_FILE = "?"  # the printer combo's "save as a PDF file" entry
 
 class PreviewDialog(QDialog):
     def __init__(self, parent: QWidget | None, *, what: str, code: str, form: str, paper: str,
-                 printers: list[str], printer: str) -> None:
+                 printers: list[str], printer: str, papers: tuple[tuple[str, str], ...] = ()) -> None:
         super().__init__(parent)
         self.setObjectName("preview_dialog")
         self.setWindowTitle(P.TITLE.format(what=what))
@@ -56,7 +56,7 @@ class PreviewDialog(QDialog):
 
         self.paper = QComboBox()
         self.paper.setObjectName("preview_paper")
-        for value, text in P.PAPERS:
+        for value, text in papers:  # the papers this one can be printed on; none: no choice shown
             self.paper.addItem(text, value)
         self.paper.setCurrentIndex(max(0, self.paper.findData(paper)))
         self.paper.currentIndexChanged.connect(lambda _i: self.paper_chosen(self.paper.currentData()))
@@ -92,7 +92,7 @@ class PreviewDialog(QDialog):
         close.clicked.connect(self.reject)
 
         bar = QHBoxLayout()
-        if form == "01":
+        if papers:
             bar.addWidget(paper_label)
             bar.addWidget(self.paper)
         else:
@@ -157,7 +157,7 @@ class PreviewDialog(QDialog):
         if not self.data or not self.print_button.isEnabled():
             return
         target = self.printer.currentData() or ""
-        paper = self.paper.currentData() if self.form == "01" else ""
+        paper = self.paper.currentData() if self.paper.count() else ""
         self.print_chosen(PrintRequest(
             data=self.data, what=self.what, code=self.code, form=self.form, copies=self.copies.value(),
             printer_name="" if target == TO_FILE else target, file_path=TO_FILE if target == TO_FILE else "",

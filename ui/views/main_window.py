@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.dossier = DossierView()
         self.attention = AttentionView()
         self.returns = ReturnView()
+        self.posters: Any = None  # ui/views/poster_view.PosterView, made on first use (show_posters)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("screens")
         self.tabs.addTab(self.intake, M.TAB_INTAKE)
@@ -515,8 +516,9 @@ class MainWindow(QMainWindow):
         self.act_back = action(M.ACT_BACK, ["Esc"], self.escape)
         self.act_attention = action(strings.Attention.TAB, ["F5"], self.show_attention)
         self.act_card = action(strings.Intake.SCAN_CARD, ["F6"], self.scan_card)
+        self.act_posters = action(strings.Posters.ACT, ["F7"], self.show_posters)
         self._store_actions = (self.act_new, self.act_find, self.act_scan, self.act_card, self.act_save,
-                               self.act_print, self.act_attention)
+                               self.act_print, self.act_attention, self.act_posters)
         for act in (*self._store_actions, self.act_back):
             act.setEnabled(act is self.act_back)  # the rest wait for the office (_office_ready)
             dossier_menu.addAction(act)
@@ -528,6 +530,20 @@ class MainWindow(QMainWindow):
         # By name, for the collaborators that add to them (ui/app.py).
         self.menus: dict[str, QMenu] = {"file": file_menu, "dossier": dossier_menu, "settings": settings_menu,
                                         "help": help_menu}
+
+    def show_posters(self) -> None:
+        """Niêm yết thủ tục (F7): made the first time it is asked for, the catalogue read afresh."""
+        if self.posters is None:
+            from ui.views.poster_view import PosterView
+
+            self.posters = PosterView()
+            self.posters.preview_requested = self.printing.preview_public
+        if self.tabs.indexOf(self.posters) < 0:
+            self.tabs.addTab(self.posters, strings.Posters.TAB)
+        self.tabs.setCurrentWidget(self.posters)
+        self.posters.focus_search()
+        view = self.posters
+        self.client.call(lambda d: (d.procedures(), d.poster_fields()), lambda answer: view.set_catalogue(*answer))
 
     def find(self) -> None:
         self.tabs.setCurrentWidget(self.worklist)

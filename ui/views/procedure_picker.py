@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QVBoxLayout, QWidget
 
 from counter_app import desk
 from ui import strings
 from ui.formatting import working_days
+from ui.views.widgets import fill_list, step_list
 
 if TYPE_CHECKING:
     from counter_app.services.catalogue import ProcedureSpec
@@ -68,10 +69,7 @@ class ProcedurePicker(QWidget):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if obj is self.search and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5, Qt.Key.Key_PageUp: -5}
-            if event.key() in step and self.results.count():
-                row = max(0, min(self.results.count() - 1, self.results.currentRow() + step[event.key()]))
-                self.results.setCurrentRow(row)
+            if step_list(self.results, event):
                 return True
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.results.count():
                 self._choose_current()
@@ -81,12 +79,7 @@ class ProcedurePicker(QWidget):
 
     def _refilter(self, query: str) -> None:
         hits = desk.search_procedures(self._specs, query) if self._specs else []
-        self.results.clear()
-        for spec in hits:
-            item = QListWidgetItem(f"{spec.code} — {spec.name}")
-            item.setData(Qt.ItemDataRole.UserRole, spec)
-            item.setToolTip(spec.name)
-            self.results.addItem(item)
+        fill_list(self.results, [(f"{spec.code} — {spec.name}", spec) for spec in hits])
         if hits:
             self.results.setCurrentRow(next((i for i, s in enumerate(hits) if s == self._chosen), 0))
         self._show_summary("" if hits or not query.strip() else S.NO_MATCH.format(query=query.strip()))

@@ -1,14 +1,17 @@
-"""Small widgets the screens share: the message bar, a field with its message beside it, and the
-status bar's one-line labels that are cut in the middle rather than at the end."""
+"""Small widgets the screens share: the message bar, a field with its message beside it, the
+status bar's one-line labels that are cut in the middle rather than at the end, and the arrows of a
+search box that move the list under it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QSizePolicy,
     QStatusBar,
     QStyle,
@@ -18,6 +21,30 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+
+_LIST_STEPS = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5, Qt.Key.Key_PageUp: -5}
+
+
+def step_list(results: QListWidget, event: QKeyEvent) -> bool:
+    """Arrows and Page Up/Down typed in a search box move the current row of the list under it, so
+    the officer never leaves the box to choose; True when the key was one of those."""
+    if event.key() not in _LIST_STEPS or not results.count():
+        return False
+    row = max(0, min(results.count() - 1, results.currentRow() + _LIST_STEPS[event.key()]))
+    results.setCurrentRow(row)
+    return True
+
+
+def fill_list(results: QListWidget, rows: list[tuple[str, object]]) -> None:
+    """Replace the list's rows with (text, value) pairs; the value rides in the UserRole and the whole
+    text is in the tooltip (the row itself is cut at the list's edge)."""
+    results.clear()
+    for text, value in rows:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, value)
+        item.setToolTip(text)
+        results.addItem(item)
+
 
 # Colours say the level, the icon and the words say it too (not colour alone).
 _LEVELS = {
