@@ -135,6 +135,7 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
         return _error(500, "server_error", "Máy chủ huyện gặp lỗi nội bộ; dữ liệu chưa được ghi, hãy gửi lại sau.")
 
     async def _device(request: Request) -> auth.Device:
+        _refuse_unknown_query(request)
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         dev = await run_in_threadpool(auth.authenticate, db, token.strip()) if scheme.lower() == "bearer" else None
@@ -179,6 +180,17 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
         return Response(text, media_type="application/json")
 
     return app
+
+
+def _refuse_unknown_query(request: Request) -> None:
+    """A query parameter the route does not declare is a mistake (a typo in a counter's build, a
+    probe): refused with its name rather than silently ignored, as the published schema says."""
+    route = request.scope.get("route")
+    known = {p.alias for p in route.dependant.query_params} if route is not None else set()
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        shown = ", ".join(repr(name[:40]) for name in unknown[:3])
+        raise ApiError(400, "bad_request", f"Tham số không được hỗ trợ: {shown}.")
 
 
 def app_from_env() -> FastAPI:

@@ -72,7 +72,10 @@ class Lane(QObject):
                 self._answers.put((job_id, job(), None))
             except Exception as exc:  # handed to on_error on the UI thread
                 self._answers.put((job_id, None, exc))
-        QCoreApplication.postEvent(self, QEvent(_ANSWERS_READY))
+        try:
+            QCoreApplication.postEvent(self, QEvent(_ANSWERS_READY))
+        except RuntimeError:
+            pass  # the lane went with its window while the job ran: nobody is waiting for the answer
 
     def event(self, event: QEvent) -> bool:
         if event.type() != _ANSWERS_READY:

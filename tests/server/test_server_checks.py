@@ -161,6 +161,15 @@ def test_pull_cursors_past_64_bits_or_not_numbers_are_a_400(http, tokens) -> Non
     assert largest.status_code == 200 and largest.json()["events"] == []
 
 
+def test_a_misspelt_query_parameter_is_named_in_a_400_not_ignored(http, tokens) -> None:
+    # 'event_after' for 'events_after': ignoring it would pull from the start, silently.
+    message = refused(http.get("/v1/pull", params={"event_after": "5"}, headers=auth(tokens["c0"])), 400,
+                      "bad_request")
+    assert "'event_after'" in message
+    refused(http.get("/v1/device", params={"x": "1"}, headers=auth(tokens["c0"])), 400, "bad_request")
+    assert http.get("/v1/pull", params={"events_after": "0", "limit": "5"}, headers=auth(tokens["c0"])).status_code == 200
+
+
 def _raw_batch(events: list[Any]) -> bytes:
     """JSON with \\u escapes only: a lone surrogate travels as the six characters \\ud800."""
     return json.dumps({"protocol": "qmc-sync/1", "batch_id": new_id(), "events": events}).encode()

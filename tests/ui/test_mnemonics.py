@@ -143,9 +143,9 @@ def test_no_alt_letter_means_two_things_on_any_screen(qtbot, desk, open_window) 
     qtbot.waitUntil(lambda: window.printing.dialog is not None and window.printing.dialog.isVisible(), timeout=10_000)
     said += every_screen_open("poster preview")
     window.printing.dialog.reject()
-    window.dossier_actions.refuse_intake({})
+    window.intake_desk.refuse({})
     said += every_screen_open("refusal")
-    window.dossier_actions.dialog.reject()
+    window.intake_desk.dialog.reject()
     for dialog in (SetupDialog(window), LoginDialog(window), LoginDialog(window, locked=True, username="admin"),
                    AccountDialog(window, first_admin=True), AccountDialog(window), PasswordDialog(window, "An"),
                    FailedEventsDialog(window.client, window.interaction, window)):

@@ -331,7 +331,7 @@ def test_f6_with_the_scanner_detection_off_reads_the_card_typed_into_its_box(qtb
     window = open_window(desk)
     assert window._status_scanner.text() == strings.Scanner.LABEL_KEYBOARD
     answers.scanner_with = ScannerConfig("off")
-    window.act_scanner.trigger()  # Cài đặt › Máy quét… › Tắt
+    window.keys.scanner.trigger()  # Cài đặt › Máy quét… › Tắt
     assert window._status_scanner.text() == strings.Main.SCANNER_OFF
     assert window.prefs.scanner.mode == "off"  # remembered for the next start
     qtbot.keyClick(focus(), Qt.Key.Key_F6)

@@ -109,7 +109,7 @@ def test_refusal_at_intake_records_status_3(qtbot, desk, open_window, answers) -
     type_applicant(qtbot)
     choose_procedure(qtbot, window)
     window.intake.refuse_button.click()
-    dialog = window.dossier_actions.dialog
+    dialog = window.intake_desk.dialog
     dialog.set_value("reason", "Hồ sơ không thuộc thẩm quyền giải quyết của xã")
     dialog.ok.click()
     qtbot.waitUntil(lambda: "Đã ghi từ chối tiếp nhận" in window.messages.text(), timeout=5000)

@@ -129,7 +129,7 @@ class AdminTools(QObject):
             "accounts": (self.act_accounts,),
             "settings": (self.act_settings, self.act_folder, self.act_idle, self.act_restore),
         }
-        file_menu, quit_act = self.window.menus["file"], self.window.act_quit
+        file_menu, quit_act = self.window.menus["file"], self.window.keys.quit
         for act in (self.act_backup, self.act_password, self.act_lock, self.act_logout):
             file_menu.insertAction(quit_act, act)
         file_menu.insertSeparator(quit_act)
@@ -334,18 +334,10 @@ class AdminTools(QObject):
     # --- messages ---------------------------------------------------------------------------------
 
     def _say(self, text: str, level: str = "info") -> None:
-        show = getattr(self.window, "show_message", None)
-        if show is not None:
-            show(text, level)
-        else:
-            self.window.statusBar().showMessage(text, 15_000)
+        self.window.show_message(text, level)
 
     def _error(self, error: Exception) -> None:
-        show = getattr(self.window, "show_error", None)
-        if isinstance(error, UserError) or show is None:
-            self._say(getattr(error, "message", str(error)), "error")
-        else:
-            show(error)
+        self.window.show_error(error)  # a UserError is said; anything else is a bug and reaches the log
 
 
 __all__ = ["AdminTools", "install", "tools_of"]

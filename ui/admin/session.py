@@ -217,7 +217,7 @@ class AdminSession(QObject):
 
     def _when_office(self, then: Callable[[], None]) -> None:
         """After the office exists (the setup dialog of a fresh store comes first)."""
-        if getattr(self.window, "office", True) is not None:
+        if self.window.office is not None:
             then()
         elif self.window.isVisible():
             QTimer.singleShot(200, lambda: self._when_office(then))
@@ -307,11 +307,8 @@ class AdminSession(QObject):
         it is given up only when they say so, and the next officer starts on a clean form."""
         if self.login is None or self.dialog is not None:
             return
-        intake = getattr(self.window, "intake", None)
-        interaction = getattr(self.window, "interaction", None)
-        if intake is not None and intake.is_dirty() and interaction is not None:
-            if not interaction.confirm(self.window, S.Logout.DISCARD_INTAKE):
-                return
+        if self.window.intake.is_dirty() and not self.window.interaction.confirm(self.window, S.Logout.DISCARD_INTAKE):
+            return
         self.client.call(desk_admin.logout, lambda _: self._logged_out(), self._logout_failed)
 
     def _logged_out(self) -> None:
@@ -319,9 +316,7 @@ class AdminSession(QObject):
         self.login = None
         self._focus = None
         self._show_officer(None)
-        reset = getattr(self.window, "start_over", None)
-        if reset is not None:
-            reset()  # back to an empty intake: nothing of the last citizen for the next officer
+        self.window.start_over()  # back to an empty intake: nothing of the last citizen for the next officer
         for listener in list(self.listeners):
             listener(None)
         self.curtain.cover(S.Login.CURTAIN)

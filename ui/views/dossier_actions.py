@@ -1,7 +1,7 @@
 """The dossier's actions in the window (git-cola's command idea): for a key of the action table
 (counter_app/domain/actions.py) ask what it needs, run it on the store lane, show the dossier it
-leaves, and offer the paper that goes with it. The refusal at intake is one of them: it saves the
-dossier as refused and offers Mẫu 03.
+leaves, and offer the paper that goes with it. The return view's two (the hand-over of the result,
+and "has a result" when it came back with the citizen) are here too.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QMenu
 
 from counter_app import clock
-from counter_app.desk import Desk, Saved
+from counter_app.desk import Desk
 from counter_app.domain import actions
 from counter_app.errors import UserError
 from ui import strings
@@ -99,28 +99,32 @@ class DossierActions:
         menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
         self.forms_menu = menu
 
-    def refuse_intake(self, form: dict[str, Any]) -> None:
-        """Refuse the dossier typed in the intake form: it is saved with its code as refused (3)."""
+    def hand_over_result(self, values: dict[str, Any]) -> None:
+        """The return view's Enter: the result handed to the person recorded in `values` (9 → 10)."""
         window = self.window
-        dialog = ActionDialog(window, title=A.REFUSE, fields=("reason",), intro=A.REFUSE_NOTE,
-                              reason_hint=A.REFUSE_HINT)
-        self.dialog = dialog
+        code = window.returns.code
 
-        def submit(values: dict[str, Any]) -> None:
-            if not values["reason"]:
-                dialog.failed(A.NEED_REASON)
-                return
+        def done(life: dict[str, Any]) -> None:
+            window.show_return(life, just_returned=True)
+            window.show_message(strings.Return.RETURN_OK.format(code=code, name=values["full_name"]), "success")
 
-            def saved(result: Saved) -> None:
-                dialog.accept()
-                window.refused(result)
-                text = strings.Intake.REFUSED.format(code=result.code, reason=values["reason"])
-                window.show_message(text, "warning")
-                if window.interaction.confirm(window, L.OFFER_FORM.format(done=text, form=L.FORM_NAMES["03"])):
-                    window.printing.preview_form(result.code, "03")
+        window.client.call(lambda d: d.return_result(code, **values), done, window.returns.show_error)
 
-            window.client.call(lambda d: d.save_intake({**form, "refusal_reason": values["reason"]}),
-                               saved, dialog.failed)
+    def mark_ready(self) -> None:
+        """The result is at the counter with the citizen: record it (status 9), then hand it over."""
+        window = self.window
+        code = window.returns.code
+        if not code or not window.interaction.confirm(window, strings.Return.MARK_READY_ASK.format(code=code)):
+            return
 
-        dialog.submit = submit
-        dialog.open()
+        def done(life: dict[str, Any]) -> None:
+            window.returns.set_marking(False)
+            window.show_return({k: v for k, v in life.items() if k != "history"})
+            window.show_message(strings.Return.MARK_READY_OK.format(code=code), "success")
+
+        def failed(error: Exception) -> None:
+            window.returns.set_marking(False)
+            window.show_error(error)
+
+        window.returns.set_marking(True)
+        window.client.call(lambda d: d.act(code, "done"), done, failed)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app import clock
-from counter_app.desk import PICKUP_DAYS_KEY, DuePreview, OfficeInfo, Saved
-from counter_app.domain.product_codes import product_barcode
+from counter_app.desk import PICKUP_DAYS_KEY, OfficeInfo
 from counter_app.domain.statuses import Status
 from counter_app.errors import StoreBusyError, UserError
 from ui import strings, theme
@@ -38,16 +37,18 @@ from ui.formatting import day_with_weekday
 from ui.interaction import Interaction
 from ui.prefs import Prefs
 from ui.printing import PrintDesk
-from ui.scanner import ScanKind, classify
 from ui.scanner_setup import ScannerSetup
 from ui.sync.panel import status_text as sync_text
 from ui.views.attention_view import AttentionView
 from ui.views.dossier_actions import DossierActions
 from ui.views.dossier_list_view import DossierListView
 from ui.views.dossier_view import DossierView
+from ui.views.intake_desk import IntakeDesk
 from ui.views.intake_view import IntakeView
 from ui.views.return_view import ReturnView
+from ui.views.scan_route import route_scan
 from ui.views.widgets import ElidedLabel, MessageBar, MessageStatusBar
+from ui.views.window_menus import build_menus
 
 if TYPE_CHECKING:
     from ui.admin.install import AdminTools
@@ -76,7 +77,6 @@ class MainWindow(QMainWindow):
         self.office: OfficeInfo | None = None
         # Ctrl+P's seam: opens the preview of Mẫu 01 (PrintDesk); None says printing is not there.
         self.slip_printer: Callable[[str], None] | None = None
-        self._last_saved_code = ""
         self._waiting_for: set[str] = set()
         self._previous_tab = 0
         self.setWindowTitle(M.TITLE_OPENING)
@@ -133,11 +133,13 @@ class MainWindow(QMainWindow):
         self.scanners.failed.connect(lambda text: self.show_message(text, "error"))
         self.scanners.state_changed.connect(self._status_scanner.setText)
         self._status_scanner.setText(self.scanners.status_text())
-        self._build_actions()
+        self.keys = build_menus(self)
+        self.menus = self.keys.menus
 
-        self.intake.save_requested.connect(self._save)
+        self.intake_desk = IntakeDesk(self)
+        self.intake.save_requested.connect(self.intake_desk.save)
         self.intake.new_requested.connect(self.new_intake)
-        self.intake.procedure_changed.connect(self._preview_due)
+        self.intake.procedure_changed.connect(self.intake_desk.preview_due)
         self.worklist.open_requested.connect(self.open_dossier)
         self.worklist.model.failed.connect(self.show_error)
         self.worklist.model.page_loaded.connect(self._first_page_loaded)
@@ -145,14 +147,14 @@ class MainWindow(QMainWindow):
         self.dossier.back_requested.connect(self._back)
         self.dossier_actions = DossierActions(self)
         self.dossier.action_requested = self.dossier_actions.run
-        self.returns.confirm_requested = self._confirm_return
+        self.returns.confirm_requested = self.dossier_actions.hand_over_result
         self.returns.details_requested = self.open_dossier
         self.returns.back_requested = self._back
-        self.returns.ready_requested = self._mark_ready_from_return
+        self.returns.ready_requested = self.dossier_actions.mark_ready
         self.attention.open_requested = lambda code, action: self.open_dossier(code, action=action)
         self.attention.reload_requested = self.reload_attention
         self.attention.pickup_days_changed = self._set_pickup_days
-        self.intake.refuse_requested = self.dossier_actions.refuse_intake
+        self.intake.refuse_requested = self.intake_desk.refuse
         self.printing = PrintDesk(client, self.prefs, self.interaction,
                                   notify=self.show_message, parent=self)
         self.slip_printer = self.printing.preview_slip
@@ -228,7 +230,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(M.TITLE.format(office=f"{office.office_name}, {office.agency_name}"))
         self._status_office.setText(M.OFFICE.format(agency=office.agency_name, counter=office.counter))
         self.centralWidget().setEnabled(True)
-        for act in self._store_actions:
+        for act in self.keys.store_actions:
             act.setEnabled(True)
         self._waiting_for = {"procedures", "list"}
         self.client.call(lambda d: d.procedures(), self._procedures_loaded)
@@ -263,7 +265,7 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str, level: str = "info") -> None:
         self.messages.show_message(text, level)
 
-    def _clear_error(self) -> None:
+    def clear_error(self) -> None:
         """The next thing that worked: a red bar about what failed before would now mislead."""
         if self.messages.level == "error":
             self.messages.clear()
@@ -285,7 +287,7 @@ class MainWindow(QMainWindow):
                                             no=M.NEW_KEEP):
                 return
             self.intake.reset()
-        self._clear_error()
+        self.clear_error()
         self.tabs.setCurrentWidget(self.intake)
         self.intake.focus_first()
 
@@ -302,40 +304,7 @@ class MainWindow(QMainWindow):
         if self.tabs.currentWidget() is not self.intake:
             self.show_message(M.SAVE_ELSEWHERE)
             return
-        self.intake.request_save(print_slip=print_slip)
-
-    def _save(self, form: dict[str, Any], print_slip: bool) -> None:
-        self.intake.set_saving(True)
-        self.client.call(lambda d: d.save_intake(form),
-                         lambda saved: self._saved(saved, print_slip), self._save_failed)
-
-    def _saved(self, saved: Saved, print_slip: bool) -> None:
-        self.intake.set_saving(False)
-        self._last_saved_code = saved.code
-        self.intake.show_saved(saved)
-        name = saved.dossier["applicant"]["full_name"]
-        self.show_message(strings.Intake.SAVED.format(code=saved.code, name=name, due=saved.due_text),
-                          "warning" if saved.warnings else "success")
-        if print_slip:
-            self.request_print_slip(saved.code)
-
-    def _save_failed(self, error: Exception) -> None:
-        self.intake.set_saving(False)  # everything typed is still in the form
-        if isinstance(error, UserError) and self.intake.show_save_error(error):
-            self.show_message(strings.Intake.FIX_FIRST.format(n=self.intake.problems_shown()), "error")
-            return
-        self.show_error(error)
-
-    def _preview_due(self, code: str, *, quietly: bool = False) -> None:
-        if not code:
-            self.intake.show_due(None)
-            return
-        if not quietly:
-            self.intake.show_due(None, pending=True)
-        self.client.call(lambda d: d.preview_due(code), self._due_arrived, key="due-preview")
-
-    def _due_arrived(self, preview: DuePreview) -> None:
-        self.intake.show_due(preview)
+        self.intake.request_save(print_slip=print_slip)  # the form checks, then IntakeDesk.save
 
     # --- printing ---------------------------------------------------------------------------------
 
@@ -356,7 +325,7 @@ class MainWindow(QMainWindow):
             if self.intake.is_dirty():
                 self.intake.request_save(print_slip=True)
             else:
-                self.request_print_slip(self._last_saved_code)
+                self.request_print_slip(self.intake_desk.last_saved_code)
         elif current is self.dossier:
             self.request_print_slip(self.dossier.code)
         elif current is self.returns:
@@ -376,7 +345,7 @@ class MainWindow(QMainWindow):
 
     def show_life(self, dossier: dict[str, Any], action: str = "") -> None:
         self.code_box.clear()
-        self._clear_error()
+        self.clear_error()
         self.dossier.show_dossier(dossier)
         self.tabs.setCurrentWidget(self.dossier)
         if not action or not self.dossier.focus_action(action):
@@ -392,44 +361,12 @@ class MainWindow(QMainWindow):
 
     def show_return(self, dossier: dict[str, Any], *, just_returned: bool = False) -> None:
         self.code_box.clear()
-        self._clear_error()
+        self.clear_error()
         self.returns.show_dossier(dossier, just_returned=just_returned)
         self.tabs.setCurrentWidget(self.returns)
         if dossier["status"] == Status.DONE:
             self.returns.confirm_button.setFocus()
         self.return_shown.emit(dossier["code"])
-
-    def _confirm_return(self, values: dict[str, Any]) -> None:
-        code = self.returns.code
-
-        def done(life: dict[str, Any]) -> None:
-            self.show_return(life, just_returned=True)
-            self.show_message(strings.Return.RETURN_OK.format(code=code, name=values["full_name"]), "success")
-
-        self.client.call(lambda d: d.return_result(code, **values), done, self.returns.show_error)
-
-    def _mark_ready_from_return(self) -> None:
-        """The result is at the counter with the citizen: record it (status 9), then hand it over."""
-        code = self.returns.code
-        if not code or not self.interaction.confirm(self, strings.Return.MARK_READY_ASK.format(code=code)):
-            return
-
-        def done(life: dict[str, Any]) -> None:
-            self.returns.set_marking(False)
-            self.show_return({k: v for k, v in life.items() if k != "history"})
-            self.show_message(strings.Return.MARK_READY_OK.format(code=code), "success")
-
-        def failed(error: Exception) -> None:
-            self.returns.set_marking(False)
-            self.show_error(error)
-
-        self.returns.set_marking(True)
-        self.client.call(lambda d: d.move(code, Status.DONE), done, failed)
-
-    def refused(self, saved: Saved) -> None:
-        """The intake form's dossier was saved as refused (ui/views/dossier_actions.py)."""
-        self.intake.show_saved(saved)
-        self._last_saved_code = ""  # a refused dossier has no slip
 
     def _changed(self) -> None:
         """Something was written: the list, the attention list and the sync count move on."""
@@ -467,69 +404,9 @@ class MainWindow(QMainWindow):
                          self.show_error)
 
     def handle_scan(self, text: str) -> None:
-        if self.office is None or QApplication.activeModalWidget() is not None:
-            return  # no store yet, or a dialog is asking something: a scan is not its answer
-        kind = classify(text)
-        if kind is ScanKind.DOSSIER:
-            self.open_return(text)
-        elif kind is ScanKind.ID_CARD and self.tabs.currentWidget() is self.intake:
-            try:
-                self.intake.fill_from_card(text)  # it says so beside the fields it filled
-            except UserError as exc:
-                self.show_message(exc.message, "error")
-            else:
-                self._clear_error()
-        elif kind is ScanKind.ID_CARD:
-            number = text.split("|", 1)[0].strip()
-            self.show_message(strings.Scan.CARD_SEARCH.format(number=number))
-            self.tabs.setCurrentWidget(self.worklist)
-            self.worklist.search_for(number)
-        elif kind is ScanKind.PRODUCT:
-            self.show_message(strings.Scan.PRODUCT.format(kind=product_barcode(text)), "error")
-        elif "|" in text or text[:12].isdigit():
-            self.show_message(strings.Scan.GARBLED_QR, "error")
-        else:
-            shown = text if len(text) <= 40 else text[:40] + "…"
-            self.show_message(strings.Scan.GARBLED.format(text=shown), "error")
+        route_scan(self, text)
 
     # --- keys -------------------------------------------------------------------------------------
-
-    def _build_actions(self) -> None:
-        def action(text: str, keys: list[str], slot: Callable[[], None]) -> QAction:
-            act = QAction(text, self)
-            act.setShortcuts([QKeySequence(k) for k in keys])
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
-        menu = self.menuBar()
-        file_menu = menu.addMenu(M.MENU_FILE)
-        self.act_quit = action(M.ACT_QUIT, ["Ctrl+Q"], self.close)
-        file_menu.addAction(self.act_quit)
-        dossier_menu = menu.addMenu(M.MENU_DOSSIER)
-        self.act_new = action(M.ACT_NEW, ["F2"], self.new_intake)
-        self.act_find = action(M.ACT_FIND, ["Ctrl+F", "F3"], self.find)
-        self.act_scan = action(M.ACT_SCAN, ["F4"], self.focus_code_box)
-        self.act_save = action(M.ACT_SAVE, ["Ctrl+S"], lambda: self.save(print_slip=False))
-        self.act_print = action(M.ACT_PRINT, ["Ctrl+P"], self.print_current)
-        self.act_back = action(M.ACT_BACK, ["Esc"], self.escape)
-        self.act_attention = action(strings.Attention.TAB, ["F5"], self.show_attention)
-        self.act_card = action(strings.Intake.SCAN_CARD, ["F6"], self.scan_card)
-        self.act_posters = action(strings.Posters.ACT, ["F7"], self.show_posters)
-        self._store_actions = (self.act_new, self.act_find, self.act_scan, self.act_card, self.act_save,
-                               self.act_print, self.act_attention, self.act_posters)
-        for act in (*self._store_actions, self.act_back):
-            act.setEnabled(act is self.act_back)  # the rest wait for the office (_office_ready)
-            dossier_menu.addAction(act)
-        settings_menu = menu.addMenu(M.MENU_SETTINGS)
-        self.act_scanner = settings_menu.addAction(strings.Scanner.MENU,
-                                                   lambda: self.scanners.ask(self, self.interaction))
-        help_menu = menu.addMenu(M.MENU_HELP)
-        help_menu.addAction(action(M.ACT_KEYS, ["F1"], lambda: self.interaction.inform(self, M.KEYS_HELP)))
-        # By name, for the collaborators that add to them (ui/app.py).
-        self.menus: dict[str, QMenu] = {"file": file_menu, "dossier": dossier_menu, "settings": settings_menu,
-                                        "help": help_menu}
 
     def show_posters(self) -> None:
         """Niêm yết thủ tục (F7): made the first time it is asked for, the catalogue read afresh."""
@@ -589,7 +466,7 @@ class MainWindow(QMainWindow):
         self._refresh_sync()
         spec = self.intake.picker.current
         if spec is not None:  # received "now" moves on: past 15:00 the due time moves too
-            self._preview_due(spec.code, quietly=True)
+            self.intake_desk.preview_due(spec.code, quietly=True)
 
     def _refresh_sync(self) -> None:
         self.client.call(lambda d: d.sync_status(), self._show_sync, ignore, key="sync-count")
