@@ -54,9 +54,14 @@ def _citation_problem(page: str, section: str | None, title: str | None) -> str 
     return None
 
 
-def test_the_code_cites_no_document_outside_the_repository() -> None:
+def _markdown_files() -> list[Path]:
+    return sorted({*DOCS.glob("*.md"), ROOT / "README.md", *(p for d in (*CODE_DIRS, "resources")
+                                                           for p in (ROOT / d).rglob("*.md"))})
+
+
+def test_the_code_and_the_docs_cite_no_document_outside_the_repository() -> None:
     found = []
-    for path in _python_files():
+    for path in _python_files() + _markdown_files():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if OUTSIDE.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
