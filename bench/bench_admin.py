@@ -1,4 +1,4 @@
-"""Log-in to a usable window (issue 6: < 1 s), and the screenshots of the admin screens.
+"""Log-in to a usable window (target < 1 s), and the screenshots of the admin screens.
 
     xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python bench/bench_admin.py [--shots screenshots]
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_papers.py [--rows 2000] [--runs 5]
 
 - render_register: a month of `--rows` entries (A4 landscape, header repeated on each page), the
-  renderer alone, median of `--runs`; target < 2 s for 2,000 rows (the issue);
+  renderer alone, median of `--runs`; target < 2 s for 2,000 rows;
 - register_pdf through the service: a temporary store holding that month (made through intake, one
   transaction), query + numbering + render;
 - each form (02 supplement, 03 refusal, 04 extension, 05 stop, 06 control sheet) rendered once per

@@ -1,4 +1,4 @@
-"""The scripted interface (shared/contract.md): `counter-app [--data-dir DIR] COMMAND …`.
+"""The scripted interface (docs/cli.md): `counter-app [--data-dir DIR] COMMAND …`.
 
 Exit status: 0 done; 2 bad input or refused (one Vietnamese line on stderr, nothing changed);
 3 server unreachable; 1 anything else. Scripted actions run as the OS user, recorded as such.

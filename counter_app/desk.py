@@ -194,7 +194,7 @@ class Desk:
             return _life(session, code)
 
     def move(self, code: str, status: int, *, note: str = "", missing: list[str] | None = None) -> dict[str, Any]:
-        """A status move (decisions.md); UserError, and nothing written, when it is not allowed."""
+        """A status move (docs/rules.md, "Statuses"); UserError, and nothing written, when it is not allowed."""
         from counter_app.services import workflow
 
         with self.store.write() as session:

@@ -1,4 +1,4 @@
-"""`counter-server [--db URL] COMMAND …` (shared/contract.md), for district IT staff.
+"""`counter-server [--db URL] COMMAND …` (docs/cli.md), for district IT staff.
 
     serve [--host 127.0.0.1] [--port 8750] [--workers N] [--ssl-certfile F --ssl-keyfile F]
                                                     run the server (migrates the database first)
@@ -12,7 +12,7 @@
     review resolve ID                               mark one as dealt with (also: resolve-review ID)
     review room [--day YYYY-MM-DD]                  per device: review room used that day, events refused for
                                                     lack of room (review.py: 2,000 a device a day)
-    export [--agency-code CODE]                     dossiers in the national sync format (reference.md §5.2)
+    export [--agency-code CODE]                     dossiers in the national sync format (docs/legal.md §10)
     migrate
 
 Exit status: 0 done; 2 bad input or refused (one Vietnamese line on stderr); 1 anything else.

@@ -1,4 +1,4 @@
-"""A stored dossier in the national sync format (reference.md §5.2: TD-DVC `HoSoDongBoDVC` field
+"""A stored dossier in the national sync format (docs/legal.md §10: TD-DVC `HoSoDongBoDVC` field
 names, `CapNhatTienDoHoSoMC` steps, every date `yyyyMMddHHmmss` in Vietnam time, "" for none).
 
 Only what the counters record is filled; the rest of the national fields (payments, digitised

@@ -1,7 +1,7 @@
 """`counter-app` with no command: the counter window.
 
 The window shows first and opens the store on the store lane, so the officer sees it at once
-while SQLAlchemy loads in the background (tech-notes: it is most of the start-up time).
+while SQLAlchemy loads in the background (docs/platform-notes.md: it is most of the start-up time).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ _HOUR = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class WorkPolicy:
-    """Office hours; every number is office configuration (decisions.md, "Appointment date")."""
+    """Office hours, the cut-off and the weekend, as one value (docs/rules.md, "Appointment date")."""
 
     periods: tuple[tuple[time, time], ...] = ((time(7, 0), time(11, 30)), (time(13, 30), time(17, 0)))
     cutoff: time = time(15, 0)

@@ -1,4 +1,4 @@
-"""Agency codes and dossier codes (Thông tư 01/2018 Điều 19; decisions.md "Dossier code")."""
+"""Agency codes and dossier codes (Thông tư 01/2018 Điều 19, docs/legal.md §3; docs/rules.md, "Dossier code")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The QR on a chip ID card (CCCD), as a 2D scanner types it (decisions.md "Citizen ID QR").
+"""The QR on a chip ID card (CCCD), as a 2D scanner types it (docs/rules.md, "Citizen ID QR").
 
 Fields split by '|': 12-digit number | old 9-digit number (may be empty) | full name |
 birth date ddMMyyyy | gender | address | issue date ddMMyyyy. Newer cards add fields: we parse the

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 ROLES: dict[str, str] = {"officer": "Cán bộ tiếp nhận", "leader": "Lãnh đạo", "admin": "Quản trị"}
 
-# decisions.md "Who may do what": officer the counter's day; leader adds extensions, reports and
+# docs/roles.md: officer the counter's day; leader adds extensions, reports and
 # the audit view; admin adds accounts, office settings, catalogue and calendar.
 _OFFICER = frozenset({"intake", "workflow", "return", "print"})
 _LEADER = _OFFICER | {"extend", "reports", "audit"}

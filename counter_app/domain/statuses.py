@@ -1,4 +1,4 @@
-"""National dossier status codes and the moves allowed between them (decisions.md "Status codes")."""
+"""National dossier status codes and the moves allowed between them (docs/rules.md, "Statuses")."""
 
 from __future__ import annotations
 

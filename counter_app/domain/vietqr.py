@@ -1,6 +1,6 @@
 """VietQR (NAPAS) payment payload: EMVCo merchant-presented mode, tag-length-value.
 
-Pure functions, no I/O. See reference.md §8: the NAPAS test vector 6.1.3 must come out byte for byte.
+Pure functions, no I/O. See docs/legal.md §9: the NAPAS test vector 6.1.3 must come out byte for byte.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Mẫu 02 to 06 (Thông tư 03/2025 numbering; reference.md §2.4–2.7), printed as PDFs.
+"""Mẫu 02 to 06 (Thông tư 03/2025 numbering; docs/legal.md §2.1–2.4), printed as PDFs.
 
 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ; 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ; 04 Văn bản
 xin lỗi và đề nghị gia hạn thời gian giải quyết; 05 Thông báo dừng giải quyết hồ sơ; 06 Phiếu kiểm soát
@@ -6,7 +6,7 @@ quá trình giải quyết hồ sơ. All A5 portrait, one copy each (the office 
 
 Pure data in, PDF bytes out: `services/papers.py` turns a stored dossier and its events into the
 dataclasses below. Every paper carries the state header, the dossier code and its Code 128
-(decisions.md). Content that does not fit one page first tries a smaller body size, then continues on
+(docs/rules.md, "Papers"). Content that does not fit one page first tries a smaller body size, then continues on
 further pages under a strip naming the paper and the code; the control sheet repeats its table header.
 """
 
@@ -177,7 +177,7 @@ TITLES: dict[type, tuple[str, ...]] = {
     ControlSheet: ("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",),
 }
 STOP_SUBJECT = "Dừng giải quyết hồ sơ"
-# The number suffixes seen on production forms (reference.md §2.4–2.6); 05 has none on record.
+# The number suffixes seen on production forms (docs/legal.md §2.3); 05 has none on record.
 NUMBER_SUFFIX: dict[type, str] = {
     SupplementRequest: "HDHS", Refusal: "TCHS", ExtensionNotice: "PXL", StopNotice: "TB",
 }
@@ -355,7 +355,7 @@ def _stop_body(office: FormOffice, form: StopNotice, size: float, gap: float) ->
 # Mẫu 06: the control table
 
 
-# TÊN CƠ QUAN | THỜI GIAN GIAO, NHẬN HỒ SƠ | KẾT QUẢ GIẢI QUYẾT HỒ SƠ | GHI CHÚ (reference.md §2.7)
+# TÊN CƠ QUAN | THỜI GIAN GIAO, NHẬN HỒ SƠ | KẾT QUẢ GIẢI QUYẾT HỒ SƠ | GHI CHÚ (docs/legal.md §2.4)
 CONTROL_WIDTHS = (40 * mm, 40 * mm, 21 * mm, WIDTH - 101 * mm)
 CELL_PAD = 1.2 * mm
 ROW_SIGN_SPACE = 9 * mm

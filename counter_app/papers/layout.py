@@ -488,7 +488,7 @@ def set_metadata(canvas: Canvas, title: str, author: str, subject: str = "") -> 
 
 
 # --------------------------------------------------------------------------------------------------
-# The dossier code with its Code 128 (decisions.md: every paper shows both)
+# The dossier code with its Code 128 (docs/rules.md, "Papers": every paper shows both)
 
 
 def barcode_block(code: str, width: float, height: float = 8 * mm, space_before: float = 1 * mm) -> Block:

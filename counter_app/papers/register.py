@@ -1,4 +1,4 @@
-"""Mẫu 07: Sổ theo dõi hồ sơ (reference.md §2.8), A4 landscape, for a range of intake dates.
+"""Mẫu 07: Sổ theo dõi hồ sơ (docs/legal.md §2.5), A4 landscape, for a range of intake dates.
 
 The columns are those of the production register (TD-DVC): STT, code, procedure, sets, applicant,
 address, phone, the received and appointment dates, the return (date, who handed over, who received),
@@ -6,7 +6,7 @@ the receiving officer, the area, notes. The header row is repeated at the top of
 
 Drawn on the canvas rather than with platypus: a month of a busy office is about 2,000 rows, and
 measuring each cell once with the shared wrapper, then painting a page's grid as one path, keeps that
-under the 2 s the issue asks for (platypus Paragraph cells cost several times more).
+under 2 s (bench/bench_papers.py; platypus Paragraph cells cost several times more).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (reference.md §2.3), printed as a PDF.
+"""Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (docs/legal.md §2.2), printed as a PDF.
 
 Two copies ("liên"): one stays with the dossier, one goes to the applicant. On A5 they are two pages;
 on "a4-2up" they sit side by side on one A4 landscape sheet, each exactly one A5 half, to be cut.

@@ -1,4 +1,4 @@
-"""The attention list: what the counter must act on today (issue: the dossier's life).
+"""The attention list: what the counter must act on today.
 
 Categories are disjoint: overdue, due later today, due within the next 24 hours after today (the
 windows are domain/deadlines.py's, shared with the dossier list's filter), and results ready but not

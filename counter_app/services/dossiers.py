@@ -1,4 +1,4 @@
-"""A dossier as the scripted interface prints it (contract.md) and as screens read it."""
+"""A dossier as the scripted interface prints it (docs/cli.md) and as screens read it."""
 
 from __future__ import annotations
 

@@ -271,7 +271,7 @@ def _control(session: Session, dossier: Dossier, base: FormDossier, history: Seq
             if receiver != unit and receiver not in units:
                 units.append(receiver)
         elif kind == "move" and status == Status.DONE:
-            # The last pair hands the result back to the one-stop unit (reference.md §2.7).
+            # The last pair hands the result back to the one-stop unit (docs/legal.md §2.4).
             rows.append(HandOver(holder, unit, at, due, event.get("note") or ""))
             holder = unit
         elif kind == "return":

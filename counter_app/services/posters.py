@@ -35,7 +35,7 @@ ADDRESS_KEY = "office.address"
 HOURS_KEY = "office.hours"
 HOTLINE_KEY = "papers.office_phone"
 # When the office has no district server: the procedure's page on the national public service portal
-# (shared/domain/reference.md §7.1), which shows the nationally published version of it.
+# (docs/legal.md §8), which shows the nationally published version of it.
 NATIONAL_PAGE = "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-hanh-chinh.html?ma_thu_tuc={code}"
 PAGE_PATH = "/thu-tuc/"
 WEEKDAYS = "thứ Hai đến thứ Sáu"

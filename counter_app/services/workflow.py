@@ -66,7 +66,7 @@ def _record(session: Session, dossier: Dossier, *, kind: str, old: int | None, a
 
 def move(session: Session, code: str, new_status: int, *, actor: Actor, note: str = "",
          missing: list[str] | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """Move a dossier along the national status codes (decisions.md "Status codes")."""
+    """Move a dossier along the national status codes (docs/rules.md, "Statuses")."""
     authorize(session, actor, "workflow", target=code)
     now = now or clock.now()
     dossier = load(session, code)

@@ -43,7 +43,7 @@ OLDEST_EVENT_YEAR = 2000
 # must be added here, or the server rejects it for review (never silently stores it).
 EVENT_KINDS: frozenset[str] = frozenset({
     "intake",  # the dossier is received (2) or refused at intake (3)
-    "move",  # a status move (decisions.md "Status codes"); also the district's own moves
+    "move",  # a status move (docs/rules.md, "Statuses"); also the district's own moves
     "handover",  # passed to / back from the processing officer or agency
     "supplement",  # supplement requested (5): the clock stops
     "resume",  # the complete dossier came back: the clock restarts

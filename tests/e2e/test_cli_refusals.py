@@ -1,5 +1,5 @@
 """Input the scripted interface must refuse with exit 2, one Vietnamese line and the store untouched
-(issue 12, "Wrong exit codes found"). Each case once crashed with exit 1 or was taken with exit 0."""
+(docs/cli.md, "Exit status"). Each case is one that could crash with exit 1 or be taken with exit 0."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`counter-app link` and `counter-app sync --once` (shared/contract.md) against a real
+"""`counter-app link` and `counter-app sync --once` (docs/cli.md) against a real
 `counter-server serve`, all in subprocesses, as district IT would run them.
 
 These run once cli.py routes `link` and `sync` to counter_app/sync/commands.py (and maps

@@ -1,4 +1,4 @@
-"""A throw-away PostgreSQL server for the server tests and the bench (shared/tech-notes.md).
+"""A throw-away PostgreSQL server for the server tests and the bench (docs/platform-notes.md).
 
 As root, initdb refuses to run, so the cluster is created and started as the `postgres` user;
 as anyone else it runs as that user. It listens on 127.0.0.1 only, on a free port, with its socket

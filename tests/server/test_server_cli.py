@@ -1,4 +1,4 @@
-"""`counter-server` as district IT runs it (shared/contract.md): real subprocesses."""
+"""`counter-server` as district IT runs it (docs/cli.md): real subprocesses."""
 
 from __future__ import annotations
 

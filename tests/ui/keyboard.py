@@ -1,6 +1,6 @@
 """Typing the way an officer (or a USB scanner) does, into whatever has the focus.
 
-qtbot.keyClicks aborts the process on non-ASCII text (tech-notes), so text goes as QKeyEvents that
+qtbot.keyClicks aborts the process on non-ASCII text (docs/platform-notes.md), so text goes as QKeyEvents that
 carry it, or as an input method's commit (how IBus/Unikey deliver Telex-typed Vietnamese).
 Everything goes through QApplication.sendEvent, so the application's scanner filter hears it.
 """

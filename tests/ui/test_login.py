@@ -26,7 +26,7 @@ def add_account(store, username: str, role: str, full_name: str = "Nguyá»…n Thá»
 
 
 def admin_window(open_window, store, *, ready: bool = True):  # noqa: ANN001, ANN201
-    """The counter window as ui/app.py builds it once the lead wires these in."""
+    """The counter window as ui/app.py builds it."""
     window = open_window(store, ready=ready, logged_in=False)
     install(window, window.client)
     require_login(window, window.client)

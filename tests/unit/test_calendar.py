@@ -1,4 +1,4 @@
-"""Working-time calendar. Every expected value below is worked out by hand from decisions.md
+"""Working-time calendar. Every expected value below is worked out by hand from docs/rules.md
 ("Appointment date"): periods 07:00–11:30 and 13:30–17:00 (8 h), cut-off 15:00, Mon–Fri, the shipped
 2025/2026 tables and, for 2027, the provisional table (see test_holidays.py)."""
 
@@ -40,7 +40,7 @@ def _is_vn(dt: datetime) -> bool:
     return dt.utcoffset() == timedelta(hours=7)
 
 
-# -- the four worked cases of decisions.md, exactly ---------------------------------------------
+# -- the four worked cases of docs/rules.md, exactly ---------------------------------------------
 
 
 @pytest.mark.parametrize(

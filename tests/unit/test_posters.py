@@ -1,4 +1,4 @@
-"""The public papers (issue 18): every QR scans to its procedure's page, every shipped procedure's
+"""The public papers: every QR scans to its procedure's page, every shipped procedure's
 poster fits one sheet, the listing board reads back in catalogue order with its headers repeated,
 and bad input is refused plainly."""
 

@@ -1,4 +1,4 @@
-"""VietQR payloads against the NAPAS test vectors (reference.md §8)."""
+"""VietQR payloads against the NAPAS test vectors (docs/legal.md §9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The dossier's life: every move of decisions.md, the clock stop, the single extension, returns."""
+"""The dossier's life: every move of docs/rules.md, the clock stop, the single extension, returns."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ T0 = parse_iso("2026-03-02T08:00:00+07:00")  # Monday
 LATER = parse_iso("2026-03-20T09:00:00+07:00")
 ME = clerk("cb.an")
 
-# decisions.md, "Status codes", written out by hand: 2→4; 4→5→4; 4→6→4; 2|4→9; 9→10; 2|4|5|6→7; 4→8.
+# docs/rules.md, "Statuses", written out by hand: 2→4; 4→5→4; 4→6→4; 2|4→9; 9→10; 2|4|5|6→7; 4→8.
 ALLOWED = {(2, 4), (4, 5), (5, 4), (4, 6), (6, 4), (2, 9), (4, 9), (9, 10), (2, 7), (4, 7), (5, 7), (6, 7), (4, 8)}
 PATHS = {2: [], 4: [4], 5: [4, 5], 6: [4, 6], 7: [7], 8: [4, 8], 9: [9], 10: [9, 10]}
 

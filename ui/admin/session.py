@@ -1,7 +1,7 @@
 """Who sits at the counter: log-in at start, the first admin on a fresh machine, the idle lock, and
 the window's hold on its data folder.
 
-The lead's ui/app.py calls `hold_instance_lock(data_dir)` before building the window and
+ui/app.py calls `hold_instance_lock(data_dir)` before building the window and
 `require_login(window, client)` once `window.start()` has queued the store's opening. Every check
 runs on the store lane through counter_app.desk_admin; answers come back as plain callbacks (no
 Python signal emits: ui/__init__.py). While nobody is logged in a curtain covers the window's

@@ -1,5 +1,5 @@
 """One dossier: what it is, its history (workflow.history), and the actions its status allows
-(decisions.md "Status codes"). An action not allowed from the status is not offered at all; the
+(docs/rules.md, "Statuses"). An action not allowed from the status is not offered at all; the
 core still checks, and its refusal is shown with nothing changed.
 
 The view only shows and asks: `action_requested(key)` goes to the main window, which opens the
