@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import shutil
-import subprocess
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -14,7 +12,6 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from counter_app.domain.deadlines import timeliness
 from counter_app.papers import forms
@@ -29,6 +26,16 @@ from counter_app.papers.forms import (
     SupplementRequest,
     render_form,
 )
+from tests.pdf_reading import (
+    assert_inside_and_apart,
+    code128,
+    exactly,
+    flattened,
+    needs_pdftoppm,
+    pages_text,
+    rasterise,
+    text_boxes,
+)
 
 VN = timezone(timedelta(hours=7))
 CODE = "000.00.20.H12-260302-0001"
@@ -37,10 +44,6 @@ RECEIVED = datetime(2026, 3, 2, 8, 0, tzinfo=VN)
 DUE = datetime(2026, 3, 5, 8, 0, tzinfo=VN)
 NEW_DUE = datetime(2026, 3, 10, 16, 0, tzinfo=VN)
 
-PDFTOPPM = shutil.which("pdftoppm")
-needs_pdftoppm = pytest.mark.skipif(
-    PDFTOPPM is None, reason="pdftoppm (Debian package poppler-utils) is not installed: cannot rasterise"
-)
 
 OFFICE = FormOffice("UBND xã Bình Mỹ", OFFICE_NAME, "Bình Mỹ", "0229 3851 234")
 DOSSIER = FormDossier(
@@ -82,75 +85,6 @@ def _forms(dossier: FormDossier = DOSSIER, reason: str = "Bản sao chưa đư�
 # Helpers (test_register.py and test_paper_service.py use them too)
 
 
-def _pages_text(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _rasterise(pdf: bytes, tmp_path: Path, dpi: int = 200, name: str = "paper"):  # noqa: ANN202 - PIL images
-    from PIL import Image
-
-    source = tmp_path / f"{name}.pdf"
-    source.write_bytes(pdf)
-    subprocess.run([PDFTOPPM, "-r", str(dpi), "-png", str(source), str(tmp_path / name)], check=True)
-    return [Image.open(path).convert("L") for path in sorted(tmp_path.glob(f"{name}-*.png"))]
-
-
-def _code128(image) -> set[str]:  # noqa: ANN001 - a PIL image
-    import zxingcpp
-
-    return {r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.Code128}
-
-
-Box = tuple[float, float, float, float, str]
-
-
-def _text_boxes(pdf: bytes) -> list[list[Box]]:
-    """Per page, the box (x0, y0, x1, y1, text) of every text item, from its real font metrics."""
-    result = []
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        boxes: list[Box] = []
-
-        def visit(text: str, cm: list[float], tm: list[float], font: dict | None, size: float,
-                  boxes: list = boxes) -> None:
-            if not text.strip() or not font:
-                return
-            face = str(font["/BaseFont"]).split("+")[-1]
-            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
-            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
-            width = stringWidth(text.rstrip("\n"), face, size)
-            boxes.append((x, y - 0.2 * size, x + width, y + 0.72 * size, text.strip()))
-
-        page.extract_text(visitor_text=visit)
-        result.append(boxes)
-    return result
-
-
-def _assert_inside_and_apart(boxes: list[Box], frame: tuple[float, float, float, float]) -> None:
-    fx0, fy0, fx1, fy1 = frame
-    for x0, y0, x1, y1, text in boxes:
-        assert fx0 <= x0 and x1 <= fx1 and fy0 <= y0 and y1 <= fy1, (
-            f"outside the page: {text!r} at {x0:.1f},{y0:.1f}-{x1:.1f},{y1:.1f}"
-        )
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            overlap_x = min(a[2], b[2]) - max(a[0], b[0])
-            overlap_y = min(a[3], b[3]) - max(a[1], b[1])
-            assert overlap_x <= 0.5 or overlap_y <= 0.5, f"overlap: {a[4]!r} / {b[4]!r}"
-
-
-def _exactly(length: int, words: list[str]) -> str:
-    """Words repeated up to exactly `length` characters, ending on a whole word."""
-    text = ""
-    index = 0
-    while len(text) < length:
-        text = f"{text} {words[index % len(words)]}".strip()
-        index += 1
-    text = text[:length]
-    return text[:-1] + "x" if text.endswith(" ") else text
 
 
 A5_FRAME = (3 * mm, 3 * mm, A5[0] - 3 * mm, A5[1] - 3 * mm)
@@ -165,7 +99,7 @@ HEADER = ("UBND XÃ BÌNH MỸ", "TRUNG TÂM PHỤC VỤ HÀNH", "CỘNG HÒA X�
 
 def test_supplement_request_mau_02() -> None:
     pdf = render_form(OFFICE, _forms()["02"])
-    (text,) = _pages_text(pdf)
+    (text,) = pages_text(pdf)
     for expected in (
         *HEADER,
         "Số: ……/HDHS",
@@ -185,22 +119,22 @@ def test_supplement_request_mau_02() -> None:
         "(Ký và ghi rõ họ tên)",
         "Trần Thị Hoa",
     ):
-        assert expected in _flat(text), expected
+        assert expected in flattened(text), expected
     assert ("Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông liên hệ với Trần Thị Hoa, số điện thoại "
-            "0229 3851 234 để được hướng dẫn./.") in _flat(text)
+            "0229 3851 234 để được hướng dẫn./.") in flattened(text)
     assert "Trang" not in text  # one page, so no page numbers
 
 
 def test_supplement_without_a_list_prints_the_request_as_its_content() -> None:
     form = dataclasses.replace(_forms()["02"], missing=(), reason="Bổ sung tờ khai có chữ ký của người yêu cầu")
-    (text,) = _pages_text(render_form(OFFICE, form))
+    (text,) = pages_text(render_form(OFFICE, form))
     assert "1. Bổ sung tờ khai có chữ ký của người yêu cầu" in text
     assert "Lý do" not in text
 
 
 def test_refusal_mau_03() -> None:
-    (text,) = _pages_text(render_form(OFFICE, _forms()["03"]))
-    flat = _flat(text)
+    (text,) = pages_text(render_form(OFFICE, _forms()["03"]))
+    flat = flattened(text)
     for expected in (
         *HEADER,
         "Số: ……/TCHS",
@@ -213,14 +147,14 @@ def test_refusal_mau_03() -> None:
         "NGƯỜI TIẾP NHẬN HỒ SƠ",
         "Trần Thị Hoa",
     ):
-        assert expected in _flat(text), expected
+        assert expected in flattened(text), expected
     assert (f"Căn cứ quy định tại …………, {OFFICE_NAME} từ chối tiếp nhận, giải quyết hồ sơ này vì lý do cụ thể "
             "như sau:") in flat
 
 
 def test_extension_mau_04_names_both_appointments() -> None:
-    (text,) = _pages_text(render_form(OFFICE, _forms()["04"]))
-    flat = _flat(text)
+    (text,) = pages_text(render_form(OFFICE, _forms()["04"]))
+    flat = flattened(text)
     for expected in (
         *HEADER,
         "Số: ……/PXL",
@@ -236,15 +170,15 @@ def test_extension_mau_04_names_both_appointments() -> None:
         "Nơi nhận:",
         "- Như trên;",
     ):
-        assert expected in _flat(text), expected
+        assert expected in flattened(text), expected
     assert f"{OFFICE_NAME} đã tiếp nhận hồ sơ của Ông lúc 08 giờ 00 phút, ngày 02 tháng 03 năm 2026." in flat
     assert "Lý do: Bản sao chưa được chứng thực theo quy định." in flat
     assert "thời gian hẹn trả kết quả mới: 16 giờ 00 phút, ngày 10 tháng 03 năm 2026." in flat
 
 
 def test_stop_notice_mau_05() -> None:
-    (text,) = _pages_text(render_form(OFFICE, _forms()["05"]))
-    flat = _flat(text)
+    (text,) = pages_text(render_form(OFFICE, _forms()["05"]))
+    flat = flattened(text)
     for expected in (
         *HEADER,
         "Số: ……/TB",
@@ -256,15 +190,15 @@ def test_stop_notice_mau_05() -> None:
         "Xin thông báo để Ông được biết./.",
         "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ",
     ):
-        assert expected in _flat(text), expected
+        assert expected in flattened(text), expected
     assert (f"{OFFICE_NAME} thông báo dừng giải quyết hồ sơ nêu trên kể từ 14 giờ 30 phút, ngày 04 tháng 03 năm "
             "2026.") in flat
     assert "Thời gian hẹn trả kết quả: 08 giờ 00 phút, ngày 05 tháng 03 năm 2026." in flat
 
 
 def test_control_sheet_mau_06_rows_and_verdicts() -> None:
-    (text,) = _pages_text(render_form(OFFICE, _forms()["06"]))
-    flat = _flat(text)
+    (text,) = pages_text(render_form(OFFICE, _forms()["06"]))
+    flat = flattened(text)
     for expected in (
         *HEADER,
         "Bình Mỹ, ngày 02 tháng 3 năm 2026",
@@ -280,7 +214,7 @@ def test_control_sheet_mau_06_rows_and_verdicts() -> None:
         "Người giao",
         "Người nhận",
     ):
-        assert expected in _flat(text), expected
+        assert expected in flattened(text), expected
     assert "THỜI GIAN GIAO, NHẬN HỒ SƠ" in flat
     assert "KẾT QUẢ GIẢI QUYẾT HỒ SƠ" in flat
     assert "1. Giao:" in flat and "2. Nhận:" in flat
@@ -294,27 +228,27 @@ def test_control_sheet_repeats_its_header_on_later_pages() -> None:
     base = _forms()["06"]
     assert isinstance(base, ControlSheet)
     many = dataclasses.replace(base, hand_overs=base.hand_overs * 5, blank_rows=2)
-    pages = _pages_text(render_form(OFFICE, many))
+    pages = pages_text(render_form(OFFICE, many))
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):
         assert "TÊN CƠ QUAN" in page, f"no table header on page {number}"
         assert f"Trang {number}/{len(pages)}" in page
     for page in pages[1:]:
-        assert f"Phiếu kiểm soát quá trình giải quyết hồ sơ - Mã hồ sơ: {CODE} (tiếp theo)" in _flat(page)
-    assert _flat(" ".join(pages)).count("Chuyển giải quyết") == 5
-    assert _flat(" ".join(pages)).count("…… giờ …… phút") == 2  # the blank pairs to write on
+        assert f"Phiếu kiểm soát quá trình giải quyết hồ sơ - Mã hồ sơ: {CODE} (tiếp theo)" in flattened(page)
+    assert flattened(" ".join(pages)).count("Chuyển giải quyết") == 5
+    assert flattened(" ".join(pages)).count("…… giờ …… phút") == 2  # the blank pairs to write on
 
 
 def test_extension_note_on_the_control_sheet() -> None:
     extended = dataclasses.replace(DOSSIER, due_at=NEW_DUE)
     sheet = dataclasses.replace(_forms()["06"], original_due_at=DUE, dossier=extended)
-    (text,) = _pages_text(render_form(OFFICE, sheet))
+    (text,) = pages_text(render_form(OFFICE, sheet))
     assert ("Ngày, giờ hẹn trả kết quả: 16 giờ 00 phút, ngày 10 tháng 03 năm 2026 (đã gia hạn; hẹn lần đầu: 08 giờ "
-            "00 phút, ngày 05 tháng 03 năm 2026)") in _flat(text)
+            "00 phút, ngày 05 tháng 03 năm 2026)") in flattened(text)
 
 
 def test_a_given_number_replaces_the_dots() -> None:
-    (text,) = _pages_text(render_form(OFFICE, dataclasses.replace(_forms()["02"], number="12")))
+    (text,) = pages_text(render_form(OFFICE, dataclasses.replace(_forms()["02"], number="12")))
     assert "Số: 12/HDHS" in text
 
 
@@ -330,22 +264,22 @@ def test_every_form_is_a5_with_metadata(form: str) -> None:
 
 def test_salutation_defaults_to_ong_ba() -> None:
     neutral = dataclasses.replace(DOSSIER, salutation="")
-    (text,) = _pages_text(render_form(OFFICE, _forms(neutral)["03"]))
+    (text,) = pages_text(render_form(OFFICE, _forms(neutral)["03"]))
     assert "Xin thông báo cho Ông/Bà được biết và thực hiện./." in text
 
 
 def test_decomposed_input_prints_composed() -> None:
     nfd = dataclasses.replace(DOSSIER, applicant_name=unicodedata.normalize("NFD", "Nguyễn Văn Đức"))
-    (text,) = _pages_text(render_form(OFFICE, _forms(nfd, reason=unicodedata.normalize("NFD", "Thiếu tờ khai"))["05"]))
-    assert "Kính gửi: Ông Nguyễn Văn Đức" in _flat(text)
-    assert "Lý do: Thiếu tờ khai" in _flat(text)
+    (text,) = pages_text(render_form(OFFICE, _forms(nfd, reason=unicodedata.normalize("NFD", "Thiếu tờ khai"))["05"]))
+    assert "Kính gửi: Ông Nguyễn Văn Đức" in flattened(text)
+    assert "Lý do: Thiếu tờ khai" in flattened(text)
     assert unicodedata.is_normalized("NFC", text)
 
 
 def test_a_time_without_offset_prints_as_vietnam_time() -> None:
     naive = render_form(OFFICE, dataclasses.replace(_forms()["05"], stopped_at=datetime(2026, 3, 4, 14, 30)))
     aware = render_form(OFFICE, dataclasses.replace(_forms()["05"], stopped_at=datetime(2026, 3, 4, 14, 30, tzinfo=VN)))
-    assert _pages_text(naive) == _pages_text(aware)
+    assert pages_text(naive) == pages_text(aware)
 
 
 @pytest.mark.parametrize(
@@ -367,10 +301,10 @@ def test_timeliness(done: datetime, expected: str) -> None:
 # --------------------------------------------------------------------------------------------------
 # 200-character values and 20 missing papers: wrapped, continued, never outside or overlapping
 
-LONG_NAME = _exactly(200, "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split())
-LONG_ADDRESS = _exactly(200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split())
-LONG_PROCEDURE = _exactly(200, "Đăng ký biến động quyền sử dụng đất quyền sở hữu tài sản gắn liền với đất".split())
-LONG_REASON = _exactly(200, "Thiếu chữ ký của người có yêu cầu trên tờ khai và bản sao chưa được chứng thực".split())
+LONG_NAME = exactly(200, "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split())
+LONG_ADDRESS = exactly(200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split())
+LONG_PROCEDURE = exactly(200, "Đăng ký biến động quyền sử dụng đất quyền sở hữu tài sản gắn liền với đất".split())
+LONG_REASON = exactly(200, "Thiếu chữ ký của người có yêu cầu trên tờ khai và bản sao chưa được chứng thực".split())
 TWENTY = tuple(
     f"Giấy tờ số {i}: bản sao có chứng thực giấy chứng nhận quyền sử dụng đất, kèm sơ đồ thửa đất"
     for i in range(1, 21)
@@ -385,7 +319,7 @@ def _long_forms() -> dict[str, forms.Form]:
     papers = _forms(LONG_DOSSIER, LONG_REASON, TWENTY)
     sheet = papers["06"]
     assert isinstance(sheet, ControlSheet)
-    long_unit = _exactly(200, "Phòng Kinh tế Hạ tầng và Đô thị xã Bình Mỹ bộ phận đất đai".split())
+    long_unit = exactly(200, "Phòng Kinh tế Hạ tầng và Đô thị xã Bình Mỹ bộ phận đất đai".split())
     rows = tuple(dataclasses.replace(r, receiver=long_unit, note=LONG_REASON) for r in sheet.hand_overs) * 3
     papers["06"] = dataclasses.replace(sheet, hand_overs=rows, blank_rows=2, notes=(LONG_REASON,))
     return papers
@@ -395,13 +329,13 @@ def _long_forms() -> dict[str, forms.Form]:
 def test_long_values_wrap_and_stay_on_the_page(form: str) -> None:
     assert len(LONG_NAME) == len(LONG_ADDRESS) == len(LONG_PROCEDURE) == len(LONG_REASON) == 200
     pdf = render_form(OFFICE, _long_forms()[form])
-    pages = _pages_text(pdf)
-    whole = _flat(" ".join(pages))
+    pages = pages_text(pdf)
+    whole = flattened(" ".join(pages))
     if form != "06":
-        assert _flat(LONG_ADDRESS) in whole
+        assert flattened(LONG_ADDRESS) in whole
         assert LONG_REASON in whole
-    assert _flat(LONG_NAME) in whole
-    assert _flat(LONG_PROCEDURE) in whole
+    assert flattened(LONG_NAME) in whole
+    assert flattened(LONG_PROCEDURE) in whole
     if form == "02":
         assert len(pages) >= 2
         for number, paper in enumerate(TWENTY, start=1):
@@ -409,9 +343,9 @@ def test_long_values_wrap_and_stay_on_the_page(form: str) -> None:
         assert "NGƯỜI HƯỚNG DẪN" in pages[-1]
     if len(pages) > 1:
         assert f"Trang 1/{len(pages)}" in pages[0]
-        assert f"Mã hồ sơ: {CODE} (tiếp theo)" in _flat(pages[1])
-    for boxes in _text_boxes(pdf):
-        _assert_inside_and_apart(boxes, A5_FRAME)
+        assert f"Mã hồ sơ: {CODE} (tiếp theo)" in flattened(pages[1])
+    for boxes in text_boxes(pdf):
+        assert_inside_and_apart(boxes, A5_FRAME)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -422,18 +356,18 @@ def test_long_values_wrap_and_stay_on_the_page(form: str) -> None:
 @pytest.mark.parametrize("form", ["02", "03", "04", "05", "06"])
 def test_code128_scans_back_from_a_150_dpi_render(form: str, tmp_path: Path) -> None:
     # Forms share the slip's barcode block (layout.code_blocks): the same X-dimension, the same scan.
-    images = _rasterise(render_form(OFFICE, _forms()[form]), tmp_path, dpi=150)
+    images = rasterise(render_form(OFFICE, _forms()[form]), tmp_path, dpi=150)
     assert len(images) == 1
-    assert _code128(images[0]) == {CODE}
+    assert code128(images[0]) == {CODE}
 
 
 @needs_pdftoppm
 @pytest.mark.parametrize("form", ["02", "06"])
 def test_long_forms_scan_and_keep_their_margins_blank(form: str, tmp_path: Path) -> None:
     dpi = 200
-    images = _rasterise(render_form(OFFICE, _long_forms()[form]), tmp_path, dpi=dpi)
+    images = rasterise(render_form(OFFICE, _long_forms()[form]), tmp_path, dpi=dpi)
     assert len(images) >= 2
-    assert _code128(images[0]) == {CODE}
+    assert code128(images[0]) == {CODE}
     edge = int(3 * dpi / 25.4)  # 3 mm
     for index, image in enumerate(images):
         width, height = image.size

@@ -21,15 +21,15 @@ from counter_app.domain import vietqr
 from counter_app.errors import UserError
 from counter_app.services import catalogue, intake, papers, settings, workflow
 from tests.conftest import AGENCY, applicant, clerk
-from tests.unit.test_forms import (
-    _assert_inside_and_apart,
-    _code128,
-    _exactly,
-    _flat,
-    _pages_text,
-    _rasterise,
-    _text_boxes,
+from tests.pdf_reading import (
+    assert_inside_and_apart,
+    code128,
+    exactly,
+    flattened,
     needs_pdftoppm,
+    pages_text,
+    rasterise,
+    text_boxes,
 )
 
 T0 = parse_iso("2026-03-02T08:00:00+07:00")  # Monday; the 3-day procedure is due Thu 05/03 08:00
@@ -76,9 +76,9 @@ def test_slip_of_a_stored_dossier_scans_to_its_code(officer, tmp_path: Path) -> 
     code = new_dossier(officer)
     with officer.read() as session:
         pdf = papers.slip_pdf(session, code)
-    pages = _pages_text(pdf)
+    pages = pages_text(pdf)
     assert len(pages) == 2  # both copies
-    text = _flat(pages[0])
+    text = flattened(pages[0])
     for expected in (
         code, "Tiếp nhận hồ sơ của: Nguyễn Văn Đức", "Nội dung yêu cầu giải quyết: Thủ tục thử ba ngày",
         "(1) Tờ khai (theo mẫu) - Bản chính: 01", "(2) Giấy tờ chứng minh nơi cư trú - Bản chụp: 02",
@@ -88,8 +88,8 @@ def test_slip_of_a_stored_dossier_scans_to_its_code(officer, tmp_path: Path) -> 
         "Vào Sổ theo dõi hồ sơ, Quyển số: 2026, Số thứ tự: 01", "Trần Thị Hoa",
     ):
         assert expected in text, expected
-    for image in _rasterise(pdf, tmp_path):
-        assert _code128(image) == {code}
+    for image in rasterise(pdf, tmp_path):
+        assert code128(image) == {code}
 
 
 def test_slip_two_up_is_one_a4_landscape_sheet(desk) -> None:  # noqa: ANN001
@@ -116,8 +116,8 @@ def test_slip_reads_the_office_settings_for_its_qr_codes(desk, tmp_path: Path) -
     code = new_dossier(desk, procedure="9.000050")
     with desk.read() as session:
         pdf = papers.slip_pdf(session, code)
-    assert "Phí, lệ phí: 50.000 đồng" in _flat(_pages_text(pdf)[0])
-    image = _rasterise(pdf, tmp_path)[0]
+    assert "Phí, lệ phí: 50.000 đồng" in flattened(pages_text(pdf)[0])
+    image = rasterise(pdf, tmp_path)[0]
     found = {r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode}
     payment = vietqr.build_payload("970436", "0011012345678", 50000, purpose=code)
     assert found == {f"https://dichvucong.binhmy.gov.vn/tra-cuu?ma={code}", payment}
@@ -132,7 +132,7 @@ def test_a_mistyped_bank_setting_drops_the_payment_qr_not_the_slip(desk) -> None
         settings.put(session, papers.BANK_ACCOUNT_KEY, "0011012345678")
     code = new_dossier(desk, procedure="9.000050")
     with desk.read() as session:
-        text = _flat(_pages_text(papers.slip_pdf(session, code))[0])
+        text = flattened(pages_text(papers.slip_pdf(session, code))[0])
     assert "Phí, lệ phí: 50.000 đồng" in text and "chuyển khoản" not in text
 
 
@@ -142,7 +142,7 @@ def test_entry_numbers_run_through_the_year(desk) -> None:  # noqa: ANN001
     with desk.read() as session:
         assert papers.entry_number(session, workflow.load(session, first)) == 1
         assert papers.entry_number(session, workflow.load(session, second)) == 2
-        assert "Số thứ tự: 02" in _flat(_pages_text(papers.slip_pdf(session, second))[0])
+        assert "Số thứ tự: 02" in flattened(pages_text(papers.slip_pdf(session, second))[0])
 
 
 def test_no_slip_for_a_refused_dossier(desk) -> None:  # noqa: ANN001
@@ -153,19 +153,19 @@ def test_no_slip_for_a_refused_dossier(desk) -> None:  # noqa: ANN001
 
 @needs_pdftoppm
 def test_a_200_character_name_makes_a_clean_slip(desk, tmp_path: Path) -> None:  # noqa: ANN001
-    name = _exactly(200, "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split())
-    address = _exactly(200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split())
+    name = exactly(200, "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split())
+    address = exactly(200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split())
     code = new_dossier(desk, full_name=name, address=address)
     with desk.read() as session:
         pdf = papers.slip_pdf(session, code)
-    pages = _pages_text(pdf)
+    pages = pages_text(pdf)
     half = len(pages) // 2
-    assert _flat(name) in _flat(" ".join(pages[:half]))
-    assert _flat(address) in _flat(" ".join(pages[:half]))
+    assert flattened(name) in flattened(" ".join(pages[:half]))
+    assert flattened(address) in flattened(" ".join(pages[:half]))
     frame = (3 * mm, 3 * mm, A5[0] - 3 * mm, A5[1] - 3 * mm)
-    for boxes in _text_boxes(pdf):
-        _assert_inside_and_apart(boxes, frame)
-    assert _code128(_rasterise(pdf, tmp_path)[0]) == {code}
+    for boxes in text_boxes(pdf):
+        assert_inside_and_apart(boxes, frame)
+    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -245,15 +245,15 @@ def test_supplement_request_from_the_status_5_event(officer, tmp_path: Path) -> 
     move(officer, code, 5, "2026-03-03T10:00:00+07:00", note="Bản sao chưa chứng thực", missing=MISSING)
     with officer.read() as session:
         pdf = papers.form_pdf(session, code, "02")
-    (text,) = _pages_text(pdf)
-    flat = _flat(text)
+    (text,) = pages_text(pdf)
+    flat = flattened(text)
     for expected in (
         "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Số: ……/HDHS", "Bình Mỹ, ngày 03 tháng 3 năm 2026",
         f"1. {MISSING[0]}", f"2. {MISSING[1]}", "Lý do: Bản sao chưa chứng thực", "Yêu cầu Ông hoàn thiện hồ sơ",
         "NGƯỜI HƯỚNG DẪN", "Trần Thị Hoa", f"Bộ phận tiếp nhận và trả kết quả: {OFFICE_NAME}",
     ):
         assert expected in flat, expected
-    assert _code128(_rasterise(pdf, tmp_path)[0]) == {code}
+    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
 
 
 @needs_pdftoppm
@@ -261,12 +261,12 @@ def test_refusal_from_the_intake_event(officer, tmp_path: Path) -> None:  # noqa
     code = new_dossier(officer, refusal="Hồ sơ không thuộc thẩm quyền giải quyết của xã", gender="Nữ")
     with officer.read() as session:
         pdf = papers.form_pdf(session, code, "3")  # "3" is read as 03
-    flat = _flat(_pages_text(pdf)[0])
+    flat = flattened(pages_text(pdf)[0])
     for expected in ("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Bình Mỹ, ngày 02 tháng 3 năm 2026",
                      "Hồ sơ không thuộc thẩm quyền giải quyết của xã", "Xin thông báo cho Bà được biết",
                      "NGƯỜI TIẾP NHẬN HỒ SƠ", "Trần Thị Hoa"):
         assert expected in flat, expected
-    assert _code128(_rasterise(pdf, tmp_path)[0]) == {code}
+    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
 
 
 @needs_pdftoppm
@@ -279,7 +279,7 @@ def test_extension_from_the_extension_event(desk, tmp_path: Path) -> None:  # no
                         actor=ME, now=parse_iso("2026-03-04T09:00:00+07:00"))
     with desk.read() as session:
         pdf = papers.form_pdf(session, code, "04")
-    flat = _flat(_pages_text(pdf)[0])
+    flat = flattened(pages_text(pdf)[0])
     for expected in (
         "Bình Mỹ, ngày 04 tháng 3 năm 2026", "Kính gửi: Ông Nguyễn Văn Đức",
         "Thời gian hẹn trả kết quả: 08 giờ 00 phút, ngày 05 tháng 03 năm 2026.",
@@ -287,7 +287,7 @@ def test_extension_from_the_extension_event(desk, tmp_path: Path) -> None:  # no
         "Lê Văn Nam",
     ):
         assert expected in flat, expected
-    assert _code128(_rasterise(pdf, tmp_path)[0]) == {code}
+    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
 
 
 @needs_pdftoppm
@@ -297,10 +297,10 @@ def test_stop_notice_from_the_status_8_event(desk, tmp_path: Path) -> None:  # n
     move(desk, code, 8, "2026-03-04T14:30:00+07:00", note="Người yêu cầu đã chết trước khi có kết quả")
     with desk.read() as session:
         pdf = papers.form_pdf(session, code, "05")
-    flat = _flat(_pages_text(pdf)[0])
+    flat = flattened(pages_text(pdf)[0])
     assert "kể từ 14 giờ 30 phút, ngày 04 tháng 03 năm 2026." in flat
     assert "Lý do: Người yêu cầu đã chết trước khi có kết quả" in flat
-    assert _code128(_rasterise(pdf, tmp_path)[0]) == {code}
+    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
 
 
 @needs_pdftoppm
@@ -316,8 +316,8 @@ def test_control_sheet_from_hand_overs_and_the_hand_back(officer, tmp_path: Path
                                now=parse_iso("2026-03-10T10:00:00+07:00"))
     with officer.read() as session:
         pdf = papers.form_pdf(session, code, "06")
-    pages = _pages_text(pdf)
-    whole = _flat(" ".join(pages))
+    pages = pages_text(pdf)
+    whole = flattened(" ".join(pages))
     for expected in (
         "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Kèm theo hồ sơ của: Nguyễn Văn Đức",
         "Ngày, giờ hẹn trả kết quả: 14 giờ 00 phút, ngày 09 tháng 03 năm 2026",
@@ -333,13 +333,13 @@ def test_control_sheet_from_hand_overs_and_the_hand_back(officer, tmp_path: Path
     # Two hand-overs well before the due day, then the result back and out a day late.
     assert verdicts == ["Trước hạn", "Trước hạn", "Quá hạn", "Quá hạn"]
     assert "…… giờ" not in whole  # returned: no blank rows to write on
-    assert _code128(_rasterise(pdf, tmp_path)[0]) == {code}
+    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
 
 
 def test_control_sheet_of_a_new_dossier_has_rows_to_write_on(desk) -> None:  # noqa: ANN001
     code = new_dossier(desk)
     with desk.read() as session:
-        flat = _flat(" ".join(_pages_text(papers.form_pdf(session, code, "06"))))
+        flat = flattened(" ".join(pages_text(papers.form_pdf(session, code, "06"))))
     assert flat.count("…… giờ …… phút, ngày …… tháng …… năm ……") == 2
 
 
@@ -382,12 +382,12 @@ def test_register_of_a_range(officer) -> None:  # noqa: ANN001
     with officer.read() as session:
         pdf = papers.register_pdf(session, date(2026, 3, 2), date(2026, 3, 4),
                                   now=parse_iso("2026-03-31T16:00:00+07:00"))
-    (text,) = _pages_text(pdf)
+    (text,) = pages_text(pdf)
     joined = text.replace("-\n", "-")  # codes break after a hyphen in their narrow column
     for code in [*inside, refused]:
         assert joined.count(code) == 1, code
     assert before not in joined and after not in joined
-    flat = _flat(text)
+    flat = flattened(text)
     for expected in ("SỔ THEO DÕI HỒ SƠ", "Từ ngày 02/03/2026 đến ngày 04/03/2026", "Bình Mỹ, ngày 31 tháng 3 năm 2026",
                      "Lê Thị Mai (vợ)", "Trần Thị Hoa", "Trước hạn", "Từ chối tiếp nhận", "Đã tiếp nhận"):
         assert expected in flat, expected

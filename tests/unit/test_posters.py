@@ -22,7 +22,7 @@ from counter_app.papers.listing import CONTINUED
 from counter_app.papers.slip import SlipDocument, document_text
 from counter_app.services import catalogue, posters, settings
 from tests.conftest import AGENCY, clerk
-from tests.unit.test_forms import PDFTOPPM, _assert_inside_and_apart, _flat, _text_boxes, needs_pdftoppm
+from tests.pdf_reading import PDFTOPPM, assert_inside_and_apart, flattened, needs_pdftoppm, text_boxes
 
 SITE = "https://dichvucong.binhmy.gov.vn"
 ADDRESS = "Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình"
@@ -71,7 +71,7 @@ def _qr_codes_per_page(pdf: bytes, tmp_path: Path, name: str) -> list[list[str]]
 
 
 def _pages(pdf: bytes) -> list[str]:
-    return [_flat(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    return [flattened(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -109,24 +109,24 @@ def test_every_small_qr_of_the_listing_board_scans_to_its_row(shipped: Desk, tmp
 
 
 def _document_line(document: dict) -> str:
-    return _flat(document_text(0, SlipDocument(document["name"], document["form"], document["count"]))[1])
+    return flattened(document_text(0, SlipDocument(document["name"], document["form"], document["count"]))[1])
 
 
 def test_a_poster_for_every_shipped_procedure_fits_its_paper_with_nothing_cut(shipped: Desk) -> None:
     by_code = {p["code"]: p for p in _catalogue()}
     for paper in ("a4", "a5"):
         pdf = shipped.public_pdf(PosterJob("batch", paper=paper))
-        boxes_per_page = _text_boxes(pdf)  # every piece of text with its place, in reading order
+        boxes_per_page = text_boxes(pdf)  # every piece of text with its place, in reading order
         assert len(boxes_per_page) == len(by_code) == 40  # one page a poster
         frame = drawing.frame_for(paper)
         inside = (frame.left - 1, frame.bottom - 1, frame.width - frame.right + 1, frame.height - frame.top + 1)
         for boxes in boxes_per_page:  # within the margins, no line over another
-            _assert_inside_and_apart(boxes, inside)
-        pages = [_flat(" ".join(box[4] for box in boxes)) for boxes in boxes_per_page]
+            assert_inside_and_apart(boxes, inside)
+        pages = [flattened(" ".join(box[4] for box in boxes)) for boxes in boxes_per_page]
         for text, code in zip(pages, _board_order(list(by_code.values())), strict=True):
             procedure = by_code[code]
-            assert _flat(procedure["name"]) in text, (paper, code)
-            assert _flat(procedure["fee"]) in text, (paper, code)
+            assert flattened(procedure["name"]) in text, (paper, code)
+            assert flattened(procedure["fee"]) in text, (paper, code)
             for document in procedure["documents"]:
                 assert _document_line(document) in text, (paper, code, document["name"])
             assert "… và" not in text  # every shipped list is whole, none cut short
@@ -146,14 +146,14 @@ def test_a_poster_of_an_enormous_procedure_stays_on_one_page_and_says_what_it_le
         pages = _pages(pdf)
         assert len(pages) == 1
         frame = drawing.frame_for(paper)
-        (boxes,) = _text_boxes(pdf)
-        _assert_inside_and_apart(boxes, (frame.left - 1, frame.bottom - 1, frame.width - frame.right + 1,
+        (boxes,) = text_boxes(pdf)
+        assert_inside_and_apart(boxes, (frame.left - 1, frame.bottom - 1, frame.width - frame.right + 1,
                                          frame.height - frame.top + 1))
         fitted, _ = drawing.fit_page(office, procedure, mark, paper)
         left_off = len(documents) - fitted.shown_documents
         assert 0 < left_off < len(documents)
         assert drawing.MORE_DOCUMENTS.format(n=left_off) in pages[0]
-        assert "Giấy tờ số 1:" in pages[0] and _flat(procedure.name) in pages[0]
+        assert "Giấy tờ số 1:" in pages[0] and flattened(procedure.name) in pages[0]
 
 
 def test_a_procedure_with_no_papers_and_no_fee_gets_a_sensible_poster(shipped: Desk, tmp_path: Path) -> None:

@@ -14,14 +14,14 @@ from reportlab.lib.units import mm
 
 from counter_app.papers.forms import FormOffice
 from counter_app.papers.register import COLUMNS, NO_ROWS, Register, RegisterRow, render_register
-from tests.unit.test_forms import (
-    _assert_inside_and_apart,
-    _exactly,
-    _flat,
-    _pages_text,
-    _rasterise,
-    _text_boxes,
+from tests.pdf_reading import (
+    assert_inside_and_apart,
+    exactly,
+    flattened,
     needs_pdftoppm,
+    pages_text,
+    rasterise,
+    text_boxes,
 )
 
 VN = timezone(timedelta(hours=7))
@@ -65,7 +65,7 @@ def test_one_page_register_says_what_it_covers() -> None:
     page = reader.pages[0]
     assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(landscape(A4))
     text = page.extract_text()
-    flat = _flat(text)
+    flat = flattened(text)
     for expected in ("UBND XÃ BÌNH MỸ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Bình Mỹ, ngày 01 tháng 4 năm 2026",
                      "SỔ THEO DÕI HỒ SƠ", "Từ ngày 01/03/2026 đến ngày 31/03/2026", "Trang 1/1", *HEADER_TITLES,
                      "Nội dung hồ sơ (tên thủ tục hành chính)", "Hẹn trả kết quả", "Ngày nhận kết quả",
@@ -80,60 +80,61 @@ def test_one_page_register_says_what_it_covers() -> None:
 
 def test_header_row_repeats_and_every_entry_appears_once() -> None:
     entries = rows(60)
-    pages = _pages_text(render_register(OFFICE, register(entries)))
+    pages = pages_text(render_register(OFFICE, register(entries)))
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):
-        flat = _flat(page)
+        flat = flattened(page)
         for title in HEADER_TITLES:
             assert title in flat, f"{title!r} missing on page {number}"
         assert f"Trang {number}/{len(pages)}" in flat
     for page in pages[1:]:
-        assert "Sổ theo dõi hồ sơ - Trung tâm Phục vụ hành chính công xã Bình Mỹ - từ ngày 01/03/2026" in _flat(page)
+        strip = "Sổ theo dõi hồ sơ - Trung tâm Phục vụ hành chính công xã Bình Mỹ - từ ngày 01/03/2026"
+        assert strip in flattened(page)
         assert "SỔ THEO DÕI HỒ SƠ" not in page  # the big title is on the first page only
     found = [code for page in pages for code in _codes_in(page)]
     assert sorted(found) == sorted(r.code for r in entries)  # each once, none lost between pages
 
 
 def test_enough_rows_make_two_pages() -> None:
-    one = len(_pages_text(render_register(OFFICE, register(rows(12)))))
-    two = len(_pages_text(render_register(OFFICE, register(rows(30)))))
+    one = len(pages_text(render_register(OFFICE, register(rows(12)))))
+    two = len(pages_text(render_register(OFFICE, register(rows(30)))))
     assert (one, two) == (1, 2)
 
 
 def test_an_empty_range_still_prints_its_page() -> None:
-    (text,) = _pages_text(render_register(OFFICE, register(())))
-    assert NO_ROWS in _flat(text)
+    (text,) = pages_text(render_register(OFFICE, register(())))
+    assert NO_ROWS in flattened(text)
     assert "STT" in text
 
 
 def test_refused_entry_has_no_appointment() -> None:
     (entry,) = rows(1, due_at=None, note="Từ chối tiếp nhận")
-    (text,) = _pages_text(render_register(OFFICE, register((entry,))))
-    assert "07:30 02/03/2026" in _flat(text)
+    (text,) = pages_text(render_register(OFFICE, register((entry,))))
+    assert "07:30 02/03/2026" in flattened(text)
     assert "05/03/2026" not in text
-    assert "Từ chối tiếp nhận" in _flat(text)
+    assert "Từ chối tiếp nhận" in flattened(text)
 
 
 def test_long_values_wrap_inside_their_columns() -> None:
-    name = _exactly(200, "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split())
-    address = _exactly(200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split())
+    name = exactly(200, "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split())
+    address = exactly(200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split())
     entries = rows(8, applicant_name=name, address=address, procedure_name=address)
     pdf = render_register(OFFICE, register(entries))
-    pages = _pages_text(pdf)
-    assert _flat(name) in _flat(pages[0])
+    pages = pages_text(pdf)
+    assert flattened(name) in flattened(pages[0])
     width, height = landscape(A4)
     # The header row is one form XObject placed on each page; pypdf reports its text in the form's own
     # coordinates, so the box check covers the rows, and the rasterised margins below cover the rest.
     header_text = " ".join([*(c.title for c in COLUMNS), *(c.group for c in COLUMNS)])
-    for boxes in _text_boxes(pdf):
+    for boxes in text_boxes(pdf):
         body = [b for b in boxes if b[4] not in header_text and not re.fullmatch(r"\(\d+\)", b[4])]
-        _assert_inside_and_apart(body, (3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm))
+        assert_inside_and_apart(body, (3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm))
 
 
 @needs_pdftoppm
 def test_nothing_prints_in_the_margins(tmp_path: Path) -> None:
     dpi = 100
-    images = _rasterise(render_register(OFFICE, register(rows(40, applicant_name=_exactly(200, ["Lê", "Thị"])))),
+    images = rasterise(render_register(OFFICE, register(rows(40, applicant_name=exactly(200, ["Lê", "Thị"])))),
                         tmp_path, dpi=dpi)
     assert len(images) >= 2
     edge = int(4 * dpi / 25.4)  # 4 mm

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import shutil
-import subprocess
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -14,11 +12,20 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from counter_app.domain import vietqr
 from counter_app.papers import slip as slip_module
 from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip
+from tests.pdf_reading import (
+    assert_inside_and_apart,
+    decode,
+    exactly,
+    flattened,
+    needs_pdftoppm,
+    pages_text,
+    rasterise,
+    text_boxes,
+)
 
 VN = timezone(timedelta(hours=7))
 CODE = "000.00.20.H12-260213-0001"
@@ -26,10 +33,6 @@ LOOKUP = "https://dichvucong.binhmy.gov.vn/tra-cuu?ma="
 DUE_TEXT = "10 giờ 00 phút, ngày 25 tháng 02 năm 2026"
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 
-PDFTOPPM = shutil.which("pdftoppm")
-needs_pdftoppm = pytest.mark.skipif(
-    PDFTOPPM is None, reason="pdftoppm (Debian package poppler-utils) is not installed: cannot rasterise"
-)
 
 
 OFFICE = SlipOffice(
@@ -77,7 +80,7 @@ def slip() -> SlipData:
 @pytest.fixture(scope="module")
 def long_slip(slip: SlipData) -> SlipData:
     words = "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
-    name = _exactly(200, words)
+    name = exactly(200, words)
     documents = tuple(
         SlipDocument(
             f"Giấy tờ số {i}: giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn"
@@ -90,27 +93,16 @@ def long_slip(slip: SlipData) -> SlipData:
     return dataclasses.replace(
         slip,
         applicant_name=name,
-        address=_exactly(
+        address=exactly(
             200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split()
         ),
-        procedure_name=_exactly(
+        procedure_name=exactly(
             200, "Đăng ký biến động quyền sử dụng đất quyền sở hữu tài sản gắn liền với đất".split()
         ),
         email="nguyen.thi.phuong.thao.hoang.le.vu.dang.bui@mot-ten-mien-rat-dai-cua-xa-binh-my.gov.vn",
         documents=documents,
         note="Hồ sơ nộp thay; người nộp là con trai của người có yêu cầu.",
     )
-
-
-def _exactly(length: int, words: list[str]) -> str:
-    """Words repeated up to exactly `length` characters, ending on a whole word."""
-    text = ""
-    index = 0
-    while len(text) < length:
-        text = f"{text} {words[index % len(words)]}".strip()
-        index += 1
-    text = text[:length]
-    return text[:-1] + "x" if text.endswith(" ") else text
 
 
 @pytest.fixture(scope="module")
@@ -123,20 +115,12 @@ def two_up_pdf(office: SlipOffice, slip: SlipData) -> bytes:
     return render_slip(office, slip, "a4-2up")
 
 
-def _pages_text(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
 # --------------------------------------------------------------------------------------------------
 # Text
 
 
 def test_a5_has_the_form_text(a5_pdf: bytes, slip: SlipData) -> None:
-    pages = _pages_text(a5_pdf)
+    pages = pages_text(a5_pdf)
     assert len(pages) == 2  # one page per copy
     first = pages[0]
     for expected in (
@@ -205,7 +189,7 @@ def test_decomposed_input_prints_composed(office: SlipOffice, slip: SlipData) ->
         procedure_name=unicodedata.normalize("NFD", "Đăng ký khai sinh"),
     )
     office_nfd = dataclasses.replace(office, office_name=unicodedata.normalize("NFD", office.office_name))
-    text = _pages_text(render_slip(office_nfd, nfd))[0]
+    text = pages_text(render_slip(office_nfd, nfd))[0]
     assert "Nguyễn Văn Đức" in text
     assert "Đăng ký khai sinh" in text
     assert unicodedata.is_normalized("NFC", text)
@@ -217,7 +201,7 @@ def test_decomposed_input_prints_composed(office: SlipOffice, slip: SlipData) ->
 )
 def test_working_time_wording(office: SlipOffice, slip: SlipData, days: float, expected: str) -> None:
     assert slip_module.working_time_text(days) == expected
-    text = _pages_text(render_slip(office, dataclasses.replace(slip, working_days=days)))[0]
+    text = pages_text(render_slip(office, dataclasses.replace(slip, working_days=days)))[0]
     assert f"3. Thời gian giải quyết hồ sơ theo quy định là: {expected}" in text
 
 
@@ -225,13 +209,13 @@ def test_empty_fields_print_dots_and_receive_place_defaults(office: SlipOffice, 
     bare = dataclasses.replace(
         slip, email="", register_book="", register_number="", officer_name="", fee_amount=None
     )
-    text = _pages_text(render_slip(dataclasses.replace(office, lookup_url=""), bare))[0]
+    text = pages_text(render_slip(dataclasses.replace(office, lookup_url=""), bare))[0]
     assert "Email: …………" in text
     assert "Quyển số: …………, Số thứ tự: …………" in text
     assert "Phí, lệ phí" not in text
     assert "Đăng ký nhận kết quả tại: Trung tâm Phục vụ hành chính công xã Bình Mỹ" in text
     posted = dataclasses.replace(slip, receive_at_place="Qua dịch vụ bưu chính công ích")
-    posted_text = _pages_text(render_slip(office, posted))[0]
+    posted_text = pages_text(render_slip(office, posted))[0]
     assert "Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích" in posted_text
 
 
@@ -250,7 +234,7 @@ def test_no_payment_qr_without_fee_or_bank(office: SlipOffice, slip: SlipData) -
 
 def test_an_appointment_without_offset_prints_as_vietnam_time(office: SlipOffice, slip: SlipData) -> None:
     pdf = render_slip(office, dataclasses.replace(slip, due_at=datetime(2026, 2, 25, 10, 0)))
-    assert "10 giờ 00 phút, ngày 25 tháng 02 năm 2026" in _flat(_pages_text(pdf)[0])
+    assert "10 giờ 00 phút, ngày 25 tháng 02 năm 2026" in flattened(pages_text(pdf)[0])
 
 
 def test_unknown_paper_is_refused(office: SlipOffice, slip: SlipData) -> None:
@@ -262,42 +246,6 @@ def test_unknown_paper_is_refused(office: SlipOffice, slip: SlipData) -> None:
 # Long content: shrinks, then continues on more pages, never outside the page, never overlapping
 
 
-def _text_boxes(pdf: bytes) -> list[list[tuple[float, float, float, float, str]]]:
-    """Per page, the box (x0, y0, x1, y1, text) of every text item, from its real font metrics."""
-    boxes_per_page = []
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        boxes: list[tuple[float, float, float, float, str]] = []
-
-        def visit(text: str, cm: list[float], tm: list[float], font: dict | None, size: float,
-                  boxes: list = boxes) -> None:
-            if not text.strip() or not font:
-                return
-            face = str(font["/BaseFont"]).split("+")[-1]
-            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
-            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
-            width = stringWidth(text.rstrip("\n"), face, size)
-            # Cap height rather than the accent-stacked ascender: neighbouring lines may share
-            # the air above the capitals, never the letters.
-            boxes.append((x, y - 0.2 * size, x + width, y + 0.72 * size, text.strip()))
-
-        page.extract_text(visitor_text=visit)
-        boxes_per_page.append(boxes)
-    return boxes_per_page
-
-
-Box = tuple[float, float, float, float, str]
-
-
-def _assert_inside_and_apart(boxes: list[Box], frames: list[tuple[float, float, float, float]]) -> None:
-    for x0, y0, x1, y1, text in boxes:
-        assert any(fx0 <= x0 and x1 <= fx1 and fy0 <= y0 and y1 <= fy1 for fx0, fy0, fx1, fy1 in frames), (
-            f"outside the page: {text!r} at {x0:.1f},{y0:.1f}-{x1:.1f},{y1:.1f}"
-        )
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            overlap_x = min(a[2], b[2]) - max(a[0], b[0])
-            overlap_y = min(a[3], b[3]) - max(a[1], b[1])
-            assert overlap_x <= 0.5 or overlap_y <= 0.5, f"overlap: {a[4]!r} / {b[4]!r}"
 
 
 def test_long_content_shrinks_then_continues(office: SlipOffice, long_slip: SlipData) -> None:
@@ -309,12 +257,12 @@ def test_long_content_shrinks_then_continues(office: SlipOffice, long_slip: Slip
     pages = [page.extract_text() for page in reader.pages]
     assert len(pages) >= 4 and len(pages) % 2 == 0  # both copies continue, on the same number of pages
     per_copy = len(pages) // 2
-    first_copy = _flat(" ".join(pages[:per_copy]))
-    second_copy = _flat(" ".join(pages[per_copy:]))
+    first_copy = flattened(" ".join(pages[:per_copy]))
+    second_copy = flattened(" ".join(pages[per_copy:]))
     for copy_text in (first_copy, second_copy):
-        assert _flat(long_slip.applicant_name) in copy_text
-        assert _flat(long_slip.address) in copy_text
-        assert _flat(long_slip.procedure_name) in copy_text
+        assert flattened(long_slip.applicant_name) in copy_text
+        assert flattened(long_slip.address) in copy_text
+        assert flattened(long_slip.procedure_name) in copy_text
         assert "(15) Giấy tờ số 15" in copy_text
         assert DUE_TEXT in copy_text
         assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in copy_text
@@ -327,8 +275,8 @@ def test_long_content_shrinks_then_continues(office: SlipOffice, long_slip: Slip
 
     width, height = A5
     frame = (3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
-    for boxes in _text_boxes(pdf):
-        _assert_inside_and_apart(boxes, [frame])
+    for boxes in text_boxes(pdf):
+        assert_inside_and_apart(boxes, [frame])
 
 
 def _size_of(pdf: bytes, label: str) -> float:
@@ -349,45 +297,24 @@ def test_long_content_two_up_stays_in_its_half(office: SlipOffice, long_slip: Sl
     half = width / 2
     left = (3 * mm, 3 * mm, half - 3 * mm, height - 3 * mm)
     right = (half + 3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
-    sheets = _text_boxes(pdf)
+    sheets = text_boxes(pdf)
     assert len(sheets) >= 2
     for boxes in sheets:
-        _assert_inside_and_apart(boxes, [left, right])
+        assert_inside_and_apart(boxes, [left, right])
         assert any(b[2] <= half for b in boxes) and any(b[0] >= half for b in boxes)
 
 
 def test_normal_slip_fits_one_page_per_copy_at_a_readable_size(a5_pdf: bytes) -> None:
     width, height = A5
     frame = (3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
-    for boxes in _text_boxes(a5_pdf):
-        _assert_inside_and_apart(boxes, [frame])
-    assert "Trang" not in _pages_text(a5_pdf)[0]
+    for boxes in text_boxes(a5_pdf):
+        assert_inside_and_apart(boxes, [frame])
+    assert "Trang" not in pages_text(a5_pdf)[0]
     assert _size_of(a5_pdf, "Tiếp nhận hồ sơ của:") >= 9.0
 
 
 # --------------------------------------------------------------------------------------------------
 # What prints scans back (pdftoppm + zxing-cpp)
-
-
-def _rasterise(pdf: bytes, tmp_path: Path, dpi: int = 200):  # noqa: ANN202 - PIL images
-    from PIL import Image
-
-    source = tmp_path / "slip.pdf"
-    source.write_bytes(pdf)
-    subprocess.run([PDFTOPPM, "-r", str(dpi), "-png", str(source), str(tmp_path / "page")], check=True)
-    return [Image.open(path).convert("L") for path in sorted(tmp_path.glob("page-*.png"))]
-
-
-def _decode(image) -> dict[str, set[str]]:  # noqa: ANN001 - a PIL image
-    import zxingcpp
-
-    found: dict[str, set[str]] = {"code128": set(), "qr": set()}
-    for result in zxingcpp.read_barcodes(image):
-        if result.format == zxingcpp.BarcodeFormat.Code128:
-            found["code128"].add(result.text)
-        elif result.format == zxingcpp.BarcodeFormat.QRCode:
-            found["qr"].add(result.text)
-    return found
 
 
 def _expected_payment(office: SlipOffice, slip: SlipData) -> str:
@@ -396,12 +323,12 @@ def _expected_payment(office: SlipOffice, slip: SlipData) -> str:
 
 @needs_pdftoppm
 def test_a5_codes_scan_back(a5_pdf: bytes, office: SlipOffice, slip: SlipData, tmp_path: Path) -> None:
-    pages = _rasterise(a5_pdf, tmp_path)
+    pages = rasterise(a5_pdf, tmp_path)
     assert len(pages) == 2
     payment = _expected_payment(office, slip)
     assert vietqr.crc_ok(payment)
     for image in pages:
-        found = _decode(image)
+        found = decode(image)
         assert found["code128"] == {CODE}
         assert found["qr"] == {f"{LOOKUP}{CODE}", payment}
         assert all(vietqr.crc_ok(text) for text in found["qr"] if text.startswith("000201"))
@@ -411,11 +338,11 @@ def test_a5_codes_scan_back(a5_pdf: bytes, office: SlipOffice, slip: SlipData, t
 def test_two_up_halves_each_scan_back(
     two_up_pdf: bytes, office: SlipOffice, slip: SlipData, tmp_path: Path
 ) -> None:
-    (sheet,) = _rasterise(two_up_pdf, tmp_path)
+    (sheet,) = rasterise(two_up_pdf, tmp_path)
     width, height = sheet.size
     payment = _expected_payment(office, slip)
     for box in ((0, 0, width // 2, height), (width // 2, 0, width, height)):
-        found = _decode(sheet.crop(box))
+        found = decode(sheet.crop(box))
         assert found["code128"] == {CODE}
         assert found["qr"] == {f"{LOOKUP}{CODE}", payment}
 
@@ -425,7 +352,7 @@ def test_long_slip_codes_scan_and_margins_stay_blank(
     office: SlipOffice, long_slip: SlipData, tmp_path: Path
 ) -> None:
     dpi = 200
-    pages = _rasterise(render_slip(office, long_slip, "a5"), tmp_path, dpi=dpi)
+    pages = rasterise(render_slip(office, long_slip, "a5"), tmp_path, dpi=dpi)
     per_copy = len(pages) // 2
     edge = int(3 * dpi / 25.4)  # 3 mm
     for index, image in enumerate(pages):
@@ -436,5 +363,5 @@ def test_long_slip_codes_scan_and_margins_stay_blank(
     payment = _expected_payment(office, long_slip)
     for first, last in ((0, per_copy - 1), (per_copy, 2 * per_copy - 1)):
         # The barcode heads each copy's first page; the QR codes sit with the notes on its last.
-        assert _decode(pages[first])["code128"] == {CODE}
-        assert _decode(pages[last])["qr"] == {f"{LOOKUP}{CODE}", payment}
+        assert decode(pages[first])["code128"] == {CODE}
+        assert decode(pages[last])["qr"] == {f"{LOOKUP}{CODE}", payment}

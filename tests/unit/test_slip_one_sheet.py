@@ -16,18 +16,8 @@ from counter_app.papers import barcode
 from counter_app.papers import slip as slip_module
 from counter_app.papers.slip import SlipData, SlipDocument, render_slip
 from counter_app.services.catalogue import ProcedureSpec, load_shipped_catalogue
-from tests.unit.test_slip import (
-    CODE,
-    LOOKUP,
-    OFFICE,
-    _assert_inside_and_apart,
-    _decode,
-    _expected_payment,
-    _rasterise,
-    _size_of,
-    _text_boxes,
-    needs_pdftoppm,
-)
+from tests.pdf_reading import assert_inside_and_apart, decode, needs_pdftoppm, rasterise, text_boxes
+from tests.unit.test_slip import CODE, LOOKUP, OFFICE, _expected_payment, _size_of
 
 VN = timezone(timedelta(hours=7))
 CATALOGUE = load_shipped_catalogue()
@@ -81,7 +71,7 @@ def test_every_shipped_procedure_slip_prints_on_one_sheet_per_copy(procedure: Pr
 
     width, height = A5
     frame = (3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
-    _assert_inside_and_apart(_text_boxes(a5)[0], [frame])
+    assert_inside_and_apart(text_boxes(a5)[0], [frame])
 
 
 def test_a_birth_registration_slip_prints_on_one_sheet_per_copy_at_8_pt_or_more() -> None:
@@ -132,7 +122,7 @@ def _quiet_zone_px(image) -> tuple[int, int]:  # noqa: ANN001 - a PIL image
 def test_the_slip_barcode_scans_from_a_150_dpi_render_of_a_worn_copy(paper: str, tmp_path: Path) -> None:
     data = _slip_for(BIRTH)
     dpi = 150
-    images = _rasterise(render_slip(OFFICE, data, paper), tmp_path, dpi=dpi)  # type: ignore[arg-type]
+    images = rasterise(render_slip(OFFICE, data, paper), tmp_path, dpi=dpi)  # type: ignore[arg-type]
     if paper == "a5":
         assert len(images) == 2
         copies = images
@@ -144,7 +134,7 @@ def test_the_slip_barcode_scans_from_a_150_dpi_render_of_a_worn_copy(paper: str,
     payment = _expected_payment(OFFICE, data)
     for copy in copies:
         for image in (copy, _worn(copy)):
-            found = _decode(image)
+            found = decode(image)
             assert found["code128"] == {CODE}
             # The look-up QR carries the code too, so a phone reads it where no barcode scanner is.
             assert found["qr"] == {f"{LOOKUP}{CODE}", payment}
