@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,12 +64,12 @@ class _Tree(QTreeWidget):
 
 
 class AttentionView(QWidget):
+    pickup_days_changed = Signal(int)
+    reload_requested = Signal()
+    open_requested = Signal(str, str)  # (code, action)
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("attention_view")
-        self.open_requested: Callable[[str, str], None] = lambda _code, _action: None  # (code, action)
-        self.reload_requested: Callable[[], None] = lambda: None
-        self.pickup_days_changed: Callable[[int], None] = lambda _n: None
         self.summary = QLabel(T.LOADING)
         self.summary.setObjectName("attention_summary")
         bold = self.summary.font()
@@ -82,9 +82,9 @@ class AttentionView(QWidget):
         self.pickup_days.setRange(1, 365)
         self.pickup_days.setValue(5)
         self.pickup_days.setSuffix(T.PICKUP_SUFFIX)
-        self.pickup_days.editingFinished.connect(lambda: self.pickup_days_changed(self.pickup_days.value()))
+        self.pickup_days.editingFinished.connect(lambda: self.pickup_days_changed.emit(self.pickup_days.value()))
         reload_button = QPushButton(T.RELOAD)
-        reload_button.clicked.connect(lambda: self.reload_requested())
+        reload_button.clicked.connect(lambda: self.reload_requested.emit())
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(QLabel(T.PICKUP_DAYS))
@@ -174,4 +174,4 @@ class AttentionView(QWidget):
     def _open_item(self, item: QTreeWidgetItem) -> None:
         data = item.data(0, ROLE)
         if data:
-            self.open_requested(*data)
+            self.open_requested.emit(*data)

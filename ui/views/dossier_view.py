@@ -2,13 +2,12 @@
 (docs/rules.md, "Statuses"). An action not allowed from the status is not offered at all; the
 core still checks, and its refusal is shown with nothing changed.
 
-The view only shows and asks: `action_requested(key)` goes to the main window, which opens the
+The view only shows and asks: its `action_requested(key)` signal goes to the main window, which opens the
 action's dialog, runs it on the store lane and answers with `show_dossier`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -36,6 +35,7 @@ L = strings.Life
 
 
 class DossierView(QWidget):
+    action_requested = Signal(str)
     print_requested = Signal(str)
     back_requested = Signal()
 
@@ -43,7 +43,6 @@ class DossierView(QWidget):
         super().__init__(parent)
         self.code = ""
         self.dossier: dict[str, Any] = {}
-        self.action_requested: Callable[[str], None] = lambda _key: None
         self.title = QLabel(S.EMPTY)
         self.title.setObjectName("dossier_code")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -99,7 +98,7 @@ class DossierView(QWidget):
             button = QPushButton(text)
             button.setObjectName(f"action_{key}")
             button.setStyleSheet("text-align: left; padding: 6px 10px;")
-            button.clicked.connect(lambda _c=False, k=key: self.action_requested(k))
+            button.clicked.connect(lambda _c=False, k=key: self.action_requested.emit(k))
             self.action_buttons[key] = button
             if key == "control":
                 actions_column.addSpacing(12)

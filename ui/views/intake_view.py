@@ -7,7 +7,6 @@ store lane and hands the answers back (`show_due`, `show_saved`, `show_save_erro
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +48,7 @@ APPLICANT_FIELDS = ("full_name", "id_number", "birth_date", "gender", "address",
 
 
 class IntakeView(QWidget):
+    refuse_requested = Signal(object)
     save_requested = Signal(dict, bool)  # the contract's intake object; print the slip after saving
     procedure_changed = Signal(str)  # the chosen procedure's code ("" when none): preview its due time
     new_requested = Signal()  # the "new intake" button: the window asks first if something is typed
@@ -196,7 +196,6 @@ class IntakeView(QWidget):
         self.save_print_button.clicked.connect(lambda: self.request_save(print_slip=True))
         self.new_button.clicked.connect(self.new_requested)
         # Refusal at intake (status 3, Mẫu 03): the window asks the reason and saves the form refused.
-        self.refuse_requested: Callable[[dict[str, Any]], None] = lambda _form: None
         self.refuse_button = QPushButton(strings.Act.REFUSE + "…")
         self.refuse_button.setObjectName("refuse_intake")
         self.refuse_button.clicked.connect(self.request_refusal)
@@ -318,7 +317,7 @@ class IntakeView(QWidget):
             return
         form = self.collect()
         if form is not None:
-            self.refuse_requested(form)
+            self.refuse_requested.emit(form)
 
     def set_saving(self, saving: bool) -> None:
         self._saving = saving

@@ -146,15 +146,15 @@ class MainWindow(QMainWindow):
         self.dossier.print_requested.connect(self.request_print_slip)
         self.dossier.back_requested.connect(self._back)
         self.dossier_actions = DossierActions(self)
-        self.dossier.action_requested = self.dossier_actions.run
-        self.returns.confirm_requested = self.dossier_actions.hand_over_result
-        self.returns.details_requested = self.open_dossier
-        self.returns.back_requested = self._back
-        self.returns.ready_requested = self.dossier_actions.mark_ready
-        self.attention.open_requested = lambda code, action: self.open_dossier(code, action=action)
-        self.attention.reload_requested = self.reload_attention
-        self.attention.pickup_days_changed = self._set_pickup_days
-        self.intake.refuse_requested = self.intake_desk.refuse
+        self.dossier.action_requested.connect(self.dossier_actions.run)
+        self.returns.confirm_requested.connect(self.dossier_actions.hand_over_result)
+        self.returns.details_requested.connect(lambda code: self.open_dossier(code))
+        self.returns.back_requested.connect(self._back)
+        self.returns.ready_requested.connect(self.dossier_actions.mark_ready)
+        self.attention.open_requested.connect(lambda code, action: self.open_dossier(code, action=action))
+        self.attention.reload_requested.connect(lambda: self.reload_attention())
+        self.attention.pickup_days_changed.connect(self._set_pickup_days)
+        self.intake.refuse_requested.connect(self.intake_desk.refuse)
         self.printing = PrintDesk(client, self.prefs, self.interaction,
                                   notify=self.show_message, parent=self)
         self.slip_printer = self.printing.preview_slip
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
             from ui.views.poster_view import PosterView
 
             self.posters = PosterView()
-            self.posters.preview_requested = self.printing.preview_public
+            self.posters.preview_requested.connect(self.printing.preview_public)
         if self.tabs.indexOf(self.posters) < 0:
             self.tabs.addTab(self.posters, strings.Posters.TAB)
         self.tabs.setCurrentWidget(self.posters)

@@ -8,10 +8,9 @@ request, a PosterJob, to ui/printing.PrintDesk, the same preview and printer lan
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,10 +38,10 @@ S = strings.Posters
 
 
 class PosterView(QWidget):
+    preview_requested = Signal(object)
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("poster_view")
-        self.preview_requested: Callable[[PosterJob], None] = lambda _job: None
         self._specs: list[ProcedureSpec] = []
 
         intro = QLabel(S.INTRO)
@@ -127,13 +126,13 @@ class PosterView(QWidget):
         if spec is None:
             self.count.setText(S.NOTHING_CHOSEN)
             return
-        self.preview_requested(PosterJob("poster", code=spec.code))
+        self.preview_requested.emit(PosterJob("poster", code=spec.code))
 
     def print_field(self) -> None:
-        self.preview_requested(PosterJob("batch", field=self.chosen_field()))
+        self.preview_requested.emit(PosterJob("batch", field=self.chosen_field()))
 
     def print_listing(self) -> None:
-        self.preview_requested(PosterJob("list", field=self.chosen_field()))
+        self.preview_requested.emit(PosterJob("list", field=self.chosen_field()))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if obj is self.search and event.type() == QEvent.Type.KeyPress:

@@ -9,10 +9,9 @@ with `show_dossier` (the dossier after the return) or `show_error`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -39,14 +38,14 @@ _BANNERS = {"ready": theme.SUCCESS, "waiting": theme.WARNING, "late": theme.ERRO
 
 
 class ReturnView(QWidget):
+    ready_requested = Signal()  # "Có kết quả": the window asks, then moves to 9
+    back_requested = Signal()
+    details_requested = Signal(str)
+    confirm_requested = Signal(object)
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("return_view")
         self.dossier: dict[str, Any] | None = None
-        self.confirm_requested: Callable[[dict[str, Any]], None] = lambda _v: None
-        self.details_requested: Callable[[str], None] = lambda _c: None
-        self.back_requested: Callable[[], None] = lambda: None
-        self.ready_requested: Callable[[], None] = lambda: None  # "Có kết quả": the window asks, then moves to 9
 
         self.title = QLabel(R.EMPTY)
         self.title.setObjectName("return_code")
@@ -120,14 +119,14 @@ class ReturnView(QWidget):
 
         self.details_button = QPushButton(R.DETAILS)
         self.details_button.setObjectName("return_details")
-        self.details_button.clicked.connect(lambda: self.details_requested(self.code))
+        self.details_button.clicked.connect(lambda: self.details_requested.emit(self.code))
         # The result came back from the processing officer while the citizen waits at the counter:
         # record it here and hand it over, without going through the dossier's own screen.
         self.ready_button = QPushButton(R.MARK_READY)
         self.ready_button.setObjectName("return_mark_ready")
-        self.ready_button.clicked.connect(lambda: self.ready_requested())
+        self.ready_button.clicked.connect(lambda: self.ready_requested.emit())
         back = QPushButton(R.BACK)
-        back.clicked.connect(lambda: self.back_requested())
+        back.clicked.connect(lambda: self.back_requested.emit())
         buttons = QHBoxLayout()
         buttons.addWidget(self.ready_button)
         buttons.addStretch(1)
@@ -250,7 +249,7 @@ class ReturnView(QWidget):
             return
         self.error.hide()
         self._working(True)
-        self.confirm_requested({"full_name": name, "id_number": self.id_number.text().strip(),
+        self.confirm_requested.emit({"full_name": name, "id_number": self.id_number.text().strip(),
                                 "relation": relation, "rating": self.rating_value()})
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
