@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from counter_app import __version__
+from counter_app.atomic_file import write_atomically
 from counter_app.cli_parser import build_parser
 from counter_app.errors import UserError
 from counter_app.sync.errors import ServerUnreachable
@@ -280,23 +281,21 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _cmd_slip(args: argparse.Namespace) -> int:
-    from counter_app.services import papers
 
     desk = _open_desk(args)
     paper = args.paper or desk.setting("papers.default_paper")
     data = desk.slip_pdf(args.code, paper)  # refused before any file exists
-    papers.write_pdf(data, args.output)
+    write_atomically(data, args.output)
     desk.record_print(args.code.strip().upper(), "01", detail={"paper": paper, "file": Path(args.output).name})
     print(f"Đã ghi giấy hẹn ra {args.output}.", file=sys.stderr)
     return EXIT_OK
 
 
 def _cmd_paper(args: argparse.Namespace) -> int:
-    from counter_app.services import papers
 
     desk = _open_desk(args)
     data = desk.form_pdf(args.code, args.form)
-    papers.write_pdf(data, args.output)
+    write_atomically(data, args.output)
     desk.record_print(args.code.strip().upper(), args.form, detail={"file": Path(args.output).name})
     print(f"Đã ghi mẫu {args.form} ra {args.output}.", file=sys.stderr)
     return EXIT_OK
@@ -304,12 +303,11 @@ def _cmd_paper(args: argparse.Namespace) -> int:
 
 def _cmd_poster(args: argparse.Namespace) -> int:
     from counter_app.domain.public_papers import poster_job, with_field_named
-    from counter_app.services import papers
 
     job = poster_job(args.code, listing=args.listing, every=args.every, field=args.field, paper=args.paper)
     desk = _open_desk(args)
     job = with_field_named(job, desk.poster_fields())
-    papers.write_pdf(desk.public_pdf(job), args.output)  # refused before any file exists
+    write_atomically(desk.public_pdf(job), args.output)  # refused before any file exists
     desk.record_print(job.target, job.audit_form, detail={"paper": job.paper, "file": Path(args.output).name})
     print(f"Đã ghi {job.what[:1].lower() + job.what[1:]} ra {args.output}.", file=sys.stderr)
     return EXIT_OK

@@ -274,9 +274,9 @@ class PrintDesk(QObject):
 
         def job() -> str:
             if request.file_path:
-                from counter_app.services.papers import write_pdf
+                from counter_app.atomic_file import write_atomically
 
-                path = write_pdf(request.data, request.file_path)
+                path = write_atomically(request.data, request.file_path)
                 return P.SAVED.format(what=request.what, path=path)
             printer = factory(request.printer_name)
             print_pdf(request.data, printer, copies=request.copies, label=request.printer_name, title=request.what)

@@ -8,12 +8,9 @@ Every refusal is a UserError with one Vietnamese sentence, raised before anythin
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import text
@@ -457,80 +454,8 @@ def officer_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
     return {username: full_name for username, full_name in found.all() if full_name}
 
 
-# --------------------------------------------------------------------------------------------------
-# Writing
-
-
-def write_pdf(data: bytes, path: str | os.PathLike[str]) -> Path:
-    """Write `data` to `path` atomically: a temporary file in the same folder, flushed to disk, then
-    renamed over the target. A failed write leaves no file (and an existing one untouched)."""
-    target = Path(path)
-    if not str(path).strip():
-        raise UserError("Cần chọn nơi lưu tệp PDF.", field="output")
-    if target.is_dir():
-        raise UserError(f"'{target}' là một thư mục; hãy chọn tên tệp, ví dụ '{target / 'giay-hen.pdf'}'.",
-                        field="output")
-    folder = target.parent if str(target.parent) else Path(".")
-    temp: str | None = None
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, _mode_for(target))
-        os.replace(temp, target)
-        temp = None
-    except FileNotFoundError:
-        raise UserError(f"Không ghi được tệp '{target}': thư mục '{folder}' không tồn tại.", field="output") from None
-    except (PermissionError, IsADirectoryError, NotADirectoryError):
-        raise UserError(
-            f"Không ghi được tệp '{target}': không có quyền ghi vào thư mục '{folder}', hoặc tệp đang được mở "
-            "trong một chương trình khác.", field="output",
-        ) from None
-    except OSError as exc:
-        raise UserError(f"Không ghi được tệp '{target}': {exc.strerror or exc}.", field="output") from None
-    finally:
-        if temp is not None:
-            _remove_quietly(temp)
-    _sync_folder(folder)
-    return target
-
-
-def _mode_for(target: Path) -> int:
-    """Keep the mode of a file being replaced; a new one gets the usual rw-r--r-- (mkstemp's 0600
-    would hide a paper from the other accounts of a shared counter PC)."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        return 0o644
-
-
-def _remove_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows has no directory handles to flush."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 __all__ = [
     "BANK_ACCOUNT_KEY", "BANK_ACCOUNT_NAME_KEY", "BANK_BIN_KEY", "FORMS", "HEAD_NAME_KEY", "LOOKUP_URL_KEY",
     "MAX_REGISTER_DAYS", "OFFICE_PHONE_KEY", "PAPERS", "SETTING_KEYS", "Paper", "entry_number", "form_pdf",
-    "officer_names", "register_entries", "register_pdf", "slip_pdf", "write_pdf",
+    "officer_names", "register_entries", "register_pdf", "slip_pdf",
 ]

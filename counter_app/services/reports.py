@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from counter_app.atomic_file import write_atomically
 from counter_app.domain.channels import CHANNELS
 from counter_app.domain.vn_time import to_vn
 from counter_app.errors import UserError
@@ -150,5 +151,5 @@ def write_pdf(session: Session, date_from: date, date_to: date, path: Path) -> i
     writer.add_metadata({"/Title": f"Báo cáo {page.period}", "/Author": office.office_name})
     out = io.BytesIO()
     writer.write(out)
-    papers.write_pdf(out.getvalue(), path)
+    write_atomically(out.getvalue(), path)
     return len(rows)

@@ -15,6 +15,7 @@ from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.units import mm
 
 from counter_app import clock
+from counter_app.atomic_file import write_atomically
 from counter_app.clock import parse_iso
 from counter_app.db.models import Officer
 from counter_app.domain import vietqr
@@ -178,7 +179,7 @@ def test_an_unknown_code_is_refused_and_nothing_is_written(desk, tmp_path: Path)
     out = folder / "giay-hen.pdf"
     with desk.read() as session:
         with pytest.raises(UserError, match="Không tìm thấy hồ sơ mã"):
-            papers.write_pdf(papers.slip_pdf(session, f"{AGENCY}-260302-0999"), out)
+            write_atomically(papers.slip_pdf(session, f"{AGENCY}-260302-0999"), out)
         with pytest.raises(UserError, match="thuộc cơ quan 000.00.20.H99"):
             papers.form_pdf(session, "000.00.20.H99-260302-0001", "06")
         with pytest.raises(UserError, match="không phải mã hồ sơ"):
@@ -186,13 +187,13 @@ def test_an_unknown_code_is_refused_and_nothing_is_written(desk, tmp_path: Path)
     assert list(folder.iterdir()) == []
 
 
-def test_write_pdf_writes_and_replaces_atomically(tmp_path: Path) -> None:
+def test_a_saved_paper_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     target = tmp_path / "phieu.pdf"
-    assert papers.write_pdf(b"%PDF-1 first", target) == target
+    assert write_atomically(b"%PDF-1 first", target) == target
     assert target.read_bytes() == b"%PDF-1 first"
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
     target.chmod(0o600)
-    papers.write_pdf(b"%PDF-1 second", str(target))
+    write_atomically(b"%PDF-1 second", str(target))
     assert target.read_bytes() == b"%PDF-1 second"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600  # a replaced file keeps its mode
     assert [p.name for p in tmp_path.iterdir()] == ["phieu.pdf"]  # no temporary file left
@@ -207,7 +208,7 @@ def test_unwritable_paths_are_refused_without_a_file(tmp_path: Path, where: str)
         "path is a folder": tmp_path,
     }[where]
     with pytest.raises(UserError, match="Không ghi được tệp|là một thư mục"):
-        papers.write_pdf(b"%PDF-1", target)
+        write_atomically(b"%PDF-1", target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
 
@@ -217,7 +218,7 @@ def test_a_refused_rename_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(UserError, match="không có quyền ghi"):
-        papers.write_pdf(b"%PDF-1", tmp_path / "phieu.pdf")
+        write_atomically(b"%PDF-1", tmp_path / "phieu.pdf")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -228,7 +229,7 @@ def test_a_read_only_folder_is_refused(tmp_path: Path) -> None:
     folder.chmod(0o500)
     try:
         with pytest.raises(UserError, match="không có quyền ghi"):
-            papers.write_pdf(b"%PDF-1", folder / "phieu.pdf")
+            write_atomically(b"%PDF-1", folder / "phieu.pdf")
         assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o700)
