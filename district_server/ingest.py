@@ -6,8 +6,14 @@
   kept aside in `review` for a person, nothing else changes;
 - invalid: an event the server cannot accept as is (unknown kind, future time, another office's
   dossier, a code outside the counter's slice, a missing field, a status move the counter's rule
-  table forbids, or a move from a status the dossier is not in — held as waiting, see rules.py):
-  also kept in `review` (within the device's daily room, review.py), with the reason sent back.
+  table forbids): also kept in `review` (within the device's daily room, review.py), with the
+  reason sent back;
+- held: a move from a status the dossier is not in yet — its predecessor has not arrived (rules.py).
+  Kept in `review` as waiting and applied by the server when the predecessor arrives; the counter
+  keeps it pending. Only a counter that lists the "held" feature is answered so; an older one gets
+  `invalid` with code `waiting`, as before.
+
+The push may carry the counter's audit-trail head (audit_heads.py), recorded in the same transaction.
 
 One bad event never sinks its batch: whatever is wrong with it (even text no database can store)
 becomes that event's verdict, and the others are stored.
@@ -35,17 +41,20 @@ from counter_app.domain.calendar import VN_TZ
 from counter_app.domain.codes import MAX_PER_COUNTER_PER_DAY, parse_dossier_code
 from counter_app.sync.protocol import (
     EVENT_KINDS,
+    FEATURE_HELD,
+    HELD,
     MAX_FUTURE,
     OLDEST_EVENT_YEAR,
     PROTOCOL,
     EventPayload,
     EventResult,
+    PushOptions,
     PushResponse,
     canonical_json,
     event_key,
     parse_time,
 )
-from district_server import review, rules
+from district_server import audit_heads, review, rules
 from district_server.auth import Device
 from district_server.database import Database
 from district_server.schema import batch, device, dossier, event
@@ -172,7 +181,10 @@ def ingest(
     raw_events: list[Any],
     *,
     before_commit: BeforeCommit | None = None,
+    options: PushOptions | None = None,
 ) -> PushResponse:
+    options = options or PushOptions()
+    held_outcome = FEATURE_HELD in options.features
     now_dt = datetime.now(VN_TZ)
     now = now_iso()
     results: list[EventResult | None] = [None] * len(raw_events)
@@ -220,6 +232,8 @@ def ingest(
         for i, event_id, _digest, result, code, reason in refused:
             if i in over:
                 result, code, reason = "invalid", "review_full", over[i]
+            elif held_outcome and code == review.WAITING:
+                result = HELD  # kept as waiting: the server applies it when its predecessor arrives
             results[i] = EventResult(event_id=event_id, result=result, code=code, reason=reason)  # type: ignore[arg-type]
         for i, earlier in repeats:
             first = results[earlier.index]
@@ -228,11 +242,12 @@ def ingest(
             results[i] = EventResult(event_id=first.event_id, result=same, code=first.code, reason=first.reason)  # type: ignore[arg-type]
         mine = sum(1 for c in accepted if c.event.event_id in stored_ids)
         replayed = _log_batch(db, conn, dev, batch_id, len(raw_events), mine, now)
+        head = audit_heads.record(db, conn, dev, options.audit_head, now) if options.audit_head else None
         if before_commit is not None:
             before_commit(batch_id)
     assert all(r is not None for r in results)
     return PushResponse(protocol=PROTOCOL, batch_id=batch_id, results=results, replayed=replayed,  # type: ignore[arg-type]
-                        server_time=now)
+                        server_time=now, audit_head=head)
 
 
 def _raw_hash(raw: Any) -> str:
