@@ -7,6 +7,7 @@ server permanently refused, `ServerUnreachable` (exit 3) when the server could n
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -68,12 +69,17 @@ def link(
     except ServerUnreachable as exc:
         _keep_link(store, url, token, None, actor)
         summary = {"server": url, "linked": True, "verified": False}
-        raise ServerUnreachable(UNVERIFIED.format(reason=exc.message.rstrip(". ")), summary=summary) from None
+        raise ServerUnreachable(UNVERIFIED.format(reason=_why(exc.message)), summary=summary) from None
     with store.read() as session:
         _check_device(session, device)
     _keep_link(store, url, token, device, actor)
     return {"server": url, "device_id": device.device_id, "agency_code": device.agency_code,
             "counter": device.counter, "linked": True, "verified": True}
+
+
+def _why(message: str) -> str:
+    """The client's reason without its "the data is kept to send again" tail (nothing to send here)."""
+    return re.split(r"[.;]\s*[Dd]ữ liệu vẫn được giữ|[.;]\s*[Ss]ẽ gửi lại", message)[0].rstrip(". ")
 
 
 def _ask_device(url: str, token: str, *, http: httpx.Client | None, timeout: httpx.Timeout | float, attempts: int,
