@@ -50,7 +50,7 @@ def link(
     http: httpx.Client | None = None,
     timeout: httpx.Timeout | float = LINK_TIMEOUT,
     attempts: int = LINK_ATTEMPTS,
-    backoff: tuple[float, ...] = LINK_BACKOFF,
+    backoff: tuple[float, ...] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, Any]:
     """Check the token with the server, then keep the link (audited as `actor`, default the
@@ -65,7 +65,8 @@ def link(
     with store.read() as session:
         require_office(session)
     try:
-        device = _ask_device(url, token, http=http, timeout=timeout, attempts=attempts, backoff=backoff, sleep=sleep)
+        device = _ask_device(url, token, http=http, timeout=timeout, attempts=attempts,
+                             backoff=LINK_BACKOFF if backoff is None else backoff, sleep=sleep)
     except ServerUnreachable as exc:
         _keep_link(store, url, token, None, actor)
         summary = {"server": url, "linked": True, "verified": False}

@@ -15,9 +15,11 @@ from counter_app.services import settings
 from counter_app.sync import commands, engine
 from counter_app.sync.audit_anchor import local_head
 from district_server import audit_heads
+from district_server.cli import main as counter_server
 from tests.server.helpers import intake_many, server_dossiers
 from tests.server.pgcluster import free_port
-from tests.server.test_server_cli import server_cli
+
+pytestmark = pytest.mark.usefixtures("cli_in_process")
 
 
 def _verify(store, capsys) -> tuple[int, dict | None, str]:  # noqa: ANN001
@@ -25,6 +27,14 @@ def _verify(store, capsys) -> tuple[int, dict | None, str]:  # noqa: ANN001
     code = counter_app(["--data-dir", str(store.path.parent), "audit", "verify"])
     out, err = capsys.readouterr()
     return code, json.loads(out) if out.strip() else None, err
+
+
+def _server(capsys, db_url: str, *argv: str) -> tuple[int, str, str]:  # noqa: ANN001
+    """`counter-server …` in this process (its own database connection, as from a shell)."""
+    capsys.readouterr()
+    code = counter_server(["--db", db_url, *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def _head(store) -> tuple[int, str]:  # noqa: ANN001
@@ -76,15 +86,14 @@ def test_deleting_the_newest_audit_entries_is_caught_by_verify_and_flagged_on_th
     code, _, err = _verify(counter0, capsys)
     assert code == 2 and "Quầy số 0 báo nhật ký" in err  # the server's open break is told on the counter
 
-    listed = server_cli("--db", db_url, "audit", "breaks")
-    assert listed.returncode == 0, listed.stderr
-    assert [b["id"] for b in json.loads(listed.stdout)] == [flagged["id"]]
-    assert server_cli("--db", db_url, "audit", "resolve", str(flagged["id"])).returncode == 0
-    again = server_cli("--db", db_url, "audit", "resolve", str(flagged["id"]))
-    assert again.returncode == 2 and "đang chờ xử lý" in again.stderr
-    heads = server_cli("--db", db_url, "audit", "heads")
-    assert heads.returncode == 0, heads.stderr
-    rows = {h["counter"]: h for h in json.loads(heads.stdout) if h["agency_code"] == "000.00.20.H12"}
+    listed = _server(capsys, db_url, "audit", "breaks")
+    assert listed[0] == 0 and [b["id"] for b in json.loads(listed[1])] == [flagged["id"]]
+    assert _server(capsys, db_url, "audit", "resolve", str(flagged["id"]))[0] == 0
+    again = _server(capsys, db_url, "audit", "resolve", str(flagged["id"]))
+    assert again[0] == 2 and "đang chờ xử lý" in again[2]
+    heads = _server(capsys, db_url, "audit", "heads")
+    assert heads[0] == 0
+    rows = {h["counter"]: h for h in json.loads(heads[1]) if h["agency_code"] == "000.00.20.H12"}
     assert rows[0]["open_breaks"] == 0 and rows[1]["seq"] is None  # counter 1 never reported
     assert _verify(counter0, capsys)[0] == 0
 

@@ -6,8 +6,6 @@ refuses the token. A refused token at link time is refused at once, with nothing
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from sqlmodel import select
@@ -16,11 +14,11 @@ from counter_app.db.models import AuditEntry
 from counter_app.services import settings
 from counter_app.sync import commands, engine
 from counter_app.sync.errors import ServerUnreachable, SyncRefused
-from district_server.auth import add_device
-from tests.conftest import AGENCY
 from tests.server.faultproxy import FaultProxy
-from tests.server.helpers import REPO, assert_exactly_once, intake_many, server_dossiers
+from tests.server.helpers import assert_exactly_once, intake_many, server_dossiers
 from tests.server.pgcluster import free_port
+
+pytestmark = pytest.mark.usefixtures("cli_in_process")
 
 
 def _link_state(store) -> tuple:  # noqa: ANN001
@@ -95,20 +93,19 @@ def test_a_refused_token_is_refused_at_once_and_nothing_is_kept(live, tokens, co
     assert _link_state(counter0) == (None, None, None)
 
 
-def test_link_from_the_command_line_exits_3_in_vietnamese_when_the_server_is_down(tmp_path, counter0,
-                                                                                 server_db, live) -> None:
-    token = add_device(server_db, AGENCY, 0)[1]
-    counter0.close()
+def test_link_from_the_command_line_exits_3_in_vietnamese_when_the_server_is_down(counter0, live, tokens, capsys,
+                                                                                 monkeypatch) -> None:
+    from counter_app.cli import main as counter_app
+
+    monkeypatch.setattr(commands, "LINK_BACKOFF", (0.0,))  # the waits are tested above; here what the officer reads
+    directory = str(counter0.path.parent)
     down = f"http://127.0.0.1:{free_port()}"
-    code = ("import sys, time; time.sleep = lambda s: None; from counter_app.cli import main; "
-            "sys.exit(main(sys.argv[1:]))")  # the waits are tested above; here only what the officer reads
-    run = subprocess.run([sys.executable, "-c", code, "--data-dir", str(tmp_path / "counter0"), "link", "--server",
-                          down, "--token", token], cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 3, run.stderr
-    assert "CHƯA xác minh" in run.stderr and "Traceback" not in run.stderr
-    assert json.loads(run.stdout) == {"server": down, "linked": True, "verified": False}
-    refused = subprocess.run([sys.executable, "-c", code, "--data-dir", str(tmp_path / "counter0"), "link",
-                              "--server", live.url, "--token", "qmc_wrong"], cwd=REPO, capture_output=True,
-                             text=True, timeout=120)
-    assert refused.returncode == 2 and refused.stdout == ""
-    assert "token" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    capsys.readouterr()
+    assert counter_app(["--data-dir", directory, "link", "--server", down, "--token", tokens["c0"]]) == 3
+    out, err = capsys.readouterr()
+    assert json.loads(out) == {"server": down, "linked": True, "verified": False}
+    assert "CHƯA xác minh" in err and "Connection refused" in err and "gửi lại" not in err
+    assert counter_app(["--data-dir", directory, "link", "--server", live.url, "--token", "qmc_wrong"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "token" in err and len(err.strip().splitlines()) == 1
+    assert _link_state(counter0) == (down, tokens["c0"], None)  # the refused one changed nothing

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlmodel import func, select
 
 from counter_app.cli import main as counter_app
@@ -18,6 +19,8 @@ from counter_app.sync import commands, engine
 from district_server import audit_heads
 from district_server.review import list_reviews
 from tests.server.helpers import intake_many, move, server_dossiers
+
+pytestmark = pytest.mark.usefixtures("cli_in_process")
 
 
 def test_a_counter_restored_from_an_older_backup_gets_its_later_dossiers_back_without_doubles(
