@@ -56,7 +56,7 @@ from counter_app.sync.protocol import (
 )
 from district_server import audit_heads, review, rules
 from district_server.auth import Device
-from district_server.database import Database
+from district_server.database import Database, pg_many
 from district_server.schema import batch, device, dossier, event
 from district_server.timeutil import now_iso
 
@@ -407,31 +407,10 @@ def _insert_events(db: Database, conn: Connection, items: list[Checked], now: st
         "received_at": now, "batch_id": c.batch_id,
     } for c in items]
     if not db.is_sqlite:
-        return set(_pg_many(conn, "event", rows, "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+        return set(pg_many(conn, "event", rows, "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
                             returning=True))
     stmt = db.insert(event).on_conflict_do_nothing(index_elements=["event_id"]).returning(event.c.event_id)
     return set(conn.execute(stmt, rows).scalars().all())
-
-
-def _pg_many(conn: Connection, table_name: str, rows: list[dict[str, Any]], tail: str,
-             *, returning: bool = False) -> list[Any]:
-    """psycopg's own executemany on the transaction's connection: the driver pipelines one short
-    prepared INSERT per row (one round trip a batch). SQLAlchemy would instead build one multi-row
-    VALUES text of thousands of parameters per batch, which psycopg re-parses every time: a third of
-    the ingest time. Returns the first RETURNING column of every row that returned one."""
-    columns = list(rows[0])
-    sql = (f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) {tail}")
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(sql, [tuple(r[c] for c in columns) for r in rows], returning=returning)
-        found: list[Any] = []
-        while returning:
-            found.extend(row[0] for row in cursor.fetchall())
-            if not cursor.nextset():
-                break
-        return found
-    finally:
-        cursor.close()
 
 
 def _classify_not_inserted(conn: Connection, items: list[Checked], results: list, refused: list) -> None:  # noqa: ANN001
@@ -473,7 +452,7 @@ def _upsert_dossiers(db: Database, conn: Connection, stored: list[Checked], now:
         })
     if not db.is_sqlite:
         updated = ", ".join(f"{n} = EXCLUDED.{n}" for n in _DOSSIER_MOVES)
-        _pg_many(conn, "dossier", rows,
+        pg_many(conn, "dossier", rows,
                  f"ON CONFLICT (id) DO UPDATE SET {updated} WHERE dossier.last_key < EXCLUDED.last_key")
         return
     stmt = db.insert(dossier)
