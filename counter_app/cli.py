@@ -340,8 +340,10 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
     result = restore(data_dir(getattr(args, "data_dir", None)), Path(args.file))
     store = _open_store(args)  # brings an older backup's schema up to date (with its own backup first)
-    after_restore(store, Path(args.file).name)
+    advice = after_restore(store, Path(args.file).name)
     store.close()
+    if advice:
+        print(advice, file=sys.stderr)
     _print_json({"restored": str(result.restored.path), "agency_code": result.restored.agency_code,
                  "dossiers": result.restored.dossiers,
                  "previous_store_kept_at": str(result.previous_kept_at) if result.previous_kept_at else None})

@@ -148,14 +148,22 @@ def verify_link(store: Store, client: SyncClient) -> None:
         audit.record(session, audit.SYSTEM, "sync_link_verified", client.base_url, _device_setting(device))
 
 
-def after_restore(store: Store, source: str) -> None:
+SYNC_AFTER_RESTORE = ("Hãy đồng bộ ('counter-app sync --once' hoặc 'Đồng bộ ngay') trước khi tiếp nhận hồ sơ mới: "
+                      "máy sẽ lấy lại từ máy chủ huyện các hồ sơ của quầy này ghi sau bản sao lưu, và không cấp lại "
+                      "mã đã dùng.")
+
+
+def after_restore(store: Store, source: str) -> str | None:
     """A store just restored from a backup: the next pull asks for this counter's own events too, so
     those recorded after the backup come back from the server (engine.KEY_RECOVER_OWN); and the
     restore goes in the restored trail (its head then reads older than the server's: a break the
-    district sees, and resolves knowing why)."""
+    district sees, and resolves knowing why). Returns what to tell the officer when linked: sync
+    before the next intake, or that intake could take a code the lost dossiers used."""
     with store.write() as session:
         settings.put(session, engine.KEY_RECOVER_OWN, True)
         audit.record(session, audit.scripted_actor(), "backup_restored", source, {})
+        linked = bool(settings.get(session, engine.KEY_TOKEN))
+    return SYNC_AFTER_RESTORE if linked else None
 
 
 def sync_once(

@@ -42,7 +42,7 @@ def test_a_counter_restored_from_an_older_backup_gets_its_later_dossiers_back_wi
     counter0.close()
 
     assert counter_app(["--data-dir", str(directory), "restore", str(backup)]) == 0
-    capsys.readouterr()
+    assert "trước khi tiếp nhận hồ sơ mới" in capsys.readouterr().err
     store = Store.open(directory)
     try:
         with store.read() as session:
