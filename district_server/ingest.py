@@ -10,8 +10,9 @@
   reason sent back;
 - held: a move from a status the dossier is not in yet — its predecessor has not arrived (rules.py).
   Kept in `review` as waiting and applied by the server when the predecessor arrives; the counter
-  keeps it pending. Only a counter that lists the "held" feature is answered so; an older one gets
-  `invalid` with code `waiting`, as before.
+  keeps it pending (once staff close the case unapplied, a resend is `invalid`, code `dismissed`).
+  Only a counter that lists the "held" feature is answered so; an older one gets `invalid` with
+  code `waiting`, as before.
 
 The push may carry the counter's audit-trail head (audit_heads.py), recorded in the same transaction.
 
@@ -229,9 +230,13 @@ def ingest(
         review.mark_applied(conn, [(c.event.event_id, c.payload_hash) for c in accepted + later
                                    if c.event.event_id in stored_ids and c.event.event_id in applied_waiting], now)
         over = _keep_for_review(db, conn, dev, raw_events, refused, now)
-        for i, event_id, _digest, result, code, reason in refused:
+        closed = review.dismissed(conn, [(r[1], r[2]) for r in refused if r[4] == review.WAITING]) if held_outcome \
+            else set()
+        for i, event_id, digest, result, code, reason in refused:
             if i in over:
                 result, code, reason = "invalid", "review_full", over[i]
+            elif (event_id, digest) in closed:
+                code, reason = "dismissed", review.DISMISSED  # invalid: the counter stops resending it
             elif held_outcome and code == review.WAITING:
                 result = HELD  # kept as waiting: the server applies it when its predecessor arrives
             results[i] = EventResult(event_id=event_id, result=result, code=code, reason=reason)  # type: ignore[arg-type]
