@@ -345,10 +345,14 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     from counter_app.config import data_dir
     from counter_app.services.backup import restore
+    from counter_app.sync.commands import after_restore
 
     result = restore(data_dir(getattr(args, "data_dir", None)), Path(args.file))
     store = _open_store(args)  # brings an older backup's schema up to date (with its own backup first)
+    advice = after_restore(store, Path(args.file).name)
     store.close()
+    if advice:
+        print(advice, file=sys.stderr)
     _print_json({"restored": str(result.restored.path), "agency_code": result.restored.agency_code,
                  "dossiers": result.restored.dossiers,
                  "previous_store_kept_at": str(result.previous_kept_at) if result.previous_kept_at else None})
@@ -378,17 +382,33 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from counter_app.services import audit
 
     store = _open_store(args)
+    if args.action == "verify":
+        return _verify_audit(store)
     with store.read() as session:
-        if args.action == "verify":
-            result = audit.verify(session)
-            if not result.ok:
-                raise UserError(result.message)
-            print(result.message, file=sys.stderr)
-            _print_json({"ok": True, "entries": result.entries})
-            return EXIT_OK
         rows = audit.entries(session, target=args.target, limit=max(1, min(args.limit, 1000)))
         _print_json([{"seq": e.seq, "at": e.at, "actor": e.actor, "actor_kind": e.actor_kind, "action": e.action,
                       "target": e.target, "detail": json.loads(e.detail_json)} for e in rows])
+    return EXIT_OK
+
+
+def _verify_audit(store) -> int:  # noqa: ANN001 - Store
+    """The chain on this machine, then (when linked) against the head the district server holds:
+    2 when either is broken, 3 when the server could not be asked (the local check still ran)."""
+    from counter_app.services import audit
+    from counter_app.sync.audit_anchor import verify_upstream
+
+    with store.read() as session:
+        result = audit.verify(session)
+    if not result.ok:
+        raise UserError(result.message)
+    upstream = verify_upstream(store)
+    if not upstream.ok:
+        raise UserError(upstream.message)
+    summary = {"ok": True, "entries": result.entries, "upstream": upstream.status}
+    if upstream.status == "unreachable":
+        raise ServerUnreachable(f"{result.message} {upstream.message}", summary=summary)
+    print(f"{result.message} {upstream.message}", file=sys.stderr)
+    _print_json(summary)
     return EXIT_OK
 
 

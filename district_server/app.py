@@ -3,7 +3,8 @@
     GET  /health      liveness, with the protocol marker (a captive portal cannot fake it by accident)
     GET  /v1/device   who this token is (used by `counter-app link`)
     POST /v1/push     a batch of events (counter_app/sync/protocol.py), gzip allowed
-    GET  /v1/pull     what the counter has not seen yet, from its cursor
+    GET  /v1/pull     what the counter has not seen yet, from its cursor (own=1: its own events too)
+    GET  /v1/audit-head  the audit-trail head held for this device, and open breaks (audit_heads.py)
 
     GET  /openapi.json  the schema of the above, with the protocol models (FastAPI's own)
 
@@ -24,6 +25,7 @@ from fastapi import FastAPI, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPBearer
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -34,14 +36,16 @@ from counter_app.sync.protocol import (
     PROTOCOL,
     PULL_PAGE_EVENTS,
     SERVICE,
+    AuditCheck,
     DeviceInfo,
     ErrorBody,
     Health,
     PullResponse,
+    PushOptions,
     PushRequest,
     PushResponse,
 )
-from district_server import auth, feed, ingest
+from district_server import audit_heads, auth, feed, ingest
 from district_server.database import Database
 from district_server.ingest import storable
 
@@ -76,6 +80,7 @@ _PARAM_RULES = {
     "events_after": f"phải là số nguyên từ 0 đến {MAX_SEQ}",
     "publications_after": f"phải là số nguyên từ 0 đến {MAX_SEQ}",
     "limit": f"phải là số nguyên từ 1 đến {PULL_PAGE_EVENTS}",
+    "own": "phải là true/false (1/0)",
 }
 
 
@@ -163,9 +168,9 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
     async def push(request: Request) -> Response:
         dev = await _device(request)  # before reading a byte of a possibly huge body
         body = await _read_body(request)
-        batch_id, events = _parse_batch(body)
+        batch_id, events, options = _parse_batch(body)
         result = await run_in_threadpool(ingest.ingest, db, dev, batch_id, events,
-                                         before_commit=hooks.before_commit)
+                                         before_commit=hooks.before_commit, options=options)
         return Response(result.model_dump_json(), media_type="application/json")
 
     @app.get("/v1/pull", response_model=PullResponse, responses=_error_responses(400, 401), dependencies=_TOKEN)
@@ -174,10 +179,16 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
         events_after: int = Query(0, ge=0, le=MAX_SEQ),
         publications_after: int = Query(0, ge=0, le=MAX_SEQ),
         limit: int = Query(PULL_PAGE_EVENTS, ge=1, le=PULL_PAGE_EVENTS),
+        own: bool = Query(False, description="also the device's own events (after a restore)"),
     ) -> Response:
         dev = await _device(request)
-        text = await run_in_threadpool(feed.pull_page, db, dev, events_after, publications_after, limit)
+        text = await run_in_threadpool(feed.pull_page, db, dev, events_after, publications_after, limit, own=own)
         return Response(text, media_type="application/json")
+
+    @app.get("/v1/audit-head", response_model=AuditCheck, responses=_error_responses(401), dependencies=_TOKEN)
+    async def audit_head(request: Request) -> Response:
+        dev = await _device(request)
+        return JSONResponse(await run_in_threadpool(audit_heads.check, db, dev))
 
     return app
 
@@ -234,7 +245,7 @@ async def _read_body(request: Request) -> bytes:
     return out
 
 
-def _parse_batch(body: bytes) -> tuple[str, list]:
+def _parse_batch(body: bytes) -> tuple[str, list, PushOptions]:
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):
@@ -255,4 +266,9 @@ def _parse_batch(body: bytes) -> tuple[str, list]:
         batch_id = str(uuid.UUID(str(data.get("batch_id"))))
     except ValueError:
         raise ApiError(400, "bad_request", "Mã lô dữ liệu ('batch_id') không hợp lệ.") from None
-    return batch_id, events
+    try:
+        options = PushOptions.model_validate({k: data[k] for k in ("features", "audit_head") if k in data})
+    except ValidationError as exc:
+        names = sorted({str(e["loc"][0]) for e in exc.errors() if e.get("loc")})
+        raise ApiError(400, "bad_request", f"Trường không hợp lệ: {', '.join(names)} (xem /openapi.json).") from None
+    return batch_id, events, options

@@ -12,6 +12,9 @@
     review resolve ID                               mark one as dealt with (also: resolve-review ID)
     review room [--day YYYY-MM-DD]                  per device: review room used that day, events refused for
                                                     lack of room (review.py: 2,000 a device a day)
+    audit heads [--agency-code CODE]                per counter: the audit-trail head it last reported, open breaks
+    audit breaks [--agency-code CODE] [--all]       heads that went back or were rewritten (audit_heads.py)
+    audit resolve ID                                mark a break as dealt with (a restore the district knows of)
     export [--agency-code CODE]                     dossiers in the national sync format (docs/legal.md §10)
     migrate
 
@@ -94,6 +97,16 @@ def _parser() -> argparse.ArgumentParser:
     done.add_argument("review_id", type=int)
     room = actions.add_parser("room", parents=[common], help="mức dùng chỗ chờ kiểm tra của từng máy quầy")
     room.add_argument("--day", help="ngày YYYY-MM-DD (mặc định: hôm nay)")
+
+    trail = sub.add_parser("audit", parents=[common], help="đầu chuỗi nhật ký thao tác các máy quầy báo lên")
+    trail_actions = trail.add_subparsers(dest="audit_action", parser_class=_Parser, required=True)
+    trail_heads = trail_actions.add_parser("heads", parents=[common], help="đầu chuỗi nhật ký của từng máy quầy")
+    trail_heads.add_argument("--agency-code")
+    trail_breaks = trail_actions.add_parser("breaks", parents=[common], help="các lần nhật ký bị lùi lại hoặc bị sửa")
+    trail_breaks.add_argument("--agency-code")
+    trail_breaks.add_argument("--all", action="store_true", help="cả những lần đã xử lý")
+    trail_done = trail_actions.add_parser("resolve", parents=[common], help="đánh dấu đã xử lý")
+    trail_done.add_argument("break_id", type=int)
 
     export = sub.add_parser("export", parents=[common], help="xuất hồ sơ theo định dạng đồng bộ quốc gia")
     export.add_argument("--agency-code")
@@ -302,6 +315,18 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from district_server import audit_heads
+
+    if args.audit_action == "heads":
+        _print_json(audit_heads.heads(_db(args), agency_code=args.agency_code))
+    elif args.audit_action == "breaks":
+        _print_json(audit_heads.breaks(_db(args), agency_code=args.agency_code, include_resolved=args.all))
+    elif not audit_heads.resolve_break(_db(args), args.break_id):
+        raise UserError(f"Không có lần đứt nhật ký số {args.break_id} đang chờ xử lý.")
+    return EXIT_OK
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from district_server.dossiers import iter_dossiers
     from district_server.export import to_national
@@ -327,6 +352,7 @@ _COMMANDS = {
     "reviews": _cmd_reviews,
     "resolve-review": _cmd_resolve,
     "review": _cmd_review,
+    "audit": _cmd_audit,
     "export": _cmd_export,
     "migrate": _cmd_migrate,
 }

@@ -1,8 +1,10 @@
 """Pull: what a counter has not seen yet, from its cursor.
 
 Events: every event of the device's office with seq > cursor, except the device's own (it has
-them). They come with the dossier snapshot they carried, so a dossier received at counter 1 can be
-opened at counter 2. The district's own status changes are events too (origin "district").
+them) — unless it asks for them (`own`): a counter restored from an older backup no longer has
+its later events, and takes them back this way (the answer says `"own": true`). They come with
+the dossier snapshot they carried, so a dossier received at counter 1 can be opened at counter 2.
+The district's own status changes are events too (origin "district").
 Publications (catalogue, calendar) have their own sequence and cursor.
 
 The answer is assembled as text around the stored payloads (they are JSON already), so a page of
@@ -22,16 +24,14 @@ from district_server.schema import event, publication
 
 
 def pull_page(db: Database, dev: Device, events_after: int, publications_after: int,
-              limit: int = PULL_PAGE_EVENTS) -> str:
+              limit: int = PULL_PAGE_EVENTS, *, own: bool = False) -> str:
     limit = max(1, min(limit, PULL_PAGE_EVENTS))
     with db.read() as conn:
-        rows = conn.execute(
-            sa.select(event.c.seq, event.c.origin, event.c.counter, event.c.payload_json)
-            .where(event.c.agency_code == dev.agency_code, event.c.seq > events_after)
-            .where(sa.or_(event.c.device_id.is_(None), event.c.device_id != dev.id))
-            .order_by(event.c.seq)
-            .limit(limit)
-        ).all()
+        stmt = (sa.select(event.c.seq, event.c.origin, event.c.counter, event.c.payload_json)
+                .where(event.c.agency_code == dev.agency_code, event.c.seq > events_after))
+        if not own:
+            stmt = stmt.where(sa.or_(event.c.device_id.is_(None), event.c.device_id != dev.id))
+        rows = conn.execute(stmt.order_by(event.c.seq).limit(limit)).all()
         more = len(rows) == limit
         if more:
             next_events = rows[-1].seq
@@ -65,4 +65,5 @@ def pull_page(db: Database, dev: Device, events_after: int, publications_after: 
     )
     more_json = "true" if (more or more_pubs) else "false"
     return (f'{{"protocol":{json.dumps(PROTOCOL)},"events":[{events_json}],"publications":[{pubs_json}],'
-            f'"cursor":{{"events":{next_events},"publications":{next_pubs}}},"more":{more_json}}}')
+            f'"cursor":{{"events":{next_events},"publications":{next_pubs}}},"more":{more_json},'
+            f'"own":{"true" if own else "false"}}}')

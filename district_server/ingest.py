@@ -6,8 +6,15 @@
   kept aside in `review` for a person, nothing else changes;
 - invalid: an event the server cannot accept as is (unknown kind, future time, another office's
   dossier, a code outside the counter's slice, a missing field, a status move the counter's rule
-  table forbids, or a move from a status the dossier is not in — held as waiting, see rules.py):
-  also kept in `review` (within the device's daily room, review.py), with the reason sent back.
+  table forbids): also kept in `review` (within the device's daily room, review.py), with the
+  reason sent back;
+- held: a move from a status the dossier is not in yet — its predecessor has not arrived (rules.py).
+  Kept in `review` as waiting and applied by the server when the predecessor arrives; the counter
+  keeps it pending (once staff close the case unapplied, a resend is `invalid`, code `dismissed`).
+  Only a counter that lists the "held" feature is answered so; an older one gets `invalid` with
+  code `waiting`, as before.
+
+The push may carry the counter's audit-trail head (audit_heads.py), recorded in the same transaction.
 
 One bad event never sinks its batch: whatever is wrong with it (even text no database can store)
 becomes that event's verdict, and the others are stored.
@@ -35,19 +42,22 @@ from counter_app.domain.codes import MAX_PER_COUNTER_PER_DAY, parse_dossier_code
 from counter_app.domain.vn_time import VN_TZ
 from counter_app.sync.protocol import (
     EVENT_KINDS,
+    FEATURE_HELD,
+    HELD,
     MAX_FUTURE,
     OLDEST_EVENT_YEAR,
     PROTOCOL,
     EventPayload,
     EventResult,
+    PushOptions,
     PushResponse,
     canonical_json,
     event_key,
     parse_time,
 )
-from district_server import review, rules
+from district_server import audit_heads, review, rules
 from district_server.auth import Device
-from district_server.database import Database
+from district_server.database import Database, pg_many
 from district_server.schema import batch, device, dossier, event
 from district_server.timeutil import now_iso
 
@@ -172,7 +182,10 @@ def ingest(
     raw_events: list[Any],
     *,
     before_commit: BeforeCommit | None = None,
+    options: PushOptions | None = None,
 ) -> PushResponse:
+    options = options or PushOptions()
+    held_outcome = FEATURE_HELD in options.features
     now_dt = datetime.now(VN_TZ)
     now = now_iso()
     results: list[EventResult | None] = [None] * len(raw_events)
@@ -217,9 +230,15 @@ def ingest(
         review.mark_applied(conn, [(c.event.event_id, c.payload_hash) for c in accepted + later
                                    if c.event.event_id in stored_ids and c.event.event_id in applied_waiting], now)
         over = _keep_for_review(db, conn, dev, raw_events, refused, now)
-        for i, event_id, _digest, result, code, reason in refused:
+        closed = review.dismissed(conn, [(r[1], r[2]) for r in refused if r[4] == review.WAITING]) if held_outcome \
+            else set()
+        for i, event_id, digest, result, code, reason in refused:
             if i in over:
                 result, code, reason = "invalid", "review_full", over[i]
+            elif (event_id, digest) in closed:
+                code, reason = "dismissed", review.DISMISSED  # invalid: the counter stops resending it
+            elif held_outcome and code == review.WAITING:
+                result = HELD  # kept as waiting: the server applies it when its predecessor arrives
             results[i] = EventResult(event_id=event_id, result=result, code=code, reason=reason)  # type: ignore[arg-type]
         for i, earlier in repeats:
             first = results[earlier.index]
@@ -228,11 +247,12 @@ def ingest(
             results[i] = EventResult(event_id=first.event_id, result=same, code=first.code, reason=first.reason)  # type: ignore[arg-type]
         mine = sum(1 for c in accepted if c.event.event_id in stored_ids)
         replayed = _log_batch(db, conn, dev, batch_id, len(raw_events), mine, now)
+        head = audit_heads.record(db, conn, dev, options.audit_head, now) if options.audit_head else None
         if before_commit is not None:
             before_commit(batch_id)
     assert all(r is not None for r in results)
     return PushResponse(protocol=PROTOCOL, batch_id=batch_id, results=results, replayed=replayed,  # type: ignore[arg-type]
-                        server_time=now)
+                        server_time=now, audit_head=head)
 
 
 def _raw_hash(raw: Any) -> str:
@@ -392,31 +412,10 @@ def _insert_events(db: Database, conn: Connection, items: list[Checked], now: st
         "received_at": now, "batch_id": c.batch_id,
     } for c in items]
     if not db.is_sqlite:
-        return set(_pg_many(conn, "event", rows, "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+        return set(pg_many(conn, "event", rows, "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
                             returning=True))
     stmt = db.insert(event).on_conflict_do_nothing(index_elements=["event_id"]).returning(event.c.event_id)
     return set(conn.execute(stmt, rows).scalars().all())
-
-
-def _pg_many(conn: Connection, table_name: str, rows: list[dict[str, Any]], tail: str,
-             *, returning: bool = False) -> list[Any]:
-    """psycopg's own executemany on the transaction's connection: the driver pipelines one short
-    prepared INSERT per row (one round trip a batch). SQLAlchemy would instead build one multi-row
-    VALUES text of thousands of parameters per batch, which psycopg re-parses every time: a third of
-    the ingest time. Returns the first RETURNING column of every row that returned one."""
-    columns = list(rows[0])
-    sql = (f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) {tail}")
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(sql, [tuple(r[c] for c in columns) for r in rows], returning=returning)
-        found: list[Any] = []
-        while returning:
-            found.extend(row[0] for row in cursor.fetchall())
-            if not cursor.nextset():
-                break
-        return found
-    finally:
-        cursor.close()
 
 
 def _classify_not_inserted(conn: Connection, items: list[Checked], results: list, refused: list) -> None:  # noqa: ANN001
@@ -458,7 +457,7 @@ def _upsert_dossiers(db: Database, conn: Connection, stored: list[Checked], now:
         })
     if not db.is_sqlite:
         updated = ", ".join(f"{n} = EXCLUDED.{n}" for n in _DOSSIER_MOVES)
-        _pg_many(conn, "dossier", rows,
+        pg_many(conn, "dossier", rows,
                  f"ON CONFLICT (id) DO UPDATE SET {updated} WHERE dossier.last_key < EXCLUDED.last_key")
         return
     stmt = db.insert(dossier)

@@ -92,6 +92,21 @@ def waiting_for(conn: Connection, agency_code: str, dossier_ids: list[str]) -> l
         .order_by(review.c.id).limit(MAX_WAITING_RECHECKED)).all()
 
 
+DISMISSED = ("Cán bộ huyện đã xem sự kiện đang chờ này và đóng lại mà không áp dụng; máy chủ huyện sẽ không tự áp "
+             "dụng nó nữa. Hãy liên hệ quản trị viên huyện nếu cần ghi lại.")
+
+
+def dismissed(conn: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Of these (event id, payload hash), the waiting cases district staff closed without them
+    being applied: the server no longer holds them, so a resend is not "held" any more."""
+    if not keys:
+        return set()
+    rows = conn.execute(sa.select(review.c.event_id, review.c.payload_hash)
+                        .where(review.c.event_id.in_({k[0] for k in keys}), review.c.code == WAITING,
+                               review.c.resolved_at.is_not(None), review.c.result != APPLIED)).all()
+    return {(r.event_id, r.payload_hash) for r in rows} & set(keys)
+
+
 def mark_applied(conn: Connection, keys: list[tuple[str, str]], now: str) -> None:
     """Waiting events that fitted after all: no longer a case for a person."""
     for event_id, digest in keys:

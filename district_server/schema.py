@@ -134,3 +134,37 @@ batch = sa.Table(
     sa.Column("stored", sa.Integer, nullable=False),
     sa.Column("received_at", sa.String(32), nullable=False),
 )
+
+# The newest audit-trail head each device reported with a push (audit_heads.py): one row a device.
+audit_head = sa.Table(
+    "audit_head",
+    metadata,
+    sa.Column("device_id", sa.String(36), primary_key=True),
+    sa.Column("agency_code", sa.String(20), nullable=False),
+    sa.Column("counter", sa.Integer, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("reported_at", sa.String(32), nullable=False),
+    sa.Column("first_reported_at", sa.String(32), nullable=False),
+)
+
+# A head that does not continue the one held before (older, or the same entry with another hash):
+# kept for the district to look at; the head itself moves on, so one break is flagged once.
+audit_break = sa.Table(
+    "audit_break",
+    metadata,
+    sa.Column("id", BigSeq, primary_key=True, autoincrement=True),
+    sa.Column("device_id", sa.String(36), nullable=False),
+    sa.Column("agency_code", sa.String(20), nullable=False),
+    sa.Column("counter", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),  # older | rewritten
+    sa.Column("reported_seq", sa.BigInteger, nullable=False),
+    sa.Column("reported_hash", sa.String(64), nullable=False),
+    sa.Column("held_seq", sa.BigInteger, nullable=False),
+    sa.Column("held_hash", sa.String(64), nullable=False),
+    sa.Column("held_reported_at", sa.String(32), nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("resolved_at", sa.String(32), nullable=True),
+    sa.Index("ix_audit_break_device", "device_id", "resolved_at"),
+    sqlite_autoincrement=True,
+)

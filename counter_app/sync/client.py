@@ -22,7 +22,10 @@ from counter_app import __version__
 from counter_app.errors import UserError
 from counter_app.sync.errors import BatchTooLarge, ServerUnreachable, SyncRefused
 from counter_app.sync.protocol import (
+    CLIENT_FEATURES,
     PROTOCOL,
+    AuditCheck,
+    AuditHead,
     Cursor,
     DeviceInfo,
     ErrorBody,
@@ -93,9 +96,13 @@ class SyncClient:
     def device(self) -> DeviceInfo:
         return self._parse(self._send("GET", "/v1/device"), DeviceInfo)
 
-    def push(self, batch_id: str, event_ids: list[str], payloads_json: list[str]) -> PushResponse:
+    def audit_check(self) -> AuditCheck:
+        return self._parse(self._send("GET", "/v1/audit-head"), AuditCheck)
+
+    def push(self, batch_id: str, event_ids: list[str], payloads_json: list[str], *,
+             audit_head: AuditHead | None = None) -> PushResponse:
         """Send pre-serialised outbox payloads as one batch; return the checked acknowledgement."""
-        body = self._batch_body(batch_id, payloads_json)
+        body = self._batch_body(batch_id, payloads_json, audit_head)
         headers = {"Content-Type": "application/json"}
         if len(body) >= GZIP_FROM_BYTES:
             body = gzip.compress(body, compresslevel=5)
@@ -111,19 +118,24 @@ class SyncClient:
             )
         return ack
 
-    def pull(self, cursor: Cursor, *, limit: int | None = None) -> PullResponse:
+    def pull(self, cursor: Cursor, *, limit: int | None = None, own: bool = False) -> PullResponse:
         params: dict[str, Any] = {"events_after": cursor.events, "publications_after": cursor.publications}
         if limit is not None:
             params["limit"] = limit
+        if own:
+            params["own"] = "true"
         return self._parse(self._send("GET", "/v1/pull", params=params), PullResponse)
 
     # --- plumbing -------------------------------------------------------------------------------
 
     @staticmethod
-    def _batch_body(batch_id: str, payloads_json: list[str]) -> bytes:
+    def _batch_body(batch_id: str, payloads_json: list[str], audit_head: AuditHead | None = None) -> bytes:
         # The payloads are already JSON (the outbox stores them so): splice them in rather than
         # parse and re-serialise 500 dossiers per batch.
-        head = json.dumps({"protocol": PROTOCOL, "batch_id": batch_id})[:-1]
+        envelope: dict[str, Any] = {"protocol": PROTOCOL, "batch_id": batch_id, "features": list(CLIENT_FEATURES)}
+        if audit_head is not None:
+            envelope["audit_head"] = audit_head.model_dump(exclude_none=True)
+        head = json.dumps(envelope)[:-1]
         return (head + ',"events":[' + ",".join(payloads_json) + "]}").encode("utf-8")
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:

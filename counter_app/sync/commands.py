@@ -7,6 +7,9 @@ server permanently refused, `ServerUnreachable` (exit 3) when the server could n
 
 from __future__ import annotations
 
+import re
+import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -21,9 +24,21 @@ from counter_app.services.office import require_office
 from counter_app.sync import engine, outbox
 from counter_app.sync.client import DEFAULT_TIMEOUT, SyncClient, normalise_server_url
 from counter_app.sync.errors import ServerUnreachable, SyncRefused
-from counter_app.sync.protocol import CLIENT_BATCH_EVENTS
+from counter_app.sync.protocol import CLIENT_BATCH_EVENTS, DeviceInfo
 
 NOT_LINKED = "Máy quầy chưa được kết nối với máy chủ huyện: hãy chạy 'counter-app link --server URL --token TOKEN'."
+
+
+# `link` on a flaky line: a few tries, waiting longer each time, bounded (about 7 s of waiting plus
+# the requests' own time-outs), before keeping the link unverified.
+LINK_ATTEMPTS = 4
+LINK_BACKOFF = (1.0, 2.0, 4.0)  # seconds before the 2nd, 3rd and 4th try
+LINK_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+
+UNVERIFIED = ("Chưa liên lạc được máy chủ huyện ({reason}). Đã lưu kết nối nhưng CHƯA xác minh mã thiết bị: "
+              "lần đồng bộ đầu tiên khi có mạng sẽ xác minh; nếu mã bị từ chối, kết nối sẽ bị hủy.")
+REFUSED_AT_FIRST_SYNC = ("Máy chủ huyện từ chối mã thiết bị đã lưu khi chưa có mạng ({reason}); kết nối đã bị hủy, "
+                         "hãy chạy lại 'counter-app link --server URL --token TOKEN' với mã đúng.")
 
 
 def link(
@@ -33,38 +48,122 @@ def link(
     *,
     actor: audit.Actor | None = None,
     http: httpx.Client | None = None,
-    timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+    timeout: httpx.Timeout | float = LINK_TIMEOUT,
+    attempts: int = LINK_ATTEMPTS,
+    backoff: tuple[float, ...] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, Any]:
     """Check the token with the server, then keep the link (audited as `actor`, default the
-    system). Refused (nothing kept) when the token belongs to another office or counter number."""
+    system). Refused at once (nothing kept) when the server refuses the token, or it belongs to
+    another office or counter number. A server that cannot be reached is tried `attempts` times;
+    then the link is kept unverified and ServerUnreachable (exit 3) says so — the first sync
+    verifies it (`verify_link`)."""
     url = normalise_server_url(server_url)
     token = (token or "").strip()
     if not token or len(token) > 200 or any(c.isspace() for c in token):
         raise UserError("Mã thiết bị (token) trống hoặc không hợp lệ; hãy sao chép lại từ 'counter-server add-device'.")
     with store.read() as session:
-        office = require_office(session)
-        agency, counter = office.agency_code, office.counter
-        previous_url = settings.get(session, engine.KEY_SERVER)
+        require_office(session)
+    try:
+        device = _ask_device(url, token, http=http, timeout=timeout, attempts=attempts,
+                             backoff=LINK_BACKOFF if backoff is None else backoff, sleep=sleep)
+    except ServerUnreachable as exc:
+        _keep_link(store, url, token, None, actor)
+        summary = {"server": url, "linked": True, "verified": False}
+        raise ServerUnreachable(UNVERIFIED.format(reason=_why(exc.message)), summary=summary) from None
+    with store.read() as session:
+        _check_device(session, device)
+    _keep_link(store, url, token, device, actor)
+    return {"server": url, "device_id": device.device_id, "agency_code": device.agency_code,
+            "counter": device.counter, "linked": True, "verified": True}
+
+
+def _why(message: str) -> str:
+    """The client's reason without its "the data is kept to send again" tail (nothing to send here)."""
+    return re.split(r"[.;]\s*[Dd]ữ liệu vẫn được giữ|[.;]\s*[Ss]ẽ gửi lại", message)[0].rstrip(". ")
+
+
+def _ask_device(url: str, token: str, *, http: httpx.Client | None, timeout: httpx.Timeout | float, attempts: int,
+                backoff: tuple[float, ...], sleep: Callable[[float], None]) -> DeviceInfo:
+    """GET /v1/device, retried while the server cannot be reached (a refusal is final at once)."""
     with SyncClient(url, token, http=http, timeout=timeout) as client:
-        device = client.device()
-    if device.agency_code != agency:
-        raise UserError(f"Mã thiết bị này được cấp cho cơ quan {device.agency_code}, không phải {agency}; "
-                        "không có gì thay đổi.")
-    if device.counter != counter:
+        for attempt in range(max(1, attempts)):
+            if attempt:
+                sleep(backoff[min(attempt - 1, len(backoff) - 1)] if backoff else 0.0)
+            try:
+                return client.device()
+            except ServerUnreachable:
+                if attempt == max(1, attempts) - 1:
+                    raise
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _check_device(session: Session, device: DeviceInfo) -> None:
+    office = require_office(session)
+    if device.agency_code != office.agency_code:
+        raise UserError(f"Mã thiết bị này được cấp cho cơ quan {device.agency_code}, không phải "
+                        f"{office.agency_code}; không có gì thay đổi.")
+    if device.counter != office.counter:
         raise UserError(f"Mã thiết bị này được cấp cho quầy số {device.counter}, nhưng máy này là quầy số "
-                        f"{counter}; không có gì thay đổi.")
+                        f"{office.counter}; không có gì thay đổi.")
+
+
+def _device_setting(device: DeviceInfo) -> dict[str, Any]:
+    return {"device_id": device.device_id, "agency_code": device.agency_code, "counter": device.counter}
+
+
+def _keep_link(store: Store, url: str, token: str, device: DeviceInfo | None, actor: audit.Actor | None) -> None:
+    """The link as kept: `device` None means not yet verified (KEY_DEVICE stays empty until it is)."""
     with store.write() as session:
-        if previous_url != url:
+        if settings.get(session, engine.KEY_SERVER) != url:
             settings.put(session, engine.KEY_CURSOR, {})  # another server: its sequence starts anew
         settings.put(session, engine.KEY_SERVER, url)
         settings.put(session, engine.KEY_TOKEN, token)
-        settings.put(session, engine.KEY_DEVICE, {"device_id": device.device_id, "agency_code": device.agency_code,
-                                                  "counter": device.counter})
+        settings.put(session, engine.KEY_DEVICE, None if device is None else _device_setting(device))
         settings.put(session, engine.KEY_LAST_ERROR, None)
         audit.record(session, actor or audit.SYSTEM, "sync_link", url,
-                     {"device_id": device.device_id, "agency_code": device.agency_code, "counter": device.counter})
-    return {"server": url, "device_id": device.device_id, "agency_code": device.agency_code,
-            "counter": device.counter, "linked": True}
+                     {"verified": False} if device is None else _device_setting(device))
+
+
+def verify_link(store: Store, client: SyncClient) -> None:
+    """A link kept while the server could not be reached is checked on the first pass that reaches
+    it: a token the server refuses, or one of another office or counter, undoes the link (nothing
+    of it kept) and stops the pass; ServerUnreachable leaves it as it is."""
+    with store.read() as session:
+        if settings.get(session, engine.KEY_DEVICE) is not None:
+            return
+    try:
+        device = client.device()
+        with store.read() as session:
+            _check_device(session, device)
+    except UserError as exc:  # SyncRefused (a bad token) is one too
+        with store.write() as session:
+            for key in (engine.KEY_SERVER, engine.KEY_TOKEN, engine.KEY_DEVICE):
+                settings.put(session, key, None)
+            audit.record(session, audit.SYSTEM, "sync_unlink", "", {"reason": exc.message})
+        raise SyncRefused(REFUSED_AT_FIRST_SYNC.format(reason=exc.message.rstrip(". ")),
+                          code=getattr(exc, "code", "refused")) from None
+    with store.write() as session:
+        settings.put(session, engine.KEY_DEVICE, _device_setting(device))
+        audit.record(session, audit.SYSTEM, "sync_link_verified", client.base_url, _device_setting(device))
+
+
+SYNC_AFTER_RESTORE = ("Hãy đồng bộ ('counter-app sync --once' hoặc 'Đồng bộ ngay') trước khi tiếp nhận hồ sơ mới: "
+                      "máy sẽ lấy lại từ máy chủ huyện các hồ sơ của quầy này ghi sau bản sao lưu, và không cấp lại "
+                      "mã đã dùng.")
+
+
+def after_restore(store: Store, source: str) -> str | None:
+    """A store just restored from a backup: the next pull asks for this counter's own events too, so
+    those recorded after the backup come back from the server (engine.KEY_RECOVER_OWN); and the
+    restore goes in the restored trail (its head then reads older than the server's: a break the
+    district sees, and resolves knowing why). Returns what to tell the officer when linked: sync
+    before the next intake, or that intake could take a code the lost dossiers used."""
+    with store.write() as session:
+        settings.put(session, engine.KEY_RECOVER_OWN, True)
+        audit.record(session, audit.scripted_actor(), "backup_restored", source, {})
+        linked = bool(settings.get(session, engine.KEY_TOKEN))
+    return SYNC_AFTER_RESTORE if linked else None
 
 
 def sync_once(
@@ -86,8 +185,10 @@ def sync_once(
     _record(store, engine.KEY_LAST_ATTEMPT, clock.iso(clock.now()))
     try:
         with SyncClient(url, token, http=http, timeout=timeout) as client:
+            verify_link(store, client)
             counts.pushed = engine.push_pending(store, client, batch_size=batch_size)
             counts.pulled = engine.pull_all(store, client)
+            engine.report_audit_head(store, client)
     except ServerUnreachable as exc:
         _record_error(store, exc.message, permanent=False)
         with store.read() as session:
@@ -125,6 +226,7 @@ def sync_status(store: Store) -> dict[str, Any]:
         counts = engine.outbox_counts(session)
         return {
             "linked": bool(settings.get(session, engine.KEY_TOKEN)),
+            "verified": settings.get(session, engine.KEY_DEVICE) is not None,
             "server": settings.get(session, engine.KEY_SERVER),
             "device": settings.get(session, engine.KEY_DEVICE),
             "pending": counts["pending"],

@@ -4,12 +4,18 @@ Push: pending outbox rows go up a few hundred at a time, oldest first. A row is 
 from a checked acknowledgement (client.py); a failed or unanswered batch keeps every row pending
 and records the attempt and the reason on it. Events the server refuses (same id with another
 payload, an unknown kind, a future time …) become `rejected` with the server's reason: they stop
-being retried, stay visible, and do not hold back the rest.
+being retried, stay visible, and do not hold back the rest. Events the server `held` (their
+predecessor has not reached it yet) stay pending with the reason: the server applies them itself
+when the predecessor arrives, and the next pass's resend is then answered `duplicate`. Every
+batch carries the audit trail's head (audit_anchor.py); when the server does not hold the newest
+head at the end of a pass (no events went up, or the pull wrote an entry), an empty batch carries it.
 
 Pull: each page (other counters' events with their dossier snapshots, the district's status
 changes, catalogue and calendar publications) is applied together with the new cursor in one local
 transaction, so a crash never advances the cursor past data it did not keep. Pulled events are
-written to the local history directly — never to the outbox, so they are not sent back.
+written to the local history directly — never to the outbox, so they are not sent back. After a
+restore (`KEY_RECOVER_OWN`) the pull asks for this counter's own events too: those recorded after
+the backup come back, and the code counter moves past the codes they used.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from sqlalchemy import insert, text, update
 from sqlmodel import Session, col, func, select
 
 from counter_app import clock
-from counter_app.db.models import Applicant, Dossier, DossierDocument, Outbox, StatusEvent
+from counter_app.db.models import Applicant, CodeCounter, Dossier, DossierDocument, Outbox, StatusEvent
 from counter_app.db.store import Store
 from counter_app.domain import holidays
 from counter_app.domain.codes import parse_dossier_code
@@ -34,11 +40,13 @@ from counter_app.domain.text import fold
 from counter_app.errors import UserError
 from counter_app.services import audit, calendar_store, catalogue, settings
 from counter_app.services.office import require_office
+from counter_app.sync import audit_anchor
 from counter_app.sync.client import SyncClient
 from counter_app.sync.errors import BatchTooLarge, ServerUnreachable, SyncRefused
 from counter_app.sync.protocol import (
     ACKNOWLEDGED,
     CLIENT_BATCH_EVENTS,
+    HELD,
     Cursor,
     EventPayload,
     FeedEvent,
@@ -58,6 +66,7 @@ KEY_CURSOR = "sync.cursor"  # Cursor as a dict
 KEY_LAST_SUCCESS = "sync.last_success"  # ISO time of the last complete pass
 KEY_LAST_ERROR = "sync.last_error"  # {"at", "message", "permanent"} or None
 KEY_LAST_ATTEMPT = "sync.last_attempt"
+KEY_RECOVER_OWN = "sync.recover_own"  # True after a restore: pull this counter's own events back
 
 MAX_PULL_PAGES = 10_000  # a bound, not a target: 5M events at 500 a page
 OUTBOX_ERROR_MAX = 500
@@ -116,6 +125,7 @@ def push_pending(
     pushed = 0
     after = 0
     size = max(1, batch_size)
+    audit_head, _ = audit_anchor.head_to_send(store)
     while True:
         with store.read() as session:
             rows = _pending_batch(session, after, top, size)
@@ -124,7 +134,7 @@ def push_pending(
         batch_id = new_id()
         ids = [event_id for _, event_id, _ in rows]
         try:
-            ack = client.push(batch_id, ids, [payload for _, _, payload in rows])
+            ack = client.push(batch_id, ids, [payload for _, _, payload in rows], audit_head=audit_head)
         except BatchTooLarge:
             if size == 1:
                 _note_failure(store, rows, "Sự kiện quá lớn, máy chủ huyện không nhận.")
@@ -135,19 +145,37 @@ def push_pending(
         except (ServerUnreachable, SyncRefused) as exc:
             _note_failure(store, rows, exc.message)
             raise
+        audit_anchor.note_held(store, ack.audit_head)
+        if audit_head is not None:
+            audit_head = audit_anchor.continued(audit_head)
         pushed += _apply_ack(store, rows, ack)
         after = rows[-1][0]
         if on_batch is not None:
             on_batch(pushed)
 
 
+def report_audit_head(store: Store, client: SyncClient) -> None:
+    """At the end of a pass: an empty batch for the audit head when the server does not hold the
+    newest one yet. After the pull, so the pull is never kept waiting behind another counter's
+    write, and the head includes the pull's own entry."""
+    audit_head, unheld = audit_anchor.head_to_send(store)
+    if audit_head is None or not unheld:
+        return
+    ack = client.push(new_id(), [], [], audit_head=audit_head)
+    audit_anchor.note_held(store, ack.audit_head)
+
+
 def _apply_ack(store: Store, rows: list[tuple[int, str, str]], ack: PushResponse) -> int:
     stamp = clock.iso(clock.now())
     sent: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
+    held: list[dict[str, Any]] = []
     for (seq, _event_id, _payload), result in zip(rows, ack.results, strict=True):
         if result.result in ACKNOWLEDGED:
             sent.append({"seq": seq, "at": stamp})
+        elif result.result == HELD:
+            reason = result.reason or "Máy chủ huyện giữ sự kiện này chờ sự kiện trước nó."
+            held.append({"seq": seq, "err": f"[held] {reason}"[:OUTBOX_ERROR_MAX]})
         else:
             reason = result.reason or "Máy chủ huyện không nhận sự kiện này."
             rejected.append({"seq": seq, "err": f"[{result.code or result.result}] {reason}"[:OUTBOX_ERROR_MAX]})
@@ -158,6 +186,9 @@ def _apply_ack(store: Store, rows: list[tuple[int, str, str]], ack: PushResponse
         if rejected:
             session.execute(text("UPDATE outbox SET state = 'rejected', last_error = :err, "
                                  "attempts = attempts + 1 WHERE seq = :seq"), rejected)
+        if held:  # still pending: resent next pass, answered "duplicate" once the server applied it
+            session.execute(text("UPDATE outbox SET last_error = :err, attempts = attempts + 1 WHERE seq = :seq"),
+                            held)
     return len(sent)
 
 
@@ -181,14 +212,17 @@ def pull_all(store: Store, client: SyncClient) -> int:
     applied = 0
     with store.read() as session:
         cursor = Cursor.model_validate(settings.get(session, KEY_CURSOR, {}) or {})
+        own = bool(settings.get(session, KEY_RECOVER_OWN, False))
     for _ in range(MAX_PULL_PAGES):
-        page = client.pull(cursor)
+        page = client.pull(cursor, own=own)
+        done = not page.more or page.cursor == cursor
         with store.write() as session:
             applied += apply_page(session, page)
             settings.put(session, KEY_CURSOR, page.cursor.model_dump())
-        moved = page.cursor != cursor
+            if own and done and page.own:  # an older server ignores own=1: ask again once upgraded
+                settings.put(session, KEY_RECOVER_OWN, False)
         cursor = page.cursor
-        if not page.more or not moved:
+        if done:
             break
     return applied
 
@@ -197,7 +231,7 @@ def apply_page(session: Session, page: PullResponse) -> int:
     """Apply one pulled page inside the caller's transaction; return how many items were new here.
     What changed is written to the audit trail as the district's doing (audit.SYSTEM)."""
     office = require_office(session)
-    events = _apply_events(session, page.events, office.agency_code)
+    events = _apply_events(session, page.events, office.agency_code, office.counter)
     publications = [{"seq": p.seq, "kind": p.kind} for p in page.publications if apply_publication(session, p)]
     if events or publications:
         audit.record(session, audit.SYSTEM, "sync_pull", "",
@@ -215,7 +249,7 @@ def _chunks(values: list[str]) -> list[list[str]]:
     return [values[i:i + _IN_CHUNK] for i in range(0, len(values), _IN_CHUNK)]
 
 
-def _apply_events(session: Session, items: list[FeedEvent], agency_code: str) -> int:
+def _apply_events(session: Session, items: list[FeedEvent], agency_code: str, counter: int) -> int:
     """Other counters' events (and their dossiers when new here) and the district's changes.
 
     Set-based on purpose: a counter set up late pulls the whole office's history, page after page,
@@ -290,11 +324,31 @@ def _apply_events(session: Session, items: list[FeedEvent], agency_code: str) ->
                          for d, a in zip(new_dossiers.values(), applicants, strict=True)])
     if documents:
         session.execute(insert(DossierDocument.__table__), documents)
+    _skip_used_codes(session, agency_code, counter, [d["code"] for d in new_dossiers.values()])
     for did, state in updates.items():
         session.execute(update(Dossier.__table__).where(Dossier.__table__.c.id == did).values(**state))
     if history:
         session.execute(insert(StatusEvent.__table__), history)
     return len(history)
+
+
+def _skip_used_codes(session: Session, agency_code: str, counter: int, codes: list[str]) -> None:
+    """Codes of this counter's own slice that came down (its events recorded after the backup it was
+    restored from): the day's code counter moves past them, so no code is issued twice."""
+    top: dict[str, int] = {}
+    for code in codes:
+        parsed = parse_dossier_code(code)
+        if parsed is not None and parsed.agency_code == agency_code and parsed.counter == counter:
+            day = parsed.day.isoformat()
+            top[day] = max(top.get(day, 0), parsed.seq - counter * 1000)
+    for day, n in top.items():
+        row = session.exec(select(CodeCounter).where(CodeCounter.agency_code == agency_code, CodeCounter.day == day,
+                                                     CodeCounter.counter == counter)).first()
+        if row is None:
+            session.add(CodeCounter(agency_code=agency_code, day=day, counter=counter, last_n=n))
+        elif row.last_n < n:
+            row.last_n = n
+            session.add(row)
 
 
 def _state_from(ev: EventPayload) -> dict[str, Any]:

@@ -10,6 +10,12 @@ received, so "same id, different payload" is detected whatever fields a newer cl
 Pull: `GET /v1/pull?events_after=N&publications_after=M` returns what the other counters of the same
 office recorded and what the district changed (`FeedEvent`), and catalogue / calendar updates
 (`Publication`), each list ordered by a monotonic server sequence; the client stores the `Cursor`.
+`own=1` adds the device's own events (a counter restored from an older backup takes its later
+events back); the answer says `own: true` when the server did so.
+
+Additions stay backward compatible (docs/sync.md): a newer counter says what it understands in the
+push's `features` (a server answers `held` only to a counter that lists it) and adds its audit
+trail's head (`audit_head`); an older server ignores both, an older counter sends neither.
 """
 
 from __future__ import annotations
@@ -58,8 +64,15 @@ EVENT_KINDS: frozenset[str] = frozenset({
     "correction",
 })
 
-PushOutcome = Literal["stored", "duplicate", "conflict", "invalid"]
+PushOutcome = Literal["stored", "duplicate", "conflict", "invalid", "held"]
 ACKNOWLEDGED: frozenset[str] = frozenset({"stored", "duplicate"})  # the server holds exactly this event
+# "held": valid, but its predecessor has not reached the server yet; the server keeps it and applies
+# it when the predecessor arrives. The counter keeps it pending (a resend answers "duplicate" once
+# it was applied). Older counters are answered "invalid" (code "waiting") instead, as before.
+HELD = "held"
+FEATURE_HELD = "held"  # in PushRequest.features: this counter understands the "held" outcome
+FEATURE_AUDIT = "audit_head"
+CLIENT_FEATURES: tuple[str, ...] = (FEATURE_HELD, FEATURE_AUDIT)
 
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -108,7 +121,28 @@ class EventPayload(BaseModel):
         return value
 
 
-class PushRequest(_Model):
+class AuditHead(_Model):
+    """The newest entry of a counter's audit trail (counter_app/services/audit.py): its sequence
+    number and hash. The anchor is the head the counter sent last time, with the hash its trail has
+    for that entry now ("" when the entry is gone): the server checks it against what it holds, so
+    entries deleted and then written over are caught even when the head moved on past them."""
+
+    # Patterns rather than validators: they are part of the published schema (Schemathesis holds
+    # the server to it).
+    seq: int = Field(ge=0, le=2**63 - 1)
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    anchor_seq: int | None = Field(default=None, ge=0, le=2**63 - 1)
+    anchor_hash: str | None = Field(default=None, pattern=r"^([0-9a-f]{64})?$")
+
+
+class PushOptions(_Model):
+    """What a push says besides its events; an older counter says neither."""
+
+    features: list[str] = Field(default_factory=list, max_length=20)  # what this counter understands
+    audit_head: AuditHead | None = None
+
+
+class PushRequest(PushOptions):
     protocol: Literal["qmc-sync/1"]
     batch_id: str
     events: list[dict[str, Any]] = Field(max_length=MAX_BATCH_EVENTS)
@@ -133,6 +167,8 @@ class PushResponse(_Model):
     results: list[EventResult]
     replayed: bool = False  # this batch id was seen before (every event then comes back a duplicate)
     server_time: str
+    # The audit head the server now holds for this device (None: none sent, or an older server).
+    audit_head: AuditHead | None = None
 
 
 class Cursor(_Model):
@@ -161,6 +197,27 @@ class PullResponse(_Model):
     publications: list[Publication]
     cursor: Cursor
     more: bool
+    own: bool = False  # the device's own events are included (asked with own=1)
+
+
+class AuditBreak(_Model):
+    """A break the server saw in a device's reported audit heads (district_server/audit_heads.py)."""
+
+    id: int
+    kind: Literal["older", "rewritten"]
+    reported_seq: int
+    held_seq: int
+    at: str
+    message: str  # Vietnamese
+
+
+class AuditCheck(_Model):
+    """`GET /v1/audit-head`: what the server holds of this device's audit trail."""
+
+    protocol: Literal["qmc-sync/1"]
+    head: AuditHead | None = None
+    reported_at: str | None = None
+    breaks: list[AuditBreak] = Field(default_factory=list)  # not yet dealt with by the district
 
 
 class DeviceInfo(_Model):

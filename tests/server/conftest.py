@@ -89,3 +89,18 @@ def counter1(tmp_path: Path):  # noqa: ANN201 - Store
     store = make_counter(tmp_path / "counter1", 1)
     yield store
     store.close()
+
+
+@pytest.fixture
+def cli_in_process() -> Iterator[None]:
+    """`counter-app …` called in this process (cheaper than a child): it sets up the "counter_app"
+    logger for a command line (no propagation, a log file in the data folder); put it back after."""
+    import logging
+
+    logger = logging.getLogger("counter_app")
+    saved = (logger.propagate, list(logger.handlers), logger.level)
+    yield
+    for handler in logger.handlers:
+        if handler not in saved[1]:
+            handler.close()
+    logger.propagate, logger.handlers[:], logger.level = saved[0], saved[1], saved[2]

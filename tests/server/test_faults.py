@@ -22,8 +22,9 @@ from sqlmodel import select
 
 from counter_app.db.models import Outbox
 from counter_app.db.store import Store
+from counter_app.services import settings
 from counter_app.services.lookup import open_by_code
-from counter_app.sync import commands
+from counter_app.sync import commands, engine
 from counter_app.sync.errors import ServerUnreachable
 from district_server.app import Hooks
 from district_server.review import list_reviews
@@ -337,10 +338,14 @@ def test_a_pull_during_a_slow_push_never_skips_it(server_db, tokens, counter0, c
             second.set()
 
     reader = make_counter(tmp_path / "counter2", 2)
+    with LiveServer(server_db) as plain:  # the reader's audit head anchored first: its pass below only reads
+        commands.link(reader, plain.url, add_device(server_db, "000.00.20.H12", 2)[1])
+        commands.sync_once(reader)
     with LiveServer(server_db, Hooks(before_commit=slow_first)) as live:
         commands.link(counter0, live.url, tokens["c0"])
         commands.link(counter1, live.url, tokens["c1"])
-        commands.link(reader, live.url, add_device(server_db, "000.00.20.H12", 2)[1])
+        with reader.write() as session:
+            settings.put(session, engine.KEY_SERVER, live.url)
         intake_many(counter0, 5)
         intake_many(counter1, 3)
         first, _ = _in_thread(lambda: commands.sync_once(counter0))

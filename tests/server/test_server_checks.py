@@ -99,6 +99,34 @@ def test_a_move_from_a_status_the_dossier_is_not_in_waits_in_review(http, tokens
     assert len(server_dossiers(server_db)) == 1
 
 
+def _held_aware(events: list[Any]) -> bytes:
+    """A push of this version of the counter: it lists the outcomes it understands."""
+    return json.dumps({"protocol": "qmc-sync/1", "batch_id": new_id(), "events": events,
+                       "features": ["held", "something_later"]}).encode()
+
+
+def test_a_counter_that_understands_held_is_told_its_early_event_is_held_an_older_one_invalid(http, tokens,
+                                                                                             counter0,
+                                                                                             server_db) -> None:
+    code, at_4 = _processing_dossier(counter0, http, tokens["c0"])
+    returned = _later(at_4, kind="return", from_status=9, to_status=10)  # its 4→9 has not arrived
+    answer = http.post("/v1/push", content=_held_aware([returned]), headers=auth(tokens["c0"]))
+    assert answer.status_code == 200, answer.text
+    (result,) = answer.json()["results"]
+    assert (result["result"], result["code"]) == ("held", "waiting") and "tự được áp dụng" in result["reason"]
+    # A counter of the previous version (no features) is answered as it always was.
+    assert _push(http, tokens["c0"], [returned]) == [("invalid", "waiting")]
+    bad = json.dumps({"protocol": "qmc-sync/1", "batch_id": new_id(), "events": [], "features": "held"}).encode()
+    assert "features" in refused(http.post("/v1/push", content=bad, headers=auth(tokens["c0"])), 400, "bad_request")
+    # Once district staff close the waiting case without applying it, the server no longer holds
+    # it: the resend is refused, so the counter stops sending it.
+    (case,) = list_reviews(server_db)
+    assert review.resolve_review(server_db, case["id"])
+    (again,) = http.post("/v1/push", content=_held_aware([returned]), headers=auth(tokens["c0"])).json()["results"]
+    assert (again["result"], again["code"]) == ("invalid", "dismissed") and "đóng lại" in again["reason"]
+    assert get_dossier(server_db, code)["status"] == 4
+
+
 def test_events_that_arrive_before_their_predecessor_are_applied_when_it_arrives(http, tokens, counter0,
                                                                                  server_db) -> None:
     from district_server.dossiers import get_dossier as held

@@ -44,6 +44,19 @@ def test_a_linked_counter_counts_what_waits() -> None:
     assert status_text({"linked": False, "pending": 7}) == NOT_LINKED
 
 
+def test_a_counter_linked_while_the_line_was_down_says_its_link_is_not_verified(qtbot, desk,  # noqa: ANN001
+                                                                                 open_window) -> None:
+    from counter_app.sync import engine
+
+    with desk.write() as s:  # what `link` keeps when the server cannot be reached
+        settings.put(s, engine.KEY_SERVER, "http://10.0.0.5:8750")
+        settings.put(s, engine.KEY_TOKEN, "qmc_typed-while-offline")
+        settings.put(s, engine.KEY_DEVICE, None)
+    window = open_window(desk)
+    qtbot.waitUntil(lambda: "Kết nối chưa xác minh" in window._status_sync.text())
+    assert window._status_sync.text().startswith("Kết nối chưa xác minh (sẽ xác minh khi có mạng)")
+
+
 def _earlier_today() -> object:
     now = clock.now()
     return max(now - timedelta(hours=1), now.replace(hour=0, minute=0, second=0))

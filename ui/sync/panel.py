@@ -39,6 +39,7 @@ SYNC_NOW = "Đồng bộ ngay"
 FAILED = "Sự kiện chưa gửi được…"
 NOT_LINKED = "Chưa kết nối máy chủ huyện"
 WAITING = "Chờ đồng bộ: {n} sự kiện"
+UNVERIFIED = "Kết nối chưa xác minh (sẽ xác minh khi có mạng)"
 FAILED_TITLE = "Quầy Một Cửa — Sự kiện chưa gửi được"
 RETRY = "Gửi lại sự kiện đã chọn"
 STATES = {"pending": "Đang chờ gửi lại", "rejected": "Máy chủ từ chối"}
@@ -52,6 +53,8 @@ def status_text(status: dict[str, Any]) -> str:
     if not status.get("linked"):
         return NOT_LINKED
     parts = [WAITING.format(n=status["pending"])] if status.get("pending") else []
+    if status.get("verified") is False:  # linked while the line was down (docs/sync.md)
+        parts.append(UNVERIFIED)
     last = status.get("last_success")
     if last:
         when = datetime.fromisoformat(last)
