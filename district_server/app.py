@@ -178,6 +178,10 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
         text = await run_in_threadpool(feed.pull_page, db, dev, events_after, publications_after, limit)
         return Response(text, media_type="application/json")
 
+    # The web face: the citizen's status page and the staff dashboard (district_server/web/).
+    from district_server import web
+
+    web.install(app, db)
     return app
 
 

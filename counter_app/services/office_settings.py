@@ -148,7 +148,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("papers.bank_account", "Số tài khoản nhận phí", "", _account),
     Option("papers.bank_account_name", "Tên chủ tài khoản", "", _text(70)),
     Option("papers.lookup_url", "Địa chỉ tra cứu hồ sơ (mã QR)", "", _url,
-           hint="{code} được thay bằng mã hồ sơ; không có {code} thì mã được nối vào cuối."),
+           hint="{code} được thay bằng mã hồ sơ; không có {code} thì mã được nối vào cuối. Để trống: trang "
+                "tra cứu của máy chủ huyện đã kết nối (<máy chủ>/tra-cuu/<mã hồ sơ>)."),
     Option("papers.office_phone", "Số điện thoại của bộ phận một cửa", "", _text(30)),
     Option("papers.head_name", "Người ký Mẫu 04/05 (thủ trưởng)", "", _text(80)),
     Option("papers.default_paper", "Khổ giấy hẹn mặc định", "a5", _choice(lambda: PAPERS, "Khổ giấy"),

@@ -1,0 +1,49 @@
+"""Every Vietnamese sentence of the web face, in one place to review together (docs/server-web.md)."""
+
+from __future__ import annotations
+
+from counter_app import clock
+from counter_app.papers.layout import vn_short_datetime
+
+SITE = "Quầy Một Cửa — huyện"
+
+# --- the citizen's status page (/tra-cuu) ----------------------------------------------------------
+LOOKUP_TITLE = "Tra cứu tình trạng hồ sơ"
+LOOKUP_PROMPT = "Nhập mã hồ sơ in trên Giấy tiếp nhận và hẹn trả kết quả (hoặc quét mã QR trên giấy)."
+LOOKUP_FIELD = "Mã hồ sơ"
+LOOKUP_EXAMPLE = "Ví dụ: 000.00.20.H12-261202-0001"
+LOOKUP_BUTTON = "Tra cứu"
+LOOKUP_BAD_CODE = ("Mã hồ sơ '{code}' không đúng dạng. Mã có dạng 000.00.20.H12-261202-0001 "
+                   "(mã cơ quan - ngày nhận yymmdd - số thứ tự), in trên Giấy tiếp nhận.")
+LOOKUP_EMPTY = "Hãy nhập mã hồ sơ."
+LOOKUP_NOT_FOUND = ("Chưa tìm thấy hồ sơ mã {code} trên máy chủ huyện. Nếu hồ sơ mới nộp, dữ liệu có thể chưa "
+                    "được gửi lên; hãy thử lại sau hoặc hỏi bộ phận một cửa nơi nộp hồ sơ.")
+LOOKUP_TOO_MANY = "Bạn tra cứu quá nhiều lần trong một phút. Hãy đợi {seconds} giây rồi thử lại."
+LOOKUP_AGAIN = "Tra cứu hồ sơ khác"
+LOOKUP_PRIVACY = "Trang này chỉ hiện tên viết tắt của người nộp; không hiện giấy tờ hay thông tin cá nhân khác."
+F_CODE = "Mã hồ sơ"
+F_PROCEDURE = "Thủ tục"
+F_APPLICANT = "Người nộp"
+F_RECEIVED = "Ngày tiếp nhận"
+F_DUE = "Hẹn trả kết quả"
+F_STATUS = "Tình trạng"
+F_RESULT = "Kết quả"
+F_RETURNED = "Đã trả kết quả lúc"
+RESULT_READY = "Đã có kết quả — mời đến bộ phận một cửa nhận (mang theo Giấy tiếp nhận)."
+RESULT_HANDED = "Đã trả kết quả."
+RESULT_NOT_YET = "Chưa có kết quả."
+RESULT_NONE = "Hồ sơ đã kết thúc, không có kết quả để nhận."
+
+# --- errors of any page ----------------------------------------------------------------------------
+NOT_FOUND_PAGE = "Không có trang này."
+BAD_FORM = "Dữ liệu gửi lên không hợp lệ: {what}."
+
+
+def when(value: str | None) -> str:
+    """An ISO time as '10:00 13/02/2026' in Vietnam time; '' for none, the text itself if unreadable."""
+    if not value:
+        return ""
+    try:
+        return vn_short_datetime(clock.parse_iso(value))
+    except ValueError:
+        return value
