@@ -23,7 +23,7 @@ from counter_app.services import catalogue
 from counter_app.sync.protocol import canonical_json, event_key, payload_hash
 from district_server import ingest
 from district_server.database import Database
-from district_server.dossiers import indexed_columns
+from district_server.indexed import indexed_columns
 from district_server.schema import dossier, event, publication
 from district_server.timeutil import now_iso
 

@@ -48,7 +48,7 @@ from counter_app.sync.protocol import (
 from district_server import review, rules
 from district_server.auth import Device
 from district_server.database import Database
-from district_server.dossiers import INDEXED, indexed_columns
+from district_server.indexed import INDEXED, indexed_columns
 from district_server.schema import batch, device, dossier, event
 from district_server.timeutil import now_iso
 

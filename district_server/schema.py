@@ -88,7 +88,10 @@ dossier = sa.Table(
     sa.Column("finished_at", sa.String(40), nullable=True),
     sa.UniqueConstraint("code", name="uq_dossier_code"),
     sa.Index("ix_dossier_agency_code", "agency_code", "code"),
-    sa.Index("ix_dossier_name", "name_folded"),
+    # Prefix searches (LIKE 'x%'): PostgreSQL uses a btree for them only with text_pattern_ops
+    # (the database's collation may not be C); SQLite's search adds a range on the plain index.
+    # Migration 0003_web also gives PostgreSQL a text_pattern_ops index of the code.
+    sa.Index("ix_dossier_name", "name_folded", postgresql_ops={"name_folded": "text_pattern_ops"}),
     sa.Index("ix_dossier_id_number", "id_number"),
     sa.Index("ix_dossier_agency_received", "agency_code", "received_at"),
     sa.Index("ix_dossier_agency_finished", "agency_code", "finished_at"),
@@ -148,6 +151,7 @@ batch = sa.Table(
     sa.Column("events", sa.Integer, nullable=False),
     sa.Column("stored", sa.Integer, nullable=False),
     sa.Column("received_at", sa.String(32), nullable=False),
+    sa.Index("ix_batch_device_received", "device_id", "received_at"),  # a counter's "last seen"
 )
 
 staff = sa.Table(
@@ -163,6 +167,19 @@ staff = sa.Table(
     sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
     sa.Column("locked_until", sa.String(32), nullable=True),  # log-in throttle after failures
     sa.UniqueConstraint("username", name="uq_staff_username"),
+)
+
+# Server-side sessions: only a hash of the cookie is kept, so a copy of the database logs no one in;
+# ending a session or disabling its account takes effect on the next request.
+staff_session = sa.Table(
+    "staff_session",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("staff_id", sa.String(36), nullable=False),
+    sa.Column("csrf", sa.String(64), nullable=False),  # the token every form of this session posts back
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("seen_at", sa.String(32), nullable=False),
+    sa.Index("ix_staff_session_staff", "staff_id"),
 )
 
 staff_audit = sa.Table(

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from district_server.database import Database
-from district_server.web import status_page
+from district_server.web import dashboard, status_page
 from district_server.web.ratelimit import RateLimit
 from district_server.web.templates import STATIC_DIR
 
@@ -27,4 +27,5 @@ def install(app: FastAPI, db: Database) -> WebLimits:
     app.state.web_limits = limits
     app.mount("/static/web", StaticFiles(directory=str(STATIC_DIR)), name="web-static")
     app.include_router(status_page.router(db, limits.lookups))
+    dashboard.install(app, db)
     return limits

@@ -24,6 +24,7 @@ from counter_app.domain.privacy import mask_name
 from counter_app.domain.statuses import FINAL, Status, label
 from counter_app.sync.protocol import LOOKUP_PATH
 from district_server.database import Database
+from district_server.ingest import storable
 from district_server.schema import dossier, event
 from district_server.web import strings
 from district_server.web.ratelimit import RateLimit
@@ -93,7 +94,7 @@ def public_status(db: Database, code: str) -> dict[str, Any] | None:
     name = applicant.get("full_name") if isinstance(applicant.get("full_name"), str) else ""
     return {
         "procedure": row.procedure_name or str(snapshot.get("procedure_name") or ""),
-        "applicant": mask_name(name),
+        "applicant": mask_name(storable(name)),
         "received_at": row.received_at,
         "due_at": row.due_at,
         "returned_at": row.returned_at,

@@ -34,9 +34,30 @@ RESULT_HANDED = "Đã trả kết quả."
 RESULT_NOT_YET = "Chưa có kết quả."
 RESULT_NONE = "Hồ sơ đã kết thúc, không có kết quả để nhận."
 
+# --- the staff dashboard (/quan-tri/) -------------------------------------------------------------
+DASH = "Quản trị — máy chủ huyện"
+LOGIN_EXPIRED = "Trang đăng nhập đã cũ (hoặc trình duyệt chặn cookie); hãy đăng nhập lại."
+LOGIN_TOO_MANY = "Có quá nhiều lần đăng nhập từ máy này; hãy đợi {seconds} giây rồi thử lại."
+FORBIDDEN = "Tài khoản vai trò '{role}' không được làm việc này; hãy nhờ quản trị viên huyện."
+CSRF_FAILED = "Biểu mẫu đã cũ hoặc không phải từ trang quản trị; hãy mở lại trang rồi làm lại."
+TOKEN_ISSUED = "Đã cấp mã cho quầy {counter} của {agency}. Mã chỉ hiện một lần: hãy chép ngay vào máy quầy."
+TOKEN_REVOKED = "Đã thu hồi mã của máy quầy {label}."
+NO_SUCH_DEVICE = "Không có máy quầy này đang hoạt động (có thể đã bị thu hồi)."
+BAD_COUNTER = "Số quầy phải là một chữ số từ 0 đến 9."
+SEARCH_SHORT = "Hãy nhập ít nhất 2 ký tự: mã hồ sơ, họ tên người nộp hoặc số định danh."
+SEARCH_NONE = "Không có hồ sơ nào khớp '{q}'."
+SEARCH_MORE = "Chỉ hiện {n} hồ sơ đầu tiên; hãy gõ cụ thể hơn."
+NO_SUCH_DOSSIER = "Không có hồ sơ mã {code} trên máy chủ huyện."
+BAD_STATUS = "Trạng thái mới không hợp lệ."
+STATUS_MOVED = "Đã chuyển hồ sơ {code} sang '{status}'."
+REVIEW_RESOLVED = "Đã đánh dấu mục chờ kiểm tra số {id} là đã xử lý."
+NO_SUCH_REVIEW = "Không có mục chờ kiểm tra số {id} (hoặc đã được xử lý)."
+BAD_PERIOD = "Kỳ thống kê không hợp lệ: chọn tháng, quý hoặc năm và một năm từ 2000 đến 2100."
+
 # --- errors of any page ----------------------------------------------------------------------------
 NOT_FOUND_PAGE = "Không có trang này."
 BAD_FORM = "Dữ liệu gửi lên không hợp lệ: {what}."
+FIELD_TOO_LONG = "Ô '{what}' dài quá {limit} ký tự."
 
 
 def when(value: str | None) -> str:

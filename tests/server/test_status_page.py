@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
+from counter_app.domain.ids import new_id
 from counter_app.domain.statuses import label
+from district_server import ingest
 from district_server.app import create_app
+from district_server.auth import add_device
 from district_server.database import Database
-from tests.server.helpers import intake_many, move
-from tests.server.web_helpers import codes, push_all
+from tests.conftest import AGENCY
+from tests.server.helpers import intake_many, move, outbox_payloads
+from tests.server.web_helpers import codes, push_all, text_of
 
 
 @pytest.fixture
@@ -25,21 +28,28 @@ def site(server_db: Database, counter0) -> Iterator[tuple[TestClient, dict[str, 
         yield client, {"ready": by_id[ready], "waiting": by_id[waiting]}
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+def test_a_name_with_a_nul_a_counter_sent_is_stored_and_shown_without_it(server_db: Database, counter0) -> None:  # noqa: ANN001
+    (did,) = intake_many(counter0, 1)
+    (intake,) = outbox_payloads(counter0)
+    intake["dossier"]["applicant"]["full_name"] = "Lê\x00 Văn Tám"
+    result = ingest.ingest(server_db, add_device(server_db, AGENCY, 0)[0], new_id(), [intake])
+    assert result.results[0].result == "stored", result.results  # PostgreSQL takes no NUL in a text column
+    with TestClient(create_app(server_db)) as client:
+        page = client.get(f"/tra-cuu/{intake['dossier']['code']}")
+    assert page.status_code == 200 and "Lê V. T." in text_of(page.text)
 
 
 def test_a_citizen_reads_the_status_of_a_slip_with_the_name_masked(site) -> None:  # noqa: ANN001
     client, code = site
     page = client.get(f"/tra-cuu/{code['waiting']}")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    text = _text(page.text)
+    text = text_of(page.text)
     assert "Nguyễn V. Đ." in text and "Thủ tục thử ba ngày" in text
     assert label(2) in text and "Chưa có kết quả." in text
     for personal in ("Nguyễn Văn Đức", "001090123456", "0912345678", "Thôn Đông", "1990"):
         assert personal not in page.text
     assert "<script" not in page.text.lower()
-    ready = _text(client.get(f"/tra-cuu/{code['ready']}").text)
+    ready = text_of(client.get(f"/tra-cuu/{code['ready']}").text)
     assert label(9) in ready and "Đã có kết quả — mời đến bộ phận một cửa nhận" in ready
 
 
@@ -83,3 +93,4 @@ def test_one_address_looking_up_too_many_codes_is_asked_to_wait(site) -> None:  
     refused = client.get(f"/tra-cuu/{code['ready']}")
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
     assert "quá nhiều lần" in refused.text and "Nguyễn" not in refused.text
+

@@ -13,7 +13,7 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-from district_server.dossiers import indexed_columns
+from district_server.indexed import indexed_columns
 
 revision = "0003_web"
 down_revision = "0002"
@@ -31,10 +31,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("channel", sa.Integer, nullable=False, server_default="1"))
         batch.add_column(sa.Column("start_at", sa.String(40), nullable=True))
         batch.add_column(sa.Column("finished_at", sa.String(40), nullable=True))
-    op.create_index("ix_dossier_name", "dossier", ["name_folded"])
+    op.create_index("ix_dossier_name", "dossier", ["name_folded"], postgresql_ops={"name_folded": "text_pattern_ops"})
+    if op.get_bind().dialect.name == "postgresql":  # code prefix search (SQLite uses uq_dossier_code)
+        op.create_index("ix_dossier_code_pattern", "dossier", ["code"], postgresql_ops={"code": "text_pattern_ops"})
     op.create_index("ix_dossier_id_number", "dossier", ["id_number"])
     op.create_index("ix_dossier_agency_received", "dossier", ["agency_code", "received_at"])
     op.create_index("ix_dossier_agency_finished", "dossier", ["agency_code", "finished_at"])
+    op.create_index("ix_batch_device_received", "batch", ["device_id", "received_at"])
     op.create_table(
         "staff",
         sa.Column("id", sa.String(36), primary_key=True),
@@ -48,6 +51,15 @@ def upgrade() -> None:
         sa.Column("locked_until", sa.String(32), nullable=True),
         sa.UniqueConstraint("username", name="uq_staff_username"),
     )
+    op.create_table(
+        "staff_session",
+        sa.Column("token_hash", sa.String(64), primary_key=True),
+        sa.Column("staff_id", sa.String(36), nullable=False),
+        sa.Column("csrf", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.String(32), nullable=False),
+        sa.Column("seen_at", sa.String(32), nullable=False),
+    )
+    op.create_index("ix_staff_session_staff", "staff_session", ["staff_id"])
     op.create_table(
         "staff_audit",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
