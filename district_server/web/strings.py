@@ -54,6 +54,11 @@ REVIEW_RESOLVED = "Đã đánh dấu mục chờ kiểm tra số {id} là đã x
 NO_SUCH_REVIEW = "Không có mục chờ kiểm tra số {id} (hoặc đã được xử lý)."
 BAD_PERIOD = "Kỳ thống kê không hợp lệ: chọn tháng, quý hoặc năm và một năm từ 2000 đến 2100."
 
+# What each kind of event in a dossier's history was (the counters' kinds, services/intake and workflow).
+EVENT_KINDS = {"intake": "Tiếp nhận", "move": "Chuyển trạng thái", "return": "Trả kết quả",
+               "extension": "Gia hạn", "handover": "Chuyển xử lý"}
+EMPTY = "(trống)"
+
 # --- errors of any page ----------------------------------------------------------------------------
 NOT_FOUND_PAGE = "Không có trang này."
 BAD_FORM = "Dữ liệu gửi lên không hợp lệ: {what}."

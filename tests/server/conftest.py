@@ -74,6 +74,18 @@ def module_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
             request.getfixturevalue("pg_cluster").drop_database(name)
 
 
+@pytest.fixture(scope="module")
+def web_site(module_db: Database, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - web_helpers.Site
+    """The web face's tests' district: two offices' counters, dossiers in several states, a review
+    case, a staff account per role (tests/server/web_helpers.build_site)."""
+    from tests.server.web_helpers import build_site, quick_hashes
+
+    with quick_hashes():
+        built = build_site(module_db, tmp_path_factory.mktemp("site"))
+        yield built
+    built.close()
+
+
 @pytest.fixture
 def server_db(db_url: str) -> Iterator[Database]:
     db = open_database(db_url)

@@ -4,7 +4,6 @@ dossiers, review, statistics and the audit of it all — on SQLite and PostgreSQ
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import astuple, fields
 from datetime import date
 
@@ -22,23 +21,15 @@ from district_server.schema import device, staff_audit
 from district_server.web import stats
 from district_server.web.auth_web import COOKIE
 from tests.conftest import AGENCY
-from tests.server.web_helpers import ACCOUNTS, Site, build_site, csrf_of, log_in, quick_hashes, text_of
-
-
-@pytest.fixture(scope="module")
-def site(module_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with quick_hashes():
-        built = build_site(module_db, tmp_path_factory.mktemp("site"))
-        yield built
-    built.close()
+from tests.server.web_helpers import ACCOUNTS, Site, csrf_of, log_in, quick_hashes, text_of
 
 
 @pytest.fixture
-def as_role(site: Site):  # noqa: ANN201 - a factory of logged-in clients
+def as_role(web_site: Site):  # noqa: ANN201 - a factory of logged-in clients
     clients: list[TestClient] = []
 
     def login(role: str) -> TestClient:
-        client = TestClient(create_app(site.db), follow_redirects=False)
+        client = TestClient(create_app(web_site.db), follow_redirects=False)
         clients.append(client)
         assert log_in(client, ACCOUNTS[role]).status_code == 303
         return client
@@ -54,8 +45,8 @@ def _audited(db: Database, action: str) -> list[dict]:
         return [dict(r._mapping) for r in conn.execute(sa.select(staff_audit).where(staff_audit.c.action == action))]
 
 
-def test_a_dashboard_page_asks_for_log_in_first_and_comes_back_after(site: Site) -> None:
-    with TestClient(create_app(site.db), follow_redirects=False) as client, quick_hashes():
+def test_a_dashboard_page_asks_for_log_in_first_and_comes_back_after(web_site: Site) -> None:
+    with TestClient(create_app(web_site.db), follow_redirects=False) as client, quick_hashes():
         first = client.get("/quan-tri/ho-so?q=nguyen")
         assert first.status_code == 303 and first.headers["location"].startswith("/quan-tri/dang-nhap?next=")
         form = client.get(first.headers["location"])
@@ -67,10 +58,10 @@ def test_a_dashboard_page_asks_for_log_in_first_and_comes_back_after(site: Site)
         assert client.get("/quan-tri/").status_code == 200
 
 
-def test_a_wrong_password_says_nothing_of_which_part_and_the_account_waits_after_three(site: Site) -> None:
+def test_a_wrong_password_says_nothing_of_which_part_and_the_account_waits_after_three(web_site: Site) -> None:
     with quick_hashes():
-        staff.add_staff(site.db, "thu.sai", "Người gõ sai", "viewer", "mat-khau-that-1")
-        with TestClient(create_app(site.db), follow_redirects=False) as client:
+        staff.add_staff(web_site.db, "thu.sai", "Người gõ sai", "viewer", "mat-khau-that-1")
+        with TestClient(create_app(web_site.db), follow_redirects=False) as client:
             unknown = log_in(client, "khong.co.ai", "bat-ky-mat-khau")
             assert unknown.status_code == 401 and WRONG_LOGIN in unknown.text
             for _ in range(3):
@@ -79,79 +70,79 @@ def test_a_wrong_password_says_nothing_of_which_part_and_the_account_waits_after
             right_but_late = log_in(client, "thu.sai", "mat-khau-that-1")
             assert right_but_late.status_code == 401 and "thử lại sau" in right_but_late.text
             assert COOKIE not in right_but_late.headers.get("set-cookie", "")
-    failed = [a for a in _audited(site.db, "login.failed") if a["username"] in ("thu.sai", "khong.co.ai")]
-    assert len(failed) == 4 and _audited(site.db, "login.locked")
+    failed = [a for a in _audited(web_site.db, "login.failed") if a["username"] in ("thu.sai", "khong.co.ai")]
+    assert len(failed) == 4 and _audited(web_site.db, "login.locked")
 
 
-def test_one_address_trying_many_log_ins_is_asked_to_wait(site: Site) -> None:
+def test_one_address_trying_many_log_ins_is_asked_to_wait(web_site: Site) -> None:
     from district_server.web.auth_web import LOGINS_PER_WINDOW
 
-    with TestClient(create_app(site.db), follow_redirects=False) as client, quick_hashes():
+    with TestClient(create_app(web_site.db), follow_redirects=False) as client, quick_hashes():
         for i in range(LOGINS_PER_WINDOW):
             assert log_in(client, f"doan.ten{i}", "x" * 9).status_code == 401
         refused = log_in(client, ACCOUNTS["admin"])
         assert refused.status_code == 429 and "đợi" in refused.text
 
 
-def test_a_form_posted_without_its_session_token_is_refused_and_changes_nothing(site: Site, as_role) -> None:  # noqa: ANN001
+def test_a_form_posted_without_its_session_token_is_refused_and_changes_nothing(web_site: Site, as_role) -> None:  # noqa: ANN001
     admin = as_role("admin")
-    with site.db.engine.connect() as conn:
+    with web_site.db.engine.connect() as conn:
         before = conn.execute(sa.select(sa.func.count()).select_from(device)).scalar()
     for data in ({"agency_code": AGENCY, "counter": "5"}, {"agency_code": AGENCY, "counter": "5", "csrf": "gia-mao"}):
         refused = admin.post("/quan-tri/don-vi/cap-ma", data=data)
         assert refused.status_code == 403 and "Biểu mẫu đã cũ" in refused.text
-    with site.db.engine.connect() as conn:
+    with web_site.db.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(device)).scalar() == before
-    with TestClient(create_app(site.db), follow_redirects=False) as stranger:  # no log-in form first
+    with TestClient(create_app(web_site.db), follow_redirects=False) as stranger:  # no log-in form first
         sent = stranger.post("/quan-tri/dang-nhap", data={"username": ACCOUNTS["admin"], "password": "x"})
         assert sent.status_code == 403 and COOKIE not in sent.headers.get("set-cookie", "")
 
 
-def test_an_admin_issues_a_counter_token_shown_once_and_revokes_it(site: Site, as_role) -> None:  # noqa: ANN001
+def test_an_admin_issues_a_counter_token_shown_once_and_revokes_it(web_site: Site, as_role) -> None:  # noqa: ANN001
     admin = as_role("admin")
     page = admin.get("/quan-tri/don-vi")
     issued = admin.post("/quan-tri/don-vi/cap-ma", data={"csrf": csrf_of(page.text), "agency_code": "000.00.22.h12",
                                                           "counter": "3", "label": "Quầy 3 xã Bình An"})
     assert issued.status_code == 200 and "Mã chỉ hiện một lần" in issued.text
     token = issued.text.split('id="token">', 1)[1].split("<", 1)[0]
-    dev = auth.authenticate(site.db, token)
+    dev = auth.authenticate(web_site.db, token)
     assert dev is not None and (dev.agency_code, dev.counter) == ("000.00.22.H12", 3)
     again = admin.get("/quan-tri/don-vi")
     assert token not in again.text and "000.00.22.H12" in again.text
-    assert all(token not in a["detail_json"] for a in _audited(site.db, "token.issue"))
+    assert all(token not in a["detail_json"] for a in _audited(web_site.db, "token.issue"))
     revoked = admin.post("/quan-tri/don-vi/thu-hoi", data={"csrf": csrf_of(again.text), "device_id": dev.id})
-    assert revoked.status_code == 200 and auth.authenticate(site.db, token) is None
-    assert [a["target"] for a in _audited(site.db, "token.revoke")] == [dev.id]
+    assert revoked.status_code == 200 and auth.authenticate(web_site.db, token) is None
+    assert [a["target"] for a in _audited(web_site.db, "token.revoke")] == [dev.id]
     for bad in ({"agency_code": "huyen", "counter": "1"}, {"agency_code": AGENCY, "counter": "12"},
                 {"agency_code": AGENCY, "counter": "x" * 5000}):
         refused = admin.post("/quan-tri/don-vi/cap-ma", data={"csrf": csrf_of(again.text), **bad})
         assert 400 <= refused.status_code < 500 and "Traceback" not in refused.text
 
 
-def test_a_viewer_may_look_but_not_issue_tokens_resolve_or_export(site: Site, as_role) -> None:  # noqa: ANN001
+def test_a_viewer_may_look_but_not_issue_tokens_resolve_or_export(web_site: Site, as_role) -> None:  # noqa: ANN001
     viewer = as_role("viewer")
     page = viewer.get("/quan-tri/don-vi")
     assert page.status_code == 200 and "Cấp mã cho một máy quầy" not in page.text
     token = csrf_of(page.text)
     for path, data in (("/quan-tri/don-vi/cap-ma", {"agency_code": AGENCY, "counter": "4"}),
-                       (f"/quan-tri/kiem-tra/{site.review_id}/xu-ly", {}),
-                       (f"/quan-tri/ho-so/{site.code['processing']}/trang-thai", {"status": "9"})):
+                       (f"/quan-tri/kiem-tra/{web_site.review_id}/xu-ly", {}),
+                       (f"/quan-tri/ho-so/{web_site.code['processing']}/trang-thai", {"status": "9"})):
         refused = viewer.post(path, data={"csrf": token, **data})
         assert refused.status_code == 403 and "vai trò 'Xem'" in text_of(refused.text)
     assert viewer.get("/quan-tri/thong-ke.xlsx").status_code == 403
 
 
-def test_a_leader_finds_a_dossier_by_code_folded_name_or_id_number_and_opens_it(site: Site, as_role) -> None:  # noqa: ANN001
+def test_a_leader_finds_a_dossier_by_code_folded_name_or_id_number_and_opens_it(web_site: Site, as_role) -> None:  # noqa: ANN001
     leader = as_role("leader")
-    code = site.code["ready"]
+    code = web_site.code["ready"]
     for query in (code, code[:-2], "Nguyễn Văn", "nguyen van duc", "NGUYEN VĂN ĐỨC", "001090123456"):
         found = leader.get("/quan-tri/ho-so", params={"q": query})
         assert found.status_code == 200 and code in found.text, query
     one = leader.get(f"/quan-tri/ho-so/{code}")
     text = text_of(one.text)
     assert "Nguyễn Văn Đức" in text and "Đã có kết quả" in text and "Thủ tục thử ba ngày" in text
-    assert [a["target"] for a in _audited(site.db, "dossier.view")][-1] == code
-    assert any(a["target"] == "********3456" for a in _audited(site.db, "dossier.search"))  # ID masked in the audit
+    assert [a["target"] for a in _audited(web_site.db, "dossier.view")][-1] == code
+    assert any(a["target"] == "********3456" for a in _audited(web_site.db, "dossier.search"))  # ID masked in the audit
     for odd in ("x", "%", "_", "\x00\x00", "' OR 1=1 --", "a" * 5000, "Trần"):
         page = leader.get("/quan-tri/ho-so", params={"q": odd})
         assert page.status_code in (200, 400) and "Traceback" not in page.text and code not in page.text
@@ -159,9 +150,9 @@ def test_a_leader_finds_a_dossier_by_code_folded_name_or_id_number_and_opens_it(
     assert missing.status_code == 404 and "Không có hồ sơ mã" in missing.text
 
 
-def test_a_leader_moves_a_dossier_from_the_district_and_its_history_shows_it(site: Site, as_role) -> None:  # noqa: ANN001
+def test_a_leader_moves_a_dossier_from_the_district_and_its_history_shows_it(web_site: Site, as_role) -> None:  # noqa: ANN001
     leader = as_role("leader")
-    code = site.code["elsewhere"]  # another office's: the statistics test compares this one's with its counter
+    code = web_site.code["elsewhere"]  # another office's: the statistics test compares this one's with its counter
     page = leader.get(f"/quan-tri/ho-so/{code}")
     for bad in ("2", "11", "x", ""):
         refused = leader.post(f"/quan-tri/ho-so/{code}/trang-thai", data={"csrf": csrf_of(page.text), "status": bad})
@@ -170,22 +161,22 @@ def test_a_leader_moves_a_dossier_from_the_district_and_its_history_shows_it(sit
                                                                      "note": "Huyện đã ký"}, follow_redirects=True)
     text = text_of(moved.text)
     assert "Đã chuyển hồ sơ" in text and "Huyện đã ký" in text and "Huyện" in text
-    assert _audited(site.db, "dossier.set_status")[-1]["target"] == code
+    assert _audited(web_site.db, "dossier.set_status")[-1]["target"] == code
 
 
-def test_an_admin_sees_why_an_event_was_kept_aside_what_differs_and_resolves_it(site: Site, as_role) -> None:  # noqa: ANN001
+def test_an_admin_sees_why_an_event_was_kept_aside_what_differs_and_resolves_it(web_site: Site, as_role) -> None:  # noqa: ANN001
     admin = as_role("admin")
     page = admin.get("/quan-tri/kiem-tra")
-    case = page.text.split(f'id="review-{site.review_id}"', 1)[1].split("</section>", 1)[0]
+    case = page.text.split(f'id="review-{web_site.review_id}"', 1)[1].split("</section>", 1)[0]
     assert "sửa tay sau khi đã gửi" in case and "note" in case and "So với sự kiện cùng mã đã lưu" in case
-    done = admin.post(f"/quan-tri/kiem-tra/{site.review_id}/xu-ly", data={"csrf": csrf_of(page.text)},
+    done = admin.post(f"/quan-tri/kiem-tra/{web_site.review_id}/xu-ly", data={"csrf": csrf_of(page.text)},
                       follow_redirects=True)
-    assert done.status_code == 200 and f'id="review-{site.review_id}"' not in done.text
+    assert done.status_code == 200 and f'id="review-{web_site.review_id}"' not in done.text
     assert "đã xử lý" in done.text
-    again = admin.post(f"/quan-tri/kiem-tra/{site.review_id}/xu-ly", data={"csrf": csrf_of(page.text)})
+    again = admin.post(f"/quan-tri/kiem-tra/{web_site.review_id}/xu-ly", data={"csrf": csrf_of(page.text)})
     assert again.status_code == 404
     assert admin.post("/quan-tri/kiem-tra/abc/xu-ly", data={"csrf": csrf_of(page.text)}).status_code == 404
-    assert [a["target"] for a in _audited(site.db, "review.resolve")] == [str(site.review_id)]
+    assert [a["target"] for a in _audited(web_site.db, "review.resolve")] == [str(web_site.review_id)]
 
 
 _COMPARED = ("received", "received_by_channel", "refused", "carried_over", "resolved", "early", "on_time", "late",
@@ -193,25 +184,25 @@ _COMPARED = ("received", "received_by_channel", "refused", "carried_over", "reso
              "waiting_supplement", "due_within_24h", "average_working_days")
 
 
-def test_the_districts_figures_for_an_office_are_the_counters_own(site: Site) -> None:
+def test_the_districts_figures_for_an_office_are_the_counters_own(web_site: Site) -> None:
     today = clock.now().date()
     for kind, number in (("thang", today.month), ("quy", (today.month - 1) // 3 + 1), ("nam", 1)):
         period = stats.Period(kind, today.year, number)
-        server = stats.compute(site.db, period, AGENCY)
-        with site.store.read() as session:
+        server = stats.compute(web_site.db, period, AGENCY)
+        with web_site.store.read() as session:
             counter = statistics.compute(session, *period.bounds)
         assert {f: getattr(server, f) for f in _COMPARED} == {f: getattr(counter, f) for f in _COMPARED}, kind
         assert server.qd766_on_time_rate == counter.qd766_on_time_rate
     assert counter.received == 4 and counter.resolved >= 2  # the figures are not all zero
 
 
-def test_the_statistics_page_and_its_xlsx_carry_the_same_figures(site: Site, as_role) -> None:  # noqa: ANN001
+def test_the_statistics_page_and_its_xlsx_carry_the_same_figures(web_site: Site, as_role) -> None:  # noqa: ANN001
     from openpyxl import load_workbook
 
     leader = as_role("leader")
     today = clock.now().date()
     page = leader.get("/quan-tri/thong-ke", params={"ky": "nam", "nam": str(today.year)})
-    whole = stats.compute(site.db, stats.Period("nam", today.year, 1), None)
+    whole = stats.compute(web_site.db, stats.Period("nam", today.year, 1), None)
     assert page.status_code == 200 and f'data-label="Tiếp nhận trong kỳ" data-value="{whole.received}"' in page.text
     sheet = load_workbook(io.BytesIO(leader.get("/quan-tri/thong-ke.xlsx", params={"ky": "nam"}).content)).active
     values = {row[0]: row[1] for row in sheet.iter_rows(min_row=3, values_only=True)}
@@ -220,7 +211,7 @@ def test_the_statistics_page_and_its_xlsx_carry_the_same_figures(site: Site, as_
                 {"don_vi": "huyen"}):
         refused = leader.get("/quan-tri/thong-ke", params=bad)
         assert refused.status_code == 400 and "Traceback" not in refused.text, bad
-    assert _audited(site.db, "stats.export")
+    assert _audited(web_site.db, "stats.export")
 
 
 def test_period_bounds_cover_the_month_quarter_or_year() -> None:
