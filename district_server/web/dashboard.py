@@ -6,12 +6,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from district_server import staff
 from district_server.database import Database
 from district_server.schema import device, review
-from district_server.web import auth_web, pages_dossiers, pages_offices, pages_review, pages_stats
+from district_server.web import auth_web, pages_dossiers, pages_offices, pages_review, pages_stats, strings
 from district_server.web.auth_web import BASE, NeedLogin, WebError, need, page
 
 
@@ -25,6 +26,21 @@ def install(app: FastAPI, db: Database) -> None:
     @app.exception_handler(NeedLogin)
     async def _login(request: Request, _exc: NeedLogin) -> Response:
         return auth_web.login_redirect(request)
+
+    # An unknown address or method under the web pages answers with a page, the rest of the
+    # server keeps its protocol's JSON error body (app.py).
+    json_error = app.exception_handlers[StarletteHTTPException]
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not request.url.path.startswith((BASE, "/tra-cuu")):
+            return await json_error(request, exc)
+        message = strings.NOT_FOUND_PAGE if exc.status_code == 404 else strings.BAD_REQUEST.format(
+            status=exc.status_code)
+        response = page(request, "error.html", await auth_web.current(db, request), exc.status_code, error=message)
+        if exc.headers and "Allow" in exc.headers:
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
 
     app.include_router(auth_web.router(db))
     app.include_router(_router(db))

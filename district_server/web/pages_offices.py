@@ -52,6 +52,12 @@ def router(db: Database) -> APIRouter:
     async def revoke(request: Request) -> Response:
         session, form = await posted(db, request, "tokens")
         device_id = field(form, "device_id", 36)
+        if field(form, "confirm", 1) != "1":  # a counter cut off by a slip of the mouse: ask first
+            found = [d for o in await run_in_threadpool(office_rows, db) for d in o["devices"]
+                     if d["id"] == device_id and not d["revoked_at"]]
+            if not found:
+                raise WebError(404, strings.NO_SUCH_DEVICE)
+            return page(request, "revoke.html", session, d=found[0])
 
         def off() -> bool:
             if not auth.revoke_device(db, device_id):

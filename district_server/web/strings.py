@@ -61,6 +61,7 @@ EMPTY = "(trống)"
 
 # --- errors of any page ----------------------------------------------------------------------------
 NOT_FOUND_PAGE = "Không có trang này."
+BAD_REQUEST = "Yêu cầu không được chấp nhận (HTTP {status})."
 BAD_FORM = "Dữ liệu gửi lên không hợp lệ: {what}."
 FIELD_TOO_LONG = "Ô '{what}' dài quá {limit} ký tự."
 

@@ -110,7 +110,10 @@ def test_an_admin_issues_a_counter_token_shown_once_and_revokes_it(web_site: Sit
     again = admin.get("/quan-tri/don-vi")
     assert token not in again.text and "000.00.22.H12" in again.text
     assert all(token not in a["detail_json"] for a in _audited(web_site.db, "token.issue"))
-    revoked = admin.post("/quan-tri/don-vi/thu-hoi", data={"csrf": csrf_of(again.text), "device_id": dev.id})
+    asked = admin.post("/quan-tri/don-vi/thu-hoi", data={"csrf": csrf_of(again.text), "device_id": dev.id})
+    assert "Thu hồi mã của máy quầy?" in asked.text and auth.authenticate(web_site.db, token) is not None
+    revoked = admin.post("/quan-tri/don-vi/thu-hoi", data={"csrf": csrf_of(again.text), "device_id": dev.id,
+                                                          "confirm": "1"})
     assert revoked.status_code == 200 and auth.authenticate(web_site.db, token) is None
     assert [a["target"] for a in _audited(web_site.db, "token.revoke")] == [dev.id]
     for bad in ({"agency_code": "huyen", "counter": "1"}, {"agency_code": AGENCY, "counter": "12"},
@@ -220,3 +223,14 @@ def test_period_bounds_cover_the_month_quarter_or_year() -> None:
     assert stats.Period("nam", 2024, 1).bounds == (date(2024, 1, 1), date(2024, 12, 31))
     assert astuple(stats.parse_period("", "", "", today=date(2026, 8, 9))) == ("thang", 2026, 8)
     assert [f.name for f in fields(stats.Period)] == ["kind", "year", "number"]
+
+
+def test_an_unknown_page_answers_with_a_page_and_the_sync_api_keeps_its_json(web_site: Site, as_role) -> None:  # noqa: ANN001
+    admin = as_role("admin")
+    for path in ("/quan-tri/khong-co", "/tra-cuu/a/b"):
+        page = admin.get(path)
+        assert page.status_code == 404 and "Không có trang này." in page.text and "<html" in page.text
+    wrong_method = admin.put("/quan-tri/kiem-tra")
+    assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["allow"]
+    api = admin.get("/v1/khong-co")
+    assert api.status_code == 404 and api.json()["protocol"] == "qmc-sync/1"
