@@ -169,6 +169,17 @@ staff = sa.Table(
     sa.UniqueConstraint("username", name="uq_staff_username"),
 )
 
+# What each device last asked the pull feed for (web/pull_seen.py): it holds every publication up to
+# `publications_after`, so the dashboard can say which offices have a catalogue or calendar.
+device_pull = sa.Table(
+    "device_pull",
+    metadata,
+    sa.Column("device_id", sa.String(36), primary_key=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("events_after", sa.BigInteger, nullable=False),
+    sa.Column("publications_after", sa.BigInteger, nullable=False),
+)
+
 # Server-side sessions: only a hash of the cookie is kept, so a copy of the database logs no one in;
 # ending a session or disabling its account takes effect on the next request.
 staff_session = sa.Table(

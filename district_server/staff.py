@@ -38,10 +38,11 @@ from district_server.timeutil import now_iso
 
 ROLES: dict[str, str] = {"admin": "Quản trị", "leader": "Lãnh đạo", "viewer": "Xem"}
 # viewer reads everything the dashboard shows; leader also exports and moves a dossier's status
-# from the district; admin also issues and revokes counter tokens and resolves review cases.
+# from the district; admin also issues and revokes counter tokens, resolves review cases and
+# publishes catalogues and holiday tables.
 _VIEWER = frozenset({"view"})
 _LEADER = _VIEWER | {"export", "set_status"}
-_ADMIN = _LEADER | {"tokens", "review"}
+_ADMIN = _LEADER | {"tokens", "review", "publish"}
 PERMISSIONS: dict[str, frozenset[str]] = {"viewer": _VIEWER, "leader": _LEADER, "admin": _ADMIN}
 
 # A session ends after this long without a request, and in any case after a working day.

@@ -52,9 +52,9 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
-async def read_form(request: Request) -> FormData:
+async def read_form(request: Request, files: int = 0) -> FormData:
     try:
-        return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FIELD_BYTES)
+        return await request.form(max_files=files, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FIELD_BYTES)
     except Exception:  # noqa: BLE001 - any malformed body (multipart errors, bad encoding) is the sender's
         raise WebError(400, strings.BAD_FORM.format(what="không đọc được biểu mẫu")) from None
 
@@ -82,10 +82,11 @@ async def need(db: Database, request: Request, permission: str = "view") -> staf
     return session
 
 
-async def posted(db: Database, request: Request, permission: str) -> tuple[staff.Session, FormData]:
-    """A POST from a session allowed `permission`, with its form, CSRF checked."""
+async def posted(db: Database, request: Request, permission: str, *,
+                 files: int = 0) -> tuple[staff.Session, FormData]:
+    """A POST from a session allowed `permission`, with its form (and up to `files` files), CSRF checked."""
     session = await need(db, request, permission)
-    form = await read_form(request)
+    form = await read_form(request, files)
     token = form.get("csrf")
     if not isinstance(token, str) or not secrets.compare_digest(token.encode(), session.csrf.encode()):
         raise WebError(403, strings.CSRF_FAILED)

@@ -12,7 +12,16 @@ from starlette.responses import RedirectResponse, Response
 from district_server import staff
 from district_server.database import Database
 from district_server.schema import device, review
-from district_server.web import auth_web, pages_dossiers, pages_offices, pages_review, pages_stats, strings
+from district_server.web import (
+    auth_web,
+    pages_dossiers,
+    pages_offices,
+    pages_publications,
+    pages_review,
+    pages_stats,
+    pull_seen,
+    strings,
+)
 from district_server.web.auth_web import BASE, NeedLogin, WebError, need, page
 
 
@@ -44,8 +53,9 @@ def install(app: FastAPI, db: Database) -> None:
 
     app.include_router(auth_web.router(db))
     app.include_router(_router(db))
-    for module in (pages_offices, pages_dossiers, pages_review, pages_stats):
+    for module in (pages_offices, pages_dossiers, pages_review, pages_stats, pages_publications):
         app.include_router(module.router(db))
+    pull_seen.install(app, db)
 
 
 def _same_site(request: Request) -> bool:

@@ -52,6 +52,10 @@ BAD_STATUS = "Trạng thái mới không hợp lệ."
 STATUS_MOVED = "Đã chuyển hồ sơ {code} sang '{status}'."
 REVIEW_RESOLVED = "Đã đánh dấu mục chờ kiểm tra số {id} là đã xử lý."
 NO_SUCH_REVIEW = "Không có mục chờ kiểm tra số {id} (hoặc đã được xử lý)."
+PUBLISH_NO_FILE = "Hãy chọn tệp danh mục hoặc lịch nghỉ lễ."
+PUBLISH_TOO_BIG = "Tệp quá lớn (tối đa {mb} MB)."
+PUBLISH_BAD_JSON = "Tệp lịch nghỉ lễ phải là JSON UTF-8 hợp lệ."
+PUBLISHED = "Đã phát hành {what} (số {seq}); máy quầy nhận được ở lần đồng bộ tới."
 BAD_PERIOD = "Kỳ thống kê không hợp lệ: chọn tháng, quý hoặc năm và một năm từ 2000 đến 2100."
 
 # What each kind of event in a dossier's history was (the counters' kinds, services/intake and workflow).

@@ -20,6 +20,7 @@ from district_server.database import Database
 from district_server.schema import device, staff_audit
 from district_server.web import stats
 from district_server.web.auth_web import COOKIE
+from district_server.web.pages_publications import publications
 from tests.conftest import AGENCY
 from tests.server.web_helpers import ACCOUNTS, Site, csrf_of, log_in, quick_hashes, text_of
 
@@ -234,3 +235,39 @@ def test_an_unknown_page_answers_with_a_page_and_the_sync_api_keeps_its_json(web
     assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["allow"]
     api = admin.get("/v1/khong-co")
     assert api.status_code == 404 and api.json()["protocol"] == "qmc-sync/1"
+
+
+def test_an_admin_publishes_a_holiday_table_and_sees_which_counters_pulled_it(web_site: Site, as_role) -> None:  # noqa: ANN001
+    import json
+
+    from counter_app.domain import holidays
+    from tests.conftest import TEST_PROCEDURES
+
+    admin = as_role("admin")
+    page = admin.get("/quan-tri/phat-hanh")
+    token = csrf_of(page.text)
+    table = json.dumps(holidays.year_table_to_dict(holidays.provisional_year(2027))).encode()
+    sent = admin.post("/quan-tri/phat-hanh", data={"csrf": token, "kind": "calendar", "note": "Lịch 2027"},
+                      files={"file": ("2027.json", table, "application/json")})
+    assert sent.status_code == 200 and "Đã phát hành Lịch nghỉ lễ" in text_of(sent.text)
+    catalogue = admin.post("/quan-tri/phat-hanh", data={"csrf": token, "kind": "catalogue", "agency_code": AGENCY},
+                           files={"file": ("danh-muc.json", json.dumps(TEST_PROCEDURES).encode(), "application/json")})
+    assert catalogue.status_code == 200 and "Đã phát hành Danh mục thủ tục" in text_of(catalogue.text)
+    for bad in ({"kind": "calendar", "file": ("x.json", b"{not json", "application/json")},
+                {"kind": "catalogue", "file": ("x.exe", b"MZ", "application/octet-stream")},
+                {"kind": "virus", "file": ("x.json", b"[]", "application/json")}):
+        upload = bad.pop("file")
+        refused = admin.post("/quan-tri/phat-hanh", data={"csrf": token, **bad}, files={"file": upload})
+        assert refused.status_code == 400 and "Traceback" not in refused.text, bad
+    seq = max(p["seq"] for p in publications(web_site.db))
+    dev_token = auth.add_device(web_site.db, AGENCY, 5, "Quầy 5")[1]
+    pulled = admin.get("/v1/pull", params={"events_after": 0, "publications_after": seq},
+                       headers={"Authorization": f"Bearer {dev_token}"})
+    assert pulled.status_code == 200
+    listing = admin.get("/quan-tri/phat-hanh")
+    row = listing.text.split(f'id="pub-{seq}"', 1)[1].split("</tr>", 1)[0]
+    assert f"{AGENCY}: 1/2" in row  # counter 5 holds it, counter 0 has not pulled since
+    assert [a["detail_json"] for a in _audited(web_site.db, "publish")]
+    viewer = as_role("viewer")
+    assert viewer.post("/quan-tri/phat-hanh", data={"csrf": csrf_of(viewer.get("/quan-tri/").text),
+                                                    "kind": "calendar"}).status_code == 403

@@ -173,6 +173,9 @@ def test_an_admin_resolves_an_event_kept_for_review(web_site: Site, live, view) 
     view.after(view.driver.find_element(By.LINK_TEXT, "Đơn vị & máy quầy").click, "/quan-tri/don-vi")
     assert "Quầy 0 Bình Mỹ" in view.driver.page_source
     view.shot("don-vi")
+    view.after(view.driver.find_element(By.LINK_TEXT, "Phát hành").click, "/quan-tri/phat-hanh")
+    assert view.driver.find_element(By.ID, "file").get_attribute("type") == "file"
+    view.shot("phat-hanh")
 
 
 def test_the_charts_bars_say_the_numbers_of_the_statistics(web_site: Site, live, view) -> None:  # noqa: ANN001

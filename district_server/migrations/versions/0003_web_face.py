@@ -1,6 +1,6 @@
 """The web face (docs/server-web.md): the dossier columns the dashboard searches and counts by
 (copied from each dossier's latest snapshot, filled here for the dossiers already held), their
-indexes, and the staff accounts with the audit of what they did.
+indexes, what each device last pulled, and the staff accounts with the audit of what they did.
 
 Revision ID: 0003_web
 Revises: 0002
@@ -50,6 +50,13 @@ def upgrade() -> None:
         sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
         sa.Column("locked_until", sa.String(32), nullable=True),
         sa.UniqueConstraint("username", name="uq_staff_username"),
+    )
+    op.create_table(
+        "device_pull",
+        sa.Column("device_id", sa.String(36), primary_key=True),
+        sa.Column("at", sa.String(32), nullable=False),
+        sa.Column("events_after", sa.BigInteger, nullable=False),
+        sa.Column("publications_after", sa.BigInteger, nullable=False),
     )
     op.create_table(
         "staff_session",
