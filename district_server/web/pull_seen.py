@@ -1,13 +1,13 @@
 """Which publications each counter holds: every successful GET /v1/pull says the cursor the counter
 already reached, so it is noted per device (`device_pull`) for the publications page. Observed
-beside the pull, never in its way: a failure here is logged and the counter's answer is unchanged."""
+beside the pull, never in its way: noted after the answer, a failure only logged."""
 
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import FastAPI, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from district_server import auth
@@ -20,23 +20,31 @@ MAX_CURSOR = 2**63 - 1
 
 
 def install(app: FastAPI, db: Database) -> None:
+    # Noted after the answer, on one thread of its own: on SQLite the note waits for the one
+    # writer, and a pull must never wait for a push (tests/server/test_faults.py).
+    notes = app.state.pull_notes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull-seen")
+
     @app.middleware("http")
     async def _note_pull(request: Request, call_next) -> Response:  # noqa: ANN001 - starlette's callable
         response = await call_next(request)
         if request.url.path == "/v1/pull" and request.method == "GET" and response.status_code == 200:
-            try:
-                await run_in_threadpool(note, db, request)
-            except Exception:  # noqa: BLE001 - bookkeeping only: the pull itself succeeded
-                log.exception("could not note a pull")
+            notes.submit(note, db, request.headers.get("authorization", ""), dict(request.query_params))
         return response
 
 
-def note(db: Database, request: Request) -> None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+def note(db: Database, authorization: str, query: dict[str, str]) -> None:
+    try:
+        _note(db, authorization, query)
+    except Exception:  # noqa: BLE001 - bookkeeping only: the pull itself succeeded
+        log.exception("could not note a pull")
+
+
+def _note(db: Database, authorization: str, query: dict[str, str]) -> None:
+    scheme, _, token = authorization.partition(" ")
     dev = auth.authenticate(db, token.strip()) if scheme.lower() == "bearer" else None
     if dev is None:
         return
-    cursor = {k: request.query_params.get(k, "0") for k in ("events_after", "publications_after")}
+    cursor = {k: query.get(k, "0") for k in ("events_after", "publications_after")}
     if not all(v.isdigit() and int(v) <= MAX_CURSOR for v in cursor.values()):
         return
     values = {"at": now_iso(), **{k: int(v) for k, v in cursor.items()}}
