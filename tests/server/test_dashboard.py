@@ -22,7 +22,7 @@ from district_server.web import stats
 from district_server.web.auth_web import COOKIE
 from district_server.web.pages_publications import publications
 from tests.conftest import AGENCY
-from tests.server.web_helpers import ACCOUNTS, Site, csrf_of, log_in, quick_hashes, text_of
+from tests.server.web_helpers import ACCOUNTS, PASSWORD, Site, csrf_of, log_in, quick_hashes, text_of
 
 
 @pytest.fixture
@@ -272,3 +272,37 @@ def test_an_admin_publishes_a_holiday_table_and_sees_which_counters_pulled_it(we
     viewer = as_role("viewer")
     assert viewer.post("/quan-tri/phat-hanh", data={"csrf": csrf_of(viewer.get("/quan-tri/").text),
                                                     "kind": "calendar"}).status_code == 403
+
+
+def test_a_session_ends_when_idle_too_long_or_too_old_and_on_log_out(web_site: Site, as_role) -> None:  # noqa: ANN001
+    from datetime import timedelta
+
+    with quick_hashes():
+        who = staff.attempt_login(web_site.db, ACCOUNTS["viewer"], PASSWORD, "127.0.0.1")
+    assert isinstance(who, staff.Staff)
+    now = clock.now()
+    idle, _ = staff.open_session(web_site.db, who)
+    assert staff.session_of(web_site.db, idle, now=now + staff.IDLE - timedelta(minutes=1)) is not None
+    assert staff.session_of(web_site.db, idle, now=now + 2 * staff.IDLE) is None
+    old, _ = staff.open_session(web_site.db, who)
+    later = now
+    while later < now + staff.LONGEST:  # kept busy all day: still ends after the longest session
+        later += staff.IDLE - timedelta(minutes=2)
+        alive = staff.session_of(web_site.db, old, now=later)
+    assert alive is None
+    viewer = as_role("viewer")
+    out = viewer.post("/quan-tri/dang-xuat", data={"csrf": csrf_of(viewer.get("/quan-tri/").text)})
+    assert out.status_code == 303 and viewer.get("/quan-tri/").status_code == 303
+
+
+def test_log_in_goes_back_only_to_a_dashboard_page_and_marks_its_cookie_secure_over_https(web_site: Site) -> None:
+    import re
+
+    with TestClient(create_app(web_site.db), base_url="https://huyen.example", follow_redirects=False) as client, \
+            quick_hashes():
+        form = client.get("/quan-tri/dang-nhap")
+        pre = re.search(r'name="pre" value="([^"]+)"', form.text).group(1)
+        sent = client.post("/quan-tri/dang-nhap", data={"pre": pre, "username": ACCOUNTS["leader"],
+                                                        "password": PASSWORD, "next": "//ke-gian.example/"})
+        assert sent.status_code == 303 and sent.headers["location"] == "/quan-tri/"
+        assert "Secure" in sent.headers["set-cookie"]

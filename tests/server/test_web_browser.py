@@ -106,6 +106,8 @@ def view(browser, request: pytest.FixtureRequest):  # noqa: ANN001, ANN201
 
             browser.get(f"{base}/quan-tri/")  # a dashboard page sends to the log-in form first
             assert "/quan-tri/dang-nhap" in browser.current_url
+            if role == "leader":
+                self.shot("dang-nhap")
             browser.find_element(By.ID, "username").send_keys(ACCOUNTS[role])
             browser.find_element(By.ID, "password").send_keys(PASSWORD)
             self.after(browser.find_element(By.ID, "login").click, "/quan-tri/", exact=True)
