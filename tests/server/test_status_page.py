@@ -14,18 +14,15 @@ from district_server.app import create_app
 from district_server.auth import add_device
 from district_server.database import Database
 from tests.conftest import AGENCY
-from tests.server.helpers import intake_many, move, outbox_payloads
-from tests.server.web_helpers import codes, push_all, text_of
+from tests.server.helpers import intake_many, outbox_payloads
+from tests.server.web_helpers import Site, text_of
 
 
 @pytest.fixture
-def site(server_db: Database, counter0) -> Iterator[tuple[TestClient, dict[str, str]]]:  # noqa: ANN001
-    ready, waiting = intake_many(counter0, 2)
-    move(counter0, ready, 4)
-    move(counter0, ready, 9)
-    by_id = codes(push_all(server_db, counter0))
-    with TestClient(create_app(server_db), follow_redirects=False) as client:
-        yield client, {"ready": by_id[ready], "waiting": by_id[waiting]}
+def site(web_site: Site) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """The module's district (conftest.web_site), with a fresh app each test: its own rate limits."""
+    with TestClient(create_app(web_site.db), follow_redirects=False) as client:
+        yield client, {"ready": web_site.code["ready"], "waiting": web_site.code["received"]}
 
 
 def test_a_name_with_a_nul_a_counter_sent_is_stored_and_shown_without_it(server_db: Database, counter0) -> None:  # noqa: ANN001
