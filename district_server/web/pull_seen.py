@@ -8,7 +8,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import FastAPI, Request
-from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from district_server import auth
 from district_server.database import Database
@@ -21,15 +21,32 @@ MAX_CURSOR = 2**63 - 1
 
 def install(app: FastAPI, db: Database) -> None:
     # Noted after the answer, on one thread of its own: on SQLite the note waits for the one
-    # writer, and a pull must never wait for a push (tests/server/test_faults.py).
+    # writer, and a pull must never wait for a push (tests/server/test_faults.py). A plain ASGI
+    # wrapper: every other request (a push's streamed body above all) passes straight through.
     notes = app.state.pull_notes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull-seen")
+    app.add_middleware(_PullSeen, db=db, notes=notes)
 
-    @app.middleware("http")
-    async def _note_pull(request: Request, call_next) -> Response:  # noqa: ANN001 - starlette's callable
-        response = await call_next(request)
-        if request.url.path == "/v1/pull" and request.method == "GET" and response.status_code == 200:
-            notes.submit(note, db, request.headers.get("authorization", ""), dict(request.query_params))
-        return response
+
+class _PullSeen:
+    def __init__(self, app: ASGIApp, db: Database, notes: ThreadPoolExecutor) -> None:
+        self.app, self.db, self.notes = app, db, notes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/v1/pull" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        status = 0
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, sending)
+        if status == 200:
+            request = Request(scope)
+            self.notes.submit(note, self.db, request.headers.get("authorization", ""), dict(request.query_params))
 
 
 def note(db: Database, authorization: str, query: dict[str, str]) -> None:
