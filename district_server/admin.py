@@ -23,6 +23,7 @@ from counter_app.services import catalogue
 from counter_app.sync.protocol import canonical_json, event_key, payload_hash
 from district_server import ingest
 from district_server.database import Database
+from district_server.indexed import indexed_columns
 from district_server.schema import dossier, event, publication
 from district_server.timeutil import now_iso
 
@@ -83,7 +84,8 @@ def set_status(db: Database, code: str, new_status: int, *, note: str = "", offi
             sort_key=key, payload_hash=payload_hash(payload), payload_json=canonical_json(payload), received_at=at,
             batch_id=None))
         conn.execute(sa.update(dossier).where(dossier.c.id == current.id).values(
-            status=new_status, last_key=key, last_event_id=payload["event_id"], updated_at=at))
+            status=new_status, last_key=key, last_event_id=payload["event_id"], updated_at=at,
+            **indexed_columns(snapshot)))
         ingest.apply_waiting(db, conn, current.id)  # a counter's event may have waited for this move
     return payload
 

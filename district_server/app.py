@@ -190,6 +190,10 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
         dev = await _device(request)
         return JSONResponse(await run_in_threadpool(audit_heads.check, db, dev))
 
+    # The web face: the citizen's status page and the staff dashboard (district_server/web/).
+    from district_server import web
+
+    web.install(app, db)
     return app
 
 

@@ -16,6 +16,10 @@
     audit breaks [--agency-code CODE] [--all]       heads that went back or were rewritten (audit_heads.py)
     audit resolve ID                                mark a break as dealt with (a restore the district knows of)
     export [--agency-code CODE]                     dossiers in the national sync format (docs/legal.md §10)
+    staff add USERNAME --role admin|leader|viewer --full-name NAME
+                                                    a dashboard account; the password is read from stdin
+                                                    (asked twice on a terminal); docs/server-web.md
+    staff disable USERNAME | staff list
     migrate
 
 Exit status: 0 done; 2 bad input or refused (one Vietnamese line on stderr); 1 anything else.
@@ -110,6 +114,16 @@ def _parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", parents=[common], help="xuất hồ sơ theo định dạng đồng bộ quốc gia")
     export.add_argument("--agency-code")
+
+    people = sub.add_parser("staff", parents=[common], help="tài khoản cán bộ huyện của trang quản trị")
+    staff_actions = people.add_subparsers(dest="staff_action", parser_class=_Parser, required=True)
+    added = staff_actions.add_parser("add", parents=[common], help="thêm tài khoản (mật khẩu đọc từ stdin)")
+    added.add_argument("username")
+    added.add_argument("--role", required=True, choices=("admin", "leader", "viewer"))
+    added.add_argument("--full-name", required=True)
+    off = staff_actions.add_parser("disable", parents=[common], help="khóa tài khoản và đóng mọi phiên")
+    off.add_argument("username")
+    staff_actions.add_parser("list", parents=[common], help="các tài khoản")
 
     sub.add_parser("migrate", parents=[common], help="nâng cấp lược đồ cơ sở dữ liệu")
     return p
@@ -335,6 +349,33 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_staff(args: argparse.Namespace) -> int:
+    from district_server import staff
+
+    if args.staff_action == "list":
+        _print_json(staff.list_staff(_db(args)))
+        return EXIT_OK
+    if args.staff_action == "disable":
+        if not staff.disable_staff(_db(args), args.username):
+            raise UserError(f"Không có tài khoản '{args.username}' đang hoạt động.")
+        print(f"Đã khóa tài khoản {args.username}.", file=sys.stderr)
+        return EXIT_OK
+    who = staff.add_staff(_db(args), args.username, args.full_name, args.role, _read_password())
+    _print_json({"username": who.username, "full_name": who.full_name, "role": who.role})
+    return EXIT_OK
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("Mật khẩu: ")
+        if getpass.getpass("Nhập lại mật khẩu: ") != first:
+            raise UserError("Hai lần nhập mật khẩu không khớp.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 def _cmd_migrate(args: argparse.Namespace) -> int:
     db = _db(args)
     print(f"Lược đồ cơ sở dữ liệu: {db.current_revision()}", file=sys.stderr)
@@ -354,5 +395,6 @@ _COMMANDS = {
     "review": _cmd_review,
     "audit": _cmd_audit,
     "export": _cmd_export,
+    "staff": _cmd_staff,
     "migrate": _cmd_migrate,
 }

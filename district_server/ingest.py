@@ -58,6 +58,7 @@ from counter_app.sync.protocol import (
 from district_server import audit_heads, review, rules
 from district_server.auth import Device
 from district_server.database import Database, pg_many
+from district_server.indexed import INDEXED, indexed_columns
 from district_server.schema import batch, device, dossier, event
 from district_server.timeutil import now_iso
 
@@ -433,7 +434,7 @@ def _classify_not_inserted(conn: Connection, items: list[Checked], results: list
 
 
 # What a later event changes in a dossier's current state (the rest is fixed at intake).
-_DOSSIER_MOVES = ("status", "due_at", "returned_at", "last_key", "last_event_id", "updated_at")
+_DOSSIER_MOVES = ("status", "due_at", "returned_at", "last_key", "last_event_id", "updated_at", *INDEXED)
 
 
 def _upsert_dossiers(db: Database, conn: Connection, stored: list[Checked], now: str) -> None:
@@ -454,6 +455,7 @@ def _upsert_dossiers(db: Database, conn: Connection, stored: list[Checked], now:
             "procedure_code": str(snap.get("procedure_code") or ""), "received_at": str(snap.get("received_at")),
             "due_at": str(snap.get("due_at") or ""), "returned_at": snap.get("returned_at") or None,
             "last_key": item.sort_key, "last_event_id": item.event.event_id, "created_at": now, "updated_at": now,
+            **indexed_columns(snap),
         })
     if not db.is_sqlite:
         updated = ", ".join(f"{n} = EXCLUDED.{n}" for n in _DOSSIER_MOVES)

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from counter_app.domain.codes import normalise_agency_code
 from district_server.database import Database
-from district_server.schema import device, review, review_overflow
+from district_server.schema import device, dossier, event, review, review_overflow
 from district_server.timeutil import now_iso
 
 MAX_PER_DEVICE_PER_DAY = 2000
@@ -118,8 +118,9 @@ def mark_applied(conn: Connection, keys: list[tuple[str, str]], now: str) -> Non
 # --- what district staff see ----------------------------------------------------------------------
 
 
-def list_reviews(db: Database, *, agency_code: str | None = None, include_resolved: bool = False) -> list[dict]:
-    stmt = sa.select(review).order_by(review.c.id)
+def list_reviews(db: Database, *, agency_code: str | None = None, include_resolved: bool = False,
+                 limit: int | None = None) -> list[dict]:
+    stmt = sa.select(review).order_by(review.c.id).limit(limit)
     if agency_code:
         stmt = stmt.where(review.c.agency_code == normalise_agency_code(agency_code))
     if not include_resolved:
@@ -132,6 +133,44 @@ def list_reviews(db: Database, *, agency_code: str | None = None, include_resolv
         item["payload"] = json.loads(item.pop("payload_json"))
         out.append(item)
     return out
+
+
+def with_diffs(db: Database, items: list[dict]) -> list[dict]:
+    """Each case with `diff`: (field, kept, stored) for every field where the kept payload differs
+    from what the server holds — the stored event of the same id (a conflict), else the payload of
+    the dossier's latest event — and `stored_as` saying which; empty when nothing is held."""
+    ids = [i["event_id"] for i in items]
+    dossier_ids = [i["dossier_id"] for i in items if i.get("dossier_id")]
+    with db.engine.connect() as conn:
+        same_id = dict(conn.execute(sa.select(event.c.event_id, event.c.payload_json)
+                                    .where(event.c.event_id.in_(ids))).all()) if ids else {}
+        latest = dict(conn.execute(sa.select(dossier.c.id, event.c.payload_json)
+                                   .join(event, event.c.event_id == dossier.c.last_event_id)
+                                   .where(dossier.c.id.in_(dossier_ids))).all()) if dossier_ids else {}
+    out = []
+    for item in items:
+        stored_text, stored_as = same_id.get(item["event_id"]), "same_id"
+        if stored_text is None:
+            stored_text, stored_as = latest.get(item.get("dossier_id") or ""), "latest"
+        stored = json.loads(stored_text) if stored_text else None
+        out.append({**item, "stored_as": stored_as if stored is not None else "",
+                    "diff": _diff(item["payload"], stored) if stored is not None else []})
+    return out
+
+
+def _flat(data: Any, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(data, dict):
+        return {prefix or "(toàn bộ)": data}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        out.update(_flat(value, name) if isinstance(value, dict) else {name: value})
+    return out
+
+
+def _diff(kept: Any, stored: Any) -> list[tuple[str, Any, Any]]:
+    a, b = _flat(kept), _flat(stored)
+    return [(k, a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k) and k != "event_id"]
 
 
 def resolve_review(db: Database, review_id: int) -> bool:

@@ -10,6 +10,8 @@ live in the same process during tests and must not collide).
 - `publication`: catalogue and calendar updates for the counters, with their own sequence.
 - `device`: counters allowed to sync; only a hash of each token is kept.
 - `batch`: one row per batch received, for the audit trail and to report replays.
+- `staff`, `staff_audit`: district staff accounts of the web dashboard and every action they took
+  (docs/server-web.md).
 """
 
 from __future__ import annotations
@@ -75,8 +77,24 @@ dossier = sa.Table(
     sa.Column("last_event_id", sa.String(36), nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("updated_at", sa.String(32), nullable=False),
+    # From the latest snapshot, for the dashboard's search and statistics (docs/server-web.md):
+    # the folded applicant name (counter_app.domain.text.fold) and ID number, the procedure's name,
+    # the channel, when the clock started and when processing ended.
+    sa.Column("name_folded", sa.String(200), nullable=False, server_default=""),
+    sa.Column("id_number", sa.String(20), nullable=False, server_default=""),
+    sa.Column("procedure_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("channel", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("start_at", sa.String(40), nullable=True),
+    sa.Column("finished_at", sa.String(40), nullable=True),
     sa.UniqueConstraint("code", name="uq_dossier_code"),
     sa.Index("ix_dossier_agency_code", "agency_code", "code"),
+    # Prefix searches (LIKE 'x%'): PostgreSQL uses a btree for them only with text_pattern_ops
+    # (the database's collation may not be C); SQLite's search adds a range on the plain index.
+    # Migration 0004 (web face) also gives PostgreSQL a text_pattern_ops index of the code.
+    sa.Index("ix_dossier_name", "name_folded", postgresql_ops={"name_folded": "text_pattern_ops"}),
+    sa.Index("ix_dossier_id_number", "id_number"),
+    sa.Index("ix_dossier_agency_received", "agency_code", "received_at"),
+    sa.Index("ix_dossier_agency_finished", "agency_code", "finished_at"),
 )
 
 review = sa.Table(
@@ -133,6 +151,60 @@ batch = sa.Table(
     sa.Column("events", sa.Integer, nullable=False),
     sa.Column("stored", sa.Integer, nullable=False),
     sa.Column("received_at", sa.String(32), nullable=False),
+    sa.Index("ix_batch_device_received", "device_id", "received_at"),  # a counter's "last seen"
+)
+
+staff = sa.Table(
+    "staff",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("full_name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("role", sa.String(10), nullable=False),  # admin | leader | viewer
+    sa.Column("password_hash", sa.String(200), nullable=False),  # argon2, like the counter's accounts
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("disabled_at", sa.String(32), nullable=True),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", sa.String(32), nullable=True),  # log-in throttle after failures
+    sa.UniqueConstraint("username", name="uq_staff_username"),
+)
+
+# What each device last asked the pull feed for (web/pull_seen.py): it holds every publication up to
+# `publications_after`, so the dashboard can say which offices have a catalogue or calendar.
+device_pull = sa.Table(
+    "device_pull",
+    metadata,
+    sa.Column("device_id", sa.String(36), primary_key=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("events_after", sa.BigInteger, nullable=False),
+    sa.Column("publications_after", sa.BigInteger, nullable=False),
+)
+
+# Server-side sessions: only a hash of the cookie is kept, so a copy of the database logs no one in;
+# ending a session or disabling its account takes effect on the next request.
+staff_session = sa.Table(
+    "staff_session",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("staff_id", sa.String(36), nullable=False),
+    sa.Column("csrf", sa.String(64), nullable=False),  # the token every form of this session posts back
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("seen_at", sa.String(32), nullable=False),
+    sa.Index("ix_staff_session_staff", "staff_id"),
+)
+
+staff_audit = sa.Table(
+    "staff_audit",
+    metadata,
+    sa.Column("id", BigSeq, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("username", sa.String(64), nullable=False),  # as typed for a failed log-in
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("target", sa.String(200), nullable=False, server_default=""),
+    sa.Column("detail_json", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("client", sa.String(64), nullable=False, server_default=""),
+    sa.Index("ix_staff_audit_at", "at"),
+    sqlite_autoincrement=True,
 )
 
 # The newest audit-trail head each device reported with a push (audit_heads.py): one row a device.

@@ -20,6 +20,9 @@ MIN_PASSWORD = 8
 FREE_ATTEMPTS = 3  # after these, each failure doubles the wait: 30 s, 1 min, 2 min … 15 min
 MAX_WAIT = timedelta(minutes=15)
 _USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+# Never says whether the name or the password was wrong.
+WRONG_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng."
+LOCKED_LOGIN = "Đăng nhập sai nhiều lần: vui lòng thử lại sau {wait} giây."
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,44 @@ def _check_password(password: str) -> str:
     return password
 
 
+def check_username(username: str) -> str:
+    """The log-in name, lower case, or the error (the district's staff accounts follow the same rule)."""
+    name = (username or "").strip().lower()
+    if not _USERNAME_RE.match(name):
+        raise UserError("Tên đăng nhập gồm 2–32 chữ thường không dấu, số, dấu chấm, gạch ngang.", field="username")
+    return name
+
+
+def hash_password(password: str) -> str:
+    """An argon2 hash of a password long enough (or the error)."""
+    return _hasher().hash(_check_password(password))
+
+
+def lock_wait(failed_count: int) -> timedelta | None:
+    """How long log-in stays closed after this many failures in a row (None: not yet)."""
+    if failed_count < FREE_ATTEMPTS:
+        return None
+    return min(timedelta(seconds=30) * 2 ** (failed_count - FREE_ATTEMPTS), MAX_WAIT)
+
+
+_dummy_hash: str | None = None
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether the password matches; with no hash (an unknown name) it spends the same time as a
+    real check, so timing does not reveal which names exist."""
+    global _dummy_hash
+    from argon2.exceptions import VerificationError
+
+    hasher = _hasher()
+    if password_hash is None:
+        _dummy_hash = _dummy_hash or hasher.hash("không-phải-mật-khẩu")
+    try:
+        return hasher.verify(password_hash or _dummy_hash, password or "") and password_hash is not None
+    except VerificationError:
+        return False
+
+
 def has_accounts(session: Session) -> bool:
     return session.exec(select(Officer.username).limit(1)).first() is not None
 
@@ -59,9 +100,7 @@ def has_accounts(session: Session) -> bool:
 def create_account(session: Session, username: str, full_name: str, role: str, password: str, *,
                    actor: audit.Actor) -> Account:
     authorize(session, actor, "accounts", target=username or "")
-    name = (username or "").strip().lower()
-    if not _USERNAME_RE.match(name):
-        raise UserError("Tên đăng nhập gồm 2–32 chữ thường không dấu, số, dấu chấm, gạch ngang.", field="username")
+    name = check_username(username)
     if role not in ROLES:
         raise UserError(f"Vai trò phải là một trong: {', '.join(ROLES)}.", field="role")
     full = collapse_spaces(nfc(full_name))
@@ -70,7 +109,7 @@ def create_account(session: Session, username: str, full_name: str, role: str, p
     if session.get(Officer, name) is not None:
         raise UserError(f"Tên đăng nhập '{name}' đã có.", field="username")
     stamp = clock.iso(clock.now())
-    row = Officer(username=name, full_name=full, role=role, password_hash=_hasher().hash(_check_password(password)),
+    row = Officer(username=name, full_name=full, role=role, password_hash=hash_password(password),
                   active=True, created_at=stamp, updated_at=stamp)
     session.add(row)
     session.flush()
@@ -78,40 +117,27 @@ def create_account(session: Session, username: str, full_name: str, role: str, p
     return _account(row)
 
 
-_dummy_hash: str | None = None
-
-
 def attempt_login(session: Session, username: str, password: str, *,
                   now: datetime | None = None) -> Account | UserError:
     """The account, or the error to show. The error is returned, not raised, so the failure count
     and the audit entry commit with the caller's transaction (restarting the app resets nothing).
     The message never says whether the name or the password was wrong."""
-    global _dummy_hash
-    from argon2.exceptions import VerificationError
-
     now = now or clock.now()
     name = (username or "").strip().lower()
     row = session.get(Officer, name)
-    wrong = UserError("Tên đăng nhập hoặc mật khẩu không đúng.", field="password")
+    wrong = UserError(WRONG_LOGIN, field="password")
     hasher = _hasher()
     if row is None or not row.active:
-        # Spend the same time as a real check, so timing does not reveal which names exist.
-        _dummy_hash = _dummy_hash or hasher.hash("không-phải-mật-khẩu")
-        try:
-            hasher.verify(_dummy_hash, password or "")
-        except VerificationError:
-            pass
+        verify_password(None, password)  # the same time as a real check
         audit.record(session, audit.Actor(name or "?"), "login.failed", name, {"reason": "unknown"}, now=now)
         return wrong
     if row.locked_until and clock.parse_iso(row.locked_until) > now:
         wait = int((clock.parse_iso(row.locked_until) - now).total_seconds()) + 1
-        return UserError(f"Đăng nhập sai nhiều lần: vui lòng thử lại sau {wait} giây.", field="password")
-    try:
-        hasher.verify(row.password_hash, password or "")
-    except VerificationError:
+        return UserError(LOCKED_LOGIN.format(wait=wait), field="password")
+    if not verify_password(row.password_hash, password):
         row.failed_count += 1
-        if row.failed_count >= FREE_ATTEMPTS:
-            wait = min(timedelta(seconds=30) * 2 ** (row.failed_count - FREE_ATTEMPTS), MAX_WAIT)
+        wait = lock_wait(row.failed_count)
+        if wait is not None:
             row.locked_until = clock.iso(now + wait)
         session.add(row)
         audit.record(session, audit.Actor(name), "login.failed", name, {"failed_count": row.failed_count}, now=now)

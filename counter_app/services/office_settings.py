@@ -153,7 +153,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("papers.bank_account_name", "Tên chủ tài khoản", "", _text(70)),
     Option("papers.lookup_url", "Địa chỉ tra cứu hồ sơ (mã QR)", "",
            _address("Địa chỉ tra cứu", "https://huyen.example/tra-cuu/{code}"),
-           hint="{code} được thay bằng mã hồ sơ; không có {code} thì mã được nối vào cuối."),
+           hint="{code} được thay bằng mã hồ sơ; không có {code} thì mã được nối vào cuối. Để trống: trang "
+                "tra cứu của máy chủ huyện đã kết nối (<máy chủ>/tra-cuu/<mã hồ sơ>)."),
     Option("papers.office_phone", "Số điện thoại của bộ phận một cửa", "", _text(30),
            hint="In trên Mẫu 02 và làm số điện thoại hỗ trợ trên tờ niêm yết thủ tục."),
     Option("office.address", "Địa chỉ nơi nộp hồ sơ", "", _text(200),

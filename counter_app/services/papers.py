@@ -44,6 +44,8 @@ from counter_app.services import settings, workflow
 from counter_app.services.dossiers import documents_of
 from counter_app.services.lookup import find_own
 from counter_app.services.office import require_office
+from counter_app.sync.engine import KEY_SERVER
+from counter_app.sync.protocol import LOOKUP_PATH
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +110,7 @@ def _slip_office(session: Session, office: Office, data: SlipData) -> SlipOffice
         parent_name=office.agency_name,
         office_name=office.office_name,
         place=office.place,
-        lookup_url=_text_setting(session, LOOKUP_URL_KEY),
+        lookup_url=lookup_url(session),
         bank_bin=_text_setting(session, BANK_BIN_KEY),
         bank_account=_text_setting(session, BANK_ACCOUNT_KEY),
         bank_account_name=_text_setting(session, BANK_ACCOUNT_NAME_KEY),
@@ -121,6 +123,16 @@ def _slip_office(session: Session, office: Office, data: SlipData) -> SlipOffice
             log.warning("payment QR left off the slip of %s: %s", data.code, exc)
             slip_office = replace(slip_office, bank_bin="", bank_account="")
     return slip_office
+
+
+def lookup_url(session: Session) -> str:
+    """Where the slip's look-up QR points: the office's own address when set, else the status page
+    of the district server this counter is linked to (docs/server-web.md), else nowhere."""
+    own = _text_setting(session, LOOKUP_URL_KEY)
+    if own:
+        return own
+    server = _text_setting(session, KEY_SERVER).rstrip("/")
+    return f"{server}{LOOKUP_PATH}" if server else ""
 
 
 def entry_number(session: Session, dossier: Dossier) -> int:

@@ -1,4 +1,4 @@
-"""Statistics for a period (docs/rules.md, "Statistics"; docs/legal.md §11). Every definition is here,
+"""Statistics for a period (reference.md §9.3; QĐ 766 indicator 2.1). Every definition is here,
 once, and the register, the report screen and the exports all read these figures.
 
 Definitions (period = [date_from 00:00, date_to + 1 day 00:00) in Vietnam time):
@@ -27,6 +27,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from counter_app import clock
+from counter_app.domain.calendar import WorkCalendar
 from counter_app.domain.statuses import FINISHED, RESOLVED, sql_in
 from counter_app.domain.vn_time import day_start
 from counter_app.errors import UserError
@@ -36,6 +37,38 @@ MAX_DAYS = 366 * 5
 
 _RESOLVED = sql_in(RESOLVED)
 _FINISHED = sql_in(FINISHED)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the figures are counted: the counter's own store (the default), or the district
+    server's database (district_server/web/stats.py: its `dossier` table carries the same columns,
+    its `event` table the history, on SQLite or PostgreSQL), optionally for one office. The
+    definitions above are the SQL below, whichever database runs it."""
+
+    events: str = "status_event"  # a table with dossier_id, at, to_status
+    procedures: bool = True  # a `procedure` table gives each procedure its field
+    ratings: bool = True  # dossier.rating exists
+    agency_code: str | None = None  # only this office's dossiers
+    postgresql: bool = False
+    calendar: WorkCalendar | None = None  # None: the counter's stored calendar
+
+    def where(self) -> str:
+        return " AND d.agency_code = :agency" if self.agency_code else ""
+
+    def greatest(self, a: str, b: str) -> str:
+        return f"GREATEST({a}, {b})" if self.postgresql else f"MAX({a}, {b})"
+
+    def least(self, a: str, b: str) -> str:
+        return f"LEAST({a}, {b})" if self.postgresql else f"MIN({a}, {b})"
+
+
+COUNTER = Source()
+
+
+def _count(condition: str) -> str:
+    """SUM of a condition, in SQL both SQLite and PostgreSQL accept."""
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
 @dataclass
@@ -107,27 +140,28 @@ def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=(date_to - date_from).days + 1)
 
 
-def _open_at(columns: str, instant: str) -> str:
+def _open_at(columns: str, instant: str, src: Source = COUNTER) -> str:
     """Dossiers whose processing had not ended at `instant` (received before it, not refused).
     Two index ranges (still open / ended after) instead of scanning everything received before."""
     return (f"SELECT {columns} FROM dossier d WHERE d.finished_at IS NULL AND d.received_at < {instant} "
-            f"AND d.status != 3 UNION ALL SELECT {columns} FROM dossier d WHERE d.finished_at >= {instant} "
-            f"AND d.received_at < {instant} AND d.status != 3")
+            f"AND d.status != 3{src.where()} UNION ALL SELECT {columns} FROM dossier d WHERE d.finished_at >= "
+            f"{instant} AND d.received_at < {instant} AND d.status != 3{src.where()}")
 
 
-def _minute_of_day_sql(column: str, periods: list[tuple[int, int]]) -> str:
+def _minute_of_day_sql(column: str, periods: list[tuple[int, int]], src: Source = COUNTER) -> str:
     """SQL for the working minutes of a day before the time in `column` (an ISO string)."""
     minute = f"(CAST(substr({column}, 12, 2) AS INTEGER) * 60 + CAST(substr({column}, 15, 2) AS INTEGER))"
-    return " + ".join(f"MAX(0, MIN({end}, {minute}) - {start})" for start, end in periods)
+    return " + ".join(src.greatest("0", f"{src.least(str(end), minute)} - {start}") for start, end in periods)
 
 
-def _average_working_days(session: Session, s_iso: str, e_iso: str, date_to: date) -> float | None:
+def _average_working_days(session: Session, s_iso: str, e_iso: str, date_to: date,
+                          src: Source = COUNTER) -> float | None:
     """Mean working time from the clock's start to the result, in working days. A temporary table
-    holds each day's working minutes since the first start, so SQLite does the sum in one pass."""
-    calendar = calendar_store.work_calendar(session)
-    params = {"s": s_iso, "e": e_iso}
-    first_iso = session.execute(text("SELECT MIN(start_at) FROM dossier WHERE finished_at >= :s AND finished_at < :e"
-                                     f" AND status IN {_RESOLVED}"), params).scalar()
+    holds each day's working minutes since the first start, so the database does the sum in one pass."""
+    calendar = src.calendar or calendar_store.work_calendar(session)
+    params = {"s": s_iso, "e": e_iso, "agency": src.agency_code}
+    first_iso = session.execute(text("SELECT MIN(start_at) FROM dossier d WHERE finished_at >= :s AND finished_at < :e"
+                                     f" AND status IN {_RESOLVED}{src.where()}"), params).scalar()
     if not first_iso:
         return None
     periods = [(p[0].hour * 60 + p[0].minute, p[1].hour * 60 + p[1].minute) for p in calendar.policy.periods]
@@ -139,33 +173,41 @@ def _average_working_days(session: Session, s_iso: str, e_iso: str, date_to: dat
         working = calendar.is_working_day(day)
         rows.append({"day": day.isoformat(), "cum": cumulative, "working": int(working)})
         cumulative += day_minutes if working else 0
+    # A temporary table is the connection's own (SQLite and PostgreSQL): it shadows any real one.
     session.execute(text("CREATE TEMP TABLE IF NOT EXISTS stat_day "
                          "(day TEXT PRIMARY KEY, cum INTEGER NOT NULL, working INTEGER NOT NULL)"))
-    session.execute(text("DELETE FROM temp.stat_day"))
-    session.execute(text("INSERT INTO temp.stat_day VALUES (:day, :cum, :working)"), rows)
-    at = lambda alias, col: f"({alias}.cum + {alias}.working * ({_minute_of_day_sql(col, periods)}))"  # noqa: E731
+    session.execute(text("DELETE FROM stat_day"))
+    session.execute(text("INSERT INTO stat_day VALUES (:day, :cum, :working)"), rows)
+    at = lambda alias, col: f"({alias}.cum + {alias}.working * ({_minute_of_day_sql(col, periods, src)}))"  # noqa: E731
     mean = session.execute(text(
-        f"SELECT AVG(MAX(0, {at('f', 'd.finished_at')} - {at('b', 'd.start_at')})) FROM dossier d "
-        "JOIN temp.stat_day f ON f.day = substr(d.finished_at, 1, 10) "
-        "JOIN temp.stat_day b ON b.day = substr(d.start_at, 1, 10) "
-        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_RESOLVED}"), params).scalar()
-    session.execute(text("DELETE FROM temp.stat_day"))
-    return round(mean / day_minutes, 2) if mean is not None and day_minutes else None
+        f"SELECT AVG({src.greatest('0', at('f', 'd.finished_at') + ' - ' + at('b', 'd.start_at'))}) FROM dossier d "
+        "JOIN stat_day f ON f.day = substr(d.finished_at, 1, 10) "
+        "JOIN stat_day b ON b.day = substr(d.start_at, 1, 10) "
+        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_RESOLVED}{src.where()}"), params).scalar()
+    session.execute(text("DELETE FROM stat_day"))
+    return round(float(mean) / day_minutes, 2) if mean is not None and day_minutes else None
 
 
-def compute(session: Session, date_from: date, date_to: date, *, now: datetime | None = None) -> Statistics:
+def compute(session: Session, date_from: date, date_to: date, *, now: datetime | None = None,
+            source: Source = COUNTER) -> Statistics:
+    """The period's figures. `session`: the counter's store, or with `source` any SQLAlchemy
+    connection to a database with those columns (the district server's)."""
+    src = source
     start, end = period_bounds(date_from, date_to)
     s_iso, e_iso = clock.iso(start), clock.iso(end)
     stats = Statistics(date_from, date_to)
-    q = lambda sql, **p: session.execute(text(sql), {"s": s_iso, "e": e_iso, **p})  # noqa: E731
+    q = lambda sql, **p: session.execute(text(sql), {"s": s_iso, "e": e_iso, "agency": src.agency_code, **p})  # noqa: E731
+    field_sql = "COALESCE(MAX(p.field), '')" if src.procedures else "''"
+    join_procedure = "LEFT JOIN procedure p ON p.code = d.procedure_code " if src.procedures else ""
 
     # Received in the period, per channel and procedure (one pass over the received_at range).
     by_proc: dict[str, Outcome] = defaultdict(Outcome)
     fields: dict[str, str] = {}
     for code, name, fld, channel, refused, n in q(
-        "SELECT d.procedure_code, MAX(d.procedure_name), COALESCE(MAX(p.field), ''), d.channel, d.status = 3, "
-        "COUNT(*) FROM dossier d LEFT JOIN procedure p ON p.code = d.procedure_code "
-        "WHERE d.received_at >= :s AND d.received_at < :e GROUP BY d.procedure_code, d.channel, d.status = 3"
+        f"SELECT d.procedure_code, MAX(d.procedure_name), {field_sql}, d.channel, d.status = 3, "
+        f"COUNT(*) FROM dossier d {join_procedure}"
+        f"WHERE d.received_at >= :s AND d.received_at < :e{src.where()} GROUP BY d.procedure_code, d.channel, "
+        "d.status = 3"
     ):
         if refused:
             stats.refused += n
@@ -175,19 +217,19 @@ def compute(session: Session, date_from: date, date_to: date, *, now: datetime |
         by_proc[code].received += n
         stats.procedure_names[code], fields[code] = name, fld
     stats.received_by_channel = dict(sorted(stats.received_by_channel.items()))
-    stats.carried_over = q(f"SELECT COUNT(*) FROM ({_open_at('d.id', ':s')})").scalar()
+    stats.carried_over = q(f"SELECT COUNT(*) FROM ({_open_at('d.id', ':s', src)}) AS open_at_start").scalar()
 
     # Ended in the period: counted inside SQLite (a year is ~100k rows; Python per row was seconds).
     # Day granularity compares the date part of the Vietnam-time ISO strings every write produces.
     for code, name, fld, resolved, early, on_time, late, withdrawn, stopped in q(
-        "SELECT d.procedure_code, MAX(d.procedure_name), COALESCE(MAX(p.field), ''), "
-        f"SUM(d.status IN {_RESOLVED}), "
-        f"SUM(d.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) < substr(d.due_at, 1, 10)), "
-        f"SUM(d.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) = substr(d.due_at, 1, 10)), "
-        f"SUM(d.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) > substr(d.due_at, 1, 10)), "
-        "SUM(d.status = 7), SUM(d.status = 8) "
-        "FROM dossier d LEFT JOIN procedure p ON p.code = d.procedure_code "
-        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_FINISHED} "
+        f"SELECT d.procedure_code, MAX(d.procedure_name), {field_sql}, "
+        f"{_count(f'd.status IN {_RESOLVED}')}, "
+        f"{_count(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) < substr(d.due_at, 1, 10)')}, "
+        f"{_count(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) = substr(d.due_at, 1, 10)')}, "
+        f"{_count(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) > substr(d.due_at, 1, 10)')}, "
+        f"{_count('d.status = 7')}, {_count('d.status = 8')} "
+        f"FROM dossier d {join_procedure}"
+        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_FINISHED}{src.where()} "
         "GROUP BY d.procedure_code"
     ):
         stats.withdrawn += withdrawn
@@ -203,18 +245,20 @@ def compute(session: Session, date_from: date, date_to: date, *, now: datetime |
         stats.on_time += on_time
         stats.late += late
     if stats.resolved:
-        stats.average_working_days = _average_working_days(session, s_iso, e_iso, date_to)
+        stats.average_working_days = _average_working_days(session, s_iso, e_iso, date_to, src)
 
-    returned, *ratings = q("SELECT COUNT(*), SUM(rating = 1), SUM(rating = 2), SUM(rating = 3) FROM dossier "
-                           "WHERE returned_at >= :s AND returned_at < :e").one()
+    rated = (f"{_count('d.rating = 1')}, {_count('d.rating = 2')}, {_count('d.rating = 3')}" if src.ratings
+             else "0, 0, 0")
+    returned, *ratings = q(f"SELECT COUNT(*), {rated} FROM dossier d "
+                           f"WHERE d.returned_at >= :s AND d.returned_at < :e{src.where()}").one()
     stats.returned = returned
     stats.ratings = {k: n for k, n in zip((1, 2, 3), ratings, strict=True) if n}
 
     # In process at the end of the period.
     soon = clock.iso(end + timedelta(hours=24))
     for due_at, last_status in q(_open_at(
-        "d.due_at, (SELECT e.to_status FROM status_event e WHERE e.dossier_id = d.id AND e.at < :e "
-        "ORDER BY e.at DESC LIMIT 1)", ":e")):
+        f"d.due_at, (SELECT e.to_status FROM {src.events} e WHERE e.dossier_id = d.id AND e.at < :e "
+        "ORDER BY e.at DESC LIMIT 1)", ":e", src)):
         stats.in_process += 1
         if last_status == 5:
             stats.waiting_supplement += 1
@@ -264,4 +308,4 @@ def rating_labels() -> dict[int, str]:
     return RATINGS
 
 
-__all__ = ["Outcome", "Statistics", "compute", "period_bounds", "weekly_series"]
+__all__ = ["COUNTER", "Outcome", "Source", "Statistics", "compute", "period_bounds", "weekly_series"]

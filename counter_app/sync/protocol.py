@@ -33,6 +33,9 @@ from counter_app.domain.vn_time import VN_TZ
 
 PROTOCOL = "qmc-sync/1"
 SERVICE = "quay-mot-cua-district"
+# The district server's public status page of one dossier: the slip's look-up QR points at
+# f"{server}{LOOKUP_PATH}{code}" unless the office set its own address (papers.lookup_url).
+LOOKUP_PATH = "/tra-cuu/"
 
 # Limits the server enforces (413 beyond them) and the client stays well under.
 MAX_BATCH_EVENTS = 1000

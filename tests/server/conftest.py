@@ -52,6 +52,40 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         cluster.drop_database(name)
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """One server database for a whole test module (the web face's tests share one site, one
+    server and one browser per module), on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('district') / 'district.sqlite3'}"
+        name = None
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        if cluster is None:
+            pytest.skip(NO_PG)
+        name = f"m_{uuid.uuid4().hex[:12]}"
+        url = cluster.create_database(name)
+    db = open_database(url)
+    try:
+        yield db
+    finally:
+        db.close()
+        if name is not None:
+            request.getfixturevalue("pg_cluster").drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def web_site(module_db: Database, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - web_helpers.Site
+    """The web face's tests' district: two offices' counters, dossiers in several states, a review
+    case, a staff account per role (tests/server/web_helpers.build_site)."""
+    from tests.server.web_helpers import build_site, quick_hashes
+
+    with quick_hashes():
+        built = build_site(module_db, tmp_path_factory.mktemp("site"))
+        yield built
+    built.close()
+
+
 @pytest.fixture
 def server_db(db_url: str) -> Iterator[Database]:
     db = open_database(db_url)

@@ -158,3 +158,49 @@ def test_serve_with_several_processes_on_postgresql_only(db_url: str, counter0) 
     finally:
         server.stop()
     assert len(json.loads(server_cli("--db", db_url, "dossiers").stdout)) == 30
+
+
+def test_district_it_adds_a_dashboard_account_and_disables_it(db_url: str, capsys, monkeypatch) -> None:  # noqa: ANN001
+    import io
+
+    from district_server import staff
+    from district_server.cli import main
+    from district_server.database import open_database
+
+    added = subprocess.run([sys.executable, "-m", "district_server", "--db", db_url, "staff", "add", "Lan.Admin",
+                            "--role", "admin", "--full-name", " Trần  Thị Lan "], cwd=REPO, input="mat-khau-dai-1\n",
+                           capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout) == {"username": "lan.admin", "full_name": "Trần Thị Lan", "role": "admin"}
+    assert "mat-khau" not in added.stdout + added.stderr
+
+    def run(*args: str, password: str = "") -> tuple[int, str]:  # the rest in-process: a subprocess is ~2 s
+        monkeypatch.setattr(sys, "stdin", io.StringIO(password))
+        code = main(["--db", db_url, "staff", *args])
+        out = capsys.readouterr()
+        if code == 2:
+            assert len(out.err.strip().splitlines()) == 1, out.err
+        return code, out.out + out.err
+
+    for args, password, said in ((("add", "lan.admin", "--role", "viewer", "--full-name", "Ai"), "mat-khau-dai-2\n",
+                                  "đã có"),
+                                 (("add", "ngan", "--role", "leader", "--full-name", "Ngân"), "ngan\n", "ít nhất 8"),
+                                 (("add", "x", "--role", "leader", "--full-name", "X"), "mat-khau-dai-1\n",
+                                  "Tên đăng nhập"),
+                                 (("add", "ba", "--role", "boss", "--full-name", "B"), "", "Lệnh không hợp lệ")):
+        code, text = run(*args, password=password)
+        assert code == 2 and said in text, text
+    db = open_database(db_url)
+    try:
+        who = staff.attempt_login(db, "lan.admin", "mat-khau-dai-1", "127.0.0.1")
+        assert isinstance(who, staff.Staff) and who.role == "admin"
+        token, _session = staff.open_session(db, who)
+        assert run("disable", "lan.admin")[0] == 0
+        assert staff.session_of(db, token) is None  # disabling ends the open sessions at once
+        assert not isinstance(staff.attempt_login(db, "lan.admin", "mat-khau-dai-1", "127.0.0.1"), staff.Staff)
+        code, text = run("disable", "lan.admin")
+        assert code == 2 and "Không có tài khoản" in text
+        code, text = run("list")
+        assert code == 0 and [s["disabled_at"] is not None for s in json.loads(text)] == [True]
+    finally:
+        db.close()

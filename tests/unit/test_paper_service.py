@@ -124,6 +124,26 @@ def test_slip_reads_the_office_settings_for_its_qr_codes(desk, tmp_path: Path) -
     assert found == {f"https://dichvucong.binhmy.gov.vn/tra-cuu?ma={code}", payment}
 
 
+@needs_pdftoppm
+def test_a_linked_counters_slip_points_its_qr_at_the_district_status_page(desk, tmp_path: Path) -> None:  # noqa: ANN001
+    import zxingcpp
+
+    from counter_app.sync.engine import KEY_SERVER
+
+    with desk.write() as session:
+        settings.put(session, KEY_SERVER, "http://10.0.0.5:8750")
+    code = new_dossier(desk)
+    with desk.read() as session:
+        pdf = papers.slip_pdf(session, code)
+        assert papers.lookup_url(session) == "http://10.0.0.5:8750/tra-cuu/"
+        settings.put(session, papers.LOOKUP_URL_KEY, "https://binhmy.gov.vn/ho-so/{code}")  # the office's own wins
+        assert papers.lookup_url(session) == "https://binhmy.gov.vn/ho-so/{code}"
+        session.rollback()
+    image = rasterise(pdf, tmp_path)[0]
+    found = {r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode}
+    assert found == {f"http://10.0.0.5:8750/tra-cuu/{code}"}
+
+
 def test_a_mistyped_bank_setting_drops_the_payment_qr_not_the_slip(desk) -> None:  # noqa: ANN001
     specs = catalogue.parse_procedures([("#1", {"code": "9.000050", "name": "Thủ tục có lệ phí", "working_days": 1,
                                                 "fee": "", "fee_amount": 50000, "documents": []})])

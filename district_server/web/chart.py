@@ -1,0 +1,60 @@
+"""Bar charts drawn on the server as SVG (no JavaScript, no CDN, nothing to load): each bar
+carries its number as text, so a reader — or a test — reads the figures off the chart itself.
+Each chart comes twice, wide (labels beside the bars) and narrow (labels above them, for a
+phone); the style sheet shows one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+PALETTE = ("#0b5394", "#1e7b34", "#6aa84f", "#b00020", "#8a5a00", "#7f6000", "#5b6573")
+INK = "#1c2430"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    colour: str = PALETTE[0]
+
+
+def bar_chart(bars: list[Bar], *, title: str, unit: str = "", chart_id: str = "chart") -> str:
+    return _draw(bars, title, unit, chart_id, narrow=False) + _draw(bars, title, unit, chart_id + "-narrow",
+                                                                     narrow=True)
+
+
+def _draw(bars: list[Bar], title: str, unit: str, chart_id: str, *, narrow: bool) -> str:
+    width, pad, top = (360, 8, 30) if narrow else (720, 10, 34)
+    label_w = 0 if narrow else 250
+    row_h = 44 if narrow else 30
+    bar_y, text_y = (20, 34) if narrow else (5, 19)  # the bar and its number, from the row's top
+    height = top + row_h * max(1, len(bars)) + pad
+    peak = max((b.value for b in bars), default=0) or 1
+    left = pad if narrow else label_w
+    span = width - left - 80
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {"narrow" if narrow else "wide"}" '
+             f'id="{escape(chart_id)}" role="img" viewBox="0 0 {width} {height}" aria-label="{escape(title)}">',
+             f'<text x="{pad}" y="20" font-size="15" font-weight="600" fill="{INK}">{escape(title)}</text>']
+    for i, bar in enumerate(bars):
+        y = top + i * row_h
+        w = round(span * bar.value / peak, 1) if bar.value > 0 else 0
+        shown = vn_number(bar.value) + unit
+        label = (f'<text x="{pad}" y="{y + 14}" font-size="13" fill="{INK}">{escape(bar.label)}</text>' if narrow
+                 else f'<text x="{label_w - 8}" y="{y + text_y}" text-anchor="end" font-size="13" fill="{INK}">'
+                      f'{escape(bar.label)}</text>')
+        parts.append(
+            f'<g class="bar" data-label="{escape(bar.label)}" data-value="{vn_number(bar.value)}">'
+            f'<title>{escape(bar.label)}: {escape(shown)}</title>{label}'
+            f'<rect x="{left}" y="{y + bar_y}" width="{w}" height="20" fill="{bar.colour}"/>'
+            f'<text class="value" x="{left + w + 6}" y="{y + text_y}" font-size="13" fill="{INK}">'
+            f'{escape(shown)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def vn_number(value: float) -> str:
+    """12345 -> "12.345", 87.5 -> "87,5": numbers as Vietnamese write them."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:.1f}".replace(".", ",")

@@ -1,0 +1,205 @@
+"""The web face in a real browser: Debian's chromium, headless, driven by Selenium through
+chromium-driver, against a real uvicorn server — one server and one browser per module, on SQLite
+and PostgreSQL. Screenshots at 1366×768 and 390×844 go to /work/shots/web/ (QMC_SHOTS to change)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from counter_app import clock
+from counter_app.services import papers, settings
+from counter_app.sync.engine import KEY_SERVER
+from district_server.web import stats
+from district_server.web.chart import vn_number
+from tests.pdf_reading import needs_pdftoppm, rasterise
+from tests.server.helpers import LiveServer
+from tests.server.web_helpers import ACCOUNTS, PASSWORD, Site
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+SHOTS = Path(os.environ.get("QMC_SHOTS", "/work/shots/web"))
+DESKTOP, PHONE = (1366, 768), (390, 844)
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or CHROMEDRIVER is None,
+    reason="chromium and chromedriver not found: install the Debian packages chromium and chromium-driver (CI does)")
+
+
+@pytest.fixture(scope="module")
+def live(web_site: Site) -> Iterator[LiveServer]:
+    with LiveServer(web_site.db) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser():  # noqa: ANN201 - a selenium WebDriver
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 f"--window-size={DESKTOP[0]},{DESKTOP[1]}", "--lang=vi", "--no-first-run"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(0)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def view(browser, request: pytest.FixtureRequest):  # noqa: ANN001, ANN201
+    """The browser at the desktop size with no session; `view.shot(name)` saves both sizes."""
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.delete_all_cookies()
+    variant = request.node.callspec.params.get("module_db", "db") if hasattr(request.node, "callspec") else "db"
+
+    class View:
+        driver = browser
+
+        def phone(self) -> None:
+            browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})
+
+        def desktop(self) -> None:
+            browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": DESKTOP[0], "height": DESKTOP[1], "deviceScaleFactor": 1,
+                                     "mobile": False})
+
+        def shot(self, name: str) -> None:
+            """Screenshots at both sizes, and the page never wider than the phone (no sideways scroll)."""
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            for size, setter in ((DESKTOP, self.desktop), (PHONE, self.phone)):
+                setter()
+                browser.save_screenshot(str(SHOTS / f"{name}-{variant}-{size[0]}x{size[1]}.png"))
+            assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0], name
+            self.desktop()
+
+        def text(self, css: str) -> str:
+            from selenium.webdriver.common.by import By
+
+            return browser.find_element(By.CSS_SELECTOR, css).text
+
+        def after(self, action, path: str, *, exact: bool = False) -> None:  # noqa: ANN001 - a click or a submit
+            """Do what navigates, then wait (bounded, no sleep) until the browser is at `path` (the
+            beginning of its path and query, or all of it) with the page loaded."""
+            from selenium.webdriver.support.ui import WebDriverWait
+
+            def there(d) -> bool:  # noqa: ANN001
+                at = "/" + d.current_url.split("://", 1)[1].split("/", 1)[1]
+                return (at == path if exact else at.startswith(path)) and \
+                    d.execute_script("return document.readyState") == "complete"
+
+            action()
+            WebDriverWait(browser, 20).until(there)
+
+        def log_in(self, base: str, role: str) -> None:
+            from selenium.webdriver.common.by import By
+
+            browser.get(f"{base}/quan-tri/")  # a dashboard page sends to the log-in form first
+            assert "/quan-tri/dang-nhap" in browser.current_url
+            if role == "leader":
+                self.shot("dang-nhap")
+            browser.find_element(By.ID, "username").send_keys(ACCOUNTS[role])
+            browser.find_element(By.ID, "password").send_keys(PASSWORD)
+            self.after(browser.find_element(By.ID, "login").click, "/quan-tri/", exact=True)
+            assert browser.current_url == f"{base}/quan-tri/", browser.page_source[:500]
+
+    return View()
+
+
+@needs_pdftoppm
+def test_a_citizen_opens_the_qr_of_a_slip_and_reads_the_status_with_the_name_masked(web_site: Site, live, view,
+                                                                                   tmp_path: Path) -> None:
+    import zxingcpp
+
+    with web_site.store.write() as session:  # the counter is linked to this district server
+        settings.put(session, KEY_SERVER, live.url)
+    code = web_site.code["ready"]
+    with web_site.store.read() as session:
+        pdf = papers.slip_pdf(session, code)
+    found = {r.text for r in zxingcpp.read_barcodes(rasterise(pdf, tmp_path)[0])
+             if r.format == zxingcpp.BarcodeFormat.QRCode}
+    assert found == {f"{live.url}/tra-cuu/{code}"}
+    view.phone()
+    view.driver.get(found.pop())
+    assert view.text("#applicant") == "Nguyễn V. Đ."
+    assert view.text("#state") == "Đã có kết quả" and "mời đến bộ phận một cửa nhận" in view.text("#result")
+    assert view.text("#procedure") == "Thủ tục thử ba ngày"
+    page = view.driver.page_source
+    assert "Nguyễn Văn Đức" not in page and "001090123456" not in page and "<script" not in page.lower()
+    view.shot("tra-cuu-ho-so")
+    view.driver.get(f"{live.url}/tra-cuu/abc")
+    assert "không đúng dạng" in view.text("#error")
+    view.shot("tra-cuu-ma-sai")
+
+
+def test_a_leader_logs_in_searches_a_dossier_by_name_and_opens_it(web_site: Site, live, view) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    view.log_in(live.url, "leader")
+    assert "Cán bộ leader (Lãnh đạo)" in view.text("#who")
+    search = view.driver.find_element(By.ID, "q")
+    search.send_keys("nguyen van duc")
+    view.after(search.submit, "/quan-tri/ho-so?q=")
+    rows = view.driver.find_elements(By.CSS_SELECTOR, "#results tbody tr")
+    assert len(rows) == 4 and all("Nguyễn Văn Đức" in r.text for r in rows)
+    view.shot("ho-so-tim")
+    view.after(view.driver.find_element(By.LINK_TEXT, web_site.code["returned"]).click,
+               f"/quan-tri/ho-so/{web_site.code['returned']}")
+    assert view.text("#applicant") == "Nguyễn Văn Đức" and view.text("#state") == "Đã trả kết quả"
+    history = [r.text for r in view.driver.find_elements(By.CSS_SELECTOR, "#history tbody tr")]
+    assert len(history) == 4 and "Đã trả kết quả" in history[-1]
+    view.shot("ho-so-mot")
+
+
+def test_an_admin_resolves_an_event_kept_for_review(web_site: Site, live, view) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    view.log_in(live.url, "admin")
+    view.after(view.driver.find_element(By.LINK_TEXT, "Chờ kiểm tra").click, "/quan-tri/kiem-tra")
+    case = view.driver.find_element(By.ID, f"review-{web_site.review_id}")
+    assert "sửa tay sau khi đã gửi" in case.text and "So với sự kiện cùng mã đã lưu" in case.text
+    view.shot("kiem-tra")
+    view.after(case.find_element(By.TAG_NAME, "button").click, "/quan-tri/kiem-tra?done=")
+    assert f"Đã đánh dấu mục chờ kiểm tra số {web_site.review_id}" in view.text("#flash")
+    assert not view.driver.find_elements(By.ID, f"review-{web_site.review_id}")
+    view.after(view.driver.find_element(By.LINK_TEXT, "Đơn vị & máy quầy").click, "/quan-tri/don-vi")
+    assert "Quầy 0 Bình Mỹ" in view.driver.page_source
+    view.shot("don-vi")
+    view.after(view.driver.find_element(By.LINK_TEXT, "Phát hành").click, "/quan-tri/phat-hanh")
+    assert view.driver.find_element(By.ID, "file").get_attribute("type") == "file"
+    view.shot("phat-hanh")
+
+
+def test_the_charts_bars_say_the_numbers_of_the_statistics(web_site: Site, live, view) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    view.log_in(live.url, "leader")
+    year = clock.now().year
+    view.driver.get(f"{live.url}/quan-tri/thong-ke?ky=nam&nam={year}")
+    whole, per_office = stats.district_table(web_site.db, stats.Period("nam", year, 1))
+
+    def bars(chart: str) -> dict[str, str]:
+        return {g.find_element(By.CSS_SELECTOR, "text").text: g.find_element(By.CSS_SELECTOR, "text.value").text
+                for g in view.driver.find_elements(By.CSS_SELECTOR, f"svg#{chart} g.bar")}
+
+    assert bars("outcomes") == {
+        "Tiếp nhận trong kỳ": str(whole.received), "Giải quyết trước hạn": str(whole.early),
+        "Giải quyết đúng hạn": str(whole.on_time), "Giải quyết quá hạn": str(whole.late),
+        "Đang giải quyết trong hạn": str(whole.in_process_within),
+        "Đang giải quyết quá hạn": str(whole.in_process_overdue)}
+    assert whole.received == 5 and whole.resolved >= 2
+    assert bars("rates") == {a: vn_number(s.qd766_on_time_rate or 0) + " %" for a, s in per_office}
+    wide = bars("outcomes")
+    view.phone()  # the phone gets the narrow drawing of the same figures
+    assert bars("outcomes-narrow") == wide
+    view.shot("thong-ke")
