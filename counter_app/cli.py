@@ -16,19 +16,20 @@ from typing import Any
 from counter_app import __version__
 from counter_app.atomic_file import write_atomically
 from counter_app.cli_parser import build_parser
+from counter_app.command_line import EXIT_OFFLINE, EXIT_OK, run_guarded, utf8_stdio
 from counter_app.errors import UserError
 from counter_app.sync.errors import ServerUnreachable
 
-EXIT_OK, EXIT_FAILURE, EXIT_REFUSED, EXIT_OFFLINE = 0, 1, 2, 3
 log = logging.getLogger("counter_app")
 
 
 def main(argv: list[str] | None = None) -> int:
     from counter_app import logs
 
-    _utf8_stdio()
+    utf8_stdio()
     logs.quiet()
-    try:
+
+    def run() -> int:
         args = build_parser().parse_args(argv)
         if args.version:
             print(f"Quầy Một Cửa {__version__}")
@@ -36,30 +37,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return _open_window(getattr(args, "data_dir", None))
         return _COMMANDS[args.command](args)
-    except UserError as exc:
-        print(exc.message, file=sys.stderr)
-        return EXIT_REFUSED
-    except ServerUnreachable as exc:
-        if exc.summary:
-            _print_json(exc.summary)
-        print(exc.message, file=sys.stderr)
-        return EXIT_OFFLINE
-    except KeyboardInterrupt:
-        print("Đã dừng theo yêu cầu.", file=sys.stderr)
-        return EXIT_FAILURE
-    except Exception as exc:  # the one place that turns the unexpected into exit 1
-        log.exception("unexpected error")
-        print(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+
+    return run_guarded(run, log, {ServerUnreachable: _offline})
 
 
-def _utf8_stdio() -> None:
-    # stdin too: Windows pipes default to the ANSI code page (cp1258 on a Vietnamese PC); -sig drops a BOM
-    for stream, encoding in ((sys.stdin, "utf-8-sig"), (sys.stdout, "utf-8"), (sys.stderr, "utf-8")):
-        try:
-            stream.reconfigure(encoding=encoding)  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
-            pass
+def _offline(exc: Exception) -> int:
+    assert isinstance(exc, ServerUnreachable)
+    if exc.summary:
+        _print_json(exc.summary)
+    print(exc.message, file=sys.stderr)
+    return EXIT_OFFLINE
 
 
 def _print_json(data: Any) -> None:

@@ -6,14 +6,8 @@ Kept apart from cli.py, which runs the commands: this is the one place to read w
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
 
-from counter_app.errors import UserError
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # argparse's own messages are English
-        raise UserError(f"Lệnh không hợp lệ ({message}); xem 'counter-app --help'.")
+from counter_app.command_line import Parser
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -89,10 +89,10 @@ def message(kind: str, counter: int, reported_seq: int, held_seq: int, held_at: 
 
 def _vn_time(value: str) -> str:
     from counter_app import clock
-    from counter_app.domain.calendar import format_vn_datetime
+    from counter_app.domain.vn_time import vn_datetime
 
     try:
-        return format_vn_datetime(clock.parse_iso(value))
+        return vn_datetime(clock.parse_iso(value))
     except ValueError:
         return value
 

@@ -33,28 +33,23 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
+from counter_app.command_line import EXIT_OK, Parser, run_guarded, utf8_stdio
 from counter_app.errors import UserError
 from district_server import __version__
 from district_server.config import DEFAULT_HOST, DEFAULT_PORT, ENV_DB, database_url
 
-EXIT_OK, EXIT_FAILURE, EXIT_REFUSED = 0, 1, 2
 log = logging.getLogger("district_server")
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UserError(f"Lệnh không hợp lệ ({message}); xem 'counter-server --help'.")
 
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS,
                         help="URL SQLAlchemy của cơ sở dữ liệu (mặc định: SQLite trong thư mục dữ liệu)")
-    p = _Parser(prog="counter-server", description="Máy chủ huyện của Quầy Một Cửa.", parents=[common])
+    p = Parser(prog="counter-server", description="Máy chủ huyện của Quầy Một Cửa.", parents=[common])
     p.add_argument("--version", action="store_true")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", parser_class=Parser)
 
     serve = sub.add_parser("serve", parents=[common], help="chạy máy chủ")
     serve.add_argument("--host", default=DEFAULT_HOST)
@@ -93,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     resolve.add_argument("review_id", type=int)
 
     group = sub.add_parser("review", parents=[common], help="sự kiện bị giữ lại chờ kiểm tra")
-    actions = group.add_subparsers(dest="review_action", parser_class=_Parser, required=True)
+    actions = group.add_subparsers(dest="review_action", parser_class=Parser, required=True)
     listed = actions.add_parser("list", parents=[common], help="các sự kiện đang chờ kiểm tra")
     listed.add_argument("--agency-code")
     listed.add_argument("--all", action="store_true", help="cả những sự kiện đã xử lý")
@@ -103,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     room.add_argument("--day", help="ngày YYYY-MM-DD (mặc định: hôm nay)")
 
     trail = sub.add_parser("audit", parents=[common], help="đầu chuỗi nhật ký thao tác các máy quầy báo lên")
-    trail_actions = trail.add_subparsers(dest="audit_action", parser_class=_Parser, required=True)
+    trail_actions = trail.add_subparsers(dest="audit_action", parser_class=Parser, required=True)
     trail_heads = trail_actions.add_parser("heads", parents=[common], help="đầu chuỗi nhật ký của từng máy quầy")
     trail_heads.add_argument("--agency-code")
     trail_breaks = trail_actions.add_parser("breaks", parents=[common], help="các lần nhật ký bị lùi lại hoặc bị sửa")
@@ -116,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--agency-code")
 
     people = sub.add_parser("staff", parents=[common], help="tài khoản cán bộ huyện của trang quản trị")
-    staff_actions = people.add_subparsers(dest="staff_action", parser_class=_Parser, required=True)
+    staff_actions = people.add_subparsers(dest="staff_action", parser_class=Parser, required=True)
     added = staff_actions.add_parser("add", parents=[common], help="thêm tài khoản (mật khẩu đọc từ stdin)")
     added.add_argument("username")
     added.add_argument("--role", required=True, choices=("admin", "leader", "viewer"))
@@ -130,12 +125,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
-            pass
-    try:
+    utf8_stdio()
+
+    def run() -> int:
         args = _parser().parse_args(argv)
         if args.version:
             print(f"Quầy Một Cửa — máy chủ huyện {__version__}")
@@ -143,20 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             raise UserError("Thiếu lệnh; xem 'counter-server --help'.")
         return _COMMANDS[args.command](args)
-    except UserError as exc:
-        print(exc.message, file=sys.stderr)
-        return EXIT_REFUSED
-    except KeyboardInterrupt:
-        print("Đã dừng theo yêu cầu.", file=sys.stderr)
-        return EXIT_FAILURE
-    except BrokenPipeError:  # `counter-server dossiers | head`: the reader left, nothing went wrong
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        return EXIT_OK
-    except Exception as exc:  # the one place that turns the unexpected into exit 1
-        log.debug("unexpected error", exc_info=True)
-        print(f"Lỗi không mong đợi: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
-              file=sys.stderr)
-        return EXIT_FAILURE
+
+    return run_guarded(run, log)
 
 
 def _db(args: argparse.Namespace):  # noqa: ANN202 - Database (imported lazily: --version stays fast)

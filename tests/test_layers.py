@@ -33,3 +33,24 @@ def test_the_core_and_the_server_never_load_qt() -> None:
                            "counter_app.services.papers, counter_app.services.reports, counter_app.sync.engine, "
                            "district_server.app")
     assert "PySide6" not in loaded and "shiboken6" not in loaded
+
+
+def test_every_module_imports() -> None:
+    # A module whose imports went stale (a name moved to another module) fails here, not in the field.
+    code = (
+        "import importlib, pkgutil, json, counter_app, district_server, ui\n"
+        "bad = []\n"
+        "for pkg in (counter_app, district_server, ui):\n"
+        "    for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"
+        "        if m.name.endswith('__main__') or '.migrations.' in m.name:\n"
+        "            continue\n"
+        "        try:\n"
+        "            importlib.import_module(m.name)\n"
+        "        except Exception as exc:\n"
+        "            bad.append(f'{m.name}: {exc!r}')\n"
+        "print(json.dumps(bad))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True, timeout=300).stdout
+    assert json.loads(out.splitlines()[-1]) == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from counter_app import clock
-from counter_app.papers.layout import vn_short_datetime
+from counter_app.domain.vn_time import vn_short_datetime
 
 SITE = "Quầy Một Cửa — huyện"
 

@@ -204,3 +204,15 @@ def test_slip_and_papers_from_the_command_line(tmp_path: Path) -> None:
     assert "Giấy khai sinh" in "".join(p.extract_text() for p in PdfReader(tmp_path / "mau02.pdf").pages)
     prints = json.loads(run(data, "audit", "show", "--target", code).stdout)
     assert [p["action"] for p in prints if p["action"].startswith("print")] == ["print.form", "print.slip"]
+
+
+def test_a_listing_cut_short_by_head_ends_quietly(tmp_path: Path) -> None:
+    # `counter-app catalogue list | head -1`: the reader leaves early; nothing went wrong.
+    init(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "counter_app", "--data-dir", str(tmp_path), "catalogue", "list"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader is gone before the listing is written (the child is still starting)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err.decode()
+    assert b"BrokenPipeError" not in err and b"Exception ignored" not in err
