@@ -232,3 +232,15 @@ def test_a_clear_backup_from_before_the_upgrade_still_restores(tmp_path: Path) -
     with store.read() as session:
         assert audit.verify(session).ok
     store.close()
+
+
+def test_a_store_whose_key_file_is_missing_is_refused_and_left_alone(tmp_path: Path) -> None:
+    store = _office(tmp_path / "pc")
+    _intake(store)
+    store.close()
+    (tmp_path / "pc" / keys.KEYS_FILE).unlink()
+    before = (tmp_path / "pc" / "counter.sqlite3").read_bytes()
+    with pytest.raises(UserError, match="Thiếu tệp khóa"):
+        Store.open(tmp_path / "pc")
+    assert (tmp_path / "pc" / "counter.sqlite3").read_bytes() == before
+    assert not (tmp_path / "pc" / keys.KEYS_FILE).exists()  # no new key made over an existing store
