@@ -80,7 +80,8 @@ def rekey(path: Path, old: bytes | None, new: bytes) -> None:
 
 
 def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    # Opened for writing: Windows flushes (FlushFileBuffers) only a handle that may write.
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
     finally:
