@@ -278,6 +278,8 @@ def encrypt_in_place(path: Path, key: bytes, backup_dir: Path) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.replace(incoming, path)
         keys.fsync_dir(path.parent)
+    except OSError as exc:
+        raise UserError(f"Không mã hóa được kho dữ liệu ({exc}); kho dữ liệu được giữ nguyên.") from None
     finally:
         incoming.unlink(missing_ok=True)
 
