@@ -21,15 +21,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", required=True)
     ap.add_argument("--to", default=None, help="folder for the backup (default: a temporary one)")
+    ap.add_argument("--passphrase", required=True, help="the store's recovery passphrase (make_dataset prints it)")
     args = ap.parse_args()
     store = Store.open(Path(args.data_dir))
     with tempfile.TemporaryDirectory(dir=args.to) as tmp:
-        target = Path(tmp) / "sao-luu.sqlite3"
+        target = Path(tmp) / "sao-luu.qmcbak"
         t = time.perf_counter()
         info = backup.make_backup(store, target)
         total = time.perf_counter() - t
         t = time.perf_counter()
-        backup.inspect(target)
+        backup.inspect(target, args.passphrase)
         check = time.perf_counter() - t
     print(f"backup of {info.dossiers:,} dossiers: {total:.1f} s in all (of which the check {check:.1f} s), "
           f"{info.size / 2**20:.0f} MiB")

@@ -24,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from counter_app.db.store import Store  # noqa: E402
+from counter_app.db import keys  # noqa: E402
+from counter_app.db.store import Store, raw_connection  # noqa: E402
 from counter_app.domain.actor import Actor
 from counter_app.services import intake  # noqa: E402
 from counter_app.services.lookup import open_by_code  # noqa: E402
@@ -77,7 +78,9 @@ def main() -> None:
     # Intake on a copy, so the dataset stays as made.
     work = Path(tempfile.mkdtemp(prefix="qmc-bench-"))
     try:
-        shutil.copy(source / "counter.sqlite3", work / "counter.sqlite3")
+        for name in ("counter.sqlite3", keys.KEYS_FILE, keys.LOCAL_KEY_FILE):  # the store and its key
+            if (source / name).exists():
+                shutil.copy(source / name, work / name)
         copy = Store.open(work)
         request = intake.parse_intake({
             "procedure_code": "2.000815",
@@ -95,7 +98,7 @@ def main() -> None:
         bare = sqlite3.connect(work / "bare.sqlite3", isolation_level=None)
         bare.execute("PRAGMA journal_mode=WAL")
         bare.execute("PRAGMA synchronous=FULL")
-        src = sqlite3.connect(work / "counter.sqlite3")
+        src = raw_connection(work / "counter.sqlite3")
         for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name IN "
                                   "('applicant','dossier','dossier_document','status_event','outbox')"):
             bare.execute(sql)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -171,7 +170,9 @@ def painted() -> float:
 
 
 def sample_codes(data_dir: str, n: int) -> list[str]:
-    con = sqlite3.connect(f"file:{Path(data_dir) / 'counter.sqlite3'}?mode=ro", uri=True)
+    from counter_app.db.store import raw_connection
+
+    con = raw_connection(Path(data_dir) / "counter.sqlite3", readonly=True)
     try:
         top = con.execute("SELECT MAX(rowid) FROM dossier").fetchone()[0]
         rng = random.Random(3)
@@ -314,9 +315,9 @@ def main() -> None:
     if args.child_start:
         child_start(args.data_dir)
         return
-    from counter_app.db.store import HEAD_REVISION
+    from counter_app.db.store import HEAD_REVISION, raw_connection
 
-    con = sqlite3.connect(f"file:{Path(args.data_dir) / 'counter.sqlite3'}?mode=ro", uri=True)
+    con = raw_connection(Path(args.data_dir) / "counter.sqlite3", readonly=True)
     total = con.execute("SELECT COUNT(*) FROM dossier").fetchone()[0]
     revision = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     con.close()

@@ -3,7 +3,7 @@ mix, ten years of working-day dates, every status. 1M rows take a few minutes.
 
     .venv/bin/python bench/make_dataset.py --data-dir /tmp/qmc-1m --count 1000000
 
-Rows go in with plain sqlite3 in large transactions (the service path fsyncs every dossier, which
+Rows go in through a raw (keyed) connection in large transactions (the service path fsyncs every dossier, which
 is right for an officer and far too slow for ten years of history); the columns, codes, folded keys,
 search index and due dates are made with the same domain functions the service uses.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sqlite3
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -22,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from counter_app import clock  # noqa: E402
+from counter_app.db import cipher  # noqa: E402
 from counter_app.db.store import Store  # noqa: E402
 from counter_app.domain.codes import format_dossier_code  # noqa: E402
 from counter_app.domain.ids import new_id  # noqa: E402
@@ -61,14 +61,25 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=1_000_000)
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--passphrase", default=None, help="office recovery passphrase (default: a code, printed)")
+    ap.add_argument("--clear", action="store_true",
+                    help="a clear store as versions before encryption made (bench/bench_protection.py's baseline)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     directory = Path(args.data_dir)
-    store = Store.open(directory)
+    if args.clear:
+        directory.mkdir(parents=True, exist_ok=True)
+        store = Store(directory / "counter.sqlite3", key=None)
+        store.migrate()
+    else:
+        store = Store.open(directory, passphrase=args.passphrase)
+        if store.recovery_code:
+            print(f"recovery code: {store.recovery_code}")
     with store.write() as session:
         init_office(session, agency_code=AGENCY, agency_name="UBND phường Bình Mỹ", place="Bình Mỹ", counter=0)
         specs = catalogue.list_procedures(session)
         cal = calendar_store.work_calendar(session)
+    key = store.key
     store.close()
 
     weights = [FIELD_WEIGHT.get(s.field, 1) for s in specs]
@@ -78,7 +89,7 @@ def main() -> None:
     working = [d for d in days if cal.is_working_day(d)]
     per_day = args.count / len(working)
     t0 = time.perf_counter()
-    conn = sqlite3.connect(directory / "counter.sqlite3")
+    conn = cipher.connect(directory / "counter.sqlite3", key)
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -200000")
     made = 0

@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from counter_app import __version__
+from counter_app import __version__, cli_recovery
 from counter_app.atomic_file import write_atomically
 from counter_app.cli_parser import build_parser
+from counter_app.cli_recovery import read_passphrase, show_recovery_code
 from counter_app.command_line import EXIT_OFFLINE, EXIT_OK, run_guarded, utf8_stdio
 from counter_app.errors import UserError
 from counter_app.sync.errors import ServerUnreachable
@@ -53,7 +54,7 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _open_store(args: argparse.Namespace, *, must_exist: bool = True):  # noqa: ANN202
+def _open_store(args: argparse.Namespace, *, must_exist: bool = True, passphrase: str | None = None):  # noqa: ANN202
     from counter_app import logs
     from counter_app.config import data_dir, store_path
     from counter_app.db.store import Store
@@ -62,14 +63,20 @@ def _open_store(args: argparse.Namespace, *, must_exist: bool = True):  # noqa: 
     directory = data_dir(getattr(args, "data_dir", None))
     if must_exist and not store_path(directory).exists():
         raise NotInitialisedError()
-    store = Store.open(directory)
+    store = Store.open(directory, passphrase=passphrase)
     logs.to_folder(directory)
+    if store.recovery_code and args.command != "init":  # a clear store just encrypted on upgrade
+        show_recovery_code(store.recovery_code)
     return store
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
+    from counter_app.db import keys
     from counter_app.services.office import init_office
 
+    passphrase = read_passphrase(args, ask=False)
+    if passphrase is not None:
+        keys.check_passphrase(passphrase)  # refused before anything is made
     store = _open_store(args, must_exist=False)
     with store.write() as session:
         result = init_office(session, agency_code=args.agency_code, agency_name=args.agency_name,
@@ -78,6 +85,14 @@ def _cmd_init(args: argparse.Namespace) -> int:
         summary = {"agency_code": office.agency_code, "agency_name": office.agency_name,
                    "office_name": office.office_name, "place": office.place, "counter": office.counter,
                    "data_dir": str(store.path.parent), "created": result.created}
+    if result.created:
+        store.set_office_passphrase(passphrase)
+    elif passphrase is not None:
+        print("Cụm mật khẩu khôi phục không đổi (kho đã khởi tạo): dùng 'counter-app recovery set' để đổi.",
+              file=sys.stderr)
+    if store.recovery_code:
+        summary["recovery_code"] = store.recovery_code
+        show_recovery_code(store.recovery_code)
     if not result.created:
         print(f"Kho dữ liệu đã được khởi tạo cho cơ quan {office.agency_code}; không có gì thay đổi.",
               file=sys.stderr)
@@ -331,19 +346,26 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 def _cmd_restore(args: argparse.Namespace) -> int:
     from counter_app.config import data_dir
-    from counter_app.services.backup import restore
+    from counter_app.services.backup import is_sealed, restore
     from counter_app.sync.commands import after_restore
 
-    result = restore(data_dir(getattr(args, "data_dir", None)), Path(args.file))
+    source = Path(args.file)
+    sealed = source.is_file() and is_sealed(source)
+    result = restore(data_dir(getattr(args, "data_dir", None)), source, read_passphrase(args, ask=sealed))
     store = _open_store(args)  # brings an older backup's schema up to date (with its own backup first)
     advice = after_restore(store, Path(args.file).name)
     store.close()
     if advice:
         print(advice, file=sys.stderr)
-    _print_json({"restored": str(result.restored.path), "agency_code": result.restored.agency_code,
-                 "dossiers": result.restored.dossiers,
-                 "previous_store_kept_at": str(result.previous_kept_at) if result.previous_kept_at else None})
+    summary = {"restored": str(result.restored.path), "agency_code": result.restored.agency_code,
+               "dossiers": result.restored.dossiers,
+               "previous_store_kept_at": str(result.previous_kept_at) if result.previous_kept_at else None}
+    if result.recovery_code:
+        summary["recovery_code"] = result.recovery_code
+        show_recovery_code(result.recovery_code)
+    _print_json(summary)
     return EXIT_OK
+
 
 
 def _cmd_user(args: argparse.Namespace) -> int:
@@ -498,6 +520,7 @@ _COMMANDS = {
     "report": _cmd_report,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
+    "recovery": cli_recovery.run,
     "user": _cmd_user,
     "audit": _cmd_audit,
     "export-person": _cmd_export_person,

@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--office-name", default="")
     init.add_argument("--place", default="")
     init.add_argument("--counter", type=int, default=0)
+    init.add_argument("--passphrase-stdin", action="store_true",
+                      help="đọc cụm mật khẩu khôi phục của cơ quan từ stdin (một dòng); không có: in mã khôi phục")
 
     cat = sub.add_parser("catalogue", parents=[common], help="danh mục thủ tục")
     cat_sub = cat.add_subparsers(dest="action", required=True, parser_class=Parser)
@@ -104,6 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     bak.add_argument("-o", "--output", required=True)
     res = sub.add_parser("restore", parents=[common], help="khôi phục từ bản sao lưu")
     res.add_argument("file")
+    res.add_argument("--passphrase-stdin", action="store_true",
+                     help="đọc cụm mật khẩu khôi phục từ stdin (một dòng); không có: hỏi khi cần")
+    rec = sub.add_parser("recovery", parents=[common], help="khóa của kho dữ liệu và cụm mật khẩu khôi phục")
+    rec_sub = rec.add_subparsers(dest="action", required=True, parser_class=Parser)
+    for name, text in (("unlock", "mở khóa kho dữ liệu bằng cụm mật khẩu khôi phục (Windows cài lại)"),
+                       ("set", "đặt cụm mật khẩu khôi phục mới (bản sao lưu cũ vẫn cần cụm cũ)")):
+        action = rec_sub.add_parser(name, parents=[common], help=text)
+        action.add_argument("--passphrase-stdin", action="store_true", help="đọc cụm mật khẩu từ stdin (một dòng)")
 
     user = sub.add_parser("user", parents=[common], help="tài khoản cán bộ")
     user_sub = user.add_subparsers(dest="action", required=True, parser_class=Parser)

@@ -134,13 +134,27 @@ class Desk:
             return _office_info(office) if office is not None else None
 
     def setup_office(self, *, agency_code: str, agency_name: str, office_name: str = "", place: str = "",
-                     counter: int = 0) -> OfficeInfo:
+                     counter: int = 0, passphrase: str | None = None) -> OfficeInfo:
+        """The first-run dialog's office; `passphrase` the admin's office recovery passphrase (none:
+        the recovery code made with the store is shown instead, db/keys.py)."""
+        from counter_app.db import keys
         from counter_app.services.office import init_office
 
+        if passphrase is not None:
+            keys.check_passphrase(passphrase)  # refused before the office is written
         with self.store.write() as session:
             result = init_office(session, agency_code=agency_code, agency_name=agency_name,
                                  office_name=office_name, place=place, counter=counter)
-            return _office_info(result.office)
+            info = _office_info(result.office)
+        if result.created:
+            self.store.set_office_passphrase(passphrase)
+        return info
+
+    def take_recovery_code(self) -> str | None:
+        """The recovery code this store's opening made (a new or just-encrypted store), once: the
+        window shows it to be written down, and it is forgotten."""
+        code, self.store.recovery_code = self.store.recovery_code, None
+        return code
 
     def procedures(self) -> list[ProcedureSpec]:
         from counter_app.services.catalogue import list_procedures

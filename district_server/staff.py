@@ -1,5 +1,5 @@
 """District staff accounts of the web dashboard, their sessions, and the audit of what they did
-(docs/server-web.md "Roles").
+(docs/server-web.md "Staff accounts and roles").
 
 Passwords, log-in names and the slow-down after wrong passwords are the counter's own rules
 (counter_app/services/accounts.py): argon2, a wait that doubles after three failures, a message that

@@ -5,10 +5,11 @@
 #
 #   installer/smoke.sh [BUNDLE_DIR]          # default: dist/counter-app (made by installer/build.sh)
 #
-# Needs: bash, coreutils, python3 (JSON and SQLite checks only; never imports the app). Optional:
-# pdftotext (reads the slip back), .venv/bin/python (makes a store at an older schema and runs the
-# district server from source for link + sync), Xvfb and xdotool (cold start to a usable window, and a
-# second copy on the same store). A step whose tool is missing prints a SKIP line saying why.
+# Needs: bash, coreutils, python3 (JSON checks, and the proof that python3's sqlite3 cannot read the
+# encrypted store; never imports the app), .venv/bin/python (reads the encrypted store through the
+# app's own key handling, from source; makes a store at an older schema; runs the district server for
+# link + sync). Optional: pdftotext (reads the slip back), Xvfb and xdotool (cold start to a usable
+# window, and a second copy on the same store). A step whose tool is missing prints a SKIP line saying why.
 # Last line: "smoke: N passed, N failed, N skipped"; exit status 0 only when no step failed.
 # "check && ok … || fail …" below is safe: ok() always succeeds.
 # shellcheck disable=SC2015
@@ -49,6 +50,12 @@ fail() {
   return 0
 }
 measure() { echo "time - $*"; MEASURES+=("$*"); }
+# store_sql STORE_FILE SQL: the first column of the first row. The store is SQLCipher under the key
+# kept beside it (docs/protection.md): read with the app's own key handling, from source.
+store_sql() {
+  .venv/bin/python -c "import sys; from pathlib import Path; from counter_app.db.store import raw_connection
+c = raw_connection(Path(sys.argv[1])); print(c.execute(sys.argv[2]).fetchone()[0])" "$1" "$2"
+}
 now_ms() { date +%s%3N; }
 # run EXPECTED_RC CMD...: stdout in $W/out, stderr in $W/err, status in RC
 run() {
@@ -87,7 +94,13 @@ fi
 run 0 "$APP" --data-dir "$DATA" init --agency-code 000.00.20.H12 --agency-name "UBND xã Bình Mỹ" \
   && [ "$(json 'd["created"]')" = "False" ] && ok "init on an existing store changes nothing" || fail "second init (exit $RC)"
 [ -f "$DATA/counter.sqlite3" ] || fail "no $DATA/counter.sqlite3 after init"
-HEAD_REV=$("$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select version_num from alembic_version').fetchone()[0])" "$DATA/counter.sqlite3" 2>/dev/null)
+HEAD_REV=$(store_sql "$DATA/counter.sqlite3" 'select version_num from alembic_version' 2>/dev/null)
+if ! "$PY" -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('select * from dossier')" "$DATA/counter.sqlite3" 2>"$W/err" \
+   && grep -q "file is not a database" "$W/err" && [ -n "$HEAD_REV" ]; then
+  ok "the store is encrypted (python3's sqlite3: 'file is not a database'); its key opens it (schema $HEAD_REV)"
+else
+  fail "the store is not encrypted, or its key does not open it (schema '$HEAD_REV')"
+fi
 
 if run 0 "$APP" init --agency-code 000.00.20.H12 --agency-name "UBND xã Bình Mỹ" \
    && [ -f "$XDG_DATA_HOME/QuayMotCua/counter.sqlite3" ]; then
@@ -164,8 +177,21 @@ if echo "mat-khau-thu-9" | run 0 "$APP" --data-dir "$DATA" user add canbo1 --ful
 else
   fail "user add (exit $RC)"
 fi
-run 0 "$APP" --data-dir "$DATA" backup -o "$W/backup.sqlite3" && [ -s "$W/backup.sqlite3" ] \
-  && ok "backup -o backup.sqlite3" || fail "backup (exit $RC)"
+if echo "cụm mật khẩu của xã Bình Mỹ" | run 0 "$APP" --data-dir "$DATA" recovery set --passphrase-stdin \
+   && run 0 "$APP" --data-dir "$DATA" backup -o "$W/backup.qmcbak" && [ -s "$W/backup.qmcbak" ] \
+   && ! grep -aq "Trần Thị Bình" "$W/backup.qmcbak"; then
+  ok "backup -o backup.qmcbak (sealed with the office passphrase: no name readable in it)"
+else
+  fail "backup (exit $RC)"
+fi
+if echo "cụm mật khẩu sai" | run 2 "$APP" --data-dir "$W/other-pc" restore "$W/backup.qmcbak" --passphrase-stdin \
+   && grep -q "không đúng" "$W/err" && [ ! -e "$W/other-pc" ] \
+   && echo "cụm mật khẩu của xã Bình Mỹ" | run 0 "$APP" --data-dir "$W/other-pc" restore "$W/backup.qmcbak" --passphrase-stdin \
+   && [ "$(json 'd["agency_code"]')" = "000.00.20.H12" ]; then
+  ok "restore on another PC: a wrong passphrase refused with nothing made, the right one restores"
+else
+  fail "restore on another PC (exit $RC)"
+fi
 
 # --- 5. the district server: unreachable, then a real one run from source ------------------------
 mkdir -p "$W/offline"
@@ -216,17 +242,17 @@ if [ -x .venv/bin/python ] && .venv/bin/python -c "import counter_app.db.store" 
 import sys
 from pathlib import Path
 from counter_app.db.store import KNOWN_REVISIONS, Store
-store = Store(Path(sys.argv[1]))
+store = Store(Path(sys.argv[1]), key=None)  # clear, as versions before encryption left it
 store.migrate(KNOWN_REVISIONS[0])
 store.close()
 EOF
   then
     old_rev=$("$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select version_num from alembic_version').fetchone()[0])" "$W/older/counter.sqlite3")
     if run 0 "$APP" --data-dir "$W/older" init --agency-code 000.00.20.H12 --agency-name "UBND xã Bình Mỹ"; then
-      new_rev=$("$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select version_num from alembic_version').fetchone()[0])" "$W/older/counter.sqlite3")
+      new_rev=$(store_sql "$W/older/counter.sqlite3" 'select version_num from alembic_version')
       backup=$(find "$W/older/backups" -name "truoc-nang-cap-$old_rev-*.sqlite3" 2>/dev/null | head -1)
-      if [ -n "$backup" ] && [ "$new_rev" = "$HEAD_REV" ]; then
-        ok "older store (schema $old_rev) migrated to $new_rev with a backup first ($(basename "$backup"))"
+      if [ -n "$backup" ] && [ "$new_rev" = "$HEAD_REV" ] && grep -q "Mã khôi phục\|mã khôi phục" "$W/err"; then
+        ok "older clear store (schema $old_rev) encrypted and migrated to $new_rev with a backup first ($(basename "$backup")), its recovery code shown"
       else
         fail "older store: schema now '$new_rev' (want $HEAD_REV), backup '${backup:-none}'"
       fi
@@ -243,11 +269,16 @@ fi
 # Newer: a copy of the store claiming a schema this build does not know. Refused, exit 2, one
 # clear line, and nothing in it changed.
 mkdir -p "$W/newer"
-"$APP" --data-dir "$DATA" backup -o "$W/newer/counter.sqlite3" >/dev/null 2>&1
+cp "$DATA"/counter.keys.json "$DATA"/counter.key "$W/newer/"   # a copy of the store with its key
+.venv/bin/python -c "import sys; from pathlib import Path; from counter_app.db.store import Store
+Store.open(Path(sys.argv[1])).backup_to(Path(sys.argv[2]))" "$DATA" "$W/newer/counter.sqlite3" >/dev/null 2>&1
 sqlite_dump() {
-  "$PY" -c "import hashlib,sqlite3,sys; c=sqlite3.connect('file:'+sys.argv[1]+'?mode=ro', uri=True); print(hashlib.sha256('\n'.join(c.iterdump()).encode()).hexdigest())" "$1"
+  .venv/bin/python -c "import hashlib,sys; from pathlib import Path; from sqlite3.dump import _iterdump
+from counter_app.db.store import raw_connection
+c = raw_connection(Path(sys.argv[1]), readonly=True); print(hashlib.sha256('\n'.join(_iterdump(c)).encode()).hexdigest())" "$1"
 }
-if "$PY" -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"update alembic_version set version_num='9999'\"); c.commit()" "$W/newer/counter.sqlite3" 2>"$W/err"; then
+if .venv/bin/python -c "import sys; from pathlib import Path; from counter_app.db.store import raw_connection
+c = raw_connection(Path(sys.argv[1])); c.execute(\"update alembic_version set version_num='9999'\"); c.commit()" "$W/newer/counter.sqlite3" 2>"$W/err"; then
   dump_before=$(sqlite_dump "$W/newer/counter.sqlite3"); bytes_before=$(sha256sum <"$W/newer/counter.sqlite3")
   if run 2 "$APP" --data-dir "$W/newer" show "${CODE:-x}" && grep -q "mới hơn" "$W/err"; then
     dump_after=$(sqlite_dump "$W/newer/counter.sqlite3"); bytes_after=$(sha256sum <"$W/newer/counter.sqlite3")

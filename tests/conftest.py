@@ -11,6 +11,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 AGENCY = "000.00.20.H12"
+# The fixtures' office recovery passphrase, shaped as a recovery code: a store made with it costs
+# the light argon2id of a code, and the window shows no code to write down (init was done before).
+OFFICE_PASSPHRASE = "KHQMC-THUXA-BNHMY-KEYSS-TEST2-CUAXA"
 
 
 def clerk(name: str = "kiem-thu"):  # noqa: ANN201
@@ -19,6 +22,25 @@ def clerk(name: str = "kiem-thu"):  # noqa: ANN201
     from counter_app.domain.actor import Actor
 
     return Actor(name, "scripted")
+
+
+def raw_store(path: Path, *, keys_in: Path | None = None, **options):  # noqa: ANN003, ANN201
+    """A DB-API connection to an encrypted store file (or a copy of one in `keys_in`/backups), keyed
+    as the app keys it: what a test uses where it would have used sqlite3.connect on a clear store."""
+    from counter_app.db.store import raw_connection
+
+    return raw_connection(path, keys_in=keys_in, **options)
+
+
+def dump_store(path: Path, *, keys_in: Path | None = None) -> str:
+    """Everything an encrypted store holds, as SQL text (sqlite3's iterdump; sqlcipher3 has none)."""
+    from sqlite3.dump import _iterdump
+
+    conn = raw_store(path, keys_in=keys_in)
+    try:
+        return "\n".join(_iterdump(conn))
+    finally:
+        conn.close()
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +58,7 @@ def data_dir(tmp_path: Path) -> Path:
 def store(data_dir: Path) -> Iterator:
     from counter_app.db.store import Store
 
-    s = Store.open(data_dir)
+    s = Store.open(data_dir, passphrase=OFFICE_PASSPHRASE)
     yield s
     s.close()
 

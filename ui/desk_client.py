@@ -27,12 +27,15 @@ class DeskClient(QObject):
         self.lane = Lane("store", self)
         self._open_desk = open_desk
         self._desk: Desk | None = None  # touched on the lane's thread only
+        self.recovery_code: str | None = None  # set by open(), before its answer arrives
 
     def open(self, on_done: Callable[[OfficeInfo | None], None], on_error: Callable[[Exception], None]) -> None:
         """Open the store (heavy imports, maybe a migration) on the lane; answer with the office."""
 
         def job() -> OfficeInfo | None:
             self._desk = self._open_desk()
+            # A store encrypted by this opening made a recovery code: the window shows it once.
+            self.recovery_code = self._desk.take_recovery_code()
             return self._desk.office()
 
         self.lane.submit(job, on_done, on_error)

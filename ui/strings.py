@@ -221,6 +221,16 @@ class Setup:
     OK = "Bắt đầu sử dụng"
     CANCEL = "Thoát"
     SAVING = "Đang khởi tạo kho dữ liệu…"
+    PASSPHRASE = "Cụm mật khẩu khôi phục"
+    PASSPHRASE_HINT = "để trống: phần mềm tạo mã khôi phục"
+    PASSPHRASE_AGAIN = "Nhập lại cụm mật khẩu"
+    PASSPHRASE_NOTE = ("Dữ liệu công dân được mã hóa. Cụm mật khẩu này mở các bản sao lưu trên máy khác và mở "
+                       "lại dữ liệu khi cài lại Windows; cán bộ không phải gõ nó khi làm việc hằng ngày.")
+    PASSPHRASE_SHORT = "Cụm mật khẩu cần ít nhất 10 ký tự."
+    PASSPHRASE_DIFFERENT = "Hai lần nhập không giống nhau."
+    RECOVERY_CODE = ("Dữ liệu công dân trên máy này được mã hóa. Mã khôi phục của cơ quan:\n\n    {code}\n\n"
+                     "Hãy ghi mã này ra giấy và cất nơi an toàn: phần mềm chỉ hiện nó một lần. Cần mã này để "
+                     "khôi phục bản sao lưu trên máy khác hoặc sau khi cài lại Windows.")
 
 
 RATINGS = {1: "Hài lòng", 2: "Bình thường", 3: "Không hài lòng"}  # = services.workflow.RATINGS

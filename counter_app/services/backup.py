@@ -1,29 +1,48 @@
 """Backups and restore of the store.
 
-A backup is an online copy through SQLite's backup API (never a file copy of a live store),
-written to a temporary name, checked (integrity, schema, office) and only then given its name.
-A restore checks the file before touching anything, refuses while a window has the store open,
-keeps the current store as a backup, and swaps the new one in with one atomic rename.
+A backup is a consistent copy of the live store (never a file copy of a live store) under a fresh
+random file key, sealed for the office (db/keys.py, docs/protection.md): the file key is wrapped with
+AES-256-GCM under the key argon2id derives from the office recovery passphrase, so a backup opens on
+any PC with that passphrase and is useless without it. The copy is checked (integrity, schema, office)
+before it gets its name. A restore checks the file before touching anything, refuses while a window
+has the store open, keeps the current store as a backup, and swaps the new one in with one atomic
+rename. Clear backups made before encryption still restore (no passphrase needed for them).
+
+File layout: MAGIC, a 4-byte big-endian length, that many bytes of header JSON (the argon2id
+parameters and salt, the wrapped file key), then the SQLCipher 4 database under the file key:
+AES-256 per page with an HMAC-SHA512 on every page, so damage anywhere is found, never restored.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import os
-import sqlite3
+import secrets
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from counter_app import clock
 from counter_app.config import ensure_private_dir, store_path
+from counter_app.db import cipher, keys
 from counter_app.db.store import KNOWN_REVISIONS, Store, check_writable
 from counter_app.domain.vn_time import vn_day
 from counter_app.errors import UserError
 from counter_app.instance import InstanceLock
 
 AUTO_PREFIX = "quaymotcua-"
+AUTO_SUFFIX = ".qmcbak"
 KEEP_AUTOMATIC = 14
+MAGIC = b"QuayMotCua-backup/1\n"
+_AAD_FILE_KEY = b"quaymotcua backup file key"
+_CHUNK = 1 << 20  # a big store is copied a MiB at a time, never held in memory
+NEEDS_PASSPHRASE = ("Bản sao lưu '{name}' được mã hóa: cần cụm mật khẩu khôi phục của cơ quan "
+                    "(hoặc mã khôi phục in khi khởi tạo; dùng --passphrase-stdin).")
+WRONG_PASSPHRASE = ("Cụm mật khẩu khôi phục không đúng với bản sao lưu '{name}': không khôi phục. "
+                    "Kho dữ liệu hiện tại được giữ nguyên.")
 
 
 @dataclass(frozen=True)
@@ -35,35 +54,104 @@ class BackupInfo:
     size: int
 
 
-def inspect(path: Path) -> BackupInfo:
-    """What a backup file holds; a file that is not a sound backup of a store is refused."""
+@dataclass(frozen=True)
+class _Sealed:
+    kdf: keys.Kdf
+    wrapped_key: bytes
+    body_offset: int
+
+
+def is_sealed(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(MAGIC)) == MAGIC
+
+
+def _read_header(path: Path) -> _Sealed:
+    with path.open("rb") as fh:
+        fh.read(len(MAGIC))
+        size = int.from_bytes(fh.read(4), "big")
+        raw = fh.read(size) if 0 < size < 65536 else b""
+    try:
+        header = json.loads(raw.decode("ascii"))
+        return _Sealed(keys.Kdf.from_json(header["kdf"]), keys._unb64(header["file_key"]),
+                       len(MAGIC) + 4 + size)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise UserError(f"Tệp sao lưu '{path.name}' bị hỏng (phần đầu tệp không đọc được).") from None
+
+
+def _file_key(path: Path, sealed: _Sealed, passphrase: str | None) -> bytes:
+    if passphrase is None:
+        raise UserError(NEEDS_PASSPHRASE.format(name=path.name))
+    key = keys.open_sealed(sealed.kdf.derive(passphrase), sealed.wrapped_key, _AAD_FILE_KEY)
+    if key is None:
+        raise UserError(WRONG_PASSPHRASE.format(name=path.name))
+    return key
+
+
+def _extract(path: Path, sealed: _Sealed, target: Path) -> None:
+    """The backup's database (still under its file key) into `target`, a chunk at a time."""
+    with path.open("rb") as src, open(target, "wb") as dst:
+        src.seek(sealed.body_offset)
+        shutil.copyfileobj(src, dst, _CHUNK)
+        dst.flush()
+        os.fsync(dst.fileno())
+
+
+def _seal(db: Path, target: Path, ring: keys.KeyRing, file_key: bytes) -> None:
+    header = json.dumps({"kdf": ring.kdf.to_json(),
+                         "file_key": keys._b64(keys.seal(ring.recovery_key, file_key, _AAD_FILE_KEY))}).encode("ascii")
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as dst, db.open("rb") as src:
+        dst.write(MAGIC + len(header).to_bytes(4, "big") + header)
+        shutil.copyfileobj(src, dst, _CHUNK)
+        dst.flush()
+        os.fsync(dst.fileno())
+
+
+def inspect(path: Path, passphrase: str | None = None) -> BackupInfo:
+    """What a backup file holds; a file that is not a sound backup of a store is refused. A sealed
+    backup needs the office recovery passphrase (its database is opened in a temporary folder)."""
     if not path.is_file():
         raise UserError(f"Không tìm thấy tệp sao lưu '{path}'.")
-    with path.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise UserError(f"Tệp '{path.name}' không phải bản sao lưu của Quầy Một Cửa.")
+    if not is_sealed(path):
+        return _inspect_db(path, None, path)
+    sealed = _read_header(path)
+    key = _file_key(path, sealed, passphrase)
+    with tempfile.TemporaryDirectory(prefix="quaymotcua-") as tmp:
+        body = Path(tmp) / "kho.sqlite3"
+        _extract(path, sealed, body)
+        info = _inspect_db(body, key, path)
+    return BackupInfo(path, info.agency_code, info.revision, info.dossiers, path.stat().st_size)
+
+
+def _inspect_db(db: Path, key: bytes | None, shown: Path) -> BackupInfo:
+    """The checks on a backup's database (clear, or under `key`); `shown` names it to the person."""
+    if key is None:
+        with db.open("rb") as fh:
+            if fh.read(16) != cipher.SQLITE_MAGIC:
+                raise UserError(f"Tệp '{shown.name}' không phải bản sao lưu của Quầy Một Cửa.")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error:
-        raise UserError(f"Không mở được tệp sao lưu '{path.name}'.") from None
+        conn = cipher.connect(db, key, readonly=True)
+    except cipher.DatabaseError:
+        raise UserError(f"Không mở được tệp sao lưu '{shown.name}'.") from None
     try:
         if conn.execute("PRAGMA integrity_check").fetchone() != ("ok",):
-            raise UserError(f"Tệp sao lưu '{path.name}' bị hỏng (kiểm tra toàn vẹn không đạt).")
+            raise UserError(f"Tệp sao lưu '{shown.name}' bị hỏng (kiểm tra toàn vẹn không đạt).")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not {"alembic_version", "office", "dossier"} <= tables:
-            raise UserError(f"Tệp '{path.name}' không phải bản sao lưu của Quầy Một Cửa.")
+            raise UserError(f"Tệp '{shown.name}' không phải bản sao lưu của Quầy Một Cửa.")
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         if revision not in KNOWN_REVISIONS:
-            raise UserError(f"Bản sao lưu '{path.name}' do phiên bản mới hơn tạo ra; hãy cập nhật phần mềm trước.")
+            raise UserError(f"Bản sao lưu '{shown.name}' do phiên bản mới hơn tạo ra; hãy cập nhật phần mềm trước.")
         office = conn.execute("SELECT agency_code FROM office WHERE id = 1").fetchone()
         if office is None:
-            raise UserError(f"Bản sao lưu '{path.name}' chưa có thông tin cơ quan.")
+            raise UserError(f"Bản sao lưu '{shown.name}' chưa có thông tin cơ quan.")
         dossiers = conn.execute("SELECT COUNT(*) FROM dossier").fetchone()[0]
-    except sqlite3.DatabaseError:
-        raise UserError(f"Tệp sao lưu '{path.name}' bị hỏng hoặc không đầy đủ.") from None
+    except cipher.DatabaseError:
+        raise UserError(f"Tệp sao lưu '{shown.name}' bị hỏng hoặc không đầy đủ.") from None
     finally:
         conn.close()
-    return BackupInfo(path, office[0], revision, dossiers, path.stat().st_size)
+    return BackupInfo(shown, office[0], revision, dossiers, db.stat().st_size)
 
 
 def make_backup(store: Store, target: Path) -> BackupInfo:
@@ -71,19 +159,25 @@ def make_backup(store: Store, target: Path) -> BackupInfo:
     target = target.expanduser()
     if not target.parent.is_dir():
         raise UserError(f"Thư mục '{target.parent}' không tồn tại.")
+    if store.keyring is None:
+        raise UserError("Kho dữ liệu chưa có khóa khôi phục của cơ quan: không sao lưu được.")
     tmp = target.with_name(f".{target.name}.dang-ghi")
+    db = target.with_name(f".{target.name}.dang-ghi-kho")
+    file_key = secrets.token_bytes(32)
     try:
-        store.backup_to(tmp)
-        info = inspect(tmp)
+        store.backup_to(db, file_key)
+        info = _inspect_db(db, file_key, target)
+        _seal(db, tmp, store.keyring, file_key)
         os.replace(tmp, target)
     except PermissionError:
         raise UserError(f"Không có quyền ghi vào '{target.parent}'.") from None
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, cipher.DatabaseError) as exc:
         full = isinstance(exc, OSError) and exc.errno == 28 or "full" in str(exc)
         raise UserError("Ổ đĩa đầy: không ghi được bản sao lưu; kho dữ liệu vẫn nguyên vẹn." if full
                         else f"Không ghi được bản sao lưu: {exc}.") from None
     finally:
         tmp.unlink(missing_ok=True)
+        db.unlink(missing_ok=True)
     return BackupInfo(target, info.agency_code, info.revision, info.dossiers, target.stat().st_size)
 
 
@@ -92,10 +186,17 @@ def automatic_backup(store: Store, folder: Path, *, keep: int = KEEP_AUTOMATIC,
     """A named, rotated backup (start-up and daily): keeps the newest `keep` automatic ones."""
     ensure_private_dir(folder)
     stamp = (now or clock.now()).strftime("%Y%m%d-%H%M%S")
-    info = make_backup(store, folder / f"{AUTO_PREFIX}{stamp}.sqlite3")
-    for old in sorted(folder.glob(f"{AUTO_PREFIX}*.sqlite3"))[:-keep]:
+    info = make_backup(store, folder / f"{AUTO_PREFIX}{stamp}{AUTO_SUFFIX}")
+    for old in _automatic(folder)[:-keep]:
         old.unlink(missing_ok=True)
     return info
+
+
+def _automatic(folder: Path) -> list[Path]:
+    """Automatic backups, oldest first: sealed ones and the clear .sqlite3 ones made before
+    encryption, rotated together so that the clear copies age out."""
+    found = [*folder.glob(f"{AUTO_PREFIX}*{AUTO_SUFFIX}"), *folder.glob(f"{AUTO_PREFIX}*.sqlite3")]
+    return sorted(found, key=lambda p: p.stem)
 
 
 def backup_due(last_at: datetime | None, now: datetime, every_days: int = 1) -> bool:
@@ -112,7 +213,7 @@ def backup_due(last_at: datetime | None, now: datetime, every_days: int = 1) -> 
 
 
 def latest_automatic(folder: Path) -> Path | None:
-    found = sorted(folder.glob(f"{AUTO_PREFIX}*.sqlite3"))
+    found = _automatic(folder)
     return found[-1] if found else None
 
 
@@ -120,70 +221,105 @@ def latest_automatic(folder: Path) -> Path | None:
 class RestoreResult:
     restored: BackupInfo
     previous_kept_at: Path | None
+    recovery_code: str | None = None  # made for a folder that had no key yet: to be shown once
 
 
-def restore(directory: Path, source: Path) -> RestoreResult:
-    """Refused (UserError) with the folder as it was: store, backups/ and no lock file left behind."""
-    info = inspect(source)
+def restore(directory: Path, source: Path, passphrase: str | None = None) -> RestoreResult:
+    """Refused (UserError) with the folder as it was: store, key, backups/ and no lock file left behind.
+    A sealed backup needs the office recovery passphrase; a wrong one is refused before anything."""
+    if not source.is_file():
+        raise UserError(f"Không tìm thấy tệp sao lưu '{source}'.")
+    sealed = _read_header(source) if is_sealed(source) else None
+    file_key = _file_key(source, sealed, passphrase) if sealed is not None else None
+    info = inspect(source) if sealed is None else None  # a clear one is checked where it is
     current = store_path(directory)
-    if directory.is_dir():
+    made_dir = not directory.is_dir()
+    if not made_dir:
         check_writable(directory)
-    lock = InstanceLock(directory) if directory.is_dir() else None
+    lock = InstanceLock(directory) if not made_dir else None
     if lock is not None and not lock.acquire():
         raise UserError("Cửa sổ Quầy Một Cửa đang mở kho dữ liệu này: hãy đóng cửa sổ rồi khôi phục lại.")
-    kept = None
+    incoming = current.with_name(".counter.sqlite3.dang-khoi-phuc")
+    kept = code = None
+    had_keys = keys.exists(directory)
     try:
-        if current.exists():
-            old = Store(current)
-            try:
-                with old.engine.connect() as conn:
-                    row = conn.exec_driver_sql("SELECT agency_code FROM office WHERE id = 1").first()
-                if row is not None and row[0] != info.agency_code:
-                    raise UserError(f"Bản sao lưu thuộc cơ quan {info.agency_code}, không phải {row[0]}: "
-                                    "không khôi phục. Kho dữ liệu hiện tại được giữ nguyên.")
-                kept = old.backup_dir / f"truoc-khoi-phuc-{clock.now():%Y%m%d-%H%M%S}.sqlite3"
-                old.backup_to(kept)
-                with old.engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                old.close()
         ensure_private_dir(directory)
-        _swap_in(source, current)
-    except (OSError, sqlite3.Error) as exc:
-        if kept is not None:
-            kept.unlink(missing_ok=True)
+        if sealed is not None:
+            _extract(source, sealed, incoming)
+            info = _inspect_db(incoming, file_key, source)
+        assert info is not None
+        if current.exists() and current.stat().st_size > 0:
+            kept = _keep_current(current, info)
+        ring, code = (keys.load(directory), None) if had_keys else keys.create(directory, passphrase)
+        if sealed is not None:
+            cipher.rekey(incoming, file_key, ring.store_key)
+        else:
+            _encrypt_copy(source, incoming, ring.store_key)
+            _inspect_db(incoming, ring.store_key, source)
+        _swap_in(incoming, current)
+    except (OSError, cipher.DatabaseError) as exc:
+        _undo(directory, kept, had_keys, made_dir)
         full = isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "full" in str(exc)
         reason = ("không có quyền ghi" if isinstance(exc, PermissionError) else "ổ đĩa đầy" if full
                   else f"lỗi hệ thống: {exc}")
         raise UserError(f"Không khôi phục được vào '{directory}' ({reason}); kho dữ liệu hiện tại được giữ nguyên.") \
             from None
     except UserError:
-        if kept is not None:
-            kept.unlink(missing_ok=True)
+        _undo(directory, kept, had_keys, made_dir)
         raise
     finally:
+        incoming.unlink(missing_ok=True)
         if lock is not None:
             lock.release(tidy=True)
-    return RestoreResult(info, kept)
+    return RestoreResult(info, kept, code)
 
 
-def _swap_in(source: Path, current: Path) -> None:
-    """Copy `source` beside the store, check it, and rename it over the store in one step."""
-    incoming = current.with_name(".counter.sqlite3.dang-khoi-phuc")
+def _keep_current(current: Path, info: BackupInfo) -> Path:
+    """The store being replaced, kept whole in its backups/ (under its own key); another office's
+    backup is refused here."""
+    key = None if cipher.is_clear(current) else keys.load(current.parent).store_key
+    old = Store(current, key=key)
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        dst = sqlite3.connect(incoming)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-        inspect(incoming)
-    except BaseException:
-        incoming.unlink(missing_ok=True)
-        raise
+        with old.engine.connect() as conn:
+            row = conn.exec_driver_sql("SELECT agency_code FROM office WHERE id = 1").first()
+        if row is not None and row[0] != info.agency_code:
+            raise UserError(f"Bản sao lưu thuộc cơ quan {info.agency_code}, không phải {row[0]}: "
+                            "không khôi phục. Kho dữ liệu hiện tại được giữ nguyên.")
+        kept = old.backup_dir / f"truoc-khoi-phuc-{clock.now():%Y%m%d-%H%M%S}.sqlite3"
+        old.backup_to(kept)
+        with old.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return kept
+    finally:
+        old.close()
+
+
+def _encrypt_copy(source: Path, target: Path, key: bytes) -> None:
+    """A clear backup (made before encryption) copied under the store's key."""
+    conn = cipher.connect(source, None, readonly=True)
+    try:
+        conn.isolation_level = None
+        cipher.export(conn, target, key)
+    finally:
+        conn.close()
+
+
+def _undo(directory: Path, kept: Path | None, had_keys: bool, made_dir: bool) -> None:
+    if kept is not None:
+        kept.unlink(missing_ok=True)
+    if not had_keys:  # made by this restore for a folder that had none
+        for name in (keys.KEYS_FILE, keys.LOCAL_KEY_FILE):
+            (directory / name).unlink(missing_ok=True)
+    if made_dir:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _swap_in(incoming: Path, current: Path) -> None:
+    """Rename the checked copy over the store in one step."""
     # The old store's WAL must not be replayed onto the new file: it was checkpointed empty above.
     for suffix in ("-wal", "-shm"):
         Path(f"{current}{suffix}").unlink(missing_ok=True)
+    cipher.fsync_file(incoming)
     os.replace(incoming, current)
     os.chmod(current, 0o600)
+    keys.fsync_dir(current.parent)

@@ -1,4 +1,4 @@
-"""Statistics for a period (reference.md §9.3; QĐ 766 indicator 2.1). Every definition is here,
+"""Statistics for a period (docs/rules.md, "Statistics"; docs/legal.md §11). Every definition is here,
 once, and the register, the report screen and the exports all read these figures.
 
 Definitions (period = [date_from 00:00, date_to + 1 day 00:00) in Vietnam time):

@@ -17,7 +17,9 @@ cd "$ROOT"
 source installer/windows/wine-env.sh
 DIST=$ROOT/dist/windows
 BUNDLE=$DIST/counter-app
-LIMIT_BUNDLE_MB=120
+# 121 MB measured on 2026-12-02: the encrypted store brought sqlcipher3 (5.8 MB) and cryptography
+# (9.4 MB, AES-GCM for the key and the backups); 130 leaves room without hiding a runaway collection.
+LIMIT_BUNDLE_MB=130
 LIMIT_SETUP_MB=60
 started=$(date +%s)
 step() { echo "build-wine: [$(( $(date +%s) - started )) s] $*"; }

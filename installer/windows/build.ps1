@@ -129,7 +129,7 @@ Write-Host ("build: bundle done in {0:N0} s" -f ((Get-Date) - $started).TotalSec
 foreach ($exe in @($Cli, $Gui)) {
     if (-not (Test-Path $exe)) { throw "missing from the bundle: $exe" }
 }
-Invoke-Checked $VenvPython @('installer\bundle_report.py', $Bundle, '--limit-mb', '120')
+Invoke-Checked $VenvPython @('installer\bundle_report.py', $Bundle, '--limit-mb', '130')
 
 # --- 3. a short check of the frozen program --------------------------------------------------------
 $before = Get-Snapshot $Bundle

@@ -264,16 +264,32 @@ if STDIN=$W/password wrun 0 "$APP" user add canbo1 --full-name "Trần Thị Bì
 else
   fail "[2] user add (exit $RC)"
 fi
+# The store is SQLCipher under a key DPAPI wraps for this Windows account (docs/protection.md): the
+# Linux side cannot read it, only the program can. (Wine's DPAPI proves the calls, not the secrecy.)
+if ! "$HOST_PY" -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('select * from dossier')" "$DATA/counter.sqlite3" 2>"$W/err" \
+   && grep -q "file is not a database" "$W/err" \
+   && grep -q '"method": "dpapi"' "$DATA/counter.keys.json" && [ ! -e "$DATA/counter.key" ]; then
+  ok "[2] the store is encrypted (sqlite3: 'file is not a database'), its key wrapped with DPAPI"
+else
+  fail "[2] the store is not encrypted, or its key is not DPAPI-wrapped"
+fi
+printf 'cụm mật khẩu của xã Bình Mỹ\n' >"$W/passphrase"
+if STDIN=$W/passphrase wrun 0 "$APP" recovery set --passphrase-stdin; then
+  ok "[2] recovery set: the office passphrase (DPAPI unwrap, then wrap again)"
+else
+  fail "[2] recovery set (exit $RC)"
+fi
 # A USB stick: drive E: (Wine maps a drive letter to a folder, as Windows mounts the stick).
 mkdir -p "$W/usb/SaoLuu"   # the folder the admin made on the stick
 ln -sfn "$W/usb" "$WINEPREFIX/dosdevices/e:"
-if wrun 0 "$APP" backup -o 'E:\SaoLuu\quầy 2026-02-13.sqlite3' && [ -s "$W/usb/SaoLuu/quầy 2026-02-13.sqlite3" ] \
-   && [ "$("$HOST_PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('pragma integrity_check').fetchone()[0])" "$W/usb/SaoLuu/quầy 2026-02-13.sqlite3")" = ok ]; then
-  ok "[2] backup -o 'E:\\SaoLuu\\quầy 2026-02-13.sqlite3' on a drive letter (integrity ok)"
+if wrun 0 "$APP" backup -o 'E:\SaoLuu\quầy 2026-02-13.qmcbak' && [ -s "$W/usb/SaoLuu/quầy 2026-02-13.qmcbak" ] \
+   && [ "$("$HOST_PY" -c "import sys; from pathlib import Path; from counter_app.services.backup import inspect
+print(inspect(Path(sys.argv[1]), sys.argv[2]).agency_code)" "$W/usb/SaoLuu/quầy 2026-02-13.qmcbak" 'cụm mật khẩu của xã Bình Mỹ')" = 000.00.20.H12 ]; then
+  ok "[2] backup -o 'E:\\SaoLuu\\quầy 2026-02-13.qmcbak' on a drive letter (opens on Linux with the passphrase)"
 else
   fail "[2] backup to E: (exit $RC)"
 fi
-if wrun 0 "$APP" restore 'E:\SaoLuu\quầy 2026-02-13.sqlite3' && wrun 0 "$APP" show "${CODE:-x}" \
+if STDIN=$W/passphrase wrun 0 "$APP" restore 'E:\SaoLuu\quầy 2026-02-13.qmcbak' --passphrase-stdin && wrun 0 "$APP" show "${CODE:-x}" \
    && find "$DATA/backups" -name '*.sqlite3' 2>/dev/null | grep -c . >/dev/null; then
   ok "[2] restore from E:: $CODE still there; the replaced store kept in $(cpath "$DATA")\\backups"
 else
@@ -433,11 +449,13 @@ makensis -V1 -INPUTCHARSET UTF8 -DCOMPRESSOR=zlib -DVERSION="$NEXT" -DVERSION_NU
   || { cat "$W/makensis.log"; }
 touch "$PROGRAM/_internal/stale-only-in-$VERSION.dll"
 printer_before=$(wine reg query "$PREFS_KEY\\printing" /v printer 2>/dev/null | tr -d '\r' | awk '/REG_SZ/ {print $3}')
-dossiers_before=$("$HOST_PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from dossier').fetchone()[0])" "$DATA/counter.sqlite3")
+# The store's figures through the program itself (its key opens on this Windows account only).
+store_figure() { wrun 0 "$APP" --data-dir "$(cpath "$1")" backup -o "$(winpath "$W/figure.qmcbak")" && json "d['$2']"; }
+dossiers_before=$(store_figure "$DATA" dossiers)
 if wrun 0 "$W/setup-next/QuayMotCua-$NEXT-setup.exe" /S; then
   printer_after=$(wine reg query "$PREFS_KEY\\printing" /v printer 2>/dev/null | tr -d '\r' | awk '/REG_SZ/ {print $3}')
   version_after=$(wine reg query "$APP_KEY" /v DisplayVersion 2>/dev/null | tr -d '\r' | awk '/REG_SZ/ {print $3}')
-  dossiers_after=$("$HOST_PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from dossier').fetchone()[0])" "$DATA/counter.sqlite3")
+  dossiers_after=$(store_figure "$DATA" dossiers)
   office=""; wrun 0 "$APP" show "${CODE:-x}" && shown=1 || shown=0
   wrun 0 "$APP" init --agency-code 000.00.20.H12 --agency-name "UBND xã Bình Mỹ" && office=$(json 'd["office_name"]')
   if [ "$version_after" = "$NEXT" ] && [ ! -e "$PROGRAM/_internal/stale-only-in-$VERSION.dll" ] \
@@ -460,19 +478,23 @@ if "$HOST_PY" - "$OLDER/counter.sqlite3" >"$W/err" 2>&1 <<'EOF'
 import sys
 from pathlib import Path
 from counter_app.db.store import KNOWN_REVISIONS, Store
-store = Store(Path(sys.argv[1]))
+store = Store(Path(sys.argv[1]), key=None)  # clear, as versions before encryption left it
 store.migrate(KNOWN_REVISIONS[0])
 store.close()
 EOF
 then
   rev() { "$HOST_PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select version_num from alembic_version').fetchone()[0])" "$1"; }
-  old_rev=$(rev "$OLDER/counter.sqlite3"); head_rev=$(rev "$DATA/counter.sqlite3")
+  old_rev=$(rev "$OLDER/counter.sqlite3")
+  head_rev=$("$HOST_PY" -c "from counter_app.db.store import HEAD_REVISION; print(HEAD_REVISION)")
   if wrun 0 "$APP" --data-dir "$(cpath "$OLDER")" init --agency-code 000.00.20.H12 --agency-name "UBND xã Bình Mỹ"; then
     backup=$(find "$OLDER/backups" -name "truoc-nang-cap-$old_rev-*.sqlite3" 2>/dev/null | head -1)
-    if [ -n "$backup" ] && [ "$(rev "$OLDER/counter.sqlite3")" = "$head_rev" ] && [ "$(rev "$backup")" = "$old_rev" ]; then
-      ok "[5] migration: the installed $NEXT opened a store at schema $old_rev, backed it up first ($(basename "$backup"), still at $old_rev), migrated it to $head_rev"
+    now_rev=$(store_figure "$OLDER" schema)
+    # The copy kept before the upgrade is under the store's (DPAPI) key too: not readable from here.
+    if [ -n "$backup" ] && [ "$now_rev" = "$head_rev" ] && [ "$(head -c 15 "$backup")" != "SQLite format 3" ] \
+       && [ "$(head -c 15 "$OLDER/counter.sqlite3")" != "SQLite format 3" ]; then
+      ok "[5] migration: the installed $NEXT opened a clear store at schema $old_rev, encrypted it and backed it up first ($(basename "$backup")), migrated it to $head_rev"
     else
-      fail "[5] migration: schema now $(rev "$OLDER/counter.sqlite3") (want $head_rev), backup '${backup:-none}'"
+      fail "[5] migration: schema now '$now_rev' (want $head_rev), backup '${backup:-none}'"
     fi
   else
     fail "[5] migration: init on the older store exited $RC"

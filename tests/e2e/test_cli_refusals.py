@@ -6,23 +6,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import applicant
+from tests.conftest import applicant, dump_store
 from tests.e2e.test_cli import init, refused, run
 
 
 def dump(data: Path) -> str:
     """Everything the store holds (dossiers, code counters, catalogue, calendar, audit trail)."""
-    conn = sqlite3.connect(data / "counter.sqlite3")
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
+    return dump_store(data / "counter.sqlite3")
 
 
 def files(data: Path) -> list[str]:
@@ -118,11 +113,11 @@ def _as_another_account(folder: Path) -> list[str]:
     return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
 
 
-def run_as(prefix: list[str], data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_as(prefix: list[str], data: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     import sys
 
     return subprocess.run([*prefix, sys.executable, "-m", "counter_app", "--data-dir", str(data), *args],
-                          capture_output=True, text=True, encoding="utf-8", timeout=60,
+                          input=stdin, capture_output=True, text=True, encoding="utf-8", timeout=60,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
 
 
@@ -144,21 +139,25 @@ def test_opening_the_window_on_a_store_this_account_may_only_read_says_so(data: 
 
 
 def test_a_restore_into_a_folder_this_account_cannot_write_is_refused(data: Path, tmp_path: Path) -> None:
-    backup = tmp_path / "sao-luu.sqlite3"
+    backup = tmp_path / "sao-luu.qmcbak"
+    passphrase = "cụm mật khẩu của xã Bình Mỹ"
+    assert run(data, "recovery", "set", "--passphrase-stdin", stdin=passphrase).returncode == 0
     assert run(data, "backup", "-o", str(backup)).returncode == 0
     before, listing = dump(data), files(data)
     prefix = _as_another_account(data)
-    refused(run_as(prefix, data, "restore", str(backup)), "chỉ có quyền đọc")
+    refused(run_as(prefix, data, "restore", str(backup), "--passphrase-stdin", stdin=passphrase), "chỉ có quyền đọc")
     assert dump(data) == before and files(data) == listing  # no counter.lock, no pre-restore copy
 
 
 def test_a_refused_restore_leaves_no_lock_file_behind(data: Path, tmp_path: Path) -> None:
     other = tmp_path / "xa-khac"
-    assert init(other, "000.00.21.H12").returncode == 0
-    backup = tmp_path / "xa-khac.sqlite3"
+    made = init(other, "000.00.21.H12")
+    assert made.returncode == 0
+    backup = tmp_path / "xa-khac.qmcbak"
     assert run(other, "backup", "-o", str(backup)).returncode == 0
     before, listing = dump(data), files(data)
-    refused(run(data, "restore", str(backup)), "thuộc cơ quan 000.00.21.H12")
+    code = json.loads(made.stdout)["recovery_code"]  # even with the other office's own passphrase
+    refused(run(data, "restore", str(backup), "--passphrase-stdin", stdin=code), "thuộc cơ quan 000.00.21.H12")
     assert files(data) == listing and "counter.lock" not in listing
     assert dump(data) == before
 

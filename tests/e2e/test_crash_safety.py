@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from tests.conftest import raw_store
 from tests.e2e.test_cli import init
 
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -43,7 +43,7 @@ def test_sigkill_during_intakes_loses_nothing_confirmed(tmp_path: Path) -> None:
     confirmed: list[str] = []
     for _ in range(4):
         confirmed += _run_and_kill(data, rng)
-    conn = sqlite3.connect(data / "counter.sqlite3")
+    conn = raw_store(data / "counter.sqlite3")
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         codes = [r[0] for r in conn.execute("SELECT code FROM dossier ORDER BY code")]

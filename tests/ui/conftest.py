@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
+from counter_app.db import cipher
 from counter_app.desk import Desk
 from counter_app.domain.scanner_config import ScannerConfig
-from tests.conftest import AGENCY, applicant, clerk
+from tests.conftest import AGENCY, applicant, clerk, raw_store
 from ui.desk_client import DeskClient
 from ui.interaction import Interaction
 from ui.prefs import Prefs
@@ -113,8 +113,8 @@ def bulk_dossiers(store, n: int, *, first_day: date = date(2026, 3, 2), per_day:
     first = add_dossiers(store, [(NAMES[0], "001090000000", f"{first_day}T07:00:00+07:00")])[0]
     with store.read() as session:
         calendar = calendar_store.work_calendar(session)
-    con = sqlite3.connect(store.path)
-    con.row_factory = sqlite3.Row
+    con = raw_store(store.path)
+    con.row_factory = cipher.dbapi.Row
     try:
         dossier = dict(con.execute("SELECT * FROM dossier WHERE id = ?", (first["id"],)).fetchone())
         person = dict(con.execute("SELECT * FROM applicant WHERE id = ?", (dossier["applicant_id"],)).fetchone())

@@ -8,7 +8,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from counter_app.services import accounts, settings
-from counter_app.services.backup import AUTO_PREFIX, inspect
+from counter_app.services.backup import AUTO_PREFIX, AUTO_SUFFIX, inspect
+from tests.conftest import OFFICE_PASSPHRASE
 from tests.ui.keyboard import enter, key_text
 from tests.ui.test_login import acting, add_account, admin_window, log_in
 from ui.admin.chart import WeeklyChart, nice_top
@@ -88,8 +89,8 @@ def test_an_automatic_backup_at_start_goes_to_the_chosen_folder(qtbot, desk, ope
     log_in(qtbot, window, "cb.an")
     tools = tools_of(window)
     qtbot.waitUntil(lambda: tools.backups_done == 1, timeout=15_000)
-    files = sorted(usb.glob(f"{AUTO_PREFIX}*.sqlite3"))
-    assert len(files) == 1 and inspect(files[0]).agency_code == "000.00.20.H12"
+    files = sorted(usb.glob(f"{AUTO_PREFIX}*{AUTO_SUFFIX}"))
+    assert len(files) == 1 and inspect(files[0], OFFICE_PASSPHRASE).agency_code == "000.00.20.H12"
     assert tools.backup_label.text().startswith("Sao lưu: ") and "hôm nay" in tools.backup_label.text()
 
     usb.rename(tmp_path / "usb-unplugged")  # the stick is pulled out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,7 +12,7 @@ from counter_app import clock
 from counter_app.desk import Desk
 from counter_app.domain.vn_time import vn_datetime
 from counter_app.services.lookup import open_by_code
-from tests.conftest import clerk
+from tests.conftest import clerk, raw_store
 from tests.ui.keyboard import focus, ime_text, key_text
 from ui import strings
 
@@ -26,7 +25,7 @@ def tab(qtbot) -> None:  # noqa: ANN001
 
 
 def count_dossiers(store) -> int:  # noqa: ANN001
-    con = sqlite3.connect(store.path)
+    con = raw_store(store.path)
     try:
         return con.execute("SELECT COUNT(*) FROM dossier").fetchone()[0]
     finally:
@@ -174,7 +173,7 @@ def test_a_locked_store_keeps_everything_typed(qtbot, desk, open_window) -> None
     window.intake.focus_first()
     type_applicant(qtbot)
     choose_procedure(qtbot, window)
-    other = sqlite3.connect(desk.path, timeout=0)
+    other = raw_store(desk.path, timeout=0)
     other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     try:
         qtbot.keyClick(focus(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)

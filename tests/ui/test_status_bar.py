@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel
 from counter_app import clock, desk_admin
 from counter_app.desk import Desk
 from counter_app.services import settings
-from counter_app.services.backup import AUTO_PREFIX
+from counter_app.services.backup import AUTO_PREFIX, AUTO_SUFFIX
 from tests.ui.conftest import add_dossiers
 from tests.ui.test_login import add_account, admin_window, log_in
 from tests.ui.test_sync_panel import FakeLane
@@ -77,7 +77,7 @@ def test_a_restart_shows_the_last_backup_and_makes_none(qtbot, desk, open_window
     log_in(qtbot, window, "cb.an")
     qtbot.waitUntil(lambda: tools.due is not None, timeout=10_000)
     assert tools.due is False and tools.backups_done == 0 and not tools.backup_running
-    assert len(list(folder.glob(f"{AUTO_PREFIX}*.sqlite3"))) == 1
+    assert len(list(folder.glob(f"{AUTO_PREFIX}*{AUTO_SUFFIX}"))) == 1
     assert tools.backup_label.text() == expected
 
 

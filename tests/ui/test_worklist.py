@@ -4,16 +4,17 @@ filter, paged in small pages with a tiny budget so the partial-page path is walk
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import date, datetime
 
 import pytest
 
+from counter_app.db import cipher
 from counter_app.desk import Desk, ListFilter
 from counter_app.domain.statuses import CLOCK_RUNNING
 from counter_app.domain.text import fold
 from counter_app.domain.vn_time import VN_TZ
 from counter_app.services.worklist import worklist
+from tests.conftest import raw_store
 from tests.ui.conftest import bulk_dossiers
 
 NOW = datetime(2026, 3, 9, 10, 0, tzinfo=VN_TZ)  # a Monday after the week of dossiers
@@ -37,8 +38,8 @@ def week(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
 
 def everything(store) -> list[dict]:  # noqa: ANN001
-    con = sqlite3.connect(store.path)
-    con.row_factory = sqlite3.Row
+    con = raw_store(store.path)
+    con.row_factory = cipher.dbapi.Row
     try:
         return [dict(r) for r in con.execute(
             "SELECT d.code, d.search_key, d.status, d.received_at, d.due_at, a.name_folded, a.id_number, a.phone "

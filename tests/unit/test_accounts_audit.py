@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -9,7 +8,7 @@ from sqlalchemy import text
 from counter_app.clock import parse_iso
 from counter_app.errors import UserError
 from counter_app.services import accounts, audit, intake
-from tests.conftest import applicant, clerk
+from tests.conftest import applicant, clerk, raw_store
 
 ADMIN = clerk("admin")
 T = parse_iso("2026-11-20T08:00:00+07:00")
@@ -90,14 +89,14 @@ def test_audit_entries_cannot_be_changed_through_sqlite_and_tampering_is_detecte
         with people.write() as session:
             session.execute(text("DELETE FROM audit_log WHERE seq=2"))
     # Someone with the file and a SQLite tool drops the triggers and edits an entry:
-    conn = sqlite3.connect(people.path)
+    conn = raw_store(people.path)
     conn.executescript("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
                        "UPDATE audit_log SET actor='ai-do' WHERE seq=2;")
     conn.close()
     with people.read() as session:
         result = audit.verify(session)
     assert not result.ok and result.first_bad_seq == 2 and "đã bị sửa" in result.message
-    conn = sqlite3.connect(people.path)
+    conn = raw_store(people.path)
     conn.execute("DELETE FROM audit_log WHERE seq=2")
     conn.commit()
     conn.close()

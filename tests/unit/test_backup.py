@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from counter_app.db import cipher
 from counter_app.db.store import Store
 from counter_app.errors import UserError
 from counter_app.instance import InstanceLock
 from counter_app.services import backup, intake
 from counter_app.services.lookup import open_by_code
-from tests.conftest import applicant, clerk
+from tests.conftest import OFFICE_PASSPHRASE, applicant, clerk, raw_store
 
 
 def add(store: Store, name: str = "Nguyễn Văn Đức") -> str:
@@ -25,7 +25,7 @@ def test_backup_is_checked_and_restores_what_it_held(desk, data_dir: Path, tmp_p
     assert (info.agency_code, info.dossiers) == ("000.00.20.H12", 1)
     second = add(desk, "Trần Thị Bình")
     desk.close()
-    result = backup.restore(data_dir, tmp_path / "sao-luu.sqlite3")
+    result = backup.restore(data_dir, tmp_path / "sao-luu.sqlite3", OFFICE_PASSPHRASE)
     assert result.previous_kept_at is not None and result.previous_kept_at.exists()
     store = Store.open(data_dir)
     with store.read() as session:
@@ -33,7 +33,7 @@ def test_backup_is_checked_and_restores_what_it_held(desk, data_dir: Path, tmp_p
         with pytest.raises(UserError):
             open_by_code(session, second)
     # the store replaced by the restore is kept whole
-    kept = sqlite3.connect(result.previous_kept_at)
+    kept = raw_store(result.previous_kept_at, keys_in=data_dir)
     assert kept.execute("SELECT COUNT(*) FROM dossier").fetchone() == (2,)
     kept.close()
 
@@ -47,8 +47,8 @@ def test_automatic_backups_rotate(desk, tmp_path: Path) -> None:  # noqa: ANN001
     for i in range(5):
         backup.automatic_backup(desk, tmp_path / "usb", keep=3, now=t + timedelta(days=i))
     names = sorted(p.name for p in (tmp_path / "usb").iterdir())
-    assert names == ["quaymotcua-20261122-080000.sqlite3", "quaymotcua-20261123-080000.sqlite3",
-                     "quaymotcua-20261124-080000.sqlite3"]
+    assert names == ["quaymotcua-20261122-080000.qmcbak", "quaymotcua-20261123-080000.qmcbak",
+                     "quaymotcua-20261124-080000.qmcbak"]
 
 
 def _sizes(directory: Path) -> bytes:
@@ -66,20 +66,22 @@ def test_bad_backup_files_are_refused_and_the_store_is_untouched(desk, data_dir:
     elif kind == "not-sqlite":
         bad.write_text("xin chào", encoding="utf-8")
     elif kind == "other-sqlite":
-        conn = sqlite3.connect(bad)
+        conn = cipher.connect(bad, None)
         conn.execute("CREATE TABLE t(x)")
         conn.commit()
         conn.close()
-    else:
-        bad.write_bytes(good.read_bytes())
-        conn = sqlite3.connect(bad)
-        conn.execute("UPDATE office SET agency_code = '000.00.99.H12'")
-        conn.commit()
-        conn.close()
+    else:  # another office's backup, sealed with the same passphrase (district IT may reuse one)
+        other = Store.open(tmp_path / "xa-khac", passphrase=OFFICE_PASSPHRASE)
+        from counter_app.services.office import init_office
+
+        with other.write() as session:
+            init_office(session, agency_code="000.00.99.H12", agency_name="UBND xã Khác", place="Khác", counter=0)
+        backup.make_backup(other, bad)
+        other.close()
     desk.close()
     before = _sizes(data_dir)
     with pytest.raises(UserError) as info:
-        backup.restore(data_dir, bad)
+        backup.restore(data_dir, bad, OFFICE_PASSPHRASE)
     assert info.value.message
     assert _sizes(data_dir) == before
     assert not list(data_dir.glob(".counter.sqlite3.dang-khoi-phuc"))
@@ -91,7 +93,7 @@ def test_restore_refused_while_the_window_holds_the_store(desk, data_dir: Path, 
     assert window.acquire()
     try:
         with pytest.raises(UserError, match="đang mở"):
-            backup.restore(data_dir, good)
+            backup.restore(data_dir, good, OFFICE_PASSPHRASE)
     finally:
         window.release()
 
@@ -128,7 +130,8 @@ def test_a_store_locked_by_another_program_gives_a_clear_message(desk) -> None: 
     import counter_app.db.store as store_module
     from counter_app.errors import StoreBusyError
 
-    other = sqlite3.connect(desk.path, isolation_level=None)
+    other = raw_store(desk.path)
+    other.isolation_level = None
     other.execute("BEGIN IMMEDIATE")
     try:
         desk.engine.dispose()
@@ -166,7 +169,7 @@ def test_a_restart_an_hour_after_a_backup_makes_none_and_the_next_day_makes_one(
     assert desk_admin.backup_due(counter, now=next_day)
     desk_admin.run_backup(counter, now=next_day)
     assert not desk_admin.backup_due(counter, now=next_day + timedelta(hours=1))
-    assert len(list(tmp_path.glob(f"{backup.AUTO_PREFIX}*.sqlite3"))) == 2
+    assert len(list(tmp_path.glob(f"{backup.AUTO_PREFIX}*{backup.AUTO_SUFFIX}"))) == 2
 
 
 @pytest.mark.parametrize(("last", "now", "due"), [

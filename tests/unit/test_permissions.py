@@ -8,7 +8,6 @@ which role it needs, changes nothing, and is in the audit trail.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,7 +21,7 @@ from counter_app.domain.roles import PERMISSIONS, ROLES
 from counter_app.errors import UserError
 from counter_app.services import accounts, audit, intake, workflow
 from counter_app.services.permissions import Refused
-from tests.conftest import applicant, clerk
+from tests.conftest import applicant, clerk, raw_store
 
 PASSWORD = "mat-khau-thu"
 
@@ -60,7 +59,7 @@ ACTIONS: dict[str, tuple[str, Callable[[Desk, dict[str, str], Path], Any]]] = {
 
 def _snapshot(path: Path) -> dict[str, list[tuple]]:
     """Every table but the audit trail, as rows: what a refusal must leave exactly as it was."""
-    con = sqlite3.connect(path)
+    con = raw_store(path)
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' "
                                             "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'dossier_search%' "

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
+from counter_app.db import cipher
 from counter_app.db.models import Office
 from counter_app.db.store import HEAD_REVISION, KNOWN_REVISIONS, MIGRATIONS_DIR, Store
 from counter_app.errors import UserError
+from tests.conftest import raw_store
 
 
 def test_durability_pragmas_on_every_connection(store: Store) -> None:
@@ -49,12 +50,12 @@ def test_a_failed_write_changes_nothing(store: Store) -> None:
 
 
 def _old_store(directory: Path) -> Path:
-    """A store as version 0001 of the schema left it, with one dossier in it."""
+    """A store as version 0001 of the schema left it (clear: before encryption), with one dossier in it."""
     directory.mkdir(parents=True)
-    old = Store(directory / "counter.sqlite3")
+    old = Store(directory / "counter.sqlite3", key=None)
     old.migrate("0001")
     old.close()
-    conn = sqlite3.connect(directory / "counter.sqlite3")
+    conn = cipher.connect(directory / "counter.sqlite3", None)
     conn.executescript("""
         INSERT INTO office VALUES (1, '000.00.20.H12', 'UBND xã Bình Mỹ', 'Bộ phận Một cửa', 'Bình Mỹ', 0,
                                    '2025-03-01T08:00:00+07:00', '{}');
@@ -78,6 +79,7 @@ def test_an_old_store_is_backed_up_then_migrated_without_loss(tmp_path: Path) ->
     before = hashlib.sha256((directory / "counter.sqlite3").read_bytes()).hexdigest()
     store = Store.open(directory)
     assert store.current_revision() == HEAD_REVISION
+    assert not cipher.is_clear(directory / "counter.sqlite3")  # encrypted on the way, nothing lost
 
     from counter_app.services.lookup import open_by_code
     from counter_app.services.search import search
@@ -90,7 +92,7 @@ def test_an_old_store_is_backed_up_then_migrated_without_loss(tmp_path: Path) ->
         assert [h.code for h in hits] == ["000.00.20.H12-250303-0001"]
     backups = list((directory / "backups").glob("truoc-nang-cap-0001-*.sqlite3"))
     assert len(backups) == 1
-    conn = sqlite3.connect(backups[0])
+    conn = raw_store(backups[0], keys_in=directory)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     assert conn.execute("SELECT code FROM dossier").fetchall() == [("000.00.20.H12-250303-0001",)]
     conn.close()
@@ -100,7 +102,7 @@ def test_an_old_store_is_backed_up_then_migrated_without_loss(tmp_path: Path) ->
 def test_a_store_from_a_newer_version_is_refused_and_left_alone(tmp_path: Path) -> None:
     directory = tmp_path / "newer"
     Store.open(directory).close()
-    conn = sqlite3.connect(directory / "counter.sqlite3")
+    conn = raw_store(directory / "counter.sqlite3")
     conn.execute("UPDATE alembic_version SET version_num = '0099'")
     conn.commit()
     conn.close()

@@ -325,7 +325,7 @@ class AdminTools(QObject):
 
     def explain_restore(self) -> None:
         def show(state: BackupState) -> None:
-            example = state.last_path or str(state.folder / "quaymotcua-YYYYMMDD-HHMMSS.sqlite3")
+            example = state.last_path or str(state.folder / "quaymotcua-YYYYMMDD-HHMMSS.qmcbak")
             self.interaction.inform(self.window, S.Backup.RESTORE_HOW.format(
                 example=example, folder=state.folder, default=state.default_folder))
 

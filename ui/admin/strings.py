@@ -110,6 +110,7 @@ class Backup:
         "1. Đóng Quầy Một Cửa trên máy này.\n"
         "2. Mở cửa sổ dòng lệnh và chạy:\n"
         "      counter-app restore \"{example}\"\n"
+        "   và gõ cụm mật khẩu khôi phục của cơ quan khi được hỏi (bản sao lưu được mã hóa bằng nó).\n"
         "3. Mở lại Quầy Một Cửa.\n\n"
         "Phần mềm kiểm tra bản sao lưu trước khi làm gì, và giữ lại kho dữ liệu hiện tại thành một bản "
         "sao lưu trong {default}.\n\nThư mục sao lưu đang dùng: {folder}"

@@ -57,6 +57,17 @@ class SetupDialog(QDialog):
         counter.setMaximumWidth(80)
         self.editors["counter"] = counter
         self.fields["counter"] = Field(counter)
+        for name, hint in (("passphrase", S.PASSPHRASE_HINT), ("passphrase_again", "")):
+            editor = QLineEdit()
+            editor.setObjectName(name)
+            editor.setPlaceholderText(hint)
+            editor.setEchoMode(QLineEdit.EchoMode.Password)
+            editor.textEdited.connect(self._changed)
+            self.editors[name] = editor
+            self.fields[name] = Field(editor)
+        passphrase_note = QLabel(S.PASSPHRASE_NOTE)
+        passphrase_note.setWordWrap(True)
+        passphrase_note.setStyleSheet(theme.HINT_STYLE)
         counter_note = QLabel(S.COUNTER_NOTE)
         counter_note.setWordWrap(True)
         counter_note.setStyleSheet(theme.HINT_STYLE)
@@ -69,6 +80,9 @@ class SetupDialog(QDialog):
         form.addRow(S.PLACE, self.fields["place"])
         form.addRow(S.COUNTER, self.fields["counter"])
         form.addRow("", counter_note)
+        form.addRow(S.PASSPHRASE, self.fields["passphrase"])
+        form.addRow(S.PASSPHRASE_AGAIN, self.fields["passphrase_again"])
+        form.addRow("", passphrase_note)
         self.general_error = QLabel()
         self.general_error.setObjectName("setup_error")
         self.general_error.setWordWrap(True)
@@ -95,6 +109,7 @@ class SetupDialog(QDialog):
             "office_name": self.editors["office_name"].text().strip(),
             "place": self.editors["place"].text().strip(),
             "counter": self.editors["counter"].value(),
+            "passphrase": self.editors["passphrase"].text() or None,  # none: the store's code is shown
         }
 
     def set_busy(self, busy: bool) -> None:
@@ -113,7 +128,16 @@ class SetupDialog(QDialog):
             self.general_error.show()
 
     def _valid(self) -> bool:
-        return not desk.agency_code_problem(self.editors["agency_code"].text()) and bool(self.values()["agency_name"])
+        return (not desk.agency_code_problem(self.editors["agency_code"].text()) and bool(self.values()["agency_name"])
+                and not self._passphrase_problem())
+
+    def _passphrase_problem(self) -> str:
+        first, again = self.editors["passphrase"].text(), self.editors["passphrase_again"].text()
+        if not first and not again:
+            return ""
+        if len(first.strip()) < 10:
+            return S.PASSPHRASE_SHORT
+        return S.PASSPHRASE_DIFFERENT if again != first else ""
 
     def _changed(self) -> None:
         code = self.editors["agency_code"].text()
@@ -126,6 +150,9 @@ class SetupDialog(QDialog):
         else:
             self.code_check.setStyleSheet(f"color: {theme.ERROR.text};")
         self.fields["agency_name"].set_error("")
+        # Said once the second field has something in it: not while the first is still being typed.
+        typed_again = bool(self.editors["passphrase_again"].text())
+        self.fields["passphrase_again"].set_error(self._passphrase_problem() if typed_again else "")
         self.general_error.hide()
         self.ok.setEnabled(self._valid())
 
@@ -136,6 +163,8 @@ class SetupDialog(QDialog):
                 self.fields["agency_code"].set_error(problem)
             if not self.values()["agency_name"]:
                 self.fields["agency_name"].set_error(S.NEED_NAME)
+            if self._passphrase_problem():
+                self.fields["passphrase_again"].set_error(self._passphrase_problem())
             return
         self.set_busy(True)
         self.submitted.emit(self.values())

@@ -202,9 +202,10 @@ class MainWindow(QMainWindow):
     def _opened(self, office: OfficeInfo | None) -> None:
         self.statusBar().clearMessage()
         if office is None:
-            self._run_setup()
+            self._run_setup()  # the setup makes (or takes) the office's recovery passphrase
         else:
             self._office_ready(office)
+            self._show_recovery_code(self.client.recovery_code)  # a clear store was just encrypted
 
     def _open_failed(self, error: Exception) -> None:
         self.statusBar().clearMessage()
@@ -214,16 +215,21 @@ class MainWindow(QMainWindow):
         dialog = SetupDialog(self)
         self.setup_dialog = dialog
 
-        def done(office: OfficeInfo) -> None:
+        def done(answer: tuple[OfficeInfo, str | None]) -> None:
             dialog.accept()
-            self._office_ready(office)
+            self._office_ready(answer[0])
+            self._show_recovery_code(answer[1])
 
-        dialog.submitted.connect(lambda values: self.client.call(lambda d: d.setup_office(**values), done,
-                                                                  dialog.show_error))
+        dialog.submitted.connect(lambda values: self.client.call(
+            lambda d: (d.setup_office(**values), d.take_recovery_code()), done, dialog.show_error))
         dialog.rejected.connect(self.close)
         dialog.open()
         dialog.raise_()  # on top even where no window manager stacks it (a kiosk session)
         dialog.activateWindow()
+
+    def _show_recovery_code(self, code: str | None) -> None:
+        if code:  # shown once, to be written down; the store has forgotten it
+            self.interaction.inform(self, strings.Setup.RECOVERY_CODE.format(code=code))
 
     def _office_ready(self, office: OfficeInfo) -> None:
         self.office = office
