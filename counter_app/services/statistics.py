@@ -20,6 +20,7 @@ Definitions (period = [date_from 00:00, date_to + 1 day 00:00) in Vietnam time):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -121,18 +122,17 @@ def _minute_of_day_sql(column: str, periods: list[tuple[int, int]]) -> str:
     return " + ".join(f"MAX(0, MIN({end}, {minute}) - {start})" for start, end in periods)
 
 
-def _average_working_days(session: Session, s_iso: str, e_iso: str, date_to: date) -> float | None:
-    """Mean working time from the clock's start to the result, in working days. A temporary table
-    holds each day's working minutes since the first start, so SQLite does the sum in one pass."""
+# How far before a period the day table reaches at first: a dossier whose clock started earlier
+# than this (a result a year and more in the making) sends the average to the exact, slower path.
+LOOKBACK_DAYS = 400
+
+
+def _fill_day_table(session: Session, first: date, date_to: date) -> tuple[int, Callable[[str, str], str]]:
+    """temp.stat_day: each day's working minutes since `first`, so SQLite sums working time in one
+    pass. Returns the minutes of a working day and the SQL of the working minutes at a moment."""
     calendar = calendar_store.work_calendar(session)
-    params = {"s": s_iso, "e": e_iso}
-    first_iso = session.execute(text("SELECT MIN(start_at) FROM dossier WHERE finished_at >= :s AND finished_at < :e"
-                                     f" AND status IN {_RESOLVED}"), params).scalar()
-    if not first_iso:
-        return None
     periods = [(p[0].hour * 60 + p[0].minute, p[1].hour * 60 + p[1].minute) for p in calendar.policy.periods]
     day_minutes = sum(e - s for s, e in periods)
-    first = date.fromisoformat(first_iso[:10])
     rows, cumulative = [], 0
     for i in range((date_to - first).days + 2):
         day = first + timedelta(days=i)
@@ -143,7 +143,22 @@ def _average_working_days(session: Session, s_iso: str, e_iso: str, date_to: dat
                          "(day TEXT PRIMARY KEY, cum INTEGER NOT NULL, working INTEGER NOT NULL)"))
     session.execute(text("DELETE FROM temp.stat_day"))
     session.execute(text("INSERT INTO temp.stat_day VALUES (:day, :cum, :working)"), rows)
-    at = lambda alias, col: f"({alias}.cum + {alias}.working * ({_minute_of_day_sql(col, periods)}))"  # noqa: E731
+
+    def at(alias: str, column: str) -> str:
+        return f"({alias}.cum + {alias}.working * ({_minute_of_day_sql(column, periods)}))"
+
+    return day_minutes, at
+
+
+def _average_working_days(session: Session, s_iso: str, e_iso: str, date_to: date) -> float | None:
+    """Mean working time from the clock's start to the result, in working days, with the day table
+    reaching back to the earliest start: the exact path, when compute()'s one-pass sum fell short."""
+    params = {"s": s_iso, "e": e_iso}
+    first_iso = session.execute(text("SELECT MIN(start_at) FROM dossier WHERE finished_at >= :s AND finished_at < :e"
+                                     f" AND status IN {_RESOLVED}"), params).scalar()
+    if not first_iso:
+        return None
+    day_minutes, at = _fill_day_table(session, date.fromisoformat(first_iso[:10]), date_to)
     mean = session.execute(text(
         f"SELECT AVG(MAX(0, {at('f', 'd.finished_at')} - {at('b', 'd.start_at')})) FROM dossier d "
         "JOIN temp.stat_day f ON f.day = substr(d.finished_at, 1, 10) "
@@ -179,19 +194,29 @@ def compute(session: Session, date_from: date, date_to: date, *, now: datetime |
 
     # Ended in the period: counted inside SQLite (a year is ~100k rows; Python per row was seconds).
     # Day granularity compares the date part of the Vietnam-time ISO strings every write produces.
-    for code, name, fld, resolved, early, on_time, late, withdrawn, stopped in q(
+    # The same pass sums the working minutes of the results (the average processing time) against
+    # a day table reaching LOOKBACK_DAYS back; `timed` counts the results it could time.
+    day_minutes, at = _fill_day_table(session, date_from - timedelta(days=LOOKBACK_DAYS), date_to)
+    minutes, timed = 0, 0
+    for code, name, fld, resolved, early, on_time, late, withdrawn, stopped, spent, counted in q(
         "SELECT d.procedure_code, MAX(d.procedure_name), COALESCE(MAX(p.field), ''), "
         f"SUM(d.status IN {_RESOLVED}), "
         f"SUM(d.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) < substr(d.due_at, 1, 10)), "
         f"SUM(d.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) = substr(d.due_at, 1, 10)), "
         f"SUM(d.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) > substr(d.due_at, 1, 10)), "
-        "SUM(d.status = 7), SUM(d.status = 8) "
+        "SUM(d.status = 7), SUM(d.status = 8), "
+        f"SUM(CASE WHEN d.status IN {_RESOLVED} AND b.day IS NOT NULL "
+        f"THEN MAX(0, {at('f', 'd.finished_at')} - {at('b', 'd.start_at')}) END), "
+        f"SUM(d.status IN {_RESOLVED} AND b.day IS NOT NULL AND f.day IS NOT NULL) "
         "FROM dossier d LEFT JOIN procedure p ON p.code = d.procedure_code "
+        "LEFT JOIN temp.stat_day f ON f.day = substr(d.finished_at, 1, 10) "
+        "LEFT JOIN temp.stat_day b ON b.day = substr(d.start_at, 1, 10) "
         f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_FINISHED} "
         "GROUP BY d.procedure_code"
     ):
         stats.withdrawn += withdrawn
         stats.stopped += stopped
+        minutes, timed = minutes + (spent or 0), timed + (counted or 0)
         if not resolved:
             continue
         stats.procedure_names.setdefault(code, name)
@@ -202,7 +227,10 @@ def compute(session: Session, date_from: date, date_to: date, *, now: datetime |
         stats.early += early
         stats.on_time += on_time
         stats.late += late
-    if stats.resolved:
+    session.execute(text("DELETE FROM temp.stat_day"))
+    if stats.resolved and timed == stats.resolved and day_minutes:
+        stats.average_working_days = round(minutes / timed / day_minutes, 2)
+    elif stats.resolved:
         stats.average_working_days = _average_working_days(session, s_iso, e_iso, date_to)
 
     returned, *ratings = q("SELECT COUNT(*), SUM(rating = 1), SUM(rating = 2), SUM(rating = 3) FROM dossier "

@@ -98,3 +98,19 @@ def test_bad_ranges(desk, a, b, message) -> None:  # noqa: ANN001
     with desk.read() as session:
         with pytest.raises(UserError, match=message):
             statistics.compute(session, a, b)
+
+
+@pytest.mark.parametrize("lookback", [0, 3, 6])
+def test_the_one_pass_average_equals_the_exact_path(march, monkeypatch, lookback: int) -> None:  # noqa: ANN001
+    """The average processing time is summed in the results' own pass against a day table reaching
+    LOOKBACK_DAYS back; a result whose clock started earlier sends it to the exact path (MIN start,
+    then its own pass). Both give the same figures, whichever way a period goes."""
+    with march.read() as session:
+        fast = statistics.compute(session, date(2026, 3, 1), date(2026, 3, 31))
+    monkeypatch.setattr(statistics, "LOOKBACK_DAYS", lookback)  # A's clock started 6 days before March
+    with march.read() as session:
+        exact = statistics.compute(session, date(2026, 3, 1), date(2026, 3, 31))
+        only = statistics._average_working_days(session, "2026-03-01T00:00:00+07:00", "2026-04-01T00:00:00+07:00",
+                                                date(2026, 3, 31))
+    assert exact == fast
+    assert fast.average_working_days == only == 4.0
