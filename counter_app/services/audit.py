@@ -34,12 +34,12 @@ def _digest(seq: int, at: str, actor: str, actor_kind: str, action: str, target:
 
 
 def record(session: Session, actor: Actor, action: str, target: str = "", detail: dict[str, Any] | None = None,
-           *, now: datetime | None = None) -> AuditEntry:
+           *, now: datetime | None = None) -> None:
     """Append one entry in the caller's transaction (so it commits or rolls back with the action).
 
-    Plain SQL on the session's connection: it runs inside every change the counter makes, and the
-    ORM's select, object and flush cost more than the change itself. Every entry is written here,
-    so the newest row read is the chain's head."""
+    Plain SQL on the session's connection, and no ORM object: it runs inside every change the
+    counter makes, and the ORM's select, object and flush cost more than the change itself. Every
+    entry is written here, so the newest row read is the chain's head."""
     conn = session.connection()
     last = conn.exec_driver_sql("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").first()
     seq = last[0] + 1 if last else 1
@@ -50,10 +50,6 @@ def record(session: Session, actor: Actor, action: str, target: str = "", detail
               _digest(seq, at, actor.officer, actor.kind, action, target, detail_json, prev_hash))
     conn.exec_driver_sql("INSERT INTO audit_log (seq, at, actor, actor_kind, action, target, detail_json, prev_hash, "
                          "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
-    return AuditEntry(**dict(zip(_COLUMNS, values, strict=True)))
-
-
-_COLUMNS = ("seq", "at", "actor", "actor_kind", "action", "target", "detail_json", "prev_hash", "hash")
 
 
 @dataclass(frozen=True)
