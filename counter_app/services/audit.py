@@ -34,19 +34,22 @@ def _digest(seq: int, at: str, actor: str, actor_kind: str, action: str, target:
 
 
 def record(session: Session, actor: Actor, action: str, target: str = "", detail: dict[str, Any] | None = None,
-           *, now: datetime | None = None) -> AuditEntry:
-    """Append one entry in the caller's transaction (so it commits or rolls back with the action)."""
-    last = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
-    seq = (last.seq or 0) + 1 if last else 1
-    prev_hash = last.hash if last else GENESIS
+           *, now: datetime | None = None) -> None:
+    """Append one entry in the caller's transaction (so it commits or rolls back with the action).
+
+    Plain SQL on the session's connection, and no ORM object: it runs inside every change the
+    counter makes, and the ORM's select, object and flush cost more than the change itself. Every
+    entry is written here, so the newest row read is the chain's head."""
+    conn = session.connection()
+    last = conn.exec_driver_sql("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").first()
+    seq = last[0] + 1 if last else 1
+    prev_hash = last[1] if last else GENESIS
     at = clock.iso(now or clock.now())
     detail_json = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True)
-    entry = AuditEntry(seq=seq, at=at, actor=actor.officer, actor_kind=actor.kind, action=action, target=target,
-                       detail_json=detail_json, prev_hash=prev_hash,
-                       hash=_digest(seq, at, actor.officer, actor.kind, action, target, detail_json, prev_hash))
-    session.add(entry)
-    session.flush()
-    return entry
+    values = (seq, at, actor.officer, actor.kind, action, target, detail_json, prev_hash,
+              _digest(seq, at, actor.officer, actor.kind, action, target, detail_json, prev_hash))
+    conn.exec_driver_sql("INSERT INTO audit_log (seq, at, actor, actor_kind, action, target, detail_json, prev_hash, "
+                         "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,7 @@ def _local(dt: datetime | None) -> datetime | None:
 
 def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> int:
     """Register + statistics in one workbook; returns the number of register rows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from counter_app.papers import workbook as xl
 
     office = require_office(session)
     stats = statistics.compute(session, date_from, date_to)
@@ -31,68 +30,40 @@ def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> 
 
     rows = papers.register_entries(session, date_from, date_to)  # one register: the PDF's rows and numbers
     weeks = statistics.weekly_series(session, date_from, date_to)
-    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F0")
     title = f"từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y}"
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Sổ theo dõi hồ sơ"
-    ws.append([f"SỔ THEO DÕI HỒ SƠ — {office.office_name} — {office.agency_name} — {title}"])
-    ws["A1"].font = Font(bold=True, size=12)
-    header = ["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Số lượng (bộ)", "Họ tên người nộp", "Địa chỉ",
-              "Số điện thoại", "Ngày nhận hồ sơ", "Ngày hẹn trả", "Ngày trả kết quả", "Bên giao kết quả",
-              "Bên nhận kết quả", "Người tiếp nhận", "Ghi chú"]
-    ws.append(header)
-    for cell in ws[2]:
-        cell.font, cell.fill = bold, head_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    for r in rows:
-        ws.append([r.number, r.code, r.procedure_name, r.sets, r.applicant_name, r.address, r.phone,
-                   _local(r.received_at), _local(r.due_at), _local(r.returned_at), r.handed_by, r.recipient,
-                   r.officer, r.note])
-    for col in ("H", "I", "J"):
-        for cell in ws[col][2:]:
-            cell.number_format = "dd/mm/yyyy hh:mm"
-    for col, width in zip("ABCDEFGHIJKLMN", (6, 27, 50, 9, 24, 36, 13, 16, 16, 16, 22, 16, 14, 24), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "C3"
-    ws.auto_filter.ref = f"A2:N{len(rows) + 2}"
+    reg = xl.Sheet("Sổ theo dõi hồ sơ", freeze="C3", auto_filter=f"A2:N{len(rows) + 2}")
+    reg.append([f"SỔ THEO DÕI HỒ SƠ — {office.office_name} — {office.agency_name} — {title}"], xl.TITLE)
+    reg.append(["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Số lượng (bộ)", "Họ tên người nộp", "Địa chỉ",
+                "Số điện thoại", "Ngày nhận hồ sơ", "Ngày hẹn trả", "Ngày trả kết quả", "Bên giao kết quả",
+                "Bên nhận kết quả", "Người tiếp nhận", "Ghi chú"], xl.HEADER_WRAPPED)
+    reg.rows += [[r.number, r.code, r.procedure_name, r.sets, r.applicant_name, r.address, r.phone,
+                  _local(r.received_at), _local(r.due_at), _local(r.returned_at), r.handed_by, r.recipient,
+                  r.officer, r.note] for r in rows]
+    reg.widths = dict(zip("ABCDEFGHIJKLMN", (6, 27, 50, 9, 24, 36, 13, 16, 16, 16, 22, 16, 14, 24), strict=True))
 
-    st = wb.create_sheet("Thống kê")
-    st.append([f"THỐNG KÊ TÌNH HÌNH GIẢI QUYẾT HỒ SƠ — {title}"])
-    st["A1"].font = Font(bold=True, size=12)
-    st.append(["Chỉ tiêu", "Số hồ sơ", "Tỷ lệ (%)"])
-    for cell in st[2]:
-        cell.font, cell.fill = bold, head_fill
-    for row in figures(stats):
-        st.append(list(row))
-    st.column_dimensions["A"].width, st.column_dimensions["B"].width, st.column_dimensions["C"].width = 48, 12, 12
+    st = xl.Sheet("Thống kê", widths={"A": 48, "B": 12, "C": 12})
+    st.append([f"THỐNG KÊ TÌNH HÌNH GIẢI QUYẾT HỒ SƠ — {title}"], xl.TITLE)
+    st.append(["Chỉ tiêu", "Số hồ sơ", "Tỷ lệ (%)"], xl.HEADER)
+    st.rows += [list(row) for row in figures(stats)]
 
+    sheets = [reg, st]
     for sheet_name, groups, names in (("Theo thủ tục", stats.by_procedure, stats.procedure_names),
                                       ("Theo lĩnh vực", stats.by_field, {})):
-        sh = wb.create_sheet(sheet_name)
+        sh = xl.Sheet(sheet_name, widths={"A": 22, "B": 60}, freeze="A2")
         sh.append(["Mã" if names else "Lĩnh vực", "Tên thủ tục" if names else "", "Tiếp nhận", "Đã giải quyết",
-                   "Trước hạn", "Đúng hạn", "Quá hạn", "Tỷ lệ trước và đúng hạn (%)"])
-        for cell in sh[1]:
-            cell.font, cell.fill = bold, head_fill
-        for key, o in groups.items():
-            ok = o.rate(o.early + o.on_time)
-            sh.append([key, names.get(key, ""), o.received, o.resolved, o.early, o.on_time, o.late, ok])
-        sh.column_dimensions["A"].width, sh.column_dimensions["B"].width = 22, 60
-        sh.freeze_panes = "A2"
+                   "Trước hạn", "Đúng hạn", "Quá hạn", "Tỷ lệ trước và đúng hạn (%)"], xl.HEADER)
+        sh.rows += [[key, names.get(key, ""), o.received, o.resolved, o.early, o.on_time, o.late,
+                     o.rate(o.early + o.on_time)] for key, o in groups.items()]
+        sheets.append(sh)
 
-    wk = wb.create_sheet("Theo tuần")
-    wk.append(["Tuần bắt đầu", "Tiếp nhận", "Đã giải quyết", "Tỷ lệ trước và đúng hạn (%)"])
-    for cell in wk[1]:
-        cell.font, cell.fill = bold, head_fill
-    for week, received, resolved, rate in weeks:
-        wk.append([week, received, resolved, rate])
-    for cell in wk["A"][1:]:
-        cell.number_format = "dd/mm/yyyy"
-    wk.column_dimensions["A"].width = 14
+    wk = xl.Sheet("Theo tuần", widths={"A": 14})
+    wk.append(["Tuần bắt đầu", "Tiếp nhận", "Đã giải quyết", "Tỷ lệ trước và đúng hạn (%)"], xl.HEADER)
+    wk.rows += [[week, received, resolved, rate] for week, received, resolved, rate in weeks]
+    sheets.append(wk)
     try:
-        wb.save(path)
-    except (PermissionError, FileNotFoundError, IsADirectoryError):
+        xl.save(sheets, path)
+    except (PermissionError, FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise UserError(f"Không ghi được tệp '{path}': thư mục không tồn tại hoặc không có quyền ghi.") from None
     return len(rows)
 

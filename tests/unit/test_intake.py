@@ -191,3 +191,28 @@ def test_old_acknowledged_snapshots_are_pruned_and_nothing_else(desk) -> None:  
     assert json.loads(payloads[sent_new])["dossier"]["id"] == sent_new
     assert json.loads(payloads[waiting])["dossier"]["id"] == waiting  # never before it is acknowledged
     assert events == 3  # the history itself is kept
+
+
+def test_what_intake_answers_is_what_the_store_holds(desk) -> None:  # noqa: ANN001
+    """Intake writes its rows as plain SQL: the ORM reads them back as the same dossier, the outbox
+    snapshot is that dossier, and the audit chain still verifies."""
+    from sqlmodel import select
+
+    from counter_app.db.models import Dossier
+    from counter_app.services import audit
+    from counter_app.services.dossiers import dossier_dict
+    from counter_app.services.lookup import find_own
+
+    made = [_intake(desk, documents=[{"name": "Tờ khai", "form": "bản chính", "count": 2}]),
+            _intake(desk, refusal_reason="Không thuộc thẩm quyền"),
+            _intake(desk, applicant=applicant(full_name="Lê Thị Bé", birth_date="", email="be@example.vn"))]
+    with desk.read() as session:
+        for result in made:
+            code = result.dossier["code"]
+            assert result.dossier == dossier_dict(session, find_own(session, code))  # sync: pending, as stored
+            (payload,) = session.execute(text("SELECT payload_json FROM outbox o JOIN dossier d ON d.id = "
+                                              "o.dossier_id WHERE d.code = :c"), {"c": code}).scalars()
+            assert json.loads(payload)["dossier"] == result.dossier
+            stored = session.exec(select(Dossier).where(Dossier.code == code)).one()
+            assert (stored.extension_count, stored.rating, stored.paused_at) == (0, None, None)
+        assert audit.verify(session).ok

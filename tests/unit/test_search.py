@@ -81,3 +81,32 @@ def test_the_search_box_reads_a_code_a_number_or_a_name() -> None:
     assert read_query("12345678").match == '"12345678"*'  # too short for an ID or a phone: a word
     assert read_query("Nguyễn Văn Đ").match == '"nguyen" "van" "d"*'
     assert read_query("  ").empty
+
+
+def test_a_partly_typed_name_finds_every_name_with_a_word_that_begins_so(desk) -> None:  # noqa: ANN001
+    """Prefixes of every length, served by the name index's prefix tables (1–7 letters) or merged
+    (longer), answer what reading every name would: newest first, no name missed or extra."""
+    import re
+
+    from sqlalchemy import text
+
+    from counter_app.domain.text import fold
+
+    names = ["Nguyễn Thị Nguyệt", "Nguyễn Văn Nghiêm", "Trần Nguyên", "Lê Thị Nghiêng", "Huỳnh Ngọc Ánh",
+             "Nguyễnvănthiện Christopher", "Ngô Thuỳ", "Phạm Thuý Hằng"]
+    for day, name in enumerate(names, 1):
+        req = intake.parse_intake({"procedure_code": "9.000000", "received_at": f"2026-03-{day:02d}T08:00:00+07:00",
+                                   "applicant": applicant(full_name=name)}, now=NOW)
+        with desk.write() as session:
+            intake.create_dossier(session, req, actor=clerk(), now=NOW)
+    newest_first = list(reversed(names))
+    for typed in ("n", "ng", "ngu", "nguy", "nguye", "nguyen", "nguyet", "nghien", "nghieng", "nguyenvanthien",
+                  "christ", "thuy", "huynh ngoc a", "nguyen th", "zz"):
+        words = re.findall(r"[0-9a-z]+", fold(typed))
+        expected = [n for n in newest_first
+                    if all(any(w == v for v in fold(n).split()) for w in words[:-1])
+                    and any(v.startswith(words[-1]) for v in fold(n).split())]
+        assert _names(desk, typed) == expected, typed
+    with desk.read() as session:
+        sql = session.execute(text("SELECT sql FROM sqlite_master WHERE name = 'dossier_search'")).scalar_one()
+    assert "prefix = '1 2 3 4 5 6 7'" in sql  # a bare "nguyen" is read a page at a time, not merged whole
