@@ -203,3 +203,45 @@ def test_the_charts_bars_say_the_numbers_of_the_statistics(web_site: Site, live,
     view.phone()  # the phone gets the narrow drawing of the same figures
     assert bars("outcomes-narrow") == wide
     view.shot("thong-ke")
+
+
+@needs_pdftoppm
+def test_a_citizen_scans_a_posters_qr_and_reads_the_procedure_on_a_phone(live, view, tmp_path: Path) -> None:  # noqa: ANN001
+    import zxingcpp
+    from selenium.webdriver.common.by import By
+
+    from counter_app.db.store import Store
+    from counter_app.papers.posters import fee_text
+    from counter_app.papers.slip import SlipDocument, document_text, working_time_text
+    from counter_app.services import catalogue, posters
+    from counter_app.services.office import init_office
+    from tests.conftest import AGENCY
+
+    store = Store.open(tmp_path / "office")  # an office with the shipped catalogue, linked to this server
+    try:
+        with store.write() as session:
+            init_office(session, agency_code=AGENCY, agency_name="UBND xã Bình Mỹ", place="Bình Mỹ", counter=0)
+            settings.put(session, KEY_SERVER, live.url)
+        with store.read() as session:
+            pdf = posters.poster_pdf(session, "1.001193")
+            spec = catalogue.get_procedure(session, "1.001193")
+            version = catalogue.catalogue_stamp(session).version
+    finally:
+        store.close()
+    found = {r.text for r in zxingcpp.read_barcodes(rasterise(pdf, tmp_path)[0])
+             if r.format == zxingcpp.BarcodeFormat.QRCode}
+    assert found == {f"{live.url}/thu-tuc/1.001193"}
+    view.phone()
+    view.driver.get(found.pop())
+    assert view.text("#name") == spec.name
+    assert view.text("#time") == working_time_text(spec.working_days) and view.text("#fee") == fee_text(spec)
+    papers = [li.text for li in view.driver.find_elements(By.CSS_SELECTOR, "#papers li")]
+    assert papers == [document_text(0, SlipDocument(d.name, d.form, d.count))[1] for d in spec.documents]
+    assert f"phiên bản {version}" in view.text("#stamp") and "<script" not in view.driver.page_source.lower()
+    view.shot("thu-tuc-mot")
+    view.driver.get(f"{live.url}/thu-tuc?q=ho+tich")
+    assert view.driver.find_elements(By.CSS_SELECTOR, "#results a")
+    view.shot("thu-tuc-tim")
+    view.driver.get(f"{live.url}/thu-tuc/9.999999")
+    assert "Không có thủ tục mã '9.999999'" in view.text("#error")
+    view.shot("thu-tuc-khong-co")
