@@ -14,6 +14,8 @@ import pytest
 from counter_app import clock
 from counter_app.services import papers, settings
 from counter_app.sync.engine import KEY_SERVER
+from counter_app.sync.protocol import AuditHead
+from district_server import audit_heads
 from district_server.web import stats
 from district_server.web.chart import vn_number
 from tests.pdf_reading import needs_pdftoppm, rasterise
@@ -172,9 +174,19 @@ def test_an_admin_resolves_an_event_kept_for_review(web_site: Site, live, view) 
     view.after(case.find_element(By.TAG_NAME, "button").click, "/quan-tri/kiem-tra?done=")
     assert f"Đã đánh dấu mục chờ kiểm tra số {web_site.review_id}" in view.text("#flash")
     assert not view.driver.find_elements(By.ID, f"review-{web_site.review_id}")
+    dev, db = web_site.device, web_site.db
+    with db.write(dev.agency_code) as conn:  # the counter's newest audit entries deleted between two pushes
+        audit_heads.record(db, conn, dev, AuditHead(seq=50, hash="a" * 64), "2026-12-01T02:00:00+00:00")
+        audit_heads.record(db, conn, dev, AuditHead(seq=40, hash="b" * 64), "2026-12-02T02:00:00+00:00")
+    (found,) = audit_heads.breaks(db)
     view.after(view.driver.find_element(By.LINK_TEXT, "Đơn vị & máy quầy").click, "/quan-tri/don-vi")
     assert "Quầy 0 Bình Mỹ" in view.driver.page_source
+    card = view.driver.find_element(By.ID, f"break-{found['id']}")
+    assert found["message"] in card.text and card.value_of_css_property("border-left-color") == "rgba(176, 0, 32, 1)"
     view.shot("don-vi")
+    view.after(card.find_element(By.TAG_NAME, "button").click, "/quan-tri/don-vi?done=")
+    assert f"Đã đánh dấu chỗ đứt nhật ký thao tác số {found['id']}" in view.text("#flash")
+    assert not view.driver.find_elements(By.ID, f"break-{found['id']}")
     view.after(view.driver.find_element(By.LINK_TEXT, "Phát hành").click, "/quan-tri/phat-hanh")
     assert view.driver.find_element(By.ID, "file").get_attribute("type") == "file"
     view.shot("phat-hanh")
