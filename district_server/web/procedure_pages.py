@@ -10,10 +10,12 @@ their ETag, so a phone or a proxy keeps them until the district publishes a new 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
@@ -28,11 +30,12 @@ from counter_app.papers.posters import fee_text
 from counter_app.papers.slip import SlipDocument, document_text, working_time_text
 from counter_app.services import catalogue, posters
 from counter_app.services.catalogue import ProcedureSpec
+from district_server import __version__
 from district_server.database import Database
 from district_server.schema import publication
 from district_server.web import strings
 from district_server.web.ratelimit import RateLimit
-from district_server.web.templates import render
+from district_server.web.templates import TEMPLATES_DIR, render
 
 LIST_PATH = posters.PAGE_PATH.rstrip("/")
 # A phone re-reads a page at most every 5 minutes without asking; after that it asks with the ETag
@@ -42,6 +45,12 @@ MAX_AGE_S = 300
 PAGES_PER_MINUTE = 240
 MAX_QUERY_CHARS = 100
 MAX_CODE_CHARS = 60
+# In the ETag with the catalogue's version: a server upgraded with other page wording (templates,
+# strings, this module) must not answer 304 to a phone holding the old wording.
+_TEMPLATES_FINGERPRINT = hashlib.sha256(__version__.encode() + b"".join(
+    path.read_bytes() for path in (TEMPLATES_DIR / "base.html", TEMPLATES_DIR / "procedures.html",
+                                   TEMPLATES_DIR / "procedure.html", Path(strings.__file__), Path(__file__)))
+).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,7 @@ class PublicCatalogue:
 
     @property
     def etag(self) -> str:
-        return f'"{self.version}-{self.seq}"'
+        return f'"{self.version}-{self.seq}-{_TEMPLATES_FINGERPRINT}"'
 
 
 def public_catalogue(specs: list[ProcedureSpec], seq: int = 0, published: date | None = None) -> PublicCatalogue:
