@@ -16,7 +16,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, Protocol
 
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.units import mm
@@ -91,7 +91,17 @@ class PosterProcedure:
     url: str                    # the procedure's public page: what the QR holds
 
 
-def fee_text(procedure: PosterProcedure) -> str:
+class HasFee(Protocol):
+    """A poster's procedure or a catalogue entry (services.catalogue.ProcedureSpec): the district
+    server's procedure page words the fee the same way as the poster."""
+
+    @property
+    def fee(self) -> str: ...
+    @property
+    def fee_amount(self) -> int | None: ...
+
+
+def fee_text(procedure: HasFee) -> str:
     """The catalogue's own words first; else the amount; else say the catalogue is silent."""
     if nfc(procedure.fee):
         return nfc(procedure.fee)

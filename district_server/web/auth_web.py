@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -91,6 +92,27 @@ async def posted(db: Database, request: Request, permission: str, *,
     if not isinstance(token, str) or not secrets.compare_digest(token.encode(), session.csrf.encode()):
         raise WebError(403, strings.CSRF_FAILED)
     return session, form
+
+
+async def resolved(db: Database, request: Request, raw_id: str, resolve: Callable[[int], bool], *,
+                   action: str, missing: str, back: str) -> Response:
+    """An admin's "mark as dealt with" of a numbered case (a review case, an audit break): the
+    POST checked (permission "review", CSRF), the case closed and the act audited together, then
+    back to `back` saying which. `missing` (with {id}) is the 404 for a case not open."""
+    session, _form = await posted(db, request, "review")
+    if not raw_id.isdigit() or len(raw_id) > 18:
+        raise WebError(404, missing.format(id=raw_id[:20]))
+
+    def run() -> bool:
+        if not resolve(int(raw_id)):
+            return False
+        with db.write() as conn:
+            staff.record(conn, session.staff.username, action, raw_id, client=client_of(request))
+        return True
+
+    if not await run_in_threadpool(run):
+        raise WebError(404, missing.format(id=raw_id))
+    return RedirectResponse(f"{back}?done={raw_id}", status_code=303)
 
 
 def page(request: Request, name: str, session: staff.Session | None, status_code: int = 200,

@@ -42,7 +42,7 @@ def install(app: FastAPI, db: Database) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if not request.url.path.startswith((BASE, "/tra-cuu")):
+        if not request.url.path.startswith((BASE, "/tra-cuu", "/thu-tuc")):
             return await json_error(request, exc)
         message = strings.NOT_FOUND_PAGE if exc.status_code == 404 else strings.BAD_REQUEST.format(
             status=exc.status_code)

@@ -1,4 +1,6 @@
-"""Offices and their counters: last seen, token issue (shown once) and revoke (docs/server-web.md)."""
+"""Offices and their counters: last seen, token issue (shown once) and revoke, each counter's audit
+trail head as last reported and the open breaks of it, which an admin marks resolved
+(district_server/audit_heads.py; docs/server-web.md)."""
 
 from __future__ import annotations
 
@@ -11,20 +13,26 @@ from starlette.responses import Response
 
 from counter_app.errors import UserError
 from counter_app.sync.protocol import PROTOCOL
-from district_server import auth, staff
+from district_server import audit_heads, auth, staff
 from district_server.database import Database
 from district_server.schema import batch, device
 from district_server.web import strings
-from district_server.web.auth_web import BASE, WebError, client_of, field, need, page, posted
+from district_server.web.auth_web import BASE, WebError, client_of, field, need, page, posted, resolved
 
 
 def router(db: Database) -> APIRouter:
     r = APIRouter()
 
     @r.get(BASE + "/don-vi", include_in_schema=False)
-    async def offices(request: Request) -> Response:
+    async def offices(request: Request, done: str = "") -> Response:
         session = await need(db, request)
-        return page(request, "offices.html", session, offices=await run_in_threadpool(office_rows, db))
+        flash = strings.BREAK_RESOLVED.format(id=done) if done.isdigit() and len(done) <= 18 else ""
+        return page(request, "offices.html", session, offices=await run_in_threadpool(office_rows, db), flash=flash)
+
+    @r.post(BASE + "/don-vi/nhat-ky/{break_id}/xu-ly", include_in_schema=False)
+    async def resolve(request: Request, break_id: str) -> Response:
+        return await resolved(db, request, break_id, lambda i: audit_heads.resolve_break(db, i),
+                              action="audit_break.resolve", missing=strings.NO_SUCH_BREAK, back=BASE + "/don-vi")
 
     @r.post(BASE + "/don-vi/cap-ma", include_in_schema=False)
     async def issue(request: Request) -> Response:
@@ -75,15 +83,21 @@ def router(db: Database) -> APIRouter:
 
 
 def office_rows(db: Database) -> list[dict[str, Any]]:
-    """Per office, its devices with when each last pushed a batch (ix_batch_device_received).
-    Only one protocol is accepted (a push of any other is refused), so a device seen speaks it."""
+    """Per office, its devices with when each last pushed a batch (ix_batch_device_received) and the
+    audit head each last reported, and the office's open audit breaks. Only one protocol is
+    accepted (a push of any other is refused), so a device seen speaks it."""
     with db.engine.connect() as conn:
         last = (sa.select(sa.func.max(batch.c.received_at)).where(batch.c.device_id == device.c.id)
                 .correlate(device).scalar_subquery())
         rows = conn.execute(sa.select(device, last.label("last_seen"))
                             .order_by(device.c.agency_code, device.c.counter, device.c.created_at)).all()
+    held = {h["device_id"]: h for h in audit_heads.heads(db)}  # active devices only
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
-        office = out.setdefault(row.agency_code, {"agency_code": row.agency_code, "devices": []})
-        office["devices"].append({**dict(row._mapping), "protocol": PROTOCOL if row.last_seen else ""})
+        office = out.setdefault(row.agency_code, {"agency_code": row.agency_code, "devices": [], "breaks": []})
+        office["devices"].append({**dict(row._mapping), "protocol": PROTOCOL if row.last_seen else "",
+                                  "head": held.get(row.id)})
+    for found in audit_heads.breaks(db):
+        if found["agency_code"] in out:
+            out[found["agency_code"]]["breaks"].append(found)
     return list(out.values())

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from district_server import review, staff
+from district_server import review
 from district_server.database import Database
 from district_server.web import strings
-from district_server.web.auth_web import BASE, WebError, client_of, need, page, posted
+from district_server.web.auth_web import BASE, need, page, resolved
 
 PAGE = 200  # the oldest open cases first; the daily room bounds how many a day can bring
 
@@ -31,19 +31,7 @@ def router(db: Database) -> APIRouter:
 
     @r.post(BASE + "/kiem-tra/{review_id}/xu-ly", include_in_schema=False)
     async def resolve(request: Request, review_id: str) -> Response:
-        session, _form = await posted(db, request, "review")
-        if not review_id.isdigit() or len(review_id) > 18:
-            raise WebError(404, strings.NO_SUCH_REVIEW.format(id=review_id[:20]))
-
-        def run() -> bool:
-            if not review.resolve_review(db, int(review_id)):
-                return False
-            with db.write() as conn:
-                staff.record(conn, session.staff.username, "review.resolve", review_id, client=client_of(request))
-            return True
-
-        if not await run_in_threadpool(run):
-            raise WebError(404, strings.NO_SUCH_REVIEW.format(id=review_id))
-        return RedirectResponse(f"{BASE}/kiem-tra?done={review_id}", status_code=303)
+        return await resolved(db, request, review_id, lambda i: review.resolve_review(db, i),
+                              action="review.resolve", missing=strings.NO_SUCH_REVIEW, back=BASE + "/kiem-tra")
 
     return r

@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from counter_app import clock
 from counter_app.services import statistics
 from counter_app.services.accounts import WRONG_LOGIN
-from district_server import auth, staff
+from counter_app.sync.protocol import AuditHead
+from district_server import audit_heads, auth, staff
 from district_server.app import create_app
 from district_server.database import Database
 from district_server.schema import device, staff_audit
@@ -135,6 +136,36 @@ def test_a_viewer_may_look_but_not_issue_tokens_resolve_or_export(web_site: Site
         refused = viewer.post(path, data={"csrf": token, **data})
         assert refused.status_code == 403 and "vai trò 'Xem'" in text_of(refused.text)
     assert viewer.get("/quan-tri/thong-ke.xlsx").status_code == 403
+
+
+def test_the_offices_page_shows_each_counters_audit_head_and_an_open_break_in_red_until_an_admin_resolves_it(
+        web_site: Site, as_role) -> None:  # noqa: ANN001
+    dev, db = web_site.device, web_site.db
+    with db.write(dev.agency_code) as conn:  # what two pushes carry when the counter's newest entries were deleted
+        audit_heads.record(db, conn, dev, AuditHead(seq=50, hash="a" * 64), "2026-12-01T02:00:00+00:00")
+        audit_heads.record(db, conn, dev, AuditHead(seq=40, hash="b" * 64), "2026-12-02T02:00:00+00:00")
+    (found,) = [b for b in audit_heads.breaks(db) if b["device_id"] == dev.id]
+    viewer = as_role("viewer")
+    seen = viewer.get("/quan-tri/don-vi").text
+    head = seen.split(f'id="head-{dev.id}"', 1)[1].split("</td>", 1)[0]
+    assert 'class="bad"' in head and "mục số 40, mã bbbbbbbbbbbb…" in text_of(head) and "1 chỗ đứt" in head
+    card = seen.split(f'id="break-{found["id"]}"', 1)[1].split("</div>", 1)[0]
+    assert found["message"] in text_of(card) and "mục số 40" in found["message"] and "xu-ly" not in card
+    refused = viewer.post(f"/quan-tri/don-vi/nhat-ky/{found['id']}/xu-ly", data={"csrf": csrf_of(seen)})
+    assert refused.status_code == 403
+    admin = as_role("admin")
+    page = admin.get("/quan-tri/don-vi")
+    assert admin.post(f"/quan-tri/don-vi/nhat-ky/{found['id']}/xu-ly", data={"csrf": "x"}).status_code == 403
+    assert audit_heads.breaks(db) == [found]  # refused: still open
+    done = admin.post(f"/quan-tri/don-vi/nhat-ky/{found['id']}/xu-ly", data={"csrf": csrf_of(page.text)})
+    assert done.status_code == 303 and done.headers["location"] == f"/quan-tri/don-vi?done={found['id']}"
+    after = admin.get(done.headers["location"]).text
+    assert f"Đã đánh dấu chỗ đứt nhật ký thao tác số {found['id']}" in text_of(after)
+    assert f'id="break-{found["id"]}"' not in after
+    assert 'class="bad"' not in after.split(f'id="head-{dev.id}"', 1)[1].split("</td>", 1)[0]
+    assert [a["target"] for a in _audited(db, "audit_break.resolve")] == [str(found["id"])]
+    again = admin.post(f"/quan-tri/don-vi/nhat-ky/{found['id']}/xu-ly", data={"csrf": csrf_of(page.text)})
+    assert again.status_code == 404 and "đang mở" in text_of(again.text)
 
 
 def test_a_leader_finds_a_dossier_by_code_folded_name_or_id_number_and_opens_it(web_site: Site, as_role) -> None:  # noqa: ANN001
@@ -321,11 +352,13 @@ def test_any_odd_value_in_any_form_or_query_gets_a_4xx_page_never_a_500(web_site
         "/quan-tri/don-vi/thu-hoi": ("device_id", "confirm"),
         f"/quan-tri/ho-so/{web_site.code['received']}/trang-thai": ("status", "note"),
         "/quan-tri/kiem-tra/1/xu-ly": (),
+        "/quan-tri/don-vi/nhat-ky/1/xu-ly": (),
         "/quan-tri/phat-hanh": ("kind", "agency_code", "note"),
         "/quan-tri/dang-xuat": (),
     }
     gets = {"/quan-tri/ho-so": ("q",), "/quan-tri/thong-ke": ("ky", "so", "nam", "don_vi"),
-            "/quan-tri/thong-ke.xlsx": ("ky", "so", "nam"), "/quan-tri/dang-nhap": ("next",), "/tra-cuu": ("ma",)}
+            "/quan-tri/thong-ke.xlsx": ("ky", "so", "nam"), "/quan-tri/dang-nhap": ("next",), "/tra-cuu": ("ma",),
+            "/quan-tri/don-vi": ("done",), "/thu-tuc": ("q", "linh-vuc")}
     for value in _ODD_VALUES:
         for path, names in gets.items():
             answer = admin.get(path, params={n: value[:8000] for n in names})  # a URL has its own limit

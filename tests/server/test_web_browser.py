@@ -14,6 +14,8 @@ import pytest
 from counter_app import clock
 from counter_app.services import papers, settings
 from counter_app.sync.engine import KEY_SERVER
+from counter_app.sync.protocol import AuditHead
+from district_server import audit_heads
 from district_server.web import stats
 from district_server.web.chart import vn_number
 from tests.pdf_reading import needs_pdftoppm, rasterise
@@ -172,9 +174,19 @@ def test_an_admin_resolves_an_event_kept_for_review(web_site: Site, live, view) 
     view.after(case.find_element(By.TAG_NAME, "button").click, "/quan-tri/kiem-tra?done=")
     assert f"Đã đánh dấu mục chờ kiểm tra số {web_site.review_id}" in view.text("#flash")
     assert not view.driver.find_elements(By.ID, f"review-{web_site.review_id}")
+    dev, db = web_site.device, web_site.db
+    with db.write(dev.agency_code) as conn:  # the counter's newest audit entries deleted between two pushes
+        audit_heads.record(db, conn, dev, AuditHead(seq=50, hash="a" * 64), "2026-12-01T02:00:00+00:00")
+        audit_heads.record(db, conn, dev, AuditHead(seq=40, hash="b" * 64), "2026-12-02T02:00:00+00:00")
+    (found,) = audit_heads.breaks(db)
     view.after(view.driver.find_element(By.LINK_TEXT, "Đơn vị & máy quầy").click, "/quan-tri/don-vi")
     assert "Quầy 0 Bình Mỹ" in view.driver.page_source
+    card = view.driver.find_element(By.ID, f"break-{found['id']}")
+    assert found["message"] in card.text and card.value_of_css_property("border-left-color") == "rgba(176, 0, 32, 1)"
     view.shot("don-vi")
+    view.after(card.find_element(By.TAG_NAME, "button").click, "/quan-tri/don-vi?done=")
+    assert f"Đã đánh dấu chỗ đứt nhật ký thao tác số {found['id']}" in view.text("#flash")
+    assert not view.driver.find_elements(By.ID, f"break-{found['id']}")
     view.after(view.driver.find_element(By.LINK_TEXT, "Phát hành").click, "/quan-tri/phat-hanh")
     assert view.driver.find_element(By.ID, "file").get_attribute("type") == "file"
     view.shot("phat-hanh")
@@ -203,3 +215,45 @@ def test_the_charts_bars_say_the_numbers_of_the_statistics(web_site: Site, live,
     view.phone()  # the phone gets the narrow drawing of the same figures
     assert bars("outcomes-narrow") == wide
     view.shot("thong-ke")
+
+
+@needs_pdftoppm
+def test_a_citizen_scans_a_posters_qr_and_reads_the_procedure_on_a_phone(live, view, tmp_path: Path) -> None:  # noqa: ANN001
+    import zxingcpp
+    from selenium.webdriver.common.by import By
+
+    from counter_app.db.store import Store
+    from counter_app.papers.posters import fee_text
+    from counter_app.papers.slip import SlipDocument, document_text, working_time_text
+    from counter_app.services import catalogue, posters
+    from counter_app.services.office import init_office
+    from tests.conftest import AGENCY
+
+    store = Store.open(tmp_path / "office")  # an office with the shipped catalogue, linked to this server
+    try:
+        with store.write() as session:
+            init_office(session, agency_code=AGENCY, agency_name="UBND xã Bình Mỹ", place="Bình Mỹ", counter=0)
+            settings.put(session, KEY_SERVER, live.url)
+        with store.read() as session:
+            pdf = posters.poster_pdf(session, "1.001193")
+            spec = catalogue.get_procedure(session, "1.001193")
+            version = catalogue.catalogue_stamp(session).version
+    finally:
+        store.close()
+    found = {r.text for r in zxingcpp.read_barcodes(rasterise(pdf, tmp_path)[0])
+             if r.format == zxingcpp.BarcodeFormat.QRCode}
+    assert found == {f"{live.url}/thu-tuc/1.001193"}
+    view.phone()
+    view.driver.get(found.pop())
+    assert view.text("#name") == spec.name
+    assert view.text("#time") == working_time_text(spec.working_days) and view.text("#fee") == fee_text(spec)
+    papers = [li.text for li in view.driver.find_elements(By.CSS_SELECTOR, "#papers li")]
+    assert papers == [document_text(0, SlipDocument(d.name, d.form, d.count))[1] for d in spec.documents]
+    assert f"phiên bản {version}" in view.text("#stamp") and "<script" not in view.driver.page_source.lower()
+    view.shot("thu-tuc-mot")
+    view.driver.get(f"{live.url}/thu-tuc?q=ho+tich")
+    assert view.driver.find_elements(By.CSS_SELECTOR, "#results a")
+    view.shot("thu-tuc-tim")
+    view.driver.get(f"{live.url}/thu-tuc/9.999999")
+    assert "Không có thủ tục mã '9.999999'" in view.text("#error")
+    view.shot("thu-tuc-khong-co")
