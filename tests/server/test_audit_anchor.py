@@ -6,7 +6,6 @@ flagged on the server for the district (audit_heads.py, `counter-server audit �
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
@@ -16,6 +15,7 @@ from counter_app.sync import commands, engine
 from counter_app.sync.audit_anchor import local_head
 from district_server import audit_heads
 from district_server.cli import main as counter_server
+from tests.conftest import raw_store
 from tests.server.helpers import intake_many, server_dossiers
 from tests.server.pgcluster import free_port
 
@@ -47,7 +47,7 @@ def _head(store) -> tuple[int, str]:  # noqa: ANN001
 def _delete_newest(store, n: int) -> None:  # noqa: ANN001
     """What someone with the file does: the triggers that refuse it dropped, the newest entries gone."""
     top = _head(store)[0]
-    conn = sqlite3.connect(store.path)
+    conn = raw_store(store.path)  # with the key: what someone holding the PC and its account can do
     conn.executescript("DROP TRIGGER audit_log_no_delete;")
     conn.execute("DELETE FROM audit_log WHERE seq > ?", (top - n,))
     conn.commit()
@@ -126,7 +126,7 @@ def test_verify_offline_checks_the_local_trail_and_says_the_server_was_not_asked
     code, summary, err = _verify(counter0, capsys)
     assert code == 3 and summary == {"ok": True, "entries": _head(counter0)[0], "upstream": "unreachable"}
     assert "Nhật ký nguyên vẹn" in err and "chưa đối chiếu được" in err
-    conn = sqlite3.connect(counter0.path)  # an edited entry is still caught locally, offline
+    conn = raw_store(counter0.path)  # an edited entry is still caught locally, offline
     conn.executescript("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'ai đó' WHERE seq = 1;")
     conn.close()
     code, _, err = _verify(counter0, capsys)
