@@ -25,9 +25,9 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from counter_app.domain.vn_time import VN_TZ
 
@@ -78,6 +78,17 @@ FEATURE_AUDIT = "audit_head"
 CLIENT_FEATURES: tuple[str, ...] = (FEATURE_HELD, FEATURE_AUDIT)
 
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _not_a_boolean(value: Any) -> Any:  # noqa: ANN401
+    if isinstance(value, bool):
+        raise ValueError("phải là một số nguyên, không phải true/false")
+    return value
+
+
+# A JSON integer (91796.0 is one, as JSON Schema counts); true and false are not, though pydantic's
+# lax mode would read them as 1 and 0.
+Whole = Annotated[int, BeforeValidator(_not_a_boolean)]
 
 
 class _Model(BaseModel):
@@ -132,9 +143,9 @@ class AuditHead(_Model):
 
     # Patterns rather than validators: they are part of the published schema (Schemathesis holds
     # the server to it).
-    seq: int = Field(ge=0, le=2**63 - 1)
+    seq: Whole = Field(ge=0, le=2**63 - 1)
     hash: str = Field(pattern=r"^[0-9a-f]{64}$")
-    anchor_seq: int | None = Field(default=None, ge=0, le=2**63 - 1)
+    anchor_seq: Whole | None = Field(default=None, ge=0, le=2**63 - 1)
     anchor_hash: str | None = Field(default=None, pattern=r"^([0-9a-f]{64})?$")
 
 

@@ -31,7 +31,7 @@ from district_server.app import Hooks, create_app
 from district_server.database import Database
 from district_server.dossiers import iter_dossiers
 from district_server.schema import event
-from tests.conftest import AGENCY, TEST_PROCEDURES, applicant, clerk
+from tests.conftest import AGENCY, OFFICE_PASSPHRASE, TEST_PROCEDURES, applicant, clerk
 
 REPO = Path(__file__).resolve().parents[2]
 WAIT = 60.0  # upper bound for anything awaited; reaching it is a failure, not a pass
@@ -125,7 +125,7 @@ class ServerProcess:
 
 
 def make_counter(directory: Path, counter: int, agency: str = AGENCY) -> Store:
-    store = Store.open(directory)
+    store = Store.open(directory, passphrase=OFFICE_PASSPHRASE)  # the office's passphrase: its backups restore
     specs = catalogue.parse_procedures([(f"#{i}", p) for i, p in enumerate(TEST_PROCEDURES, 1)])
     with store.write() as session:
         init_office(session, agency_code=agency, agency_name="UBND xã Bình Mỹ", place="Bình Mỹ", counter=counter)

@@ -133,7 +133,9 @@ def test_verify_offline_checks_the_local_trail_and_says_the_server_was_not_asked
     assert code == 2 and "Mục nhật ký số 1 đã bị sửa" in err
 
 
-@pytest.mark.parametrize("head", [{"seq": -1, "hash": "0" * 64}, {"seq": 1, "hash": "xyz"}, "not an object"])
+@pytest.mark.parametrize("head", [{"seq": -1, "hash": "0" * 64}, {"seq": 1, "hash": "xyz"}, "not an object",
+                                  {"seq": True, "hash": "0" * 64},  # a JSON true is not the number 1
+                                  {"seq": 1, "hash": "0" * 64, "anchor_seq": False}])
 def test_a_malformed_audit_head_is_a_400_and_stores_nothing(live, tokens, server_db, head) -> None:
     import httpx
 

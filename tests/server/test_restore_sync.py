@@ -4,6 +4,7 @@ are back, nothing is doubled, and the code counter does not issue again a code a
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -18,18 +19,19 @@ from counter_app.services.lookup import open_by_code
 from counter_app.sync import commands, engine
 from district_server import audit_heads
 from district_server.review import list_reviews
+from tests.conftest import OFFICE_PASSPHRASE
 from tests.server.helpers import intake_many, move, server_dossiers
 
 pytestmark = pytest.mark.usefixtures("cli_in_process")
 
 
 def test_a_counter_restored_from_an_older_backup_gets_its_later_dossiers_back_without_doubles(
-        live, tokens, counter0, counter1, server_db, tmp_path: Path, capsys) -> None:
+        live, tokens, counter0, counter1, server_db, tmp_path: Path, capsys, monkeypatch) -> None:
     commands.link(counter0, live.url, tokens["c0"])
     commands.link(counter1, live.url, tokens["c1"])
     early = intake_many(counter0, 2)
     commands.sync_once(counter0)
-    backup = tmp_path / "truoc.sqlite3"
+    backup = tmp_path / "truoc.qmcbak"
     make_backup(counter0, backup)
     later = intake_many(counter0, 2)
     move(counter0, early[0], 4)
@@ -41,7 +43,8 @@ def test_a_counter_restored_from_an_older_backup_gets_its_later_dossiers_back_wi
     directory = counter0.path.parent
     counter0.close()
 
-    assert counter_app(["--data-dir", str(directory), "restore", str(backup)]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(OFFICE_PASSPHRASE + "\n"))  # the office's passphrase, as typed
+    assert counter_app(["--data-dir", str(directory), "restore", str(backup), "--passphrase-stdin"]) == 0
     assert "trước khi tiếp nhận hồ sơ mới" in capsys.readouterr().err
     store = Store.open(directory)
     try:
