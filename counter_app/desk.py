@@ -392,21 +392,6 @@ class Desk:
 
         return sync_status(self.store)
 
-    def failed_events(self) -> list[dict[str, Any]]:
-        """The events the server refused, or that failed to go at least once, with the reason."""
-        from counter_app.sync.commands import failed_events
-
-        _ = self.actor  # nobody logged in: "Chưa đăng nhập"
-        return failed_events(self.store)
-
-    def retry_events(self, event_ids: list[str]) -> int:
-        """Queue refused events again (after the cause was fixed on either side)."""
-        from counter_app.sync.commands import retry_event
-
-        _ = self.actor
-        for event_id in event_ids:
-            retry_event(self.store, event_id)
-        return len(event_ids)
 
 
 PICKUP_DAYS_KEY = "attention.pickup_days"

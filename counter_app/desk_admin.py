@@ -317,3 +317,22 @@ def export_report(desk: Desk, date_from: date, date_to: date, path: str) -> tupl
         audit.record(session, desk.actor, "report.export", target.name,
                      {"from": date_from.isoformat(), "to": date_to.isoformat()})
     return target, n
+
+
+def failed_events(desk: Desk) -> list[dict[str, Any]]:
+    """The events the server refused, or that failed to go at least once, with the reason (the sync
+    panel's list)."""
+    from counter_app.sync.commands import failed_events as listed
+
+    _ = desk.actor  # nobody logged in: "Chưa đăng nhập"
+    return listed(desk.store)
+
+
+def retry_events(desk: Desk, event_ids: list[str]) -> int:
+    """Queue refused events again (after the cause was fixed on either side)."""
+    from counter_app.sync.commands import retry_event
+
+    _ = desk.actor
+    for event_id in event_ids:
+        retry_event(desk.store, event_id)
+    return len(event_ids)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app import desk_admin
 from counter_app.errors import UserError
 from ui.desk_client import DeskClient
 from ui.interaction import Interaction
@@ -145,7 +146,7 @@ class FailedEventsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.client.call(lambda d: d.failed_events(), self._show, self._failed, key="failed-events")
+        self.client.call(desk_admin.failed_events, self._show, self._failed, key="failed-events")
 
     def _show(self, events: list[dict[str, Any]]) -> None:
         self.events = events
@@ -166,7 +167,7 @@ class FailedEventsDialog(QDialog):
     def retry_selected(self) -> None:
         ids = [self.events[row]["event_id"] for row in sorted({i.row() for i in self.table.selectedIndexes()})]
         if ids:
-            self.client.call(lambda d: d.retry_events(ids), lambda _n: self.reload(), self._failed)
+            self.client.call(lambda d: desk_admin.retry_events(d, ids), lambda _n: self.reload(), self._failed)
 
 
 def install(window: MainWindow, store: Any) -> SyncController:
