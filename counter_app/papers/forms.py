@@ -28,9 +28,7 @@ from counter_app.papers.layout import (
     Block,
     Cell,
     HeaderStyle,
-    Line,
     PageFrame,
-    Run,
     Signatory,
     blocks_height,
     cell,
@@ -39,20 +37,17 @@ from counter_app.papers.layout import (
     contact_blocks,
     continuation_block,
     draw_cell,
-    draw_lines,
     grid_path,
     header_block,
     labelled_blocks,
     letter_signature_block,
-    line_height,
     or_dots,
     paginate,
     paginate_with_header,
     render_document,
     text_blocks,
-    text_width,
-    wrap,
 )
+from counter_app.papers.text_lines import Line, Run, draw_lines, line_height, text_width, wrap
 
 FRAME = PageFrame(*A5)
 WIDTH = FRAME.content_width

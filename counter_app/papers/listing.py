@@ -22,7 +22,6 @@ from counter_app.papers.layout import (
     Block,
     Cell,
     PageFrame,
-    Run,
     cell,
     continuation_block,
     draw_cell,
@@ -34,6 +33,7 @@ from counter_app.papers.layout import (
 )
 from counter_app.papers.posters import CatalogueMark, PosterOffice, PosterProcedure, fee_text
 from counter_app.papers.slip import working_time_text
+from counter_app.papers.text_lines import Run
 
 TITLE = "DANH MỤC THỦ TỤC HÀNH CHÍNH"
 FRAME = PageFrame(*A4, left=14 * mm, right=10 * mm, top=10 * mm, bottom=11 * mm)

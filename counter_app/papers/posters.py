@@ -27,21 +27,9 @@ from counter_app.domain.text import nfc
 from counter_app.domain.vn_time import vn_short_date
 from counter_app.papers import barcode
 from counter_app.papers.fonts import BOLD, ITALIC, register_fonts
-from counter_app.papers.layout import (
-    Block,
-    Line,
-    PageFrame,
-    Run,
-    blocks_height,
-    draw_lines,
-    line_height,
-    paint_page,
-    set_metadata,
-    text_blocks,
-    vn_money,
-    wrap,
-)
+from counter_app.papers.layout import Block, PageFrame, blocks_height, paint_page, set_metadata, text_blocks, vn_money
 from counter_app.papers.slip import SlipDocument, document_text, working_time_text
+from counter_app.papers.text_lines import Line, Run, draw_lines, line_height, wrap
 
 PosterPaper = Literal["a4", "a5"]
 _SIZES = {"a4": A4, "a5": A5}

@@ -27,21 +27,8 @@ from counter_app.domain.text import nfc
 from counter_app.domain.vn_time import vn_short_date, vn_short_datetime
 from counter_app.papers.fonts import BOLD, ITALIC, REGULAR, register_fonts
 from counter_app.papers.forms import FormOffice
-from counter_app.papers.layout import (
-    Align,
-    Block,
-    HeaderStyle,
-    Line,
-    PageFrame,
-    baseline_offset,
-    centered_text_block,
-    draw_lines,
-    header_block,
-    line_height,
-    set_metadata,
-    text_width,
-    wrap,
-)
+from counter_app.papers.layout import Block, HeaderStyle, PageFrame, centered_text_block, header_block, set_metadata
+from counter_app.papers.text_lines import Align, Line, baseline_offset, draw_lines, line_height, text_width, wrap
 
 TITLE = "SỔ THEO DÕI HỒ SƠ"
 FRAME = PageFrame(*landscape(A4), left=12 * mm, right=8 * mm, top=9 * mm, bottom=10 * mm)

@@ -30,17 +30,14 @@ from counter_app.papers.layout import (
     Block,
     HeaderStyle,
     PageFrame,
-    Run,
     Signatory,
     blocks_height,
     centered_text_block,
     code_blocks,
     contact_blocks,
     continuation_block,
-    draw_lines,
     header_block,
     labelled_blocks,
-    line_height,
     or_dots,
     paginate,
     paint_page,
@@ -48,11 +45,10 @@ from counter_app.papers.layout import (
     signature_block,
     spacer,
     text_blocks,
-    text_width,
     vn_decimal,
     vn_money,
-    wrap,
 )
+from counter_app.papers.text_lines import Run, draw_lines, line_height, text_width, wrap
 
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 COPY_LABELS = ("Liên 1: Lưu", "Liên 2: Giao người nộp")
