@@ -108,11 +108,26 @@ step "PyInstaller under Wine: Quầy Một Cửa $version"
 rm -rf "$BUNDLE"
 t0=$(date +%s)
 # The app is not pip-installed into the Windows python: the spec's pathex and PYTHONPATH find it.
-PYTHONPATH=$(winpath "$ROOT") wine_run "$WIN_PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
-  --distpath "$(winpath "$DIST")" --workpath "$(winpath "$WIN_BUILD/pyinstaller")" \
-  "$(winpath installer/counter-app.spec)" | grep -v -E "^[0-9]+ (INFO|DEBUG):" || true
-[ -f "$BUNDLE/counter-app.exe" ] && [ -f "$BUNDLE/QuayMotCua.exe" ] \
-  || { echo "build-wine: PyInstaller made no $BUNDLE/counter-app.exe and QuayMotCua.exe" >&2; exit 1; }
+pyinstaller() {
+  PYTHONPATH=$(winpath "$ROOT") wine_run "$WIN_PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath "$(winpath "$DIST")" --workpath "$(winpath "$WIN_BUILD/pyinstaller")" \
+    "$(winpath installer/counter-app.spec)" | grep -v -E "^[0-9]+ (INFO|DEBUG):" || true
+}
+bundle_made() { [ -f "$BUNDLE/counter-app.exe" ] && [ -f "$BUNDLE/QuayMotCua.exe" ]; }
+# PyInstaller starts a child Windows python for each hook it evaluates (hundreds of processes).
+# Wine 8 now and then refuses one (CreateProcess: WinError 1359, "Internal error"; seen once in CI
+# with a freshly made prefix): the build is retried on a restarted wineserver. A real break (a bad
+# spec, a missing module) fails every attempt the same way.
+for attempt in 1 2 3; do
+  pyinstaller
+  bundle_made && break
+  [ "$attempt" -lt 3 ] || break
+  step "PyInstaller made no bundle (attempt $attempt): restarting the wineserver and trying again"
+  wineserver -k 2>/dev/null || true
+  wineserver -w 2>/dev/null || true
+  rm -rf "$BUNDLE"
+done
+bundle_made || { echo "build-wine: PyInstaller made no $BUNDLE/counter-app.exe and QuayMotCua.exe" >&2; exit 1; }
 step "bundle done in $(( $(date +%s) - t0 )) s"
 check_no_shims "$BUNDLE"
 echo "build-wine: the test-only DLLs (${SHIM_DLLS[*]}) are not in the bundle"
