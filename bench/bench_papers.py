@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from counter_app.clock import parse_iso  # noqa: E402
 from counter_app.domain.vn_time import VN_TZ  # noqa: E402
-from counter_app.papers.forms import (  # noqa: E402
+from counter_app.papers.form_data import (  # noqa: E402
     ControlSheet,
     ExtensionNotice,
     FormDossier,
@@ -35,8 +35,8 @@ from counter_app.papers.forms import (  # noqa: E402
     Refusal,
     StopNotice,
     SupplementRequest,
-    render_form,
 )
+from counter_app.papers.forms import render_form  # noqa: E402
 from counter_app.papers.register import Register, RegisterRow, render_register  # noqa: E402
 
 OFFICE = FormOffice("UBND xã Bình Mỹ", "Trung tâm Phục vụ hành chính công xã Bình Mỹ", "Bình Mỹ", "0229 3851 234")

@@ -5,7 +5,7 @@ xin lỗi và đề nghị gia hạn thời gian giải quyết; 05 Thông báo 
 quá trình giải quyết hồ sơ. All A5 portrait, one copy each (the office keeps the record in the store).
 
 Pure data in, PDF bytes out: `services/papers.py` turns a stored dossier and its events into the
-dataclasses below. Every paper carries the state header, the dossier code and its Code 128
+dataclasses of `papers/form_data.py`. Every paper carries the state header, the dossier code and its Code 128
 (docs/rules.md, "Papers"). Content that does not fit one page first tries a smaller body size, then continues on
 further pages under a strip naming the paper and the code; the control sheet repeats its table header.
 """
@@ -13,7 +13,7 @@ further pages under a strip naming the paper and the code; the control sheet rep
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from reportlab.lib.pagesizes import A5
@@ -24,6 +24,21 @@ from counter_app.domain.deadlines import timeliness
 from counter_app.domain.text import nfc
 from counter_app.domain.vn_time import vn_datetime
 from counter_app.papers.fonts import BOLD, ITALIC, REGULAR
+from counter_app.papers.form_data import (
+    STOP_SUBJECT,
+    TITLES,
+    ControlSheet,
+    ExtensionNotice,
+    Form,
+    FormDossier,
+    FormOffice,
+    HandOver,
+    Refusal,
+    StopNotice,
+    SupplementRequest,
+    number_text,
+    paper_name,
+)
 from counter_app.papers.layout import (
     Block,
     Cell,
@@ -60,140 +75,9 @@ LIST_INDENT = 4 * mm
 # Space between the items of a body: the tightest first, then wider ones tried while one page still holds.
 GAP_MIN = 1.2 * mm
 GAPS = (2.6 * mm, 2.2 * mm, 1.8 * mm)
-# Hand-written numbers: the store keeps no outgoing-document register, so the number is left to fill in.
-NUMBER_DOTS = "……"
 
 
-# --------------------------------------------------------------------------------------------------
-# What the forms are made of
-
-
-@dataclass(frozen=True)
-class FormOffice:
-    parent_name: str          # "UBND xã Bình Mỹ" (printed upper case)
-    office_name: str          # the receiving unit, printed on every paper
-    place: str                # for "<place>, ngày … tháng … năm …"
-    phone: str = ""           # where the citizen calls "để được hướng dẫn" (Mẫu 02)
-
-
-@dataclass(frozen=True)
-class FormDossier:
-    code: str
-    procedure_name: str
-    applicant_name: str
-    address: str
-    phone: str
-    email: str
-    received_at: datetime     # aware; printed in Vietnam time
-    due_at: datetime          # the appointment in force
-    salutation: str = "Ông/Bà"  # "Ông" or "Bà" when the gender is known
-
-
-@dataclass(frozen=True)
-class SupplementRequest:
-    """Mẫu 02, from the move to status 5."""
-
-    dossier: FormDossier
-    requested_at: datetime
-    missing: tuple[str, ...]  # the papers to bring, given once and completely (NĐ 61 Điều 15)
-    reason: str
-    officer_name: str = ""    # NGƯỜI HƯỚNG DẪN, also the person to call
-    number: str = ""          # "12" -> "Số: 12/HDHS"; empty: dots to write on
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Mẫu 03, from a refusal recorded at intake (status 3)."""
-
-    dossier: FormDossier
-    refused_at: datetime
-    reason: str
-    officer_name: str = ""
-    legal_basis: str = ""     # "Căn cứ quy định tại …": dots when the officer did not name it
-    number: str = ""
-
-
-@dataclass(frozen=True)
-class ExtensionNotice:
-    """Mẫu 04, from the extension event."""
-
-    dossier: FormDossier
-    extended_at: datetime
-    reason: str
-    previous_due_at: datetime
-    new_due_at: datetime
-    signer_name: str = ""
-    number: str = ""
-
-
-@dataclass(frozen=True)
-class StopNotice:
-    """Mẫu 05, from the move to status 8."""
-
-    dossier: FormDossier
-    stopped_at: datetime
-    reason: str
-    signer_name: str = ""
-    number: str = ""
-
-
-@dataclass(frozen=True)
-class HandOver:
-    """One pair of rows of the control sheet: who gave the dossier (or result) to whom, and when."""
-
-    giver: str
-    receiver: str
-    at: datetime
-    due_at: datetime | None = None  # the appointment in force then; None: no verdict printed
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class ControlSheet:
-    """Mẫu 06: the hand-overs recorded so far, the last one handing the result back."""
-
-    dossier: FormDossier
-    hand_overs: tuple[HandOver, ...]
-    processing_unit: str = ""
-    coordinating_units: tuple[str, ...] = ()
-    original_due_at: datetime | None = None  # set when an extension moved the appointment
-    blank_rows: int = 0                      # empty pairs to write further hand-overs on
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-
-Form = SupplementRequest | Refusal | ExtensionNotice | StopNotice | ControlSheet
-
-TITLES: dict[type, tuple[str, ...]] = {
-    SupplementRequest: ("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",),
-    Refusal: ("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",),
-    ExtensionNotice: ("VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN", "THỜI GIAN GIẢI QUYẾT"),
-    # Nghị định 30/2020: a notice is titled "THÔNG BÁO", its subject set below it.
-    StopNotice: ("THÔNG BÁO",),
-    ControlSheet: ("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",),
-}
-STOP_SUBJECT = "Dừng giải quyết hồ sơ"
-# The number suffixes seen on production forms (docs/legal.md §2.3); 05 has none on record.
-NUMBER_SUFFIX: dict[type, str] = {
-    SupplementRequest: "HDHS", Refusal: "TCHS", ExtensionNotice: "PXL", StopNotice: "TB",
-}
 HEAD_OF_UNIT = Signatory("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", note="(Ký, ghi rõ họ tên và đóng dấu)")
-
-
-def paper_name(form: Form) -> str:
-    """'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ': the title as a phrase (metadata, continuation strip)."""
-    if isinstance(form, StopNotice):
-        return "Thông báo dừng giải quyết hồ sơ"
-    text = " ".join(TITLES[type(form)])
-    return text[:1] + text[1:].lower()
-
-
-def number_text(form: Form) -> str:
-    """'Số: 12/HDHS', or 'Số: ……/HDHS' for the officer to fill in."""
-    suffix = NUMBER_SUFFIX.get(type(form))
-    if suffix is None:
-        return ""
-    number = nfc(getattr(form, "number", "")) or NUMBER_DOTS
-    return f"Số: {number}/{suffix}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -479,12 +363,6 @@ class _Content:
     table_rows: tuple[Block, ...] = ()
 
 
-# The Thông tư numbers of the papers this module prints (the service takes them from the officer).
-FORM_NUMBERS: dict[str, type] = {
-    "02": SupplementRequest, "03": Refusal, "04": ExtensionNotice, "05": StopNotice, "06": ControlSheet,
-}
-
-
 def _dated(form: Form) -> datetime:
     """The day in the header: when the event the paper records happened (06: when the dossier came in)."""
     if isinstance(form, SupplementRequest):
@@ -598,7 +476,4 @@ def render_form(office: FormOffice, form: Form) -> bytes:
     )
 
 
-__all__ = [
-    "BODY_SIZES", "FORM_NUMBERS", "ControlSheet", "ExtensionNotice", "Form", "FormDossier", "FormOffice",
-    "HandOver", "Refusal", "StopNotice", "SupplementRequest", "number_text", "paper_name", "render_form",
-]
+__all__ = ["BODY_SIZES", "render_form"]

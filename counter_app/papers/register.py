@@ -26,7 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from counter_app.domain.text import nfc
 from counter_app.domain.vn_time import vn_short_date, vn_short_datetime
 from counter_app.papers.fonts import BOLD, ITALIC, REGULAR, register_fonts
-from counter_app.papers.forms import FormOffice
+from counter_app.papers.form_data import FormOffice
 from counter_app.papers.layout import Block, HeaderStyle, PageFrame, centered_text_block, header_block, set_metadata
 from counter_app.papers.text_lines import Align, Line, baseline_offset, draw_lines, line_height, text_width, wrap
 

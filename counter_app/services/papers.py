@@ -25,7 +25,7 @@ from counter_app.domain.statuses import IN_PROCESS, RESOLVED, Status, label
 from counter_app.domain.text import nfc
 from counter_app.domain.vn_time import day_start, vn_short_date, vn_short_datetime
 from counter_app.errors import UserError
-from counter_app.papers.forms import (
+from counter_app.papers.form_data import (
     FORM_NUMBERS,
     ControlSheet,
     ExtensionNotice,
@@ -36,8 +36,8 @@ from counter_app.papers.forms import (
     Refusal,
     StopNotice,
     SupplementRequest,
-    render_form,
 )
+from counter_app.papers.forms import render_form
 from counter_app.papers.register import Register, RegisterRow, render_register
 from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip
 from counter_app.services import settings, workflow

@@ -14,8 +14,8 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 
 from counter_app.domain.deadlines import timeliness
-from counter_app.papers import forms
-from counter_app.papers.forms import (
+from counter_app.papers import form_data
+from counter_app.papers.form_data import (
     ControlSheet,
     ExtensionNotice,
     FormDossier,
@@ -24,8 +24,8 @@ from counter_app.papers.forms import (
     Refusal,
     StopNotice,
     SupplementRequest,
-    render_form,
 )
+from counter_app.papers.forms import render_form
 from tests.pdf_reading import (
     assert_inside_and_apart,
     code128,
@@ -61,7 +61,7 @@ MISSING = ("Bản sao giấy chứng sinh có chứng thực", "Căn cước c�
 
 
 def _forms(dossier: FormDossier = DOSSIER, reason: str = "Bản sao chưa được chứng thực theo quy định.",
-           missing: tuple[str, ...] = MISSING) -> dict[str, forms.Form]:
+           missing: tuple[str, ...] = MISSING) -> dict[str, form_data.Form]:
     return {
         "02": SupplementRequest(dossier, datetime(2026, 3, 3, 10, 0, tzinfo=VN), missing, reason, "Trần Thị Hoa"),
         "03": Refusal(dossier, RECEIVED, reason, "Trần Thị Hoa"),
@@ -258,7 +258,7 @@ def test_every_form_is_a5_with_metadata(form: str) -> None:
     reader = PdfReader(io.BytesIO(render_form(OFFICE, paper)))
     for page in reader.pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A5)
-    assert reader.metadata.title == f"{forms.paper_name(paper)} - {CODE}"
+    assert reader.metadata.title == f"{form_data.paper_name(paper)} - {CODE}"
     assert reader.metadata.author == OFFICE_NAME
 
 
@@ -315,7 +315,7 @@ LONG_DOSSIER = dataclasses.replace(
 )
 
 
-def _long_forms() -> dict[str, forms.Form]:
+def _long_forms() -> dict[str, form_data.Form]:
     papers = _forms(LONG_DOSSIER, LONG_REASON, TWENTY)
     sheet = papers["06"]
     assert isinstance(sheet, ControlSheet)

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 
-from counter_app.papers.forms import FormOffice
+from counter_app.papers.form_data import FormOffice
 from counter_app.papers.register import COLUMNS, NO_ROWS, Register, RegisterRow, render_register
 from tests.pdf_reading import (
     assert_inside_and_apart,
