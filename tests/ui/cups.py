@@ -2,7 +2,7 @@
 
 Needs the scheduler running (Debian `cups-daemon`, started) and the `cups-pdf`, `cups-client` and
 `cups-ipp-utils` (ipptool) packages; without them the tests that use `cups_pdf_queue` are skipped.
-When the scheduler has no cups-pdf queue, one named QUEUE is added (the cups-pdf driver's PPD).
+The tests print on their own queue, QUEUE, added when missing (the cups-pdf driver's PPD).
 """
 
 from __future__ import annotations
@@ -39,10 +39,11 @@ def cups_pdf_queue() -> tuple[str | None, str]:
             return None, f"{tool} is not installed (cups-client, cups-ipp-utils)"
     if "is running" not in _run("lpstat", "-r").stdout:
         return None, "no CUPS scheduler is running (cupsd)"
+    # The tests' own queue, never another cups-pdf queue: the Windows checks print on theirs while
+    # the suite runs (.ci/run), and a job of theirs must not count as one of ours.
     for line in _run("lpstat", "-v").stdout.splitlines():
-        found = re.match(r"device for (\S+): cups-pdf:/", line)
-        if found:
-            return found.group(1), ""
+        if re.match(rf"device for {re.escape(QUEUE)}: cups-pdf:/", line):
+            return QUEUE, ""
     models = [line.split()[0] for line in _run("lpinfo", "-m").stdout.splitlines() if "CUPS-PDF" in line]
     if not models:
         return None, "the cups-pdf driver is not installed (cups-pdf)"

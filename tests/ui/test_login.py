@@ -176,7 +176,7 @@ def test_a_second_window_on_the_same_folder_is_refused(qtbot, tmp_path: Path) ->
         qtbot.waitUntil(lambda: proc.poll() is not None, timeout=20_000)
         out = proc.stdout.read().strip()
         assert out.startswith("False Quầy Một Cửa đang mở trên máy này"), out
-        qtbot.waitUntil(lambda: raised == [1], timeout=5_000)  # the first window was asked to come forward
+        qtbot.waitUntil(lambda: raised == [1], timeout=20_000)  # the first window was asked to come forward
         # The restore command refuses too while this process holds the folder.
         from counter_app.instance import InstanceLock
 
