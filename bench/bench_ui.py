@@ -191,14 +191,20 @@ def bench_window(data_dir: str, scans: int) -> None:
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
 
-    from counter_app.desk import ListFilter
-    from ui.app import build_window
+    from counter_app.desk import Desk, ListFilter
+    from counter_app.domain.actor import Actor
+    from ui.desk_client import DeskClient
     from ui.prefs import Prefs
+    from ui.views.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     probe = LatenessProbe()
     with tempfile.TemporaryDirectory() as folder:
-        window = build_window(data_dir, prefs=Prefs(str(Path(folder) / "prefs.ini")))
+        # Someone acts at the desk from the start (as the window tests do): printing and every other
+        # action pass the permission gate, which refuses an empty desk (docs/roles.md).
+        actor = Actor("bench", "scripted")
+        window = MainWindow(DeskClient(lambda: Desk.open(data_dir, actor=actor)),
+                            prefs=Prefs(str(Path(folder) / "prefs.ini")))
         window.resize(1366, 768)
         window.show()
         t0 = time.perf_counter()
@@ -281,9 +287,16 @@ def bench_window(data_dir: str, scans: int) -> None:
         probe.reset("in use: preview")
         samples = []
         for code in codes[:10]:
+            before = window.printing.dialog  # the last run's dialog may linger until deleted
             t0 = time.perf_counter()
             window.request_print_slip(code)
-            while window.printing.dialog is None or window.printing.dialog.page_count() == 0:
+            # A refused print (a message box instead of the preview) would leave this loop waiting
+            # for ever: give up after 30 s and say what the screen shows.
+            while (window.printing.dialog is None or window.printing.dialog is before
+                   or window.printing.dialog.page_count() == 0):
+                if time.perf_counter() - t0 > 30:
+                    shown_now = [w.windowTitle() for w in app.topLevelWidgets() if w.isVisible()]
+                    raise TimeoutError(f"no slip preview for {code} within 30 s; on screen: {shown_now}")
                 app.processEvents()
                 time.sleep(0.001)
             samples.append(painted() - t0)
