@@ -26,7 +26,7 @@ from ui.admin.strings import Accounts as S
 from ui.desk_client import DeskClient
 from ui.dialogs.account_dialog import ROLES, AccountDialog
 from ui.interaction import Interaction
-from ui.views.widgets import MessageBar
+from ui.views.widgets import MessageBar, heading_label
 
 
 class AccountsDialog(QDialog):
@@ -38,11 +38,7 @@ class AccountsDialog(QDialog):
         self.resize(820, 480)
         self.client, self.me, self.interaction = client, me, interaction  # me: who may not lock themselves out
         self.rows: list[AccountRow] = []
-        heading = QLabel(S.HEADING)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = heading_label(S.HEADING)
         intro = QLabel(S.INTRO)
         intro.setWordWrap(True)
         self.messages = MessageBar()

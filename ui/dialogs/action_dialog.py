@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.vn_time import VN_TZ
-from ui import strings, theme
+from ui import strings
+from ui.views.widgets import error_line
 
 A = strings.Act
 
@@ -74,11 +75,7 @@ class ActionDialog(QDialog):
             self._add(form, "missing", A.MISSING, missing)
         if "note" in fields:
             self._add(form, "note", A.NOTE, QLineEdit())
-        self.error = QLabel()
-        self.error.setObjectName("action_error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(theme.ERROR_TEXT_STYLE)
-        self.error.hide()
+        self.error = error_line("action_error", bold=True)
         self.ok = QPushButton(A.OK)
         self.ok.setObjectName("action_ok")
         self.ok.setDefault(True)

@@ -24,6 +24,7 @@ from counter_app.errors import UserError
 from ui import theme
 from ui.admin.strings import Audit as S
 from ui.desk_client import DeskClient
+from ui.views.widgets import heading_label
 
 PAGE = 100
 OK_COLOUR, BAD_COLOUR = theme.SUCCESS.text, theme.ERROR.text
@@ -37,11 +38,7 @@ class AuditView(QWidget):
         self.rows: list[AuditRow] = []
         self._starts: list[int | None] = []  # before_seq of each page shown so far (for "newer")
         self.verification = None
-        title = QLabel(S.HEADING)
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        title.setFont(font)
+        title = heading_label(S.HEADING)
         intro = QLabel(S.INTRO)
         intro.setStyleSheet(theme.HINT_STYLE)
         self.table = QTableWidget(0, len(S.COLUMNS))

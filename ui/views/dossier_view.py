@@ -29,6 +29,7 @@ from counter_app.domain import actions
 from counter_app.domain.statuses import label as status_label
 from ui import strings, theme
 from ui.formatting import long_datetime, short_date, short_datetime, working_days
+from ui.views.widgets import enlarge
 
 S = strings.Dossier
 L = strings.Life
@@ -47,10 +48,7 @@ class DossierView(QWidget):
         self.title.setObjectName("dossier_code")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.title.setWordWrap(True)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
+        enlarge(self.title, 1.5, bold=True)
         self.values: dict[str, QLabel] = {}
         dossier_box = self._form(S.DOSSIER, [
             ("status", S.STATUS), ("procedure", S.PROCEDURE), ("working_days", S.WORKING_DAYS),

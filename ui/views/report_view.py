@@ -31,7 +31,7 @@ from ui.admin.chart import WeeklyChart
 from ui.admin.strings import Report as S
 from ui.desk_client import DeskClient
 from ui.interaction import Interaction
-from ui.views.widgets import MessageBar
+from ui.views.widgets import MessageBar, enlarge, heading_label
 
 MONTH, QUARTER, YEAR, RANGE = range(4)
 
@@ -147,9 +147,7 @@ class ReportView(QWidget):
         self.headline = QLabel()
         self.headline.setObjectName("report_headline")
         self.headline.setTextFormat(Qt.TextFormat.RichText)
-        font = self.headline.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.headline.setFont(font)
+        enlarge(self.headline, 1.25)
         self.messages = MessageBar()
         self.figures = _table(S.FIGURE_COLUMNS, 0)
         self.figures.setObjectName("report_figures")
@@ -174,11 +172,7 @@ class ReportView(QWidget):
         split.setStretchFactor(1, 3)
         split.setSizes([470, 800])
         heading_row = QHBoxLayout()
-        title = QLabel(S.HEADING)
-        tfont = title.font()
-        tfont.setPointSizeF(tfont.pointSizeF() * 1.3)
-        tfont.setBold(True)
-        title.setFont(tfont)
+        title = heading_label(S.HEADING)
         heading_row.addWidget(title)
         heading_row.addWidget(self.period_label)
         heading_row.addStretch(1)
