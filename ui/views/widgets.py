@@ -4,14 +4,16 @@ middle rather than at the end, and the arrows of a search box that move the list
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStatusBar,
     QStyle,
+    QTableWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -75,6 +78,28 @@ def error_line(name: str = "", *, bold: bool = False) -> QLabel:
     line.setStyleSheet(theme.ERROR_TEXT_STYLE if bold else f"color: {theme.ERROR.text};")
     line.hide()
     return line
+
+
+def read_only_table(columns: Sequence[str], stretch: int, name: str = "", *, rows: bool = True,
+                    striped: bool = False) -> QTableWidget:
+    """A table the officer reads, never types in: column `stretch` takes the width left, the others fit
+    their content; a click picks a whole row (`rows`); `striped` alternates the rows' colour on rows one
+    line of text high, for long lists."""
+    table = QTableWidget(0, len(columns))
+    if name:
+        table.setObjectName(name)
+    table.setHorizontalHeaderLabels(list(columns))
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    if rows:
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if striped:
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
 
 
 def dialog_buttons(accept: str, close: str, on_accept: Callable[[], None], on_close: Callable[[], None], *,
