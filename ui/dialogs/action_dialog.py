@@ -22,14 +22,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from counter_app.domain.vn_time import VN_TZ
 from ui import strings
-from ui.views.widgets import error_line
+from ui.views.widgets import accept_close_buttons, error_line
 
 A = strings.Act
 
@@ -76,13 +75,7 @@ class ActionDialog(QDialog):
         if "note" in fields:
             self._add(form, "note", A.NOTE, QLineEdit())
         self.error = error_line("action_error", bold=True)
-        self.ok = QPushButton(A.OK)
-        self.ok.setObjectName("action_ok")
-        self.ok.setDefault(True)
-        self.ok.clicked.connect(self.record)
-        cancel = QPushButton(A.CANCEL)
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
+        self.ok, cancel = accept_close_buttons(A.OK, A.CANCEL, self.record, self.reject, accept_name="action_ok")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(cancel)

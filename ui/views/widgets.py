@@ -116,6 +116,21 @@ def dialog_buttons(accept: str, close: str, on_accept: Callable[[], None], on_cl
     return box, ok
 
 
+def accept_close_buttons(accept: str, close: str, on_accept: Callable[[], None], on_close: Callable[[], None], *,
+                         accept_name: str = "") -> tuple[QPushButton, QPushButton]:
+    """The two buttons of a dialog that lays out its own button row: Enter presses the accepting one
+    wherever the focus is, the closing one never takes Enter."""
+    ok = QPushButton(accept)
+    if accept_name:
+        ok.setObjectName(accept_name)
+    ok.setDefault(True)
+    ok.clicked.connect(on_accept)
+    cancel = QPushButton(close)
+    cancel.setAutoDefault(False)
+    cancel.clicked.connect(on_close)
+    return ok, cancel
+
+
 def show_refusal(fields: Mapping[str, Field], general: QLabel, error: Exception | str) -> None:
     """A refusal under the field it names (the cursor goes there), else on the form's general line."""
     message = error.message if isinstance(error, UserError) else str(error)
