@@ -1,5 +1,5 @@
-"""The Bình Mỹ office and the one dossier its papers are tried on (Mẫu 02–07): one copy for the
-papers' tests and the benches."""
+"""The Bình Mỹ office and the one dossier its papers are tried on (Mẫu 02–07), for every paper test
+that builds the papers from data rather than from a store."""
 
 from __future__ import annotations
 
