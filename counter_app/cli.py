@@ -15,7 +15,15 @@ from typing import Any
 from counter_app import __version__, cli_recovery, cli_trail
 from counter_app.atomic_file import write_atomically
 from counter_app.cli_common import actor as scripted
-from counter_app.cli_common import open_desk, open_store, parse_day, print_json, read_json_input, write_checked
+from counter_app.cli_common import (
+    open_desk,
+    open_store,
+    parse_day,
+    print_json,
+    print_read,
+    read_json_input,
+    write_checked,
+)
 from counter_app.cli_parser import build_parser
 from counter_app.cli_recovery import read_passphrase, show_recovery_code
 from counter_app.command_line import EXIT_OFFLINE, EXIT_OK, run_guarded, utf8_stdio
@@ -86,9 +94,7 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     if args.action == "list":
-        with store.read() as session:
-            print_json([s.to_dict() for s in catalogue.list_procedures(session)])
-        return EXIT_OK
+        return print_read(store, lambda session: [s.to_dict() for s in catalogue.list_procedures(session)])
     if args.action == "export":
         with store.read() as session:
             specs = catalogue.list_procedures(session)
@@ -142,10 +148,7 @@ def _cmd_intake(args: argparse.Namespace) -> int:
 def _cmd_show(args: argparse.Namespace) -> int:
     from counter_app.services.lookup import open_by_code
 
-    store = open_store(args)
-    with store.read() as session:
-        print_json(open_by_code(session, args.code))
-    return EXIT_OK
+    return print_read(open_store(args), lambda session: open_by_code(session, args.code))
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -198,10 +201,7 @@ def _cmd_handover(args: argparse.Namespace) -> int:
 def _cmd_history(args: argparse.Namespace) -> int:
     from counter_app.services import workflow
 
-    store = open_store(args)
-    with store.read() as session:
-        print_json(workflow.history(session, args.code))
-    return EXIT_OK
+    return print_read(open_store(args), lambda session: workflow.history(session, args.code))
 
 
 def _cmd_attention(args: argparse.Namespace) -> int:
@@ -315,18 +315,19 @@ def _cmd_user(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     if args.action == "list":
-        with store.read() as session:
-            print_json([{"username": a.username, "full_name": a.full_name, "role": a.role}
-                         for a in accounts.list_accounts(session)])
-        return EXIT_OK
+        return print_read(store, lambda session: [_account(a) for a in accounts.list_accounts(session)])
     if not args.password_stdin:
         raise UserError("Mật khẩu được đọc từ stdin: thêm --password-stdin (không ghi mật khẩu trên dòng lệnh).")
     password = sys.stdin.readline().rstrip("\r\n")
     with store.write() as session:
         account = accounts.create_account(session, args.username, args.full_name, args.role, password,
                                           actor=scripted())
-    print_json({"username": account.username, "full_name": account.full_name, "role": account.role})
+    print_json(_account(account))
     return EXIT_OK
+
+
+def _account(account) -> dict[str, str]:  # noqa: ANN001 - an Officer
+    return {"username": account.username, "full_name": account.full_name, "role": account.role}
 
 
 def _cmd_search(args: argparse.Namespace) -> int:

@@ -6,15 +6,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from counter_app.cli_recovery import show_recovery_code
+from counter_app.command_line import EXIT_OK
 from counter_app.errors import UserError
 
 
 def print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def print_read(store, read: Callable[[Any], Any]) -> int:  # noqa: ANN001 - a Store
+    """A read-only command's answer: what `read` finds in one read session of the store, as JSON."""
+    with store.read() as session:
+        print_json(read(session))
+    return EXIT_OK
 
 
 def open_store(args: argparse.Namespace, *, must_exist: bool = True, passphrase: str | None = None):  # noqa: ANN202

@@ -17,6 +17,11 @@ class Prefs:
         # user's registry / ~/.config.
         self._s = QSettings(path, QSettings.Format.IniFormat) if path else QSettings(ORGANISATION, APPLICATION)
 
+    def _keep(self, key: str, value: object) -> None:
+        """Written through at once: a crash or a power cut must not lose what the officer just chose."""
+        self._s.setValue(key, value)
+        self._s.sync()
+
     @property
     def scanner(self) -> ScannerConfig:
         """How this PC's scanner is read (ui/scanner_setup.py applies it). A value edited by hand
@@ -53,8 +58,7 @@ class Prefs:
 
     @printer_name.setter
     def printer_name(self, name: str) -> None:
-        self._s.setValue("printing/printer", name)
-        self._s.sync()
+        self._keep("printing/printer", name)
 
     @property
     def slip_paper(self) -> str:
@@ -65,8 +69,7 @@ class Prefs:
 
     @slip_paper.setter
     def slip_paper(self, paper: str) -> None:
-        self._s.setValue("printing/slip_paper", paper)
-        self._s.sync()
+        self._keep("printing/slip_paper", paper)
 
     @property
     def attention_at_start(self) -> bool:
@@ -75,5 +78,4 @@ class Prefs:
 
     @attention_at_start.setter
     def attention_at_start(self, on: bool) -> None:
-        self._s.setValue("attention/at_start", bool(on))
-        self._s.sync()
+        self._keep("attention/at_start", bool(on))

@@ -8,15 +8,21 @@ from counter_app.domain.scanner_config import ScannerConfig
 from tests.ui.keyboard import enter, focus, key_text, scan
 from tests.ui.life_helpers import dossier_in, status_of
 from ui import strings
+from ui.views.return_view import ReturnView
+
+
+def scanned(qtbot, window, code: str) -> ReturnView:  # noqa: ANN001
+    """The officer scans the dossier's code at the counter: the return view it opens."""
+    with qtbot.waitSignal(window.return_shown, timeout=5000):
+        scan(code)
+    return window.returns
 
 
 def test_a_scanner_return_from_the_list_ends_returned_with_the_recipient(qtbot, desk, open_window) -> None:  # noqa: ANN001
     code = dossier_in(desk, 9)
     window = open_window(desk)
     qtbot.keyClick(focus(), Qt.Key.Key_F3)  # the officer is on the list
-    with qtbot.waitSignal(window.return_shown, timeout=5000):
-        scan(code)
-    view = window.returns
+    view = scanned(qtbot, window, code)
     assert window.tabs.currentWidget() is view
     assert view.state() == "ready" and view.banner.text() == strings.Return.READY
     assert view.values["applicant"].text().startswith("Trần Thị Ánh · 001190000001")
@@ -41,9 +47,7 @@ def test_a_scanner_return_from_the_list_ends_returned_with_the_recipient(qtbot, 
 def test_someone_else_collecting_must_say_their_relation(qtbot, desk, open_window) -> None:  # noqa: ANN001
     code = dossier_in(desk, 9)
     window = open_window(desk)
-    with qtbot.waitSignal(window.return_shown, timeout=5000):
-        scan(code)
-    view = window.returns
+    view = scanned(qtbot, window, code)
     view.name.setFocus()
     view.name.selectAll()
     key_text("Lê Văn Bình")
@@ -60,9 +64,7 @@ def test_someone_else_collecting_must_say_their_relation(qtbot, desk, open_windo
 def test_a_bad_recipient_id_is_refused_and_nothing_changes(qtbot, desk, open_window) -> None:  # noqa: ANN001
     code = dossier_in(desk, 9)
     window = open_window(desk)
-    with qtbot.waitSignal(window.return_shown, timeout=5000):
-        scan(code)
-    view = window.returns
+    view = scanned(qtbot, window, code)
     view.id_number.setText("12345")
     view.confirm()
     qtbot.waitUntil(lambda: view.error.isVisible() and view.confirm_button.isEnabled(), timeout=5000)
@@ -73,9 +75,7 @@ def test_a_bad_recipient_id_is_refused_and_nothing_changes(qtbot, desk, open_win
 def test_a_dossier_not_ready_says_so_with_its_due_time(qtbot, desk, open_window) -> None:  # noqa: ANN001
     code = dossier_in(desk, 4)
     window = open_window(desk)
-    with qtbot.waitSignal(window.return_shown, timeout=5000):
-        scan(code)
-    view = window.returns
+    view = scanned(qtbot, window, code)
     assert view.state() == "late"  # received in March: long overdue
     assert view.banner.text().startswith("CHƯA CÓ KẾT QUẢ")
     assert "08 giờ 00 phút, ngày 05 tháng 03 năm 2026" in view.banner.text()
@@ -87,9 +87,7 @@ def test_a_dossier_not_ready_says_so_with_its_due_time(qtbot, desk, open_window)
 def test_a_dossier_already_returned_says_to_whom_and_when(qtbot, desk, open_window) -> None:  # noqa: ANN001
     code = dossier_in(desk, 10, recipient="Nguyễn Văn Cường")
     window = open_window(desk)
-    with qtbot.waitSignal(window.return_shown, timeout=5000):
-        scan(code)
-    view = window.returns
+    view = scanned(qtbot, window, code)
     assert view.state() == "returned"
     assert view.banner.text() == ("ĐÃ TRẢ KẾT QUẢ cho Nguyễn Văn Cường lúc 15 giờ 00 phút, ngày 03 tháng 03 năm 2026.")
     assert not view.recipient_box.isVisible()
@@ -112,9 +110,7 @@ def test_a_result_that_came_back_is_recorded_and_handed_over_from_the_return_vie
 
     code = dossier_in(desk, 4)
     window = open_window(desk)
-    with qtbot.waitSignal(window.return_shown, timeout=5000):
-        scan(code)
-    view = window.returns
+    view = scanned(qtbot, window, code)
     assert view.state() == "late" and view.ready_button.isVisible()
     with qtbot.waitSignal(window.return_shown, timeout=5000):
         qtbot.keyClick(focus(), Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)  # "Có &kết quả…"
@@ -133,8 +129,7 @@ def test_a_result_that_came_back_is_recorded_and_handed_over_from_the_return_vie
 def test_saying_no_to_has_a_result_changes_nothing(qtbot, desk, open_window, answers) -> None:  # noqa: ANN001
     code = dossier_in(desk, 4)
     window = open_window(desk)
-    with qtbot.waitSignal(window.return_shown, timeout=5000):
-        scan(code)
+    scanned(qtbot, window, code)
     answers.confirm_with = False
     window.returns.ready_button.click()
     assert answers.asked[-1].startswith(f"Ghi hồ sơ {code} đã có kết quả?")

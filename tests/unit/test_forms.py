@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import unicodedata
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,17 +15,18 @@ from reportlab.lib.units import mm
 
 from counter_app.domain.deadlines import timeliness
 from counter_app.papers import form_data
-from counter_app.papers.form_data import (
-    ControlSheet,
-    ExtensionNotice,
-    FormDossier,
-    FormOffice,
-    HandOver,
-    Refusal,
-    StopNotice,
-    SupplementRequest,
-)
+from counter_app.papers.form_data import ControlSheet
 from counter_app.papers.forms import render_form
+from tests.paper_fixtures import (
+    CODE,
+    DOSSIER,
+    DUE,
+    NEW_DUE,
+    OFFICE,
+    OFFICE_NAME,
+    VN,
+    sample_forms,
+)
 from tests.pdf_reading import (
     assert_inside_and_apart,
     code128,
@@ -37,56 +38,6 @@ from tests.pdf_reading import (
     text_boxes,
 )
 
-VN = timezone(timedelta(hours=7))
-CODE = "000.00.20.H12-260302-0001"
-OFFICE_NAME = "Trung tâm Phục vụ hành chính công xã Bình Mỹ"
-RECEIVED = datetime(2026, 3, 2, 8, 0, tzinfo=VN)
-DUE = datetime(2026, 3, 5, 8, 0, tzinfo=VN)
-NEW_DUE = datetime(2026, 3, 10, 16, 0, tzinfo=VN)
-
-
-OFFICE = FormOffice("UBND xã Bình Mỹ", OFFICE_NAME, "Bình Mỹ", "0229 3851 234")
-DOSSIER = FormDossier(
-    code=CODE,
-    procedure_name="Đăng ký khai sinh",
-    applicant_name="Nguyễn Văn Đức",
-    address="Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình",
-    phone="0912 345 678",
-    email="duc.nguyen@example.vn",
-    received_at=RECEIVED,
-    due_at=DUE,
-    salutation="Ông",
-)
-MISSING = ("Bản sao giấy chứng sinh có chứng thực", "Căn cước của người đi khai sinh (bản chính để đối chiếu)")
-
-
-def _forms(dossier: FormDossier = DOSSIER, reason: str = "Bản sao chưa được chứng thực theo quy định.",
-           missing: tuple[str, ...] = MISSING) -> dict[str, form_data.Form]:
-    return {
-        "02": SupplementRequest(dossier, datetime(2026, 3, 3, 10, 0, tzinfo=VN), missing, reason, "Trần Thị Hoa"),
-        "03": Refusal(dossier, RECEIVED, reason, "Trần Thị Hoa"),
-        "04": ExtensionNotice(dossier, datetime(2026, 3, 4, 9, 0, tzinfo=VN), reason, DUE, NEW_DUE, "Lê Văn Nam"),
-        "05": StopNotice(dossier, datetime(2026, 3, 4, 14, 30, tzinfo=VN), reason, "Lê Văn Nam"),
-        "06": ControlSheet(
-            dossier,
-            (
-                HandOver(OFFICE_NAME, "Công chức Tư pháp - Hộ tịch", datetime(2026, 3, 2, 9, 0, tzinfo=VN), DUE,
-                         "Chuyển giải quyết"),
-                HandOver("Công chức Tư pháp - Hộ tịch", OFFICE_NAME, datetime(2026, 3, 5, 7, 30, tzinfo=VN), DUE),
-                HandOver(OFFICE_NAME, "Nguyễn Văn Đức", datetime(2026, 3, 6, 9, 0, tzinfo=VN), DUE, "Trả kết quả"),
-            ),
-            processing_unit="Công chức Tư pháp - Hộ tịch",
-            coordinating_units=("Công an xã Bình Mỹ",),
-        ),
-    }
-
-
-# --------------------------------------------------------------------------------------------------
-# Helpers (test_register.py and test_paper_service.py use them too)
-
-
-
-
 A5_FRAME = (3 * mm, 3 * mm, A5[0] - 3 * mm, A5[1] - 3 * mm)
 
 
@@ -97,11 +48,10 @@ HEADER = ("UBND XÃ BÌNH MỸ", "TRUNG TÂM PHỤC VỤ HÀNH", "CỘNG HÒA X�
           "Độc lập - Tự do - Hạnh phúc", "Mã hồ sơ:", CODE)
 
 
-def test_supplement_request_mau_02() -> None:
-    pdf = render_form(OFFICE, _forms()["02"])
-    (text,) = pages_text(pdf)
-    for expected in (
-        *HEADER,
+# What each form says, in the model's words (Thông tư 03/2025): every sentence is looked for in the page's
+# text with its line breaks made spaces, so a wrapped sentence reads whole.
+SAYS = {
+    "02": (
         "Số: ……/HDHS",
         "Bình Mỹ, ngày 03 tháng 3 năm 2026",
         "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
@@ -118,25 +68,10 @@ def test_supplement_request_mau_02() -> None:
         "NGƯỜI HƯỚNG DẪN",
         "(Ký và ghi rõ họ tên)",
         "Trần Thị Hoa",
-    ):
-        assert expected in flattened(text), expected
-    assert ("Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông liên hệ với Trần Thị Hoa, số điện thoại "
-            "0229 3851 234 để được hướng dẫn./.") in flattened(text)
-    assert "Trang" not in text  # one page, so no page numbers
-
-
-def test_supplement_without_a_list_prints_the_request_as_its_content() -> None:
-    form = dataclasses.replace(_forms()["02"], missing=(), reason="Bổ sung tờ khai có chữ ký của người yêu cầu")
-    (text,) = pages_text(render_form(OFFICE, form))
-    assert "1. Bổ sung tờ khai có chữ ký của người yêu cầu" in text
-    assert "Lý do" not in text
-
-
-def test_refusal_mau_03() -> None:
-    (text,) = pages_text(render_form(OFFICE, _forms()["03"]))
-    flat = flattened(text)
-    for expected in (
-        *HEADER,
+        "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông liên hệ với Trần Thị Hoa, số điện thoại "
+        "0229 3851 234 để được hướng dẫn./.",
+    ),
+    "03": (
         "Số: ……/TCHS",
         "Bình Mỹ, ngày 02 tháng 3 năm 2026",
         "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
@@ -146,17 +81,9 @@ def test_refusal_mau_03() -> None:
         "Xin thông báo cho Ông được biết và thực hiện./.",
         "NGƯỜI TIẾP NHẬN HỒ SƠ",
         "Trần Thị Hoa",
-    ):
-        assert expected in flattened(text), expected
-    assert (f"Căn cứ quy định tại …………, {OFFICE_NAME} từ chối tiếp nhận, giải quyết hồ sơ này vì lý do cụ thể "
-            "như sau:") in flat
-
-
-def test_extension_mau_04_names_both_appointments() -> None:
-    (text,) = pages_text(render_form(OFFICE, _forms()["04"]))
-    flat = flattened(text)
-    for expected in (
-        *HEADER,
+        f"Căn cứ quy định tại …………, {OFFICE_NAME} từ chối tiếp nhận, giải quyết hồ sơ này vì lý do cụ thể như sau:",
+    ),
+    "04": (  # both appointments: the first and the new one
         "Số: ……/PXL",
         "Bình Mỹ, ngày 04 tháng 3 năm 2026",
         "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN",
@@ -169,18 +96,11 @@ def test_extension_mau_04_names_both_appointments() -> None:
         "Lê Văn Nam",
         "Nơi nhận:",
         "- Như trên;",
-    ):
-        assert expected in flattened(text), expected
-    assert f"{OFFICE_NAME} đã tiếp nhận hồ sơ của Ông lúc 08 giờ 00 phút, ngày 02 tháng 03 năm 2026." in flat
-    assert "Lý do: Bản sao chưa được chứng thực theo quy định." in flat
-    assert "thời gian hẹn trả kết quả mới: 16 giờ 00 phút, ngày 10 tháng 03 năm 2026." in flat
-
-
-def test_stop_notice_mau_05() -> None:
-    (text,) = pages_text(render_form(OFFICE, _forms()["05"]))
-    flat = flattened(text)
-    for expected in (
-        *HEADER,
+        f"{OFFICE_NAME} đã tiếp nhận hồ sơ của Ông lúc 08 giờ 00 phút, ngày 02 tháng 03 năm 2026.",
+        "Lý do: Bản sao chưa được chứng thực theo quy định.",
+        "thời gian hẹn trả kết quả mới: 16 giờ 00 phút, ngày 10 tháng 03 năm 2026.",
+    ),
+    "05": (
         "Số: ……/TB",
         "Bình Mỹ, ngày 04 tháng 3 năm 2026",
         "THÔNG BÁO",
@@ -189,18 +109,10 @@ def test_stop_notice_mau_05() -> None:
         "Lý do: Bản sao chưa được chứng thực theo quy định.",
         "Xin thông báo để Ông được biết./.",
         "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ",
-    ):
-        assert expected in flattened(text), expected
-    assert (f"{OFFICE_NAME} thông báo dừng giải quyết hồ sơ nêu trên kể từ 14 giờ 30 phút, ngày 04 tháng 03 năm "
-            "2026.") in flat
-    assert "Thời gian hẹn trả kết quả: 08 giờ 00 phút, ngày 05 tháng 03 năm 2026." in flat
-
-
-def test_control_sheet_mau_06_rows_and_verdicts() -> None:
-    (text,) = pages_text(render_form(OFFICE, _forms()["06"]))
-    flat = flattened(text)
-    for expected in (
-        *HEADER,
+        f"{OFFICE_NAME} thông báo dừng giải quyết hồ sơ nêu trên kể từ 14 giờ 30 phút, ngày 04 tháng 03 năm 2026.",
+        "Thời gian hẹn trả kết quả: 08 giờ 00 phút, ngày 05 tháng 03 năm 2026.",
+    ),
+    "06": (
         "Bình Mỹ, ngày 02 tháng 3 năm 2026",
         "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
         "Kèm theo hồ sơ của: Nguyễn Văn Đức",
@@ -213,19 +125,40 @@ def test_control_sheet_mau_06_rows_and_verdicts() -> None:
         "Chuyển giải quyết",
         "Người giao",
         "Người nhận",
-    ):
-        assert expected in flattened(text), expected
-    assert "THỜI GIAN GIAO, NHẬN HỒ SƠ" in flat
-    assert "KẾT QUẢ GIẢI QUYẾT HỒ SƠ" in flat
-    assert "1. Giao:" in flat and "2. Nhận:" in flat
-    assert "09 giờ 00 phút, ngày 02 tháng 03 năm 2026" in flat
+        "THỜI GIAN GIAO, NHẬN HỒ SƠ",
+        "KẾT QUẢ GIẢI QUYẾT HỒ SƠ",
+        "1. Giao:",
+        "2. Nhận:",
+        "09 giờ 00 phút, ngày 02 tháng 03 năm 2026",
+    ),
+}
+
+
+@pytest.mark.parametrize("form", sorted(SAYS))
+def test_each_form_says_what_its_model_says_on_one_page(form: str) -> None:
+    (text,) = pages_text(render_form(OFFICE, sample_forms()[form]))
+    flat = flattened(text)
+    for expected in (*HEADER, *SAYS[form]):
+        assert expected in flat, expected
+    assert "Trang" not in text  # one page, so no page numbers
+
+
+def test_the_control_sheet_judges_each_hand_over_against_the_due_time() -> None:
+    (text,) = pages_text(render_form(OFFICE, sample_forms()["06"]))
     # Handed on before the due day, back on the due day before the due time, returned the day after.
     verdicts = [line.strip() for line in text.splitlines() if line.strip() in ("Trước hạn", "Đúng hạn", "Quá hạn")]
     assert verdicts == ["Trước hạn", "Đúng hạn", "Quá hạn"]
 
 
+def test_supplement_without_a_list_prints_the_request_as_its_content() -> None:
+    form = dataclasses.replace(sample_forms()["02"], missing=(), reason="Bổ sung tờ khai có chữ ký của người yêu cầu")
+    (text,) = pages_text(render_form(OFFICE, form))
+    assert "1. Bổ sung tờ khai có chữ ký của người yêu cầu" in text
+    assert "Lý do" not in text
+
+
 def test_control_sheet_repeats_its_header_on_later_pages() -> None:
-    base = _forms()["06"]
+    base = sample_forms()["06"]
     assert isinstance(base, ControlSheet)
     many = dataclasses.replace(base, hand_overs=base.hand_overs * 5, blank_rows=2)
     pages = pages_text(render_form(OFFICE, many))
@@ -241,20 +174,20 @@ def test_control_sheet_repeats_its_header_on_later_pages() -> None:
 
 def test_extension_note_on_the_control_sheet() -> None:
     extended = dataclasses.replace(DOSSIER, due_at=NEW_DUE)
-    sheet = dataclasses.replace(_forms()["06"], original_due_at=DUE, dossier=extended)
+    sheet = dataclasses.replace(sample_forms()["06"], original_due_at=DUE, dossier=extended)
     (text,) = pages_text(render_form(OFFICE, sheet))
     assert ("Ngày, giờ hẹn trả kết quả: 16 giờ 00 phút, ngày 10 tháng 03 năm 2026 (đã gia hạn; hẹn lần đầu: 08 giờ "
             "00 phút, ngày 05 tháng 03 năm 2026)") in flattened(text)
 
 
 def test_a_given_number_replaces_the_dots() -> None:
-    (text,) = pages_text(render_form(OFFICE, dataclasses.replace(_forms()["02"], number="12")))
+    (text,) = pages_text(render_form(OFFICE, dataclasses.replace(sample_forms()["02"], number="12")))
     assert "Số: 12/HDHS" in text
 
 
 @pytest.mark.parametrize("form", ["02", "03", "04", "05", "06"])
 def test_every_form_is_a5_with_metadata(form: str) -> None:
-    paper = _forms()[form]
+    paper = sample_forms()[form]
     reader = PdfReader(io.BytesIO(render_form(OFFICE, paper)))
     for page in reader.pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A5)
@@ -264,21 +197,23 @@ def test_every_form_is_a5_with_metadata(form: str) -> None:
 
 def test_salutation_defaults_to_ong_ba() -> None:
     neutral = dataclasses.replace(DOSSIER, salutation="")
-    (text,) = pages_text(render_form(OFFICE, _forms(neutral)["03"]))
+    (text,) = pages_text(render_form(OFFICE, sample_forms(neutral)["03"]))
     assert "Xin thông báo cho Ông/Bà được biết và thực hiện./." in text
 
 
 def test_decomposed_input_prints_composed() -> None:
     nfd = dataclasses.replace(DOSSIER, applicant_name=unicodedata.normalize("NFD", "Nguyễn Văn Đức"))
-    (text,) = pages_text(render_form(OFFICE, _forms(nfd, reason=unicodedata.normalize("NFD", "Thiếu tờ khai"))["05"]))
+    stop = sample_forms(nfd, reason=unicodedata.normalize("NFD", "Thiếu tờ khai"))["05"]
+    (text,) = pages_text(render_form(OFFICE, stop))
     assert "Kính gửi: Ông Nguyễn Văn Đức" in flattened(text)
     assert "Lý do: Thiếu tờ khai" in flattened(text)
     assert unicodedata.is_normalized("NFC", text)
 
 
 def test_a_time_without_offset_prints_as_vietnam_time() -> None:
-    naive = render_form(OFFICE, dataclasses.replace(_forms()["05"], stopped_at=datetime(2026, 3, 4, 14, 30)))
-    aware = render_form(OFFICE, dataclasses.replace(_forms()["05"], stopped_at=datetime(2026, 3, 4, 14, 30, tzinfo=VN)))
+    stop = sample_forms()["05"]
+    naive = render_form(OFFICE, dataclasses.replace(stop, stopped_at=datetime(2026, 3, 4, 14, 30)))
+    aware = render_form(OFFICE, dataclasses.replace(stop, stopped_at=datetime(2026, 3, 4, 14, 30, tzinfo=VN)))
     assert pages_text(naive) == pages_text(aware)
 
 
@@ -316,7 +251,7 @@ LONG_DOSSIER = dataclasses.replace(
 
 
 def _long_forms() -> dict[str, form_data.Form]:
-    papers = _forms(LONG_DOSSIER, LONG_REASON, TWENTY)
+    papers = sample_forms(LONG_DOSSIER, LONG_REASON, TWENTY)
     sheet = papers["06"]
     assert isinstance(sheet, ControlSheet)
     long_unit = exactly(200, "Phòng Kinh tế Hạ tầng và Đô thị xã Bình Mỹ bộ phận đất đai".split())
@@ -356,7 +291,7 @@ def test_long_values_wrap_and_stay_on_the_page(form: str) -> None:
 @pytest.mark.parametrize("form", ["02", "03", "04", "05", "06"])
 def test_code128_scans_back_from_a_150_dpi_render(form: str, tmp_path: Path) -> None:
     # Forms share the slip's barcode block (layout.code_blocks): the same X-dimension, the same scan.
-    images = rasterise(render_form(OFFICE, _forms()[form]), tmp_path, dpi=150)
+    images = rasterise(render_form(OFFICE, sample_forms()[form]), tmp_path, dpi=150)
     assert len(images) == 1
     assert code128(images[0]) == {CODE}
 

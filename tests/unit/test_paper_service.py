@@ -259,35 +259,39 @@ def test_a_read_only_folder_is_refused(tmp_path: Path) -> None:
 # Mẫu 02–06 from the recorded events
 
 
+def form_reads(store, code: str, number: str, tmp_path: Path, expected: tuple[str, ...]) -> list[str]:  # noqa: ANN001
+    """Mẫu `number` of the stored dossier says each expected sentence (its pages read as one text) and its
+    code scans back from the first page; the pages' text, for what a test checks besides."""
+    with store.read() as session:
+        pdf = papers.form_pdf(session, code, number)
+    pages = pages_text(pdf)
+    whole = flattened(" ".join(pages))
+    for sentence in expected:
+        assert sentence in whole, sentence
+    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
+    return pages
+
+
 @needs_pdftoppm
 def test_supplement_request_from_the_status_5_event(officer, tmp_path: Path) -> None:  # noqa: ANN001
     code = new_dossier(officer)
     move(officer, code, 4, "2026-03-02T09:00:00+07:00")
     move(officer, code, 5, "2026-03-03T10:00:00+07:00", note="Bản sao chưa chứng thực", missing=MISSING)
-    with officer.read() as session:
-        pdf = papers.form_pdf(session, code, "02")
-    (text,) = pages_text(pdf)
-    flat = flattened(text)
-    for expected in (
+    (_,) = form_reads(officer, code, "02", tmp_path, (
         "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Số: ……/HDHS", "Bình Mỹ, ngày 03 tháng 3 năm 2026",
         f"1. {MISSING[0]}", f"2. {MISSING[1]}", "Lý do: Bản sao chưa chứng thực", "Yêu cầu Ông hoàn thiện hồ sơ",
         "NGƯỜI HƯỚNG DẪN", "Trần Thị Hoa", f"Bộ phận tiếp nhận và trả kết quả: {OFFICE_NAME}",
-    ):
-        assert expected in flat, expected
-    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
+    ))
 
 
 @needs_pdftoppm
 def test_refusal_from_the_intake_event(officer, tmp_path: Path) -> None:  # noqa: ANN001
     code = new_dossier(officer, refusal="Hồ sơ không thuộc thẩm quyền giải quyết của xã", gender="Nữ")
-    with officer.read() as session:
-        pdf = papers.form_pdf(session, code, "3")  # "3" is read as 03
-    flat = flattened(pages_text(pdf)[0])
-    for expected in ("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Bình Mỹ, ngày 02 tháng 3 năm 2026",
-                     "Hồ sơ không thuộc thẩm quyền giải quyết của xã", "Xin thông báo cho Bà được biết",
-                     "NGƯỜI TIẾP NHẬN HỒ SƠ", "Trần Thị Hoa"):
-        assert expected in flat, expected
-    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
+    (_,) = form_reads(officer, code, "3", tmp_path, (  # "3" is read as 03
+        "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Bình Mỹ, ngày 02 tháng 3 năm 2026",
+        "Hồ sơ không thuộc thẩm quyền giải quyết của xã", "Xin thông báo cho Bà được biết",
+        "NGƯỜI TIẾP NHẬN HỒ SƠ", "Trần Thị Hoa",
+    ))
 
 
 @needs_pdftoppm
@@ -298,17 +302,12 @@ def test_extension_from_the_extension_event(desk, tmp_path: Path) -> None:  # no
         settings.put(session, papers.HEAD_NAME_KEY, "Lê Văn Nam")
         workflow.extend(session, code, new_due=parse_iso("2026-03-10T16:00:00+07:00"), reason="Cần xác minh thêm",
                         actor=ME, now=parse_iso("2026-03-04T09:00:00+07:00"))
-    with desk.read() as session:
-        pdf = papers.form_pdf(session, code, "04")
-    flat = flattened(pages_text(pdf)[0])
-    for expected in (
+    (_,) = form_reads(desk, code, "04", tmp_path, (
         "Bình Mỹ, ngày 04 tháng 3 năm 2026", "Kính gửi: Ông Nguyễn Văn Đức",
         "Thời gian hẹn trả kết quả: 08 giờ 00 phút, ngày 05 tháng 03 năm 2026.",
         "Lý do: Cần xác minh thêm", "thời gian hẹn trả kết quả mới: 16 giờ 00 phút, ngày 10 tháng 03 năm 2026.",
         "Lê Văn Nam",
-    ):
-        assert expected in flat, expected
-    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
+    ))
 
 
 @needs_pdftoppm
@@ -316,12 +315,9 @@ def test_stop_notice_from_the_status_8_event(desk, tmp_path: Path) -> None:  # n
     code = new_dossier(desk)
     move(desk, code, 4, "2026-03-02T09:00:00+07:00")
     move(desk, code, 8, "2026-03-04T14:30:00+07:00", note="Người yêu cầu đã chết trước khi có kết quả")
-    with desk.read() as session:
-        pdf = papers.form_pdf(session, code, "05")
-    flat = flattened(pages_text(pdf)[0])
-    assert "kể từ 14 giờ 30 phút, ngày 04 tháng 03 năm 2026." in flat
-    assert "Lý do: Người yêu cầu đã chết trước khi có kết quả" in flat
-    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
+    (_,) = form_reads(desk, code, "05", tmp_path, (
+        "kể từ 14 giờ 30 phút, ngày 04 tháng 03 năm 2026.", "Lý do: Người yêu cầu đã chết trước khi có kết quả",
+    ))
 
 
 @needs_pdftoppm
@@ -335,11 +331,7 @@ def test_control_sheet_from_hand_overs_and_the_hand_back(officer, tmp_path: Path
     with officer.write() as session:
         workflow.return_result(session, code, workflow.Recipient("Nguyễn Văn Đức"), actor=ME,
                                now=parse_iso("2026-03-10T10:00:00+07:00"))
-    with officer.read() as session:
-        pdf = papers.form_pdf(session, code, "06")
-    pages = pages_text(pdf)
-    whole = flattened(" ".join(pages))
-    for expected in (
+    pages = form_reads(officer, code, "06", tmp_path, (
         "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Kèm theo hồ sơ của: Nguyễn Văn Đức",
         "Ngày, giờ hẹn trả kết quả: 14 giờ 00 phút, ngày 09 tháng 03 năm 2026",
         "Cơ quan (bộ phận) giải quyết hồ sơ: Công chức Tư pháp - Hộ tịch",
@@ -347,14 +339,12 @@ def test_control_sheet_from_hand_overs_and_the_hand_back(officer, tmp_path: Path
         "09 giờ 00 phút, ngày 02 tháng 03 năm 2026", "08 giờ 00 phút, ngày 10 tháng 03 năm 2026",
         "03/03/2026: yêu cầu bổ sung, hoàn thiện hồ sơ",
         "04/03/2026: nhận đủ hồ sơ bổ sung, hẹn trả mới 14:00 09/03/2026", "Trả kết quả",
-    ):
-        assert expected in whole, expected
+    ))
     verdicts = [line.strip() for page in pages for line in page.splitlines()
                 if line.strip() in ("Trước hạn", "Đúng hạn", "Quá hạn")]
     # Two hand-overs well before the due day, then the result back and out a day late.
     assert verdicts == ["Trước hạn", "Trước hạn", "Quá hạn", "Quá hạn"]
-    assert "…… giờ" not in whole  # returned: no blank rows to write on
-    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
+    assert "…… giờ" not in flattened(" ".join(pages))  # returned: no blank rows to write on
 
 
 def test_control_sheet_of_a_new_dossier_has_rows_to_write_on(desk) -> None:  # noqa: ANN001

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 
-from counter_app.papers.form_data import FormOffice
 from counter_app.papers.register import COLUMNS, NO_ROWS, Register, RegisterRow, render_register
+from tests.paper_fixtures import OFFICE, VN
 from tests.pdf_reading import (
     assert_inside_and_apart,
     exactly,
@@ -24,8 +24,6 @@ from tests.pdf_reading import (
     text_boxes,
 )
 
-VN = timezone(timedelta(hours=7))
-OFFICE = FormOffice("UBND xã Bình Mỹ", "Trung tâm Phục vụ hành chính công xã Bình Mỹ", "Bình Mỹ")
 START = datetime(2026, 3, 2, 7, 30, tzinfo=VN)
 HEADER_TITLES = ("STT", "Mã hồ sơ", "Họ tên chủ hồ sơ", "Địa chỉ", "Số điện thoại", "Ngày, tháng, năm", "Nhận hồ sơ",
                  "Trả kết quả", "Bên giao (ký)", "Bên nhận (ký)", "Ghi chú", "(15)")

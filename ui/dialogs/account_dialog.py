@@ -14,7 +14,6 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -22,10 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.errors import UserError
-from ui import theme
 from ui.admin.strings import Account as S
-from ui.views.widgets import Field
+from ui.views.widgets import Field, dialog_buttons, error_line, heading_label, show_refusal
 
 # The same labels as counter_app.services.accounts.ROLES, repeated so this dialog opens before the
 # lane has imported the services (tests/ui/test_admin.py keeps them equal).
@@ -42,11 +39,7 @@ class AccountDialog(QDialog):
         self.setMinimumWidth(520)
         self.on_submit: Callable[[dict[str, Any]], None] | None = None
         self.on_cancel: Callable[[], None] | None = None
-        heading = QLabel(S.FIRST_HEADING if first_admin else S.ADD_HEADING)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = heading_label(S.FIRST_HEADING if first_admin else S.ADD_HEADING)
         column = QVBoxLayout(self)
         column.addWidget(heading)
         if first_admin:
@@ -79,17 +72,10 @@ class AccountDialog(QDialog):
         if first_admin:
             self.editors["username"].setText("admin")
         column.addLayout(form)
-        self.general_error = QLabel()
-        self.general_error.setWordWrap(True)
-        self.general_error.setStyleSheet(f"color: {theme.ERROR.text};")
-        self.general_error.hide()
+        self.general_error = error_line()
         column.addWidget(self.general_error)
-        self.buttons = QDialogButtonBox()
-        self.ok = self.buttons.addButton(S.CREATE, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setObjectName("account_ok")
-        self.buttons.addButton(S.QUIT if first_admin else S.CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self._cancel)
+        self.buttons, self.ok = dialog_buttons(S.CREATE, S.QUIT if first_admin else S.CANCEL, self._submit,
+                                               self._cancel, accept_name="account_ok")
         column.addWidget(self.buttons)
         self._busy = False
         (self.editors["full_name"] if first_admin else self.editors["username"]).setFocus()
@@ -107,14 +93,7 @@ class AccountDialog(QDialog):
 
     def show_error(self, error: Exception | str) -> None:
         self.set_busy(False)
-        message = error.message if isinstance(error, UserError) else str(error)
-        field = self.fields.get(getattr(error, "field", None) or "")
-        if field is not None:
-            field.set_error(message)
-            field.editor.setFocus()
-        else:
-            self.general_error.setText(message)
-            self.general_error.show()
+        show_refusal(self.fields, self.general_error, error)
 
     def finish(self) -> None:
         self.setProperty("finished", True)

@@ -9,10 +9,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -26,7 +24,7 @@ from ui.admin.strings import Accounts as S
 from ui.desk_client import DeskClient
 from ui.dialogs.account_dialog import ROLES, AccountDialog
 from ui.interaction import Interaction
-from ui.views.widgets import MessageBar
+from ui.views.widgets import MessageBar, heading_label, read_only_table
 
 
 class AccountsDialog(QDialog):
@@ -38,27 +36,13 @@ class AccountsDialog(QDialog):
         self.resize(820, 480)
         self.client, self.me, self.interaction = client, me, interaction  # me: who may not lock themselves out
         self.rows: list[AccountRow] = []
-        heading = QLabel(S.HEADING)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = heading_label(S.HEADING)
         intro = QLabel(S.INTRO)
         intro.setWordWrap(True)
         self.messages = MessageBar()
-        self.table = QTableWidget(0, len(S.COLUMNS))
-        self.table.setObjectName("accounts_table")
-        self.table.setHorizontalHeaderLabels(S.COLUMNS)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = read_only_table(S.COLUMNS, 1, "accounts_table")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons; the arrows move between rows
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.add_button = QPushButton(S.ADD)
         self.add_button.setObjectName("accounts_add")

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from counter_app.domain.vn_time import VN_TZ
-from ui import strings, theme
+from ui import strings
+from ui.views.widgets import accept_close_buttons, error_line
 
 A = strings.Act
 
@@ -74,18 +74,8 @@ class ActionDialog(QDialog):
             self._add(form, "missing", A.MISSING, missing)
         if "note" in fields:
             self._add(form, "note", A.NOTE, QLineEdit())
-        self.error = QLabel()
-        self.error.setObjectName("action_error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(theme.ERROR_TEXT_STYLE)
-        self.error.hide()
-        self.ok = QPushButton(A.OK)
-        self.ok.setObjectName("action_ok")
-        self.ok.setDefault(True)
-        self.ok.clicked.connect(self.record)
-        cancel = QPushButton(A.CANCEL)
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
+        self.error = error_line("action_error", bold=True)
+        self.ok, cancel = accept_close_buttons(A.OK, A.CANCEL, self.record, self.reject, accept_name="action_ok")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(cancel)

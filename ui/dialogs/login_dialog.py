@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import theme
 from ui.admin.strings import Login as S
+from ui.views.widgets import error_line, heading_label
 
 _WAIT_RE = re.compile(r"sau (\d+) giây")
 
@@ -39,11 +39,7 @@ class LoginDialog(QDialog):
         self.setMinimumWidth(440)
         self.on_submit: Callable[[str, str], None] | None = None
         self.on_quit: Callable[[], None] | None = None
-        heading = QLabel(S.LOCK_HEADING if locked else S.HEADING)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = heading_label(S.LOCK_HEADING if locked else S.HEADING)
         if locked and idle_minutes:
             intro_text = S.LOCK_INTRO.format(minutes=_minutes(idle_minutes))
         else:
@@ -58,11 +54,7 @@ class LoginDialog(QDialog):
         form = QFormLayout()
         form.addRow(S.USERNAME, self.username)
         form.addRow(S.PASSWORD, self.password)
-        self.error = QLabel()
-        self.error.setObjectName("login_error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {theme.ERROR.text}; font-weight: bold;")
-        self.error.hide()
+        self.error = error_line("login_error", bold=True)
         self.buttons = QDialogButtonBox()
         self.ok = self.buttons.addButton(S.OK, QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setObjectName("login_ok")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from counter_app.errors import UserError
-from ui import theme
 from ui.admin.strings import Account as A
 from ui.admin.strings import Password as S
+from ui.views.widgets import dialog_buttons, error_line
 
 
 class PasswordDialog(QDialog):
@@ -33,16 +33,8 @@ class PasswordDialog(QDialog):
             editor.setEchoMode(QLineEdit.EchoMode.Password)
             form.addRow(label, editor)
         self.new.setPlaceholderText(A.PASSWORD_HINT)
-        self.error = QLabel()
-        self.error.setObjectName("password_error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {theme.ERROR.text};")
-        self.error.hide()
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(S.OK, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(S.CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
+        self.error = error_line("password_error")
+        buttons, self.ok = dialog_buttons(S.OK, S.CANCEL, self._submit, self.reject)
         column = QVBoxLayout(self)
         column.addWidget(heading)
         column.addLayout(form)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui import strings, theme
 from ui.print_request import MAX_COPIES, PrintRequest
+from ui.views.widgets import accept_close_buttons
 
 P = strings.Printing
 TO_FILE = "?"  # the printer combo's "save as a PDF file" entry
@@ -83,13 +83,8 @@ class PreviewDialog(QDialog):
         self.state = QLabel()
         self.state.setObjectName("preview_state")
         self.state.setWordWrap(True)
-        self.print_button = QPushButton(P.PRINT)
-        self.print_button.setObjectName("preview_print")
-        self.print_button.setDefault(True)
-        self.print_button.clicked.connect(self.choose_print)
-        close = QPushButton(P.CLOSE)
-        close.setAutoDefault(False)
-        close.clicked.connect(self.reject)
+        self.print_button, close = accept_close_buttons(P.PRINT, P.CLOSE, self.choose_print, self.reject,
+                                                        accept_name="preview_print")
 
         bar = QHBoxLayout()
         if papers:

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -20,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.scanner_config import BAUD_RATES, MODES, ScannerConfig
 from counter_app.errors import UserError
-from ui import strings, theme
+from ui import strings
+from ui.views.widgets import dialog_buttons, error_line
 
 S = strings.Scanner
 
@@ -60,16 +60,8 @@ class ScannerDialog(QDialog):
         form.addRow(port_label, self.port)
         form.addRow(baud_label, self.baud)
         form.addRow("", self.refresh_button)
-        self.error = QLabel()
-        self.error.setObjectName("scanner_error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {theme.ERROR.text};")
-        self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(strings.Main.YES)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(strings.Main.NO)
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
+        self.error = error_line("scanner_error")
+        buttons, _ = dialog_buttons(strings.Main.YES, strings.Main.NO, self._submit, self.reject)
         column = QVBoxLayout(self)
         column.addWidget(box)
         column.addLayout(form)

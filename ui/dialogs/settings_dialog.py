@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from ui import theme
 from ui.admin.strings import Settings as S
 from ui.desk_client import DeskClient
 from ui.interaction import Interaction
+from ui.views.widgets import dialog_buttons
 
 
 class SettingsDialog(QDialog):
@@ -48,12 +48,8 @@ class SettingsDialog(QDialog):
         self.status = QLabel(S.LOADING)
         self.status.setObjectName("settings_status")
         self.status.setWordWrap(True)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(S.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setObjectName("settings_save")
-        buttons.addButton(S.CLOSE, QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = dialog_buttons(S.SAVE, S.CLOSE, self.save, self.reject,
+                                                   accept_name="settings_save")
         column = QVBoxLayout(self)
         column.addWidget(intro)
         column.addLayout(self.form)

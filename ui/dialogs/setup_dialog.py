@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -19,9 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app import desk
-from counter_app.errors import UserError
 from ui import strings, theme
-from ui.views.widgets import Field
+from ui.views.widgets import Field, dialog_buttons, error_line, heading_label, show_refusal
 
 S = strings.Setup
 
@@ -34,11 +32,7 @@ class SetupDialog(QDialog):
         self.setWindowTitle(S.TITLE)
         self.setObjectName("setup_dialog")
         self.setMinimumWidth(560)
-        heading = QLabel(S.HEADING)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = heading_label(S.HEADING)
         intro = QLabel(S.INTRO)
         intro.setWordWrap(True)
         self.editors: dict[str, QLineEdit | QSpinBox] = {}
@@ -83,17 +77,8 @@ class SetupDialog(QDialog):
         form.addRow(S.PASSPHRASE, self.fields["passphrase"])
         form.addRow(S.PASSPHRASE_AGAIN, self.fields["passphrase_again"])
         form.addRow("", passphrase_note)
-        self.general_error = QLabel()
-        self.general_error.setObjectName("setup_error")
-        self.general_error.setWordWrap(True)
-        self.general_error.setStyleSheet(f"color: {theme.ERROR.text};")
-        self.general_error.hide()
-        self.buttons = QDialogButtonBox()
-        self.ok = self.buttons.addButton(S.OK, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setObjectName("setup_ok")
-        self.buttons.addButton(S.CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
+        self.general_error = error_line("setup_error")
+        self.buttons, self.ok = dialog_buttons(S.OK, S.CANCEL, self._submit, self.reject, accept_name="setup_ok")
         column = QVBoxLayout(self)
         column.addWidget(heading)
         column.addWidget(intro)
@@ -118,14 +103,7 @@ class SetupDialog(QDialog):
 
     def show_error(self, error: Exception) -> None:
         self.set_busy(False)
-        message = error.message if isinstance(error, UserError) else str(error)
-        field = self.fields.get(getattr(error, "field", None) or "")
-        if field is not None:
-            field.set_error(message)
-            field.editor.setFocus()
-        else:
-            self.general_error.setText(message)
-            self.general_error.show()
+        show_refusal(self.fields, self.general_error, error)
 
     def _valid(self) -> bool:
         return (not desk.agency_code_problem(self.editors["agency_code"].text()) and bool(self.values()["agency_name"])

@@ -29,6 +29,7 @@ from counter_app import clock
 from counter_app.domain.statuses import Status, label
 from ui import strings, theme
 from ui.formatting import short_datetime
+from ui.views.widgets import enlarge
 
 T = strings.Attention
 GROUPS = ("overdue", "due_today", "due_24h", "awaiting_pickup")
@@ -72,10 +73,7 @@ class AttentionView(QWidget):
         self.setObjectName("attention_view")
         self.summary = QLabel(T.LOADING)
         self.summary.setObjectName("attention_summary")
-        bold = self.summary.font()
-        bold.setBold(True)
-        bold.setPointSizeF(bold.pointSizeF() * 1.15)
-        self.summary.setFont(bold)
+        enlarge(self.summary, 1.15, bold=True)
         self.updated = QLabel()
         self.pickup_days = QSpinBox()
         self.pickup_days.setObjectName("pickup_days")

@@ -6,12 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -24,6 +21,7 @@ from counter_app.errors import UserError
 from ui import theme
 from ui.admin.strings import Audit as S
 from ui.desk_client import DeskClient
+from ui.views.widgets import heading_label, read_only_table
 
 PAGE = 100
 OK_COLOUR, BAD_COLOUR = theme.SUCCESS.text, theme.ERROR.text
@@ -37,26 +35,11 @@ class AuditView(QWidget):
         self.rows: list[AuditRow] = []
         self._starts: list[int | None] = []  # before_seq of each page shown so far (for "newer")
         self.verification = None
-        title = QLabel(S.HEADING)
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        title.setFont(font)
+        title = heading_label(S.HEADING)
         intro = QLabel(S.INTRO)
         intro.setStyleSheet(theme.HINT_STYLE)
-        self.table = QTableWidget(0, len(S.COLUMNS))
-        self.table.setObjectName("audit_table")
-        self.table.setHorizontalHeaderLabels(S.COLUMNS)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table = read_only_table(S.COLUMNS, len(S.COLUMNS) - 1, "audit_table", striped=True)
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        for i in range(len(S.COLUMNS)):
-            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if i == len(S.COLUMNS) - 1
-                                        else QHeaderView.ResizeMode.ResizeToContents)
         self.newest_button = QPushButton(S.NEWEST)
         self.newer_button = QPushButton(S.NEWER)
         self.older_button = QPushButton(S.OLDER)

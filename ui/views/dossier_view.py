@@ -12,14 +12,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,6 +26,7 @@ from counter_app.domain import actions
 from counter_app.domain.statuses import label as status_label
 from ui import strings, theme
 from ui.formatting import long_datetime, short_date, short_datetime, working_days
+from ui.views.widgets import enlarge, read_only_table
 
 S = strings.Dossier
 L = strings.Life
@@ -47,10 +45,7 @@ class DossierView(QWidget):
         self.title.setObjectName("dossier_code")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.title.setWordWrap(True)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
+        enlarge(self.title, 1.5, bold=True)
         self.values: dict[str, QLabel] = {}
         dossier_box = self._form(S.DOSSIER, [
             ("status", S.STATUS), ("procedure", S.PROCEDURE), ("working_days", S.WORKING_DAYS),
@@ -63,28 +58,13 @@ class DossierView(QWidget):
             ("birth_date", S.BIRTH_DATE), ("gender", S.GENDER), ("address", S.ADDRESS), ("phone", S.PHONE),
             ("email", S.EMAIL),
         ])
-        self.documents = QTableWidget(0, len(S.DOC_COLUMNS))
-        self.documents.setObjectName("dossier_documents")
-        self.documents.setHorizontalHeaderLabels(list(S.DOC_COLUMNS))
-        self.documents.verticalHeader().hide()
-        self.documents.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.documents = read_only_table(S.DOC_COLUMNS, 1, "dossier_documents", rows=False)
         self.documents.setWordWrap(True)
-        header = self.documents.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         documents_box = QGroupBox(S.DOCUMENTS)
         QVBoxLayout(documents_box).addWidget(self.documents)
-        self.history = QTableWidget(0, len(L.HISTORY_COLUMNS))
-        self.history.setObjectName("dossier_history")
-        self.history.setHorizontalHeaderLabels(list(L.HISTORY_COLUMNS))
-        self.history.verticalHeader().hide()
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history = read_only_table(L.HISTORY_COLUMNS, 4, "dossier_history")
         self.history.setWordWrap(True)
         self.history.setTextElideMode(Qt.TextElideMode.ElideNone)
-        hheader = self.history.horizontalHeader()
-        hheader.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        hheader.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         history_box = QGroupBox(L.HISTORY)
         QVBoxLayout(history_box).addWidget(self.history)
 

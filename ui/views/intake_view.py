@@ -33,7 +33,7 @@ from counter_app.errors import UserError
 from ui import strings, theme
 from ui.views.documents_box import DocumentsBox
 from ui.views.procedure_picker import ProcedurePicker
-from ui.views.widgets import Field
+from ui.views.widgets import Field, enlarge
 
 if TYPE_CHECKING:
     from counter_app.desk import DuePreview, Saved
@@ -115,10 +115,7 @@ class IntakeView(QWidget):
         self.due_label.setObjectName("due_text")
         self.due_label.setWordWrap(True)
         self.due_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        big = self.due_label.font()
-        big.setPointSizeF(big.pointSizeF() * 1.35)
-        big.setBold(True)
-        self.due_label.setFont(big)
+        enlarge(self.due_label, 1.35, bold=True)
         self.received_label = QLabel()
         self.received_label.setObjectName("received_text")
         self.received_label.setWordWrap(True)
@@ -141,10 +138,7 @@ class IntakeView(QWidget):
         self.saved_code = QLabel()
         self.saved_code.setObjectName("saved_code")
         self.saved_code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        code_font = self.saved_code.font()
-        code_font.setPointSizeF(code_font.pointSizeF() * 1.35)
-        code_font.setBold(True)
-        self.saved_code.setFont(code_font)
+        enlarge(self.saved_code, 1.35, bold=True)
         self.saved_text = QLabel()
         self.saved_text.setObjectName("saved_text")
         self.saved_text.setWordWrap(True)

@@ -8,11 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -31,7 +29,7 @@ from ui.admin.chart import WeeklyChart
 from ui.admin.strings import Report as S
 from ui.desk_client import DeskClient
 from ui.interaction import Interaction
-from ui.views.widgets import MessageBar
+from ui.views.widgets import MessageBar, enlarge, heading_label, read_only_table
 
 MONTH, QUARTER, YEAR, RANGE = range(4)
 
@@ -70,21 +68,6 @@ def _item(text: str, *, right: bool = False, bold: bool = False) -> QTableWidget
         font.setBold(True)
         item.setFont(font)
     return item
-
-
-def _table(columns: tuple[str, ...], stretch: int) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    header = table.horizontalHeader()
-    for i in range(len(columns)):
-        header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if i == stretch
-                                    else QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 class ReportView(QWidget):
@@ -147,18 +130,13 @@ class ReportView(QWidget):
         self.headline = QLabel()
         self.headline.setObjectName("report_headline")
         self.headline.setTextFormat(Qt.TextFormat.RichText)
-        font = self.headline.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.headline.setFont(font)
+        enlarge(self.headline, 1.25)
         self.messages = MessageBar()
-        self.figures = _table(S.FIGURE_COLUMNS, 0)
-        self.figures.setObjectName("report_figures")
+        self.figures = read_only_table(S.FIGURE_COLUMNS, 0, "report_figures", striped=True)
         self.figures.setMinimumWidth(430)
         self.chart = WeeklyChart()
-        self.by_field = _table(S.GROUP_COLUMNS, 0)
-        self.by_field.setObjectName("report_by_field")
-        self.by_procedure = _table(S.PROC_COLUMNS, 1)
-        self.by_procedure.setObjectName("report_by_procedure")
+        self.by_field = read_only_table(S.GROUP_COLUMNS, 0, "report_by_field", striped=True)
+        self.by_procedure = read_only_table(S.PROC_COLUMNS, 1, "report_by_procedure", striped=True)
         self.groups = QTabWidget()
         self.groups.addTab(self.by_field, S.BY_FIELD)
         self.groups.addTab(self.by_procedure, S.BY_PROCEDURE)
@@ -174,11 +152,7 @@ class ReportView(QWidget):
         split.setStretchFactor(1, 3)
         split.setSizes([470, 800])
         heading_row = QHBoxLayout()
-        title = QLabel(S.HEADING)
-        tfont = title.font()
-        tfont.setPointSizeF(tfont.pointSizeF() * 1.3)
-        tfont.setBold(True)
-        title.setFont(tfont)
+        title = heading_label(S.HEADING)
         heading_row.addWidget(title)
         heading_row.addWidget(self.period_label)
         heading_row.addStretch(1)

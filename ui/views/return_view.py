@@ -31,6 +31,7 @@ from counter_app.domain.statuses import ENDED_WITHOUT_RESULT, Status, can_move
 from counter_app.domain.text import fold
 from ui import strings, theme
 from ui.formatting import long_datetime
+from ui.views.widgets import enlarge, error_line
 
 R = strings.Return
 _BANNERS = {"ready": theme.SUCCESS, "waiting": theme.WARNING, "late": theme.ERROR, "returned": theme.INFO,
@@ -50,17 +51,11 @@ class ReturnView(QWidget):
         self.title = QLabel(R.EMPTY)
         self.title.setObjectName("return_code")
         self.title.setWordWrap(True)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.title.setFont(font)
+        enlarge(self.title, 1.6, bold=True)
         self.banner = QLabel()
         self.banner.setObjectName("return_banner")
         self.banner.setWordWrap(True)
-        big = self.banner.font()
-        big.setPointSizeF(big.pointSizeF() * 1.4)
-        big.setBold(True)
-        self.banner.setFont(big)
+        enlarge(self.banner, 1.4, bold=True)
         self.banner.hide()
 
         self.values: dict[str, QLabel] = {}
@@ -72,9 +67,7 @@ class ReturnView(QWidget):
             value.setObjectName(f"return_{key}")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            f = value.font()
-            f.setPointSizeF(f.pointSizeF() * 1.15)
-            value.setFont(f)
+            enlarge(value, 1.15)
             self.values[key] = value
             facts_form.addRow(text, value)
 
@@ -109,11 +102,7 @@ class ReturnView(QWidget):
         self.confirm_button.setObjectName("confirm_return")
         self.confirm_button.setDefault(True)
         self.confirm_button.clicked.connect(self.confirm)
-        self.error = QLabel()
-        self.error.setObjectName("return_error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(theme.ERROR_TEXT_STYLE)
-        self.error.hide()
+        self.error = error_line("return_error", bold=True)
         form.addRow(self.error)
         form.addRow(self.confirm_button)
 

@@ -1,25 +1,33 @@
-"""Small widgets the screens share: the message bar, a field with its message beside it, the
-status bar's one-line labels that are cut in the middle rather than at the end, and the arrows of a
-search box that move the list under it."""
+"""Small widgets the screens share: the message bar, a field with its message beside it, a screen's
+heading, its error line and a dialog's buttons, the status bar's one-line labels that are cut in the
+middle rather than at the end, and the arrows of a search box that move the list under it."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSizePolicy,
     QStatusBar,
     QStyle,
+    QTableWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from counter_app.errors import UserError
 from ui import theme
 
 _LIST_STEPS = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5, Qt.Key.Key_PageUp: -5}
@@ -44,6 +52,95 @@ def fill_list(results: QListWidget, rows: list[tuple[str, object]]) -> None:
         item.setData(Qt.ItemDataRole.UserRole, value)
         item.setToolTip(text)
         results.addItem(item)
+
+
+def enlarge(label: QLabel, scale: float, *, bold: bool = False) -> QLabel:
+    """The label's own font made `scale` times larger (and bold): sizes follow the desktop's font."""
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    if bold:
+        font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def heading_label(text: str = "") -> QLabel:
+    """A dialog's or a screen's heading line."""
+    return enlarge(QLabel(text), 1.3, bold=True)
+
+
+def error_line(name: str = "", *, bold: bool = False) -> QLabel:
+    """The red line where a refusal is said, hidden while all is well."""
+    line = QLabel()
+    if name:
+        line.setObjectName(name)
+    line.setWordWrap(True)
+    line.setStyleSheet(theme.ERROR_TEXT_STYLE if bold else f"color: {theme.ERROR.text};")
+    line.hide()
+    return line
+
+
+def read_only_table(columns: Sequence[str], stretch: int, name: str = "", *, rows: bool = True,
+                    striped: bool = False) -> QTableWidget:
+    """A table the officer reads, never types in: column `stretch` takes the width left, the others fit
+    their content; a click picks a whole row (`rows`); `striped` alternates the rows' colour on rows one
+    line of text high, for long lists."""
+    table = QTableWidget(0, len(columns))
+    if name:
+        table.setObjectName(name)
+    table.setHorizontalHeaderLabels(list(columns))
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    if rows:
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if striped:
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def dialog_buttons(accept: str, close: str, on_accept: Callable[[], None], on_close: Callable[[], None], *,
+                   accept_name: str = "") -> tuple[QDialogButtonBox, QPushButton]:
+    """A dialog's two buttons, in the platform's order; the accepting one is returned too (it is
+    disabled while the work runs)."""
+    box = QDialogButtonBox()
+    ok = box.addButton(accept, QDialogButtonBox.ButtonRole.AcceptRole)
+    if accept_name:
+        ok.setObjectName(accept_name)
+    box.addButton(close, QDialogButtonBox.ButtonRole.RejectRole)
+    box.accepted.connect(on_accept)
+    box.rejected.connect(on_close)
+    return box, ok
+
+
+def accept_close_buttons(accept: str, close: str, on_accept: Callable[[], None], on_close: Callable[[], None], *,
+                         accept_name: str = "") -> tuple[QPushButton, QPushButton]:
+    """The two buttons of a dialog that lays out its own button row: Enter presses the accepting one
+    wherever the focus is, the closing one never takes Enter."""
+    ok = QPushButton(accept)
+    if accept_name:
+        ok.setObjectName(accept_name)
+    ok.setDefault(True)
+    ok.clicked.connect(on_accept)
+    cancel = QPushButton(close)
+    cancel.setAutoDefault(False)
+    cancel.clicked.connect(on_close)
+    return ok, cancel
+
+
+def show_refusal(fields: Mapping[str, Field], general: QLabel, error: Exception | str) -> None:
+    """A refusal under the field it names (the cursor goes there), else on the form's general line."""
+    message = error.message if isinstance(error, UserError) else str(error)
+    field = fields.get(getattr(error, "field", None) or "")
+    if field is not None:
+        field.set_error(message)
+        field.editor.setFocus()
+    else:
+        general.setText(message)
+        general.show()
 
 
 # Colours say the level, the icon and the words say it too (not colour alone).
@@ -120,11 +217,7 @@ class Field(QWidget):
         super().__init__(parent)
         self.setStyleSheet(self.STYLE)
         self.editor = editor
-        self.error = QLabel()
-        self.error.setObjectName(f"{editor.objectName()}_error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {theme.ERROR.text};")
-        self.error.hide()
+        self.error = error_line(f"{editor.objectName()}_error")
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)

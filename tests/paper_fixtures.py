@@ -1,0 +1,62 @@
+"""The Bình Mỹ office and the one dossier its papers are tried on (Mẫu 02–07), for every paper test
+that builds the papers from data rather than from a store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from counter_app.domain.vn_time import VN_TZ as VN
+from counter_app.papers.form_data import (
+    ControlSheet,
+    ExtensionNotice,
+    Form,
+    FormDossier,
+    FormOffice,
+    HandOver,
+    Refusal,
+    StopNotice,
+    SupplementRequest,
+)
+
+CODE = "000.00.20.H12-260302-0001"
+OFFICE_NAME = "Trung tâm Phục vụ hành chính công xã Bình Mỹ"
+RECEIVED = datetime(2026, 3, 2, 8, 0, tzinfo=VN)
+DUE = datetime(2026, 3, 5, 8, 0, tzinfo=VN)
+NEW_DUE = datetime(2026, 3, 10, 16, 0, tzinfo=VN)
+
+OFFICE = FormOffice("UBND xã Bình Mỹ", OFFICE_NAME, "Bình Mỹ", "0229 3851 234")
+DOSSIER = FormDossier(
+    code=CODE,
+    procedure_name="Đăng ký khai sinh",
+    applicant_name="Nguyễn Văn Đức",
+    address="Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình",
+    phone="0912 345 678",
+    email="duc.nguyen@example.vn",
+    received_at=RECEIVED,
+    due_at=DUE,
+    salutation="Ông",
+)
+MISSING = ("Bản sao giấy chứng sinh có chứng thực", "Căn cước của người đi khai sinh (bản chính để đối chiếu)")
+
+
+def sample_forms(dossier: FormDossier = DOSSIER, reason: str = "Bản sao chưa được chứng thực theo quy định.",
+                 missing: tuple[str, ...] = MISSING) -> dict[str, Form]:
+    """Mẫu 02 to 06 of the dossier, by number: asked to complete it on 03/03, refused, extended to 10/03,
+    stopped on 04/03, and its control sheet (handed on, back on the due day, returned the day after)."""
+    return {
+        "02": SupplementRequest(dossier, datetime(2026, 3, 3, 10, 0, tzinfo=VN), missing, reason, "Trần Thị Hoa"),
+        "03": Refusal(dossier, RECEIVED, reason, "Trần Thị Hoa"),
+        "04": ExtensionNotice(dossier, datetime(2026, 3, 4, 9, 0, tzinfo=VN), reason, DUE, NEW_DUE, "Lê Văn Nam"),
+        "05": StopNotice(dossier, datetime(2026, 3, 4, 14, 30, tzinfo=VN), reason, "Lê Văn Nam"),
+        "06": ControlSheet(
+            dossier,
+            (
+                HandOver(OFFICE_NAME, "Công chức Tư pháp - Hộ tịch", datetime(2026, 3, 2, 9, 0, tzinfo=VN), DUE,
+                         "Chuyển giải quyết"),
+                HandOver("Công chức Tư pháp - Hộ tịch", OFFICE_NAME, datetime(2026, 3, 5, 7, 30, tzinfo=VN), DUE),
+                HandOver(OFFICE_NAME, "Nguyễn Văn Đức", datetime(2026, 3, 6, 9, 0, tzinfo=VN), DUE, "Trả kết quả"),
+            ),
+            processing_unit="Công chức Tư pháp - Hộ tịch",
+            coordinating_units=("Công an xã Bình Mỹ",),
+        ),
+    }
