@@ -21,15 +21,19 @@ from counter_app.papers import barcode
 from counter_app.papers.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR
 from counter_app.papers.page_flow import (
     Block,
+    Copy,
     PageFrame,
+    beside,
     blocks_height,
     continuation_block,
     paginate,
     paginate_with_header,
     paint_page,
+    render_copies,
     render_document,
     set_metadata,
     spacer,
+    stack,
     text_blocks,
 )
 from counter_app.papers.text_lines import Align, Line, Run, draw_lines, line_height, text_width, wrap
@@ -210,6 +214,29 @@ def code_blocks(code: str, size: float, width: float, space_before: float = 1 * 
     return [*lines, barcode_block(code, width)]
 
 
+def qr_row_width(count: int, size: float, gap: float = 1 * mm) -> float:
+    """The width `qr_row_block` takes for `count` codes."""
+    return count * size + max(count - 1, 0) * gap
+
+
+def qr_row_block(
+    codes: Sequence[tuple[str, str]], size: float, caption_size: float, gap: float = 1 * mm, level: str = "M"
+) -> Block:
+    """(value, caption) QR codes in a row from the left, each a `size` square (quiet zone included)
+    with its caption centred under it; an empty row is an empty block."""
+    captions = [wrap(caption, caption_size, size) for _, caption in codes]
+    caption_height = max((len(lines) for lines in captions), default=0) * line_height(caption_size)
+    height = size + caption_height if codes else 0.0
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        for (value, _), lines in zip(codes, captions, strict=True):
+            barcode.draw_qr(canvas, value, x, y - size, size, level)
+            draw_lines(canvas, lines, x, y - size, size, caption_size, "center")
+            x += size + gap
+
+    return Block(height, paint)
+
+
 # --------------------------------------------------------------------------------------------------
 # Labelled fields of a form body
 
@@ -323,4 +350,6 @@ __all__ = [
     # shared by forms 02-06 and the register (07)
     "Cell", "PageFrame", "barcode_block", "cell", "code_blocks", "continuation_block", "contact_blocks", "draw_cell",
     "grid_path", "labelled_blocks", "letter_signature_block", "paginate_with_header", "render_document",
+    # the slip (01): its copies, the notes beside its QR codes
+    "Copy", "beside", "qr_row_block", "qr_row_width", "render_copies", "stack",
 ]

@@ -34,6 +34,9 @@ class Block:
     paint: Painter
     keep_with_next: bool = False
     space_before: float = 0.0
+    # Painted against the bottom margin instead of below the block before it (a slip's notes and QR
+    # codes): it still takes its height from the page when paginating. Only a page's last block.
+    at_foot: bool = False
 
 
 def spacer(height: float) -> Block:
@@ -106,15 +109,41 @@ def _chain_height(blocks: Sequence[Block], index: int) -> float:
     return height
 
 
-def paint_page(canvas: Canvas, blocks: Sequence[Block], x: float, y_top: float) -> float:
-    """Paint a page's blocks downwards from y_top; returns the y where the next block would go."""
+def paint_page(
+    canvas: Canvas, blocks: Sequence[Block], x: float, y_top: float, y_bottom: float | None = None
+) -> float:
+    """Paint a page's blocks downwards from y_top (an `at_foot` block sits on y_bottom, when given);
+    returns the y where the next block would go."""
     y = y_top
     for position, block in enumerate(blocks):
+        if block.at_foot and y_bottom is not None:
+            block.paint(canvas, x, y_bottom + block.height)
+            continue
         if position:
             y -= block.space_before
         block.paint(canvas, x, y)
         y -= block.height
     return y
+
+
+def stack(blocks: Sequence[Block], space_before: float = 0.0) -> Block:
+    """Blocks one under the other as one block, never split across pages."""
+    parts = list(blocks)
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        paint_page(canvas, parts, x, y)
+
+    return Block(blocks_height(parts), paint, space_before=space_before)
+
+
+def beside(left: Block, right: Block, right_x: float, space_before: float = 0.0) -> Block:
+    """Two blocks side by side, tops aligned, the right one starting `right_x` from the left edge."""
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        left.paint(canvas, x, y)
+        right.paint(canvas, x + right_x, y)
+
+    return Block(max(left.height, right.height), paint, space_before=space_before)
 
 
 def blocks_height(blocks: Sequence[Block]) -> float:
@@ -179,6 +208,15 @@ def set_metadata(canvas: Canvas, title: str, author: str, subject: str = "") -> 
         canvas.setSubject(nfc(subject))
 
 
+@dataclass(frozen=True)
+class Copy:
+    """One copy of a paper, paginated: its continuation strip for pages 2+ and its page numbers."""
+
+    pages: Sequence[Sequence[Block]]
+    continuation: Block | None = None
+    page_label: Callable[[int, int], str] | None = None  # (page, of) -> 'Trang 1/2'
+
+
 def render_document(
     frame: PageFrame, pages: Sequence[Sequence[Block]], *, title: str, author: str, subject: str = "",
     continuation: Block | None = None, page_label: Callable[[int, int], str] | None = None,
@@ -186,27 +224,72 @@ def render_document(
 ) -> bytes:
     """Paint paginated blocks into a PDF: the continuation strip on pages 2+, and, on papers of more
     than one page, 'Trang i/n' (or `page_label`) at the foot of every page."""
+    return render_copies(frame, [Copy(pages, continuation, page_label)], title=title, author=author,
+                         subject=subject, page_size=page_size)
+
+
+def render_copies(
+    frame: PageFrame, copies: Sequence[Copy], *, title: str, author: str, subject: str = "",
+    sheet: tuple[float, float] | None = None, page_size: float = 7.0,
+) -> bytes:
+    """Several copies of a paper in one PDF, each given as many pages as the longest (so a copy never
+    starts on the back of another).
+
+    Without `sheet`, each copy's pages follow the one before's, on pages of the frame's size. With
+    `sheet`, the copies stand side by side on sheets of that size, each centred in its column (an A5
+    frame in an A4 landscape half, to be cut along the dashed line between them).
+    """
     register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(frame.width, frame.height), pageCompression=1)
+    canvas = Canvas(buffer, pagesize=sheet or (frame.width, frame.height), pageCompression=1)
     set_metadata(canvas, title, author, subject)
-    total = len(pages)
-    label = page_label or (lambda index, count: f"Trang {index}/{count}")
-    for index, blocks in enumerate(pages):
-        top = frame.height - frame.top
-        if index and continuation is not None:
-            continuation.paint(canvas, frame.left, top)
-            top -= continuation.height
-        paint_page(canvas, blocks, frame.left, top)
-        if total > 1:
-            canvas.setFont(ITALIC, page_size)
-            canvas.drawRightString(frame.width - frame.right, frame.bottom / 2, nfc(label(index + 1, total)))
-        canvas.showPage()
+    count = max((len(copy.pages) for copy in copies), default=0)
+    if sheet is None:
+        for copy in copies:
+            for index in range(count):
+                _paint_frame(canvas, frame, copy, index, 0.0, page_size)
+                canvas.showPage()
+    else:
+        column = sheet[0] / max(len(copies), 1)
+        inset = (column - frame.width) / 2
+        for index in range(count):
+            for position, copy in enumerate(copies):
+                _paint_frame(canvas, frame, copy, index, position * column + inset, page_size)
+                if position:
+                    _cut_line(canvas, position * column, sheet[1])
+            canvas.showPage()
     canvas.save()
     return buffer.getvalue()
 
 
+def _paint_frame(canvas: Canvas, frame: PageFrame, copy: Copy, index: int, x0: float, page_size: float) -> None:
+    """Page `index` of `copy` in the frame whose left edge is x0 (nothing past the copy's last page)."""
+    if index >= len(copy.pages):
+        return
+    left = x0 + frame.left
+    top = frame.height - frame.top
+    if index and copy.continuation is not None:
+        copy.continuation.paint(canvas, left, top)
+        top -= copy.continuation.height
+    paint_page(canvas, copy.pages[index], left, top, frame.bottom)
+    total = len(copy.pages)
+    if total > 1:
+        label = copy.page_label or (lambda page, of: f"Trang {page}/{of}")
+        canvas.setFont(ITALIC, page_size)
+        canvas.drawRightString(x0 + frame.width - frame.right, frame.bottom / 2, nfc(label(index + 1, total)))
+
+
+def _cut_line(canvas: Canvas, x: float, height: float) -> None:
+    """A light dashed guide between two copies on one sheet."""
+    canvas.saveState()
+    canvas.setStrokeGray(0.6)
+    canvas.setLineWidth(0.3)
+    canvas.setDash(3, 3)
+    canvas.line(x, 4 * mm, x, height - 4 * mm)
+    canvas.restoreState()
+
+
 __all__ = [
-    "Block", "PageFrame", "blocks_height", "continuation_block", "paginate", "paginate_with_header", "paint_page",
-    "render_document", "set_metadata", "spacer", "text_blocks",
+    "Block", "Copy", "PageFrame", "beside", "blocks_height", "continuation_block", "paginate", "paginate_with_header",
+    "paint_page", "render_copies", "render_document", "set_metadata", "spacer", "stack", "text_blocks",
 ]
