@@ -133,6 +133,7 @@ _FINDER_B = "00001011101"
 _AS_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 # Per symbol version: for each of the eight masks, the cells (row * size + column) it inverts.
 _MASK_CELLS: dict[int, tuple[tuple[int, ...], ...]] = {}
+_DATA_POSITIONS: dict[int, list[tuple[int, int]]] = {}  # (column, row) of the data modules, in order
 
 
 class _QRCode(qrencoder.QRCode):
@@ -174,6 +175,13 @@ class _QRCode(qrencoder.QRCode):
         self.setupTypeInfo(False, pattern)
         if self.version >= 7:
             self.setupTypeNumber(False)
+
+    def dataPosIterator(self) -> list[tuple[int, int]]:  # noqa: N802 - reportlab's method name
+        # Where the data modules go depends on the version alone: remembered per version, not per symbol.
+        positions = _DATA_POSITIONS.get(self.version)
+        if positions is None:
+            positions = _DATA_POSITIONS[self.version] = list(self._dataPosIterator())
+        return positions
 
     def _mask_cells(self) -> tuple[tuple[int, ...], ...]:
         cells = _MASK_CELLS.get(self.version)
