@@ -9,8 +9,9 @@ without the hairline seams that separate rectangles show between touching module
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import barcode as python_barcode
 from reportlab.graphics.barcode import qrencoder
@@ -100,21 +101,21 @@ def draw_code128(
     return units * module
 
 
-def _mask_penalty(modules: list[list[bool]]) -> int:
-    """ISO/IEC 18004 mask penalty (N1 runs, N2 2x2 blocks, N3 finder look-alikes, N4 balance).
+def _mask_penalty(rows: list[str]) -> int:
+    """ISO/IEC 18004 mask penalty (N1 runs, N2 2x2 blocks, N3 finder look-alikes, N4 balance) of a
+    symbol given as rows of '0'/'1'.
 
     reportlab scores the eight masks in pure Python at about 1 ms each; strings, regular expressions and
-    integer bit operations do the same in a fraction of that, which keeps a slip under 50 ms.
+    integer bit operations do the same in a fraction of that.
     """
-    rows = ["".join("1" if m else "0" for m in row) for row in modules]
     cols = ["".join(col) for col in zip(*rows, strict=True)]
-    lines = rows + cols
     size = len(rows)
-    penalty = 0
-    for line in lines:
-        for run in _RUN_RE.finditer(line):
-            penalty += 3 + (len(run.group()) - 5)
-        penalty += 40 * (len(_FINDER_A.findall(line)) + len(_FINDER_B.findall(line)))
+    # Every row and column in one string, '2' between them so no run or pattern spans two lines.
+    lines = "2".join(rows + cols)
+    runs = _RUN_RE.findall(lines)
+    penalty = sum(map(len, runs)) - 2 * len(runs)  # 3 for a run of 5, one more per module beyond
+    # Neither finder look-alike overlaps itself, so a plain count finds every occurrence.
+    penalty += 40 * (lines.count(_FINDER_A) + lines.count(_FINDER_B))
     mask = (1 << (size - 1)) - 1
     values = [int(row, 2) for row in rows]
     for upper, lower in zip(values, values[1:], strict=False):
@@ -127,19 +128,133 @@ def _mask_penalty(modules: list[list[bool]]) -> int:
 
 
 _RUN_RE = re.compile(r"0{5,}|1{5,}")
-_FINDER_A = re.compile(r"(?=10111010000)")
-_FINDER_B = re.compile(r"(?=00001011101)")
+_FINDER_A = "10111010000"
+_FINDER_B = "00001011101"
+_AS_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+# Per symbol version: for each of the eight masks, the cells (row * size + column) it inverts.
+_MASK_CELLS: dict[int, tuple[tuple[int, ...], ...]] = {}
+_DATA_POSITIONS: dict[int, list[tuple[int, int]]] = {}  # (column, row) of the data modules, in order
 
 
 class _QRCode(qrencoder.QRCode):
-    """reportlab's QR encoder with a faster choice among the eight (equally valid) masks."""
+    """reportlab's QR encoder, made several times faster where it spends its time.
 
-    def getBestMaskPattern(self) -> int:  # noqa: N802 - reportlab's method name
-        scores = []
-        for pattern in range(8):
-            self.makeImpl(True, pattern)
-            scores.append((_mask_penalty(self.modules), pattern))
-        return min(scores)[1]
+    reportlab lays the whole symbol out again for each of the eight masks it scores; here it is laid
+    out once and each mask only inverts its cells of a flat copy (scored with the format bits blank, as
+    reportlab scores), then the chosen mask's copy gets its format and version bits. The codewords'
+    Reed-Solomon remainders come from `_codewords`. The symbols are module for module those of the
+    encoder before it (tests/unit/test_barcode_qr.py).
+    """
+
+    def makeImpl(self, test: bool, maskPattern: int) -> None:  # noqa: N802, N803 - reportlab's names
+        if self.dataCache is None:
+            self.dataCache = _codewords(self.version, self.errorCorrectLevel, self.dataList)
+        super().makeImpl(test, maskPattern)
+
+    def make(self) -> None:
+        if self.version is None:
+            self.version = self.calculate_version()
+        self.makeImpl(True, 0)
+        size = self.moduleCount
+        cells = self._mask_cells()
+        plain = bytearray(bool(dark) for row in self.modules for dark in row)
+        for index in cells[0]:  # undo mask 0: the data as placed, unmasked
+            plain[index] ^= 1
+        best: tuple[int, int, bytearray] | None = None
+        for pattern, inverted in enumerate(cells):
+            masked = bytearray(plain)
+            for index in inverted:
+                masked[index] ^= 1
+            digits = masked.translate(_AS_DIGITS).decode("ascii")
+            penalty = _mask_penalty([digits[start:start + size] for start in range(0, size * size, size)])
+            if best is None or penalty < best[0]:
+                best = (penalty, pattern, masked)
+        assert best is not None
+        _, pattern, masked = best
+        self.modules = [[bool(m) for m in masked[start:start + size]] for start in range(0, size * size, size)]
+        self.setupTypeInfo(False, pattern)
+        if self.version >= 7:
+            self.setupTypeNumber(False)
+
+    def dataPosIterator(self) -> list[tuple[int, int]]:  # noqa: N802 - reportlab's method name
+        # Where the data modules go depends on the version alone: remembered per version, not per symbol.
+        positions = _DATA_POSITIONS.get(self.version)
+        if positions is None:
+            positions = _DATA_POSITIONS[self.version] = list(self._dataPosIterator())
+        return positions
+
+    def _mask_cells(self) -> tuple[tuple[int, ...], ...]:
+        cells = _MASK_CELLS.get(self.version)
+        if cells is None:
+            size = self.moduleCount
+            positions = self.dataPosIterator()
+            cells = tuple(
+                tuple(row * size + col for col, row in positions if qrencoder.QRUtil.getMask(pattern)(row, col))
+                for pattern in range(8)
+            )
+            _MASK_CELLS[self.version] = cells
+        return cells
+
+
+def _codewords(version: int, level: int, segments: list) -> list[int]:
+    """The symbol's data and error correction codewords, interleaved: reportlab's `createData`, with the
+    Reed-Solomon remainders computed from log tables and a remembered generator polynomial (reportlab
+    rebuilds the polynomial and divides by it recursively, about half the encoding time)."""
+    blocks = qrencoder.QRRSBlock.getRSBlocks(version, level)
+    bits = qrencoder.QRBitBuffer()
+    for segment in segments:
+        segment.write(bits, version)
+    capacity = sum(block.dataCount for block in blocks) * 8
+    if bits.getLengthInBits() > capacity:
+        raise ValueError(f"QR data too long for version {version} ({bits.getLengthInBits()} > {capacity} bits)")
+    if bits.getLengthInBits() + 4 <= capacity:
+        bits.put(0, 4)  # terminator
+    while bits.getLengthInBits() % 8:
+        bits.putBit(False)
+    data = list(bits.buffer)
+    data += itertools.islice(itertools.cycle((qrencoder.QRCode.PAD0, qrencoder.QRCode.PAD1)), capacity // 8 - len(data))
+    data_blocks, ec_blocks = [], []
+    offset = 0
+    for block in blocks:
+        chunk = data[offset:offset + block.dataCount]
+        offset += block.dataCount
+        data_blocks.append(chunk)
+        ec_blocks.append(_rs_remainder(chunk, block.totalCount - block.dataCount))
+    return [
+        word for group in itertools.chain(itertools.zip_longest(*data_blocks), itertools.zip_longest(*ec_blocks))
+        for word in group if word is not None
+    ]
+
+
+_EXP = qrencoder.EXP_TABLE  # GF(256) antilogarithms and logarithms, the tables reportlab builds
+_LOG = qrencoder.LOG_TABLE
+
+
+@cache
+def _generator_logs(degree: int) -> tuple[tuple[int, int], ...]:
+    """(position, logarithm) of each non-zero coefficient after the leading 1 of the product of
+    (x - a^i), i < degree."""
+    poly = [1]
+    for i in range(degree):
+        product = [*poly, 0]
+        for j, coefficient in enumerate(poly):
+            if coefficient:
+                product[j + 1] ^= _EXP[(_LOG[coefficient] + i) % 255]
+        poly = product
+    return tuple((position, _LOG[c]) for position, c in enumerate(poly[1:], start=1) if c)
+
+
+def _rs_remainder(data: list[int], degree: int) -> list[int]:
+    """The `degree` error correction codewords of a block: data * x^degree modulo the generator."""
+    generator = _generator_logs(degree)
+    remainder = [*data, *([0] * degree)]
+    for index in range(len(data)):
+        coefficient = remainder[index]
+        if coefficient:
+            log = _LOG[coefficient]
+            for position, g in generator:
+                remainder[index + position] ^= _EXP[(log + g) % 255]
+    return remainder[len(data):]
 
 
 @lru_cache(maxsize=32)

@@ -1,16 +1,13 @@
-"""Pieces every official paper shares: the state header, wrapped text, signatures, page flow.
+"""The parts every official paper shares: the state header, signatures, the dossier code with its
+barcode, labelled fields, ruled tables, and the dates and sums as Vietnamese papers print them.
 
-Everything is measured first and drawn later: a paper is a list of `Block`s (a measured height and a
-painter), `paginate` spreads them over pages, and the caller paints each page. That split is what lets a
-form try a smaller font when its content does not fit one page, and paint two identical copies cheaply.
-
-Coordinates are reportlab points, origin bottom left; painters receive the top left of their box.
+Each part is a measured `Block`; how blocks flow onto pages and into a PDF is papers/page_flow.py,
+re-exported here so that a paper imports its whole toolkit from this one module.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -21,8 +18,25 @@ from reportlab.pdfgen.canvas import Canvas
 from counter_app.domain.text import nfc
 from counter_app.domain.vn_time import vn_date_phrase, vn_day
 from counter_app.papers import barcode
-from counter_app.papers.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, register_fonts
-from counter_app.papers.text_lines import Align, Line, Painter, Run, draw_lines, line_height, text_width, wrap
+from counter_app.papers.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR
+from counter_app.papers.page_flow import (
+    Block,
+    Copy,
+    PageFrame,
+    beside,
+    blocks_height,
+    continuation_block,
+    paginate,
+    paginate_with_header,
+    paint_page,
+    render_copies,
+    render_document,
+    set_metadata,
+    spacer,
+    stack,
+    text_blocks,
+)
+from counter_app.papers.text_lines import Align, Line, Run, draw_lines, line_height, text_width, wrap
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -54,105 +68,6 @@ def or_dots(value: str) -> str:
     """Empty fields print as dots, the way the paper form leaves room to write by hand."""
     value = nfc(value)
     return value if value else DOTS
-
-
-# --------------------------------------------------------------------------------------------------
-# Blocks and pages
-
-
-@dataclass(frozen=True)
-class Block:
-    """A measured piece of a page. `space_before` is dropped at the top of a page."""
-
-    height: float
-    paint: Painter
-    keep_with_next: bool = False
-    space_before: float = 0.0
-
-
-def spacer(height: float) -> Block:
-    return Block(0.0, lambda canvas, x, y: None, space_before=height)
-
-
-def text_blocks(
-    runs: Sequence[Run] | str, size: float, width: float, *, align: Align = "left",
-    first_indent: float = 0.0, rest_indent: float = 0.0, space_before: float = 0.0,
-    keep_with_next: bool = False, font: str = REGULAR, keep_together: bool = False,
-) -> list[Block]:
-    """A paragraph as one block per line, so a long paragraph can continue on the next page."""
-    lines = wrap(runs, size, width, first_indent, rest_indent, font)
-    if keep_together:
-        height = len(lines) * line_height(size)
-
-        def paint_all(canvas: Canvas, x: float, y: float) -> None:
-            draw_lines(canvas, lines, x, y, width, size, align)
-
-        return [Block(height, paint_all, keep_with_next, space_before)]
-    count = len(lines)
-    blocks = []
-    for index, line in enumerate(lines):
-        last = index == count - 1
-        # Widows and orphans: a paragraph's first two and last two lines stay together; short
-        # paragraphs (three lines or fewer) stay whole.
-        bound = (not last) and (count <= 3 or index == 0 or index == count - 2)
-
-        def paint(canvas: Canvas, x: float, y: float, line: Line = line) -> None:
-            draw_lines(canvas, [line], x, y, width, size, align)
-
-        blocks.append(
-            Block(
-                line_height(size),
-                paint,
-                keep_with_next=keep_with_next if last else bound,
-                space_before=space_before if index == 0 else 0.0,
-            )
-        )
-    return blocks
-
-
-def paginate(blocks: Sequence[Block], first_page: float, other_pages: float) -> list[list[Block]]:
-    """Spread blocks over pages of the given usable heights, honouring keep_with_next.
-
-    A chain of kept-together blocks taller than any page is split where it breaks, rather than
-    pushed from page to page forever.
-    """
-    pages: list[list[Block]] = [[]]
-    room = first_page
-    for index, block in enumerate(blocks):
-        gap = block.space_before if pages[-1] else 0.0
-        chain = _chain_height(blocks, index)
-        if pages[-1] and gap + chain > room + 1e-6:
-            chain_fits_a_page = chain <= other_pages + 1e-6
-            if chain_fits_a_page or gap + block.height > room + 1e-6:
-                pages.append([])
-                room = other_pages
-                gap = 0.0
-        pages[-1].append(block)
-        room -= gap + block.height
-    return pages
-
-
-def _chain_height(blocks: Sequence[Block], index: int) -> float:
-    height = blocks[index].height
-    while blocks[index].keep_with_next and index + 1 < len(blocks):
-        index += 1
-        height += blocks[index].space_before + blocks[index].height
-    return height
-
-
-def paint_page(canvas: Canvas, blocks: Sequence[Block], x: float, y_top: float) -> float:
-    """Paint a page's blocks downwards from y_top; returns the y where the next block would go."""
-    y = y_top
-    for position, block in enumerate(blocks):
-        if position:
-            y -= block.space_before
-        block.paint(canvas, x, y)
-        y -= block.height
-    return y
-
-
-def blocks_height(blocks: Sequence[Block]) -> float:
-    return sum(b.height + (b.space_before if i else 0.0) for i, b in enumerate(blocks))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -274,15 +189,6 @@ def centered_text_block(
     return Block(height, paint, keep_with_next=keep_with_next, space_before=space_before)
 
 
-def set_metadata(canvas: Canvas, title: str, author: str, subject: str = "") -> None:
-    canvas.setTitle(nfc(title))
-    canvas.setAuthor(nfc(author))
-    canvas.setCreator("Quầy Một Cửa")
-    if subject:
-        canvas.setSubject(nfc(subject))
-
-
-
 # --------------------------------------------------------------------------------------------------
 # The dossier code with its Code 128 (docs/rules.md, "Papers": every paper shows both)
 
@@ -306,6 +212,29 @@ def code_blocks(code: str, size: float, width: float, space_before: float = 1 * 
         keep_with_next=True,
     )
     return [*lines, barcode_block(code, width)]
+
+
+def qr_row_width(count: int, size: float, gap: float = 1 * mm) -> float:
+    """The width `qr_row_block` takes for `count` codes."""
+    return count * size + max(count - 1, 0) * gap
+
+
+def qr_row_block(
+    codes: Sequence[tuple[str, str]], size: float, caption_size: float, gap: float = 1 * mm, level: str = "M"
+) -> Block:
+    """(value, caption) QR codes in a row from the left, each a `size` square (quiet zone included)
+    with its caption centred under it; an empty row is an empty block."""
+    captions = [wrap(caption, caption_size, size) for _, caption in codes]
+    caption_height = max((len(lines) for lines in captions), default=0) * line_height(caption_size)
+    height = size + caption_height if codes else 0.0
+
+    def paint(canvas: Canvas, x: float, y: float) -> None:
+        for (value, _), lines in zip(codes, captions, strict=True):
+            barcode.draw_qr(canvas, value, x, y - size, size, level)
+            draw_lines(canvas, lines, x, y - size, size, caption_size, "center")
+            x += size + gap
+
+    return Block(height, paint)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -335,83 +264,6 @@ def contact_blocks(phone: str, email: str, size: float, width: float, space_befo
 
         return [Block(line_height(size), paint, space_before=space_before)]
     return text_blocks([*phone_runs, Run("; "), *email_runs], size, width, space_before=space_before)
-
-
-# --------------------------------------------------------------------------------------------------
-# A one-column paper: margins, fitting, the strip on continuation pages, page numbers
-
-
-@dataclass(frozen=True)
-class PageFrame:
-    width: float
-    height: float
-    left: float = 12 * mm    # the wider margin: the office copy is bound into the dossier
-    right: float = 9 * mm
-    top: float = 8 * mm
-    bottom: float = 8 * mm
-
-    @property
-    def content_width(self) -> float:
-        return self.width - self.left - self.right
-
-    @property
-    def content_height(self) -> float:
-        return self.height - self.top - self.bottom
-
-
-def continuation_block(text: str, width: float, size: float = 7.0, min_height: float = 7 * mm) -> Block:
-    """The italic strip heading a paper's second and later pages, ruled off from the content."""
-    lines = wrap([Run(text, ITALIC)], size, width)
-    used = len(lines) * line_height(size)
-
-    def paint(canvas: Canvas, x: float, y: float) -> None:
-        draw_lines(canvas, lines, x, y, width, size, "center")
-        canvas.saveState()
-        canvas.setLineWidth(0.4)
-        canvas.line(x, y - used - 0.8 * mm, x + width, y - used - 0.8 * mm)
-        canvas.restoreState()
-
-    return Block(max(min_height, used + 2.5 * mm), paint)
-
-
-def paginate_with_header(
-    blocks: Sequence[Block], first_page: float, other_pages: float, header: Block, rows: Iterable[Block]
-) -> list[list[Block]]:
-    """Like `paginate`, and a page that opens inside a table (on one of `rows`) starts with the
-    table's `header` again. Room for that header is kept on every later page."""
-    row_ids = {id(row) for row in rows}
-    pages = paginate(blocks, first_page, other_pages - header.height)
-    for page in pages[1:]:
-        if page and id(page[0]) in row_ids:
-            page.insert(0, header)
-    return pages
-
-
-def render_document(
-    frame: PageFrame, pages: Sequence[Sequence[Block]], *, title: str, author: str, subject: str = "",
-    continuation: Block | None = None, page_label: Callable[[int, int], str] | None = None,
-    page_size: float = 7.0,
-) -> bytes:
-    """Paint paginated blocks into a PDF: the continuation strip on pages 2+, and, on papers of more
-    than one page, 'Trang i/n' (or `page_label`) at the foot of every page."""
-    register_fonts()
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(frame.width, frame.height), pageCompression=1)
-    set_metadata(canvas, title, author, subject)
-    total = len(pages)
-    label = page_label or (lambda index, count: f"Trang {index}/{count}")
-    for index, blocks in enumerate(pages):
-        top = frame.height - frame.top
-        if index and continuation is not None:
-            continuation.paint(canvas, frame.left, top)
-            top -= continuation.height
-        paint_page(canvas, blocks, frame.left, top)
-        if total > 1:
-            canvas.setFont(ITALIC, page_size)
-            canvas.drawRightString(frame.width - frame.right, frame.bottom / 2, nfc(label(index + 1, total)))
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -498,4 +350,6 @@ __all__ = [
     # shared by forms 02-06 and the register (07)
     "Cell", "PageFrame", "barcode_block", "cell", "code_blocks", "continuation_block", "contact_blocks", "draw_cell",
     "grid_path", "labelled_blocks", "letter_signature_block", "paginate_with_header", "render_document",
+    # the slip (01): its copies, the notes beside its QR codes
+    "Copy", "beside", "qr_row_block", "qr_row_width", "render_copies", "stack",
 ]

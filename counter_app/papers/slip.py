@@ -10,7 +10,6 @@ page, headed by a strip naming the dossier and the copy (every copy gets the sam
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -19,18 +18,18 @@ from typing import Literal
 
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from counter_app.domain import vietqr
 from counter_app.domain.text import nfc
 from counter_app.domain.vn_time import vn_datetime
-from counter_app.papers import barcode
-from counter_app.papers.fonts import BOLD, ITALIC, REGULAR, register_fonts
+from counter_app.papers.fonts import BOLD, ITALIC, REGULAR
 from counter_app.papers.layout import (
     Block,
+    Copy,
     HeaderStyle,
     PageFrame,
     Signatory,
+    beside,
     blocks_height,
     centered_text_block,
     code_blocks,
@@ -40,15 +39,17 @@ from counter_app.papers.layout import (
     labelled_blocks,
     or_dots,
     paginate,
-    paint_page,
-    set_metadata,
+    qr_row_block,
+    qr_row_width,
+    render_copies,
     signature_block,
     spacer,
+    stack,
     text_blocks,
     vn_decimal,
     vn_money,
 )
-from counter_app.papers.text_lines import Run, draw_lines, line_height, text_width, wrap
+from counter_app.papers.text_lines import Run, text_width
 
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 COPY_LABELS = ("Liên 1: Lưu", "Liên 2: Giao người nộp")
@@ -206,44 +207,30 @@ def _numbered(number: int, runs: Sequence[Run], sizes: _Sizes, **kw: object) -> 
 
 
 def _footer_block(office: SlipOffice, slip: SlipData, sizes: _Sizes) -> Block:
-    """'Ghi chú:' on the left, the look-up and payment QR codes with captions on the right.
-
-    Painted against the bottom margin of the last page (see `_paint_copy`).
-    """
-    qrs: list[tuple[str, list[str]]] = []
+    """'Ghi chú:' on the left, the look-up and payment QR codes with captions on the right, painted
+    against the bottom margin of the copy's last page."""
+    qrs: list[tuple[str, str]] = []
     lookup = lookup_qr_value(office, nfc(slip.code))
     if lookup:
-        qrs.append((lookup, ["Tra cứu hồ sơ"]))
+        qrs.append((lookup, "Tra cứu hồ sơ"))
     payment = payment_qr_value(office, slip)
     if payment:
-        qrs.append((payment, ["VietQR nộp phí"]))
+        qrs.append((payment, "VietQR nộp phí"))
 
     size = sizes.small
-    caption_size = CAPTION_SIZE
-    qr_area = len(qrs) * QR_SIZE + max(len(qrs) - 1, 0) * 1 * mm
+    qr_area = qr_row_width(len(qrs), QR_SIZE)
     notes_width = CONTENT_WIDTH - (qr_area + QR_GAP if qrs else 0.0)
-    lines = wrap([Run("Ghi chú:", BOLD)], size, notes_width)
-    notes = [*NOTES, *([nfc(slip.note)] if nfc(slip.note) else [])]
     dash = text_width("- ", ITALIC, size)
-    for note in notes:
-        lines += wrap([Run("- " + note, ITALIC)], size, notes_width, rest_indent=dash)
-    text_height = len(lines) * line_height(size)
-    captions = [
-        [line for text in caption for line in wrap(text, caption_size, QR_SIZE)] for _, caption in qrs
+    notes = [
+        text_blocks([Run("- " + note, ITALIC)], size, notes_width, rest_indent=dash, keep_together=True)[0]
+        for note in (*NOTES, *([nfc(slip.note)] if nfc(slip.note) else []))
     ]
-    caption_height = max((len(c) for c in captions), default=0) * line_height(caption_size)
-    qr_height = (QR_SIZE + caption_height) if qrs else 0.0
-    height = max(text_height, qr_height)
-
-    def paint(canvas: Canvas, x: float, y: float) -> None:
-        draw_lines(canvas, lines, x, y, notes_width, size)
-        qr_x = x + CONTENT_WIDTH - qr_area
-        for (value, _), caption in zip(qrs, captions, strict=True):
-            barcode.draw_qr(canvas, value, qr_x, y - QR_SIZE, QR_SIZE)
-            draw_lines(canvas, caption, qr_x, y - QR_SIZE, QR_SIZE, caption_size, "center")
-            qr_x += QR_SIZE + 1 * mm
-
-    return Block(height, paint, space_before=sizes.space(NOTES_SPACE_BEFORE, 3 * mm))
+    heading = text_blocks([Run("Ghi chú:", BOLD)], size, notes_width, keep_together=True)[0]
+    footer = beside(
+        stack([heading, *notes]), qr_row_block(qrs, QR_SIZE, CAPTION_SIZE), CONTENT_WIDTH - qr_area,
+        space_before=sizes.space(NOTES_SPACE_BEFORE, 3 * mm),
+    )
+    return replace(footer, at_foot=True)
 
 
 def _copy_label_block(label: str, sizes: _Sizes) -> Block:
@@ -341,15 +328,7 @@ def _build_blocks(office: SlipOffice, slip: SlipData, sizes: _Sizes) -> tuple[li
 # Layout: fit, then paint
 
 
-@dataclass(frozen=True)
-class _Copy:
-    label: str
-    pages: list[list[Block]]
-    footer: Block
-    continuation: Block
-
-
-def _layout(office: SlipOffice, slip: SlipData) -> list[_Copy]:
+def _layout(office: SlipOffice, slip: SlipData) -> list[Copy]:
     """The largest body size at which a copy fits one page, its spaces opened up into the room left;
     when none fits, the smallest size, tight, continued on further pages."""
     for body in BODY_SIZES:
@@ -375,73 +354,17 @@ def _layout(office: SlipOffice, slip: SlipData) -> list[_Copy]:
         text = f"{TITLE.capitalize()} - Mã hồ sơ: {nfc(slip.code)} - {label} (tiếp theo)"
         continuation = continuation_block(text, CONTENT_WIDTH)
         pages = paginate(copy_blocks, CONTENT_HEIGHT, CONTENT_HEIGHT - continuation.height)
-        copies.append(_Copy(label, pages, copy_blocks[-1], continuation))
+        copies.append(Copy(pages, continuation, lambda page, of, label=label: f"({label}) Trang {page}/{of}"))
     return copies
 
 
-def _paint_copy(canvas: Canvas, copy: _Copy, page_index: int, x0: float) -> None:
-    """Paint one page of one copy into the A5 box whose left edge is x0."""
-    if page_index >= len(copy.pages):
-        return
-    left = x0 + MARGIN_LEFT
-    top = PAGE_HEIGHT - MARGIN_TOP
-    blocks = copy.pages[page_index]
-    if page_index > 0:
-        copy.continuation.paint(canvas, left, top)
-        top -= copy.continuation.height
-    if blocks and blocks[-1] is copy.footer:
-        paint_page(canvas, blocks[:-1], left, top)
-        # The notes and codes sit on the bottom margin, leaving the signatures room to breathe.
-        copy.footer.paint(canvas, left, MARGIN_BOTTOM + copy.footer.height)
-    else:
-        paint_page(canvas, blocks, left, top)
-    total = len(copy.pages)
-    if total > 1:
-        canvas.setFont(ITALIC, PAGE_NUMBER_SIZE)
-        label = nfc(f"({copy.label}) Trang {page_index + 1}/{total}")
-        canvas.drawRightString(x0 + PAGE_WIDTH - MARGIN_RIGHT, MARGIN_BOTTOM / 2, label)
-
-
-def _cut_line(canvas: Canvas, x: float, height: float) -> None:
-    """A light dashed guide between the two copies of a 2-up sheet."""
-    canvas.saveState()
-    canvas.setStrokeGray(0.6)
-    canvas.setLineWidth(0.3)
-    canvas.setDash(3, 3)
-    canvas.line(x, 4 * mm, x, height - 4 * mm)
-    canvas.restoreState()
-
-
 def render_slip(office: SlipOffice, slip: SlipData, paper: Paper = "a5") -> bytes:
-    """The slip as PDF bytes: two A5 pages (or more, if it overflows), or A4 landscape sheets 2-up."""
+    """The slip as PDF bytes: two A5 pages (or more, if it overflows), or A4 landscape sheets 2-up, each
+    copy exactly one A5 half."""
     if paper not in ("a5", "a4-2up"):
         raise ValueError(f"unknown paper {paper!r}")
-    register_fonts()
-    copies = _layout(office, slip)
-    page_count = max(len(copy.pages) for copy in copies)
-
-    buffer = io.BytesIO()
-    pagesize = A5 if paper == "a5" else landscape(A4)
-    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1)
-    set_metadata(
-        canvas,
-        f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả - {nfc(slip.code)}",
-        nfc(office.office_name) or nfc(office.parent_name),
-        subject=nfc(slip.procedure_name),
+    return render_copies(
+        FRAME, _layout(office, slip), title=f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả - {nfc(slip.code)}",
+        author=nfc(office.office_name) or nfc(office.parent_name), subject=nfc(slip.procedure_name),
+        sheet=None if paper == "a5" else landscape(A4), page_size=PAGE_NUMBER_SIZE,
     )
-    if paper == "a5":
-        for copy in copies:
-            for page_index in range(page_count):
-                _paint_copy(canvas, copy, page_index, 0.0)
-                canvas.showPage()
-    else:
-        half = pagesize[0] / 2
-        # Each copy is centred in its half (A4 landscape halves are 148.5 mm, A5 is 148 mm).
-        inset = (half - PAGE_WIDTH) / 2
-        for page_index in range(page_count):
-            for column, copy in enumerate(copies):
-                _paint_copy(canvas, copy, page_index, column * half + inset)
-            _cut_line(canvas, half, pagesize[1])
-            canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()

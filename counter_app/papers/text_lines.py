@@ -159,8 +159,16 @@ def wrap(
 ) -> list[Line]:
     """Greedy word wrap of styled runs into lines no wider than `width` (indents included)."""
     register_fonts()  # measuring needs the faces; a flag check once they are registered
-    if isinstance(runs, str):
-        runs = [Run(runs, font)]
+    key = (Run(runs, font),) if isinstance(runs, str) else tuple(runs)
+    # A new list each time: callers extend what they get.
+    return list(_wrapped(key, size, width, first_indent, rest_indent))
+
+
+@lru_cache(maxsize=2048)
+def _wrapped(runs: tuple[Run, ...], size: float, width: float, first_indent: float, rest_indent: float
+             ) -> tuple[Line, ...]:
+    """Remembered: a paper lays its content out again for each body size and spacing it tries (the
+    slip up to three times), and most paragraphs come out the same each time."""
     builder = _LineBuilder(size, width, first_indent, rest_indent)
     # A space belongs to the run it was typed in: "của: " stays regular before a bold name.
     pending_space: str | None = None
@@ -172,7 +180,7 @@ def wrap(
         pending_space = None
     if builder.current or not builder.lines:
         builder.flush()
-    return builder.lines
+    return tuple(builder.lines)
 
 
 def _merge(segments: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
