@@ -103,23 +103,30 @@ def fill_outbox(store: Store, template: dict[str, Any], n: int, chunk: int = 500
 
 
 class ServeProcess:
-    """`python -m district_server --db URL serve --port P`, ready when uvicorn says so."""
+    """`python -m district_server --db URL serve --port P`, ready when uvicorn says so: HTTPS with its
+    own certificate, as a district runs it (the counters pin its fingerprint, printed at start)."""
 
     def __init__(self, db_url: str, workers: int = 1) -> None:
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"https://127.0.0.1:{self.port}"
+        self.fingerprint: str | None = None
         command = [sys.executable, "-m", "district_server", "--db", db_url, "serve", "--port", str(self.port),
                    "--workers", str(workers)]
         self.proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=lambda: [lines.put(x) for x in self.proc.stderr], daemon=True).start()
         deadline = time.monotonic() + 60
+        said: list[str] = []
         while time.monotonic() < deadline:
             try:
                 line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
             except queue.Empty:
                 break
-            if "Application startup complete" in line:
+            if "(SHA-256): " in line:
+                self.fingerprint = line.rsplit(" ", 1)[1].strip()
+            said.append(line)
+            # One process listens once it says "running"; several: once a worker's app started too.
+            if any("Uvicorn running on" in x for x in said) and any("startup complete" in x for x in said):
                 return
         self.stop()
         raise RuntimeError("the server did not start")
@@ -174,7 +181,7 @@ def bench_counter_push(db_url: str, template: dict[str, Any], work: Path, n: int
     try:
         store = make_counter(work / f"push-{label}", 0)
         fill_outbox(store, template, n)
-        commands.link(store, server.url, token)
+        commands.link(store, server.url, token, fingerprint=server.fingerprint)
         t0 = time.perf_counter()
         summary = commands.sync_once(store)
         seconds = time.perf_counter() - t0
@@ -203,7 +210,7 @@ def bench_ingest(db_url: str, template: dict[str, Any], counters: int, per_count
 
     def push(token: str, batches: list) -> None:  # noqa: ANN001
         try:
-            with SyncClient(server.url, token, timeout=httpx.Timeout(300.0)) as client:
+            with SyncClient(server.url, token, fingerprint=server.fingerprint, timeout=httpx.Timeout(300.0)) as client:
                 start.wait()
                 for batch_id, ids, payloads in batches:
                     ack = client.push(batch_id, ids, payloads)
@@ -237,7 +244,7 @@ def bench_memory(db_url: str, template: dict[str, Any], work: Path, n: int) -> d
     fill_outbox(store, template, n)
     server = ServeProcess(db_url)
     try:
-        commands.link(store, server.url, token)
+        commands.link(store, server.url, token, fingerprint=server.fingerprint)
         store.close()
         done = subprocess.run([sys.executable, __file__, "--push-child", str(work / "memory"), "--server-pid",
                                str(server.proc.pid)], cwd=REPO, capture_output=True, text=True, check=True)
@@ -308,6 +315,7 @@ def main() -> None:
     push_n, counters, per_counter, memory_n = (1000, 4, 500, 5000) if args.quick else (10_000, 20, 2_500, 100_000)
     work = Path(tempfile.mkdtemp(prefix="qmc-bench-sync-"))
     os.environ.setdefault("COUNTER_APP_DATA", str(work / "default"))
+    os.environ.setdefault("COUNTER_SERVER_TLS_DIR", str(work / "server-tls"))  # the servers' own certificate
     template = template_payload(work)
     bindir = None if args.skip_pg else find_pg_bin()
     cluster = PgCluster(bindir, fsync=True).start() if bindir else None

@@ -47,6 +47,22 @@ def write_atomically(data: bytes, path: str | os.PathLike[str]) -> Path:
     return target
 
 
+def write_private(data: bytes, path: str | os.PathLike[str]) -> Path:
+    """A secret (a key): owner-only (0600) from the first byte, on disk before the rename, so a
+    crash leaves the old file or the new one, and never a moment when another account can read it."""
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.dang-ghi")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, target)
+    _sync_folder(target.parent)
+    return target
+
+
 def _mode_for(target: Path) -> int:
     """Keep the mode of a file being replaced; a new one gets the usual rw-r--r-- (mkstemp's 0600
     would hide a paper or a report from the other accounts of a shared counter PC)."""

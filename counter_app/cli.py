@@ -217,7 +217,8 @@ def _cmd_attention(args: argparse.Namespace) -> int:
 def _cmd_link(args: argparse.Namespace) -> int:
     from counter_app.sync.commands import link
 
-    print_json(link(open_store(args), args.server, args.token))
+    print_json(link(open_store(args), args.server, args.token, fingerprint=args.fingerprint,
+                    plain_http=args.plain_http))
     return EXIT_OK
 
 

@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     link = sub.add_parser("link", parents=[common], help="kết nối máy quầy với máy chủ huyện")
     link.add_argument("--server", required=True)
     link.add_argument("--token", required=True)
+    link.add_argument("--fingerprint", default=None,
+                      help="dấu vân tay SHA-256 chứng chỉ máy chủ (AA:BB:…) do 'counter-server add-device' in ra; "
+                           "bỏ trống khi máy chủ có chứng chỉ thật")
+    link.add_argument("--plain-http", action="store_true",
+                      help="cho phép địa chỉ http:// không mã hóa (chỉ trong mạng nội bộ tin cậy)")
     sync = sub.add_parser("sync", parents=[common], help="đồng bộ với máy chủ huyện")
     sync.add_argument("--once", action="store_true")
 

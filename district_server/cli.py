@@ -1,8 +1,12 @@
 """`counter-server [--db URL] COMMAND …` (docs/cli.md), for district IT staff.
 
-    serve [--host 127.0.0.1] [--port 8750] [--workers N] [--ssl-certfile F --ssl-keyfile F]
-                                                    run the server (migrates the database first)
-    add-device --agency-code CODE --counter K       prints {"device_id", "token", …}; the token is shown once
+    serve [--host 127.0.0.1] [--port 8750] [--workers N] [TLS options] [--plain-http]
+                                                    run the server, HTTPS (migrates the database first)
+    add-device --agency-code CODE --counter K [TLS options]
+                                                    prints {"device_id", "token", "fingerprint", …}; the
+                                                    token is shown once, the fingerprint is what `link` pins
+    TLS options: --cert FILE --key FILE (a real certificate; else the server's own, made on first use in
+                 --tls-dir, default the data folder's tls/), --tls-name NAME (more names in our own; repeat)
     dossiers [--agency-code CODE]                   JSON array of stored dossiers with their history
     devices | revoke-device DEVICE_ID
     set-status CODE NEW_STATUS [--note TEXT]        a status change made at the district
@@ -38,7 +42,16 @@ from typing import Any
 from counter_app.command_line import EXIT_OK, Parser, run_guarded, utf8_stdio
 from counter_app.errors import UserError
 from district_server import __version__
-from district_server.config import DEFAULT_HOST, DEFAULT_PORT, ENV_DB, database_url
+from district_server.config import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    ENV_CERT,
+    ENV_DB,
+    ENV_KEY,
+    database_url,
+    given,
+    tls_dir,
+)
 
 log = logging.getLogger("district_server")
 
@@ -51,15 +64,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="store_true")
     sub = p.add_subparsers(dest="command", parser_class=Parser)
 
-    serve = sub.add_parser("serve", parents=[common], help="chạy máy chủ")
+    tls = argparse.ArgumentParser(add_help=False)
+    tls.add_argument("--cert", "--ssl-certfile", dest="cert", default=None,
+                     help=f"chứng chỉ TLS thật (PEM; hoặc biến {ENV_CERT}); mặc định: chứng chỉ tự cấp của máy chủ")
+    tls.add_argument("--key", "--ssl-keyfile", dest="key", default=None,
+                     help=f"khóa riêng của chứng chỉ đó (PEM; hoặc biến {ENV_KEY})")
+    tls.add_argument("--tls-dir", default=None,
+                     help="thư mục giữ CA và chứng chỉ tự cấp (mặc định: tls/ trong thư mục dữ liệu)")
+    tls.add_argument("--tls-name", action="append", default=[],
+                     help="thêm một tên hoặc địa chỉ IP vào chứng chỉ tự cấp (lặp lại được)")
+
+    serve = sub.add_parser("serve", parents=[common, tls], help="chạy máy chủ")
     serve.add_argument("--host", default=DEFAULT_HOST)
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--workers", type=int, default=1,
                        help="số tiến trình phục vụ (PostgreSQL; SQLite chỉ dùng 1)")
-    serve.add_argument("--ssl-certfile", help="chứng thư TLS (PEM), khi không đặt sau một reverse proxy")
-    serve.add_argument("--ssl-keyfile", help="khóa riêng TLS (PEM)")
+    serve.add_argument("--plain-http", action="store_true",
+                       help="chạy HTTP không mã hóa (chỉ sau một reverse proxy HTTPS hoặc trong mạng thử)")
 
-    add = sub.add_parser("add-device", parents=[common], help="cấp mã cho một máy quầy")
+    add = sub.add_parser("add-device", parents=[common, tls], help="cấp mã cho một máy quầy")
     add.add_argument("--agency-code", required=True)
     add.add_argument("--counter", type=int, required=True)
     add.add_argument("--label", default="")
@@ -194,18 +217,26 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from district_server.app import create_app
 
-    db = _db(args)
     if not 0 < args.port < 65536:
         raise UserError(f"Cổng {args.port} không hợp lệ.")
-    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
-        raise UserError("Cần cả --ssl-certfile và --ssl-keyfile để chạy HTTPS.")
     if not 1 <= args.workers <= 64:
         raise UserError("Số tiến trình (--workers) phải từ 1 đến 64.")
+    if args.plain_http and (args.cert or args.key):
+        raise UserError("--plain-http không đi cùng --cert/--key: chọn một trong hai.")
+    certificate = None if args.plain_http else _certificate(args, host=args.host)
+    db = _db(args)
     if args.workers > 1 and db.is_sqlite:
         raise UserError("SQLite chỉ cho một tiến trình ghi: dùng --workers 1, hoặc PostgreSQL.")
-    # Tokens travel in a header: outside a trusted LAN, serve HTTPS (here or at a reverse proxy).
-    options = {"host": args.host, "port": args.port, "log_level": "info", "server_header": False,
-               "ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
+    # Tokens and citizens' data travel in the requests: HTTPS unless asked otherwise.
+    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "info", "server_header": False}
+    if certificate is None:
+        print("CẢNH BÁO: máy chủ huyện chạy HTTP KHÔNG mã hóa (--plain-http): mã thiết bị và dữ liệu công dân "
+              "đi qua mạng ở dạng đọc được; chỉ dùng sau một reverse proxy HTTPS hoặc trong mạng thử.",
+              file=sys.stderr, flush=True)
+    else:
+        options.update(ssl_certfile=str(certificate.cert_file), ssl_keyfile=str(certificate.key_file))
+        print(f"Máy chủ huyện chạy HTTPS; dấu vân tay chứng chỉ (SHA-256): {certificate.fingerprint}",
+              file=sys.stderr, flush=True)
     if args.workers == 1:
         uvicorn.run(create_app(db), **options)
         return EXIT_OK
@@ -215,11 +246,31 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _certificate(args: argparse.Namespace, *, host: str | None = None):  # noqa: ANN202 - tls.ServerCertificate
+    """The certificate `serve` serves and `add-device` prints the fingerprint of (the same one)."""
+    from district_server import tls
+
+    cert, key = given(args.cert, ENV_CERT), given(args.key, ENV_KEY)
+    certificate = tls.server_certificate(cert=cert, key=key, names=tls.names_for(host, args.tls_name),
+                                         directory=None if cert or key else tls_dir(args.tls_dir))
+    if certificate.missing_names:
+        print(f"Lưu ý: chứng chỉ tự cấp không có tên {', '.join(certificate.missing_names)} (trình duyệt sẽ cảnh báo; "
+              "máy quầy đã ghim dấu vân tay vẫn kết nối được). Muốn thêm: xóa server.pem và server-key.pem trong "
+              f"{certificate.cert_file.parent} rồi chạy lại — sau đó mọi máy quầy phải liên kết lại.",
+              file=sys.stderr, flush=True)
+    return certificate
+
+
 def _cmd_add_device(args: argparse.Namespace) -> int:
     from district_server.auth import add_device
 
+    certificate = _certificate(args)
     dev, token = add_device(_db(args), args.agency_code, args.counter, args.label)
-    _print_json({"device_id": dev.id, "token": token, "agency_code": dev.agency_code, "counter": dev.counter})
+    _print_json({"device_id": dev.id, "token": token, "agency_code": dev.agency_code, "counter": dev.counter,
+                 "fingerprint": certificate.fingerprint})
+    print(f"Dấu vân tay chứng chỉ máy chủ (SHA-256): {certificate.fingerprint}\n"
+          f"Trên máy quầy: counter-app link --server https://… --token … --fingerprint {certificate.fingerprint}",
+          file=sys.stderr)
     return EXIT_OK
 
 

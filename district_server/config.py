@@ -1,4 +1,10 @@
-"""Where the server's database is: --db, then COUNTER_SERVER_DB, then SQLite in the data folder."""
+"""The server's options that have a default: each given on the command line, else in an environment
+variable, else the default here.
+
+- the database: --db, then COUNTER_SERVER_DB, then SQLite in the data folder;
+- its TLS certificate: --cert/--key, then COUNTER_SERVER_CERT/COUNTER_SERVER_KEY, then the server's
+  own, made on first use in the data folder's tls/ (or --tls-dir / COUNTER_SERVER_TLS_DIR) — tls.py.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,10 @@ APP_NAME = "QuayMotCuaServer"
 DB_FILE = "district.sqlite3"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8750
+ENV_CERT = "COUNTER_SERVER_CERT"
+ENV_KEY = "COUNTER_SERVER_KEY"
+ENV_TLS_DIR = "COUNTER_SERVER_TLS_DIR"
+TLS_DIR = "tls"
 
 
 def default_data_dir() -> Path:
@@ -18,17 +28,31 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def _private_dir(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.chmod(0o700)  # citizens' personal data, the TLS private keys
+    except OSError:
+        pass
+    return directory
+
+
 def database_url(explicit: str | None = None) -> str:
     url = (explicit or os.environ.get(ENV_DB) or "").strip()
     if not url:
-        directory = default_data_dir()
-        directory.mkdir(parents=True, exist_ok=True)
-        try:
-            directory.chmod(0o700)  # citizens' personal data
-        except OSError:
-            pass
-        url = f"sqlite:///{directory / DB_FILE}"
+        url = f"sqlite:///{_private_dir(default_data_dir()) / DB_FILE}"
     return normalise_url(url)
+
+
+def given(explicit: str | None, env: str) -> str | None:
+    """An option's value: on the command line, else in the environment variable `env`, else None."""
+    return (explicit or os.environ.get(env) or "").strip() or None
+
+
+def tls_dir(explicit: str | None = None) -> Path:
+    """Where the server's own CA and certificate live (created owner-only)."""
+    chosen = given(explicit, ENV_TLS_DIR)
+    return _private_dir(Path(chosen) if chosen else default_data_dir() / TLS_DIR)
 
 
 def normalise_url(url: str) -> str:

@@ -196,7 +196,7 @@ fi
 # --- 5. the district server: unreachable, then a real one run from source ------------------------
 mkdir -p "$W/offline"
 "$APP" --data-dir "$W/offline" init --agency-code 000.00.20.H12 --agency-name "UBND xã Bình Mỹ" >/dev/null 2>&1
-if run 3 "$APP" --data-dir "$W/offline" link --server http://127.0.0.1:9 --token khong-co; then
+if run 3 "$APP" --data-dir "$W/offline" link --server https://127.0.0.1:9 --token khong-co; then
   ok "link to an unreachable server: exit 3, $(cat "$W/err")"
 else
   fail "link to an unreachable server: exit $RC (want 3)"
@@ -204,24 +204,29 @@ fi
 free_port() { "$PY" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
 if [ -x .venv/bin/python ] && .venv/bin/python -c "import district_server, uvicorn" 2>/dev/null; then
   SERVER_DB="sqlite:///$W/server.sqlite3"
+  SERVER_TLS="$W/server-tls"  # the server's own CA and certificate (HTTPS out of the box), made by add-device
   port=$(free_port)
   if .venv/bin/python -m district_server --db "$SERVER_DB" add-device --agency-code 000.00.20.H12 --counter 1 \
-       >"$W/device.json" 2>"$W/err"; then
+       --tls-dir "$SERVER_TLS" >"$W/device.json" 2>"$W/err"; then
     token=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['token'])" "$W/device.json")
-    .venv/bin/python -m district_server --db "$SERVER_DB" serve --host 127.0.0.1 --port "$port" >/dev/null 2>"$W/server.log" &
+    pin=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['fingerprint'])" "$W/device.json")
+    .venv/bin/python -m district_server --db "$SERVER_DB" serve --host 127.0.0.1 --port "$port" --tls-dir "$SERVER_TLS" \
+      >/dev/null 2>"$W/server.log" &
     server=$!; PIDS+=("$server")
     up=0
     for _ in $(seq 1 200); do
-      "$PY" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "http://127.0.0.1:$port/health" 2>/dev/null && { up=1; break; }
+      "$PY" -c "import ssl,sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1, context=ssl.create_default_context(cafile=sys.argv[2]))" \
+        "https://127.0.0.1:$port/health" "$SERVER_TLS/ca.pem" 2>/dev/null && { up=1; break; }
       sleep 0.1
     done
     # its own store: the window below must not find a link to a server that is gone by then
     "$APP" --data-dir "$W/synced" init --agency-code 000.00.20.H12 --agency-name "UBND xã Bình Mỹ" --counter 1 >/dev/null 2>&1
     "$APP" --data-dir "$W/synced" intake --json "$W/dossier.json" >/dev/null 2>&1
-    if [ "$up" -eq 1 ] && run 0 "$APP" --data-dir "$W/synced" link --server "http://127.0.0.1:$port" --token "$token" \
+    if [ "$up" -eq 1 ] && run 0 "$APP" --data-dir "$W/synced" link --server "https://127.0.0.1:$port" --token "$token" \
+         --fingerprint "$pin" \
        && run 0 "$APP" --data-dir "$W/synced" sync --once \
        && [ "$(json 'd["pushed"] >= 1 and d["pending"] == 0')" = "True" ]; then
-      ok "link + sync --once against a district server (from source): $(tr -d '\n ' <"$W/out")"
+      ok "link (pinned HTTPS) + sync --once against a district server (from source): $(tr -d '\n ' <"$W/out")"
     else
       fail "link + sync --once against the district server (exit $RC; server up: $up)"
     fi

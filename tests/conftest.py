@@ -47,6 +47,9 @@ def dump_store(path: Path, *, keys_in: Path | None = None) -> str:
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     # A test that forgets --data-dir must never touch the real user data folder.
     monkeypatch.setenv("COUNTER_APP_DATA", str(tmp_path_factory.mktemp("default-data")))
+    # Nor one that runs `counter-server serve` or `add-device` the server's (its own TLS
+    # certificate, made once for the session and shared, so every server presents the same one).
+    monkeypatch.setenv("COUNTER_SERVER_TLS_DIR", str(tmp_path_factory.getbasetemp() / "server-tls"))
 
 
 @pytest.fixture

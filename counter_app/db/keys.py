@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from counter_app.atomic_file import write_private
 from counter_app.errors import UserError
 
 KEYS_FILE = "counter.keys.json"
@@ -197,7 +198,7 @@ def _write(directory: Path, ring: KeyRing) -> None:
         "recovery": {"kdf": ring.kdf.to_json(),
                      "store_key": _b64(seal(ring.recovery_key, ring.store_key, _AAD_STORE))},
     }
-    _write_private(directory / KEYS_FILE, json.dumps(data, indent=1).encode("ascii"))
+    write_private(json.dumps(data, indent=1).encode("ascii"), directory / KEYS_FILE)
 
 
 def _read(directory: Path) -> dict:
@@ -251,21 +252,8 @@ def _local_key(directory: Path, *, create: bool) -> bytes:
             raise ValueError("damaged key file")
         return key
     key = secrets.token_bytes(32)
-    _write_private(path, key)
+    write_private(key, path)
     return key
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Owner-only from the first byte, on disk before the rename (a store must never outlive its key)."""
-    tmp = path.with_name(f".{path.name}.dang-ghi")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 def fsync_dir(directory: Path) -> None:

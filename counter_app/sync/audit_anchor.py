@@ -98,16 +98,13 @@ class Upstream:
 def verify_upstream(store: Store, *, timeout: float = 15.0) -> Upstream:
     """Ask the server what it holds of this counter's trail and compare (the local chain is verified
     on its own first: audit.verify). Raises SyncRefused when the server refuses the token."""
-    from counter_app.sync import engine
-    from counter_app.sync.client import SyncClient
+    from counter_app.sync.commands import linked_client
 
-    with store.read() as session:
-        url = settings.get(session, engine.KEY_SERVER)
-        token = settings.get(session, engine.KEY_TOKEN)
-    if not url or not token:
+    client = linked_client(store, timeout=timeout)
+    if client is None:
         return Upstream("not_linked", NOT_LINKED)
     try:
-        with SyncClient(url, token, timeout=timeout) as client:
+        with client:
             answer = client.audit_check()
     except ServerUnreachable:
         return Upstream("unreachable", UNREACHABLE)

@@ -5,7 +5,9 @@ Every answer is parsed into its protocol model and must carry the protocol marke
 also name the batch and give a result for exactly the events sent, in order. A captive portal's
 200 HTML page, a proxy's error page, a redirect, truncated JSON or a missing id are all "the server
 could not be reached" (`ServerUnreachable`): the events stay pending and the pass is retried later.
-Refusals from our server (its own error body) are permanent (`SyncRefused`).
+Refusals from our server (its own error body) are permanent (`SyncRefused`), and so is a server
+certificate that is not the pinned one, or that no trusted CA vouches for (`CertificateRefused`,
+checked in the TLS handshake: sync/pinning.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from counter_app import __version__
 from counter_app.errors import UserError
+from counter_app.sync import pinning
 from counter_app.sync.errors import BatchTooLarge, ServerUnreachable, SyncRefused
 from counter_app.sync.protocol import (
     CLIENT_FEATURES,
@@ -66,12 +69,16 @@ class SyncClient:
         token: str,
         *,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        fingerprint: str | None = None,
         http: httpx.Client | None = None,
     ) -> None:
+        """`fingerprint`: the pinned server certificate (None: a certificate the system's CAs
+        trust). A given `http` client brings its own TLS settings."""
         self.base_url = normalise_server_url(base_url)
         self._owns_http = http is None
         # No redirects: a captive portal answers with one, and our server never does.
-        self._http = http or httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+        self._http = http or httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
+                                          verify=pinning.client_context(fingerprint))
         self._headers = {
             "Authorization": f"Bearer {token}",
             "User-Agent": f"QuayMotCua/{__version__}",
@@ -147,6 +154,9 @@ class SyncClient:
                 "Máy chủ huyện không trả lời kịp (quá thời gian chờ); dữ liệu vẫn được giữ để gửi lại."
             ) from None
         except (httpx.TransportError, httpx.DecodingError) as exc:
+            refused = pinning.refusal(exc, self.base_url)
+            if refused is not None:
+                raise refused from None
             raise ServerUnreachable(
                 f"Không kết nối được máy chủ huyện ({self.base_url}): {_short(exc)}. "
                 "Dữ liệu vẫn được giữ để gửi lại."

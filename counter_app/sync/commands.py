@@ -23,7 +23,8 @@ from counter_app.services import audit, settings
 from counter_app.services.office import require_office
 from counter_app.sync import engine, outbox
 from counter_app.sync.client import DEFAULT_TIMEOUT, SyncClient, normalise_server_url
-from counter_app.sync.errors import ServerUnreachable, SyncRefused
+from counter_app.sync.errors import CertificateRefused, ServerUnreachable, SyncRefused
+from counter_app.sync.pinning import normalise_fingerprint
 from counter_app.sync.protocol import CLIENT_BATCH_EVENTS, DeviceInfo
 
 NOT_LINKED = "Máy quầy chưa được kết nối với máy chủ huyện: hãy chạy 'counter-app link --server URL --token TOKEN'."
@@ -37,6 +38,10 @@ LINK_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 
 UNVERIFIED = ("Chưa liên lạc được máy chủ huyện ({reason}). Đã lưu kết nối nhưng CHƯA xác minh mã thiết bị: "
               "lần đồng bộ đầu tiên khi có mạng sẽ xác minh; nếu mã bị từ chối, kết nối sẽ bị hủy.")
+PLAIN_HTTP_REFUSED = ("Địa chỉ '{url}' là HTTP không mã hóa: mã thiết bị và dữ liệu công dân sẽ đi qua mạng ở dạng "
+                      "đọc được. Hãy dùng https:// (máy chủ huyện mặc định chạy HTTPS), hoặc thêm '--plain-http' nếu "
+                      "thật sự muốn (chỉ trong mạng nội bộ tin cậy); không có gì thay đổi.")
+PIN_NEEDS_HTTPS = "Chỉ ghim được dấu vân tay chứng chỉ với địa chỉ https://; không có gì thay đổi."
 REFUSED_AT_FIRST_SYNC = ("Máy chủ huyện từ chối mã thiết bị đã lưu khi chưa có mạng ({reason}); kết nối đã bị hủy, "
                          "hãy chạy lại 'counter-app link --server URL --token TOKEN' với mã đúng.")
 
@@ -46,6 +51,8 @@ def link(
     server_url: str,
     token: str,
     *,
+    fingerprint: str | None = None,
+    plain_http: bool = False,
     actor: audit.Actor | None = None,
     http: httpx.Client | None = None,
     timeout: httpx.Timeout | float = LINK_TIMEOUT,
@@ -54,27 +61,35 @@ def link(
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, Any]:
     """Check the token with the server, then keep the link (audited as `actor`, default the
-    system). Refused at once (nothing kept) when the server refuses the token, or it belongs to
-    another office or counter number. A server that cannot be reached is tried `attempts` times;
-    then the link is kept unverified and ServerUnreachable (exit 3) says so — the first sync
-    verifies it (`verify_link`)."""
+    system). `fingerprint` pins the server's certificate (what `counter-server add-device`
+    prints); without one, the certificate must be one the system's CAs trust. An http:// address is
+    refused unless `plain_http`. Refused at once (nothing kept) when the server refuses the token,
+    or it belongs to another office or counter number, or its certificate is not the one expected.
+    A server that cannot be reached is tried `attempts` times; then the link is kept unverified and
+    ServerUnreachable (exit 3) says so — the first sync verifies it (`verify_link`)."""
     url = normalise_server_url(server_url)
+    pin = normalise_fingerprint(fingerprint) if fingerprint else None
+    if url.startswith("http://"):
+        if pin is not None:
+            raise UserError(PIN_NEEDS_HTTPS)
+        if not plain_http:
+            raise UserError(PLAIN_HTTP_REFUSED.format(url=url))
     token = (token or "").strip()
     if not token or len(token) > 200 or any(c.isspace() for c in token):
         raise UserError("Mã thiết bị (token) trống hoặc không hợp lệ; hãy sao chép lại từ 'counter-server add-device'.")
     with store.read() as session:
         require_office(session)
     try:
-        device = _ask_device(url, token, http=http, timeout=timeout, attempts=attempts,
+        device = _ask_device(url, token, pin, http=http, timeout=timeout, attempts=attempts,
                              backoff=LINK_BACKOFF if backoff is None else backoff, sleep=sleep)
     except ServerUnreachable as exc:
-        _keep_link(store, url, token, None, actor)
-        summary = {"server": url, "linked": True, "verified": False}
+        _keep_link(store, url, token, pin, None, actor)
+        summary = {"server": url, "fingerprint": pin, "linked": True, "verified": False}
         raise ServerUnreachable(UNVERIFIED.format(reason=_why(exc.message)), summary=summary) from None
     with store.read() as session:
         _check_device(session, device)
-    _keep_link(store, url, token, device, actor)
-    return {"server": url, "device_id": device.device_id, "agency_code": device.agency_code,
+    _keep_link(store, url, token, pin, device, actor)
+    return {"server": url, "fingerprint": pin, "device_id": device.device_id, "agency_code": device.agency_code,
             "counter": device.counter, "linked": True, "verified": True}
 
 
@@ -83,10 +98,10 @@ def _why(message: str) -> str:
     return re.split(r"[.;]\s*[Dd]ữ liệu vẫn được giữ|[.;]\s*[Ss]ẽ gửi lại", message)[0].rstrip(". ")
 
 
-def _ask_device(url: str, token: str, *, http: httpx.Client | None, timeout: httpx.Timeout | float, attempts: int,
-                backoff: tuple[float, ...], sleep: Callable[[float], None]) -> DeviceInfo:
+def _ask_device(url: str, token: str, pin: str | None, *, http: httpx.Client | None, timeout: httpx.Timeout | float,
+                attempts: int, backoff: tuple[float, ...], sleep: Callable[[float], None]) -> DeviceInfo:
     """GET /v1/device, retried while the server cannot be reached (a refusal is final at once)."""
-    with SyncClient(url, token, http=http, timeout=timeout) as client:
+    with SyncClient(url, token, fingerprint=pin, http=http, timeout=timeout) as client:
         for attempt in range(max(1, attempts)):
             if attempt:
                 sleep(backoff[min(attempt - 1, len(backoff) - 1)] if backoff else 0.0)
@@ -112,17 +127,32 @@ def _device_setting(device: DeviceInfo) -> dict[str, Any]:
     return {"device_id": device.device_id, "agency_code": device.agency_code, "counter": device.counter}
 
 
-def _keep_link(store: Store, url: str, token: str, device: DeviceInfo | None, actor: audit.Actor | None) -> None:
+def _keep_link(store: Store, url: str, token: str, pin: str | None, device: DeviceInfo | None,
+               actor: audit.Actor | None) -> None:
     """The link as kept: `device` None means not yet verified (KEY_DEVICE stays empty until it is)."""
     with store.write() as session:
         if settings.get(session, engine.KEY_SERVER) != url:
             settings.put(session, engine.KEY_CURSOR, {})  # another server: its sequence starts anew
         settings.put(session, engine.KEY_SERVER, url)
         settings.put(session, engine.KEY_TOKEN, token)
+        settings.put(session, engine.KEY_FINGERPRINT, pin)
         settings.put(session, engine.KEY_DEVICE, None if device is None else _device_setting(device))
         settings.put(session, engine.KEY_LAST_ERROR, None)
         audit.record(session, actor or audit.SYSTEM, "sync_link", url,
-                     {"verified": False} if device is None else _device_setting(device))
+                     {"verified": False, "fingerprint": pin} if device is None
+                     else {**_device_setting(device), "fingerprint": pin})
+
+
+def linked_client(store: Store, *, http: httpx.Client | None = None,
+                  timeout: httpx.Timeout | float = DEFAULT_TIMEOUT) -> SyncClient | None:
+    """A client for the kept link (its address, token and pinned certificate); None when not linked."""
+    with store.read() as session:
+        url = settings.get(session, engine.KEY_SERVER)
+        token = settings.get(session, engine.KEY_TOKEN)
+        pin = settings.get(session, engine.KEY_FINGERPRINT)
+    if not url or not token:
+        return None
+    return SyncClient(url, token, fingerprint=pin, http=http, timeout=timeout)
 
 
 def verify_link(store: Store, client: SyncClient) -> None:
@@ -136,9 +166,11 @@ def verify_link(store: Store, client: SyncClient) -> None:
         device = client.device()
         with store.read() as session:
             _check_device(session, device)
+    except CertificateRefused:
+        raise  # the token was never sent: the link stays, stopped, until the admin links again
     except UserError as exc:  # SyncRefused (a bad token) is one too
         with store.write() as session:
-            for key in (engine.KEY_SERVER, engine.KEY_TOKEN, engine.KEY_DEVICE):
+            for key in (engine.KEY_SERVER, engine.KEY_TOKEN, engine.KEY_FINGERPRINT, engine.KEY_DEVICE):
                 settings.put(session, key, None)
             audit.record(session, audit.SYSTEM, "sync_unlink", "", {"reason": exc.message})
         raise SyncRefused(REFUSED_AT_FIRST_SYNC.format(reason=exc.message.rstrip(". ")),
@@ -177,14 +209,13 @@ def sync_once(
     {"pushed", "pulled", "pending", "rejected"}; raises ServerUnreachable (work kept) or SyncRefused."""
     with store.read() as session:
         require_office(session)
-        url = settings.get(session, engine.KEY_SERVER)
-        token = settings.get(session, engine.KEY_TOKEN)
-    if not url or not token:
+    client = linked_client(store, http=http, timeout=timeout)
+    if client is None:
         raise UserError(NOT_LINKED)
     counts = engine.PassCounts()
     _record(store, engine.KEY_LAST_ATTEMPT, clock.iso(clock.now()))
     try:
-        with SyncClient(url, token, http=http, timeout=timeout) as client:
+        with client:
             verify_link(store, client)
             counts.pushed = engine.push_pending(store, client, batch_size=batch_size)
             counts.pulled = engine.pull_all(store, client)
@@ -206,13 +237,11 @@ def sync_once(
 
 def probe(store: Store, *, http: httpx.Client | None = None, timeout: float = 5.0) -> bool:
     """True when our server answers /health (a captive portal does not): the network is back."""
-    with store.read() as session:
-        url = settings.get(session, engine.KEY_SERVER)
-        token = settings.get(session, engine.KEY_TOKEN)
-    if not url or not token:
+    client = linked_client(store, http=http, timeout=timeout)
+    if client is None:
         return False
     try:
-        with SyncClient(url, token, http=http, timeout=timeout) as client:
+        with client:
             client.health()
     except (ServerUnreachable, SyncRefused):
         return False
@@ -228,6 +257,7 @@ def sync_status(store: Store) -> dict[str, Any]:
             "linked": bool(settings.get(session, engine.KEY_TOKEN)),
             "verified": settings.get(session, engine.KEY_DEVICE) is not None,
             "server": settings.get(session, engine.KEY_SERVER),
+            "fingerprint": settings.get(session, engine.KEY_FINGERPRINT),
             "device": settings.get(session, engine.KEY_DEVICE),
             "pending": counts["pending"],
             "rejected": counts["rejected"],

@@ -42,7 +42,7 @@ from counter_app.services import audit, calendar_store, catalogue, settings
 from counter_app.services.office import require_office
 from counter_app.sync import audit_anchor
 from counter_app.sync.client import SyncClient
-from counter_app.sync.errors import BatchTooLarge, ServerUnreachable, SyncRefused
+from counter_app.sync.errors import BatchTooLarge, CertificateRefused, ServerUnreachable, SyncRefused
 from counter_app.sync.protocol import (
     ACKNOWLEDGED,
     CLIENT_BATCH_EVENTS,
@@ -67,6 +67,7 @@ KEY_LAST_SUCCESS = "sync.last_success"  # ISO time of the last complete pass
 KEY_LAST_ERROR = "sync.last_error"  # {"at", "message", "permanent"} or None
 KEY_LAST_ATTEMPT = "sync.last_attempt"
 KEY_RECOVER_OWN = "sync.recover_own"  # True after a restore: pull this counter's own events back
+KEY_FINGERPRINT = "sync.fingerprint"  # the pinned server certificate "AA:BB:…", or None (system CAs)
 
 MAX_PULL_PAGES = 10_000  # a bound, not a target: 5M events at 500 a page
 OUTBOX_ERROR_MAX = 500
@@ -142,6 +143,8 @@ def push_pending(
                                   code="too_large") from None
             size = max(1, size // 2)  # the server's limit is lower than ours: halve and go on
             continue
+        except CertificateRefused:
+            raise  # nothing was sent: the link is at fault, not these events
         except (ServerUnreachable, SyncRefused) as exc:
             _note_failure(store, rows, exc.message)
             raise

@@ -5,6 +5,8 @@
 - `SyncRefused`: the server understood and said no in a way retrying cannot fix (a bad or revoked
   token, a device of another office, a request it cannot read). Retries stop until someone acts.
   It is a `UserError`, so the scripted interface exits 2 with its one-line message.
+- `CertificateRefused` (a `SyncRefused`): the server's TLS certificate is not the pinned one, or no
+  trusted CA vouches for it (sync/pinning.py). Permanent until the admin links again.
 """
 
 from __future__ import annotations
@@ -34,3 +36,9 @@ class SyncRefused(UserError):
 
 class BatchTooLarge(Exception):
     """413: the client halves its batch and tries again (never shown to an officer)."""
+
+
+class CertificateRefused(SyncRefused):
+    """The server's certificate is not the one the link trusts (a changed pin, or no trusted CA).
+    Found in the TLS handshake, before any request: nothing was sent, so nothing is noted against
+    the waiting events. Sync stays stopped until the admin links again."""

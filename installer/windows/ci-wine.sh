@@ -298,29 +298,35 @@ fi
 # The district server, on the Linux side (from source, as a district would run it).
 OFFLINE="$DOCS/ngoại tuyến"
 wrun 0 "$APP" --data-dir "$(cpath "$OFFLINE")" init --agency-code 000.00.20.H12 --agency-name "UBND xã Bình Mỹ"
-if wrun 3 "$APP" --data-dir "$(cpath "$OFFLINE")" link --server http://127.0.0.1:9 --token khong-co; then
+if wrun 3 "$APP" --data-dir "$(cpath "$OFFLINE")" link --server https://127.0.0.1:9 --token khong-co; then
   ok "[2] link to an unreachable server: exit 3, $(tr -d '\r' <"$W/err")"
 else
   fail "[2] link to an unreachable server: exit $RC (want 3)"
 fi
 port=$("$HOST_PY" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
 SERVER_DB="sqlite:///$W/server.sqlite3"
-if "$HOST_PY" -m district_server --db "$SERVER_DB" add-device --agency-code 000.00.20.H12 --counter 1 >"$W/device.json" 2>"$W/err"; then
+SERVER_TLS="$W/server-tls"  # the server's own CA and certificate (HTTPS out of the box), made by add-device
+if "$HOST_PY" -m district_server --db "$SERVER_DB" add-device --agency-code 000.00.20.H12 --counter 1 \
+     --tls-dir "$SERVER_TLS" >"$W/device.json" 2>"$W/err"; then
   token=$("$HOST_PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['token'])" "$W/device.json")
-  "$HOST_PY" -m district_server --db "$SERVER_DB" serve --host 127.0.0.1 --port "$port" >/dev/null 2>"$W/server.log" &
+  pin=$("$HOST_PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['fingerprint'])" "$W/device.json")
+  "$HOST_PY" -m district_server --db "$SERVER_DB" serve --host 127.0.0.1 --port "$port" --tls-dir "$SERVER_TLS" \
+    >/dev/null 2>"$W/server.log" &
   server=$!; PIDS+=("$server")
   up=0
   for _ in $(seq 1 200); do
-    "$HOST_PY" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "http://127.0.0.1:$port/health" 2>/dev/null && { up=1; break; }
+    "$HOST_PY" -c "import ssl,sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1, context=ssl.create_default_context(cafile=sys.argv[2]))" \
+      "https://127.0.0.1:$port/health" "$SERVER_TLS/ca.pem" 2>/dev/null && { up=1; break; }
     sleep 0.1
   done
   SYNCED="$DOCS/đồng bộ"
   wrun 0 "$APP" --data-dir "$(cpath "$SYNCED")" init --agency-code 000.00.20.H12 --agency-name "UBND xã Bình Mỹ" --counter 1
   wrun 0 "$APP" --data-dir "$(cpath "$SYNCED")" intake --json "$(cpath "$DOCS/hồ sơ Đức.json")"
-  if [ "$up" -eq 1 ] && wrun 0 "$APP" --data-dir "$(cpath "$SYNCED")" link --server "http://127.0.0.1:$port" --token "$token" \
+  if [ "$up" -eq 1 ] && wrun 0 "$APP" --data-dir "$(cpath "$SYNCED")" link --server "https://127.0.0.1:$port" --token "$token" \
+       --fingerprint "$pin" \
      && wrun 0 "$APP" --data-dir "$(cpath "$SYNCED")" sync --once \
      && [ "$(json 'd["pushed"] >= 1 and d["pending"] == 0')" = "True" ]; then
-    ok "[2] link + sync --once against counter-server on 127.0.0.1:$port (Linux side): $(tr -d '\n\r ' <"$W/out")"
+    ok "[2] link (pinned HTTPS) + sync --once against counter-server on 127.0.0.1:$port (Linux side): $(tr -d '\n\r ' <"$W/out")"
   else
     fail "[2] link + sync against the district server (exit $RC; server up: $up)"
   fi

@@ -49,7 +49,7 @@ def district(tmp_path: Path):  # noqa: ANN201
     for line in proc.stderr:  # bounded by the process: it ends if the server dies
         if "Uvicorn running" in line:
             break
-    yield f"http://127.0.0.1:{port}", db
+    yield f"https://127.0.0.1:{port}", db
     proc.terminate()
     proc.wait(60)
 
@@ -59,8 +59,10 @@ def _init(data_dir: Path, counter: int = 0, code: str = "000.00.20.H12") -> None
     assert done.returncode == 0, done.stderr
 
 
-def _token(db: str, counter: int, code: str = "000.00.20.H12") -> str:
-    return json.loads(server(db, "add-device", "--agency-code", code, "--counter", str(counter)).stdout)["token"]
+def _token(db: str, counter: int, code: str = "000.00.20.H12") -> list[str]:
+    """`--token T --fingerprint F` for `link`, as `add-device` prints them (the server's own certificate)."""
+    added = json.loads(server(db, "add-device", "--agency-code", code, "--counter", str(counter)).stdout)
+    return ["--token", added["token"], "--fingerprint", added["fingerprint"]]
 
 
 def test_link_intake_sync_and_the_other_counter_scans_the_slip(district, tmp_path: Path) -> None:
@@ -68,8 +70,8 @@ def test_link_intake_sync_and_the_other_counter_scans_the_slip(district, tmp_pat
     one, two = tmp_path / "quay0", tmp_path / "quay1"
     _init(one, 0)
     _init(two, 1)
-    assert app(one, "link", "--server", url, "--token", _token(db, 0)).returncode == 0
-    assert app(two, "link", "--server", url, "--token", _token(db, 1)).returncode == 0
+    assert app(one, "link", "--server", url, *_token(db, 0)).returncode == 0
+    assert app(two, "link", "--server", url, *_token(db, 1)).returncode == 0
     code = app(one, "catalogue", "list")
     procedure = json.loads(code.stdout)[0]["code"]
     made = app(one, "intake", "--json", "-", stdin=json.dumps({"procedure_code": procedure, "applicant": applicant()}))
@@ -94,11 +96,11 @@ def test_sync_exits_3_when_the_server_cannot_be_reached_and_keeps_the_work(distr
     url, db = district
     data = tmp_path / "quay0"
     _init(data, 0)
-    assert app(data, "link", "--server", url, "--token", _token(db, 0)).returncode == 0
+    assert app(data, "link", "--server", url, *_token(db, 0)).returncode == 0
     procedure = json.loads(app(data, "catalogue", "list").stdout)[0]["code"]
     made = app(data, "intake", "--json", "-", stdin=json.dumps({"procedure_code": procedure, "applicant": applicant()}))
     code = json.loads(made.stdout)["code"]
-    assert app(data, "link", "--server", f"http://127.0.0.1:{free_port()}", "--token", _token(db, 0)).returncode == 3
+    assert app(data, "link", "--server", f"https://127.0.0.1:{free_port()}", *_token(db, 0)).returncode == 3
 
     def point_to(address: str) -> None:
         store = Store.open(data)
@@ -106,7 +108,7 @@ def test_sync_exits_3_when_the_server_cannot_be_reached_and_keeps_the_work(distr
             settings.put(session, engine.KEY_SERVER, address)
         store.close()
 
-    point_to(f"http://127.0.0.1:{free_port()}")  # the district server is "down"
+    point_to(f"https://127.0.0.1:{free_port()}")  # the district server is "down"
     offline = app(data, "sync", "--once")
     assert offline.returncode == 3 and len(offline.stderr.strip().splitlines()) == 1, offline.stderr
     assert json.loads(app(data, "show", code).stdout)["sync"] == "pending"
@@ -120,7 +122,7 @@ def test_link_refusals_exit_2(district, tmp_path: Path) -> None:
     url, db = district
     data = tmp_path / "quay0"
     _init(data, 0)
-    other = app(data, "link", "--server", url, "--token", _token(db, 0, "000.00.21.H12"))
+    other = app(data, "link", "--server", url, *_token(db, 0, "000.00.21.H12"))
     assert other.returncode == 2 and "000.00.21.H12" in other.stderr
-    assert app(data, "link", "--server", url, "--token", "qmc_wrong").returncode == 2
+    assert app(data, "link", "--server", url, "--token", "qmc_wrong", *_token(db, 0)[2:]).returncode == 2
     assert app(data, "sync", "--once").returncode == 2  # not linked

@@ -1,5 +1,7 @@
 """An HTTP proxy between a counter and the district server that misbehaves on cue, the way mountain
-links, captive portals and tired proxies do. Loopback only.
+links, captive portals and tired proxies do. Loopback only. In front of an HTTPS server it speaks
+HTTPS itself, with the test servers' certificate (so a counter's pin holds through it: the faults
+tested are the line's, not the certificate's).
 
 Each request takes the next action from `script` (then "forward"):
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import gzip
 import json
 import socket
+import ssl
 import threading
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,7 +44,18 @@ class FaultProxy:
         self.requests: list[tuple[str, str, dict[str, str], bytes]] = []  # method, path, headers, body
         self.seen: list[str] = []  # actions taken, in order
         self._lock = threading.Lock()
-        self._http = httpx.Client(timeout=60.0, trust_env=False)
+        tls = None
+        if self.upstream.startswith("https://"):
+            from tests.server.helpers import certificate, trusting
+
+            cert = certificate()
+            tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            tls.load_cert_chain(cert.cert_file, cert.key_file)
+            self.fingerprint: str | None = cert.fingerprint
+        else:
+            self.fingerprint = None
+        self.verify: ssl.SSLContext | bool = trusting(cert) if tls else True
+        self._http = httpx.Client(timeout=60.0, trust_env=False, verify=self.verify)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -58,7 +72,11 @@ class FaultProxy:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        if tls is not None:
+            # The handshake happens in each request's own thread (on first read), not in accept().
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True,
+                                                  do_handshake_on_connect=False)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self) -> FaultProxy:

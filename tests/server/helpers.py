@@ -3,11 +3,16 @@ with: the server holds every dossier exactly once, with its latest status and it
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import queue
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
+import tempfile
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -31,6 +36,7 @@ from district_server.app import Hooks, create_app
 from district_server.database import Database
 from district_server.dossiers import iter_dossiers
 from district_server.schema import event
+from district_server.tls import CA_CERT, ServerCertificate, names_for, server_certificate
 from tests.conftest import AGENCY, OFFICE_PASSPHRASE, TEST_PROCEDURES, applicant, clerk
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,21 +46,58 @@ WAIT = 60.0  # upper bound for anything awaited; reaching it is a failure, not a
 # --- servers --------------------------------------------------------------------------------------
 
 
-def _listening_socket() -> socket.socket:
+def _listening_socket(port: int = 0) -> socket.socket:
     sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a server started again on its port
+    sock.bind(("127.0.0.1", port))
     sock.listen(128)
     return sock
 
 
-class LiveServer:
-    """uvicorn in a thread of the test process, on its own loopback port."""
+def certificate(which: str = "district") -> ServerCertificate:
+    """A server certificate of our own (its own CA, as `counter-server serve` makes one), made once
+    per test process: "district" is every test server's; any other name is another CA's (a
+    server whose certificate was swapped)."""
+    return _made(which)
 
-    def __init__(self, db: Database, hooks: Hooks | None = None) -> None:
-        self.sock = _listening_socket()
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+@functools.cache
+def _made(which: str) -> ServerCertificate:
+    directory = Path(tempfile.mkdtemp(prefix=f"qmc-tls-{which}-"))
+    atexit.register(shutil.rmtree, directory, True)
+    return server_certificate(directory=directory, names=names_for())
+
+
+def trusting(cert: ServerCertificate) -> ssl.SSLContext:
+    """A TLS context for a test's own httpx client that trusts `cert`'s CA (names checked)."""
+    return ssl.create_default_context(cafile=str(cert.cert_file.parent / CA_CERT))
+
+
+def link_to(store: Store, server: LiveServer | ServerProcess | Any, token: str, **options: Any) -> dict[str, Any]:
+    """`commands.link` to a test server (or a proxy in front of it), pinning its certificate."""
+    from counter_app.sync import commands
+
+    return commands.link(store, server.url, token, fingerprint=server.fingerprint, **options)
+
+
+class LiveServer:
+    """uvicorn in a thread of the test process, on its own loopback port, HTTPS with `cert` (the
+    test servers' own certificate unless told; None: plain HTTP)."""
+
+    def __init__(self, db: Database, hooks: Hooks | None = None, *, port: int = 0,
+                 cert: ServerCertificate | None | str = "district") -> None:
+        self.cert = certificate(cert) if isinstance(cert, str) else cert
+        self.sock = _listening_socket(port)
+        self.port = self.sock.getsockname()[1]
+        tls: dict[str, Any] = {}
+        if self.cert is not None:
+            tls = {"ssl_certfile": str(self.cert.cert_file), "ssl_keyfile": str(self.cert.key_file)}
+        self.url = f"{'https' if self.cert else 'http'}://127.0.0.1:{self.port}"
+        self.fingerprint = self.cert.fingerprint if self.cert else None
+        self.verify: ssl.SSLContext | bool = trusting(self.cert) if self.cert else True
+        self.ca_file = str(self.cert.cert_file.parent / CA_CERT) if self.cert else None
         self.server = uvicorn.Server(uvicorn.Config(create_app(db, hooks=hooks), log_level="warning",
-                                                    lifespan="off"))
+                                                    lifespan="off", **tls))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self) -> LiveServer:
@@ -76,7 +119,10 @@ class ServerProcess:
         self.log_dir = log_dir
         self.sock = _listening_socket()
         self.sock.set_inheritable(True)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.cert = certificate()
+        self.url = f"https://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.fingerprint = self.cert.fingerprint
+        self.verify = trusting(self.cert)
         self.proc: subprocess.Popen[str] | None = None
         self.lines: queue.Queue[str] = queue.Queue()
         self.starts = 0
@@ -87,7 +133,7 @@ class ServerProcess:
         stderr = (self.log_dir / f"server-{self.starts}.log").open("w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.server.serve_for_tests", "--db", self.db_url, "--fd", str(fd),
-             *flags],
+             "--cert", str(self.cert.cert_file), "--key", str(self.cert.key_file), *flags],
             cwd=REPO, pass_fds=[fd], stdout=subprocess.PIPE, stderr=stderr, text=True,
         )
         stderr.close()

@@ -5,7 +5,7 @@ killed and restarted), with optional faults inside the push transaction:
                              so the test can kill the process with the batch half applied
     --fail-in-transaction    raise just before the commit (the transaction rolls back, answer 500)
 
-    python -m tests.server.serve_for_tests --db URL --fd N [--pause-in-transaction]
+    python -m tests.server.serve_for_tests --db URL --fd N [--cert F --key F] [--pause-in-transaction]
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", required=True)
     ap.add_argument("--fd", type=int, required=True)
+    ap.add_argument("--cert", help="HTTPS with this certificate (PEM) and --key")
+    ap.add_argument("--key")
     ap.add_argument("--pause-in-transaction", action="store_true")
     ap.add_argument("--fail-in-transaction", action="store_true")
     args = ap.parse_args()
@@ -41,7 +43,8 @@ def main() -> int:
     db = open_database(args.db)
     app = create_app(db, hooks=Hooks(before_commit=before_commit))
     sock = socket.socket(fileno=args.fd)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ssl_certfile=args.cert,
+                                           ssl_keyfile=args.key))
     print("READY", flush=True)  # the socket already listens: connections queue until accept
     server.run(sockets=[sock])
     return 0

@@ -16,7 +16,7 @@ from counter_app.sync.audit_anchor import local_head
 from district_server import audit_heads
 from district_server.cli import main as counter_server
 from tests.conftest import raw_store
-from tests.server.helpers import intake_many, server_dossiers
+from tests.server.helpers import intake_many, link_to, server_dossiers
 from tests.server.pgcluster import free_port
 
 pytestmark = pytest.mark.usefixtures("cli_in_process")
@@ -62,7 +62,7 @@ def _held(db, store) -> dict:  # noqa: ANN001
 def test_deleting_the_newest_audit_entries_is_caught_by_verify_and_flagged_on_the_server(live, tokens, counter0,
                                                                                         server_db, db_url,
                                                                                         capsys) -> None:
-    commands.link(counter0, live.url, tokens["c0"])
+    link_to(counter0, live, tokens["c0"])
     intake_many(counter0, 2)
     sent_head = _head(counter0)
     commands.sync_once(counter0)
@@ -100,7 +100,7 @@ def test_deleting_the_newest_audit_entries_is_caught_by_verify_and_flagged_on_th
 
 def test_entries_deleted_then_written_over_are_caught_even_when_the_head_moved_past(live, tokens, counter0,
                                                                                    server_db, capsys) -> None:
-    commands.link(counter0, live.url, tokens["c0"])
+    link_to(counter0, live, tokens["c0"])
     intake_many(counter0, 1)
     commands.sync_once(counter0)
     held = _held(server_db, counter0)["seq"]
@@ -119,10 +119,10 @@ def test_verify_offline_checks_the_local_trail_and_says_the_server_was_not_asked
                                                                                capsys) -> None:
     code, summary, err = _verify(counter0, capsys)
     assert code == 0 and summary["upstream"] == "not_linked" and "chưa kết nối" in err
-    commands.link(counter0, live.url, tokens["c0"])
+    link_to(counter0, live, tokens["c0"])
     commands.sync_once(counter0)
     with counter0.write() as session:
-        settings.put(session, engine.KEY_SERVER, f"http://127.0.0.1:{free_port()}")
+        settings.put(session, engine.KEY_SERVER, f"https://127.0.0.1:{free_port()}")
     code, summary, err = _verify(counter0, capsys)
     assert code == 3 and summary == {"ok": True, "entries": _head(counter0)[0], "upstream": "unreachable"}
     assert "Nhật ký nguyên vẹn" in err and "chưa đối chiếu được" in err
@@ -142,7 +142,7 @@ def test_a_malformed_audit_head_is_a_400_and_stores_nothing(live, tokens, server
     from counter_app.domain.ids import new_id
 
     body = json.dumps({"protocol": "qmc-sync/1", "batch_id": new_id(), "events": [], "audit_head": head})
-    answer = httpx.post(f"{live.url}/v1/push", content=body, trust_env=False,
+    answer = httpx.post(f"{live.url}/v1/push", content=body, trust_env=False, verify=live.verify,
                         headers={"Authorization": f"Bearer {tokens['c0']}", "Content-Type": "application/json"})
     assert answer.status_code == 400 and "audit_head" in answer.json()["message"]
     assert all(h["seq"] is None for h in audit_heads.heads(server_db))

@@ -25,7 +25,7 @@ from tests.server.helpers import refused as _refused
 
 @pytest.fixture
 def http(live) -> Iterator[httpx.Client]:  # noqa: ANN001
-    with httpx.Client(base_url=live.url, timeout=30.0, trust_env=False) as client:
+    with httpx.Client(base_url=live.url, verify=live.verify, timeout=30.0, trust_env=False) as client:
         yield client
 
 

@@ -38,6 +38,7 @@ from tests.server.helpers import (
     assert_exactly_once,
     fake_backlog,
     intake_many,
+    link_to,
     move,
     outbox_payloads,
     server_dossiers,
@@ -80,7 +81,7 @@ def _in_thread(run: Callable[[], dict[str, int]]) -> tuple[threading.Thread, dic
 def via_proxy(server_db, tokens, counter0):  # noqa: ANN001, ANN201
     """counter 0 linked to a real server through a fault proxy."""
     with LiveServer(server_db) as live, FaultProxy(live.url) as proxy:
-        commands.link(counter0, proxy.url, tokens["c0"])
+        link_to(counter0, proxy, tokens["c0"])
         yield proxy
 
 
@@ -88,7 +89,7 @@ def test_server_killed_inside_its_transaction(db_url, server_db, tokens, counter
     server = ServerProcess(db_url, tmp_path)
     try:
         server.start("--pause-in-transaction")
-        commands.link(counter0, server.url, tokens["c0"])
+        link_to(counter0, server, tokens["c0"])
         _office_day(counter0)
         waiting = unsent(counter0)
         thread, outcome = _in_thread(lambda: commands.sync_once(counter0))
@@ -199,13 +200,13 @@ def test_a_server_error_inside_the_transaction_stores_nothing(server_db, tokens,
             raise exc
 
     with LiveServer(server_db, Hooks(before_commit=fail_once)) as live:
-        commands.link(counter0, live.url, tokens["c0"])
+        link_to(counter0, live, tokens["c0"])
         _office_day(counter0)
         waiting = unsent(counter0)
         with pytest.raises(ServerUnreachable, match="HTTP 500"):
             commands.sync_once(counter0)
         assert _event_count(server_db) == 0 and unsent(counter0) == waiting
-        assert httpx.get(live.url + "/health").status_code == 200  # still up
+        assert httpx.get(live.url + "/health", verify=live.verify).status_code == 200  # still up
         assert commands.sync_once(counter0)["pushed"] == waiting
     assert_exactly_once(server_db, counter0)
 
@@ -232,7 +233,7 @@ def test_the_same_batch_twice(via_proxy, server_db, counter0, tokens) -> None:
     waiting = unsent(counter0)
     commands.sync_once(counter0)
     method, path, headers, body = next(r for r in via_proxy.requests if r[1] == "/v1/push")
-    replay = httpx.post(via_proxy.url + path, content=body, headers=headers)  # byte for byte
+    replay = httpx.post(via_proxy.url + path, content=body, headers=headers, verify=via_proxy.verify)  # byte for byte
     answer = replay.json()
     assert replay.status_code == 200 and answer["replayed"] is True
     assert {r["result"] for r in answer["results"]} == {"duplicate"} and len(answer["results"]) == waiting
@@ -246,8 +247,8 @@ def test_the_same_batch_twice(via_proxy, server_db, counter0, tokens) -> None:
 
 def test_two_counters_of_one_office_sync_at_once(server_db, tokens, counter0, counter1) -> None:
     with LiveServer(server_db) as live:
-        commands.link(counter0, live.url, tokens["c0"])
-        commands.link(counter1, live.url, tokens["c1"])
+        link_to(counter0, live, tokens["c0"])
+        link_to(counter1, live, tokens["c1"])
         fake_backlog(counter0, 700)
         fake_backlog(counter1, 700)
         _office_day(counter0)
@@ -307,7 +308,7 @@ def test_same_id_with_another_payload_is_kept_for_review_and_blocks_nothing(via_
 
 def test_a_pass_cut_between_push_and_pull_loses_nothing(via_proxy, server_db, counter0, counter1, tokens) -> None:
     """The push went through, then the network dropped before the pull: the next pass pulls."""
-    commands.link(counter1, via_proxy.url, tokens["c1"])
+    link_to(counter1, via_proxy, tokens["c1"])
     _office_day(counter0)
     commands.sync_once(counter0)
     intake_many(counter1, 2)
@@ -339,11 +340,11 @@ def test_a_pull_during_a_slow_push_never_skips_it(server_db, tokens, counter0, c
 
     reader = make_counter(tmp_path / "counter2", 2)
     with LiveServer(server_db) as plain:  # the reader's audit head anchored first: its pass below only reads
-        commands.link(reader, plain.url, add_device(server_db, "000.00.20.H12", 2)[1])
+        link_to(reader, plain, add_device(server_db, "000.00.20.H12", 2)[1])
         commands.sync_once(reader)
     with LiveServer(server_db, Hooks(before_commit=slow_first)) as live:
-        commands.link(counter0, live.url, tokens["c0"])
-        commands.link(counter1, live.url, tokens["c1"])
+        link_to(counter0, live, tokens["c0"])
+        link_to(counter1, live, tokens["c1"])
         with reader.write() as session:
             settings.put(session, engine.KEY_SERVER, live.url)
         intake_many(counter0, 5)

@@ -15,7 +15,7 @@ from counter_app.services import settings
 from counter_app.sync import commands, engine
 from counter_app.sync.errors import ServerUnreachable, SyncRefused
 from tests.server.faultproxy import FaultProxy
-from tests.server.helpers import assert_exactly_once, intake_many, server_dossiers
+from tests.server.helpers import assert_exactly_once, intake_many, link_to, server_dossiers
 from tests.server.pgcluster import free_port
 
 pytestmark = pytest.mark.usefixtures("cli_in_process")
@@ -31,7 +31,7 @@ def test_link_retries_a_flaky_line_with_a_growing_wait_then_links(live, tokens, 
     waits: list[float] = []
     with FaultProxy(live.url) as proxy:
         proxy.then("fail_500", "portal", "drop_after")  # three bad answers, then the server's own
-        linked = commands.link(counter0, proxy.url, tokens["c0"], sleep=waits.append)
+        linked = link_to(counter0, proxy, tokens["c0"], sleep=waits.append)
     assert linked["verified"] is True and linked["counter"] == 0
     assert waits == [1.0, 2.0, 4.0]  # bounded: four tries in all
     assert proxy.seen[:4] == ["fail_500", "portal", "drop_after", "forward"]
@@ -41,12 +41,13 @@ def test_link_retries_a_flaky_line_with_a_growing_wait_then_links(live, tokens, 
 def test_a_counter_set_up_while_the_line_is_down_is_verified_on_its_first_sync(live, tokens, counter0,
                                                                              server_db) -> None:
     waits: list[float] = []
-    down = f"http://127.0.0.1:{free_port()}"
+    down = f"https://127.0.0.1:{free_port()}"
     with pytest.raises(ServerUnreachable) as caught:
-        commands.link(counter0, down, tokens["c0"], sleep=waits.append, timeout=2.0)
+        commands.link(counter0, down, tokens["c0"], sleep=waits.append, timeout=2.0, fingerprint=live.fingerprint)
     assert waits == [1.0, 2.0, 4.0]
     assert "CHƯA xác minh" in caught.value.message and "lần đồng bộ đầu tiên" in caught.value.message
-    assert caught.value.summary == {"server": down, "linked": True, "verified": False}
+    assert caught.value.summary == {"server": down, "fingerprint": live.fingerprint, "linked": True,
+                                    "verified": False}
     assert _link_state(counter0) == (down, tokens["c0"], None)
     status = commands.sync_status(counter0)
     assert status["linked"] is True and status["verified"] is False
@@ -64,9 +65,10 @@ def test_a_counter_set_up_while_the_line_is_down_is_verified_on_its_first_sync(l
 
 def test_an_unverified_link_whose_token_is_refused_is_undone_at_the_first_sync(live, tokens, counter0,
                                                                               server_db) -> None:
-    down = f"http://127.0.0.1:{free_port()}"
+    down = f"https://127.0.0.1:{free_port()}"
     with pytest.raises(ServerUnreachable):
-        commands.link(counter0, down, "qmc_typed-wrong", sleep=lambda _s: None, timeout=2.0)
+        commands.link(counter0, down, "qmc_typed-wrong", sleep=lambda _s: None, timeout=2.0,
+                      fingerprint=live.fingerprint)
     intake_many(counter0, 1)
     with counter0.write() as session:
         settings.put(session, engine.KEY_SERVER, live.url)
@@ -77,7 +79,8 @@ def test_an_unverified_link_whose_token_is_refused_is_undone_at_the_first_sync(l
     assert server_dossiers(server_db) == []
     # The same with a token of another counter number: refused, undone.
     with pytest.raises(ServerUnreachable):
-        commands.link(counter0, down, tokens["c1"], sleep=lambda _s: None, timeout=2.0)
+        commands.link(counter0, down, tokens["c1"], sleep=lambda _s: None, timeout=2.0,
+                      fingerprint=live.fingerprint)
     with counter0.write() as session:
         settings.put(session, engine.KEY_SERVER, live.url)
     with pytest.raises(SyncRefused, match="quầy số 1"):
@@ -88,7 +91,7 @@ def test_an_unverified_link_whose_token_is_refused_is_undone_at_the_first_sync(l
 def test_a_refused_token_is_refused_at_once_and_nothing_is_kept(live, tokens, counter0) -> None:
     waits: list[float] = []
     with pytest.raises(SyncRefused, match="token"):
-        commands.link(counter0, live.url, "qmc_not-a-real-token", sleep=waits.append)
+        link_to(counter0, live, "qmc_not-a-real-token", sleep=waits.append)
     assert waits == []  # no retry of a refusal
     assert _link_state(counter0) == (None, None, None)
 
@@ -99,13 +102,15 @@ def test_link_from_the_command_line_exits_3_in_vietnamese_when_the_server_is_dow
 
     monkeypatch.setattr(commands, "LINK_BACKOFF", (0.0,))  # the waits are tested above; here what the officer reads
     directory = str(counter0.path.parent)
-    down = f"http://127.0.0.1:{free_port()}"
+    down = f"https://127.0.0.1:{free_port()}"
     capsys.readouterr()
-    assert counter_app(["--data-dir", directory, "link", "--server", down, "--token", tokens["c0"]]) == 3
+    assert counter_app(["--data-dir", directory, "link", "--server", down, "--token", tokens["c0"],
+                        "--fingerprint", live.fingerprint]) == 3
     out, err = capsys.readouterr()
-    assert json.loads(out) == {"server": down, "linked": True, "verified": False}
+    assert json.loads(out) == {"server": down, "fingerprint": live.fingerprint, "linked": True, "verified": False}
     assert "CHƯA xác minh" in err and "Connection refused" in err and "gửi lại" not in err
-    assert counter_app(["--data-dir", directory, "link", "--server", live.url, "--token", "qmc_wrong"]) == 2
+    assert counter_app(["--data-dir", directory, "link", "--server", live.url, "--token", "qmc_wrong",
+                        "--fingerprint", live.fingerprint]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "token" in err and len(err.strip().splitlines()) == 1
     assert _link_state(counter0) == (down, tokens["c0"], None)  # the refused one changed nothing

@@ -61,7 +61,8 @@ def test_a_server_database_of_the_previous_schema_upgrades_with_its_data(db_url,
         assert kept["code"] == "unknown_kind" and kept["dossier_id"] == did  # filled in from its payload
         assert review.room(db, at_4["at"][:10])[0]["kept"] == 1
         assert get_dossier(db, code)["status"] == 4
-        with LiveServer(db) as live, httpx.Client(base_url=live.url, trust_env=False, timeout=30) as http:
+        with LiveServer(db) as live, httpx.Client(base_url=live.url, verify=live.verify, trust_env=False,
+                                                  timeout=30) as http:
             move(counter0, did, 9)  # the dossier moves on, checked against the history the old build held
             ready = outbox_payloads(counter0)[-1]
             answer = http.post("/v1/push", content=batch_body([ready]), headers=auth(token)).json()

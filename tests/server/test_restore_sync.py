@@ -20,15 +20,15 @@ from counter_app.sync import commands, engine
 from district_server import audit_heads
 from district_server.review import list_reviews
 from tests.conftest import OFFICE_PASSPHRASE
-from tests.server.helpers import intake_many, move, server_dossiers
+from tests.server.helpers import intake_many, link_to, move, server_dossiers
 
 pytestmark = pytest.mark.usefixtures("cli_in_process")
 
 
 def test_a_counter_restored_from_an_older_backup_gets_its_later_dossiers_back_without_doubles(
         live, tokens, counter0, counter1, server_db, tmp_path: Path, capsys, monkeypatch) -> None:
-    commands.link(counter0, live.url, tokens["c0"])
-    commands.link(counter1, live.url, tokens["c1"])
+    link_to(counter0, live, tokens["c0"])
+    link_to(counter1, live, tokens["c1"])
     early = intake_many(counter0, 2)
     commands.sync_once(counter0)
     backup = tmp_path / "truoc.qmcbak"

@@ -23,7 +23,7 @@ from tests.server.test_server_cli import server_cli
 
 @pytest.fixture
 def http(live) -> Iterator[httpx.Client]:  # noqa: ANN001
-    with httpx.Client(base_url=live.url, timeout=30.0, trust_env=False) as client:
+    with httpx.Client(base_url=live.url, verify=live.verify, timeout=30.0, trust_env=False) as client:
         yield client
 
 

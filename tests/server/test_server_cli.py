@@ -6,6 +6,7 @@ import json
 import os
 import queue
 import re
+import ssl
 import subprocess
 import sys
 import threading
@@ -14,8 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from counter_app.errors import UserError
 from counter_app.sync import commands
-from tests.server.helpers import REPO, WAIT, intake_many, move
+from counter_app.sync.pinning import fingerprint
+from tests.server.helpers import REPO, WAIT, intake_many, link_to, move
 from tests.server.pgcluster import free_port
 
 
@@ -67,11 +70,12 @@ def test_default_database_lives_in_the_servers_data_folder(tmp_path: Path) -> No
 
 
 class Serve:
-    """`counter-server serve` in a subprocess; ready when uvicorn says the app started (awaited)."""
+    """`counter-server serve` in a subprocess; ready when uvicorn says it listens (awaited)."""
 
     def __init__(self, db_url: str, *extra: str) -> None:
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'http' if '--plain-http' in extra else 'https'}://127.0.0.1:{self.port}"
+        self.fingerprint: str | None = None  # as serve prints it
         self.proc = subprocess.Popen([sys.executable, "-m", "district_server", "--db", db_url, "serve", "--port",
                                       str(self.port), *extra], cwd=REPO, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE, text=True)
@@ -79,7 +83,8 @@ class Serve:
         self.reader = threading.Thread(target=lambda: [lines.put(x) for x in self.proc.stderr], daemon=True)
         self.reader.start()
         self.lines = lines
-        seen = []
+        seen: list[str] = []
+        self.seen = seen
         while True:
             try:
                 line = lines.get(timeout=WAIT)
@@ -87,7 +92,11 @@ class Serve:
                 self.stop()
                 raise AssertionError(f"serve never became ready: {seen}") from None
             seen.append(line)
-            if "Application startup complete" in line:
+            if "(SHA-256): " in line:
+                self.fingerprint = line.rsplit(" ", 1)[1].strip()
+            # One process: it listens once it says "running" (after "startup complete"); several:
+            # the parent says "running" as it binds, a worker listens once its app started.
+            if any("Uvicorn running on" in x for x in seen) and any("startup complete" in x for x in seen):
                 return
             if self.proc.poll() is not None:
                 raise AssertionError(f"serve exited: {seen}")
@@ -105,12 +114,18 @@ class Serve:
 
 
 def test_serve_link_sync_and_list_dossiers_with_their_history(db_url: str, counter0) -> None:  # noqa: ANN001
-    token = json.loads(server_cli("--db", db_url, "add-device", "--agency-code", "000.00.20.H12",
-                                  "--counter", "0").stdout)["token"]
+    added = server_cli("--db", db_url, "add-device", "--agency-code", "000.00.20.H12", "--counter", "0")
+    token, pin = json.loads(added.stdout)["token"], json.loads(added.stdout)["fingerprint"]
+    assert f"--fingerprint {pin}" in added.stderr  # what to type on the counter
     server = Serve(db_url)
     try:
-        assert httpx.get(server.url + "/health").json()["protocol"] == "qmc-sync/1"
-        commands.link(counter0, server.url, token)
+        # add-device printed the fingerprint of the very certificate serve presents (its own, made once)
+        presented = ssl.get_server_certificate(("127.0.0.1", server.port))
+        assert fingerprint(ssl.PEM_cert_to_DER_cert(presented)) == pin == server.fingerprint
+        ca = Path(os.environ["COUNTER_SERVER_TLS_DIR"]) / "ca.pem"
+        health = httpx.get(server.url + "/health", verify=ssl.create_default_context(cafile=str(ca)))
+        assert health.json()["protocol"] == "qmc-sync/1"  # its CA vouches for it, names included
+        assert commands.link(counter0, server.url, token, fingerprint=pin)["fingerprint"] == pin
         (did,) = intake_many(counter0, 1)
         move(counter0, did, 4)
         assert commands.sync_once(counter0)["pushed"] == 2
@@ -138,6 +153,24 @@ def test_serve_link_sync_and_list_dossiers_with_their_history(db_url: str, count
     assert national["NgayKetThucXuLy"] == national["TienTrinh"][2]["ThoiDiemXuLy"]
 
 
+def test_serve_speaks_plain_http_only_when_asked_and_warns(tmp_path: Path, counter0) -> None:  # noqa: ANN001
+    db_url = f"sqlite:///{tmp_path / 'district.sqlite3'}"  # the transport is the same on either database
+    refused(server_cli("--db", db_url, "serve", "--plain-http", "--cert", "x.pem", "--key", "x.key"),
+            "--plain-http")
+    refused(server_cli("--db", db_url, "serve", "--cert", "khong-co.pem", "--key", "khong-co.key"), "khong-co.pem")
+    token = json.loads(server_cli("--db", db_url, "add-device", "--agency-code", "000.00.20.H12",
+                                  "--counter", "0").stdout)["token"]
+    server = Serve(db_url, "--plain-http")
+    try:
+        assert server.fingerprint is None
+        with pytest.raises(UserError, match="--plain-http"):
+            commands.link(counter0, server.url, token)  # http:// is refused unless asked for too
+        assert commands.link(counter0, server.url, token, plain_http=True)["verified"] is True
+    finally:
+        server.stop()
+    assert any("KHÔNG mã hóa" in line for line in server.seen)
+
+
 @pytest.mark.parametrize("args", [["--version"], ["--help"]])
 def test_version_and_help(args: list[str]) -> None:
     done = server_cli(*args)
@@ -152,7 +185,7 @@ def test_serve_with_several_processes_on_postgresql_only(db_url: str, counter0) 
                                   "--counter", "0").stdout)["token"]
     server = Serve(db_url, "--workers", "2")
     try:
-        commands.link(counter0, server.url, token)
+        link_to(counter0, server, token)  # each process presents the same certificate
         intake_many(counter0, 30)
         assert commands.sync_once(counter0, batch_size=5)["pushed"] == 30  # six batches, either process
     finally:

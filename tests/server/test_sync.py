@@ -24,6 +24,7 @@ from tests.server.helpers import (
     assert_exactly_once,
     fake_backlog,
     intake_many,
+    link_to,
     make_counter,
     move,
     outbox_states,
@@ -35,9 +36,9 @@ from tests.server.pgcluster import free_port
 def test_link_then_push_then_the_other_counter_scans_the_slip(live, tokens, counter0, counter1, server_db) -> None:
     ids = intake_many(counter0, 3, name="Trần Thị Bình")
     move(counter0, ids[0], 4)
-    linked = commands.link(counter0, live.url, tokens["c0"])
+    linked = link_to(counter0, live, tokens["c0"])
     assert linked["agency_code"] == "000.00.20.H12" and linked["counter"] == 0
-    commands.link(counter1, live.url, tokens["c1"])
+    link_to(counter1, live, tokens["c1"])
 
     summary = commands.sync_once(counter0)
     assert summary == {"pushed": 4, "pulled": 0, "pending": 0, "rejected": 0}
@@ -63,8 +64,8 @@ def test_link_then_push_then_the_other_counter_scans_the_slip(live, tokens, coun
 
 def test_a_move_at_the_second_counter_reaches_the_first_and_the_server(live, tokens, counter0, counter1,
                                                                        server_db) -> None:
-    commands.link(counter0, live.url, tokens["c0"])
-    commands.link(counter1, live.url, tokens["c1"])
+    link_to(counter0, live, tokens["c0"])
+    link_to(counter1, live, tokens["c1"])
     (did,) = intake_many(counter0, 1)
     commands.sync_once(counter0)
     commands.sync_once(counter1)
@@ -80,7 +81,7 @@ def test_a_move_at_the_second_counter_reaches_the_first_and_the_server(live, tok
 
 
 def test_district_status_change_and_publications_come_down_in_one_pass(live, tokens, counter0, server_db) -> None:
-    commands.link(counter0, live.url, tokens["c0"])
+    link_to(counter0, live, tokens["c0"])
     (did,) = intake_many(counter0, 1)
     commands.sync_once(counter0)
     code = _code(server_db, did)
@@ -117,7 +118,7 @@ def test_district_status_change_and_publications_come_down_in_one_pass(live, tok
 
 
 def test_latest_event_wins_on_both_ends_whatever_the_arrival_order(live, tokens, counter0, server_db) -> None:
-    commands.link(counter0, live.url, tokens["c0"])
+    link_to(counter0, live, tokens["c0"])
     (did,) = intake_many(counter0, 1)
     move(counter0, did, 4)
     commands.sync_once(counter0)
@@ -133,11 +134,11 @@ def test_latest_event_wins_on_both_ends_whatever_the_arrival_order(live, tokens,
 
 def test_link_refusals_change_nothing(live, tokens, counter0, server_db) -> None:
     with pytest.raises(UserError, match="cơ quan 000.00.21.H12"):
-        commands.link(counter0, live.url, tokens["other"])
+        link_to(counter0, live, tokens["other"])
     with pytest.raises(UserError, match="quầy số 1"):
-        commands.link(counter0, live.url, tokens["c1"])
+        link_to(counter0, live, tokens["c1"])
     with pytest.raises(SyncRefused, match="token"):
-        commands.link(counter0, live.url, "qmc_not-a-real-token")
+        link_to(counter0, live, "qmc_not-a-real-token")
     with pytest.raises(UserError, match="không hợp lệ"):
         commands.link(counter0, "ftp://example", tokens["c0"])
     with counter0.read() as session:
@@ -147,7 +148,7 @@ def test_link_refusals_change_nothing(live, tokens, counter0, server_db) -> None
 
 
 def test_a_revoked_token_stops_sync_and_keeps_the_work(live, tokens, counter0, server_db) -> None:
-    commands.link(counter0, live.url, tokens["c0"])
+    link_to(counter0, live, tokens["c0"])
     intake_many(counter0, 2)
     device_id = commands.sync_status(counter0)["device"]["device_id"]
     assert revoke_device(server_db, device_id)
@@ -161,10 +162,10 @@ def test_a_revoked_token_stops_sync_and_keeps_the_work(live, tokens, counter0, s
 
 def test_unreachable_server_keeps_everything_pending_and_says_so(tokens, counter0, server_db) -> None:
     with LiveServer(server_db) as live:
-        commands.link(counter0, live.url, tokens["c0"])
+        link_to(counter0, live, tokens["c0"])
     intake_many(counter0, 3)
     with counter0.write() as session:  # the server moved away (nothing listens there now)
-        settings.put(session, engine.KEY_SERVER, f"http://127.0.0.1:{free_port()}")
+        settings.put(session, engine.KEY_SERVER, f"https://127.0.0.1:{free_port()}")
     with pytest.raises(ServerUnreachable) as caught:
         commands.sync_once(counter0, timeout=2.0)
     assert caught.value.summary == {"pushed": 0, "pulled": 0, "pending": 3, "rejected": 0}
@@ -176,7 +177,7 @@ def test_unreachable_server_keeps_everything_pending_and_says_so(tokens, counter
 
 
 def test_a_batch_too_large_for_the_server_is_split(live, tokens, counter0, server_db) -> None:
-    commands.link(counter0, live.url, tokens["c0"])
+    link_to(counter0, live, tokens["c0"])
     fake_backlog(counter0, 1099)
     with FaultProxy(live.url) as proxy:
         with counter0.write() as session:
@@ -189,8 +190,8 @@ def test_a_batch_too_large_for_the_server_is_split(live, tokens, counter0, serve
 
 
 def test_pull_pages_through_a_large_office(live, tokens, counter0, counter1, server_db) -> None:
-    commands.link(counter0, live.url, tokens["c0"])
-    commands.link(counter1, live.url, tokens["c1"])
+    link_to(counter0, live, tokens["c0"])
+    link_to(counter1, live, tokens["c1"])
     fake_backlog(counter0, 1204)
     commands.sync_once(counter0)
     assert commands.sync_once(counter1)["pulled"] == 1205  # three pages of 500
@@ -201,8 +202,8 @@ def test_pull_pages_through_a_large_office(live, tokens, counter0, counter1, ser
 
 def test_a_third_counter_set_up_later_gets_the_whole_office(live, tokens, counter0, counter1, tmp_path,
                                                             server_db) -> None:
-    commands.link(counter0, live.url, tokens["c0"])
-    commands.link(counter1, live.url, tokens["c1"])
+    link_to(counter0, live, tokens["c0"])
+    link_to(counter1, live, tokens["c1"])
     intake_many(counter0, 5)
     intake_many(counter1, 4)
     commands.sync_once(counter0)
@@ -210,7 +211,7 @@ def test_a_third_counter_set_up_later_gets_the_whole_office(live, tokens, counte
     from district_server.auth import add_device
 
     late = make_counter(tmp_path / "counter2", 2)
-    commands.link(late, live.url, add_device(server_db, "000.00.20.H12", 2)[1])
+    link_to(late, live, add_device(server_db, "000.00.20.H12", 2)[1])
     assert commands.sync_once(late)["pulled"] == 9
     late.close()
 
@@ -227,7 +228,7 @@ def _inflate(body: bytes) -> bytes:
 
 def test_probe_tells_our_server_from_a_portal(live, tokens, counter0) -> None:
     assert commands.probe(counter0) is False  # not linked yet
-    commands.link(counter0, live.url, tokens["c0"])
+    link_to(counter0, live, tokens["c0"])
     assert commands.probe(counter0) is True
     with FaultProxy(live.url) as proxy:
         with counter0.write() as session:
@@ -243,7 +244,7 @@ def test_the_background_lane_sends_new_work_and_reports_it(live, tokens, counter
     from counter_app.sync.lane import SyncLane
     from counter_app.sync.schedule import SyncSchedule
 
-    commands.link(counter0, live.url, tokens["c0"])
+    link_to(counter0, live, tokens["c0"])
     reports: list[dict] = []
     arrived = threading.Semaphore(0)
 
@@ -271,7 +272,7 @@ def test_an_event_that_arrives_before_its_predecessor_stays_pending_and_is_confi
 
     from district_server.review import list_reviews
 
-    commands.link(counter0, live.url, tokens["c0"])
+    link_to(counter0, live, tokens["c0"])
     (did,) = intake_many(counter0, 1)
     to_4 = move(counter0, did, 4)
     to_9 = move(counter0, did, 9)
