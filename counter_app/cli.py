@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from counter_app import __version__, cli_recovery, cli_trail
+from counter_app import __version__, cli_files, cli_recovery, cli_trail
 from counter_app.atomic_file import write_atomically
 from counter_app.cli_common import actor as scripted
 from counter_app.cli_common import open_desk, open_store, parse_day, print_json, read_json_input, write_checked
@@ -407,6 +407,8 @@ _COMMANDS = {
     "extend": _cmd_extend,
     "handover": _cmd_handover,
     "history": _cmd_history,
+    "attach": cli_files.attach,
+    "files": cli_files.files,
     "attention": _cmd_attention,
     "link": _cmd_link,
     "sync": _cmd_sync,
