@@ -281,8 +281,11 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     info = make_backup(store, Path(args.output))
+    if info.files_missing:
+        print(f"{info.files_missing} tệp số hóa bị mất hoặc bị sửa nên không có trong bản sao lưu: "
+              "hãy chạy 'counter-app files verify'.", file=sys.stderr)
     print_json({"file": str(info.path), "agency_code": info.agency_code, "dossiers": info.dossiers,
-                 "size": info.size, "schema": info.revision})
+                 "size": info.size, "schema": info.revision, "files": info.files, "files_missing": info.files_missing})
     return EXIT_OK
 
 
@@ -301,7 +304,11 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         print(advice, file=sys.stderr)
     summary = {"restored": str(result.restored.path), "agency_code": result.restored.agency_code,
                "dossiers": result.restored.dossiers,
-               "previous_store_kept_at": str(result.previous_kept_at) if result.previous_kept_at else None}
+               "previous_store_kept_at": str(result.previous_kept_at) if result.previous_kept_at else None,
+               "files": result.files, "files_missing": result.files_missing}
+    if result.files_missing:
+        print(f"{result.files_missing} tệp số hóa mà kho dữ liệu khôi phục cần không có (đã mất trước khi sao lưu): "
+              "hãy chạy 'counter-app files verify' để biết hồ sơ nào cần số hóa lại.", file=sys.stderr)
     if result.recovery_code:
         summary["recovery_code"] = result.recovery_code
         show_recovery_code(result.recovery_code)
