@@ -279,3 +279,39 @@ def test_an_altered_file_is_found_by_files_verify(counter) -> None:  # noqa: ANN
     assert code in check.message and "bị sửa" in check.message and "mất" in check.message
     with pytest.raises(UserError, match="đã bị sửa"):
         file_bytes(desk, code, a.file.sha256)
+
+
+def test_the_statistics_count_dossiers_digitised_in_full_and_results_digitised(counter, tmp_path: Path) -> None:  # noqa: ANN001
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from counter_app import clock
+    from counter_app.services import statistics
+
+    desk, full = counter
+    codes = []
+    for refusal in ("", "", "", "Thiếu giấy tờ"):
+        req = intake.parse_intake({"procedure_code": "9.000003", "applicant": applicant(), "refusal_reason": refusal})
+        with desk.store.write() as session:
+            codes.append(intake.create_dossier(session, req, actor=clerk()).dossier["code"])
+    half, ready, ready_too, _refused = codes
+    attach(desk, full, [scan(1)], component=1)
+    attach(desk, full, [scan(2)], component=2)
+    attach(desk, half, [scan(3)], component=1)
+    attach(desk, half, [scan(3)], component=0)  # a paper outside the checklist does not stand for one in it
+    with desk.store.write() as session:
+        workflow.move(session, ready, 9, actor=clerk())
+        workflow.move(session, ready_too, 9, actor=clerk())
+    attach(desk, ready, [scan(4)], result=True)
+    today = clock.now().date()
+    with desk.store.read() as session:
+        figures = statistics.digitisation(session, today, today)
+        assert statistics.digitisation(session, date(2020, 1, 1), date(2020, 1, 2)).intake_rate is None
+    assert (figures.received, figures.fully_digitised, figures.resolved, figures.results_digitised) == (4, 1, 2, 1)
+    assert (figures.intake_rate, figures.result_rate) == (25.0, 50.0)
+    _, rows = desk_admin.export_report(desk, today, today, str(tmp_path / "bao-cao.xlsx"))
+    sheet = load_workbook(tmp_path / "bao-cao.xlsx")["Thống kê"]
+    shown = {r[0]: (r[1], r[2]) for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
+    assert shown["Hồ sơ tiếp nhận được số hóa đủ thành phần"] == (1, 25.0)
+    assert shown["Kết quả giải quyết được số hóa"] == (1, 50.0)
