@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from counter_app import __version__, cli_recovery, cli_trail
+from counter_app import __version__, cli_files, cli_recovery, cli_trail
 from counter_app.atomic_file import write_atomically
 from counter_app.cli_common import actor as scripted
 from counter_app.cli_common import (
@@ -282,8 +282,11 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     info = make_backup(store, Path(args.output))
+    if info.files_missing:
+        print(f"{info.files_missing} tệp số hóa bị mất hoặc bị sửa nên không có trong bản sao lưu: "
+              "hãy chạy 'counter-app files verify'.", file=sys.stderr)
     print_json({"file": str(info.path), "agency_code": info.agency_code, "dossiers": info.dossiers,
-                 "size": info.size, "schema": info.revision})
+                 "size": info.size, "schema": info.revision, "files": info.files, "files_missing": info.files_missing})
     return EXIT_OK
 
 
@@ -302,7 +305,11 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         print(advice, file=sys.stderr)
     summary = {"restored": str(result.restored.path), "agency_code": result.restored.agency_code,
                "dossiers": result.restored.dossiers,
-               "previous_store_kept_at": str(result.previous_kept_at) if result.previous_kept_at else None}
+               "previous_store_kept_at": str(result.previous_kept_at) if result.previous_kept_at else None,
+               "files": result.files, "files_missing": result.files_missing}
+    if result.files_missing:
+        print(f"{result.files_missing} tệp số hóa mà kho dữ liệu khôi phục cần không có (đã mất trước khi sao lưu): "
+              "hãy chạy 'counter-app files verify' để biết hồ sơ nào cần số hóa lại.", file=sys.stderr)
     if result.recovery_code:
         summary["recovery_code"] = result.recovery_code
         show_recovery_code(result.recovery_code)
@@ -409,6 +416,8 @@ _COMMANDS = {
     "extend": _cmd_extend,
     "handover": _cmd_handover,
     "history": _cmd_history,
+    "attach": cli_files.attach,
+    "files": cli_files.files,
     "attention": _cmd_attention,
     "link": _cmd_link,
     "sync": _cmd_sync,

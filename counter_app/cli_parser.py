@@ -65,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     hand.add_argument("--to", required=True, dest="to_unit")
     hand.add_argument("--note", default="")
 
+    att = sub.add_parser("attach", parents=[common], help="số hóa giấy tờ của hồ sơ (PDF, JPEG, PNG, TIFF)")
+    att.add_argument("code")
+    att.add_argument("files", nargs="+", metavar="FILE", help="các trang, theo thứ tự")
+    att.add_argument("--component", type=int, default=None,
+                     help="số thứ tự giấy tờ như 'show' liệt kê (từ 1); 0: giấy tờ khác")
+    att.add_argument("--result", action="store_true", help="số hóa kết quả giải quyết (hồ sơ đã có kết quả)")
+    att.add_argument("--name", default="", help="tên giấy tờ khác (với --component 0) hoặc của kết quả")
+    att.add_argument("--rotate", type=int, choices=(0, 90, 180, 270), default=0, help="xoay mọi trang (độ)")
+    fil = sub.add_parser("files", parents=[common], help="giấy tờ đã số hóa của một hồ sơ, hoặc 'verify'")
+    fil.add_argument("target", metavar="CODE|verify", help="mã hồ sơ; 'verify': kiểm tra mọi tệp đã lưu")
+    fil.add_argument("--history", action="store_true", help="cả các bản đã được thay")
+
     hist = sub.add_parser("history", parents=[common], help="lịch sử xử lý của một hồ sơ")
     hist.add_argument("code")
 

@@ -1,5 +1,6 @@
 """The audit trail and a person's data from the scripted interface: `audit show|verify` (verify checks
-the chain here, then against the head the district server holds) and `export-person` (docs/cli.md)."""
+the chain and the digitised files here, then the chain against the head the district server holds)
+and `export-person` (docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -28,22 +29,28 @@ def audit(args: argparse.Namespace) -> int:
 
 
 def _verify(store) -> int:  # noqa: ANN001 - Store
-    """The chain on this machine, then (when linked) against the head the district server holds:
-    2 when either is broken, 3 when the server could not be asked (the local check still ran)."""
+    """The chain on this machine and the digitised files it names (`files verify`), then (when
+    linked) the chain against the head the district server holds: 2 when any is broken, 3 when the
+    server could not be asked (the local checks still ran)."""
+    from counter_app.digitise import filestore
     from counter_app.services import audit
     from counter_app.sync.audit_anchor import verify_upstream
 
     with store.read() as session:
         result = audit.verify(session)
+        files = filestore.verify(session, store.path.parent)
     if not result.ok:
         raise UserError(result.message)
+    if not files.ok:
+        raise UserError(files.message)
     upstream = verify_upstream(store)
     if not upstream.ok:
         raise UserError(upstream.message)
-    summary = {"ok": True, "entries": result.entries, "upstream": upstream.status}
+    summary = {"ok": True, "entries": result.entries, "files": files.checked, "upstream": upstream.status}
+    said = f"{result.message} {files.message} {upstream.message}"
     if upstream.status == "unreachable":
-        raise ServerUnreachable(f"{result.message} {upstream.message}", summary=summary)
-    print(f"{result.message} {upstream.message}", file=sys.stderr)
+        raise ServerUnreachable(said, summary=summary)
+    print(said, file=sys.stderr)
     print_json(summary)
     return EXIT_OK
 

@@ -202,8 +202,8 @@ class Desk:
     # --- the dossier's life (workflow) --------------------------------------------------------------
 
     def dossier_life(self, code: str) -> dict[str, Any]:
-        """What the dossier view shows: the dossier (as `open_dossier`), its status history, and
-        whether its one extension is used (`extended`)."""
+        """What the dossier view shows: the dossier (as `open_dossier`), its status history, whether
+        its one extension is used (`extended`), and its digitised papers in force (`digitised`)."""
         with self.store.read() as session:
             return _life(session, code)
 
@@ -399,6 +399,7 @@ _PRINT_ACTIONS = {"01": "print.slip", "poster": "print.poster", "list": "print.l
 
 
 def _life(session: Any, code: str) -> dict[str, Any]:
+    from counter_app.digitise.filestore import files_of
     from counter_app.services import workflow
     from counter_app.services.dossiers import dossier_dict
     from counter_app.services.lookup import find_own
@@ -408,7 +409,8 @@ def _life(session: Any, code: str) -> dict[str, Any]:
     events = workflow.history(session, dossier.code)
     overdue = deadlines.is_overdue(data["status"], clock.parse_iso(data["due_at"]), clock.now())
     return {**data, "overdue": overdue, "history": events, "extended": dossier.extension_count >= 1,
-            "rating": dossier.rating, "paused_at": dossier.paused_at, "original_due_at": dossier.original_due_at}
+            "rating": dossier.rating, "paused_at": dossier.paused_at, "original_due_at": dossier.original_due_at,
+            "digitised": [f.as_dict() for f in files_of(session, dossier) if f.current]}
 
 
 def _office_info(office: Any) -> OfficeInfo:

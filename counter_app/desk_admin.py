@@ -282,12 +282,13 @@ def report(desk: Desk, date_from: date, date_to: date) -> Report:
         _require(session, desk, "reports")
         stats = statistics.compute(session, date_from, date_to)
         weeks = statistics.weekly_series(session, date_from, date_to)
+        digitised = statistics.digitisation(session, date_from, date_to)
 
     def rows(groups: dict[str, Any], names: dict[str, str]) -> list[GroupRow]:
         return [GroupRow(k, names.get(k, ""), o.received, o.resolved, o.early, o.on_time, o.late,
                          o.rate(o.early + o.on_time)) for k, o in groups.items()]
 
-    return Report(date_from, date_to, reports.figures(stats), rows(stats.by_field, {}),
+    return Report(date_from, date_to, reports.figures(stats, digitised), rows(stats.by_field, {}),
                   rows(stats.by_procedure, stats.procedure_names), weeks, stats.received, stats.resolved,
                   stats.qd766_on_time_rate)
 

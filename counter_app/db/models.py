@@ -123,6 +123,29 @@ class StatusEvent(SQLModel, table=True):
     payload_json: str = "{}"
 
 
+class DossierFile(SQLModel, table=True):
+    """A digitised paper of a dossier: one PDF kept by its SHA-256 in the data folder's files/
+    (counter_app/digitise/filestore.py). Append-only: a component scanned again gets a new row and
+    the newest one of (dossier, kind, component) is the one in force."""
+
+    __tablename__ = "dossier_file"
+    __table_args__ = (
+        Index("ix_dossier_file_dossier", "dossier_id", "kind", "component_index"),
+        Index("ix_dossier_file_sha256", "sha256"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: str = Field(foreign_key="dossier.id")
+    component_index: int  # the checklist's position (1…); 0: a paper outside it, or the result
+    component_name: str
+    kind: str  # component | result
+    pages: int
+    size: int
+    sha256: str
+    created_at: str
+    officer: str = ""
+    event_id: str = ""  # the status_event (kind "digitised") written with it, and so its outbox entry
+
+
 class Outbox(SQLModel, table=True):
     """What must reach the district server, written in the same transaction as the change."""
 
@@ -221,6 +244,7 @@ __all__ = [
     "CodeCounter",
     "Dossier",
     "DossierDocument",
+    "DossierFile",
     "Office",
     "Outbox",
     "Procedure",

@@ -9,8 +9,10 @@ has the store open, keeps the current store as a backup, and swaps the new one i
 rename. Clear backups made before encryption still restore (no passphrase needed for them).
 
 File layout: MAGIC, a 4-byte big-endian length, that many bytes of header JSON (the argon2id
-parameters and salt, the wrapped file key), then the SQLCipher 4 database under the file key:
-AES-256 per page with an HMAC-SHA512 on every page, so damage anywhere is found, never restored.
+parameters and salt, the wrapped file key, the database's size), then the SQLCipher 4 database under
+the file key: AES-256 per page with an HMAC-SHA512 on every page, so damage anywhere is found, never
+restored; then the digitised files the store names, each sealed under the file key
+(services/backup_files.py). A backup without `db_size` (made before digitisation) is all database.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from counter_app.db.store import KNOWN_REVISIONS, Store, check_writable
 from counter_app.domain.vn_time import vn_day
 from counter_app.errors import UserError
 from counter_app.instance import InstanceLock
+from counter_app.services import backup_files
 
 AUTO_PREFIX = "quaymotcua-"
 AUTO_SUFFIX = ".qmcbak"
@@ -52,6 +55,8 @@ class BackupInfo:
     revision: str
     dossiers: int
     size: int
+    files: int = 0  # digitised files carried
+    files_missing: int = 0  # named by the store but missing or altered on disk when it was made
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class _Sealed:
     kdf: keys.Kdf
     wrapped_key: bytes
     body_offset: int
+    db_size: int | None = None  # None: the database runs to the end (a backup from before digitisation)
 
 
 def is_sealed(path: Path) -> bool:
@@ -73,8 +79,11 @@ def _read_header(path: Path) -> _Sealed:
         raw = fh.read(size) if 0 < size < 65536 else b""
     try:
         header = json.loads(raw.decode("ascii"))
+        db_size = header.get("db_size")
+        if db_size is not None and (not isinstance(db_size, int) or isinstance(db_size, bool) or db_size <= 0):
+            raise ValueError(db_size)
         return _Sealed(keys.Kdf.from_json(header["kdf"]), keys._unb64(header["file_key"]),
-                       len(MAGIC) + 4 + size)
+                       len(MAGIC) + 4 + size, db_size)
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise UserError(f"Tệp sao lưu '{path.name}' bị hỏng (phần đầu tệp không đọc được).") from None
 
@@ -92,20 +101,32 @@ def _extract(path: Path, sealed: _Sealed, target: Path) -> None:
     """The backup's database (still under its file key) into `target`, a chunk at a time."""
     with path.open("rb") as src, open(target, "wb") as dst:
         src.seek(sealed.body_offset)
-        shutil.copyfileobj(src, dst, _CHUNK)
+        if sealed.db_size is None:
+            shutil.copyfileobj(src, dst, _CHUNK)
+        else:
+            left = sealed.db_size
+            while left > 0 and (chunk := src.read(min(_CHUNK, left))):
+                dst.write(chunk)
+                left -= len(chunk)
+            if left:
+                raise UserError(f"Tệp sao lưu '{path.name}' không đầy đủ (bị cắt ngang).")
         dst.flush()
         os.fsync(dst.fileno())
 
 
-def _seal(db: Path, target: Path, ring: keys.KeyRing, file_key: bytes) -> None:
+def _seal(db: Path, target: Path, ring: keys.KeyRing, file_key: bytes, directory: Path,
+          shas: set[str]) -> backup_files.Written:
     header = json.dumps({"kdf": ring.kdf.to_json(),
-                         "file_key": keys._b64(keys.seal(ring.recovery_key, file_key, _AAD_FILE_KEY))}).encode("ascii")
+                         "file_key": keys._b64(keys.seal(ring.recovery_key, file_key, _AAD_FILE_KEY)),
+                         "db_size": db.stat().st_size}).encode("ascii")
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
     with os.fdopen(fd, "wb") as dst, db.open("rb") as src:
         dst.write(MAGIC + len(header).to_bytes(4, "big") + header)
         shutil.copyfileobj(src, dst, _CHUNK)
+        written = backup_files.write(dst, directory, shas, file_key)
         dst.flush()
         os.fsync(dst.fileno())
+    return written
 
 
 def inspect(path: Path, passphrase: str | None = None) -> BackupInfo:
@@ -167,7 +188,7 @@ def make_backup(store: Store, target: Path) -> BackupInfo:
     try:
         store.backup_to(db, file_key)
         info = _inspect_db(db, file_key, target)
-        _seal(db, tmp, store.keyring, file_key)
+        written = _seal(db, tmp, store.keyring, file_key, store.path.parent, _named(db, file_key))
         os.replace(tmp, target)
     except PermissionError:
         raise UserError(f"Không có quyền ghi vào '{target.parent}'.") from None
@@ -178,7 +199,16 @@ def make_backup(store: Store, target: Path) -> BackupInfo:
     finally:
         tmp.unlink(missing_ok=True)
         db.unlink(missing_ok=True)
-    return BackupInfo(target, info.agency_code, info.revision, info.dossiers, target.stat().st_size)
+    return BackupInfo(target, info.agency_code, info.revision, info.dossiers, target.stat().st_size,
+                      written.files, written.missing)
+
+
+def _named(db: Path, key: bytes) -> set[str]:
+    conn = cipher.connect(db, key, readonly=True)
+    try:
+        return backup_files.named_in(conn)
+    finally:
+        conn.close()
 
 
 def automatic_backup(store: Store, folder: Path, *, keep: int = KEEP_AUTOMATIC,
@@ -222,6 +252,8 @@ class RestoreResult:
     restored: BackupInfo
     previous_kept_at: Path | None
     recovery_code: str | None = None  # made for a folder that had no key yet: to be shown once
+    files: int = 0  # digitised files the backup brought back (each checked against its hash)
+    files_missing: int = 0  # files the restored store names that are not in files/ (see files verify)
 
 
 def restore(directory: Path, source: Path, passphrase: str | None = None) -> RestoreResult:
@@ -240,6 +272,9 @@ def restore(directory: Path, source: Path, passphrase: str | None = None) -> Res
     if lock is not None and not lock.acquire():
         raise UserError("Cửa sổ Quầy Một Cửa đang mở kho dữ liệu này: hãy đóng cửa sổ rồi khôi phục lại.")
     incoming = current.with_name(".counter.sqlite3.dang-khoi-phuc")
+    staging = directory / ".tep-so-hoa.dang-khoi-phuc"
+    staged: set[str] = set()
+    named: set[str] = set()
     kept = code = None
     had_keys = keys.exists(directory)
     try:
@@ -247,6 +282,9 @@ def restore(directory: Path, source: Path, passphrase: str | None = None) -> Res
         if sealed is not None:
             _extract(source, sealed, incoming)
             info = _inspect_db(incoming, file_key, source)
+            assert file_key is not None
+            named = _named(incoming, file_key)
+            staged = _stage_files(source, sealed, file_key, named, staging)
         assert info is not None
         if current.exists() and current.stat().st_size > 0:
             kept = _keep_current(current, info)
@@ -256,6 +294,7 @@ def restore(directory: Path, source: Path, passphrase: str | None = None) -> Res
         else:
             _encrypt_copy(source, incoming, ring.store_key)
             _inspect_db(incoming, ring.store_key, source)
+        backup_files.put_in_place(staging, directory, staged)
         _swap_in(incoming, current)
     except (OSError, cipher.DatabaseError) as exc:
         _undo(directory, kept, had_keys, made_dir)
@@ -269,9 +308,19 @@ def restore(directory: Path, source: Path, passphrase: str | None = None) -> Res
         raise
     finally:
         incoming.unlink(missing_ok=True)
+        backup_files.clear(staging)
         if lock is not None:
             lock.release(tidy=True)
-    return RestoreResult(info, kept, code)
+    return RestoreResult(info, kept, code, len(staged), backup_files.missing_after(directory, named))
+
+
+def _stage_files(source: Path, sealed: _Sealed, file_key: bytes, named: set[str], staging: Path) -> set[str]:
+    """The backup's digitised files, opened and checked into `staging` (none in an older backup)."""
+    if sealed.db_size is None:
+        return set()
+    with source.open("rb") as src:
+        src.seek(sealed.body_offset + sealed.db_size)
+        return backup_files.stage(src, file_key, named, staging, source.name)
 
 
 def _keep_current(current: Path, info: BackupInfo) -> Path:

@@ -45,7 +45,7 @@ def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> 
     st = xl.Sheet("Thống kê", widths={"A": 48, "B": 12, "C": 12})
     st.append([f"THỐNG KÊ TÌNH HÌNH GIẢI QUYẾT HỒ SƠ — {title}"], xl.TITLE)
     st.append(["Chỉ tiêu", "Số hồ sơ", "Tỷ lệ (%)"], xl.HEADER)
-    st.rows += [list(row) for row in figures(stats)]
+    st.rows += [list(row) for row in figures(stats, statistics.digitisation(session, date_from, date_to))]
 
     sheets = [reg, st]
     for sheet_name, groups, names in (("Theo thủ tục", stats.by_procedure, stats.procedure_names),
@@ -68,8 +68,10 @@ def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> 
     return len(rows)
 
 
-def figures(stats: statistics.Statistics) -> list[tuple[str, float | int | None, float | None]]:
-    """The statistics rows, in the order both the workbook and the PDF print them."""
+def figures(stats: statistics.Statistics, digitised: statistics.Digitisation | None = None,
+            ) -> list[tuple[str, float | int | None, float | None]]:
+    """The statistics rows, in the order both the workbook and the PDF print them; the digitisation
+    indicators last (docs/digitisation.md) when given."""
     return [
         ("Tiếp nhận trong kỳ", stats.received, None),
         *((f"  trong đó: {CHANNELS.get(ch, ch)}", n, None) for ch, n in sorted(stats.received_by_channel.items())),
@@ -90,7 +92,13 @@ def figures(stats: statistics.Statistics) -> list[tuple[str, float | int | None,
         ("Tỷ lệ đúng hạn (QĐ 766, chỉ số 2.1)", None, stats.qd766_on_time_rate),
         ("Thời gian giải quyết trung bình (ngày làm việc)", stats.average_working_days, None),
         *((f"Đánh giá: {name}", stats.ratings.get(k, 0), None) for k, name in statistics.rating_labels().items()),
+        *(_digitisation_rows(digitised) if digitised is not None else ()),
     ]
+
+
+def _digitisation_rows(d: statistics.Digitisation) -> list[tuple[str, int, float | None]]:
+    return [("Hồ sơ tiếp nhận được số hóa đủ thành phần", d.fully_digitised, d.intake_rate),
+            ("Kết quả giải quyết được số hóa", d.results_digitised, d.result_rate)]
 
 
 def write_pdf(session: Session, date_from: date, date_to: date, path: Path) -> int:
@@ -112,7 +120,8 @@ def write_pdf(session: Session, date_from: date, date_to: date, path: Path) -> i
 
     page = StatisticsPage(
         office.agency_name, office.office_name, f"từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y}",
-        tuple((label_, show(n), show(rate)) for label_, n, rate in figures(stats)),
+        tuple((label_, show(n), show(rate)) for label_, n, rate in
+              figures(stats, statistics.digitisation(session, date_from, date_to))),
         tuple((name, o.received, o.resolved, o.early, o.on_time, o.late) for name, o in stats.by_field.items()),
     )
     writer = PdfWriter()

@@ -65,6 +65,9 @@ EVENT_KINDS: frozenset[str] = frozenset({
     "rating",  # satisfaction at return
     "note",
     "correction",
+    # a paper of the dossier (or its result) was digitised: the status stays; the details name the
+    # file (code, component, name, file_kind, sha256, pages, size), whose bytes follow apart (sync/uploads.py)
+    "digitised",
 })
 
 PushOutcome = Literal["stored", "duplicate", "conflict", "invalid", "held"]

@@ -91,7 +91,7 @@ BAD_PERIOD = "Kỳ thống kê không hợp lệ: chọn tháng, quý hoặc nă
 
 # What each kind of event in a dossier's history was (the counters' kinds, services/intake and workflow).
 EVENT_KINDS = {"intake": "Tiếp nhận", "move": "Chuyển trạng thái", "return": "Trả kết quả",
-               "extension": "Gia hạn", "handover": "Chuyển xử lý"}
+               "extension": "Gia hạn", "handover": "Chuyển xử lý", "digitised": "Số hóa giấy tờ"}
 EMPTY = "(trống)"
 
 # --- errors of any page ----------------------------------------------------------------------------

@@ -124,7 +124,7 @@ def test_verify_offline_checks_the_local_trail_and_says_the_server_was_not_asked
     with counter0.write() as session:
         settings.put(session, engine.KEY_SERVER, f"https://127.0.0.1:{free_port()}")
     code, summary, err = _verify(counter0, capsys)
-    assert code == 3 and summary == {"ok": True, "entries": _head(counter0)[0], "upstream": "unreachable"}
+    assert code == 3 and summary == {"ok": True, "entries": _head(counter0)[0], "files": 0, "upstream": "unreachable"}
     assert "Nhật ký nguyên vẹn" in err and "chưa đối chiếu được" in err
     conn = raw_store(counter0.path)  # an edited entry is still caught locally, offline
     conn.executescript("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'ai đó' WHERE seq = 1;")

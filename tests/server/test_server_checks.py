@@ -335,3 +335,27 @@ def test_a_district_move_comes_after_a_counter_event_stamped_by_a_fast_clock(htt
                    at=clock.iso(clock.now() + timedelta(minutes=7)))
     assert _push(http, tokens["c0"], [later]) == [("stored", "")]
     assert [h["status"] for h in get_dossier(server_db, code)["history"]] == [2, 4, 9]
+
+
+def test_a_digitised_paper_is_stored_as_an_event_and_leaves_the_status_alone(http, tokens, counter0,  # noqa: ANN001
+                                                                              server_db) -> None:
+    import io
+
+    from PIL import Image
+
+    from counter_app.desk import Desk
+    from counter_app.desk_digitise import attach
+    from tests.conftest import clerk
+
+    (did,) = intake_many(counter0, 1)
+    code = outbox_payloads(counter0)[0]["dossier"]["code"]
+    page = io.BytesIO()
+    Image.new("L", (200, 280), "white").save(page, "JPEG")
+    done = attach(Desk(counter0, clerk()), code, [page.getvalue()], component=1)
+    payloads = outbox_payloads(counter0)
+    assert [p["kind"] for p in payloads] == ["intake", "digitised"]
+    assert _push(http, tokens["c0"], payloads) == [("stored", ""), ("stored", "")]
+    held = get_dossier(server_db, code)
+    assert held["status"] == 2 and [e["kind"] for e in held["history"]] == ["intake", "digitised"]
+    assert _push(http, tokens["c0"], payloads[1:]) == [("duplicate", "")]
+    assert done.file.sha256 == payloads[1]["details"]["sha256"]

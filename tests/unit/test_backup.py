@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from counter_app.db import cipher
 from counter_app.db.store import Store
@@ -193,3 +195,76 @@ def test_an_office_that_backs_up_every_third_day_makes_none_on_the_second() -> N
     last = clock.parse_iso("2026-12-01T07:30:00+07:00")
     assert not backup.backup_due(last, clock.parse_iso("2026-12-03T08:00:00+07:00"), every_days=3)
     assert backup.backup_due(last, clock.parse_iso("2026-12-04T07:00:00+07:00"), every_days=3)
+
+
+def _scanned(store: Store) -> tuple[str, str]:
+    """A dossier with one digitised paper: (code, the file's sha256)."""
+    import io
+
+    from PIL import Image
+
+    from counter_app.desk import Desk
+    from counter_app.desk_digitise import attach
+
+    code = add(store)
+    page = io.BytesIO()
+    Image.new("L", (400, 560), "white").save(page, "JPEG")
+    return code, attach(Desk(store, clerk()), code, [page.getvalue()], component=1).file.sha256
+
+
+def test_a_restored_backup_brings_the_scans_back(desk, data_dir: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    from counter_app.digitise import filestore
+
+    code, sha = _scanned(desk)
+    info = backup.make_backup(desk, tmp_path / "sao-luu.qmcbak")
+    assert (info.files, info.files_missing) == (1, 0)
+    assert filestore.blob_path(data_dir, sha).read_bytes() not in (tmp_path / "sao-luu.qmcbak").read_bytes()  # sealed
+    desk.close()
+    shutil.rmtree(data_dir / "files")  # the PC's disk lost the scans
+    result = backup.restore(data_dir, tmp_path / "sao-luu.qmcbak", OFFICE_PASSPHRASE)
+    assert (result.files, result.files_missing) == (1, 0)
+    store = Store.open(data_dir)
+    with store.read() as session:
+        assert filestore.verify(session, data_dir).ok
+        assert [f.sha256 for f in filestore.files_of(session, filestore_dossier(session, code))] == [sha]
+    store.close()
+    assert not (data_dir / ".tep-so-hoa.dang-khoi-phuc").exists()
+
+
+def filestore_dossier(session, code: str):  # noqa: ANN001, ANN201
+    from counter_app.services.lookup import find_own
+
+    return find_own(session, code)
+
+
+def test_a_backup_with_a_damaged_scan_is_refused_and_the_store_is_untouched(desk, data_dir: Path,  # noqa: ANN001
+                                                                           tmp_path: Path) -> None:
+    _scanned(desk)
+    path = tmp_path / "sao-luu.qmcbak"
+    backup.make_backup(desk, path)
+    add(desk, "Trần Thị Bình")
+    desk.close()
+    raw = bytearray(path.read_bytes())
+    raw[-40] ^= 0xFF  # inside the last record: the sealed scan
+    path.write_bytes(bytes(raw))
+    before = sorted(p.name for p in data_dir.rglob("*"))
+    with pytest.raises(UserError, match="phần tệp số hóa"):
+        backup.restore(data_dir, path, OFFICE_PASSPHRASE)
+    assert sorted(p.name for p in data_dir.rglob("*")) == before
+    store = Store.open(data_dir)
+    with store.read() as session:
+        assert session.exec(text("SELECT COUNT(*) FROM dossier")).one()[0] == 2
+    store.close()
+
+
+def test_a_scan_lost_before_the_backup_is_counted_not_copied(desk, data_dir: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    from counter_app.digitise import filestore
+
+    _, sha = _scanned(desk)
+    filestore.blob_path(data_dir, sha).write_bytes(b"%PDF-1.7 something else")
+    info = backup.make_backup(desk, tmp_path / "sao-luu.qmcbak")
+    assert (info.files, info.files_missing) == (0, 1)
+    desk.close()
+    filestore.blob_path(data_dir, sha).unlink()
+    result = backup.restore(data_dir, tmp_path / "sao-luu.qmcbak", OFFICE_PASSPHRASE)
+    assert (result.files, result.files_missing) == (0, 1)

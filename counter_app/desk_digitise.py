@@ -1,0 +1,145 @@
+"""The window's (and the scripted interface's) door to digitisation: attach pages to a component of
+a dossier, list what is kept, read a kept file back, check the files (docs/digitisation.md).
+
+Like counter_app/desk_admin.py: functions taking the `Desk`, each opening its own transactions, run
+on the window's store lane (normalising ten pages takes ~0.1–1 s), plain values back. Who may:
+the papers handed in are part of the intake ("intake"), the result part of its return ("return"),
+through the core's one permission gate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import os
+
+    from counter_app.desk import Desk
+    from counter_app.digitise.filestore import FileRow, FilesCheck
+    from counter_app.digitise.normalise import Page
+
+
+@dataclass(frozen=True)
+class Attached:
+    file: FileRow
+    notes: tuple[str, ...]  # what normalising changed (scripts removed …), to show the officer
+    replaced: bool  # an earlier scan of the same paper existed (kept as history)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One paper the dossier can have digitised: a checklist entry, "other papers" (0) or the result."""
+
+    kind: str  # component | result
+    index: int
+    name: str
+    file: FileRow | None  # the scan in force, None: not digitised yet
+
+
+def data_folder(desk: Desk) -> Path:
+    return desk.store.path.parent
+
+
+def attach(desk: Desk, code: str, pages: Sequence[Page | str | os.PathLike[str] | bytes], *, component: int = 0,
+           result: bool = False, name: str = "") -> Attached:
+    """The pages, in order, as one PDF kept for component `component` of the dossier's checklist
+    (0: a paper outside it, named `name` or "Giấy tờ khác"), or as its result (`result`). Refused
+    (UserError / DigitiseError, nothing kept) before any work for a person without the right, an
+    unknown code or component; after normalising for a bad page."""
+    from counter_app.digitise import filestore
+    from counter_app.digitise.normalise import normalise
+    from counter_app.services.lookup import find_own
+    from counter_app.services.permissions import authorize
+
+    kind = "result" if result else "component"
+    permission = "return" if result else "intake"
+    index = 0 if result else int(component)
+    with desk.store.read() as session:  # refusals first: no scan is read for a refused attach
+        authorize(session, desk.actor, permission, target=code)
+        dossier = find_own(session, code)
+        label = filestore.component_name(session, dossier, index, kind, name)
+        limits = filestore.limits(session)
+    made = normalise(pages, code=dossier.code, component=label, limits=limits)
+    folder = data_folder(desk)
+    sha, created = filestore.put_blob(folder, made.pdf)
+    try:
+        with desk.store.write() as session:
+            authorize(session, desk.actor, permission, target=code)
+            dossier = find_own(session, code)
+            label = filestore.component_name(session, dossier, index, kind, name)
+            before = [f for f in filestore.files_of(session, dossier)
+                      if (f.kind, f.component_index, f.component_name) == (kind, index, label)]
+            row = filestore.record(session, dossier, index=index, name=label, kind=kind, component=made,
+                                   sha256=sha, actor=desk.actor)
+    except BaseException:
+        if created and not _still_named(desk, sha):
+            filestore.drop_blob(folder, sha)
+        raise
+    return Attached(row, made.notes, bool(before))
+
+
+def _still_named(desk: Desk, sha: str) -> bool:
+    from counter_app.digitise import filestore
+
+    try:
+        with desk.store.read() as session:
+            return sha in filestore.referenced(session)
+    except Exception:  # the store itself failed: keep the file rather than guess
+        return True
+
+
+def files(desk: Desk, code: str, *, history: bool = False) -> list[FileRow]:
+    """The dossier's digitised papers (only those in force unless `history`)."""
+    from counter_app.digitise import filestore
+    from counter_app.services.lookup import find_own
+
+    _ = desk.actor  # nobody logged in: "Chưa đăng nhập"
+    with desk.store.read() as session:
+        rows = filestore.files_of(session, find_own(session, code))
+    return rows if history else [r for r in rows if r.current]
+
+
+def slots(desk: Desk, code: str) -> list[Slot]:
+    """What the assign panel offers: each checklist entry with its scan (or None), the other papers
+    already kept, "other papers" itself, and the result once there is one."""
+    from counter_app.digitise import filestore
+    from counter_app.services.dossiers import documents_of
+    from counter_app.services.lookup import find_own
+
+    _ = desk.actor
+    with desk.store.read() as session:
+        dossier = find_own(session, code)
+        kept = {(f.kind, f.component_index, f.component_name): f
+                for f in filestore.files_of(session, dossier) if f.current}
+        listed = [Slot("component", d.position, d.name, kept.get(("component", d.position, d.name)))
+                  for d in documents_of(session, dossier.id)]
+        others = [Slot("component", 0, k[2], f) for k, f in kept.items() if k[:2] == ("component", 0)]
+        if not any(s.name == filestore.OTHER_PAPERS for s in others):
+            others.append(Slot("component", 0, filestore.OTHER_PAPERS, None))
+        results = [Slot("result", 0, k[2], f) for k, f in kept.items() if k[0] == "result"]
+        if not results and dossier.status in filestore.RESULT_STATUSES:
+            results = [Slot("result", 0, filestore.RESULT_NAME, None)]
+    return listed + others + results
+
+
+def file_bytes(desk: Desk, code: str, sha256: str) -> bytes:
+    """A kept PDF of the dossier (for the preview or to save a copy), checked against its hash."""
+    from counter_app.digitise import filestore
+    from counter_app.errors import UserError
+
+    if not any(f.sha256 == sha256 for f in files(desk, code, history=True)):
+        raise UserError(f"Hồ sơ {code} không có tệp số hóa {sha256[:12]}….")
+    return filestore.read_blob(data_folder(desk), sha256)
+
+
+def verify_files(desk: Desk) -> FilesCheck:
+    """Every kept file is there and unaltered (the same check as `counter-app files verify`)."""
+    from counter_app.digitise import filestore
+    from counter_app.services.permissions import authorize
+
+    with desk.store.read() as session:
+        authorize(session, desk.actor, "audit", target="files")
+        return filestore.verify(session, data_folder(desk))
