@@ -1,0 +1,1 @@
+"""Digitisation at the counter: scans kept, signed and sent (docs/digitisation.md)."""
