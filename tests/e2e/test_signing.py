@@ -203,6 +203,27 @@ def test_a_signed_component_with_one_byte_changed_is_reported_altered(tokens: To
     assert verify_pdf(signed, [tokens.ca]).valid  # the same file before the change
 
 
+def test_text_drawn_on_the_page_after_signing_voids_the_signature(tokens: Tokens) -> None:
+    from pyhanko.pdf_utils.generic import StreamObject
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(BytesIO(_sign(tokens.office)))
+    stream = writer.add_object(StreamObject(stream_data=b"BT /F1 12 Tf 72 700 Td (da sua) Tj ET"))
+    writer.add_stream_to_page(0, stream)
+    later = BytesIO()
+    writer.write(later)
+
+    report = verify_pdf(later.getvalue(), [tokens.ca])
+    assert report.intact and report.trusted and not report.valid  # the signed bytes are still there
+    assert report.problem == "Tệp đã bị thêm nội dung sau khi ký: chữ ký số không còn giá trị."
+
+
+def test_a_signed_component_cut_short_is_refused_as_damaged(tokens: Tokens) -> None:
+    signed = _sign(tokens.office)
+    with pytest.raises(UserError, match="Tệp PDF bị hỏng"):
+        verify_pdf(signed[: len(signed) - 2000], [tokens.ca])
+
+
 def test_a_signature_from_an_unknown_authority_is_intact_but_not_trusted(tokens: Tokens) -> None:
     report = verify_pdf(_sign(tokens.office), [])
     assert report.intact and not report.trusted and not report.valid
