@@ -126,8 +126,8 @@ def list_tokens(module_path: str) -> list[TokenInfo]:
                     for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
                         label, key_id = _label_and_id(obj)
                         certificates.append(_certificate_info(obj[Attribute.VALUE], label, key_id))
-                found.append(TokenInfo(token.label, token.manufacturer_id, token.model,
-                                       _serial(token), _pin_state(token), tuple(certificates)))
+                found.append(TokenInfo(token.label, token.manufacturer_id, token.model, _serial(token),
+                                       _pin_state(token), tuple(sorted(certificates, key=lambda c: c.key_label))))
         except pkcs11.PKCS11Error as exc:
             raise UserError(_token_failure(exc)) from None
     return found
@@ -298,7 +298,7 @@ def _signing_key(session: Any, wanted: str) -> tuple[Any, x509.Certificate]:
                  [k for k in keys if names[id(k)][1] == wanted.lower()]
     else:
         chosen = keys
-    shown = ", ".join(repr(names[id(k)][0] or names[id(k)][1]) for k in keys)
+    shown = ", ".join(sorted(repr(names[id(k)][0] or names[id(k)][1]) for k in keys))  # tokens list in any order
     if not chosen:
         where = f"khóa ký '{wanted}'" if wanted else "khóa ký nào"
         more = f" Các khóa trên token: {shown}." if keys else ""
