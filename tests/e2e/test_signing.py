@@ -230,6 +230,16 @@ def test_a_signature_from_an_unknown_authority_is_intact_but_not_trusted(tokens:
     assert "không xác nhận được người ký" in report.problem
 
 
+def test_two_worker_threads_signing_at_once_both_get_a_valid_copy(tokens: Tokens) -> None:
+    # The window signs on a worker lane; the attach path may sign from another: the module takes turns.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        copies = list(pool.map(lambda n: _sign(tokens.office, pdf=_component_pdf(n)), ["0101", "0202"]))
+    assert all(verify_pdf(copy, [tokens.ca]).valid for copy in copies)
+    assert b"0101" in copies[0] and b"0202" in copies[1]
+
+
 def test_a_second_signature_keeps_the_first_valid(tokens: Tokens) -> None:
     twice = _sign(tokens.office, pdf=_sign(tokens.office))
     report = verify_pdf(twice, [tokens.ca])
