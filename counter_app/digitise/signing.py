@@ -137,6 +137,7 @@ def sign_pdf(pdf: bytes, token: TokenSettings, pin: str, *, reason: str, locatio
     """The PDF with one more signature (an incremental update: the bytes before it are untouched)."""
     import pkcs11
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError
     from pyhanko.sign.pkcs11 import PKCS11Signer
     from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 
@@ -170,6 +171,9 @@ def sign_pdf(pdf: bytes, token: TokenSettings, pin: str, *, reason: str, locatio
             raise UserError(_wrong_pin(chosen)) from None
         except pkcs11.PKCS11Error as exc:
             raise UserError(_token_failure(exc)) from None
+        except SigningError:  # e.g. a PDF its author certified as allowing no change, or one pyHanko cannot update
+            raise UserError("Tệp PDF này không nhận thêm chữ ký (tệp đã bị khóa, hoặc cấu trúc không ký được): "
+                            "hãy tạo lại bản PDF từ bản quét rồi ký. Chưa ký gì.") from None
         except TimestampRequestError:
             raise UserError(f"Máy chủ cấp dấu thời gian '{token.tsa_url}' không trả lời đúng; hãy kiểm tra "
                             "mạng hoặc để trống địa chỉ này để ký không kèm dấu thời gian.") from None
@@ -207,18 +211,33 @@ def verify_pdf(pdf: bytes, trust_roots: Iterable[Any]) -> SignatureReport:
     intact = all(s.intact and s.valid for s in statuses)
     trusted = all(s.trusted for s in statuses)
     valid = all(s.bottom_line for s in statuses)
-    problem = ""
-    if not intact:
-        problem = "Tệp đã bị sửa sau khi ký: chữ ký số không còn giá trị."
-    elif not valid and trusted:
-        problem = "Tệp đã bị thêm nội dung sau khi ký: chữ ký số không còn giá trị."
-    elif not trusted:
-        problem = ("Chữ ký còn nguyên vẹn nhưng chứng thư số của người ký không thuộc nhà cung cấp tin cậy "
-                   "(hoặc đã hết hạn): không xác nhận được người ký.")
+    found = {_problem(s) for s in statuses}
+    problem = next((p for p in _PROBLEMS if p in found), "")
     timestamp = newest.timestamp_validity
     signed_at = timestamp.timestamp if timestamp is not None else newest.signer_reported_dt
     return SignatureReport(True, valid, intact, trusted, _holder(newest.signing_cert.dump()), signed_at,
                            timestamp is not None, len(embedded), problem)
+
+
+_PROBLEMS = (  # the worst first: a report names one
+    "Tệp đã bị sửa sau khi ký: chữ ký số không còn giá trị.",
+    "Chữ ký còn nguyên vẹn nhưng chứng thư số của người ký không thuộc nhà cung cấp tin cậy (hoặc đã hết "
+    "hạn): không xác nhận được người ký.",
+    "Chữ ký còn nguyên vẹn nhưng dấu thời gian của nó không xác minh được.",
+    "Tệp đã bị thêm nội dung sau khi ký: chữ ký số không còn giá trị.",
+)
+
+
+def _problem(status: Any) -> str:
+    altered, untrusted, bad_timestamp, added = _PROBLEMS
+    if not (status.intact and status.valid):
+        return altered
+    if not status.trusted:
+        return untrusted
+    stamp = status.timestamp_validity
+    if stamp is not None and not (stamp.intact and stamp.valid and stamp.trusted):
+        return bad_timestamp
+    return "" if status.bottom_line else added
 
 
 # -- the token -----------------------------------------------------------------------------------

@@ -127,14 +127,13 @@ def tokens(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tokens]:
 def time_stamp_server(tokens: Tokens) -> Iterator[str]:
     """An RFC 3161 time-stamp server on localhost (pyHanko's own TSA behind HTTP), its certificate
     issued by the test CA for time-stamping only."""
-    from asn1crypto import keys, tsp
+    from asn1crypto import tsp
     from pyhanko.sign.timestamps import DummyTimeStamper
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     certificate = _issue(_name("TSA thử nghiệm"), key.public_key(), tokens.ca.subject, tokens.ca_key, (-1, 365),
                          x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.TIME_STAMPING]))
-    tsa = DummyTimeStamper(_asn1(certificate), keys.PrivateKeyInfo.load(key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())))
+    tsa = DummyTimeStamper(_asn1(certificate), _asn1_key(key))
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 — http.server's name
@@ -372,6 +371,17 @@ def test_the_office_names_its_token_in_the_settings_and_signs_with_it(tokens: To
     assert verify_pdf(_sign(token), [tokens.ca]).valid
 
 
+def test_a_pdf_its_author_locked_against_changes_is_refused(tokens: Tokens) -> None:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    author = signers.SimpleSigner(_asn1(tokens.ca), _asn1_key(tokens.ca_key), None)
+    certified = signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(_component_pdf())), signers.PdfSignatureMetadata(
+        field_name="TacGia", certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES), author).getvalue()
+    with pytest.raises(UserError, match="Tệp PDF này không nhận thêm chữ ký"):
+        _sign(tokens.office, pdf=certified)
+
+
 def test_a_locked_or_pulled_token_is_worded_in_vietnamese() -> None:
     # SoftHSM never locks a PIN nor loses its token, so these PKCS#11 answers are fed in directly.
     import pkcs11
@@ -389,3 +399,9 @@ def _asn1(certificate: x509.Certificate):  # noqa: ANN202
 
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
+
+def _asn1_key(key: rsa.RSAPrivateKey):  # noqa: ANN202
+    from asn1crypto import keys
+
+    return keys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                                      serialization.NoEncryption()))
