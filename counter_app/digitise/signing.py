@@ -5,7 +5,7 @@ by pyHanko as PAdES baseline B-B, or B-T when the office names a time-stamp serv
 each time and never kept. Every failure a person can meet (no module, token not plugged in, wrong or
 locked PIN, an expired certificate, a PDF that cannot be read) becomes one Vietnamese sentence in a
 UserError. pyHanko and python-pkcs11 are imported inside the functions: loading them takes about a
-second, and the window and the scripted interface import this module before anyone signs.
+second, which a program that imports this module (the window, the attach path) pays only when it signs.
 """
 
 from __future__ import annotations
