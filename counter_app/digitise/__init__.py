@@ -1,1 +1,1 @@
-"""Digitisation at the counter: pages into one PDF per component, kept by hash (docs/digitisation.md)."""
+"""Digitisation at the counter: scans kept, signed and sent (docs/digitisation.md)."""

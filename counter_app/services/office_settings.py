@@ -131,6 +131,20 @@ def _folder(raw: Any) -> str:
     return str(path)
 
 
+def _module_file(raw: Any) -> str:
+    """The signing token's PKCS#11 module, a file the token's own software installed on this PC."""
+    value = str(raw if raw is not None else "").strip()
+    if not value:
+        return ""  # no token: components are kept unsigned
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        raise UserError(f"Thư viện token phải là đường dẫn đầy đủ, ví dụ C:\\Windows\\System32\\viettel-ca_v6.dll, "
+                        f"không phải '{value}'.")
+    if not path.is_file():
+        raise UserError(f"Không tìm thấy tệp '{value}': hãy cài phần mềm của token ký số trước.")
+    return str(path)
+
+
 def _port(raw: Any) -> str:
     value = str(raw if raw is not None else "").strip()
     if value and not re.fullmatch(r"(COM\d{1,3}|/dev/[\w./-]+)", value, re.IGNORECASE):
@@ -188,6 +202,18 @@ OPTIONS: tuple[Option, ...] = (
     Option("scanner.port", "Cổng COM của máy quét", "", _port, hint="Ví dụ COM3; chỉ dùng ở chế độ cổng COM."),
     Option("scanner.baud", "Tốc độ cổng (baud)", scanner_config.DEFAULT_BAUD, _baud, kind="choice",
            choices=lambda: tuple((str(b), str(b)) for b in BAUD_RATES)),
+    # The signing token (docs/signing.md). Its PIN is typed at each signing and never stored.
+    Option("signing.module", "Thư viện token ký số (PKCS#11)", "", _module_file,
+           hint="Tệp .dll do phần mềm của token cài, ví dụ C:\\Windows\\System32\\viettel-ca_v6.dll; để trống: "
+                "không ký số bản điện tử."),
+    Option("signing.token_label", "Token ký số", "", _text(32),
+           hint="Tên (nhãn) của token; để trống: token duy nhất đang cắm."),
+    Option("signing.key_label", "Khóa ký", "", _text(100),
+           hint="Nhãn hoặc mã ID (hệ 16) của khóa trên token; để trống: khóa ký duy nhất của token."),
+    Option("signing.tsa_url", "Máy chủ cấp dấu thời gian (tùy chọn)", "",
+           _address("Địa chỉ máy chủ dấu thời gian", "http://tsa.example.vn"),
+           hint="Có địa chỉ: chữ ký kèm dấu thời gian (PAdES B-T), vẫn kiểm tra được sau khi chứng thư hết "
+                "hạn; để trống: chỉ ghi giờ của máy (PAdES B-B)."),
 )
 BY_KEY: dict[str, Option] = {o.key: o for o in OPTIONS}
 

@@ -1,0 +1,407 @@
+"""Signing a component PDF with a real PKCS#11 token (docs/signing.md).
+
+The token is Debian's SoftHSM 2 (package softhsm2): two tokens made by softhsm2-util in a throw-away
+SOFTHSM2_CONF folder, keys generated on them through python-pkcs11, certificates issued by a test CA
+made here with cryptography. pyHanko's validator is the judge of what was signed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from reportlab.pdfgen import canvas
+
+from counter_app.digitise.signing import TokenSettings, installed_modules, list_tokens, sign_pdf, verify_pdf
+from counter_app.errors import UserError
+
+SOFTHSM = Path("/usr/lib/softhsm/libsofthsm2.so")
+PIN = "246810"
+OFFICE_TOKEN, OLD_TOKEN = "UBND xa Phu Xuan", "Token cu"
+OFFICE_KEY, OLD_KEY, EC_KEY = "can-bo-mot-cua", "chung-thu-het-han", "khoa-ec-moi"
+
+
+@dataclass(frozen=True)
+class Tokens:
+    ca: x509.Certificate
+    ca_key: rsa.RSAPrivateKey
+    office: TokenSettings  # the token the office signs with: one valid certificate
+    old: TokenSettings  # a second token plugged in: an RSA certificate expired last year, a valid EC one
+
+
+def _name(common: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "UBND xã Phú Xuân"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, common)])
+
+
+def _issue(holder: x509.Name, public_key, issuer: x509.Name, issuer_key: rsa.RSAPrivateKey,  # noqa: ANN001
+           days: tuple[int, int], *extensions: x509.ExtensionType) -> x509.Certificate:
+    """A certificate valid from `days[0]` to `days[1]` days from now, every extension critical."""
+    now = datetime.now(UTC)
+    builder = (x509.CertificateBuilder().subject_name(holder).issuer_name(issuer).public_key(public_key)
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(now + timedelta(days=days[0])).not_valid_after(now + timedelta(days=days[1])))
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=True)
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+# Digital signature and non-repudiation, as a CA issues a signing certificate.
+SIGNING = x509.KeyUsage(True, True, False, False, False, False, False, False, False)
+
+
+def _key_on_token(lib, label: str, key_label: str, key_id: bytes, holder: str, ca: x509.Certificate,  # noqa: ANN001
+                  ca_key: rsa.RSAPrivateKey, days: tuple[int, int], *, ec: bool = False) -> None:
+    """A signing key generated inside the token (it never leaves it, as on a real one) and the CA's
+    certificate for its public half stored beside it with the same CKA_ID."""
+    from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
+    from pkcs11.util.ec import encode_ec_public_key, encode_named_curve_parameters
+
+    token = lib.get_token(token_label=label)
+    with token.open(rw=True, user_pin=PIN) as session:
+        if ec:
+            curve = session.create_domain_parameters(
+                KeyType.EC, {Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")}, local=True)
+            public, _ = curve.generate_keypair(id=key_id, label=key_label, store=True)
+            public_key = serialization.load_der_public_key(encode_ec_public_key(public))
+        else:
+            public, _ = session.generate_keypair(KeyType.RSA, 2048, id=key_id, label=key_label, store=True)
+            public_key = rsa.RSAPublicNumbers(int.from_bytes(public[Attribute.PUBLIC_EXPONENT], "big"),
+                                              int.from_bytes(public[Attribute.MODULUS], "big")).public_key()
+        subject = _name(holder)
+        certificate = _issue(subject, public_key, ca.subject, ca_key, days, SIGNING)
+        session.create_object({
+            Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+            Attribute.TOKEN: True, Attribute.LABEL: key_label, Attribute.ID: key_id,
+            Attribute.SUBJECT: subject.public_bytes(), Attribute.VALUE:
+                certificate.public_bytes(serialization.Encoding.DER)})
+
+
+@pytest.fixture(scope="module")
+def tokens(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tokens]:
+    assert SOFTHSM.is_file() and shutil.which("softhsm2-util"), \
+        "SoftHSM 2 is missing: apt-get install softhsm2"
+    import pkcs11
+
+    folder = tmp_path_factory.mktemp("softhsm")
+    (folder / "tokens").mkdir()
+    conf = folder / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    with pytest.MonkeyPatch.context() as patch:
+        # SoftHSM reads its configuration when the module is initialised, in this process and in softhsm2-util.
+        patch.setenv("SOFTHSM2_CONF", str(conf))
+        for label in (OFFICE_TOKEN, OLD_TOKEN):
+            subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", label, "--so-pin", "13572468",
+                            "--pin", PIN], check=True, capture_output=True)
+        lib = pkcs11.lib(str(SOFTHSM))
+        lib.reinitialize()  # another module of this run may have loaded SoftHSM before these tokens existed
+        ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        ca = _issue(_name("CA thử nghiệm"), ca_key.public_key(), _name("CA thử nghiệm"), ca_key, (-900, 900),
+                    x509.BasicConstraints(ca=True, path_length=0),
+                    x509.KeyUsage(True, False, False, False, False, True, True, False, False))
+        _key_on_token(lib, OFFICE_TOKEN, OFFICE_KEY, b"\x01", "Nguyễn Thị Một Cửa", ca, ca_key,
+                      (-1, 365))
+        _key_on_token(lib, OLD_TOKEN, OLD_KEY, b"\x07", "Trần Văn Cũ", ca, ca_key,
+                      (-800, -400))
+        _key_on_token(lib, OLD_TOKEN, EC_KEY, b"\x08", "Trần Văn Cũ", ca, ca_key,
+                      (-1, 365), ec=True)
+        yield Tokens(ca, ca_key, TokenSettings(str(SOFTHSM), OFFICE_TOKEN),
+                     TokenSettings(str(SOFTHSM), OLD_TOKEN, OLD_KEY))
+
+
+@pytest.fixture(scope="module")
+def time_stamp_server(tokens: Tokens) -> Iterator[str]:
+    """An RFC 3161 time-stamp server on localhost (pyHanko's own TSA behind HTTP), its certificate
+    issued by the test CA for time-stamping only."""
+    from asn1crypto import tsp
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    certificate = _issue(_name("TSA thử nghiệm"), key.public_key(), tokens.ca.subject, tokens.ca_key, (-1, 365),
+                         x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.TIME_STAMPING]))
+    tsa = DummyTimeStamper(_asn1(certificate), _asn1_key(key))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 — http.server's name
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            answer = tsa.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _component_pdf(serial: str = "0001") -> bytes:
+    """A one-page component as the scan step leaves it; its page text kept uncompressed so a test
+    can change one byte of what was signed without breaking the file."""
+    buffer = BytesIO()
+    page = canvas.Canvas(buffer, pageCompression=0)
+    page.drawString(72, 720, f"Giay khai sinh - ban sao dien tu {serial}")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def _sign(token: TokenSettings, pin: str = PIN, pdf: bytes | None = None) -> bytes:
+    return sign_pdf(pdf or _component_pdf(), token, pin, reason="Sao y bản chính", location="UBND xã Phú Xuân")
+
+
+def test_a_component_signed_with_the_office_token_verifies_as_the_officer(tokens: Tokens) -> None:
+    original = _component_pdf()
+    signed = _sign(tokens.office, pdf=original)
+
+    assert signed.startswith(original)  # an incremental update: the scanned bytes are untouched
+    assert b"/ETSI.CAdES.detached" in signed  # PAdES, not the older adbe.pkcs7.detached
+    report = verify_pdf(signed, [tokens.ca])
+    assert report.valid and report.intact and report.trusted, report
+    assert report.signer == "Nguyễn Thị Một Cửa" and report.count == 1 and report.problem == ""
+    assert report.signed_at is not None and abs(report.signed_at - datetime.now(UTC)) < timedelta(minutes=5)
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    embedded = PdfFileReader(BytesIO(signed)).embedded_signatures[0]
+    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[_asn1(tokens.ca)]))
+    assert status.bottom_line and embedded.sig_object["/Reason"] == "Sao y bản chính"
+
+
+def test_a_signed_component_with_one_byte_changed_is_reported_altered(tokens: Tokens) -> None:
+    signed = _sign(tokens.office)
+    assert signed.count(b"ban sao dien tu 0001") == 1
+    tampered = signed.replace(b"ban sao dien tu 0001", b"ban sao dien tu 0007")
+
+    report = verify_pdf(tampered, [tokens.ca])
+    assert not report.valid and not report.intact
+    assert report.problem == "Tệp đã bị sửa sau khi ký: chữ ký số không còn giá trị."
+    assert verify_pdf(signed, [tokens.ca]).valid  # the same file before the change
+
+
+def test_text_drawn_on_the_page_after_signing_voids_the_signature(tokens: Tokens) -> None:
+    from pyhanko.pdf_utils.generic import StreamObject
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(BytesIO(_sign(tokens.office)))
+    stream = writer.add_object(StreamObject(stream_data=b"BT /F1 12 Tf 72 700 Td (da sua) Tj ET"))
+    writer.add_stream_to_page(0, stream)
+    later = BytesIO()
+    writer.write(later)
+
+    report = verify_pdf(later.getvalue(), [tokens.ca])
+    assert report.intact and report.trusted and not report.valid  # the signed bytes are still there
+    assert report.problem == "Tệp đã bị thêm nội dung sau khi ký: chữ ký số không còn giá trị."
+
+
+def test_a_signed_component_cut_short_is_refused_as_damaged(tokens: Tokens) -> None:
+    signed = _sign(tokens.office)
+    with pytest.raises(UserError, match="Tệp PDF bị hỏng"):
+        verify_pdf(signed[: len(signed) - 2000], [tokens.ca])
+
+
+def test_a_signature_from_an_unknown_authority_is_intact_but_not_trusted(tokens: Tokens) -> None:
+    report = verify_pdf(_sign(tokens.office), [])
+    assert report.intact and not report.trusted and not report.valid
+    assert "không xác nhận được người ký" in report.problem
+
+
+def test_two_worker_threads_signing_at_once_both_get_a_valid_copy(tokens: Tokens) -> None:
+    # The window signs on a worker lane; the attach path may sign from another: the module takes turns.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        copies = list(pool.map(lambda n: _sign(tokens.office, pdf=_component_pdf(n)), ["0101", "0202"]))
+    assert all(verify_pdf(copy, [tokens.ca]).valid for copy in copies)
+    assert b"0101" in copies[0] and b"0202" in copies[1]
+
+
+def test_a_second_signature_keeps_the_first_valid(tokens: Tokens) -> None:
+    twice = _sign(tokens.office, pdf=_sign(tokens.office))
+    report = verify_pdf(twice, [tokens.ca])
+    assert report.count == 2 and report.valid, report
+
+
+def test_with_a_time_stamp_server_the_signature_carries_its_time(tokens: Tokens, time_stamp_server: str) -> None:
+    report = verify_pdf(_sign(replace(tokens.office, tsa_url=time_stamp_server)), [tokens.ca])
+    assert report.valid and report.timestamped, report  # PAdES B-T
+    assert abs(report.signed_at - datetime.now(UTC)) < timedelta(minutes=5)
+    assert not verify_pdf(_sign(tokens.office), [tokens.ca]).timestamped  # without one: B-B
+
+
+def test_a_time_stamp_server_that_does_not_answer_is_named_and_nothing_is_signed(tokens: Tokens) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{unused.getsockname()[1]}/"
+    with pytest.raises(UserError) as refused:
+        _sign(replace(tokens.office, tsa_url=dead))
+    assert refused.value.message.startswith(f"Máy chủ cấp dấu thời gian '{dead}' không trả lời")
+
+
+def test_a_wrong_pin_is_refused_in_vietnamese_and_nothing_is_signed(tokens: Tokens) -> None:
+    with pytest.raises(UserError) as refused:
+        _sign(tokens.office, pin="000000")
+    assert refused.value.message == "Mã PIN của token ký số không đúng. Chưa ký gì."
+    with pytest.raises(UserError, match="Hãy nhập mã PIN"):
+        _sign(tokens.office, pin="")
+    assert verify_pdf(_sign(tokens.office), [tokens.ca]).valid  # the token still signs after the refusal
+
+
+def test_an_expired_certificate_is_refused_before_signing(tokens: Tokens) -> None:
+    with pytest.raises(UserError) as refused:
+        _sign(tokens.old)
+    message = refused.value.message
+    assert message.startswith("Chứng thư số của Trần Văn Cũ đã hết hạn từ ngày ") and "Chưa ký gì." in message
+
+
+def test_an_ec_key_signs_too(tokens: Tokens) -> None:
+    report = verify_pdf(_sign(replace(tokens.old, key_label=EC_KEY)), [tokens.ca])
+    assert report.valid and report.signer == "Trần Văn Cũ", report
+
+
+def test_a_token_that_only_knows_raw_rsa_signs_a_digest_made_here(tokens: Tokens,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from counter_app.digitise import signing
+
+    monkeypatch.setattr(signing, "_raw_signing", lambda token, key: True)  # as if SHA256_RSA_PKCS were missing
+    assert verify_pdf(_sign(tokens.office), [tokens.ca]).valid
+
+
+def test_the_settings_screen_lists_each_token_and_its_certificate(tokens: Tokens) -> None:
+    found = {t.label: t for t in list_tokens(str(SOFTHSM))}
+    assert set(found) == {OFFICE_TOKEN, OLD_TOKEN}
+    office = found[OFFICE_TOKEN]
+    assert office.pin_state == "ok" and office.manufacturer.startswith("SoftHSM")
+    (certificate,) = office.certificates
+    assert (certificate.key_label, certificate.key_id, certificate.subject, certificate.issuer) == \
+        (OFFICE_KEY, "01", "Nguyễn Thị Một Cửa", "CA thử nghiệm")
+    assert certificate.not_before < datetime.now(UTC) < certificate.not_after
+    old = {c.key_label: c for c in found[OLD_TOKEN].certificates}
+    assert set(old) == {OLD_KEY, EC_KEY} and old[OLD_KEY].not_after < datetime.now(UTC)
+
+
+def test_the_settings_screen_offers_the_token_modules_installed(tmp_path: Path) -> None:
+    for name in ("viettel-ca_v6.dll", "vnpt-ca_csp11.dll", "khac.dll"):
+        (tmp_path / name).write_bytes(b"MZ")
+    assert installed_modules(tmp_path) == [str(tmp_path / "viettel-ca_v6.dll"), str(tmp_path / "vnpt-ca_csp11.dll")]
+    assert installed_modules(tmp_path / "khong-co") == []
+
+
+def test_a_token_or_key_that_is_not_there_is_named_in_the_refusal(tokens: Tokens) -> None:
+    with pytest.raises(UserError) as several:
+        _sign(TokenSettings(str(SOFTHSM)))  # two tokens plugged in and none chosen
+    assert several.value.message.startswith("Đang cắm 2 token ký số") and several.value.field == "signing.token_label"
+    with pytest.raises(UserError) as absent:
+        _sign(TokenSettings(str(SOFTHSM), "Token xa khac"))
+    assert absent.value.message.startswith("Chưa cắm token ký số 'Token xa khac'")
+    assert OFFICE_TOKEN in absent.value.message  # the tokens that are plugged in are named
+    with pytest.raises(UserError) as no_key:
+        _sign(TokenSettings(str(SOFTHSM), OFFICE_TOKEN, "khoa-khac"))
+    assert no_key.value.message == f"Token không có khóa ký 'khoa-khac'. Các khóa trên token: '{OFFICE_KEY}'."
+    with pytest.raises(UserError) as two_keys:
+        _sign(replace(tokens.old, key_label=""))
+    assert two_keys.value.message.startswith(f"Token có 2 khóa ký ('{OLD_KEY}', '{EC_KEY}')")
+    by_id = _sign(TokenSettings(str(SOFTHSM), OFFICE_TOKEN, "01"))  # the key named by its CKA_ID
+    assert verify_pdf(by_id, [tokens.ca]).valid
+
+
+def test_a_missing_or_foreign_module_is_refused_in_vietnamese(tokens: Tokens, tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="Chưa chọn thư viện PKCS#11"):
+        _sign(TokenSettings(""))
+    with pytest.raises(UserError, match="Không tìm thấy thư viện token ký số"):
+        _sign(TokenSettings(str(tmp_path / "viettel-ca_v6.dll")))
+    not_a_module = tmp_path / "vnpt-ca_csp11.dll"
+    not_a_module.write_bytes(b"MZ not a library")
+    with pytest.raises(UserError, match="Không nạp được thư viện token ký số"):
+        list_tokens(str(not_a_module))
+
+
+def test_a_damaged_or_unsigned_pdf_is_refused_in_vietnamese(tokens: Tokens) -> None:
+    with pytest.raises(UserError, match="Tệp PDF bị hỏng hoặc không phải PDF: không ký được."):
+        _sign(tokens.office, pdf=b"%PDF-1.7\nkhong phai pdf")
+    with pytest.raises(UserError, match="không kiểm tra được chữ ký"):
+        verify_pdf(b"JFIF not a pdf", [tokens.ca])
+    unsigned = verify_pdf(_component_pdf(), [tokens.ca])
+    assert not unsigned.signed and not unsigned.valid and unsigned.problem == "Tệp PDF này chưa được ký số."
+
+
+def test_the_office_names_its_token_in_the_settings_and_signs_with_it(tokens: Tokens, office_store) -> None:  # noqa: ANN001
+    from counter_app.desk import Desk
+    from counter_app.digitise.signing import office_token
+    from tests.conftest import clerk
+
+    admin = Desk(office_store, clerk())
+    with office_store.read() as session:
+        assert office_token(session) is None  # no module chosen: components stay unsigned
+    with pytest.raises(UserError, match="đường dẫn đầy đủ"):
+        admin.set_setting("signing.module", "viettel-ca_v6.dll")
+    with pytest.raises(UserError, match="Không tìm thấy tệp"):
+        admin.set_setting("signing.module", "/khong/co/viettel-ca_v6.dll")
+    with pytest.raises(UserError, match="https://"):
+        admin.set_setting("signing.tsa_url", "tsa.example.vn")
+    admin.set_settings({"signing.module": str(SOFTHSM), "signing.token_label": OFFICE_TOKEN,
+                        "signing.key_label": OFFICE_KEY})
+    with office_store.read() as session:
+        token = office_token(session)
+    assert token == TokenSettings(str(SOFTHSM), OFFICE_TOKEN, OFFICE_KEY, "")
+    assert "signing.pin" not in admin.settings()  # the PIN is typed at each signing, never kept
+    assert verify_pdf(_sign(token), [tokens.ca]).valid
+
+
+def test_a_pdf_its_author_locked_against_changes_is_refused(tokens: Tokens) -> None:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    author = signers.SimpleSigner(_asn1(tokens.ca), _asn1_key(tokens.ca_key), None)
+    certified = signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(_component_pdf())), signers.PdfSignatureMetadata(
+        field_name="TacGia", certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES), author).getvalue()
+    with pytest.raises(UserError, match="Tệp PDF này không nhận thêm chữ ký"):
+        _sign(tokens.office, pdf=certified)
+
+
+def test_a_locked_or_pulled_token_is_worded_in_vietnamese() -> None:
+    # SoftHSM never locks a PIN nor loses its token, so these PKCS#11 answers are fed in directly.
+    import pkcs11
+
+    from counter_app.digitise.signing import _token_failure
+
+    assert _token_failure(pkcs11.PinLocked()).startswith("Mã PIN của token đã bị khóa")
+    assert _token_failure(pkcs11.DeviceRemoved()).startswith("Token ký số đã bị rút ra")
+    assert _token_failure(pkcs11.TokenNotPresent()).startswith("Token ký số đã bị rút ra")
+    assert "FunctionFailed" in _token_failure(pkcs11.FunctionFailed())
+
+
+def _asn1(certificate: x509.Certificate):  # noqa: ANN202
+    from asn1crypto import x509 as asn1_x509
+
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+
+def _asn1_key(key: rsa.RSAPrivateKey):  # noqa: ANN202
+    from asn1crypto import keys
+
+    return keys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                                      serialization.NoEncryption()))
