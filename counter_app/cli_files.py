@@ -23,9 +23,10 @@ def attach(args: argparse.Namespace) -> int:
                         "hoặc --result.")
     if args.component is not None and args.component < 0:
         raise UserError("Số thứ tự giấy tờ (--component) phải từ 0 trở lên.")
+    pin = _token_pin(args) if args.sign else None
     pages = [Page(path, rotate=args.rotate) for path in args.files]
     done = desk_digitise.attach(open_desk(args), args.code, pages, component=args.component or 0,
-                                result=args.result, name=args.name)
+                                result=args.result, name=args.name, sign_pin=pin)
     for note in done.notes:
         print(note, file=sys.stderr)
     what = "thay bản số hóa trước (vẫn giữ trong lịch sử)" if done.replaced else "đã lưu"
@@ -33,6 +34,22 @@ def attach(args: argparse.Namespace) -> int:
           f"{what}.", file=sys.stderr)
     print_json({**done.file.as_dict(), "replaced": done.replaced, "notes": list(done.notes)})
     return EXIT_OK
+
+
+def _token_pin(args: argparse.Namespace) -> str:
+    """The token's PIN: one line of stdin (--pin-stdin), else asked on a terminal; never an argument
+    (it would stay in the shell's history and the process list)."""
+    if args.pin_stdin:
+        pin = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        import getpass
+
+        pin = getpass.getpass("Mã PIN của token ký số: ")
+    else:
+        raise UserError("Cần mã PIN của token ký số: thêm --pin-stdin và đưa mã PIN vào stdin.")
+    if not pin:
+        raise UserError("Hãy nhập mã PIN của token ký số.")
+    return pin
 
 
 def files(args: argparse.Namespace) -> int:

@@ -14,12 +14,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from counter_app.errors import UserError
+
 if TYPE_CHECKING:
     import os
 
     from counter_app.desk import Desk
     from counter_app.digitise.filestore import FileRow, FilesCheck
     from counter_app.digitise.normalise import Page
+
+
+NO_TOKEN = ("Cơ quan chưa khai báo token ký số (cài đặt signing.module): bản số hóa không ký được. "
+            "Hãy lưu không ký, hoặc nhờ quản trị khai báo token.")
+# What the signature says it is for (its /Reason): an electronic copy made from the paper handed in.
+SIGN_REASON = "Bản sao điện tử từ giấy tờ nộp tại Bộ phận tiếp nhận và trả kết quả"
+SIGNED_NOTE = "Đã ký số bản sao điện tử bằng token của cơ quan."
 
 
 @dataclass(frozen=True)
@@ -44,14 +53,19 @@ def data_folder(desk: Desk) -> Path:
 
 
 def attach(desk: Desk, code: str, pages: Sequence[Page | str | os.PathLike[str] | bytes], *, component: int = 0,
-           result: bool = False, name: str = "") -> Attached:
+           result: bool = False, name: str = "", sign_pin: str | None = None) -> Attached:
     """The pages, in order, as one PDF kept for component `component` of the dossier's checklist
-    (0: a paper outside it, named `name` or "Giấy tờ khác"), or as its result (`result`). Refused
-    (UserError / DigitiseError, nothing kept) before any work for a person without the right, an
-    unknown code or component; after normalising for a bad page."""
-    from counter_app.digitise import filestore
+    (0: a paper outside it, named `name` or "Giấy tờ khác"), or as its result (`result`). With
+    `sign_pin`, the PDF is kept signed as an electronic copy with the office's token (docs/signing.md).
+    Refused (UserError / DigitiseError, nothing kept) before any work for a person without the right,
+    an unknown code or component, or signing asked of an office without a token; after normalising
+    for a bad page, and after signing for a token that refuses."""
+    from dataclasses import replace
+
+    from counter_app.digitise import filestore, signing
     from counter_app.digitise.normalise import normalise
     from counter_app.services.lookup import find_own
+    from counter_app.services.office import require_office
     from counter_app.services.permissions import authorize
 
     kind = "result" if result else "component"
@@ -62,7 +76,14 @@ def attach(desk: Desk, code: str, pages: Sequence[Page | str | os.PathLike[str] 
         dossier = find_own(session, code)
         label = filestore.component_name(session, dossier, index, kind, name)
         limits = filestore.limits(session)
+        token = signing.office_token(session) if sign_pin is not None else None
+        place = require_office(session).place
+    if sign_pin is not None and token is None:
+        raise UserError(NO_TOKEN, field="signing.module")
     made = normalise(pages, code=dossier.code, component=label, limits=limits)
+    if token is not None:
+        signed = signing.sign_pdf(made.pdf, token, sign_pin or "", reason=SIGN_REASON, location=place)
+        made = replace(made, pdf=signed, notes=(*made.notes, SIGNED_NOTE))
     folder = data_folder(desk)
     sha, created = filestore.put_blob(folder, made.pdf)
     try:

@@ -61,5 +61,9 @@ def test_attach_refusals_are_one_clear_line_and_keep_nothing(tmp_path: Path) -> 
     # (an unknown component, a result not ready, a vanished file: tests/unit/test_digitise.py)
     refused(run(data, "attach", code, "--component", "1", str(tmp_path / "khong-co.jpg")), "Không còn tệp")
     refused(run(data, "attach", "000.00.20.H12-260101-0999", "--component", "1", page), "0999")
+    # Signing: the PIN comes from stdin, never the command line; an office without a token refuses.
+    refused(run(data, "attach", code, "--component", "1", "--sign", page, stdin=""), "--pin-stdin")
+    refused(run(data, "attach", code, "--component", "1", "--sign", "--pin-stdin", page, stdin="1234\n"),
+            "chưa khai báo token ký số")
     assert json.loads(run(data, "files", code).stdout) == []
     assert not (data / "files").exists() or not any((data / "files").rglob("*.pdf"))

@@ -405,3 +405,51 @@ def _asn1_key(key: rsa.RSAPrivateKey):  # noqa: ANN202
 
     return keys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                                       serialization.NoEncryption()))
+
+
+def _dossier_at(store):  # noqa: ANN001, ANN202 - (a Desk acting as an officer, a dossier's code)
+    from counter_app.desk import Desk
+    from counter_app.services import intake
+    from tests.conftest import applicant, clerk
+
+    req = intake.parse_intake({"procedure_code": "9.000003", "applicant": applicant()})
+    with store.write() as session:
+        code = intake.create_dossier(session, req, actor=clerk()).dossier["code"]
+    return Desk(store, clerk("cb.an")), code
+
+
+def test_a_component_saved_with_the_token_is_kept_signed_as_an_electronic_copy(tokens: Tokens,
+                                                                             desk) -> None:  # noqa: ANN001
+    from counter_app.desk_digitise import attach, file_bytes
+
+    officer, code = _dossier_at(desk)
+    officer.set_settings({"signing.module": str(SOFTHSM), "signing.token_label": OFFICE_TOKEN,  # as the admin does
+                          "signing.key_label": OFFICE_KEY})
+    done = attach(officer, code, [_component_pdf()], component=1, sign_pin=PIN)
+    assert "Đã ký số" in " ".join(done.notes)
+    kept = file_bytes(officer, code, done.file.sha256)
+    report = verify_pdf(kept, [tokens.ca])
+    assert (report.valid, report.signer) == (True, "Nguyễn Thị Một Cửa")
+    unsigned = attach(officer, code, [_component_pdf("0002")], component=2)  # no PIN given: kept unsigned
+    assert not verify_pdf(file_bytes(officer, code, unsigned.file.sha256), [tokens.ca]).signed
+
+
+def test_signing_asked_of_an_office_without_a_token_is_refused_and_nothing_is_kept(desk) -> None:  # noqa: ANN001
+    from counter_app.desk_digitise import attach, files
+
+    officer, code = _dossier_at(desk)
+    with pytest.raises(UserError, match="chưa khai báo token ký số") as refused:
+        attach(officer, code, [_component_pdf()], component=1, sign_pin=PIN)
+    assert refused.value.field == "signing.module"
+    assert files(officer, code) == []
+
+
+def test_a_wrong_pin_at_the_attach_keeps_nothing(tokens: Tokens, desk) -> None:  # noqa: ANN001
+    from counter_app.desk_digitise import attach, files
+
+    officer, code = _dossier_at(desk)
+    officer.set_settings({"signing.module": str(SOFTHSM), "signing.token_label": OFFICE_TOKEN,
+                          "signing.key_label": OFFICE_KEY})
+    with pytest.raises(UserError, match="PIN"):
+        attach(officer, code, [_component_pdf()], component=1, sign_pin="000000")
+    assert files(officer, code) == []
