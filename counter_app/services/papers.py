@@ -40,7 +40,7 @@ from counter_app.papers.form_data import (
 from counter_app.papers.forms import render_form
 from counter_app.papers.register import Register, RegisterRow, render_register
 from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip
-from counter_app.services import settings, workflow
+from counter_app.services import settings, statistics, workflow
 from counter_app.services.dossiers import documents_of
 from counter_app.services.lookup import find_own
 from counter_app.services.office import require_office
@@ -355,13 +355,15 @@ def register_pdf(session: Session, date_from: date, date_to: date, *, now: datet
     return render_register(FormOffice(office.agency_name, office.office_name, office.place), data)
 
 
-_REGISTER_SQL = """
+_REGISTER_SQL = f"""
 SELECT d.code, d.procedure_code, d.procedure_name, d.sets, a.full_name, a.address, a.phone, d.received_at,
        d.due_at, d.returned_at, COALESCE(d.recipient_name, '') AS recipient,
        COALESCE(d.recipient_relation, '') AS relation, d.status, d.officer, d.extension_count,
        (SELECT e.officer FROM status_event e WHERE e.dossier_id = d.id AND e.kind = 'return'
         ORDER BY e.at DESC LIMIT 1) AS returned_by,
-       d.finished_at
+       d.finished_at,
+       CASE WHEN {statistics.fully_digitised_sql()} THEN 1 ELSE 0 END AS digitised,
+       CASE WHEN {statistics.result_digitised_sql()} THEN 1 ELSE 0 END AS result_digitised
 FROM dossier d JOIN applicant a ON a.id = d.applicant_id
 WHERE d.agency_code = :agency AND d.received_at >= :start AND d.received_at < :end
 ORDER BY d.received_at, d.code
@@ -400,7 +402,7 @@ def _register_row(r: Any, numbers: dict[int, int], people: dict[str, str]) -> Re
         handed_by=people.get(r.returned_by, r.returned_by or ""),
         recipient=f"{r.recipient} ({r.relation})" if r.relation else r.recipient,
         officer=people.get(r.officer, r.officer),
-        note=_register_note(r.status, due_at, finished, r.extension_count),
+        note=_register_note(r.status, due_at, finished, r.extension_count, r.digitised, r.result_digitised),
     )
 
 
@@ -416,9 +418,11 @@ def _year_counters(session: Session, agency: str, date_from: date, date_to: date
     return counters
 
 
-def _register_note(status: int, due: datetime | None, finished: datetime | None, extensions: int) -> str:
+def _register_note(status: int, due: datetime | None, finished: datetime | None, extensions: int,
+                   digitised: int = 0, result_digitised: int = 0) -> str:
     """The state in a few words; with a result, whether it came early, on time or late (judged when the
-    result was ready, day against due day, as services/statistics.py counts it)."""
+    result was ready, day against due day, as services/statistics.py counts it); then whether every
+    paper handed in, and the result, are digitised (the same definitions as the statistics)."""
     if status in RESOLVED and finished is not None and due is not None:
         verdict = timeliness(finished, due)
         note = f"Đã có kết quả, {verdict.lower()}" if status == Status.DONE else verdict
@@ -426,7 +430,9 @@ def _register_note(status: int, due: datetime | None, finished: datetime | None,
         note = "Từ chối tiếp nhận"
     else:
         note = label(status)
-    return f"{note}; đã gia hạn" if extensions else note
+    marks = [note] + (["đã gia hạn"] if extensions else []) + (["đã số hóa hồ sơ"] if digitised else []) \
+        + (["có kết quả điện tử"] if result_digitised else [])
+    return "; ".join(marks)
 
 
 def _day_start(day: date) -> str:

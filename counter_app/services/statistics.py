@@ -338,18 +338,29 @@ class Digitisation:
         return round(100 * self.results_digitised / self.resolved, 1) if self.resolved else None
 
 
-def digitisation(session: Session, date_from: date, date_to: date) -> Digitisation:
-    """The counter's figures from its dossier_file table (counter_app/digitise/filestore.py)."""
-    start, end = period_bounds(date_from, date_to)
-    params = {"s": clock.iso(start), "e": clock.iso(end)}
+def fully_digitised_sql() -> str:
+    """SQL true for the dossier `d` whose every checklist paper has a scan kept (a dossier with no
+    checklist: any paper scanned). The one definition: the indicator below and the register's note."""
     covered = ("(SELECT COUNT(DISTINCT f.component_index) FROM dossier_file f WHERE f.dossier_id = d.id "
                "AND f.kind = 'component' AND f.component_index > 0)")
     listed = "(SELECT COUNT(*) FROM dossier_document dd WHERE dd.dossier_id = d.id)"
     anything = "EXISTS (SELECT 1 FROM dossier_file f WHERE f.dossier_id = d.id AND f.kind = 'component')"
+    return f"(({listed} > 0 AND {covered} = {listed}) OR ({listed} = 0 AND {anything}))"
+
+
+def result_digitised_sql() -> str:
+    """SQL true for the dossier `d` whose result has a scan kept (kết quả điện tử)."""
+    return "EXISTS (SELECT 1 FROM dossier_file f WHERE f.dossier_id = d.id AND f.kind = 'result')"
+
+
+def digitisation(session: Session, date_from: date, date_to: date) -> Digitisation:
+    """The counter's figures from its dossier_file table (counter_app/digitise/filestore.py)."""
+    start, end = period_bounds(date_from, date_to)
+    params = {"s": clock.iso(start), "e": clock.iso(end)}
     received, full = session.execute(text(
-        f"SELECT COUNT(*), {_count(f'({listed} > 0 AND {covered} = {listed}) OR ({listed} = 0 AND {anything})')} "
+        f"SELECT COUNT(*), {_count(fully_digitised_sql())} "
         "FROM dossier d WHERE d.received_at >= :s AND d.received_at < :e AND d.status != 3"), params).one()
-    result = "EXISTS (SELECT 1 FROM dossier_file f WHERE f.dossier_id = d.id AND f.kind = 'result')"
+    result = result_digitised_sql()
     resolved, results = session.execute(text(
         f"SELECT COUNT(*), {_count(result)} "
         f"FROM dossier d WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_RESOLVED}"),

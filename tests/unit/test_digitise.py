@@ -315,6 +315,13 @@ def test_the_statistics_count_dossiers_digitised_in_full_and_results_digitised(c
     shown = {r[0]: (r[1], r[2]) for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
     assert shown["Hồ sơ tiếp nhận được số hóa đủ thành phần"] == (1, 25.0)
     assert shown["Kết quả giải quyết được số hóa"] == (1, 50.0)
+    # The register (Mẫu 07) says the same of each dossier, in its notes column.
+    from counter_app.services.papers import register_entries
+
+    with desk.store.read() as session:
+        notes = {row.code: row.note for row in register_entries(session, today, today)}
+    assert "đã số hóa hồ sơ" in notes[full] and "đã số hóa hồ sơ" not in notes[half]
+    assert "có kết quả điện tử" in notes[ready] and "có kết quả điện tử" not in notes[ready_too]
 
 
 def test_the_inbox_can_count_the_pages_of_each_file(tmp_path: Path) -> None:
