@@ -50,11 +50,11 @@ def _listening_socket() -> socket.socket:
 class LiveServer:
     """uvicorn in a thread of the test process, on its own loopback port."""
 
-    def __init__(self, db: Database, hooks: Hooks | None = None) -> None:
+    def __init__(self, db: Database, hooks: Hooks | None = None, blob_dir: Path | None = None) -> None:
         self.sock = _listening_socket()
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(db, hooks=hooks), log_level="warning",
-                                                    lifespan="off"))
+        self.server = uvicorn.Server(uvicorn.Config(create_app(db, hooks=hooks, blob_dir=blob_dir),
+                                                    log_level="warning", lifespan="off"))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self) -> LiveServer:
