@@ -117,7 +117,7 @@ def bare_seconds(http: httpx.Client, url: str, folder: Path, size: int, chunk: i
 
 
 def measure(size: int, chunks: list[int], runs: int) -> list[tuple[int, float, float]]:
-    """(chunk, our MB/s, bare MB/s) per chunk size: medians of `runs` runs taking turns."""
+    """(chunk, our seconds, bare seconds) per chunk size: medians of `runs` runs taking turns."""
     work = Path(tempfile.mkdtemp(prefix="qmc-bench-files-"))
     os.environ[ENV_BLOBS] = str(work / "blobs")
     db_url = f"sqlite:///{work / 'district.sqlite3'}"
@@ -134,7 +134,7 @@ def measure(size: int, chunks: list[int], runs: int) -> list[tuple[int, float, f
                 for _ in range(runs):
                     a.append(ours_seconds(client, work, size, chunk))
                     b.append(bare_seconds(http, bare.url, work, size, chunk))
-                rows.append((chunk, size / MB / statistics.median(a), size / MB / statistics.median(b)))
+                rows.append((chunk, statistics.median(a), statistics.median(b)))
     finally:
         server.stop()
         bare.stop()
@@ -152,7 +152,8 @@ def main() -> int:
     print(f"upload of a {size // MB} MB file to a local server; load {os.getloadavg()[0]:.2f}")
     print(f"{'chunk':>8}{'ours':>12}{'bare':>12}{'ratio':>8}")
     ok = True
-    for chunk, ours, bare in measure(size, chunks, 1 if args.quick else 3):
+    for chunk, ours_s, bare_s in measure(size, chunks, 1 if args.quick else 3):
+        ours, bare = size / MB / ours_s, size / MB / bare_s
         mark = " (default)" if chunk == CHUNK_BYTES else ""
         print(f"{chunk // MB:>6} MB{ours:>8.0f} MB/s{bare:>7.0f} MB/s{bare / ours:>7.2f}×{mark}")
         if chunk == CHUNK_BYTES:

@@ -15,7 +15,9 @@ with something else slows both and the ratio holds:
   slowest single statement either ran, against a bare FTS5 query for the word's 50 newest rows;
 - statistics for a year, the XLSX for a month: the service against a bare count over the same
   received_at range / a bare write-only openpyxl workbook with the same cells;
-- Mẫu 01: render_slip against a bare reportlab canvas drawing the same strings (bench_slip.py).
+- Mẫu 01: render_slip against a bare reportlab canvas drawing the same strings (bench_slip.py);
+- file upload: uploads.upload of a new 64 MB file to a `counter-server serve` process against bare
+  httpx PUTs of the same chunks to a bare ASGI app appending them (bench_files.py); goal ≥ 50 MB/s.
 
 Rows whose code others own (store size, online backup, district ingest, push) are listed as "not
 measured here": their benches are bench_backup.py and bench_sync.py. The store is never changed:
@@ -40,6 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import bench_files  # noqa: E402 - the upload's bare server lives there, once
 import bench_slip  # noqa: E402 - the slip's bare canvas lives there, once
 import bench_ui  # noqa: E402
 
@@ -257,6 +260,16 @@ def slip_row(runs: int = 50) -> list[Figure]:
     return [Figure("Mẫu 01 render vs bare canvas, same strings", now, base, Goal("ratio", 2, strict=False))]
 
 
+def upload_row(mb: int = 64, runs: int = 3) -> list[Figure]:
+    from counter_app.sync.protocol_files import CHUNK_BYTES
+
+    size = mb * bench_files.MB
+    [(_chunk, ours, bare)] = bench_files.measure(size, [CHUNK_BYTES], runs)
+    budget_ms = size / bench_files.MB / bench_files.GOAL_MB_S * 1000  # ≥ 50 MB/s
+    return [Figure(f"upload of a {mb} MB file vs bare httpx PUTs ({mb / ours:.0f} MB/s)", ours * 1000, bare * 1000,
+                   Goal("ms", budget_ms, strict=False))]
+
+
 def intake_row(source: Path, runs: int) -> list[Figure]:
     """On a copy of the store: the service's intake, then bare sqlite3 writing the same rows again."""
     from counter_app.services import intake
@@ -359,7 +372,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", required=True, help="a store made by bench/make_dataset.py")
     parser.add_argument("--intakes", type=int, default=200)
-    parser.add_argument("--only", default="", help="comma-separated row groups: code,search,stats,xlsx,slip,intake")
+    parser.add_argument("--only", default="",
+                        help="comma-separated row groups: code,search,stats,xlsx,slip,intake,upload")
     args = parser.parse_args()
     source = Path(args.data_dir)
     path = source / "counter.sqlite3"
@@ -374,7 +388,7 @@ def main() -> int:
         print(f"Kho dữ liệu ở lược đồ {revision}, bản này ở {HEAD_REVISION}: hãy nâng cấp nó trước.", file=sys.stderr)
         return 2
     print(f"store: {total:,} dossiers, {path.stat().st_size / 2**30:.2f} GiB; load {os.getloadavg()[0]:.2f}")
-    wanted = set(filter(None, args.only.split(","))) or {"code", "search", "stats", "xlsx", "slip", "intake"}
+    wanted = set(filter(None, args.only.split(","))) or {"code", "search", "stats", "xlsx", "slip", "intake", "upload"}
     started = time.perf_counter()
     store = Store.open(source)
     figures: list[Figure] = []
@@ -386,6 +400,7 @@ def main() -> int:
             "stats": lambda: statistics_row(store),
             "xlsx": lambda: xlsx_row(store),
             "slip": slip_row,
+            "upload": upload_row,
         }
         for key, measure in groups.items():
             if key in wanted:
