@@ -93,15 +93,21 @@ def _naming(sha256: str) -> sa.ColumnElement[bool]:
 
 def readable_hashes(db: Database, agency_code: str, among: Iterable[str]) -> set[str]:
     """Of `among`, the hashes the office's stored events name: what its devices may download."""
-    found: set[str] = set()
     with db.engine.connect() as conn:
-        for sha in set(among):
-            rows = conn.execute(sa.select(event.c.payload_json)
-                                .where(event.c.agency_code == agency_code, _naming(sha))
-                                .limit(_CANDIDATE_ROWS)).scalars()
-            if any(sha in named_hashes(_loads(text)) for text in rows):
-                found.add(sha)
-    return found
+        return {sha for sha in set(among) if _named(conn, sha, agency_code)}
+
+
+def named_anywhere(db: Database, sha256: str) -> bool:
+    """Whether any office's events name the file (the district's staff see every office)."""
+    with db.engine.connect() as conn:
+        return _named(conn, sha256, None)
+
+
+def _named(conn: sa.Connection, sha256: str, agency_code: str | None) -> bool:
+    query = sa.select(event.c.payload_json).where(_naming(sha256)).limit(_CANDIDATE_ROWS)
+    if agency_code is not None:
+        query = query.where(event.c.agency_code == agency_code)
+    return any(sha256 in named_hashes(_loads(text)) for text in conn.execute(query).scalars())
 
 
 def may_read(sha256: str, readable: AbstractSet[str]) -> bool:
@@ -206,10 +212,11 @@ def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck) -
         return file_response(blobs, sha)
 
 
-def file_response(blobs: BlobStore, sha256: str, *, filename: str | None = None) -> FileResponse:
+def file_response(blobs: BlobStore, sha256: str, *, filename: str | None = None,
+                  media_type: str = "application/octet-stream") -> FileResponse:
     """The bytes of a held file, never gzipped again (Content-Encoding identity), cacheable forever
     (a hash names one content), with ranges (a download cut off resumes)."""
     headers = {"ETag": f'"{sha256}"', "Cache-Control": "private, max-age=31536000, immutable",
                "Content-Encoding": "identity", HEADER_PROTOCOL: PROTOCOL}
-    return FileResponse(blobs.path(sha256), media_type="application/octet-stream", headers=headers,
+    return FileResponse(blobs.path(sha256), media_type=media_type, headers=headers,
                         filename=filename)

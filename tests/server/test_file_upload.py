@@ -13,9 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
-from counter_app.db.models import Outbox
+from counter_app.db.models import Dossier, Outbox
 from counter_app.sync import commands, uploads
 from counter_app.sync.client import SyncClient
 from counter_app.sync.errors import SyncRefused
@@ -220,24 +221,37 @@ def test_files_need_a_device_token(office: Office) -> None:
 # --- down -----------------------------------------------------------------------------------------
 
 
-def test_another_counter_of_the_office_downloads_it_and_another_office_cannot(office: Office,
-                                                                              tmp_path: Path) -> None:
-    counter0 = make_counter(tmp_path / "counter0", 0)
+class Sent:
+    def __init__(self, sha: str, data: bytes, code: str) -> None:
+        self.sha, self.data, self.code = sha, data, code
+
+
+@pytest.fixture(scope="module")
+def sent(office: Office, tmp_path_factory: pytest.TempPathFactory) -> Sent:
+    """A dossier taken in at counter 0 whose event names a scan, synced with the scan."""
+    folder = tmp_path_factory.mktemp("sent")
+    counter0 = make_counter(folder / "counter0", 0)
     try:
-        path, sha, data = a_scan(tmp_path)
-        intake_many(counter0, 1)
+        path, sha, data = a_scan(folder)
+        (dossier_id,) = intake_many(counter0, 1)
         name_the_file_in_an_event(counter0, sha)
         commands.link(counter0, office.url, office.tokens["c0"])
         summary = commands.sync_once(counter0, files=Queue((sha, len(data), path)))
+        with counter0.read() as session:
+            code = session.get(Dossier, dossier_id).code
     finally:
         counter0.close()
     assert summary["pushed"] == 1 and summary["files_sent"] == 1 and summary["files_waiting"] == 0
+    return Sent(sha, data, code)
 
+
+def test_another_counter_of_the_office_downloads_it_and_another_office_cannot(office: Office, sent: Sent,
+                                                                              tmp_path: Path) -> None:
     with office.client("c1") as client:
-        assert uploads.download(client, sha, tmp_path / "here.pdf") == len(data)
-    assert (tmp_path / "here.pdf").read_bytes() == data
+        assert uploads.download(client, sent.sha, tmp_path / "here.pdf") == len(sent.data)
+    assert (tmp_path / "here.pdf").read_bytes() == sent.data
     with office.client("other") as client, pytest.raises(SyncRefused) as no:
-        uploads.download(client, sha, tmp_path / "there.pdf")
+        uploads.download(client, sent.sha, tmp_path / "there.pdf")
     assert no.value.code == "no_file" and not (tmp_path / "there.pdf").exists()
     # A file the office holds but none of its events names is not served either.
     _p, loose, loose_data = a_scan(tmp_path, "loose.pdf", 100)
@@ -245,6 +259,34 @@ def test_another_counter_of_the_office_downloads_it_and_another_office_cannot(of
         assert uploads.upload(client, loose, len(loose_data), lambda: _p.open("rb")).outcome == "sent"
         with pytest.raises(SyncRefused):
             uploads.download(client, loose, tmp_path / "loose-back.pdf")
+
+
+def test_the_district_staff_see_a_dossiers_files_and_download_them(office: Office, sent: Sent) -> None:
+    from fastapi.testclient import TestClient
+
+    from district_server import staff
+    from district_server.app import create_app
+    from tests.server.web_helpers import PASSWORD, log_in, quick_hashes, text_of
+
+    with quick_hashes():
+        staff.add_staff(office.db, "lanhdao", "Cán bộ lãnh đạo", "leader", PASSWORD)
+        with TestClient(create_app(office.db, blob_dir=office.blobs), follow_redirects=False) as web:
+            assert log_in(web, "lanhdao").status_code == 303
+            home = text_of(web.get("/quan-tri/").text)
+            page = web.get(f"/quan-tri/ho-so/{sent.code}")
+            assert page.status_code == 200 and "Giấy tờ số hoá" in page.text and sent.sha[:12] in page.text
+            got = web.get(f"/quan-tri/tep/{sent.sha}")
+            assert got.status_code == 200 and got.content == sent.data
+            missing = web.get(f"/quan-tri/tep/{'0' * 64}")
+            assert missing.status_code == 404 and "chưa có tệp này" in missing.text
+            assert web.get("/quan-tri/tep/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    held = len([n for n in office.kept() if not n.endswith(".part")])
+    assert f"Tệp số hoá đã nhận {held} " in home
+    with office.db.engine.connect() as conn:
+        from district_server.schema import staff_audit
+
+        audited = conn.execute(sa.select(staff_audit.c.target).where(staff_audit.c.action == "file.download")).all()
+    assert (sent.sha,) in audited
 
 
 # --- the engine -----------------------------------------------------------------------------------
