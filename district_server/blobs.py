@@ -2,14 +2,15 @@
 
     <root>/ab/<sha256>        a complete file, checked against its hash
     <root>/ab/<sha256>.part   bytes received so far (appended only at its own end)
-    <root>/ab/.lock           the lock of every file whose hash starts with "ab"
 
 A complete file appears only by an atomic rename of its partial after the hash matched, so what
 is at <sha256> is always whole and right; a duplicate upload finds it there and stores nothing.
-Uploads of the same file (two counters, two workers of `serve --workers N`) take the shard's lock
-(flock, or msvcrt on Windows) around each append: the offset check and the write are one step, so
-bytes are never written twice or out of place. The lock is held for a disk write, not for the
-network: the chunk is read from the request first.
+A chunk is written as it arrives (the disk works while the network does), into the partial held
+under an exclusive, non-blocking flock for the whole chunk: the offset check and the write are one
+step, so two counters or two workers of `serve --workers N` sending the same file never write a
+byte twice or out of place; the second is told "busy" (409) and tries again later. The hash is
+computed as the bytes arrive, so completing a file does not read it again (`_RUNNING`).
+The district server runs on Linux (flock, renaming an open file).
 
 Who may read which file is decided outside (`readable`, files_api.py): the store only keeps bytes.
 """
@@ -18,11 +19,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import hashlib
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from counter_app.sync.protocol_files import MAX_FILE_BYTES, is_sha256
 
@@ -52,6 +57,9 @@ HASH_MISMATCH = ("Tệp nhận được không khớp mã băm SHA-256 đã khai
 PAST_END = "Đoạn tệp vượt quá kích thước đã khai của tệp ({total} byte)."
 TOO_BIG = f"Tệp quá lớn: máy chủ nhận tệp tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB."
 DISK_FULL = "Ổ đĩa của máy chủ huyện đã đầy; tệp chưa được nhận, máy quầy sẽ gửi lại sau."
+BUSY = ("Máy chủ huyện đang nhận tệp này từ một yêu cầu khác (đã có {have} byte); "
+        "hãy gửi tiếp sau, từ phần máy chủ đã có.")
+SHORT_CHUNK = "Đoạn tệp nhận được ({got} byte) ngắn hơn Content-Range ({want} byte); hãy gửi lại đoạn này."
 
 
 class BlobStore:
@@ -94,60 +102,46 @@ class BlobStore:
 
     # --- writing ----------------------------------------------------------------------------------
 
-    def append(self, sha256: str, first: int, total: int, data: bytes) -> Held:
-        """Add one chunk (`data` at byte `first` of a file of `total` bytes); the file is checked and
-        made visible when its last byte arrives. Raises BlobError (nothing changed) otherwise."""
+    def begin(self, sha256: str, first: int, total: int, length: int) -> Receiving | Held:
+        """Make ready to receive `length` bytes at byte `first` of a file of `total` bytes: the
+        partial opened and locked, the offset checked. Held(complete) when the file is already
+        whole (a duplicate: nothing to write). Raises BlobError (409 at another offset or while
+        another request writes this file) with nothing changed."""
         if total > MAX_FILE_BYTES:
             raise BlobError(413, "too_large", TOO_BIG)
-        if first + len(data) > total:
+        if first + length > total:
             raise BlobError(400, "bad_range", PAST_END.format(total=total))
         final, part = self.path(sha256), self._part(sha256)
         if not final.parent.is_dir():
             self.root.mkdir(mode=0o700, parents=True, exist_ok=True)  # citizens' papers: the server's account only
             final.parent.mkdir(mode=0o700, exist_ok=True)
-        with _locked(final.parent / ".lock"):
-            if final.exists():  # someone sent it whole already: the duplicate is not kept
+        for _ in range(3):  # the partial may be renamed or removed between opening and locking it
+            if final.exists():
                 return Held(final.stat().st_size, True)
-            have = part.stat().st_size if part.exists() else 0
-            if have > total:
-                # More bytes than the file has cannot be this file (a hash names one content, so one
-                # size): that partial was a sender's mistake, and starting over is the way out.
-                part.unlink()
-                have = 0
-            if first != have:
-                raise BlobError(409, "wrong_offset", WRONG_OFFSET.format(got=first, have=have), offset=have)
-            if have + len(data) == total:
-                self._write(part, have, data)
-                self._finish(sha256, part, final)
-                return Held(total, True)
-            if data:
-                self._write(part, have, data)
-            return Held(have + len(data), False)
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                have = self.held(sha256).received
+                raise BlobError(409, "busy", BUSY.format(have=have), offset=have) from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(part).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                return Receiving(self, sha256, fd, first, total, length)
+            os.close(fd)  # a finished or dropped partial: look again
+        raise BlobError(409, "busy", BUSY.format(have=0), offset=0)
 
-    @staticmethod
-    def _write(part: Path, have: int, data: bytes) -> None:
-        try:
-            with open(part, "ab") as out:
-                out.write(data)
-        except OSError as exc:
-            # A short write (disk full) is cut back, so the partial's length stays the offset held.
-            with contextlib.suppress(OSError), open(part, "r+b") as out:
-                out.truncate(have)
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise BlobError(507, "disk_full", DISK_FULL, offset=have) from None
-            raise
-
-    def _finish(self, sha256: str, part: Path, final: Path) -> None:
-        digest = hashlib.sha256()
-        with open(part, "rb") as stream:
-            while block := stream.read(READ_BLOCK):
-                digest.update(block)
-            os.fsync(stream.fileno())  # on disk before it is said to be there
-        if digest.hexdigest() != sha256:
-            part.unlink()
-            raise BlobError(422, "hash_mismatch", HASH_MISMATCH, offset=0)
-        os.replace(part, final)
-        _sync_dir(final.parent)
+    def append(self, sha256: str, first: int, total: int, data: bytes) -> Held:
+        """One whole chunk in one call (begin, write, finish)."""
+        rx = self.begin(sha256, first, total, len(data))
+        if isinstance(rx, Held):
+            return rx
+        with rx:
+            rx.write(data)
+            return rx.finish()
 
     def iter_bytes(self, sha256: str) -> Iterator[bytes]:
         with open(self.path(sha256), "rb") as stream:
@@ -155,32 +149,112 @@ class BlobStore:
                 yield block
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with open(path, "a+b") as handle:
-        if os.name == "nt":  # pragma: no cover - the district server on Windows
-            import msvcrt
+# The hash of each partial so far, kept by the process that wrote it, so the check of a 200 MB
+# file needs no second read: valid only for the very partial it was made from (same inode, size
+# and modification time, read under its lock); otherwise the file is read again.
+_RUNNING: OrderedDict[str, tuple[tuple[int, int, int], Any]] = OrderedDict()
+_RUNNING_MAX = 256
+_running_lock = threading.Lock()
 
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
-            try:
-                yield
-            finally:
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
 
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+def _stamp(fd: int) -> tuple[int, int, int]:
+    st = os.fstat(fd)
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+class Receiving:
+    """One chunk going into a locked partial (BlobStore.begin): `write` its bytes as they arrive,
+    then `finish`; leaving the `with` without finishing cuts the partial back to where it was."""
+
+    def __init__(self, store: BlobStore, sha256: str, fd: int, first: int, total: int, length: int) -> None:
+        self.store, self.sha256, self.fd, self.total, self.length = store, sha256, fd, total, length
+        self.part = store._part(sha256)
+        self.have = os.fstat(fd).st_size
+        self.written = 0
+        self.done = False
+        if self.have > total:
+            # More bytes than the file has cannot be this file (a hash names one content, so one
+            # size): that partial was a sender's mistake, and starting over is the way out.
+            os.ftruncate(fd, 0)
+            self.have = 0
+        if first != self.have:
+            self.close()
+            raise BlobError(409, "wrong_offset", WRONG_OFFSET.format(got=first, have=self.have), offset=self.have)
+        with _running_lock:
+            kept = _RUNNING.pop(sha256, None)
+        stamp = _stamp(fd)
+        self.digest = (kept[1] if kept and kept[0] == stamp else None) if self.have else hashlib.sha256()
+
+    def __enter__(self) -> Receiving:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if not self.done:
+            self.abort()
+        self.close()
+
+    def write(self, data: bytes) -> None:
+        if self.written + len(data) > self.length:
+            raise BlobError(400, "bad_length", PAST_END.format(total=self.total))
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self.fd, view):]
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise BlobError(507, "disk_full", DISK_FULL, offset=self.have) from None
+            raise
+        if self.digest is not None:
+            self.digest.update(data)
+        self.written += len(data)
+
+    def finish(self) -> Held:
+        """The chunk is all there: keep it, and when it was the last, check the whole file and
+        make it visible (fsync, atomic rename). Raises BlobError 422 (nothing kept) on a mismatch."""
+        if self.written != self.length:
+            raise BlobError(400, "bad_length", SHORT_CHUNK.format(got=self.written, want=self.length))
+        received = self.have + self.written
+        if received < self.total:
+            if self.digest is not None:
+                with _running_lock:
+                    _RUNNING[self.sha256] = (_stamp(self.fd), self.digest)
+                    while len(_RUNNING) > _RUNNING_MAX:
+                        _RUNNING.popitem(last=False)
+            self.done = True
+            return Held(received, False)
+        os.fsync(self.fd)  # on disk before it is said to be there
+        if self._hexdigest() != self.sha256:
+            self.part.unlink()
+            self.done = True
+            raise BlobError(422, "hash_mismatch", HASH_MISMATCH, offset=0)
+        final = self.store.path(self.sha256)
+        os.replace(self.part, final)  # POSIX: renaming the file we hold open and locked is fine
+        _sync_dir(final.parent)
+        self.done = True
+        return Held(received, True)
+
+    def _hexdigest(self) -> str:
+        if self.digest is not None:
+            return self.digest.hexdigest()
+        digest = hashlib.sha256()
+        with open(self.part, "rb") as stream:
+            while block := stream.read(READ_BLOCK):
+                digest.update(block)
+        return digest.hexdigest()
+
+    def abort(self) -> None:
+        """The chunk did not arrive whole: the partial goes back to its length before it."""
+        with contextlib.suppress(OSError):
+            os.ftruncate(self.fd, self.have)
+        self.done = True
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)  # releases the lock
+            self.fd = -1
 
 
 def _sync_dir(folder: Path) -> None:
-    if os.name == "nt":  # pragma: no cover - NTFS renames are journaled; no directory handle to sync
-        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

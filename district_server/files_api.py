@@ -10,6 +10,8 @@ whose payload names the hash under a "sha256" key; then `FILE_EVENT_KINDS` narro
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
@@ -20,6 +22,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from counter_app.sync.protocol import PROTOCOL
 from counter_app.sync.protocol_files import (
@@ -33,14 +36,15 @@ from counter_app.sync.protocol_files import (
     parse_content_range,
 )
 from district_server.auth import Device
-from district_server.blobs import TOO_BIG, BlobError, BlobStore
+from district_server.blobs import TOO_BIG, BlobError, BlobStore, Held, Receiving
 from district_server.database import Database
 from district_server.schema import event
 
 # Event kinds whose payloads may name files; None: any kind (until "digitised" exists).
 FILE_EVENT_KINDS: frozenset[str] | None = None
 HASH_KEY = "sha256"
-_CANDIDATE_ROWS = 50  # events naming a hash textually, parsed to confirm it is a file reference
+_CANDIDATE_ROWS = 50
+WRITE_BLOCK = 1024 * 1024  # events naming a hash textually, parsed to confirm it is a file reference
 
 BAD_HASH = "Mã băm tệp không hợp lệ: cần 64 ký tự thập lục phân (SHA-256) viết thường."
 NO_FILE = "Máy chủ huyện không có tệp này cho đơn vị của máy quầy."
@@ -48,6 +52,7 @@ BAD_RANGE = ("Thiếu hoặc sai tiêu đề Content-Range (dạng 'bytes ĐẦU
 LENGTH_MISMATCH = "Độ dài đoạn tệp nhận được ({got} byte) khác với Content-Range ({want} byte); hãy gửi lại đoạn này."
 CHUNK_TOO_BIG = f"Đoạn tệp quá lớn: mỗi lần gửi tối đa {MAX_CHUNK_BYTES // (1024 * 1024)} MB."
 NO_ENCODING = "Đoạn tệp phải gửi nguyên (không nén, không Content-Encoding)."
+CUT_OFF = "Đoạn tệp bị ngắt giữa chừng; máy chủ bỏ đoạn đó, hãy gửi lại từ phần máy chủ đã có."
 NO_STORAGE = ("Máy chủ huyện không ghi/đọc được thư mục lưu tệp; quản trị viên cần kiểm tra thư mục đó "
               "(COUNTER_SERVER_BLOBS). Máy quầy sẽ gửi lại sau.")
 
@@ -146,22 +151,47 @@ def _sha(raw: str) -> str:
     return value
 
 
-async def _read_chunk(request: Request, want: int) -> bytes:
+def _check_encoding(request: Request, want: int) -> None:
     if request.headers.get("content-encoding", "identity").strip().lower() not in ("", "identity"):
         raise BlobError(400, "bad_encoding", NO_ENCODING)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) != want:
         raise BlobError(400, "bad_length", LENGTH_MISMATCH.format(got=int(declared), want=want))
-    parts: list[bytes] = []
+
+
+async def _receive(request: Request, rx: Receiving, want: int) -> Held:
+    """The chunk's body into the partial as it arrives: each 1 MB block is written (and hashed) in
+    a thread while the next arrives. A body cut short or too long leaves the partial as it was."""
+    pending: asyncio.Future[None] | None = None
+    block = bytearray()
     size = 0
-    async for piece in request.stream():
-        size += len(piece)
-        if size > want:  # no Content-Length, and more than the range said
+    try:
+        try:
+            async for piece in request.stream():
+                size += len(piece)
+                if size > want:  # no Content-Length, and more than the range said
+                    raise BlobError(400, "bad_length", LENGTH_MISMATCH.format(got=size, want=want))
+                block += piece
+                if len(block) >= WRITE_BLOCK:
+                    if pending is not None:
+                        await pending
+                    pending = asyncio.ensure_future(_on_disk(rx.write, bytes(block)))
+                    block = bytearray()
+        except ClientDisconnect:  # the counter went away mid-chunk: nobody to answer, the partial cut back
+            raise BlobError(400, "cut_off", CUT_OFF) from None
+        if pending is not None:
+            await pending
+            pending = None
+        if size != want:
             raise BlobError(400, "bad_length", LENGTH_MISMATCH.format(got=size, want=want))
-        parts.append(piece)
-    if size != want:
-        raise BlobError(400, "bad_length", LENGTH_MISMATCH.format(got=size, want=want))
-    return b"".join(parts)
+        if block:
+            await _on_disk(rx.write, bytes(block))
+        return await _on_disk(rx.finish)
+    finally:
+        if pending is not None:  # a write still under way when the body broke off: let it end first
+            with contextlib.suppress(Exception):
+                await pending
+        await _on_disk(rx.__exit__, None, None, None)
 
 
 def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck) -> None:
@@ -194,8 +224,9 @@ def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck) -
             raise BlobError(413, "too_large", TOO_BIG)
         if length > MAX_CHUNK_BYTES:
             raise BlobError(413, "too_large", CHUNK_TOO_BIG)
-        data = await _read_chunk(request, length)
-        state = await _on_disk(blobs.append, sha, first, total, data)
+        _check_encoding(request, length)
+        rx = await _on_disk(blobs.begin, sha, first, total, length)
+        state = rx if isinstance(rx, Held) else await _receive(request, rx, length)
         return JSONResponse({"protocol": PROTOCOL, "sha256": sha, "received": state.received,
                              "complete": state.complete},
                             headers=_state_headers(state.received, state.complete))

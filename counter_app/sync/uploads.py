@@ -45,7 +45,10 @@ log = logging.getLogger(__name__)
 READ_BLOCK = 1024 * 1024
 MAX_OFFSET_RETRIES = 5  # 409s in a row (another counter sending the same file) before giving up this pass
 
-Outcome = Literal["sent", "already_there", "paused", "refused", "damaged"]
+# sent / already_there: the server holds it whole; paused: `stop` said so; busy: the server is
+# receiving it from elsewhere this very moment; refused, damaged: see the message. All but the
+# first two leave the file waiting.
+Outcome = Literal["sent", "already_there", "paused", "busy", "refused", "damaged"]
 
 DAMAGED = ("Tệp {sha} trên máy quầy không còn khớp mã băm hoặc kích thước đã ghi (bị sửa, hỏng hoặc mất); "
            "chưa gửi. Hãy chạy 'counter-app files verify'.")
@@ -197,6 +200,8 @@ def _send_rest(client: SyncClient, sha256: str, size: int, stream: BinaryIO, chu
                 continue
             if exc.code == "wrong_offset":
                 raise ServerUnreachable(KEEPS_MOVING.format(sha=sha256[:12])) from None
+            if exc.code == "busy":  # another counter sends the same file now: it finishes, or we resume later
+                return UploadResult(sha256, "busy", bytes_sent=sent, resumed_from=start, message=exc.message)
             if exc.code == "hash_mismatch" and not restarted:
                 # The whole did not match though ours does: bytes before ours came from elsewhere
                 # (the server dropped them). Once more from the start, then it is a refusal.
@@ -252,6 +257,8 @@ def drain(client: SyncClient, queue: FileQueue, *, stop: Callable[[], bool] | No
         elif result.outcome == "paused":
             counts.left = len(waiting) - index
             break
+        elif result.outcome == "busy":
+            counts.left += 1
         else:
             log.warning("file %s not sent: %s", sha256[:12], result.message)
             counts.failed.append(result)
