@@ -83,6 +83,7 @@ _PARAM_RULES = {
     "publications_after": f"phải là số nguyên từ 0 đến {MAX_SEQ}",
     "limit": f"phải là số nguyên từ 1 đến {PULL_PAGE_EVENTS}",
     "own": "phải là true/false (1/0)",
+    "sha256": "phải là mã SHA-256 của tệp: 64 ký tự thập lục phân",
 }
 
 
@@ -198,7 +199,7 @@ def create_app(db: Database, *, hooks: Hooks | None = None, blob_dir: Path | Non
     from district_server.blobs import BlobStore
 
     app.state.blobs = BlobStore(blob_dir or config.blob_dir())
-    files_api.install(app, db, app.state.blobs, _device)
+    files_api.install(app, db, app.state.blobs, _device, security=_TOKEN)
 
     # The web face: the citizen's status page and the staff dashboard (district_server/web/).
     from district_server import web

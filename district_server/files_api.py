@@ -19,12 +19,12 @@ from collections.abc import Set as AbstractSet
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Path, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from counter_app.sync.protocol import PROTOCOL
+from counter_app.sync.protocol import PROTOCOL, ErrorBody
 from counter_app.sync.protocol_files import (
     FILES_PATH,
     HEADER_COMPLETE,
@@ -32,6 +32,8 @@ from counter_app.sync.protocol_files import (
     HEADER_PROTOCOL,
     MAX_CHUNK_BYTES,
     MAX_FILE_BYTES,
+    SHA256_PATTERN,
+    FileState,
     is_sha256,
     parse_content_range,
 )
@@ -194,7 +196,32 @@ async def _receive(request: Request, rx: Receiving, want: int) -> Held:
         await _on_disk(rx.__exit__, None, None, None)
 
 
-def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck) -> None:
+def _documented(*statuses: int, ok: dict[str, Any] | None = None) -> dict[int | str, dict[str, Any]]:
+    out: dict[int | str, dict[str, Any]] = {200: ok or {"description": "OK"}}
+    for status in statuses:
+        out[status] = {"model": ErrorBody, "description": "Lỗi, với thông điệp tiếng Việt"}
+    return out
+
+
+_HELD_HEADERS = {
+    HEADER_OFFSET: {"description": "số byte máy chủ đang có", "schema": {"type": "integer"}},
+    HEADER_COMPLETE: {"description": "1: đã có đủ tệp, đã kiểm tra mã băm", "schema": {"type": "string"}},
+}
+_BYTES = {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+          "description": "Nội dung tệp"}
+_CHUNK_BODY = {"requestBody": {"required": True, "content": {
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+    "parameters": [{"name": "Content-Range", "in": "header", "required": True,
+                    "schema": {"type": "string", "pattern": r"^bytes (\d+-\d+|\*)/\d+$"},
+                    "description": "bytes ĐẦU-CUỐI/TỔNG"}]}
+
+
+_SHA_PARAM = Path(pattern=SHA256_PATTERN, description="SHA-256 của tệp, 64 ký tự thập lục phân")
+
+
+def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck,
+            security: list[Any] | None = None) -> None:
+    """The routes on `app`; `device` checks the token (app.py), `security` documents it."""
     @app.exception_handler(BlobError)
     async def _refused(_request: Request, exc: BlobError) -> JSONResponse:
         body: dict[str, Any] = {"protocol": PROTOCOL, "error": exc.code, "message": exc.message}
@@ -206,14 +233,17 @@ def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck) -
 
     path = FILES_PATH + "{sha256}"
 
-    @app.head(path, include_in_schema=True, summary="Máy chủ đang có bao nhiêu byte của tệp này")
-    async def held(request: Request, sha256: str) -> Response:
+    @app.head(path, summary="Máy chủ đang có bao nhiêu byte của tệp này", dependencies=security,
+              response_class=Response,
+              responses=_documented(400, 401, 503, ok={"description": "OK", "headers": _HELD_HEADERS}))
+    async def held(request: Request, sha256: str = _SHA_PARAM) -> Response:
         await device(request)
         state = await _on_disk(blobs.held, _sha(sha256))
         return Response(status_code=200, headers=_state_headers(state.received, state.complete))
 
-    @app.put(path, summary="Một đoạn của tệp (Content-Range)")
-    async def put_chunk(request: Request, sha256: str) -> Response:
+    @app.put(path, summary="Một đoạn của tệp (Content-Range)", dependencies=security, response_model=FileState,
+             responses=_documented(400, 401, 409, 413, 422, 503, 507), openapi_extra=_CHUNK_BODY)
+    async def put_chunk(request: Request, sha256: str = _SHA_PARAM) -> Response:
         await device(request)  # before reading a byte of the body
         sha = _sha(sha256)
         parsed = parse_content_range(request.headers.get("content-range", ""))
@@ -231,8 +261,9 @@ def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck) -
                              "complete": state.complete},
                             headers=_state_headers(state.received, state.complete))
 
-    @app.get(path, summary="Tải tệp về (máy quầy cùng đơn vị)")
-    async def download(request: Request, sha256: str) -> Response:
+    @app.get(path, summary="Tải tệp về (máy quầy cùng đơn vị)", dependencies=security, response_class=Response,
+             responses=_documented(400, 401, 404, 503, ok=_BYTES))
+    async def download(request: Request, sha256: str = _SHA_PARAM) -> Response:
         dev = await device(request)
         sha = _sha(sha256)
         readable = await run_in_threadpool(readable_hashes, db, dev.agency_code, {sha})

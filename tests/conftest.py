@@ -45,8 +45,10 @@ def dump_store(path: Path, *, keys_in: Path | None = None) -> str:
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A test that forgets --data-dir must never touch the real user data folder.
+    # A test that forgets --data-dir must never touch the real user data folder, nor a server it
+    # starts the real blob folder (district_server/config.blob_dir).
     monkeypatch.setenv("COUNTER_APP_DATA", str(tmp_path_factory.mktemp("default-data")))
+    monkeypatch.setenv("COUNTER_SERVER_BLOBS", str(tmp_path_factory.mktemp("default-blobs")))
 
 
 @pytest.fixture

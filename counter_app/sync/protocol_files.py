@@ -30,6 +30,7 @@ HEADER_OFFSET = "Upload-Offset"
 HEADER_COMPLETE = "Upload-Complete"  # "1" when the server holds the whole, checked file
 HEADER_PROTOCOL = "X-Sync-Protocol"  # a HEAD answer has no body to carry the marker
 
+SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"  # in a path: either case; stored and compared in lower case
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
 

@@ -231,7 +231,7 @@ def test_two_counters_sending_the_same_file_at_once_store_it_once(office: Office
 
 
 @pytest.mark.parametrize(("sha", "extra", "body", "status", "code"), [
-    ("nothex", {"Content-Range": "bytes 0-0/1"}, b"x", 400, "bad_hash"),
+    ("nothex", {"Content-Range": "bytes 0-0/1"}, b"x", 400, "bad_request"),
     ("ab" * 32, {}, b"x", 400, "bad_range"),
     ("ab" * 32, {"Content-Range": "bytes 5-2/10"}, b"x", 400, "bad_range"),
     ("ab" * 32, {"Content-Range": "bytes 0-9/10"}, b"short", 400, "bad_length"),
