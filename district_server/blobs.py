@@ -129,6 +129,13 @@ class BlobStore:
                 same = os.fstat(fd).st_ino == os.stat(part).st_ino
             except FileNotFoundError:
                 same = False
+            if same and final.exists():
+                # Finished by another request between our look and our open: what we opened is a
+                # new, empty partial of a file already whole.
+                with contextlib.suppress(OSError):
+                    part.unlink()
+                os.close(fd)
+                return Held(final.stat().st_size, True)
             if same:
                 return Receiving(self, sha256, fd, first, total, length)
             os.close(fd)  # a finished or dropped partial: look again
