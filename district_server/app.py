@@ -199,6 +199,11 @@ def create_app(db: Database, *, hooks: Hooks | None = None, blob_dir: Path | Non
     from district_server.blobs import BlobStore
 
     app.state.blobs = BlobStore(blob_dir or config.blob_dir())
+    try:
+        if dropped := app.state.blobs.prune_partials():
+            log.info("dropped %d partial uploads untouched for a month", dropped)
+    except OSError:  # the folder's trouble is said on the first request that needs it (503)
+        log.warning("blob folder %s could not be read", app.state.blobs.root)
     files_api.install(app, db, app.state.blobs, _device, security=_TOKEN)
 
     # The web face: the citizen's status page and the staff dashboard (district_server/web/).

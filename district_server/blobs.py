@@ -23,6 +23,7 @@ import fcntl
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from typing import Any
 from counter_app.sync.protocol_files import MAX_FILE_BYTES, is_sha256
 
 READ_BLOCK = 1024 * 1024
+PARTIAL_MAX_AGE_S = 30 * 24 * 3600  # a counter resumes within days; a month untouched is abandoned
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,29 @@ class BlobStore:
                 elif entry.name.endswith(".part"):
                     partial += 1
         return {"files": files, "bytes": size, "partial": partial}
+
+    def prune_partials(self, older_than_s: float = PARTIAL_MAX_AGE_S) -> int:
+        """Drop partial uploads nobody added to for `older_than_s` seconds (a file deleted on the
+        counter mid-way, a damaged one caught before its last chunk); how many. One being written
+        to is locked, and skipped."""
+        if not self.root.is_dir():
+            return 0
+        limit = time.time() - older_than_s
+        dropped = 0
+        for shard in os.scandir(self.root):
+            if not (shard.is_dir() and len(shard.name) == 2):
+                continue
+            for entry in os.scandir(shard.path):
+                if not entry.name.endswith(".part") or entry.stat().st_mtime >= limit:
+                    continue
+                with contextlib.suppress(OSError), open(entry.path, "ab") as handle:
+                    try:
+                        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        continue
+                    os.unlink(entry.path)
+                    dropped += 1
+        return dropped
 
     # --- writing ----------------------------------------------------------------------------------
 

@@ -227,6 +227,25 @@ def test_two_counters_sending_the_same_file_at_once_store_it_once(office: Office
     assert [n for n in office.kept() if n.startswith(sha)] == [sha]
 
 
+def test_a_partial_upload_abandoned_for_a_month_is_dropped_when_the_server_starts(tmp_path: Path) -> None:
+    from district_server.app import create_app
+    from district_server.blobs import PARTIAL_MAX_AGE_S
+
+    shard = tmp_path / "blobs" / "ab"
+    shard.mkdir(parents=True)
+    old, recent = shard / f"{'ab' * 32}.part", shard / f"{'ab' * 31}cd.part"
+    for part in (old, recent):
+        part.write_bytes(b"x" * 10)
+    month_ago = time.time() - PARTIAL_MAX_AGE_S - 60
+    os.utime(old, (month_ago, month_ago))
+    db = open_database(f"sqlite:///{tmp_path / 'district.sqlite3'}")
+    try:
+        create_app(db, blob_dir=tmp_path / "blobs")
+    finally:
+        db.close()
+    assert not old.exists() and recent.exists()
+
+
 # --- bad input ------------------------------------------------------------------------------------
 
 
