@@ -184,8 +184,9 @@ def send_files(store: Store, client: SyncClient, files: uploads.FileQueue | None
 
     try:
         return uploads.drain(client, files, stop=new_event)
-    except SyncRefused as exc:  # the token revoked between the events and the files, say
-        return uploads.DrainCounts(error=exc.message, left=len(files.pending_files()))
+    except UserError as exc:  # the file store could not say what waits or note a file sent (busy …)
+        log.warning("files not sent this pass: %s", exc.message)
+        return uploads.DrainCounts(error=exc.message)
 
 
 def _apply_ack(store: Store, rows: list[tuple[int, str, str]], ack: PushResponse) -> int:

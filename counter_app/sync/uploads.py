@@ -106,7 +106,13 @@ class DrainCounts:
 def held(client: SyncClient, sha256: str) -> tuple[int, bool]:
     """(bytes the server holds of the file, whether it is whole and checked): HEAD, whose answer
     must carry our protocol marker (a captive portal's 200 does not)."""
-    response = client.transfer("HEAD", FILES_PATH + sha256)
+    try:
+        response = client.transfer("HEAD", FILES_PATH + sha256)
+    except ServerUnreachable:
+        # A HEAD answer has no body, so a refusal (a revoked token) reads like someone else's page:
+        # the token is asked about where the answer has one (SyncRefused), else it was the network.
+        client.device()
+        raise
     offset = response.headers.get(HEADER_OFFSET, "")
     if response.headers.get(HEADER_PROTOCOL) != PROTOCOL or not offset.isdigit():
         raise ServerUnreachable(NOT_OUR_SERVER)
@@ -237,7 +243,8 @@ def _put(client: SyncClient, sha256: str, offset: int, data: bytes, size: int) -
 def drain(client: SyncClient, queue: FileQueue, *, stop: Callable[[], bool] | None = None,
           chunk_bytes: int = CHUNK_BYTES) -> DrainCounts:
     """Send every waiting file, oldest first. A file refused or damaged stays waiting and the next
-    is tried; the server not answering ends the drain (`error`), and so does `stop`."""
+    is tried; the server not answering, or refusing the token, ends the drain (`error`), and so
+    does `stop`."""
     counts = DrainCounts()
     waiting = queue.pending_files()
     for index, (sha256, size, path) in enumerate(waiting):
@@ -246,7 +253,7 @@ def drain(client: SyncClient, queue: FileQueue, *, stop: Callable[[], bool] | No
             break
         try:
             result = upload(client, sha256, size, lambda p=path: open(p, "rb"), chunk_bytes=chunk_bytes, stop=stop)
-        except ServerUnreachable as exc:
+        except (ServerUnreachable, SyncRefused) as exc:  # the network, or the token refused since the events
             counts.error = exc.message
             counts.left = len(waiting) - index
             break

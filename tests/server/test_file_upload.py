@@ -387,3 +387,27 @@ def test_a_new_event_pauses_the_file_so_it_goes_up_next_pass(office: Office, tmp
     finally:
         counter0.close()
     assert again["pushed"] == 1 and again["files_sent"] == 1 and queue.sent == [sha]
+
+
+def test_a_token_revoked_before_the_files_leaves_them_waiting_and_the_events_synced(office: Office,
+                                                                                    tmp_path: Path) -> None:
+    from district_server.auth import revoke_device
+
+    dev, token = add_device(office.db, AGENCY, 4)
+    counter4 = make_counter(tmp_path / "counter4", 4)
+    try:
+        commands.link(counter4, office.url, token)
+        intake_many(counter4, 1)
+        path, sha, data = a_scan(tmp_path)
+
+        class Revoked(Queue):
+            def pending_files(self) -> list[tuple[str, int, Path]]:
+                revoke_device(office.db, dev.id)  # the district revokes the counter just after its events
+                return super().pending_files()
+
+        queue = Revoked((sha, len(data), path))
+        summary = commands.sync_once(counter4, files=queue)
+    finally:
+        counter4.close()
+    assert summary["pushed"] == 1 and summary["pending"] == 0
+    assert summary["files_waiting"] == 1 and "thu hồi" in summary["files_error"] and queue.sent == []
