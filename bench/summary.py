@@ -17,7 +17,9 @@ with something else slows both and the ratio holds:
   received_at range / a bare write-only openpyxl workbook with the same cells;
 - Mẫu 01: render_slip against a bare reportlab canvas drawing the same strings (bench_slip.py);
 - digitisation: a 10-page 200 dpi grey JPEG scan into one component PDF against bare img2pdf
-  wrapping the same JPEGs (bench_digitise.py).
+  wrapping the same JPEGs (bench_digitise.py);
+- file upload: uploads.upload of a new 64 MB file to a `counter-server serve` process against bare
+  httpx PUTs of the same chunks to a bare ASGI app appending them (bench_files.py); goal ≥ 50 MB/s.
 
 Rows whose code others own (store size, online backup, district ingest, push) are listed as "not
 measured here": their benches are bench_backup.py and bench_sync.py. The store is never changed:
@@ -43,6 +45,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import bench_digitise  # noqa: E402 - the scan pages and the digitisation rows live there, once
+import bench_files  # noqa: E402 - the upload's bare server lives there, once
 import bench_slip  # noqa: E402 - the slip's bare canvas lives there, once
 import bench_ui  # noqa: E402
 
@@ -264,6 +267,14 @@ def slip_row(runs: int = 50) -> list[Figure]:
 def digitise_row(runs: int = 5) -> list[Figure]:
     now, base, _, _ = bench_digitise.ten_page_row(runs)
     return [Figure("10-page 200 dpi scan -> one PDF vs bare img2pdf", now, base, Goal("ms", bench_digitise.GOAL_MS))]
+def upload_row(mb: int = 64, runs: int = 3) -> list[Figure]:
+    from counter_app.sync.protocol_files import CHUNK_BYTES
+
+    size = mb * bench_files.MB
+    [(_chunk, ours, bare)] = bench_files.measure(size, [CHUNK_BYTES], runs)
+    budget_ms = size / bench_files.MB / bench_files.GOAL_MB_S * 1000  # ≥ 50 MB/s
+    return [Figure(f"upload of a {mb} MB file vs bare httpx PUTs ({mb / ours:.0f} MB/s)", ours * 1000, bare * 1000,
+                   Goal("ms", budget_ms, strict=False))]
 
 
 def intake_row(source: Path, runs: int) -> list[Figure]:
@@ -369,7 +380,7 @@ def main() -> int:
     parser.add_argument("--data-dir", required=True, help="a store made by bench/make_dataset.py")
     parser.add_argument("--intakes", type=int, default=200)
     parser.add_argument("--only", default="",
-                        help="comma-separated row groups: code,search,stats,xlsx,slip,digitise,intake")
+                        help="comma-separated row groups: code,search,stats,xlsx,slip,digitise,intake,upload")
     args = parser.parse_args()
     source = Path(args.data_dir)
     path = source / "counter.sqlite3"
@@ -385,7 +396,7 @@ def main() -> int:
         return 2
     print(f"store: {total:,} dossiers, {path.stat().st_size / 2**30:.2f} GiB; load {os.getloadavg()[0]:.2f}")
     wanted = set(filter(None, args.only.split(","))) or {"code", "search", "stats", "xlsx", "slip", "digitise",
-                                                          "intake"}
+                                                          "intake", "upload"}
     started = time.perf_counter()
     store = Store.open(source)
     figures: list[Figure] = []
@@ -398,6 +409,7 @@ def main() -> int:
             "xlsx": lambda: xlsx_row(store),
             "slip": slip_row,
             "digitise": digitise_row,
+            "upload": upload_row,
         }
         for key, measure in groups.items():
             if key in wanted:

@@ -5,6 +5,7 @@
     POST /v1/push     a batch of events (counter_app/sync/protocol.py), gzip allowed
     GET  /v1/pull     what the counter has not seen yet, from its cursor (own=1: its own events too)
     GET  /v1/audit-head  the audit-trail head held for this device, and open breaks (audit_heads.py)
+    HEAD/PUT/GET /v1/files/{sha256}  the digitised papers, in resumable chunks (files_api.py)
 
     GET  /openapi.json  the schema of the above, with the protocol models (FastAPI's own)
 
@@ -20,6 +21,7 @@ import logging
 import uuid
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
@@ -81,6 +83,7 @@ _PARAM_RULES = {
     "publications_after": f"phải là số nguyên từ 0 đến {MAX_SEQ}",
     "limit": f"phải là số nguyên từ 1 đến {PULL_PAGE_EVENTS}",
     "own": "phải là true/false (1/0)",
+    "sha256": "phải là mã SHA-256 của tệp: 64 ký tự thập lục phân",
 }
 
 
@@ -107,7 +110,8 @@ BAD_TOKEN = ("Mã thiết bị (token) không hợp lệ hoặc đã bị thu h�
              "và kết nối lại.")
 
 
-def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
+def create_app(db: Database, *, hooks: Hooks | None = None, blob_dir: Path | None = None) -> FastAPI:
+    """`blob_dir`: where the files counters send are kept (default: config.blob_dir())."""
     hooks = hooks or Hooks()
     app = FastAPI(title="Quầy Một Cửa — máy chủ huyện", version=PROTOCOL, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json")
@@ -189,6 +193,18 @@ def create_app(db: Database, *, hooks: Hooks | None = None) -> FastAPI:
     async def audit_head(request: Request) -> Response:
         dev = await _device(request)
         return JSONResponse(await run_in_threadpool(audit_heads.check, db, dev))
+
+    # The files counters send (digitised papers), by content hash, resumable.
+    from district_server import config, files_api
+    from district_server.blobs import BlobStore
+
+    app.state.blobs = BlobStore(blob_dir or config.blob_dir())
+    try:
+        if dropped := app.state.blobs.prune_partials():
+            log.info("dropped %d partial uploads untouched for a month", dropped)
+    except OSError:  # the folder's trouble is said on the first request that needs it (503)
+        log.warning("blob folder %s could not be read", app.state.blobs.root)
+    files_api.install(app, db, app.state.blobs, _device, security=_TOKEN)
 
     # The web face: the citizen's status page and the staff dashboard (district_server/web/).
     from district_server import web

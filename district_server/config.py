@@ -3,7 +3,8 @@ variable, else the default here.
 
 - the database: --db, then COUNTER_SERVER_DB, then SQLite in the data folder;
 - its TLS certificate: --cert/--key, then COUNTER_SERVER_CERT/COUNTER_SERVER_KEY, then the server's
-  own, made on first use in the data folder's tls/ (or --tls-dir / COUNTER_SERVER_TLS_DIR) — tls.py.
+  own, made on first use in the data folder's tls/ (or --tls-dir / COUNTER_SERVER_TLS_DIR) — tls.py;
+- its files (the digitised papers, blobs.py): COUNTER_SERVER_BLOBS, else "blobs" in the data folder.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 from pathlib import Path
 
 ENV_DB = "COUNTER_SERVER_DB"
+ENV_BLOBS = "COUNTER_SERVER_BLOBS"
+BLOB_DIR = "blobs"
 APP_NAME = "QuayMotCuaServer"
 DB_FILE = "district.sqlite3"
 DEFAULT_HOST = "127.0.0.1"
@@ -61,3 +64,10 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def blob_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of the files counters send (made on the first file, private like the database).
+    Every worker of `serve --workers N` must see the same one: the env variable is inherited."""
+    raw = str(explicit or os.environ.get(ENV_BLOBS) or "").strip()
+    return Path(raw).expanduser() if raw else default_data_dir() / BLOB_DIR

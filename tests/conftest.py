@@ -45,11 +45,13 @@ def dump_store(path: Path, *, keys_in: Path | None = None) -> str:
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A test that forgets --data-dir must never touch the real user data folder.
+    # A test that forgets --data-dir must never touch the real user data folder, nor a server it
+    # starts the real blob folder (district_server/config.blob_dir).
     monkeypatch.setenv("COUNTER_APP_DATA", str(tmp_path_factory.mktemp("default-data")))
     # Nor one that runs `counter-server serve` or `add-device` the server's (its own TLS
     # certificate, made once for the session and shared, so every server presents the same one).
     monkeypatch.setenv("COUNTER_SERVER_TLS_DIR", str(tmp_path_factory.getbasetemp() / "server-tls"))
+    monkeypatch.setenv("COUNTER_SERVER_BLOBS", str(tmp_path_factory.mktemp("default-blobs")))
 
 
 @pytest.fixture

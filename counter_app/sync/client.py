@@ -133,6 +133,11 @@ class SyncClient:
             params["own"] = "true"
         return self._parse(self._send("GET", "/v1/pull", params=params), PullResponse)
 
+    def transfer(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A file-transfer request (uploads.py), answered raw: its bodies are bytes, not protocol
+        JSON. Only a 200 comes back; every other answer raises as for the endpoints above."""
+        return self._send(method, path, **kwargs)
+
     # --- plumbing -------------------------------------------------------------------------------
 
     @staticmethod

@@ -26,6 +26,7 @@ from counter_app.sync.client import DEFAULT_TIMEOUT, SyncClient, normalise_serve
 from counter_app.sync.errors import CertificateRefused, ServerUnreachable, SyncRefused
 from counter_app.sync.pinning import normalise_fingerprint
 from counter_app.sync.protocol import CLIENT_BATCH_EVENTS, DeviceInfo
+from counter_app.sync.uploads import FileQueue
 
 NOT_LINKED = "Máy quầy chưa được kết nối với máy chủ huyện: hãy chạy 'counter-app link --server URL --token TOKEN'."
 
@@ -204,9 +205,12 @@ def sync_once(
     http: httpx.Client | None = None,
     timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
     batch_size: int = CLIENT_BATCH_EVENTS,
-) -> dict[str, int]:
-    """Push then pull, now, whatever the retry schedule says. Returns
-    {"pushed", "pulled", "pending", "rejected"}; raises ServerUnreachable (work kept) or SyncRefused."""
+    files: FileQueue | None = None,
+) -> dict[str, Any]:
+    """Push then pull, now, whatever the retry schedule says; then the waiting `files`, if a queue
+    is given. Returns {"pushed", "pulled", "pending", "rejected"} (with a queue, also "files_sent",
+    "files_failed", "files_waiting" and "files_error" when the files stopped early); raises
+    ServerUnreachable (work kept) or SyncRefused for the events only."""
     with store.read() as session:
         require_office(session)
     client = linked_client(store, http=http, timeout=timeout)
@@ -220,6 +224,7 @@ def sync_once(
             counts.pushed = engine.push_pending(store, client, batch_size=batch_size)
             counts.pulled = engine.pull_all(store, client)
             engine.report_audit_head(store, client)
+            sent_files = engine.send_files(store, client, files)
     except ServerUnreachable as exc:
         _record_error(store, exc.message, permanent=False)
         with store.read() as session:
@@ -232,7 +237,12 @@ def sync_once(
         settings.put(session, engine.KEY_LAST_SUCCESS, clock.iso(clock.now()))
         settings.put(session, engine.KEY_LAST_ERROR, None)
         outbox.prune_sent(session)  # old acknowledged snapshots: GBs over ten years, never read again
-        return counts.summary(session)
+        summary: dict[str, Any] = counts.summary(session)
+    if files is not None:
+        summary.update(sent_files.summary())
+        if sent_files.error:
+            summary["files_error"] = sent_files.error
+    return summary
 
 
 def probe(store: Store, *, http: httpx.Client | None = None, timeout: float = 5.0) -> bool:

@@ -16,6 +16,11 @@ transaction, so a crash never advances the cursor past data it did not keep. Pul
 written to the local history directly — never to the outbox, so they are not sent back. After a
 restore (`KEY_RECOVER_OWN`) the pull asks for this counter's own events too: those recorded after
 the backup come back, and the code counter moves past the codes they used.
+
+Files (uploads.py): after the events, the pull and the audit head, the file store's waiting files
+go up (`send_files`). They never hold events up: a file that fails stays waiting and the pass still
+counts as done, and an event recorded while a file is on its way pauses the file (it resumes at the
+server's offset next pass) so the next pass sends the event at once.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from counter_app.domain.text import fold
 from counter_app.errors import UserError
 from counter_app.services import audit, calendar_store, catalogue, settings
 from counter_app.services.office import require_office
-from counter_app.sync import audit_anchor
+from counter_app.sync import audit_anchor, uploads
 from counter_app.sync.client import SyncClient
 from counter_app.sync.errors import BatchTooLarge, CertificateRefused, ServerUnreachable, SyncRefused
 from counter_app.sync.protocol import (
@@ -166,6 +171,25 @@ def report_audit_head(store: Store, client: SyncClient) -> None:
         return
     ack = client.push(new_id(), [], [], audit_head=audit_head)
     audit_anchor.note_held(store, ack.audit_head)
+
+
+def send_files(store: Store, client: SyncClient, files: uploads.FileQueue | None) -> uploads.DrainCounts:
+    """The waiting files, last in a pass (no queue: nothing to send). Never raises for the network:
+    the events of the pass are already safe, so a file failure is a count in the summary."""
+    if files is None:
+        return uploads.DrainCounts()
+    with store.read() as session:
+        top = session.exec(select(func.max(Outbox.seq))).one() or 0
+
+    def new_event() -> bool:  # between chunks: the outbox's newest row, by its primary key
+        with store.read() as session:
+            return (session.exec(select(func.max(Outbox.seq))).one() or 0) > top
+
+    try:
+        return uploads.drain(client, files, stop=new_event)
+    except UserError as exc:  # the file store could not say what waits or note a file sent (busy …)
+        log.warning("files not sent this pass: %s", exc.message)
+        return uploads.DrainCounts(error=exc.message)
 
 
 def _apply_ack(store: Store, rows: list[tuple[int, str, str]], ack: PushResponse) -> int:

@@ -15,6 +15,7 @@ from district_server.schema import device, review
 from district_server.web import (
     auth_web,
     pages_dossiers,
+    pages_files,
     pages_offices,
     pages_publications,
     pages_review,
@@ -53,7 +54,7 @@ def install(app: FastAPI, db: Database) -> None:
 
     app.include_router(auth_web.router(db))
     app.include_router(_router(db))
-    for module in (pages_offices, pages_dossiers, pages_review, pages_stats, pages_publications):
+    for module in (pages_offices, pages_dossiers, pages_review, pages_stats, pages_publications, pages_files):
         app.include_router(module.router(db))
     pull_seen.install(app, db)
 
@@ -73,7 +74,8 @@ def _router(db: Database) -> APIRouter:
     @r.get(BASE + "/", include_in_schema=False)
     async def home(request: Request) -> Response:
         session = await need(db, request)
-        return page(request, "home.html", session, n=await run_in_threadpool(_counts, db))
+        return page(request, "home.html", session, n=await run_in_threadpool(_counts, db),
+                    files=await run_in_threadpool(pages_files.stats, request.app.state.blobs))
 
     @r.get(BASE + "/nhat-ky", include_in_schema=False)
     async def trail(request: Request) -> Response:

@@ -16,7 +16,7 @@ from counter_app.errors import UserError
 from district_server import admin, dossiers, staff
 from district_server.database import Database
 from district_server.ingest import storable
-from district_server.web import strings
+from district_server.web import pages_files, strings
 from district_server.web.auth_web import BASE, WebError, client_of, field, need, page, posted
 
 MAX_QUERY = 100
@@ -54,6 +54,8 @@ def router(db: Database) -> APIRouter:
 
         def run() -> dict | None:
             found = dossiers.get_dossier(db, value)
+            if found is not None:
+                found["files"] = pages_files.dossier_files(db, request.app.state.blobs, found["id"])
             with db.write() as conn:
                 staff.record(conn, session.staff.username, "dossier.view", value, {"found": found is not None},
                              client=client_of(request))

@@ -74,6 +74,7 @@ SEARCH_SHORT = "Hãy nhập ít nhất 2 ký tự: mã hồ sơ, họ tên ngư�
 SEARCH_NONE = "Không có hồ sơ nào khớp '{q}'."
 SEARCH_MORE = "Chỉ hiện {n} hồ sơ đầu tiên; hãy gõ cụ thể hơn."
 NO_SUCH_DOSSIER = "Không có hồ sơ mã {code} trên máy chủ huyện."
+NO_SUCH_FILE = "Máy chủ huyện chưa có tệp này (máy quầy chưa gửi xong, hoặc không hồ sơ nào nhắc đến nó)."
 BAD_STATUS = "Trạng thái mới không hợp lệ."
 STATUS_MOVED = "Đã chuyển hồ sơ {code} sang '{status}'."
 BREAK_RESOLVED = "Đã đánh dấu chỗ đứt nhật ký thao tác số {id} là đã xử lý."

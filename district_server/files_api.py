@@ -1,0 +1,284 @@
+"""The file endpoints of the sync protocol (counter_app/sync/protocol_files.py) over the blob store
+(blobs.py), and who may read a file.
+
+Every device of any office may ask what the server holds of a hash and send its chunks: a hash
+names one content, and only who has the file can know it, so a duplicate sent by another office
+is stored once. Reading is narrower: a device downloads only the files its own office's events
+name (`readable_hashes`). Until the "digitised" event kind lands that is any event of the office
+whose payload names the hash under a "sha256" key; then `FILE_EVENT_KINDS` narrows it to those.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Set as AbstractSet
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from fastapi import FastAPI, Path, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
+
+from counter_app.sync.protocol import PROTOCOL, ErrorBody
+from counter_app.sync.protocol_files import (
+    FILES_PATH,
+    HEADER_COMPLETE,
+    HEADER_OFFSET,
+    HEADER_PROTOCOL,
+    MAX_CHUNK_BYTES,
+    MAX_FILE_BYTES,
+    SHA256_PATTERN,
+    FileState,
+    is_sha256,
+    parse_content_range,
+)
+from district_server.auth import Device
+from district_server.blobs import TOO_BIG, BlobError, BlobStore, Held, Receiving
+from district_server.database import Database
+from district_server.schema import event
+
+# Event kinds whose payloads may name files; None: any kind (until "digitised" exists).
+FILE_EVENT_KINDS: frozenset[str] | None = None
+HASH_KEY = "sha256"
+_CANDIDATE_ROWS = 50
+WRITE_BLOCK = 1024 * 1024  # events naming a hash textually, parsed to confirm it is a file reference
+
+BAD_HASH = "Mã băm tệp không hợp lệ: cần 64 ký tự thập lục phân (SHA-256) viết thường."
+NO_FILE = "Máy chủ huyện không có tệp này cho đơn vị của máy quầy."
+BAD_RANGE = ("Thiếu hoặc sai tiêu đề Content-Range (dạng 'bytes ĐẦU-CUỐI/TỔNG'); đoạn tệp không được nhận.")
+LENGTH_MISMATCH = "Độ dài đoạn tệp nhận được ({got} byte) khác với Content-Range ({want} byte); hãy gửi lại đoạn này."
+CHUNK_TOO_BIG = f"Đoạn tệp quá lớn: mỗi lần gửi tối đa {MAX_CHUNK_BYTES // (1024 * 1024)} MB."
+NO_ENCODING = "Đoạn tệp phải gửi nguyên (không nén, không Content-Encoding)."
+CUT_OFF = "Đoạn tệp bị ngắt giữa chừng; máy chủ bỏ đoạn đó, hãy gửi lại từ phần máy chủ đã có."
+NO_STORAGE = ("Máy chủ huyện không ghi/đọc được thư mục lưu tệp; quản trị viên cần kiểm tra thư mục đó "
+              "(COUNTER_SERVER_BLOBS). Máy quầy sẽ gửi lại sau.")
+
+DeviceCheck = Callable[[Request], Awaitable[Device]]
+T = TypeVar("T")
+log = logging.getLogger("district_server")
+
+
+async def _on_disk(work: Callable[..., T], *args: Any) -> T:
+    """Disk work off the event loop; a folder that cannot be used is the server's trouble, said
+    so (503, the counter retries later), never a 500 with a stack trace."""
+    try:
+        return await run_in_threadpool(work, *args)
+    except OSError:
+        log.exception("blob store unusable")
+        raise BlobError(503, "storage_unavailable", NO_STORAGE) from None
+
+
+def named_hashes(payload: Any) -> set[str]:
+    """The file hashes an event payload names: every well-formed value under a "sha256" key, at
+    any depth (the digitised event's own shape is the file store's to choose)."""
+    found: set[str] = set()
+    stack = [payload]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == HASH_KEY and is_sha256(value):
+                    found.add(value)
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _naming(sha256: str) -> sa.ColumnElement[bool]:
+    cond = event.c.payload_json.like(f"%{sha256}%")  # a hash is hex: nothing to escape
+    if FILE_EVENT_KINDS is not None:
+        cond = sa.and_(cond, event.c.kind.in_(sorted(FILE_EVENT_KINDS)))
+    return cond
+
+
+def readable_hashes(db: Database, agency_code: str, among: Iterable[str]) -> set[str]:
+    """Of `among`, the hashes the office's stored events name: what its devices may download."""
+    with db.engine.connect() as conn:
+        return {sha for sha in set(among) if _named(conn, sha, agency_code)}
+
+
+def named_anywhere(db: Database, sha256: str) -> bool:
+    """Whether any office's events name the file (the district's staff see every office)."""
+    with db.engine.connect() as conn:
+        return _named(conn, sha256, None)
+
+
+def _named(conn: sa.Connection, sha256: str, agency_code: str | None) -> bool:
+    query = sa.select(event.c.payload_json).where(_naming(sha256)).limit(_CANDIDATE_ROWS)
+    if agency_code is not None:
+        query = query.where(event.c.agency_code == agency_code)
+    return any(sha256 in named_hashes(_loads(text)) for text in conn.execute(query).scalars())
+
+
+def may_read(sha256: str, readable: AbstractSet[str]) -> bool:
+    return sha256 in readable
+
+
+def dossier_hashes(db: Database, dossier_id: str) -> list[str]:
+    """The files a dossier's events name, in the order first named (the dashboard's dossier page)."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(sa.select(event.c.payload_json).where(event.c.dossier_id == dossier_id)
+                            .where(event.c.payload_json.like(f'%"{HASH_KEY}"%'))
+                            .order_by(event.c.sort_key)).scalars()
+        seen: dict[str, None] = {}
+        for text in rows:
+            for sha in sorted(named_hashes(_loads(text))):
+                seen.setdefault(sha, None)
+    return list(seen)
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _state_headers(held_received: int, complete: bool) -> dict[str, str]:
+    return {HEADER_OFFSET: str(held_received), HEADER_COMPLETE: "1" if complete else "0",
+            HEADER_PROTOCOL: PROTOCOL}
+
+
+def _sha(raw: str) -> str:
+    value = raw.lower()
+    if not is_sha256(value):
+        raise BlobError(400, "bad_hash", BAD_HASH)
+    return value
+
+
+def _check_encoding(request: Request, want: int) -> None:
+    if request.headers.get("content-encoding", "identity").strip().lower() not in ("", "identity"):
+        raise BlobError(400, "bad_encoding", NO_ENCODING)
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) != want:
+        raise BlobError(400, "bad_length", LENGTH_MISMATCH.format(got=int(declared), want=want))
+
+
+async def _receive(request: Request, rx: Receiving, want: int) -> Held:
+    """The chunk's body into the partial as it arrives: each 1 MB block is written (and hashed) in
+    a thread while the next arrives. A body cut short or too long leaves the partial as it was."""
+    pending: asyncio.Future[None] | None = None
+    block = bytearray()
+    size = 0
+    try:
+        try:
+            async for piece in request.stream():
+                size += len(piece)
+                if size > want:  # no Content-Length, and more than the range said
+                    raise BlobError(400, "bad_length", LENGTH_MISMATCH.format(got=size, want=want))
+                block += piece
+                if len(block) >= WRITE_BLOCK:
+                    if pending is not None:
+                        await pending
+                    pending = asyncio.ensure_future(_on_disk(rx.write, bytes(block)))
+                    block = bytearray()
+        except ClientDisconnect:  # the counter went away mid-chunk: nobody to answer, the partial cut back
+            raise BlobError(400, "cut_off", CUT_OFF) from None
+        if pending is not None:
+            await pending
+            pending = None
+        if size != want:
+            raise BlobError(400, "bad_length", LENGTH_MISMATCH.format(got=size, want=want))
+        if block:
+            await _on_disk(rx.write, bytes(block))
+        return await _on_disk(rx.finish)
+    finally:
+        if pending is not None:  # a write still under way when the body broke off: let it end first
+            with contextlib.suppress(Exception):
+                await pending
+        await _on_disk(rx.__exit__, None, None, None)
+
+
+def _documented(*statuses: int, ok: dict[str, Any] | None = None) -> dict[int | str, dict[str, Any]]:
+    out: dict[int | str, dict[str, Any]] = {200: ok or {"description": "OK"}}
+    for status in statuses:
+        out[status] = {"model": ErrorBody, "description": "Lỗi, với thông điệp tiếng Việt"}
+    return out
+
+
+_HELD_HEADERS = {
+    HEADER_OFFSET: {"description": "số byte máy chủ đang có", "schema": {"type": "integer"}},
+    HEADER_COMPLETE: {"description": "1: đã có đủ tệp, đã kiểm tra mã băm", "schema": {"type": "string"}},
+}
+_BYTES = {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+          "description": "Nội dung tệp"}
+_CHUNK_BODY = {"requestBody": {"required": True, "content": {
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+    "parameters": [{"name": "Content-Range", "in": "header", "required": True,
+                    "schema": {"type": "string", "pattern": r"^bytes (\d+-\d+|\*)/\d+$"},
+                    "description": "bytes ĐẦU-CUỐI/TỔNG"}]}
+
+
+_SHA_PARAM = Path(pattern=SHA256_PATTERN, description="SHA-256 của tệp, 64 ký tự thập lục phân")
+
+
+def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck,
+            security: list[Any] | None = None) -> None:
+    """The routes on `app`; `device` checks the token (app.py), `security` documents it."""
+    @app.exception_handler(BlobError)
+    async def _refused(_request: Request, exc: BlobError) -> JSONResponse:
+        body: dict[str, Any] = {"protocol": PROTOCOL, "error": exc.code, "message": exc.message}
+        headers = {HEADER_PROTOCOL: PROTOCOL}
+        if exc.offset is not None:
+            body["offset"] = exc.offset
+            headers[HEADER_OFFSET] = str(exc.offset)
+        return JSONResponse(body, status_code=exc.status, headers=headers)
+
+    path = FILES_PATH + "{sha256}"
+
+    @app.head(path, summary="Máy chủ đang có bao nhiêu byte của tệp này", dependencies=security,
+              response_class=Response,
+              responses=_documented(400, 401, 503, ok={"description": "OK", "headers": _HELD_HEADERS}))
+    async def held(request: Request, sha256: str = _SHA_PARAM) -> Response:
+        await device(request)
+        state = await _on_disk(blobs.held, _sha(sha256))
+        return Response(status_code=200, headers=_state_headers(state.received, state.complete))
+
+    @app.put(path, summary="Một đoạn của tệp (Content-Range)", dependencies=security, response_model=FileState,
+             responses=_documented(400, 401, 409, 413, 422, 503, 507), openapi_extra=_CHUNK_BODY)
+    async def put_chunk(request: Request, sha256: str = _SHA_PARAM) -> Response:
+        await device(request)  # before reading a byte of the body
+        sha = _sha(sha256)
+        parsed = parse_content_range(request.headers.get("content-range", ""))
+        if parsed is None:
+            raise BlobError(400, "bad_range", BAD_RANGE)
+        first, length, total = parsed
+        if total > MAX_FILE_BYTES:
+            raise BlobError(413, "too_large", TOO_BIG)
+        if length > MAX_CHUNK_BYTES:
+            raise BlobError(413, "too_large", CHUNK_TOO_BIG)
+        _check_encoding(request, length)
+        rx = await _on_disk(blobs.begin, sha, first, total, length)
+        state = rx if isinstance(rx, Held) else await _receive(request, rx, length)
+        return JSONResponse({"protocol": PROTOCOL, "sha256": sha, "received": state.received,
+                             "complete": state.complete},
+                            headers=_state_headers(state.received, state.complete))
+
+    @app.get(path, summary="Tải tệp về (máy quầy cùng đơn vị)", dependencies=security, response_class=Response,
+             responses=_documented(400, 401, 404, 503, ok=_BYTES))
+    async def download(request: Request, sha256: str = _SHA_PARAM) -> Response:
+        dev = await device(request)
+        sha = _sha(sha256)
+        readable = await run_in_threadpool(readable_hashes, db, dev.agency_code, {sha})
+        state = await _on_disk(blobs.held, sha)
+        # One answer for "not yours" and "not here": another office learns nothing from it.
+        if not (may_read(sha, readable) and state.complete):
+            raise BlobError(404, "no_file", NO_FILE)
+        return file_response(blobs, sha)
+
+
+def file_response(blobs: BlobStore, sha256: str, *, filename: str | None = None,
+                  media_type: str = "application/octet-stream") -> FileResponse:
+    """The bytes of a held file, never gzipped again (Content-Encoding identity), cacheable forever
+    (a hash names one content), with ranges (a download cut off resumes)."""
+    headers = {"ETag": f'"{sha256}"', "Cache-Control": "private, max-age=31536000, immutable",
+               "Content-Encoding": "identity", HEADER_PROTOCOL: PROTOCOL}
+    return FileResponse(blobs.path(sha256), media_type=media_type, headers=headers,
+                        filename=filename)

@@ -1,0 +1,413 @@
+"""Digitised files going up to the district and back down to the office's other counters, against a
+real server (uvicorn on loopback, one per module) and its blob folder. SQLite only: files live on
+disk, not in the database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from counter_app.db.models import Dossier, Outbox
+from counter_app.sync import commands, uploads
+from counter_app.sync.client import SyncClient
+from counter_app.sync.errors import SyncRefused
+from counter_app.sync.protocol_files import MAX_CHUNK_BYTES, MAX_FILE_BYTES
+from district_server.auth import add_device
+from district_server.database import Database, open_database
+from tests.conftest import AGENCY
+from tests.server.helpers import LiveServer, intake_many, make_counter, outbox_states, refused
+
+CHUNK = 64 * 1024  # small chunks: several per file, so "cut midway" has a middle
+
+
+class Office:
+    def __init__(self, url: str, db: Database, blobs: Path, tokens: dict[str, str]) -> None:
+        self.url, self.db, self.blobs, self.tokens = url, db, blobs, tokens
+
+    def client(self, who: str = "c0") -> SyncClient:
+        return SyncClient(self.url, self.tokens[who])
+
+    def kept(self) -> list[str]:
+        """Everything in the blob folder but the shards' lock files."""
+        return sorted(p.name for p in self.blobs.rglob("*") if p.is_file() and p.name != ".lock")
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    root = tmp_path_factory.mktemp("files")
+    db = open_database(f"sqlite:///{root / 'district.sqlite3'}")
+    tokens = {"c0": add_device(db, AGENCY, 0)[1], "c1": add_device(db, AGENCY, 1)[1],
+              "other": add_device(db, "000.00.21.H12", 0)[1]}
+    with LiveServer(db, blob_dir=root / "blobs") as server:
+        yield Office(server.url, db, root / "blobs", tokens)
+    db.close()
+
+
+def a_scan(tmp_path: Path, name: str = "scan.pdf", size: int = 5 * CHUNK + 123) -> tuple[Path, str, bytes]:
+    data = os.urandom(size)  # every test its own content: the module's server is shared
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path, hashlib.sha256(data).hexdigest(), data
+
+
+def headers(token: str, **extra: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", **extra}
+
+
+class Queue:
+    """A file store's queue, as the engine sees it (uploads.FileQueue)."""
+
+    def __init__(self, *files: tuple[str, int, Path]) -> None:
+        self.files = list(files)
+        self.sent: list[str] = []
+
+    def pending_files(self) -> list[tuple[str, int, Path]]:
+        return [f for f in self.files if f[0] not in self.sent]
+
+    def mark_sent(self, sha256: str) -> None:
+        self.sent.append(sha256)
+
+
+def name_the_file_in_an_event(store, sha: str) -> None:  # noqa: ANN001 - Store
+    """The counter's latest event names the file, as the digitised event will."""
+    with store.write() as session:
+        row = session.exec(select(Outbox).order_by(Outbox.seq.desc())).first()
+        payload = json.loads(row.payload_json)
+        payload["details"] = {"files": [{"sha256": sha, "component": 1}]}
+        row.payload_json = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        session.add(row)
+
+
+# --- up -------------------------------------------------------------------------------------------
+
+
+def test_a_file_sent_twice_is_stored_once(office: Office, tmp_path: Path) -> None:
+    path, sha, data = a_scan(tmp_path)
+    with office.client("c0") as client:
+        first = uploads.upload(client, sha, len(data), lambda: path.open("rb"), chunk_bytes=CHUNK)
+    assert first.outcome == "sent" and first.bytes_sent == len(data)
+    with office.client("c1") as client:  # the same paper digitised again at the other counter
+        again = uploads.upload(client, sha, len(data), lambda: path.open("rb"), chunk_bytes=CHUNK)
+    assert again.outcome == "already_there" and again.bytes_sent == 0 and again.complete
+    assert [n for n in office.kept() if n.startswith(sha[:8])] == [sha]
+    assert (office.blobs / sha[:2] / sha).read_bytes() == data
+
+
+def test_a_transfer_cut_midway_resumes_at_the_servers_offset(office: Office, tmp_path: Path) -> None:
+    path, sha, data = a_scan(tmp_path)
+    chunks = iter(range(100))
+    with office.client() as client:
+        # The counter switched off after two chunks: `stop` says so before the third.
+        cut = uploads.upload(client, sha, len(data), lambda: path.open("rb"), chunk_bytes=CHUNK,
+                             stop=lambda: next(chunks) >= 2)
+        assert cut.outcome == "paused" and cut.bytes_sent == 2 * CHUNK
+        assert uploads.held(client, sha) == (2 * CHUNK, False)
+        assert (office.blobs / sha[:2] / f"{sha}.part").stat().st_size == 2 * CHUNK
+        resumed = uploads.upload(client, sha, len(data), lambda: path.open("rb"), chunk_bytes=CHUNK)
+    assert resumed.outcome == "sent" and resumed.resumed_from == 2 * CHUNK
+    assert resumed.bytes_sent == len(data) - 2 * CHUNK  # nothing sent twice
+    assert (office.blobs / sha[:2] / sha).read_bytes() == data
+    assert not (office.blobs / sha[:2] / f"{sha}.part").exists()
+
+
+def test_a_chunk_cut_off_mid_body_leaves_the_partial_as_it_was(office: Office, tmp_path: Path) -> None:
+    from urllib.parse import urlsplit
+
+    from district_server import blobs
+
+    mb = 1024 * 1024
+    path, sha, data = a_scan(tmp_path, size=4 * mb)
+    with office.client() as client:
+        uploads.upload(client, sha, len(data), lambda: path.open("rb"), chunk_bytes=mb,
+                       stop=iter([False, True]).__next__)
+        assert uploads.held(client, sha) == (mb, False)
+    where = urlsplit(office.url)
+    with socket.create_connection((where.hostname, where.port)) as raw:  # switched off 2.5 MB into a 3 MB chunk
+        raw.sendall((f"PUT /v1/files/{sha} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {office.tokens['c0']}\r\n"
+                     f"Content-Range: bytes {mb}-{4 * mb - 1}/{4 * mb}\r\nContent-Length: {3 * mb}\r\n\r\n").encode())
+        raw.sendall(data[mb:mb + 5 * mb // 2])
+    blobs._RUNNING.clear()  # and the server restarted: the hash so far is read from the partial again
+    deadline = time.monotonic() + 60
+    with office.client() as client:
+        # The server writes what arrived as it arrives, and cuts it back once it sees the line drop.
+        while uploads.held(client, sha) != (mb, False) and time.monotonic() < deadline:
+            pass
+        while (resumed := uploads.upload(client, sha, len(data), lambda: path.open("rb"), chunk_bytes=mb)).outcome \
+                == "busy" and time.monotonic() < deadline:
+            pass  # its lock is let go just after
+    assert resumed.outcome == "sent" and resumed.resumed_from == mb and resumed.bytes_sent == 3 * mb
+    assert (office.blobs / sha[:2] / sha).read_bytes() == data
+
+
+def test_a_file_cut_after_its_last_byte_is_checked_on_the_next_try(office: Office, tmp_path: Path) -> None:
+    # The server went down between writing the last chunk and checking it: every byte is there.
+    path, sha, data = a_scan(tmp_path, size=1000)
+    (office.blobs / sha[:2]).mkdir(parents=True, exist_ok=True)
+    (office.blobs / sha[:2] / f"{sha}.part").write_bytes(data)
+    with office.client() as client:
+        result = uploads.upload(client, sha, len(data), lambda: path.open("rb"))
+    assert result.outcome == "sent" and result.bytes_sent == 0 and result.resumed_from == len(data)
+    assert (office.blobs / sha[:2] / sha).read_bytes() == data
+
+
+def test_a_corrupted_file_is_refused_and_nothing_is_kept(office: Office, tmp_path: Path) -> None:
+    _path, sha, data = a_scan(tmp_path, size=2 * CHUNK)
+    damaged = bytearray(data)
+    damaged[-1] ^= 0xFF  # one bit changed on the way
+    token = office.tokens["c0"]
+    first = httpx.put(f"{office.url}/v1/files/{sha}", content=bytes(damaged[:CHUNK]),
+                      headers=headers(token, **{"Content-Range": f"bytes 0-{CHUNK - 1}/{2 * CHUNK}"}))
+    assert first.status_code == 200 and first.json()["received"] == CHUNK
+    last = httpx.put(f"{office.url}/v1/files/{sha}", content=bytes(damaged[CHUNK:]),
+                     headers=headers(token, **{"Content-Range": f"bytes {CHUNK}-{2 * CHUNK - 1}/{2 * CHUNK}"}))
+    assert "mã băm" in refused(last, 422, "hash_mismatch")
+    assert not [n for n in office.kept() if n.startswith(sha)]
+    with office.client() as client:
+        assert uploads.held(client, sha) == (0, False)
+
+
+def test_a_file_changed_on_the_counter_is_not_sent(office: Office, tmp_path: Path) -> None:
+    path, sha, data = a_scan(tmp_path)
+    path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # altered after it was recorded
+    with office.client() as client:
+        result = uploads.upload(client, sha, len(data), lambda: path.open("rb"))
+        assert result.outcome == "damaged" and "files verify" in result.message and result.bytes_sent == 0
+        assert uploads.held(client, sha) == (0, False)
+        path.unlink()
+        gone = uploads.upload(client, sha, len(data), lambda: path.open("rb"))
+    assert gone.outcome == "damaged" and "không còn" in gone.message
+
+
+def test_a_chunk_at_the_wrong_offset_gets_409_naming_the_offset(office: Office, tmp_path: Path) -> None:
+    _path, sha, data = a_scan(tmp_path, size=3 * CHUNK)
+    url, token, total = f"{office.url}/v1/files/{sha}", office.tokens["c0"], len(data)
+    assert httpx.put(url, content=data[:CHUNK], headers=headers(
+        token, **{"Content-Range": f"bytes 0-{CHUNK - 1}/{total}"})).status_code == 200
+    for first in (0, 2 * CHUNK):  # sent again, and one skipped
+        answer = httpx.put(url, content=data[first:first + CHUNK], headers=headers(
+            token, **{"Content-Range": f"bytes {first}-{first + CHUNK - 1}/{total}"}))
+        assert f"từ byte {CHUNK}" in refused(answer, 409, "wrong_offset")
+        assert answer.json()["offset"] == CHUNK and answer.headers["Upload-Offset"] == str(CHUNK)
+    assert (office.blobs / sha[:2] / f"{sha}.part").read_bytes() == data[:CHUNK]
+
+
+def test_two_counters_sending_the_same_file_at_once_store_it_once(office: Office, tmp_path: Path) -> None:
+    path, sha, data = a_scan(tmp_path, size=40 * CHUNK)
+    results: dict[str, uploads.UploadResult] = {}
+    start = threading.Barrier(2)
+
+    def send(who: str) -> None:
+        with office.client(who) as client:
+            start.wait()
+            results[who] = uploads.upload(client, sha, len(data), lambda: path.open("rb"), chunk_bytes=CHUNK)
+
+    threads = [threading.Thread(target=send, args=(who,)) for who in ("c0", "c1")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    # One sends it; the other finds it there, or is told the server is receiving it right now.
+    assert sorted(r.outcome for r in results.values()) in (["already_there", "sent"], ["busy", "sent"],
+                                                           ["sent", "sent"]), results
+    assert sum(r.bytes_sent for r in results.values()) <= len(data)  # no chunk taken twice
+    with office.client("c1") as client:
+        assert uploads.upload(client, sha, len(data), lambda: path.open("rb")).outcome == "already_there"
+    assert (office.blobs / sha[:2] / sha).read_bytes() == data
+    assert [n for n in office.kept() if n.startswith(sha)] == [sha]
+
+
+def test_a_partial_upload_abandoned_for_a_month_is_dropped_when_the_server_starts(tmp_path: Path) -> None:
+    from district_server.app import create_app
+    from district_server.blobs import PARTIAL_MAX_AGE_S
+
+    shard = tmp_path / "blobs" / "ab"
+    shard.mkdir(parents=True)
+    old, recent = shard / f"{'ab' * 32}.part", shard / f"{'ab' * 31}cd.part"
+    for part in (old, recent):
+        part.write_bytes(b"x" * 10)
+    month_ago = time.time() - PARTIAL_MAX_AGE_S - 60
+    os.utime(old, (month_ago, month_ago))
+    db = open_database(f"sqlite:///{tmp_path / 'district.sqlite3'}")
+    try:
+        create_app(db, blob_dir=tmp_path / "blobs")
+    finally:
+        db.close()
+    assert not old.exists() and recent.exists()
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sha", "extra", "body", "status", "code"), [
+    ("nothex", {"Content-Range": "bytes 0-0/1"}, b"x", 400, "bad_request"),
+    ("ab" * 32, {}, b"x", 400, "bad_range"),
+    ("ab" * 32, {"Content-Range": "bytes 5-2/10"}, b"x", 400, "bad_range"),
+    ("ab" * 32, {"Content-Range": "bytes 0-9/10"}, b"short", 400, "bad_length"),
+    ("ab" * 32, {"Content-Range": f"bytes 0-0/{MAX_FILE_BYTES + 1}"}, b"x", 413, "too_large"),
+    ("ab" * 32, {"Content-Range": f"bytes 0-{MAX_CHUNK_BYTES}/{MAX_FILE_BYTES}"}, b"x", 413, "too_large"),
+    ("ab" * 32, {"Content-Range": "bytes 0-0/1", "Content-Encoding": "gzip"}, b"x", 400, "bad_encoding"),
+])
+def test_a_chunk_the_server_cannot_take_is_refused_in_vietnamese(office: Office, sha: str, extra: dict[str, str],
+                                                                 body: bytes, status: int, code: str) -> None:
+    answer = httpx.put(f"{office.url}/v1/files/{sha}", content=body, headers=headers(office.tokens["c0"], **extra))
+    refused(answer, status, code)
+    assert not (office.blobs / "ab" / f"{'ab' * 32}.part").exists()
+
+
+def test_files_need_a_device_token(office: Office) -> None:
+    for method in ("PUT", "GET"):
+        refused(httpx.request(method, f"{office.url}/v1/files/{'cd' * 32}", headers=headers("qmc_wrong")), 401,
+                "bad_token")
+    assert httpx.head(f"{office.url}/v1/files/{'cd' * 32}").status_code == 401
+
+
+# --- down -----------------------------------------------------------------------------------------
+
+
+class Sent:
+    def __init__(self, sha: str, data: bytes, code: str) -> None:
+        self.sha, self.data, self.code = sha, data, code
+
+
+@pytest.fixture(scope="module")
+def sent(office: Office, tmp_path_factory: pytest.TempPathFactory) -> Sent:
+    """A dossier taken in at counter 0 whose event names a scan, synced with the scan."""
+    folder = tmp_path_factory.mktemp("sent")
+    counter0 = make_counter(folder / "counter0", 0)
+    try:
+        path, sha, data = a_scan(folder)
+        (dossier_id,) = intake_many(counter0, 1)
+        name_the_file_in_an_event(counter0, sha)
+        commands.link(counter0, office.url, office.tokens["c0"])
+        summary = commands.sync_once(counter0, files=Queue((sha, len(data), path)))
+        with counter0.read() as session:
+            code = session.get(Dossier, dossier_id).code
+    finally:
+        counter0.close()
+    assert summary["pushed"] == 1 and summary["files_sent"] == 1 and summary["files_waiting"] == 0
+    return Sent(sha, data, code)
+
+
+def test_another_counter_of_the_office_downloads_it_and_another_office_cannot(office: Office, sent: Sent,
+                                                                              tmp_path: Path) -> None:
+    with office.client("c1") as client:
+        assert uploads.download(client, sent.sha, tmp_path / "here.pdf") == len(sent.data)
+    assert (tmp_path / "here.pdf").read_bytes() == sent.data
+    with office.client("other") as client, pytest.raises(SyncRefused) as no:
+        uploads.download(client, sent.sha, tmp_path / "there.pdf")
+    assert no.value.code == "no_file" and not (tmp_path / "there.pdf").exists()
+    # A file the office holds but none of its events names is not served either.
+    _p, loose, loose_data = a_scan(tmp_path, "loose.pdf", 100)
+    with office.client("c1") as client:
+        assert uploads.upload(client, loose, len(loose_data), lambda: _p.open("rb")).outcome == "sent"
+        with pytest.raises(SyncRefused):
+            uploads.download(client, loose, tmp_path / "loose-back.pdf")
+
+
+def test_the_district_staff_see_a_dossiers_files_and_download_them(office: Office, sent: Sent) -> None:
+    from fastapi.testclient import TestClient
+
+    from district_server import staff
+    from district_server.app import create_app
+    from tests.server.web_helpers import PASSWORD, log_in, quick_hashes, text_of
+
+    with quick_hashes():
+        staff.add_staff(office.db, "lanhdao", "Cán bộ lãnh đạo", "leader", PASSWORD)
+        with TestClient(create_app(office.db, blob_dir=office.blobs), follow_redirects=False) as web:
+            assert log_in(web, "lanhdao").status_code == 303
+            home = text_of(web.get("/quan-tri/").text)
+            page = web.get(f"/quan-tri/ho-so/{sent.code}")
+            assert page.status_code == 200 and "Giấy tờ số hoá" in page.text and sent.sha[:12] in page.text
+            got = web.get(f"/quan-tri/tep/{sent.sha}")
+            assert got.status_code == 200 and got.content == sent.data
+            missing = web.get(f"/quan-tri/tep/{'0' * 64}")
+            assert missing.status_code == 404 and "chưa có tệp này" in missing.text
+            assert web.get("/quan-tri/tep/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    held = len([n for n in office.kept() if not n.endswith(".part")])
+    assert f"Tệp số hoá đã nhận {held} " in home
+    with office.db.engine.connect() as conn:
+        from district_server.schema import staff_audit
+
+        audited = conn.execute(sa.select(staff_audit.c.target).where(staff_audit.c.action == "file.download")).all()
+    assert (sent.sha,) in audited
+
+
+# --- the engine -----------------------------------------------------------------------------------
+
+
+def test_the_events_are_synced_even_when_the_file_upload_fails(tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'district.sqlite3'}")
+    token = add_device(db, AGENCY, 0)[1]
+    (tmp_path / "not-a-folder").write_text("x")  # a blob folder the server cannot use
+    counter0 = make_counter(tmp_path / "counter0", 0)
+    try:
+        with LiveServer(db, blob_dir=tmp_path / "not-a-folder") as server:
+            path, sha, data = a_scan(tmp_path)
+            intake_many(counter0, 2)
+            commands.link(counter0, server.url, token)
+            queue = Queue((sha, len(data), path))
+            summary = commands.sync_once(counter0, files=queue)
+            status = commands.sync_status(counter0)
+    finally:
+        counter0.close()
+        db.close()
+    assert summary["pushed"] == 2 and summary["pending"] == 0
+    assert summary["files_sent"] == 0 and summary["files_waiting"] == 1 and "HTTP 503" in summary["files_error"]
+    assert queue.sent == [] and status["last_error"] is None and status["last_success"]
+
+
+def test_a_new_event_pauses_the_file_so_it_goes_up_next_pass(office: Office, tmp_path: Path) -> None:
+    counter0 = make_counter(tmp_path / "counter2", 2)  # its own codes: the module's server is shared
+    try:
+        commands.link(counter0, office.url, add_device(office.db, AGENCY, 2)[1])
+        path, sha, data = a_scan(tmp_path, size=4 * 1024 * 1024 + 7)  # two chunks of the default size
+
+        class Busy(Queue):
+            def pending_files(self) -> list[tuple[str, int, Path]]:
+                intake_many(counter0, 1)  # an intake while the file waits its turn
+                return super().pending_files()
+
+        queue = Busy((sha, len(data), path))
+        summary = commands.sync_once(counter0, files=queue)
+        assert summary["files_sent"] == 0 and summary["files_waiting"] == 1 and outbox_states(counter0) == {
+            "pending": 1}
+        queue.__class__ = Queue
+        again = commands.sync_once(counter0, files=queue)
+    finally:
+        counter0.close()
+    assert again["pushed"] == 1 and again["files_sent"] == 1 and queue.sent == [sha]
+
+
+def test_a_token_revoked_before_the_files_leaves_them_waiting_and_the_events_synced(office: Office,
+                                                                                    tmp_path: Path) -> None:
+    from district_server.auth import revoke_device
+
+    dev, token = add_device(office.db, AGENCY, 4)
+    counter4 = make_counter(tmp_path / "counter4", 4)
+    try:
+        commands.link(counter4, office.url, token)
+        intake_many(counter4, 1)
+        path, sha, data = a_scan(tmp_path)
+
+        class Revoked(Queue):
+            def pending_files(self) -> list[tuple[str, int, Path]]:
+                revoke_device(office.db, dev.id)  # the district revokes the counter just after its events
+                return super().pending_files()
+
+        queue = Revoked((sha, len(data), path))
+        summary = commands.sync_once(counter4, files=queue)
+    finally:
+        counter4.close()
+    assert summary["pushed"] == 1 and summary["pending"] == 0
+    assert summary["files_waiting"] == 1 and "thu hồi" in summary["files_error"] and queue.sent == []
