@@ -77,3 +77,14 @@ class Prefs:
     def attention_at_start(self, on: bool) -> None:
         self._s.setValue("attention/at_start", bool(on))
         self._s.sync()
+
+    @property
+    def hot_folder(self) -> str:
+        """The folder this PC's scanner software saves into ('' when none is chosen): a path on
+        this PC or a share it reaches, so a counter-level preference, not an office setting."""
+        return str(self._s.value("digitise/hot_folder", "") or "")
+
+    @hot_folder.setter
+    def hot_folder(self, folder: str) -> None:
+        self._s.setValue("digitise/hot_folder", folder)
+        self._s.sync()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from counter_app.domain import actions
 from counter_app.domain.statuses import label as status_label
 from ui import strings, theme
-from ui.formatting import long_datetime, short_date, short_datetime, working_days
+from ui.formatting import file_size, long_datetime, short_date, short_datetime, working_days
 
 S = strings.Dossier
 L = strings.Life
@@ -73,7 +73,12 @@ class DossierView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         documents_box = QGroupBox(S.DOCUMENTS)
-        QVBoxLayout(documents_box).addWidget(self.documents)
+        documents_column = QVBoxLayout(documents_box)
+        documents_column.addWidget(self.documents)
+        self.digitised = QLabel()  # the papers kept as files (show_files; F8 digitises)
+        self.digitised.setObjectName("dossier_digitised")
+        self.digitised.setWordWrap(True)
+        documents_column.addWidget(self.digitised)
         self.history = QTableWidget(0, len(L.HISTORY_COLUMNS))
         self.history.setObjectName("dossier_history")
         self.history.setHorizontalHeaderLabels(list(L.HISTORY_COLUMNS))
@@ -144,7 +149,16 @@ class DossierView(QWidget):
             label.clear()
         self.documents.setRowCount(0)
         self.history.setRowCount(0)
+        self.digitised.clear()
         self._show_actions(())
+
+    def show_files(self, code: str, rows: list[Any]) -> None:
+        """The dossier's digitised papers (desk_digitise.files: FileRow each)."""
+        if code != self.code:
+            return
+        D = strings.Digitise  # noqa: N806
+        lines = [D.KEPT_ROW.format(name=r.component_name, pages=r.pages, size=file_size(r.size)) for r in rows]
+        self.digitised.setText(f"{D.KEPT}: " + "; ".join(lines) if lines else D.KEPT_NONE)
 
     def show_dossier(self, dossier: dict[str, Any]) -> None:
         self.code = dossier["code"]
