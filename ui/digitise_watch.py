@@ -3,14 +3,15 @@ pages it finishes appear in the digitise panel's inbox (docs/digitisation.md, "I
 
 QFileSystemWatcher hears a local folder change at once; a network share tells it nothing, so a
 timer looks as well. Every look (listing the folder, reading sizes) runs on the watcher's own lane:
-a slow share never holds up the window nor the store. A file is handed on once two looks in a row
-saw the same non-zero size and time: the scanner is still writing one whose size moves.
+a slow share never holds up the window nor the store. A file is handed on once its size (non-zero)
+and time held for SETTLE_MS across looks: the scanner is still writing one whose size moves.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ui.workers import Lane
 
 PAGE_SUFFIXES = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"})
 POLL_MS = 300  # a look every 0.3 s: a finished page shows within a second, even on a share
+SETTLE_MS = 250  # a size that held this long is a finished file (the watcher's looks can be ms apart)
 DONE_FOLDER = "Đã số hóa"  # where the files of saved pages go, so the next start does not offer them again
 
 Seen = dict[str, tuple[int, int]]  # file name -> (size, mtime in ns)
@@ -67,12 +69,13 @@ class HotFolder(QObject):
     """Hands each finished page file of the watched folder to `on_arrived` once (on the UI thread)."""
 
     def __init__(self, on_arrived: Callable[[list[Path]], None], parent: QObject | None = None, *,
-                 poll_ms: int = POLL_MS) -> None:
+                 poll_ms: int = POLL_MS, settle_ms: int = SETTLE_MS) -> None:
         super().__init__(parent)
         self.lane = Lane("hot-folder", self)
         self._on_arrived = on_arrived
         self.folder = ""
-        self._last: Seen = {}
+        self._settle = settle_ms / 1000
+        self._last: dict[str, tuple[tuple[int, int], float]] = {}  # name -> (size and time, seen so since)
         self._handed: set[tuple[str, int, int]] = set()  # (name, size, mtime): a file saved again is new
         self._watcher = QFileSystemWatcher(self)
         self._watcher.directoryChanged.connect(lambda _path: self.look())
@@ -108,13 +111,18 @@ class HotFolder(QObject):
     def _seen(self, folder: str, seen: Seen) -> None:
         if folder != self.folder:
             return  # an answer for the folder watched before
-        ready = []
+        now = time.monotonic()
+        ready, last = [], {}
         for name, stamp in sorted(seen.items()):
+            before, since = self._last.get(name, (None, now))
+            if before != stamp:
+                since = now
+            last[name] = (stamp, since)
             key = (name, *stamp)
-            if stamp[0] > 0 and self._last.get(name) == stamp and key not in self._handed:
+            if stamp[0] > 0 and before == stamp and now - since >= self._settle and key not in self._handed:
                 self._handed.add(key)
                 ready.append(Path(folder) / name)
         self._handed = {k for k in self._handed if k[0] in seen}
-        self._last = seen
+        self._last = last
         if ready:
             self._on_arrived(ready)

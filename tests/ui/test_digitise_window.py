@@ -185,3 +185,45 @@ def test_files_dropped_onto_the_inbox_are_added(qtbot, desk, open_window, tmp_pa
                                Qt.KeyboardModifier.NoModifier))
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
     assert sorted(p.page.name for p in panel.model.pages) == ["a.jpg", "b.jpg"]
+
+
+def test_a_page_still_being_written_is_waited_for(qtbot, tmp_path) -> None:  # noqa: ANN001
+    from ui.digitise_watch import HotFolder
+
+    handed: list[list[str]] = []
+    # The test looks by hand (no timer), and a size that held across two looks is enough.
+    hot = HotFolder(lambda paths: handed.append([p.name for p in paths]), poll_ms=60_000, settle_ms=0)
+    page = tmp_path / "scan_0003.jpg"
+    data = scan(6)
+    page.write_bytes(data[:1000])  # the scanner software has written the first part
+
+    def look() -> None:
+        hot.look()
+        qtbot.waitUntil(lambda: not hot.lane.busy(), timeout=5000)
+
+    hot.watch(str(tmp_path))  # its first look
+    qtbot.waitUntil(lambda: not hot.lane.busy(), timeout=5000)
+    with page.open("ab") as f:
+        f.write(data[1000:5000])
+    look()
+    assert handed == []  # its size moved between the looks: still being written
+    with page.open("ab") as f:
+        f.write(data[5000:])
+    look()
+    look()
+    assert handed == [["scan_0003.jpg"]]
+    look()
+    assert handed == [["scan_0003.jpg"]]  # handed on once
+    hot.stop()
+
+
+def test_a_log_out_takes_the_panel_and_its_pages_away(qtbot, desk, open_window, hot) -> None:  # noqa: ANN001
+    code = dossier_in(desk, 2)
+    window = open_window(desk)
+    panel = digitise_panel(qtbot, window, code)
+    write(hot / "scan_0004.jpg", scan(7))
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+    window.start_over()
+    assert window.tabs.indexOf(panel) < 0 and panel.model.rowCount() == 0 and panel.code == ""
+    panel = digitise_panel(qtbot, window, code)  # the next officer: the page not saved is offered again
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)

@@ -69,6 +69,15 @@ class DigitiseDesk(QObject):
         self._load_slots(code)
         self.panel.focus_strip()
 
+    def clear(self) -> None:
+        """After a log-out: the panel goes with the last citizen's pages. The hot folder is looked
+        at afresh at the next F8, so a page not saved yet is offered again."""
+        tabs = self.window.tabs
+        if tabs.indexOf(self.panel) >= 0:
+            tabs.removeTab(tabs.indexOf(self.panel))
+        self.hot.stop()
+        self.panel.clear()
+
     def choose_folder(self) -> None:
         folder = self.window.interaction.choose_folder(self.window, D.HOT_FOLDER_ASK, self.window.prefs.hot_folder)
         if folder:

@@ -305,6 +305,7 @@ class MainWindow(QMainWindow):
         self.intake.saved_panel.hide()
         self.returns.clear()
         self.dossier.clear()
+        self.digitise.clear()
         self.messages.clear()
         self.tabs.setCurrentWidget(self.intake)
 

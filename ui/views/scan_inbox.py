@@ -156,6 +156,13 @@ class ScanInbox(QWidget):
         self._kept = [k for _, k in targets]
         self._show_slots()
 
+    def clear(self) -> None:
+        self.model.remove(list(range(self.model.rowCount())))
+        self.code, self.slot_targets, self._kept = "", [], []
+        self.title.setText(D.NO_DOSSIER)
+        self.say("")
+        self._show_slots()
+
     def say(self, text: str, tone: theme.Tone = theme.INFO) -> None:
         self.notice.setText(text)
         self.notice.setStyleSheet(theme.notice_style(tone))
