@@ -15,7 +15,9 @@ with something else slows both and the ratio holds:
   slowest single statement either ran, against a bare FTS5 query for the word's 50 newest rows;
 - statistics for a year, the XLSX for a month: the service against a bare count over the same
   received_at range / a bare write-only openpyxl workbook with the same cells;
-- Mẫu 01: render_slip against a bare reportlab canvas drawing the same strings (bench_slip.py).
+- Mẫu 01: render_slip against a bare reportlab canvas drawing the same strings (bench_slip.py);
+- digitisation: a 10-page 200 dpi grey JPEG scan into one component PDF against bare img2pdf
+  wrapping the same JPEGs (bench_digitise.py).
 
 Rows whose code others own (store size, online backup, district ingest, push) are listed as "not
 measured here": their benches are bench_backup.py and bench_sync.py. The store is never changed:
@@ -40,6 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import bench_digitise  # noqa: E402 - the scan pages and the digitisation rows live there, once
 import bench_slip  # noqa: E402 - the slip's bare canvas lives there, once
 import bench_ui  # noqa: E402
 
@@ -89,6 +92,7 @@ NOT_MEASURED = (
     ("online backup of the 1M store, checked", "< 15 s", "bench_backup.py"),
     ("district ingest, 20 counters vs bare COPY", "≥ 25k events/s, ≥ ×0.5", "bench_sync.py"),
     ("push of 10,000 waiting events", "< 0.7 s", "bench_sync.py"),
+    ("store growth per digitised dossier", "reported", "bench_digitise.py"),
 )
 
 
@@ -257,6 +261,11 @@ def slip_row(runs: int = 50) -> list[Figure]:
     return [Figure("Mẫu 01 render vs bare canvas, same strings", now, base, Goal("ratio", 2, strict=False))]
 
 
+def digitise_row(runs: int = 5) -> list[Figure]:
+    now, base, _, _ = bench_digitise.ten_page_row(runs)
+    return [Figure("10-page 200 dpi scan -> one PDF vs bare img2pdf", now, base, Goal("ms", bench_digitise.GOAL_MS))]
+
+
 def intake_row(source: Path, runs: int) -> list[Figure]:
     """On a copy of the store: the service's intake, then bare sqlite3 writing the same rows again."""
     from counter_app.services import intake
@@ -359,7 +368,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", required=True, help="a store made by bench/make_dataset.py")
     parser.add_argument("--intakes", type=int, default=200)
-    parser.add_argument("--only", default="", help="comma-separated row groups: code,search,stats,xlsx,slip,intake")
+    parser.add_argument("--only", default="",
+                        help="comma-separated row groups: code,search,stats,xlsx,slip,digitise,intake")
     args = parser.parse_args()
     source = Path(args.data_dir)
     path = source / "counter.sqlite3"
@@ -374,7 +384,8 @@ def main() -> int:
         print(f"Kho dữ liệu ở lược đồ {revision}, bản này ở {HEAD_REVISION}: hãy nâng cấp nó trước.", file=sys.stderr)
         return 2
     print(f"store: {total:,} dossiers, {path.stat().st_size / 2**30:.2f} GiB; load {os.getloadavg()[0]:.2f}")
-    wanted = set(filter(None, args.only.split(","))) or {"code", "search", "stats", "xlsx", "slip", "intake"}
+    wanted = set(filter(None, args.only.split(","))) or {"code", "search", "stats", "xlsx", "slip", "digitise",
+                                                          "intake"}
     started = time.perf_counter()
     store = Store.open(source)
     figures: list[Figure] = []
@@ -386,6 +397,7 @@ def main() -> int:
             "stats": lambda: statistics_row(store),
             "xlsx": lambda: xlsx_row(store),
             "slip": slip_row,
+            "digitise": digitise_row,
         }
         for key, measure in groups.items():
             if key in wanted:

@@ -32,6 +32,10 @@ _QUALITIES = (85, 75, 60, 45)
 _MAX_PIXELS = 120_000_000  # beyond this an "image" is a decompression bomb, not a scan
 
 
+_NOT_A_PAGE = "'{label}' không phải PDF, JPEG, PNG hoặc TIFF: không số hóa được."
+_BROKEN_PDF = "Tệp PDF '{label}' bị hỏng: không số hóa."
+
+
 class DigitiseError(UserError):
     """A page that cannot become part of a component; nothing was kept."""
 
@@ -86,7 +90,7 @@ def normalise(pages: Sequence[Page | str | os.PathLike[str] | bytes], *, code: s
         if kind == "pdf":
             _add_pdf(out, data, item, notes)
         elif kind is None:
-            raise DigitiseError(f"'{item.label}' không phải PDF, JPEG, PNG hoặc TIFF: không số hóa được.")
+            raise DigitiseError(_NOT_A_PAGE.format(label=item.label))
         else:
             for jpeg, dpi in _images(data, kind, item, limits):
                 _add_image(out, jpeg, dpi, item)
@@ -95,6 +99,25 @@ def normalise(pages: Sequence[Page | str | os.PathLike[str] | bytes], *, code: s
     out.save(buffer, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return Component(buffer.getvalue(), len(out.pages), tuple(notes))
+
+
+def page_count(source: str | os.PathLike[str] | bytes, limits: Limits | None = None) -> int:
+    """How many pages a file handed in holds (a PDF's pages, a TIFF's frames, else 1), so the inbox
+    can offer each one (`Page.index`); DigitiseError as `normalise` would say for a bad file."""
+    import pikepdf
+
+    item = Page(source)
+    data = _read(item, limits or Limits())
+    kind = _sniff(data)
+    if kind is None:
+        raise DigitiseError(_NOT_A_PAGE.format(label=item.label))
+    if kind != "pdf":
+        return int(getattr(_open_image(data, item), "n_frames", 1))
+    with _open_pdf(data, item) as pdf:
+        try:
+            return len(pdf.pages)
+        except pikepdf.PdfError:
+            raise DigitiseError(_BROKEN_PDF.format(label=item.label)) from None
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -239,16 +262,7 @@ def _add_image(out, jpeg: bytes, dpi: float, item: Page) -> None:  # noqa: ANN00
 def _add_pdf(out, data: bytes, item: Page, notes: list[str]) -> None:  # noqa: ANN001 - pikepdf.Pdf
     import pikepdf
 
-    if b"%%EOF" not in data[-2048:]:
-        raise DigitiseError(f"Tệp PDF '{item.label}' không đầy đủ (bị cắt ngang khi chép hoặc tải về): "
-                            "không số hóa.")
-    try:
-        src = pikepdf.Pdf.open(io.BytesIO(data))
-    except pikepdf.PasswordError:
-        raise DigitiseError(f"Tệp PDF '{item.label}' có mật khẩu: hãy mở khóa (hoặc in ra rồi quét) "
-                            "trước khi số hóa.") from None
-    except pikepdf.PdfError:
-        raise DigitiseError(f"Tệp PDF '{item.label}' bị hỏng: không số hóa.") from None
+    src = _open_pdf(data, item)
     if src.is_encrypted:  # an owner password only: readable, but its restrictions would come along
         notes.append(f"Đã bỏ hạn chế sử dụng (mật khẩu chủ sở hữu) của '{item.label}'.")
     try:
@@ -264,13 +278,28 @@ def _add_pdf(out, data: bytes, item: Page, notes: list[str]) -> None:  # noqa: A
             out.pages.append(src.pages[number])
             _turn(out.pages[-1], item.rotate)
     except pikepdf.PdfError:
-        raise DigitiseError(f"Tệp PDF '{item.label}' bị hỏng: không số hóa.") from None
+        raise DigitiseError(_BROKEN_PDF.format(label=item.label)) from None
     if src.get_warnings():  # qpdf rebuilt a damaged file: pages may be missing
         raise DigitiseError(f"Tệp PDF '{item.label}' bị hỏng (phải dựng lại cấu trúc tệp): không số hóa.")
     if scripts:
         notes.append(f"Đã bỏ mã JavaScript / lệnh tự chạy khỏi '{item.label}'.")
     if attachments:
         notes.append(f"Đã bỏ {attachments} tệp đính kèm khỏi '{item.label}'.")
+
+
+def _open_pdf(data: bytes, item: Page):  # noqa: ANN202 - pikepdf.Pdf
+    import pikepdf
+
+    if b"%%EOF" not in data[-2048:]:
+        raise DigitiseError(f"Tệp PDF '{item.label}' không đầy đủ (bị cắt ngang khi chép hoặc tải về): "
+                            "không số hóa.")
+    try:
+        return pikepdf.Pdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        raise DigitiseError(f"Tệp PDF '{item.label}' có mật khẩu: hãy mở khóa (hoặc in ra rồi quét) "
+                            "trước khi số hóa.") from None
+    except pikepdf.PdfError:
+        raise DigitiseError(_BROKEN_PDF.format(label=item.label)) from None
 
 
 def _active_content(pdf) -> tuple[bool, int]:  # noqa: ANN001

@@ -58,8 +58,7 @@ def test_attach_refusals_are_one_clear_line_and_keep_nothing(tmp_path: Path) -> 
     code = _dossier(data)
     page = str(_page(tmp_path / "trang.jpg", 0))
     refused(run(data, "attach", code, page), "Cần --component N")
-    refused(run(data, "attach", code, "--component", "9", page), "không có thành phần số 9")
-    refused(run(data, "attach", code, "--result", page), "chưa có kết quả")
+    # (an unknown component, a result not ready, a vanished file: tests/unit/test_digitise.py)
     refused(run(data, "attach", code, "--component", "1", str(tmp_path / "khong-co.jpg")), "Không còn tệp")
     refused(run(data, "attach", "000.00.20.H12-260101-0999", "--component", "1", page), "0999")
     assert json.loads(run(data, "files", code).stdout) == []

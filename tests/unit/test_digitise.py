@@ -315,3 +315,33 @@ def test_the_statistics_count_dossiers_digitised_in_full_and_results_digitised(c
     shown = {r[0]: (r[1], r[2]) for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
     assert shown["Hồ sơ tiếp nhận được số hóa đủ thành phần"] == (1, 25.0)
     assert shown["Kết quả giải quyết được số hóa"] == (1, 50.0)
+
+
+def test_the_inbox_can_count_the_pages_of_each_file(tmp_path: Path) -> None:
+    from counter_app.digitise.normalise import page_count
+
+    frames = [Image.new("L", (100, 140), shade) for shade in (0, 128, 255)]
+    tiff = io.BytesIO()
+    frames[0].save(tiff, "TIFF", save_all=True, append_images=frames[1:])
+    two = pikepdf.Pdf.new()
+    two.add_blank_page()
+    two.add_blank_page()
+    pdf = io.BytesIO()
+    two.save(pdf)
+    assert [page_count(tiff.getvalue()), page_count(pdf.getvalue()), page_count(scan(1))] == [3, 2, 1]
+    made = normalise([Page(tiff.getvalue(), index=2)], code="C", component="P")
+    assert made.pages == 1
+    with pytest.raises(DigitiseError, match="có mật khẩu"):
+        page_count(_password_pdf())
+
+
+def test_a_scan_whose_save_fails_leaves_no_file_behind(counter, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    desk, code = counter
+
+    def disk_gone(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(filestore, "record", disk_gone)
+    with pytest.raises(OSError):
+        attach(desk, code, [scan(1)], component=1)
+    assert kept_files(desk) == [] and files(desk, code) == []
