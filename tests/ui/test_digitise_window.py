@@ -227,3 +227,17 @@ def test_a_log_out_takes_the_panel_and_its_pages_away(qtbot, desk, open_window, 
     assert window.tabs.indexOf(panel) < 0 and panel.model.rowCount() == 0 and panel.code == ""
     panel = digitise_panel(qtbot, window, code)  # the next officer: the page not saved is offered again
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+
+
+def test_the_preview_follows_its_page_when_the_pages_before_it_go(qtbot, desk, open_window, answers, tmp_path) -> None:  # noqa: ANN001, E501
+    code = dossier_in(desk, 2)
+    window = open_window(desk)
+    panel = digitise_panel(qtbot, window, code)
+    answers.files_with = [str(write(tmp_path / f"p{i}.jpg", scan(i))) for i in (1, 2)]
+    panel.add_requested.emit()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
+    panel.strip.setCurrentIndex(panel.model.index(1))  # its large picture is being drawn…
+    panel.strip.selectionModel().select(panel.model.index(0), panel.strip.selectionModel().SelectionFlag.ClearAndSelect)
+    panel.delete()  # …while the page before it goes
+    assert [p.page.name for p in panel.model.pages] == ["p2.jpg"]
+    qtbot.waitUntil(lambda: panel.preview.pixmap() is not None and not panel.preview.pixmap().isNull(), timeout=5000)

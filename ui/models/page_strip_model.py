@@ -30,6 +30,12 @@ class Target:
             return D.SLOT_RESULT.format(name=self.name)
         return (D.SLOT_OTHER if self.index == 0 else D.SLOT).format(index=self.index, name=self.name)
 
+    def short(self) -> str:
+        """What a thumbnail's caption says (the whole name is in its tooltip)."""
+        if self.result:
+            return D.TO_RESULT
+        return D.TO_OTHER if self.index == 0 else D.TO_COMPONENT.format(index=self.index)
+
 
 @dataclass(frozen=True)
 class InboxPage:
@@ -57,12 +63,11 @@ class PageStripModel(QAbstractListModel):
             return None
         item = self.pages[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            where = D.PAGE_TO.format(slot=item.target.label()) if item.target else D.PAGE_FREE
-            return f"{self.title(index.row())}\n{where}"
+            return f"{self.title(index.row())}\n{item.target.short() if item.target else D.PAGE_FREE}"
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon(item)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.title(index.row())
+            return f"{self.title(index.row())}\n{item.target.label() if item.target else D.PAGE_FREE}"
         return None
 
     def title(self, row: int) -> str:
@@ -145,4 +150,4 @@ def turned(image: QImage, degrees: int) -> QImage:
     return image if not degrees else image.transformed(QTransform().rotate(degrees))
 
 
-THUMB_CELL = QSize(150, 230)
+THUMB_CELL = QSize(160, 250)  # the thumbnail and three lines of caption

@@ -110,9 +110,10 @@ class DigitiseDesk(QObject):
         self.panel.say(error.message, theme.ERROR)  # type: ignore[attr-defined]
 
     def _preview(self, row: int) -> None:
-        page = self.panel.model.pages[row].page
+        item = self.panel.model.pages[row]
+        page = item.page
         self.lane.submit(lambda: render(page.source, page.name, PREVIEW, page.index)[0][1],
-                         lambda image: self.panel.show_preview(row, image), self._refused, key="preview")
+                         lambda image: self.panel.show_preview(item, image), self._refused, key="preview")
 
     # --- saving -------------------------------------------------------------------------------------
 

@@ -157,6 +157,8 @@ class DossierView(QWidget):
         if code != self.code:
             return
         D = strings.Digitise  # noqa: N806
+        # In the checklist's order, the papers outside it and the result after.
+        rows = sorted(rows, key=lambda r: (r.kind == "result", r.component_index == 0, r.component_index))
         lines = [D.KEPT_ROW.format(name=r.component_name, pages=r.pages, size=file_size(r.size)) for r in rows]
         self.digitised.setText(f"{D.KEPT}: " + "; ".join(lines) if lines else D.KEPT_NONE)
 

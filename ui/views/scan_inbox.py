@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QImage, QKeySequence, QPixmap
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QImage, QKeySequence, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -65,6 +65,7 @@ class ScanInbox(QWidget):
         self.strip.setIconSize(THUMB)
         self.strip.setGridSize(THUMB_CELL)
         self.strip.setWordWrap(True)
+        self.strip.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long file name keeps its page number
         self.strip.setUniformItemSizes(True)
         self.strip.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.strip.setDragEnabled(False)
@@ -85,14 +86,15 @@ class ScanInbox(QWidget):
         self.preview.setObjectName("page_preview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._preview_image = QImage()
-        scroll = QScrollArea()
-        scroll.setWidget(self.preview)
-        scroll.setWidgetResizable(True)
+        self._scroll = QScrollArea()
+        self._scroll.setWidget(self.preview)
+        self._scroll.setWidgetResizable(True)
         preview_box = QGroupBox(D.PREVIEW)
-        QVBoxLayout(preview_box).addWidget(scroll)
+        QVBoxLayout(preview_box).addWidget(self._scroll)
 
         self.slots = QListWidget()
         self.slots.setObjectName("digitise_slots")
+        self.slots.setWordWrap(True)
         self.slots.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the strip keeps the keys; a click assigns
         self.slots.itemClicked.connect(lambda item: self.assign_to(self.slots.row(item)))
         self.add_button = QPushButton(D.ADD)
@@ -168,8 +170,11 @@ class ScanInbox(QWidget):
         self.notice.setStyleSheet(theme.notice_style(tone))
         self.notice.setVisible(bool(text))
 
-    def show_preview(self, row: int, image: QImage) -> None:
-        if row == self.strip.currentIndex().row():
+    def show_preview(self, item: object, image: QImage) -> None:
+        """The large picture of `item` (an InboxPage), if it is still the page in hand: rows move
+        under it while it is drawn (pages saved or dropped before it)."""
+        row = self.strip.currentIndex().row()
+        if 0 <= row < self.model.rowCount() and self.model.pages[row] is item:
             self._preview_image = image
             self._paint_preview()
 
@@ -239,7 +244,14 @@ class ScanInbox(QWidget):
         if self._preview_image.isNull() or row < 0:
             return
         image = turned(self._preview_image, self.model.pages[row].rotate)
+        room = self._scroll.viewport().size() - QSize(8, 8)  # the whole page in sight, as on paper
+        if room.isValid() and (image.width() > room.width() or image.height() > room.height()):
+            image = image.scaled(room, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
         self.preview.setPixmap(QPixmap.fromImage(image))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._paint_preview()
 
     def _count_changed(self, *_args: object) -> None:
         n = self.model.rowCount()
