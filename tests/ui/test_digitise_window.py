@@ -144,17 +144,23 @@ def test_a_corrupt_image_is_refused_and_nothing_is_kept(qtbot, desk, open_window
     qtbot.waitUntil(lambda: "bị hỏng" in panel.notice.text(), timeout=5000)
     assert "hong.jpg" in panel.notice.text()
     assert panel.model.rowCount() == 0
-    # A JPEG cut off half-way still shows a picture, but saving it is refused: nothing is kept.
+    # A JPEG cut off half-way still shows a picture, but saving it is refused: nothing of its paper
+    # is kept, while the other paper saved with it is.
     whole = scan(3)
-    write(hot / "cat-do.jpg", whole[: len(whole) // 2])
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+    write(hot / "a-cat-do.jpg", whole[: len(whole) // 2])
+    write(hot / "b-to-khai.jpg", scan(4))
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
+    assert [p.page.name for p in panel.model.pages] == ["a-cat-do.jpg", "b-to-khai.jpg"]
     panel.strip.setCurrentIndex(panel.model.index(0))
     qtbot.keyClick(panel.strip, Qt.Key.Key_0)
+    panel.strip.setCurrentIndex(panel.model.index(1))
+    qtbot.keyClick(panel.strip, Qt.Key.Key_1)
     qtbot.keyClick(panel.strip, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: "cat-do.jpg" in panel.notice.text(), timeout=10_000)
-    assert panel.model.rowCount() == 1  # the page stays for another try
-    assert kept(desk, code) == []
-    assert (hot / "cat-do.jpg").exists()
+    qtbot.waitUntil(lambda: "a-cat-do.jpg" in panel.notice.text(), timeout=10_000)
+    assert "Đã lưu bản số: Tờ khai (theo mẫu)." in panel.notice.text()
+    assert [p.page.name for p in panel.model.pages] == ["a-cat-do.jpg"]  # the page stays for another try
+    assert [r.component_index for r in kept(desk, code)] == [1]
+    assert (hot / "a-cat-do.jpg").exists()
 
 
 def test_a_file_that_vanishes_before_it_is_read_is_dropped_with_a_notice(qtbot, desk, open_window, hot) -> None:  # noqa: ANN001

@@ -131,6 +131,7 @@ class DigitiseDesk(QObject):
         self._saving = len(targets)
         self._saved: list[str] = []
         self._notes: list[str] = []
+        self._errors: list[str] = []
         for target in targets:
             pages = model.pages_for(target)
             items = [p.as_page() for p in pages]
@@ -138,7 +139,7 @@ class DigitiseDesk(QObject):
                 lambda d, t=target, items=items: desk_digitise.attach(
                     d, code, items, component=t.index, result=t.result, name=t.name if t.index == 0 else ""),
                 lambda done, pages=pages: self._one_saved(code, pages, done),
-                self._one_refused)
+                lambda error: self._one_refused(code, error))
 
     def _one_saved(self, code: str, pages: list[InboxPage], done: Any) -> None:
         self.panel.model.drop(pages)
@@ -148,20 +149,23 @@ class DigitiseDesk(QObject):
         self.hot.put_aside(sorted({p.page.path for p in pages if p.page.path and p.page.path not in waiting}))
         self._one_finished(code)
 
-    def _one_refused(self, error: Exception) -> None:
-        self._saving -= 1
-        self._refused(error)
-        if not self._saving:
-            self._load_slots(self.panel.code)
+    def _one_refused(self, code: str, error: Exception) -> None:
+        if not isinstance(error, UserError):
+            self._saving = 0
+            self.window.show_error(error)  # a bug: shown and raised
+        self._errors.append(error.message)  # type: ignore[attr-defined]
+        self._one_finished(code)
 
     def _one_finished(self, code: str) -> None:
+        """After each paper: once the last is answered, one notice says what was kept and what not."""
         self._saving -= 1
         if self._saving:
             return
-        text = D.SAVED.format(names="; ".join(self._saved))
+        said = [D.SAVED.format(names="; ".join(self._saved))] if self._saved else []
         if self._notes:
-            text += D.SAVED_NOTES.format(notes=" ".join(self._notes))
-        self.panel.say(text, theme.SUCCESS)
+            said.append(D.SAVED_NOTES.format(notes=" ".join(self._notes)))
+        said.extend(self._errors)
+        self.panel.say(" ".join(said), theme.ERROR if self._errors else theme.SUCCESS)
         self._load_slots(code)
         self._load_files(code)
 
