@@ -23,11 +23,16 @@ from tests.unit.test_digitise import scan
 class FileAnswers(Answers):
     def __init__(self) -> None:
         super().__init__()
-        self.files_with: list[str] = []  # what "Thêm tệp…" is answered with
+        self.files_with: list[str] = []  # what "Mở tệp…" is answered with
+        self.folder_with = ""  # what Cài đặt › Thư mục quét để số hóa… is answered with
 
     def choose_files(self, parent, title: str, filters: str) -> list[str]:  # noqa: ANN001
         self.asked.append(title)
         return self.files_with
+
+    def choose_folder(self, parent, title: str, start: str) -> str:  # noqa: ANN001
+        self.asked.append(title)
+        return self.folder_with
 
 
 @pytest.fixture
@@ -247,3 +252,28 @@ def test_the_preview_follows_its_page_when_the_pages_before_it_go(qtbot, desk, o
     panel.delete()  # …while the page before it goes
     assert [p.page.name for p in panel.model.pages] == ["p2.jpg"]
     qtbot.waitUntil(lambda: panel.preview.pixmap() is not None and not panel.preview.pixmap().isNull(), timeout=5000)
+
+
+def test_the_hot_folder_is_chosen_in_the_settings_menu(qtbot, desk, open_window, answers, prefs, tmp_path) -> None:  # noqa: ANN001, E501
+    from ui import strings
+
+    code = dossier_in(desk, 2)
+    window = open_window(desk)
+    panel = digitise_panel(qtbot, window, code)
+    assert "Chưa chọn thư mục máy quét" in panel.folder.text()
+    folder = tmp_path / "scanner"
+    folder.mkdir()
+    write(folder / "cu.jpg", scan(8))  # scanned before the folder was chosen: offered too
+    answers.folder_with = str(folder)
+    (menu_item,) = [a for a in window.menus["settings"].actions() if a.text() == strings.Digitise.HOT_FOLDER_MENU]
+    menu_item.trigger()
+    assert prefs.hot_folder == str(folder)
+    assert str(folder) in panel.folder.text()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+
+
+def test_f8_without_an_open_dossier_says_how_to_open_one(qtbot, desk, open_window) -> None:  # noqa: ANN001
+    window = open_window(desk)
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    assert window.tabs.currentWidget() is window.intake
+    assert "Hãy mở một hồ sơ" in window.messages.text()
