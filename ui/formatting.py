@@ -33,3 +33,12 @@ def working_days(days: float) -> str:
         return strings.Intake.SAME_DAY
     n = str(int(days)) if days == int(days) else str(days).replace(".", ",")
     return strings.Intake.DAYS.format(n=n)
+
+
+def file_size(n: float) -> str:
+    """1536 -> '1,5 KB' (a backup, a digitised paper)."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}".replace(".", ",")
+        n /= 1024
+    return str(n)

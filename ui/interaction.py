@@ -42,6 +42,13 @@ class Interaction:
         path, _ = QFileDialog.getSaveFileName(parent, title, start, filters)
         return path
 
+    def choose_files(self, parent: QWidget, title: str, filters: str) -> list[str]:
+        """Several files to open ([] when the officer cancels)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        paths, _ = QFileDialog.getOpenFileNames(parent, title, "", filters)
+        return list(paths)
+
     def choose_folder(self, parent: QWidget, title: str, start: str) -> str:
         """A folder ('' when the officer cancels)."""
         from PySide6.QtWidgets import QFileDialog

@@ -79,3 +79,13 @@ class Prefs:
     @attention_at_start.setter
     def attention_at_start(self, on: bool) -> None:
         self._keep("attention/at_start", bool(on))
+
+    @property
+    def hot_folder(self) -> str:
+        """The folder this PC's scanner software saves into ('' when none is chosen): a path on
+        this PC or a share it reaches, so a counter-level preference, not an office setting."""
+        return str(self._s.value("digitise/hot_folder", "") or "")
+
+    @hot_folder.setter
+    def hot_folder(self, folder: str) -> None:
+        self._keep("digitise/hot_folder", folder)

@@ -124,6 +124,8 @@ def test_no_alt_letter_means_two_things_on_any_screen(qtbot, desk, open_window) 
                 window.dossier_actions.run(key)
                 said += every_screen_open(f"dossier, status 4, {key}")
                 window.dossier_actions.dialog.reject()
+    window.digitise.toggle()  # F8: the digitise panel of the dossier open last
+    said += every_screen_open("digitise panel")
     tools.show_reports()
     said += every_screen_open("reports")
     tools.show_audit()

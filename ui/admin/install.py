@@ -28,6 +28,7 @@ from ui import theme
 from ui.admin import strings as S
 from ui.admin.session import AdminSession, get_session
 from ui.desk_client import DeskClient, ignore
+from ui.formatting import file_size
 from ui.views.widgets import ElidedLabel
 from ui.workers import Lane
 
@@ -47,14 +48,6 @@ def install(window: MainWindow, client: DeskClient) -> AdminTools:
 def tools_of(window: MainWindow) -> AdminTools:
     assert window.admin is not None, "install() first"
     return window.admin
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}".replace(".", ",")
-        n /= 1024
-    return str(n)
 
 
 def when_text(at: datetime, now: datetime | None = None) -> str:
@@ -273,7 +266,7 @@ class AdminTools(QObject):
         self.backup_label.setStyleSheet(theme.STATUS_SEGMENT_STYLE)
         self.backup_label.setText(S.Backup.STATUS_AT.format(when=when_text(done.at)))
         self.backup_label.setToolTip(str(done.path))
-        message = S.Backup.DONE.format(path=done.path, size=_size(done.size))
+        message = S.Backup.DONE.format(path=done.path, size=file_size(done.size))
         self.window.statusBar().showMessage(message, 15_000)
         if not automatic:
             self._say(message, "success")

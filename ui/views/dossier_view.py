@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from counter_app.domain import actions
 from counter_app.domain.statuses import label as status_label
 from ui import strings, theme
-from ui.formatting import long_datetime, short_date, short_datetime, working_days
+from ui.formatting import file_size, long_datetime, short_date, short_datetime, working_days
 from ui.views.widgets import enlarge, read_only_table
 
 S = strings.Dossier
@@ -61,7 +61,12 @@ class DossierView(QWidget):
         self.documents = read_only_table(S.DOC_COLUMNS, 1, "dossier_documents", rows=False)
         self.documents.setWordWrap(True)
         documents_box = QGroupBox(S.DOCUMENTS)
-        QVBoxLayout(documents_box).addWidget(self.documents)
+        documents_column = QVBoxLayout(documents_box)
+        documents_column.addWidget(self.documents)
+        self.digitised = QLabel()  # the papers kept as files (show_files; F8 digitises)
+        self.digitised.setObjectName("dossier_digitised")
+        self.digitised.setWordWrap(True)
+        documents_column.addWidget(self.digitised)
         self.history = read_only_table(L.HISTORY_COLUMNS, 4, "dossier_history")
         self.history.setWordWrap(True)
         self.history.setTextElideMode(Qt.TextElideMode.ElideNone)
@@ -124,7 +129,18 @@ class DossierView(QWidget):
             label.clear()
         self.documents.setRowCount(0)
         self.history.setRowCount(0)
+        self.digitised.clear()
         self._show_actions(())
+
+    def show_files(self, code: str, rows: list[Any]) -> None:
+        """The dossier's digitised papers (desk_digitise.files: FileRow each)."""
+        if code != self.code:
+            return
+        D = strings.Digitise  # noqa: N806
+        # In the checklist's order, the papers outside it and the result after.
+        rows = sorted(rows, key=lambda r: (r.kind == "result", r.component_index == 0, r.component_index))
+        lines = [D.KEPT_ROW.format(name=r.component_name, pages=r.pages, size=file_size(r.size)) for r in rows]
+        self.digitised.setText(f"{D.KEPT}: " + "; ".join(lines) if lines else D.KEPT_NONE)
 
     def show_dossier(self, dossier: dict[str, Any]) -> None:
         self.code = dossier["code"]

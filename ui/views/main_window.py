@@ -40,6 +40,7 @@ from ui.printing import PrintDesk
 from ui.scanner_setup import ScannerSetup
 from ui.sync.panel import status_text as sync_text
 from ui.views.attention_view import AttentionView
+from ui.views.digitise_desk import DigitiseDesk
 from ui.views.dossier_actions import DossierActions
 from ui.views.dossier_list_view import DossierListView
 from ui.views.dossier_view import DossierView
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self.dossier.back_requested.connect(self._back)
         self.dossier_actions = DossierActions(self)
         self.dossier.action_requested.connect(self.dossier_actions.run)
+        self.digitise = DigitiseDesk(self)  # F8: the open dossier's papers scanned and kept
         self.returns.confirm_requested.connect(self.dossier_actions.hand_over_result)
         self.returns.details_requested.connect(lambda code: self.open_dossier(code))
         self.returns.back_requested.connect(self._back)
@@ -303,6 +305,7 @@ class MainWindow(QMainWindow):
         self.intake.saved_panel.hide()
         self.returns.clear()
         self.dossier.clear()
+        self.digitise.clear()
         self.messages.clear()
         self.tabs.setCurrentWidget(self.intake)
 

@@ -50,6 +50,7 @@ def build_menus(window: MainWindow) -> WindowMenus:
         action(M.ACT_PRINT, ["Ctrl+P"], window.print_current),
         action(strings.Attention.TAB, ["F5"], window.show_attention),
         action(strings.Posters.ACT, ["F7"], window.show_posters),
+        action(strings.Digitise.ACT, ["F8"], lambda: window.digitise.toggle()),
     )
     back = action(M.ACT_BACK, ["Esc"], window.escape)
     for act in (*store_actions, back):
