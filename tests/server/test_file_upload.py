@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -32,11 +33,13 @@ CHUNK = 64 * 1024  # small chunks: several per file, so "cut midway" has a middl
 
 
 class Office:
-    def __init__(self, url: str, db: Database, blobs: Path, tokens: dict[str, str]) -> None:
-        self.url, self.db, self.blobs, self.tokens = url, db, blobs, tokens
+    def __init__(self, server: LiveServer, db: Database, blobs: Path, tokens: dict[str, str]) -> None:
+        self.url, self.db, self.blobs, self.tokens = server.url, db, blobs, tokens
+        self.fingerprint, self.ca_file = server.fingerprint, server.ca_file  # HTTPS, its certificate pinned
+        self.http = httpx.Client(verify=server.verify)  # a bare client for the raw requests
 
     def client(self, who: str = "c0") -> SyncClient:
-        return SyncClient(self.url, self.tokens[who])
+        return SyncClient(self.url, self.tokens[who], fingerprint=self.fingerprint)
 
     def kept(self) -> list[str]:
         """Everything in the blob folder but the shards' lock files."""
@@ -50,7 +53,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
     tokens = {"c0": add_device(db, AGENCY, 0)[1], "c1": add_device(db, AGENCY, 1)[1],
               "other": add_device(db, "000.00.21.H12", 0)[1]}
     with LiveServer(db, blob_dir=root / "blobs") as server:
-        yield Office(server.url, db, root / "blobs", tokens)
+        yield Office(server, db, root / "blobs", tokens)
     db.close()
 
 
@@ -133,7 +136,9 @@ def test_a_chunk_cut_off_mid_body_leaves_the_partial_as_it_was(office: Office, t
                        stop=iter([False, True]).__next__)
         assert uploads.held(client, sha) == (mb, False)
     where = urlsplit(office.url)
-    with socket.create_connection((where.hostname, where.port)) as raw:  # switched off 2.5 MB into a 3 MB chunk
+    tls = ssl.create_default_context(cafile=office.ca_file)
+    with socket.create_connection((where.hostname, where.port)) as plain, \
+            tls.wrap_socket(plain, server_hostname=where.hostname) as raw:  # switched off 2.5 MB into a 3 MB chunk
         raw.sendall((f"PUT /v1/files/{sha} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {office.tokens['c0']}\r\n"
                      f"Content-Range: bytes {mb}-{4 * mb - 1}/{4 * mb}\r\nContent-Length: {3 * mb}\r\n\r\n").encode())
         raw.sendall(data[mb:mb + 5 * mb // 2])
@@ -166,10 +171,10 @@ def test_a_corrupted_file_is_refused_and_nothing_is_kept(office: Office, tmp_pat
     damaged = bytearray(data)
     damaged[-1] ^= 0xFF  # one bit changed on the way
     token = office.tokens["c0"]
-    first = httpx.put(f"{office.url}/v1/files/{sha}", content=bytes(damaged[:CHUNK]),
+    first = office.http.put(f"{office.url}/v1/files/{sha}", content=bytes(damaged[:CHUNK]),
                       headers=headers(token, **{"Content-Range": f"bytes 0-{CHUNK - 1}/{2 * CHUNK}"}))
     assert first.status_code == 200 and first.json()["received"] == CHUNK
-    last = httpx.put(f"{office.url}/v1/files/{sha}", content=bytes(damaged[CHUNK:]),
+    last = office.http.put(f"{office.url}/v1/files/{sha}", content=bytes(damaged[CHUNK:]),
                      headers=headers(token, **{"Content-Range": f"bytes {CHUNK}-{2 * CHUNK - 1}/{2 * CHUNK}"}))
     assert "mã băm" in refused(last, 422, "hash_mismatch")
     assert not [n for n in office.kept() if n.startswith(sha)]
@@ -192,10 +197,10 @@ def test_a_file_changed_on_the_counter_is_not_sent(office: Office, tmp_path: Pat
 def test_a_chunk_at_the_wrong_offset_gets_409_naming_the_offset(office: Office, tmp_path: Path) -> None:
     _path, sha, data = a_scan(tmp_path, size=3 * CHUNK)
     url, token, total = f"{office.url}/v1/files/{sha}", office.tokens["c0"], len(data)
-    assert httpx.put(url, content=data[:CHUNK], headers=headers(
+    assert office.http.put(url, content=data[:CHUNK], headers=headers(
         token, **{"Content-Range": f"bytes 0-{CHUNK - 1}/{total}"})).status_code == 200
     for first in (0, 2 * CHUNK):  # sent again, and one skipped
-        answer = httpx.put(url, content=data[first:first + CHUNK], headers=headers(
+        answer = office.http.put(url, content=data[first:first + CHUNK], headers=headers(
             token, **{"Content-Range": f"bytes {first}-{first + CHUNK - 1}/{total}"}))
         assert f"từ byte {CHUNK}" in refused(answer, 409, "wrong_offset")
         assert answer.json()["offset"] == CHUNK and answer.headers["Upload-Offset"] == str(CHUNK)
@@ -260,16 +265,17 @@ def test_a_partial_upload_abandoned_for_a_month_is_dropped_when_the_server_start
 ])
 def test_a_chunk_the_server_cannot_take_is_refused_in_vietnamese(office: Office, sha: str, extra: dict[str, str],
                                                                  body: bytes, status: int, code: str) -> None:
-    answer = httpx.put(f"{office.url}/v1/files/{sha}", content=body, headers=headers(office.tokens["c0"], **extra))
+    answer = office.http.put(f"{office.url}/v1/files/{sha}", content=body,
+                             headers=headers(office.tokens["c0"], **extra))
     refused(answer, status, code)
     assert not (office.blobs / "ab" / f"{'ab' * 32}.part").exists()
 
 
 def test_files_need_a_device_token(office: Office) -> None:
     for method in ("PUT", "GET"):
-        refused(httpx.request(method, f"{office.url}/v1/files/{'cd' * 32}", headers=headers("qmc_wrong")), 401,
+        refused(office.http.request(method, f"{office.url}/v1/files/{'cd' * 32}", headers=headers("qmc_wrong")), 401,
                 "bad_token")
-    assert httpx.head(f"{office.url}/v1/files/{'cd' * 32}").status_code == 401
+    assert office.http.head(f"{office.url}/v1/files/{'cd' * 32}").status_code == 401
 
 
 # --- down -----------------------------------------------------------------------------------------
@@ -289,7 +295,7 @@ def sent(office: Office, tmp_path_factory: pytest.TempPathFactory) -> Sent:
         path, sha, data = a_scan(folder)
         (dossier_id,) = intake_many(counter0, 1)
         name_the_file_in_an_event(counter0, sha)
-        commands.link(counter0, office.url, office.tokens["c0"])
+        commands.link(counter0, office.url, office.tokens["c0"], fingerprint=office.fingerprint)
         summary = commands.sync_once(counter0, files=Queue((sha, len(data), path)))
         with counter0.read() as session:
             code = session.get(Dossier, dossier_id).code
@@ -355,7 +361,7 @@ def test_the_events_are_synced_even_when_the_file_upload_fails(tmp_path: Path) -
         with LiveServer(db, blob_dir=tmp_path / "not-a-folder") as server:
             path, sha, data = a_scan(tmp_path)
             intake_many(counter0, 2)
-            commands.link(counter0, server.url, token)
+            commands.link(counter0, server.url, token, fingerprint=server.fingerprint)
             queue = Queue((sha, len(data), path))
             summary = commands.sync_once(counter0, files=queue)
             status = commands.sync_status(counter0)
@@ -370,7 +376,7 @@ def test_the_events_are_synced_even_when_the_file_upload_fails(tmp_path: Path) -
 def test_a_new_event_pauses_the_file_so_it_goes_up_next_pass(office: Office, tmp_path: Path) -> None:
     counter0 = make_counter(tmp_path / "counter2", 2)  # its own codes: the module's server is shared
     try:
-        commands.link(counter0, office.url, add_device(office.db, AGENCY, 2)[1])
+        commands.link(counter0, office.url, add_device(office.db, AGENCY, 2)[1], fingerprint=office.fingerprint)
         path, sha, data = a_scan(tmp_path, size=4 * 1024 * 1024 + 7)  # two chunks of the default size
 
         class Busy(Queue):
@@ -396,7 +402,7 @@ def test_a_token_revoked_before_the_files_leaves_them_waiting_and_the_events_syn
     dev, token = add_device(office.db, AGENCY, 4)
     counter4 = make_counter(tmp_path / "counter4", 4)
     try:
-        commands.link(counter4, office.url, token)
+        commands.link(counter4, office.url, token, fingerprint=office.fingerprint)
         intake_many(counter4, 1)
         path, sha, data = a_scan(tmp_path)
 
