@@ -146,6 +146,14 @@ class DossierFile(SQLModel, table=True):
     event_id: str = ""  # the status_event (kind "digitised") written with it, and so its outbox entry
 
 
+class FileSent(SQLModel, table=True):
+    """A digitised file the district server holds whole and checked (counter_app/digitise/upload_queue.py)."""
+
+    __tablename__ = "file_sent"
+    sha256: str = Field(primary_key=True)
+    sent_at: str
+
+
 class Outbox(SQLModel, table=True):
     """What must reach the district server, written in the same transaction as the change."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from sqlmodel import Session, col, select
@@ -205,12 +205,17 @@ def sync_once(
     http: httpx.Client | None = None,
     timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
     batch_size: int = CLIENT_BATCH_EVENTS,
-    files: FileQueue | None = None,
+    files: FileQueue | None | Literal["store"] = "store",
 ) -> dict[str, Any]:
-    """Push then pull, now, whatever the retry schedule says; then the waiting `files`, if a queue
-    is given. Returns {"pushed", "pulled", "pending", "rejected"} (with a queue, also "files_sent",
-    "files_failed", "files_waiting" and "files_error" when the files stopped early); raises
+    """Push then pull, now, whatever the retry schedule says; then the waiting `files` ("store":
+    the store's own digitised files, counter_app/digitise/upload_queue.py; None: none). Returns
+    {"pushed", "pulled", "pending", "rejected"}; when files were sent or wait, also "files_sent",
+    "files_failed", "files_waiting" and "files_error" when the files stopped early. Raises
     ServerUnreachable (work kept) or SyncRefused for the events only."""
+    if files == "store":
+        from counter_app.digitise.upload_queue import StoreFiles
+
+        files = StoreFiles(store)
     with store.read() as session:
         require_office(session)
     client = linked_client(store, http=http, timeout=timeout)
@@ -238,7 +243,7 @@ def sync_once(
         settings.put(session, engine.KEY_LAST_ERROR, None)
         outbox.prune_sent(session)  # old acknowledged snapshots: GBs over ten years, never read again
         summary: dict[str, Any] = counts.summary(session)
-    if files is not None:
+    if files is not None and (sent_files.sent or sent_files.failed or sent_files.left or sent_files.error):
         summary.update(sent_files.summary())
         if sent_files.error:
             summary["files_error"] = sent_files.error

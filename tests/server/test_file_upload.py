@@ -417,3 +417,29 @@ def test_a_token_revoked_before_the_files_leaves_them_waiting_and_the_events_syn
         counter4.close()
     assert summary["pushed"] == 1 and summary["pending"] == 0
     assert summary["files_waiting"] == 1 and "thu hồi" in summary["files_error"] and queue.sent == []
+
+
+def test_a_paper_digitised_at_the_counter_goes_up_after_its_event_once_and_the_office_reads_it(
+        office: Office, tmp_path: Path) -> None:
+    from counter_app.desk import Desk
+    from counter_app.desk_digitise import attach
+    from counter_app.digitise.upload_queue import StoreFiles
+    from tests.conftest import clerk
+    from tests.unit.test_digitise import scan  # a scanner's JPEG page
+
+    counter5 = make_counter(tmp_path / "counter5", 5)
+    try:
+        (dossier_id,) = intake_many(counter5, 1)
+        with counter5.read() as session:
+            code = session.get(Dossier, dossier_id).code
+        kept = attach(Desk(counter5, clerk("cb.an")), code, [scan(1)], component=0, name="Bản sao giấy khai sinh")
+        assert StoreFiles(counter5).pending_files() == []  # before any sync: the file waits for its event
+        commands.link(counter5, office.url, add_device(office.db, AGENCY, 5)[1], fingerprint=office.fingerprint)
+        first = commands.sync_once(counter5)  # the events go up, then the file the acknowledged event names
+        second = commands.sync_once(counter5)
+    finally:
+        counter5.close()
+    assert first["pushed"] == 2 and first["files_sent"] == 1 and first["files_waiting"] == 0
+    assert "files_sent" not in second  # sent once: nothing waits, so the summary says nothing of files
+    with office.client("c1") as client:
+        assert uploads.download(client, kept.file.sha256, tmp_path / "o-quay-1.pdf") == kept.file.size

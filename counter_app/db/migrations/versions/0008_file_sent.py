@@ -1,0 +1,30 @@
+"""file_sent: the digitised files the district server holds whole and checked (docs/sync.md, "Files").
+
+A file goes up after the event that names it was acknowledged; once the server has it, its hash is
+written here, so it is never sent again. Its own table: dossier_file rows are never changed.
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "file_sent",
+        sa.Column("sha256", sa.String, primary_key=True),
+        sa.Column("sent_at", sa.String, nullable=False),
+    )
+
+
+def downgrade() -> None:
+    raise NotImplementedError("The store never goes back to an older schema; restore a backup instead.")
