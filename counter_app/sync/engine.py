@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,19 +40,22 @@ from counter_app.domain.text import fold
 from counter_app.errors import UserError
 from counter_app.services import audit, calendar_store, catalogue, settings
 from counter_app.services.office import require_office
-from counter_app.sync import audit_anchor
+from counter_app.sync import audit_anchor, outbox
 from counter_app.sync.client import SyncClient
 from counter_app.sync.errors import BatchTooLarge, ServerUnreachable, SyncRefused
 from counter_app.sync.protocol import (
     ACKNOWLEDGED,
     CLIENT_BATCH_EVENTS,
     HELD,
+    PROCEDURE_ACKNOWLEDGED,
+    WAITING_REPORT_EVERY,
     Cursor,
     EventPayload,
     FeedEvent,
     Publication,
     PullResponse,
     PushResponse,
+    WaitingReport,
     event_key,
 )
 
@@ -67,6 +70,10 @@ KEY_LAST_SUCCESS = "sync.last_success"  # ISO time of the last complete pass
 KEY_LAST_ERROR = "sync.last_error"  # {"at", "message", "permanent"} or None
 KEY_LAST_ATTEMPT = "sync.last_attempt"
 KEY_RECOVER_OWN = "sync.recover_own"  # True after a restore: pull this counter's own events back
+KEY_WAITING_REPORTED = "sync.waiting_reported"  # ISO time the server last took this counter's WaitingReport
+
+OLDER_SERVER = ("[older_server] Máy chủ huyện chưa nhận được thủ tục riêng của đơn vị (phiên bản cũ); "
+                "thủ tục được giữ để gửi lại khi máy chủ được nâng cấp.")
 
 MAX_PULL_PAGES = 10_000  # a bound, not a target: 5M events at 500 a page
 OUTBOX_ERROR_MAX = 500
@@ -95,15 +102,36 @@ def outbox_counts(session: Session) -> dict[str, int]:
     return {"pending": int(found.get("pending", 0)), "rejected": int(found.get("rejected", 0))}
 
 
-def _pending_batch(session: Session, after_seq: int, up_to_seq: int, size: int) -> list[tuple[int, str, str]]:
+Row = tuple[int, str, str]  # an outbox row to send: seq, event (or entry) id, payload JSON
+
+
+def _pending_batch(session: Session, after_seq: int, up_to_seq: int, size: int) -> tuple[list[Row], list[Row]]:
+    """The next pending rows, oldest first: (events, the office's own procedures)."""
     stmt = (
-        select(Outbox.seq, Outbox.event_id, Outbox.payload_json)
+        select(Outbox.seq, Outbox.event_id, Outbox.payload_json, Outbox.kind)
         .where(Outbox.sent_at == None, Outbox.state == "pending")  # noqa: E711
         .where(Outbox.seq > after_seq, Outbox.seq <= up_to_seq)
         .order_by(Outbox.seq)
         .limit(size)
     )
-    return [(int(seq), event_id, payload) for seq, event_id, payload in session.exec(stmt).all()]
+    events: list[Row] = []
+    procedures: list[Row] = []
+    for seq, event_id, payload, kind in session.exec(stmt).all():
+        (procedures if kind == outbox.KIND_PROCEDURE else events).append((int(seq), event_id, payload))
+    return events, procedures
+
+
+def waiting_report(session: Session, batch: tuple[int, int] | None = None) -> WaitingReport:
+    """What will still wait once the rows of `batch` (a range of seq: after, last] are in: pending
+    rows outside it, and the age of the oldest (the partial pending index serves it)."""
+    outside = "" if batch is None else "AND NOT (seq > :after AND seq <= :last)"
+    count, oldest = session.execute(text(
+        f"SELECT COUNT(*), MIN(created_at) FROM outbox WHERE sent_at IS NULL AND state = 'pending' {outside}"),
+        {"after": batch[0], "last": batch[1]} if batch else {}).one()
+    age = None
+    if oldest:
+        age = max(0, int((clock.now() - clock.parse_iso(oldest)).total_seconds()))
+    return WaitingReport(events=int(count), oldest_age_s=age)
 
 
 # --- push -----------------------------------------------------------------------------------------
@@ -128,28 +156,32 @@ def push_pending(
     audit_head, _ = audit_anchor.head_to_send(store)
     while True:
         with store.read() as session:
-            rows = _pending_batch(session, after, top, size)
-        if not rows:
+            rows, procedures = _pending_batch(session, after, top, size)
+            if rows or procedures:
+                last = max(r[0] for r in rows + procedures)
+                waiting = waiting_report(session, (after, last))
+        if not rows and not procedures:
             return pushed
         batch_id = new_id()
         ids = [event_id for _, event_id, _ in rows]
         try:
-            ack = client.push(batch_id, ids, [payload for _, _, payload in rows], audit_head=audit_head)
+            ack = client.push(batch_id, ids, [payload for _, _, payload in rows], audit_head=audit_head,
+                              waiting=waiting, procedures=[(entry, payload) for _, entry, payload in procedures])
         except BatchTooLarge:
             if size == 1:
-                _note_failure(store, rows, "Sự kiện quá lớn, máy chủ huyện không nhận.")
+                _note_failure(store, rows + procedures, "Sự kiện quá lớn, máy chủ huyện không nhận.")
                 raise SyncRefused("Một sự kiện quá lớn để máy chủ huyện nhận; hãy báo quản trị viên.",
                                   code="too_large") from None
             size = max(1, size // 2)  # the server's limit is lower than ours: halve and go on
             continue
         except (ServerUnreachable, SyncRefused) as exc:
-            _note_failure(store, rows, exc.message)
+            _note_failure(store, rows + procedures, exc.message)
             raise
         audit_anchor.note_held(store, ack.audit_head)
         if audit_head is not None:
             audit_head = audit_anchor.continued(audit_head)
-        pushed += _apply_ack(store, rows, ack)
-        after = rows[-1][0]
+        pushed += _apply_ack(store, rows, ack, procedures)
+        after = last
         if on_batch is not None:
             on_batch(pushed)
 
@@ -159,17 +191,35 @@ def report_audit_head(store: Store, client: SyncClient) -> None:
     newest one yet. After the pull, so the pull is never kept waiting behind another counter's
     write, and the head includes the pull's own entry."""
     audit_head, unheld = audit_anchor.head_to_send(store)
-    if audit_head is None or not unheld:
+    with store.read() as session:
+        reported = settings.get(session, KEY_WAITING_REPORTED)
+        waiting = waiting_report(session)
+    due = not isinstance(reported, str) or clock.now() - clock.parse_iso(reported) >= WAITING_REPORT_EVERY
+    if not due and (audit_head is None or not unheld):
         return
-    ack = client.push(new_id(), [], [], audit_head=audit_head)
+    ack = client.push(new_id(), [], [], audit_head=audit_head, waiting=waiting)
     audit_anchor.note_held(store, ack.audit_head)
+    _note_reported(store)
 
 
-def _apply_ack(store: Store, rows: list[tuple[int, str, str]], ack: PushResponse) -> int:
+def _note_reported(store: Store) -> None:
+    with store.write() as session:
+        settings.put(session, KEY_WAITING_REPORTED, clock.iso(clock.now()))
+
+
+def _apply_ack(store: Store, rows: list[Row], ack: PushResponse, procedures: Sequence[Row] = ()) -> int:
     stamp = clock.iso(clock.now())
     sent: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     held: list[dict[str, Any]] = []
+    if procedures and not ack.procedures:  # a server older than the office's own procedures
+        held.extend({"seq": seq, "err": OLDER_SERVER} for seq, _, _ in procedures)
+    for (seq, _entry, _payload), answer in zip(procedures if ack.procedures else [], ack.procedures, strict=True):
+        if answer.result in PROCEDURE_ACKNOWLEDGED:
+            sent.append({"seq": seq, "at": stamp})
+        else:
+            reason = answer.reason or "Máy chủ huyện không nhận thủ tục này."
+            rejected.append({"seq": seq, "err": f"[{answer.code or answer.result}] {reason}"[:OUTBOX_ERROR_MAX]})
     for (seq, _event_id, _payload), result in zip(rows, ack.results, strict=True):
         if result.result in ACKNOWLEDGED:
             sent.append({"seq": seq, "at": stamp})
@@ -189,10 +239,11 @@ def _apply_ack(store: Store, rows: list[tuple[int, str, str]], ack: PushResponse
         if held:  # still pending: resent next pass, answered "duplicate" once the server applied it
             session.execute(text("UPDATE outbox SET last_error = :err, attempts = attempts + 1 WHERE seq = :seq"),
                             held)
+        settings.put(session, KEY_WAITING_REPORTED, stamp)  # every push carries the waiting report
     return len(sent)
 
 
-def _note_failure(store: Store, rows: list[tuple[int, str, str]], message: str) -> None:
+def _note_failure(store: Store, rows: list[Row], message: str) -> None:
     """The attempt and its reason go on every row of the batch, so "stuck in the outbox" always
     comes with an explanation. Best effort: the store being busy must not hide the real error."""
     params = [{"seq": seq, "err": message[:OUTBOX_ERROR_MAX]} for seq, _, _ in rows]
