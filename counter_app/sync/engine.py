@@ -121,17 +121,41 @@ def _pending_batch(session: Session, after_seq: int, up_to_seq: int, size: int) 
     return events, procedures
 
 
-def waiting_report(session: Session, batch: tuple[int, int] | None = None) -> WaitingReport:
-    """What will still wait once the rows of `batch` (a range of seq: after, last] are in: pending
-    rows outside it, and the age of the oldest (the partial pending index serves it)."""
-    outside = "" if batch is None else "AND NOT (seq > :after AND seq <= :last)"
-    count, oldest = session.execute(text(
-        f"SELECT COUNT(*), MIN(created_at) FROM outbox WHERE sent_at IS NULL AND state = 'pending' {outside}"),
-        {"after": batch[0], "last": batch[1]} if batch else {}).one()
-    age = None
-    if oldest:
-        age = max(0, int((clock.now() - clock.parse_iso(oldest)).total_seconds()))
-    return WaitingReport(events=int(count), oldest_age_s=age)
+def waiting_report(session: Session) -> WaitingReport:
+    """What the outbox holds pending now, and the age of the oldest (the first by seq: rows are
+    written in time order). The count reads every pending row (their state sits past the payload),
+    so a pass counts once; its batches work out their reports from it (_Waiting)."""
+    count = outbox.pending_count(session)
+    return WaitingReport(events=count, oldest_age_s=_age(_first_pending_at(session, 0)) if count else None)
+
+
+def _first_pending_at(session: Session, after_seq: int) -> str | None:
+    """When the first pending row after `after_seq` was written: a seek on the pending index."""
+    return session.execute(text("SELECT created_at FROM outbox WHERE sent_at IS NULL AND state = 'pending' "
+                                "AND seq > :after ORDER BY seq LIMIT 1"), {"after": after_seq}).scalar()
+
+
+def _age(at: str | None) -> int | None:
+    return None if not at else max(0, int((clock.now() - clock.parse_iso(at)).total_seconds()))
+
+
+@dataclass
+class _Waiting:
+    """What will still wait once each batch of a pass is in: the pending rows counted at the first
+    batch, less those sent in batches since, plus those the server kept pending (held, or
+    procedures an older server did not take); the oldest of them by the next pending row."""
+
+    left: int
+    kept: list[int]  # seqs still pending after their batch
+
+    def after(self, session: Session, batch_rows: int, last_seq: int) -> WaitingReport:
+        self.left -= batch_rows
+        times = [_first_pending_at(session, last_seq)]
+        if self.kept:
+            times.append(session.execute(text("SELECT created_at FROM outbox WHERE seq = :seq"),
+                                         {"seq": min(self.kept)}).scalar())
+        oldest = min((t for t in times if t), default=None)
+        return WaitingReport(events=max(0, self.left) + len(self.kept), oldest_age_s=_age(oldest))
 
 
 # --- push -----------------------------------------------------------------------------------------
@@ -154,14 +178,16 @@ def push_pending(
     after = 0
     size = max(1, batch_size)
     audit_head, _ = audit_anchor.head_to_send(store)
+    counted: _Waiting | None = None
     while True:
         with store.read() as session:
             rows, procedures = _pending_batch(session, after, top, size)
-            if rows or procedures:
-                last = max(r[0] for r in rows + procedures)
-                waiting = waiting_report(session, (after, last))
-        if not rows and not procedures:
-            return pushed
+            if not rows and not procedures:
+                return pushed
+            if counted is None:
+                counted = _Waiting(outbox.pending_count(session), [])
+            last = max(r[0] for r in rows + procedures)
+            waiting = counted.after(session, len(rows) + len(procedures), last)
         batch_id = new_id()
         ids = [event_id for _, event_id, _ in rows]
         try:
@@ -173,6 +199,7 @@ def push_pending(
                 raise SyncRefused("Một sự kiện quá lớn để máy chủ huyện nhận; hãy báo quản trị viên.",
                                   code="too_large") from None
             size = max(1, size // 2)  # the server's limit is lower than ours: halve and go on
+            counted.left += len(rows) + len(procedures)  # not sent: counted again with the smaller batch
             continue
         except (ServerUnreachable, SyncRefused) as exc:
             _note_failure(store, rows + procedures, exc.message)
@@ -181,6 +208,9 @@ def push_pending(
         if audit_head is not None:
             audit_head = audit_anchor.continued(audit_head)
         pushed += _apply_ack(store, rows, ack, procedures)
+        counted.kept += [seq for (seq, _, _), r in zip(rows, ack.results, strict=True) if r.result == HELD]
+        if procedures and not ack.procedures:
+            counted.kept += [seq for seq, _, _ in procedures]
         after = last
         if on_batch is not None:
             on_batch(pushed)
@@ -193,10 +223,11 @@ def report_audit_head(store: Store, client: SyncClient) -> None:
     audit_head, unheld = audit_anchor.head_to_send(store)
     with store.read() as session:
         reported = settings.get(session, KEY_WAITING_REPORTED)
-        waiting = waiting_report(session)
     due = not isinstance(reported, str) or clock.now() - clock.parse_iso(reported) >= WAITING_REPORT_EVERY
     if not due and (audit_head is None or not unheld):
         return
+    with store.read() as session:
+        waiting = waiting_report(session)
     ack = client.push(new_id(), [], [], audit_head=audit_head, waiting=waiting)
     audit_anchor.note_held(store, ack.audit_head)
     _note_reported(store)
