@@ -7,8 +7,10 @@ payload, an unknown kind, a future time …) become `rejected` with the server's
 being retried, stay visible, and do not hold back the rest. Events the server `held` (their
 predecessor has not reached it yet) stay pending with the reason: the server applies them itself
 when the predecessor arrives, and the next pass's resend is then answered `duplicate`. Every
-batch carries the audit trail's head (audit_anchor.py); when the server does not hold the newest
-head at the end of a pass (no events went up, or the pull wrote an entry), an empty batch carries it.
+batch carries the audit trail's head (audit_anchor.py) and what will still wait once it is in
+(WaitingReport); when the server does not hold the newest head at the end of a pass (no events went
+up, or the pull wrote an entry), or the last report it took is wrong by now or over an hour old, an
+empty batch carries both.
 
 Pull: each page (other counters' events with their dossier snapshots, the district's status
 changes, catalogue and calendar publications) is applied together with the new cursor in one local
@@ -70,7 +72,7 @@ KEY_LAST_SUCCESS = "sync.last_success"  # ISO time of the last complete pass
 KEY_LAST_ERROR = "sync.last_error"  # {"at", "message", "permanent"} or None
 KEY_LAST_ATTEMPT = "sync.last_attempt"
 KEY_RECOVER_OWN = "sync.recover_own"  # True after a restore: pull this counter's own events back
-KEY_WAITING_REPORTED = "sync.waiting_reported"  # ISO time the server last took this counter's WaitingReport
+KEY_WAITING_REPORTED = "sync.waiting_reported"  # {"at", "events"}: the WaitingReport the server last took
 
 OLDER_SERVER = ("[older_server] Máy chủ huyện chưa nhận được thủ tục riêng của đơn vị (phiên bản cũ); "
                 "thủ tục được giữ để gửi lại khi máy chủ được nâng cấp.")
@@ -207,7 +209,7 @@ def push_pending(
         audit_anchor.note_held(store, ack.audit_head)
         if audit_head is not None:
             audit_head = audit_anchor.continued(audit_head)
-        pushed += _apply_ack(store, rows, ack, procedures)
+        pushed += _apply_ack(store, rows, ack, procedures, waiting)
         counted.kept += [seq for (seq, _, _), r in zip(rows, ack.results, strict=True) if r.result == HELD]
         if procedures and not ack.procedures:
             counted.kept += [seq for seq, _, _ in procedures]
@@ -223,22 +225,23 @@ def report_audit_head(store: Store, client: SyncClient) -> None:
     audit_head, unheld = audit_anchor.head_to_send(store)
     with store.read() as session:
         reported = settings.get(session, KEY_WAITING_REPORTED)
-    due = not isinstance(reported, str) or clock.now() - clock.parse_iso(reported) >= WAITING_REPORT_EVERY
+        waiting = waiting_report(session)
+    if not (isinstance(reported, dict) and isinstance(reported.get("at"), str)):
+        reported = {"at": "2000-01-01T00:00:00+07:00", "events": None}
+    # The last batch's report said what would wait if the server took it all: events it held, and
+    # those written during the pass, make it wrong; and an idle counter reports now and then.
+    due = (reported.get("events") != waiting.events
+           or clock.now() - clock.parse_iso(reported["at"]) >= WAITING_REPORT_EVERY)
     if not due and (audit_head is None or not unheld):
         return
-    with store.read() as session:
-        waiting = waiting_report(session)
     ack = client.push(new_id(), [], [], audit_head=audit_head, waiting=waiting)
     audit_anchor.note_held(store, ack.audit_head)
-    _note_reported(store)
-
-
-def _note_reported(store: Store) -> None:
     with store.write() as session:
-        settings.put(session, KEY_WAITING_REPORTED, clock.iso(clock.now()))
+        settings.put(session, KEY_WAITING_REPORTED, {"at": clock.iso(clock.now()), "events": waiting.events})
 
 
-def _apply_ack(store: Store, rows: list[Row], ack: PushResponse, procedures: Sequence[Row] = ()) -> int:
+def _apply_ack(store: Store, rows: list[Row], ack: PushResponse, procedures: Sequence[Row] = (),
+               waiting: WaitingReport | None = None) -> int:
     stamp = clock.iso(clock.now())
     sent: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
@@ -270,7 +273,8 @@ def _apply_ack(store: Store, rows: list[Row], ack: PushResponse, procedures: Seq
         if held:  # still pending: resent next pass, answered "duplicate" once the server applied it
             session.execute(text("UPDATE outbox SET last_error = :err, attempts = attempts + 1 WHERE seq = :seq"),
                             held)
-        settings.put(session, KEY_WAITING_REPORTED, stamp)  # every push carries the waiting report
+        if waiting is not None:
+            settings.put(session, KEY_WAITING_REPORTED, {"at": stamp, "events": waiting.events})
     return len(sent)
 
 

@@ -30,7 +30,7 @@ from district_server.database import Database
 from district_server.schema import batch, device_waiting, office_procedure
 from district_server.web import strings
 from tests.conftest import AGENCY, clerk
-from tests.server.helpers import auth, intake_many, outbox_payloads
+from tests.server.helpers import auth, intake_many, move, outbox_payloads, outbox_states
 from tests.server.web_helpers import ACCOUNTS, OTHER_AGENCY, PASSWORD, log_in, quick_hashes, text_of
 
 pytestmark = pytest.mark.usefixtures("cli_in_process")
@@ -279,7 +279,9 @@ def test_the_offices_page_shows_the_events_each_counter_last_reported_waiting_an
 
         # An idle counter still reports, once WAITING_REPORT_EVERY has passed since it last did; not on every pass.
         with counter0.write() as session:
-            settings.put(session, engine.KEY_WAITING_REPORTED, clock.iso(clock.now() - timedelta(hours=2)))
+            last = settings.get(session, engine.KEY_WAITING_REPORTED)
+            settings.put(session, engine.KEY_WAITING_REPORTED,
+                         {**last, "at": clock.iso(clock.now() - timedelta(hours=2))})
         commands.sync_once(counter0)
         assert strings.WAITING_STALE not in text_of(cell(device0))
         batches = _batches(server_db)
@@ -297,3 +299,17 @@ def _devices(db: Database) -> dict[str, int]:
 def _batches(db: Database) -> int:
     with db.engine.connect() as conn:
         return int(conn.execute(sa.select(sa.func.count()).select_from(batch)).scalar())
+
+
+def test_events_the_server_holds_for_their_predecessor_are_still_reported_waiting(
+        live, tokens, counter0, server_db) -> None:  # noqa: ANN001
+    commands.link(counter0, live.url, tokens["c0"])
+    (did,) = intake_many(counter0, 1)
+    move(counter0, did, 4)
+    move(counter0, did, 9)
+    with counter0.write() as session:  # the intake is stuck aside on the counter: its moves arrive first
+        session.execute(sa.text("UPDATE outbox SET state = 'rejected' WHERE kind = 'intake'"))
+    commands.sync_once(counter0)
+    assert outbox_states(counter0) == {"rejected": 1, "pending": 2}  # both moves held by the server
+    (report,) = waiting.reports(server_db).values()
+    assert report["events"] == 2 and report["oldest_age_s"] is not None
