@@ -101,9 +101,27 @@ def _error_responses(*statuses: int) -> dict[int | str, dict]:
 def _push_body() -> dict:
     """The push body is read by hand (size limits, gzip), so FastAPI is told its schema here: the
     protocol's PushRequest, with what its validators check said in the schema's own words."""
-    schema = PushRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema = _inlined(PushRequest.model_json_schema())
     schema["properties"]["batch_id"]["format"] = "uuid"
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def _inlined(schema: dict) -> dict:
+    """The schema with its nested models written in place: a model only the push body uses
+    (WaitingReport) is not among the document's components, so a reference to it would dangle."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: object) -> object:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)  # type: ignore[return-value]
 
 
 BAD_TOKEN = ("Mã thiết bị (token) không hợp lệ hoặc đã bị thu hồi; hãy xin mã mới từ quản trị viên huyện "
@@ -287,7 +305,8 @@ def _parse_batch(body: bytes) -> tuple[str, list, PushOptions]:
     except ValueError:
         raise ApiError(400, "bad_request", "Mã lô dữ liệu ('batch_id') không hợp lệ.") from None
     try:
-        options = PushOptions.model_validate({k: data[k] for k in ("features", "audit_head") if k in data})
+        options = PushOptions.model_validate({k: data[k] for k in ("features", "audit_head", "waiting", "procedures")
+                                         if k in data})
     except ValidationError as exc:
         names = sorted({str(e["loc"][0]) for e in exc.errors() if e.get("loc")})
         raise ApiError(400, "bad_request", f"Trường không hợp lệ: {', '.join(names)} (xem /openapi.json).") from None

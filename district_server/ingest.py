@@ -14,7 +14,9 @@
   Only a counter that lists the "held" feature is answered so; an older one gets `invalid` with
   code `waiting`, as before.
 
-The push may carry the counter's audit-trail head (audit_heads.py), recorded in the same transaction.
+The push may carry the counter's audit-trail head (audit_heads.py), what it still has waiting
+(waiting.py) and the office's own procedures (office_procedures.py), each recorded in the same
+transaction.
 
 One bad event never sinks its batch: whatever is wrong with it (even text no database can store)
 becomes that event's verdict, and the others are stored.
@@ -55,7 +57,7 @@ from counter_app.sync.protocol import (
     event_key,
     parse_time,
 )
-from district_server import audit_heads, review, rules
+from district_server import audit_heads, office_procedures, review, rules, waiting
 from district_server.auth import Device
 from district_server.database import Database, pg_many
 from district_server.indexed import INDEXED, indexed_columns
@@ -249,11 +251,14 @@ def ingest(
         mine = sum(1 for c in accepted if c.event.event_id in stored_ids)
         replayed = _log_batch(db, conn, dev, batch_id, len(raw_events), mine, now)
         head = audit_heads.record(db, conn, dev, options.audit_head, now) if options.audit_head else None
+        own = office_procedures.record(db, conn, dev, options.procedures, now) if options.procedures else []
+        if options.waiting is not None:
+            waiting.record(db, conn, dev, options.waiting, now)
         if before_commit is not None:
             before_commit(batch_id)
     assert all(r is not None for r in results)
     return PushResponse(protocol=PROTOCOL, batch_id=batch_id, results=results, replayed=replayed,  # type: ignore[arg-type]
-                        server_time=now, audit_head=head)
+                        server_time=now, audit_head=head, procedures=own)
 
 
 def _raw_hash(raw: Any) -> str:

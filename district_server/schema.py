@@ -240,3 +240,33 @@ audit_break = sa.Table(
     sa.Index("ix_audit_break_device", "device_id", "resolved_at"),
     sqlite_autoincrement=True,
 )
+
+# Each office's own procedures (office_procedures.py): what a counter's people added to or changed
+# in the office's catalogue, the latest change of each code. `sort_key` orders changes (time, id).
+office_procedure = sa.Table(
+    "office_procedure",
+    metadata,
+    sa.Column("agency_code", sa.String(20), primary_key=True),
+    sa.Column("code", sa.String(60), primary_key=True),
+    sa.Column("entry_id", sa.String(36), nullable=False),
+    sa.Column("entry_hash", sa.String(64), nullable=False),  # of the entry as received
+    sa.Column("sort_key", sa.String(80), nullable=False),
+    sa.Column("procedure_json", sa.Text, nullable=False),  # ProcedureSpec.to_dict, as parsed here
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("officer", sa.String(1000), nullable=False, server_default=""),
+    sa.Column("device_id", sa.String(36), nullable=False),
+    sa.Column("counter", sa.Integer, nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("received_at", sa.String(32), nullable=False),
+    sa.Index("ix_office_procedure_code", "code"),  # /thu-tuc/<code> without an office
+)
+
+# What each device last said it still had waiting in its outbox (protocol.WaitingReport).
+device_waiting = sa.Table(
+    "device_waiting",
+    metadata,
+    sa.Column("device_id", sa.String(36), primary_key=True),
+    sa.Column("events", sa.BigInteger, nullable=False),
+    sa.Column("oldest_age_s", sa.BigInteger, nullable=True),
+    sa.Column("reported_at", sa.String(32), nullable=False),
+)

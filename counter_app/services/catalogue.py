@@ -102,6 +102,11 @@ def parse_document(raw: Any, where: str) -> DocumentSpec:
     return DocumentSpec(name, document_form(raw.get("form"), where), document_count(raw.get("count", 1), where))
 
 
+def is_procedure_code(value: str) -> bool:
+    """A code the catalogue could hold (what parse_procedure accepts)."""
+    return bool(_CODE_RE.match(value))
+
+
 def working_days_value(value: Any, where: str) -> float:
     text = str(value).strip().replace(",", ".") if value is not None else ""
     try:
@@ -311,7 +316,13 @@ def spec_from_row(row: Procedure) -> ProcedureSpec:
 
 
 def import_procedures(session: Session, specs: list[ProcedureSpec], *, actor: Actor = SYSTEM) -> ImportResult:
+    """Add new codes, update changed ones. A change made by a person (not the system's own imports:
+    the shipped catalogue, the district's publications) is the office's own: each added or changed
+    procedure also goes to the outbox, in this transaction, for the district server (docs/sync.md)."""
+    from counter_app.sync import outbox
+
     authorize(session, actor, "catalogue")
+    own = actor.kind != SYSTEM.kind
     existing = {p.code: p for p in session.exec(select(Procedure)).all()}
     stamp = clock.iso(clock.now())
     added = updated = unchanged = 0
@@ -323,6 +334,8 @@ def import_procedures(session: Session, specs: list[ProcedureSpec], *, actor: Ac
                                   working_days=spec.working_days, fee=spec.fee, fee_amount=spec.fee_amount,
                                   documents_json=docs_json, active=True, updated_at=stamp))
             added += 1
+            if own:
+                outbox.enqueue_procedure(session, spec.to_dict(), actor.officer)
             continue
         if spec_from_row(row) == spec and row.active:
             unchanged += 1
@@ -332,6 +345,8 @@ def import_procedures(session: Session, specs: list[ProcedureSpec], *, actor: Ac
         row.documents_json, row.active, row.updated_at = docs_json, True, stamp
         session.add(row)
         updated += 1
+        if own:
+            outbox.enqueue_procedure(session, spec.to_dict(), actor.officer)
     session.flush()
     audit.record(session, actor, "catalogue.import", "", {"added": added, "updated": updated, "unchanged": unchanged})
     return ImportResult(added, updated, unchanged)

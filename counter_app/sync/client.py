@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -35,6 +36,7 @@ from counter_app.sync.protocol import (
     Health,
     PullResponse,
     PushResponse,
+    WaitingReport,
 )
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -107,9 +109,11 @@ class SyncClient:
         return self._parse(self._send("GET", "/v1/audit-head"), AuditCheck)
 
     def push(self, batch_id: str, event_ids: list[str], payloads_json: list[str], *,
-             audit_head: AuditHead | None = None) -> PushResponse:
-        """Send pre-serialised outbox payloads as one batch; return the checked acknowledgement."""
-        body = self._batch_body(batch_id, payloads_json, audit_head)
+             audit_head: AuditHead | None = None, waiting: WaitingReport | None = None,
+             procedures: Sequence[tuple[str, str]] = ()) -> PushResponse:
+        """Send pre-serialised outbox payloads as one batch; return the checked acknowledgement.
+        `procedures`: (entry id, OfficeProcedure JSON) of the office's own catalogue changes."""
+        body = self._batch_body(batch_id, payloads_json, audit_head, waiting, [p for _, p in procedures])
         headers = {"Content-Type": "application/json"}
         if len(body) >= GZIP_FROM_BYTES:
             body = gzip.compress(body, compresslevel=5)
@@ -120,6 +124,12 @@ class SyncClient:
         if ack.batch_id != batch_id or answered != event_ids:
             # An answer for another batch, or a result missing or out of place: nothing is
             # acknowledged, so nothing is marked sent (the server's unique ids make a resend safe).
+            raise ServerUnreachable(
+                "Máy chủ huyện trả lời không khớp với lô dữ liệu đã gửi; dữ liệu vẫn được giữ để gửi lại."
+            )
+        # No answer for the procedures at all: a server older than them (they stay pending); a
+        # partial or shuffled answer is no answer, as for events.
+        if ack.procedures and [r.entry_id for r in ack.procedures] != [entry for entry, _ in procedures]:
             raise ServerUnreachable(
                 "Máy chủ huyện trả lời không khớp với lô dữ liệu đã gửi; dữ liệu vẫn được giữ để gửi lại."
             )
@@ -141,13 +151,18 @@ class SyncClient:
     # --- plumbing -------------------------------------------------------------------------------
 
     @staticmethod
-    def _batch_body(batch_id: str, payloads_json: list[str], audit_head: AuditHead | None = None) -> bytes:
+    def _batch_body(batch_id: str, payloads_json: list[str], audit_head: AuditHead | None = None,
+                    waiting: WaitingReport | None = None, procedures_json: Sequence[str] = ()) -> bytes:
         # The payloads are already JSON (the outbox stores them so): splice them in rather than
         # parse and re-serialise 500 dossiers per batch.
         envelope: dict[str, Any] = {"protocol": PROTOCOL, "batch_id": batch_id, "features": list(CLIENT_FEATURES)}
         if audit_head is not None:
             envelope["audit_head"] = audit_head.model_dump(exclude_none=True)
+        if waiting is not None:
+            envelope["waiting"] = waiting.model_dump(exclude_none=True)
         head = json.dumps(envelope)[:-1]
+        if procedures_json:
+            head += ',"procedures":[' + ",".join(procedures_json) + "]"
         return (head + ',"events":[' + ",".join(payloads_json) + "]}").encode("utf-8")
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:

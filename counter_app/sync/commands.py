@@ -7,6 +7,7 @@ server permanently refused, `ServerUnreachable` (exit 3) when the server could n
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -294,9 +295,19 @@ def failed_events(store: Store, *, limit: int = 200) -> list[dict[str, Any]]:
             .limit(limit)
         ).all()
         codes = _codes(session, {r.dossier_id for r in rows})
-    return [{"event_id": r.event_id, "dossier_id": r.dossier_id, "code": codes.get(r.dossier_id, ""),
+    return [{"event_id": r.event_id, "dossier_id": r.dossier_id, "code": codes.get(r.dossier_id, "") or _own_code(r),
              "kind": r.kind, "state": r.state, "attempts": r.attempts, "reason": r.last_error,
              "created_at": r.created_at} for r in rows]
+
+
+def _own_code(row: Outbox) -> str:
+    """The procedure's code, for an office's own procedure waiting in the outbox (no dossier)."""
+    if row.kind != outbox.KIND_PROCEDURE:
+        return ""
+    try:
+        return str(json.loads(row.payload_json)["procedure"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return ""
 
 
 def retry_event(store: Store, event_id: str) -> None:

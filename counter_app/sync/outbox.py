@@ -1,5 +1,9 @@
 """The outbox: every event that must reach the district server, written in the same transaction
-as the change it records. Only an explicit acknowledgement from the server marks it sent."""
+as the change it records. Only an explicit acknowledgement from the server marks it sent.
+
+Besides dossier events it carries the office's own catalogue changes (kind `procedure`, no
+dossier): they travel in the push's `procedures` list, not among its events (docs/sync.md).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,9 @@ from sqlmodel import Session, func, select
 
 from counter_app import clock
 from counter_app.db.models import Outbox, StatusEvent
+from counter_app.domain.ids import new_id
+
+KIND_PROCEDURE = "procedure"  # an outbox row that is an OfficeProcedure (sync/protocol.py), not an event
 
 
 def enqueue(session: Session, event: StatusEvent, dossier: dict[str, Any]) -> None:
@@ -28,7 +35,21 @@ def enqueue(session: Session, event: StatusEvent, dossier: dict[str, Any]) -> No
         "details": json.loads(event.payload_json or "{}"),  # hand-over unit, new due time, recipient …
         "dossier": dossier,
     }
-    values = {"event_id": event.id, "dossier_id": event.dossier_id, "kind": event.kind,
+    _insert(session, event.id, event.dossier_id, event.kind, payload)
+
+
+def enqueue_procedure(session: Session, procedure: dict[str, Any], officer: str) -> str:
+    """The office's own change of one procedure (protocol.OfficeProcedure, version 1), in the
+    caller's transaction — the same one that changed the catalogue. Returns the entry's id."""
+    entry_id = new_id()
+    payload = {"v": 1, "entry_id": entry_id, "at": clock.iso(clock.now()), "officer": officer,
+               "procedure": procedure}
+    _insert(session, entry_id, "", KIND_PROCEDURE, payload)
+    return entry_id
+
+
+def _insert(session: Session, entry_id: str, dossier_id: str, kind: str, payload: dict[str, Any]) -> None:
+    values = {"event_id": entry_id, "dossier_id": dossier_id, "kind": kind,
               "payload_json": json.dumps(payload, ensure_ascii=False, sort_keys=True),
               "created_at": clock.iso(clock.now())}
     # Plain SQL on the session's connection, in its transaction, and no ORM object: every change

@@ -16,6 +16,10 @@ events back); the answer says `own: true` when the server did so.
 Additions stay backward compatible (docs/sync.md): a newer counter says what it understands in the
 push's `features` (a server answers `held` only to a counter that lists it) and adds its audit
 trail's head (`audit_head`); an older server ignores both, an older counter sends neither.
+Likewise `waiting` (how many events the counter still has to send, WaitingReport) and
+`procedures` (the office's own catalogue changes, OfficeProcedure, answered in the push answer's
+`procedures`): an older server ignores them and answers none, so the counter keeps its procedures
+pending until the server is upgraded.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from counter_app.domain.vn_time import VN_TZ
 
@@ -80,6 +84,18 @@ FEATURE_HELD = "held"  # in PushRequest.features: this counter understands the "
 FEATURE_AUDIT = "audit_head"
 CLIENT_FEATURES: tuple[str, ...] = (FEATURE_HELD, FEATURE_AUDIT)
 
+# The office's own procedures (OfficeProcedure) one push may carry; a commune's whole catalogue
+# imported at once is a few hundred, and the client's batches hold at most CLIENT_BATCH_EVENTS rows.
+MAX_BATCH_PROCEDURES = 1000
+ProcedureOutcome = Literal["stored", "duplicate", "superseded", "conflict", "invalid"]
+# "superseded": valid, but the server already holds a later change of that procedure from the same
+# office; nothing to resend, so acknowledged like "stored".
+PROCEDURE_ACKNOWLEDGED: frozenset[str] = frozenset({"stored", "duplicate", "superseded"})
+# A counter reports what it still has waiting at least this often (an empty push when it has
+# nothing else to send); the dashboard flags a counter whose last report is older than STALE.
+WAITING_REPORT_EVERY = timedelta(hours=1)
+WAITING_REPORT_STALE = timedelta(hours=3)
+
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -92,6 +108,11 @@ def _not_a_boolean(value: Any) -> Any:  # noqa: ANN401
 # A JSON integer (91796.0 is one, as JSON Schema counts); true and false are not, though pydantic's
 # lax mode would read them as 1 and 0.
 Whole = Annotated[int, BeforeValidator(_not_a_boolean)]
+# An optional one from 0 to 2**63 - 1 (2**31 - 1 for a count). Not `Whole | None` with bounds on the
+# Field: pydantic then writes them into the schema as "ge"/"le", which JSON Schema does not know, and
+# Schemathesis sends what the model refuses.
+MaybeSeq = Annotated[Annotated[int, Field(ge=0, le=2**63 - 1)] | None, BeforeValidator(_not_a_boolean)]
+MaybeCount = Annotated[Annotated[int, Field(ge=0, le=2**31 - 1)] | None, BeforeValidator(_not_a_boolean)]
 
 
 class _Model(BaseModel):
@@ -148,15 +169,69 @@ class AuditHead(_Model):
     # the server to it).
     seq: Whole = Field(ge=0, le=2**63 - 1)
     hash: str = Field(pattern=r"^[0-9a-f]{64}$")
-    anchor_seq: Whole | None = Field(default=None, ge=0, le=2**63 - 1)
+    anchor_seq: MaybeSeq = None
     anchor_hash: str | None = Field(default=None, pattern=r"^([0-9a-f]{64})?$")
 
 
+def _iso_time(value: str) -> str:
+    parse_time(value)
+    return value
+
+
+IsoTime = Annotated[str, AfterValidator(_iso_time)]  # parse_time reads it
+
+
+class WaitingReport(_Model):
+    """What the counter's outbox still holds once this batch is in: events waiting to be sent (not
+    counting those the server refused, which wait for a person), and how long the oldest of them
+    has waited. An age, not a time: a counter's clock that is off does not make it wrong."""
+
+    events: Whole = Field(ge=0, le=2**31 - 1)
+    oldest_age_s: MaybeCount = None  # None: nothing waits
+
+
+class ProcedureFacts(_Model):
+    """A procedure as the catalogue holds it (services/catalogue.ProcedureSpec.to_dict). The shape is
+    checked here; the catalogue's own rules (half days, forms of papers …) by catalogue.parse_procedure
+    on the server, the same function the counter's import uses."""
+
+    code: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-_]{0,59}$")
+    name: str = Field(min_length=1, max_length=2000)
+    field: str = Field(default="", max_length=500)
+    working_days: float = Field(ge=0, le=365)
+    fee: str = Field(default="", max_length=2000)
+    fee_amount: Whole | None = Field(default=None, ge=0, le=2**53)
+    documents: list[dict[str, Any]] = Field(default_factory=list, max_length=200)
+
+
+class OfficeProcedure(_Model):
+    """One change the office made to its own catalogue (an import by a person on the counter:
+    services/catalogue.import_procedures), the procedure as it stands after it. Versioned by `v`: a
+    server that does not know the version refuses the entry (code `unknown_version`) and keeps it
+    out, rather than reading fields it does not know."""
+
+    v: Literal[1]
+    entry_id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    at: IsoTime  # when the office made the change: the later change of a procedure replaces the earlier
+    officer: str = Field(default="", max_length=1000)
+    procedure: ProcedureFacts
+
+
+class ProcedureResult(_Model):
+    entry_id: str
+    result: ProcedureOutcome
+    code: str = ""  # bad_procedure, unknown_version, future_time, payload_mismatch, …
+    reason: str = ""  # Vietnamese
+
+
 class PushOptions(_Model):
-    """What a push says besides its events; an older counter says neither."""
+    """What a push says besides its events; an older counter says none of it."""
 
     features: list[str] = Field(default_factory=list, max_length=20)  # what this counter understands
     audit_head: AuditHead | None = None
+    waiting: WaitingReport | None = None
+    # OfficeProcedure objects, each checked on its own: a bad one is refused alone, never its batch.
+    procedures: list[Any] = Field(default_factory=list, max_length=MAX_BATCH_PROCEDURES)
 
 
 class PushRequest(PushOptions):
@@ -186,6 +261,8 @@ class PushResponse(_Model):
     server_time: str
     # The audit head the server now holds for this device (None: none sent, or an older server).
     audit_head: AuditHead | None = None
+    # One per procedure sent, in the order sent; empty from an older server.
+    procedures: list[ProcedureResult] = Field(default_factory=list)
 
 
 class Cursor(_Model):

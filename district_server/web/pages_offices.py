@@ -1,6 +1,7 @@
 """Offices and their counters: last seen, token issue (shown once) and revoke, each counter's audit
 trail head as last reported and the open breaks of it, which an admin marks resolved
-(district_server/audit_heads.py; docs/server-web.md)."""
+(district_server/audit_heads.py), the events each counter last said it had waiting (waiting.py),
+and the office's own procedures (office_procedures.py; docs/server-web.md)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from starlette.responses import Response
 
 from counter_app.errors import UserError
 from counter_app.sync.protocol import PROTOCOL
-from district_server import audit_heads, auth, staff
+from district_server import audit_heads, auth, office_procedures, staff, waiting
 from district_server.database import Database
 from district_server.schema import batch, device
 from district_server.web import strings
 from district_server.web.auth_web import BASE, WebError, client_of, field, need, page, posted, resolved
+from district_server.web.procedure_pages import shown
 
 
 def router(db: Database) -> APIRouter:
@@ -83,8 +85,9 @@ def router(db: Database) -> APIRouter:
 
 
 def office_rows(db: Database) -> list[dict[str, Any]]:
-    """Per office, its devices with when each last pushed a batch (ix_batch_device_received) and the
-    audit head each last reported, and the office's open audit breaks. Only one protocol is
+    """Per office, its devices with when each last pushed a batch (ix_batch_device_received), the
+    audit head and the waiting events each last reported, the office's open audit breaks and its
+    own procedures (office_procedures.py). Only one protocol is
     accepted (a push of any other is refused), so a device seen speaks it."""
     with db.engine.connect() as conn:
         last = (sa.select(sa.func.max(batch.c.received_at)).where(batch.c.device_id == device.c.id)
@@ -92,11 +95,15 @@ def office_rows(db: Database) -> list[dict[str, Any]]:
         rows = conn.execute(sa.select(device, last.label("last_seen"))
                             .order_by(device.c.agency_code, device.c.counter, device.c.created_at)).all()
     held = {h["device_id"]: h for h in audit_heads.heads(db)}  # active devices only
+    reported = waiting.reports(db)
+    own = {agency: [{**item, **shown(item["spec"])} for item in items]
+           for agency, items in office_procedures.by_office(db).items()}
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
-        office = out.setdefault(row.agency_code, {"agency_code": row.agency_code, "devices": [], "breaks": []})
+        office = out.setdefault(row.agency_code, {"agency_code": row.agency_code, "devices": [], "breaks": [],
+                                                  "procedures": own.get(row.agency_code, [])})
         office["devices"].append({**dict(row._mapping), "protocol": PROTOCOL if row.last_seen else "",
-                                  "head": held.get(row.id)})
+                                  "head": held.get(row.id), "waiting": reported.get(row.id)})
     for found in audit_heads.breaks(db):
         if found["agency_code"] in out:
             out[found["agency_code"]]["breaks"].append(found)

@@ -3,9 +3,12 @@ procedure: the same content as its poster), the address a poster's QR opens (ser
 procedure_url; docs/server-web.md, docs/posters.md).
 
 Served from the newest catalogue the district published for every office (the publication table,
-district_server/admin.publish_catalogue), else the catalogue the counters ship with. Both pages
-carry the catalogue's version (services.catalogue.catalogue_version, the one the posters print) as
-their ETag, so a phone or a proxy keeps them until the district publishes a new catalogue.
+district_server/admin.publish_catalogue), else the catalogue the counters ship with. With
+`?don-vi=<agency code>` the office's own procedures (district_server/office_procedures.py, sent by
+its counters) are added, replacing the district's of the same code: that office's catalogue. A code
+only offices hold opens the one office's page, or a choice of offices when several hold it. Both
+pages carry the catalogue's version (services.catalogue.catalogue_version, the one the posters
+print) in their ETag, so a phone or a proxy keeps them until the catalogue changes.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from counter_app import clock
+from counter_app.domain.codes import normalise_agency_code
 from counter_app.domain.text import fold
 from counter_app.domain.vn_time import vn_short_date
 from counter_app.errors import UserError
@@ -30,7 +34,7 @@ from counter_app.papers.posters import fee_text
 from counter_app.papers.slip import SlipDocument, document_text, working_time_text
 from counter_app.services import catalogue, posters
 from counter_app.services.catalogue import ProcedureSpec
-from district_server import __version__
+from district_server import __version__, office_procedures
 from district_server.database import Database
 from district_server.schema import publication
 from district_server.web import strings
@@ -45,6 +49,7 @@ MAX_AGE_S = 300
 PAGES_PER_MINUTE = 240
 MAX_QUERY_CHARS = 100
 MAX_CODE_CHARS = 60
+OFFICE_PARAM = "don-vi"
 # In the ETag with the catalogue's version: a server upgraded with other page wording (templates,
 # strings, this module) must not answer 304 to a phone holding the old wording.
 _TEMPLATES_FINGERPRINT = hashlib.sha256(__version__.encode() + b"".join(
@@ -61,6 +66,9 @@ class PublicCatalogue:
     version: str
     published: date | None  # the day the district published it; None for the shipped catalogue
     seq: int  # the publication it came from; 0 for the shipped catalogue
+    office: str = ""  # the office whose own procedures are added ("" for the district's alone)
+    own: frozenset[str] = frozenset()  # the codes that are the office's own
+    own_fingerprint: str = ""  # office_procedures.fingerprint of them
 
     @property
     def stamp(self) -> str:
@@ -69,7 +77,13 @@ class PublicCatalogue:
 
     @property
     def etag(self) -> str:
-        return f'"{self.version}-{self.seq}-{_TEMPLATES_FINGERPRINT}"'
+        own = f"-{self.office}-{self.own_fingerprint}" if self.office else ""
+        return f'"{self.version}-{self.seq}-{_TEMPLATES_FINGERPRINT}{own}"'
+
+    @property
+    def query(self) -> str:
+        """What the links of an office's pages add, so a reader stays in that office's catalogue."""
+        return f"?{OFFICE_PARAM}={self.office}" if self.office else ""
 
 
 def public_catalogue(specs: list[ProcedureSpec], seq: int = 0, published: date | None = None) -> PublicCatalogue:
@@ -85,7 +99,27 @@ class CatalogueSource:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._held: PublicCatalogue | None = None
+        self._offices: dict[str, PublicCatalogue] = {}
         self._lock = threading.Lock()
+
+    def for_office(self, agency_code: str) -> PublicCatalogue:
+        """The district's catalogue with the office's own procedures: one small query a request
+        (their ids), and the merge again only when either changed."""
+        base = self.current()
+        stamp = office_procedures.fingerprint(office_procedures.entry_ids(self.db, agency_code))
+        held = self._offices.get(agency_code)
+        if held is not None and held.seq == base.seq and held.own_fingerprint == stamp:
+            return held
+        own = office_procedures.of_office(self.db, agency_code)
+        merged = {spec.code: spec for spec in base.specs} | {item["spec"].code: item["spec"] for item in own}
+        fresh = replace(public_catalogue(list(merged.values()), base.seq, base.published), office=agency_code,
+                        own=frozenset(item["spec"].code for item in own),
+                        own_fingerprint=office_procedures.fingerprint([i["entry_id"] for i in own]))
+        with self._lock:
+            if len(self._offices) > 1000:  # a district has a few hundred offices; never grows unbounded
+                self._offices.clear()
+            self._offices[agency_code] = fresh
+        return fresh
 
     def current(self) -> PublicCatalogue:
         newest = (publication.c.kind == "catalogue") & publication.c.agency_code.is_(None)
@@ -112,22 +146,29 @@ def router(db: Database, limit: RateLimit) -> APIRouter:
     r = APIRouter()
     source = CatalogueSource(db)
 
-    async def gate(request: Request) -> tuple[PublicCatalogue | None, Response | None]:
+    async def gate(request: Request, office: str = "", code: str = "") -> tuple[PublicCatalogue | None,
+                                                                                 Response | None]:
         wait = limit.hit(request.client.host if request.client else "?")
         if wait:
             response = render(request, "procedures.html", 429, cat=None, hits=[], q="", chosen="",
                               error=strings.LOOKUP_TOO_MANY.format(seconds=int(wait) + 1))
             response.headers["Retry-After"] = str(int(wait) + 1)
             return None, response
-        cat = await run_in_threadpool(source.current)
+        try:
+            agency = normalise_agency_code(office[:40]) if office.strip() else ""
+        except UserError as exc:
+            return None, render(request, "procedures.html", 400, cat=None, hits=[], q="", chosen="",
+                                error=exc.message)
+        cat = await run_in_threadpool(lambda: _catalogue_for(source, agency, code))
         asked = request.headers.get("if-none-match", "")
         if cat.etag in (tag.strip().removeprefix("W/") for tag in asked.split(",")):
             return cat, Response(status_code=304, headers=_cache_headers(cat))
         return cat, None
 
     @r.get(LIST_PATH, include_in_schema=False)
-    async def listing(request: Request, q: str = "", linh_vuc: str = Query("", alias="linh-vuc")) -> Response:
-        cat, answered = await gate(request)
+    async def listing(request: Request, q: str = "", linh_vuc: str = Query("", alias="linh-vuc"),
+                      don_vi: str = Query("", alias=OFFICE_PARAM)) -> Response:
+        cat, answered = await gate(request, don_vi)
         if answered is not None:
             return answered
         assert cat is not None
@@ -149,17 +190,19 @@ def router(db: Database, limit: RateLimit) -> APIRouter:
         return response
 
     @r.get(posters.PAGE_PATH + "{code}", include_in_schema=False)
-    async def one(request: Request, code: str) -> Response:
-        cat, answered = await gate(request)
+    async def one(request: Request, code: str, don_vi: str = Query("", alias=OFFICE_PARAM)) -> Response:
+        typed = code.strip()[:MAX_CODE_CHARS]
+        cat, answered = await gate(request, don_vi, typed)
         if answered is not None:
             return answered
         assert cat is not None
-        typed = code.strip()[:MAX_CODE_CHARS]
         spec = cat.by_code.get(typed)
         if spec is None:
-            return render(request, "procedure.html", 404, cat=cat, p=None,
-                          missing=strings.PROC_NOT_FOUND.format(code=typed))
-        response = render(request, "procedure.html", cat=cat, p=_shown(spec),
+            offices = [] if cat.office else await run_in_threadpool(office_procedures.offices_with, db, typed)
+            return render(request, "procedure.html", 404, cat=cat, p=None, offices=offices, code=typed,
+                          missing=strings.PROC_CHOOSE_OFFICE.format(code=typed) if offices
+                          else strings.PROC_NOT_FOUND.format(code=typed))
+        response = render(request, "procedure.html", cat=cat, p=shown(spec), own=spec.code in cat.own,
                           hours=posters.working_hours_text())
         response.headers.update(_cache_headers(cat))
         return response
@@ -181,7 +224,20 @@ def _by_field(specs: list[ProcedureSpec]) -> list[tuple[str, list[ProcedureSpec]
     return groups
 
 
-def _shown(spec: ProcedureSpec) -> dict[str, object]:
+def _catalogue_for(source: CatalogueSource, agency: str, code: str) -> PublicCatalogue:
+    """The office's catalogue when one is asked for; else the district's, unless `code` is a
+    procedure only offices hold and exactly one does: then that office's."""
+    if agency:
+        return source.for_office(agency)
+    cat = source.current()
+    if code and code not in cat.by_code:
+        holders = office_procedures.offices_with(source.db, code)
+        if len(holders) == 1:
+            return source.for_office(holders[0])
+    return cat
+
+
+def shown(spec: ProcedureSpec) -> dict[str, object]:
     """A procedure in the poster's words (papers/posters.py): time, fee, each paper's line."""
     return {
         "code": spec.code, "name": spec.name, "field": spec.field,

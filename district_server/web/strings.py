@@ -58,6 +58,9 @@ PROC_WHERE_TEXT = "Bộ phận Một cửa của Ủy ban nhân dân xã, phư�
 PROC_HOURS = "Thời gian tiếp nhận"
 PROC_BACK = "Xem mọi thủ tục"
 PROC_STAMP = "Danh mục thủ tục phiên bản {version}"
+PROC_OFFICE = "Danh mục của đơn vị {agency}: thủ tục của huyện và thủ tục riêng của đơn vị."
+PROC_OWN = "Thủ tục riêng của đơn vị {agency}"
+PROC_CHOOSE_OFFICE = "Thủ tục mã '{code}' là thủ tục riêng của nhiều đơn vị; hãy chọn đơn vị:"
 PROC_STAMP_DATE = ", cập nhật ngày {date}"
 
 # --- the staff dashboard (/quan-tri/) -------------------------------------------------------------
@@ -82,6 +85,13 @@ NO_SUCH_BREAK = "Không có chỗ đứt nhật ký thao tác số {id} đang m�
 AUDIT_HEAD = "mục số {seq}, mã {hash}…, báo lúc {at}"
 AUDIT_NO_HEAD = "Chưa báo"
 AUDIT_BREAKS_OPEN = "{n} chỗ đứt chưa xử lý"
+WAITING = "{n} sự kiện đang chờ (báo lúc {at})"
+WAITING_OLDEST = "sự kiện cũ nhất đã chờ {age}"
+WAITING_NOT_REPORTED = "Chưa báo"
+WAITING_STALE = "Đã lâu không báo: số liệu có thể đã cũ"
+OWN_PROCEDURES = "Thủ tục riêng của đơn vị ({n})"
+OWN_PROCEDURES_NONE = "Đơn vị chưa gửi thủ tục riêng nào."
+OWN_PROCEDURE_BY = "quầy {counter}, {officer}, lúc {at}"
 REVIEW_RESOLVED = "Đã đánh dấu mục chờ kiểm tra số {id} là đã xử lý."
 NO_SUCH_REVIEW = "Không có mục chờ kiểm tra số {id} (hoặc đã được xử lý)."
 PUBLISH_NO_FILE = "Hãy chọn tệp danh mục hoặc lịch nghỉ lễ."
@@ -100,6 +110,19 @@ NOT_FOUND_PAGE = "Không có trang này."
 BAD_REQUEST = "Yêu cầu không được chấp nhận (HTTP {status})."
 BAD_FORM = "Dữ liệu gửi lên không hợp lệ: {what}."
 FIELD_TOO_LONG = "Ô '{what}' dài quá {limit} ký tự."
+
+
+def age(seconds: int | None) -> str:
+    """How long something waited, in the largest unit that fits: 'dưới 1 phút', '45 phút', '3 giờ', '2 ngày'."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return "dưới 1 phút"
+    if seconds < 3600:
+        return f"{seconds // 60} phút"
+    if seconds < 86400:
+        return f"{seconds // 3600} giờ"
+    return f"{seconds // 86400} ngày"
 
 
 def when(value: str | None) -> str:

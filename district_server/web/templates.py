@@ -19,6 +19,7 @@ STATIC_DIR = HERE / "static"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals.update(s=strings, status_label=label)
 templates.env.filters["when"] = strings.when
+templates.env.filters["age"] = strings.age
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -45,7 +45,7 @@ FAILED_TITLE = "Quầy Một Cửa — Sự kiện chưa gửi được"
 RETRY = "Gửi lại sự kiện đã chọn"
 STATES = {"pending": "Đang chờ gửi lại", "rejected": "Máy chủ từ chối"}
 KINDS = {"intake": "Tiếp nhận", "move": "Chuyển trạng thái", "handover": "Bàn giao", "extension": "Gia hạn",
-         "return": "Trả kết quả", "digitised": "Số hóa giấy tờ"}
+         "return": "Trả kết quả", "digitised": "Số hóa giấy tờ", "procedure": "Thủ tục riêng của xã"}
 
 
 def status_text(status: dict[str, Any]) -> str:
