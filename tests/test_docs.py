@@ -93,7 +93,9 @@ def _prose(page: Path) -> list[tuple[int, str]]:
 def _repository_roots() -> set[str]:
     """First folder names a page may start a path with: the repository's own, and the core's
     packages (pages write `domain/calendar.py` for counter_app/domain/calendar.py)."""
-    return {p.name for p in ROOT.iterdir()} | {p.name for p in (ROOT / "counter_app").iterdir() if p.is_dir()}
+    # Build output (dist/, build/) is named by pages but made by the build, not kept in the repository.
+    made = {"dist", "build", ".venv"}
+    return ({p.name for p in ROOT.iterdir()} - made) | {p.name for p in (ROOT / "counter_app").iterdir() if p.is_dir()}
 
 
 def _reference_problem(token: str) -> str | None:

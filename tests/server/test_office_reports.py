@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import ssl
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -65,12 +66,13 @@ def _push(live, token: str, *, procedures: list | None = None, events: list | No
     if procedures is not None:
         body["procedures"] = procedures
     # ensure_ascii: a lone surrogate travels as its \u escape, as a broken client would send it
-    return httpx.post(live.url + "/v1/push", content=json.dumps(body).encode(), headers=auth(token), timeout=30)
+    return httpx.post(live.url + "/v1/push", content=json.dumps(body).encode(), headers=auth(token), timeout=30,
+                      verify=live.verify)
 
 
 def test_a_procedure_the_office_adds_reaches_the_district_its_dashboard_and_the_public_pages(
         live, tokens, counter0, server_db, tmp_path, capsys) -> None:  # noqa: ANN001
-    commands.link(counter0, live.url, tokens["c0"])
+    commands.link(counter0, live.url, tokens["c0"], fingerprint=live.fingerprint)
     assert _import(counter0, tmp_path, LOCAL, capsys=capsys) == {"added": 1, "updated": 0, "unchanged": 0}
     (row,) = _own_rows(counter0)
     assert row.state == "pending" and json.loads(row.payload_json)["procedure"]["code"] == LOCAL["code"]
@@ -82,7 +84,7 @@ def test_a_procedure_the_office_adds_reaches_the_district_its_dashboard_and_the_
     assert held["spec"] == catalogue.parse_procedure(LOCAL, "x") and held["counter"] == 0
     assert office_procedures.of_office(server_db, OTHER_AGENCY) == []
 
-    with httpx.Client(base_url=live.url, trust_env=False, timeout=30) as web:
+    with httpx.Client(base_url=live.url, trust_env=False, timeout=30, verify=live.verify) as web:
         page = web.get(f"/thu-tuc/{LOCAL['code']}")  # what the poster's QR opens: only this office has it
         assert page.status_code == 200, page.text
         seen = text_of(page.text)
@@ -118,8 +120,8 @@ def test_the_procedure_and_its_outbox_entry_are_written_together_or_not_at_all(c
 
 def test_a_procedure_sent_twice_is_stored_once_and_a_later_change_replaces_the_earlier(
         live, tokens, counter0, counter1, server_db, tmp_path, capsys) -> None:  # noqa: ANN001
-    commands.link(counter0, live.url, tokens["c0"])
-    commands.link(counter1, live.url, tokens["c1"])
+    commands.link(counter0, live.url, tokens["c0"], fingerprint=live.fingerprint)
+    commands.link(counter1, live.url, tokens["c1"], fingerprint=live.fingerprint)
     _import(counter0, tmp_path, LOCAL, capsys=capsys)
     commands.sync_once(counter0)
     first = json.loads(_own_rows(counter0)[0].payload_json)
@@ -181,10 +183,10 @@ def test_bad_procedures_are_refused_one_by_one_with_a_code_and_the_rest_of_the_b
         assert refused.status_code == 400 and refused.json()["error"] == "bad_request", refused.text
 
 
-def _older_server(url: str) -> httpx.Client:
+def _older_server(url: str, verify: ssl.SSLContext | bool) -> httpx.Client:
     """A server of the previous version in front of the real one: it ignores the procedures a
     push carries and answers none."""
-    upstream = httpx.Client(base_url=url, trust_env=False, timeout=30)
+    upstream = httpx.Client(base_url=url, trust_env=False, timeout=30, verify=verify)
 
     def handle(request: httpx.Request) -> httpx.Response:
         body = request.content
@@ -207,10 +209,10 @@ def _older_server(url: str) -> httpx.Client:
 
 def test_an_older_server_leaves_the_offices_procedures_waiting_until_it_is_upgraded(
         live, tokens, counter0, server_db, tmp_path, capsys) -> None:  # noqa: ANN001
-    commands.link(counter0, live.url, tokens["c0"])
+    commands.link(counter0, live.url, tokens["c0"], fingerprint=live.fingerprint)
     intake_many(counter0, 1)
     _import(counter0, tmp_path, LOCAL, capsys=capsys)
-    with _older_server(live.url) as old:
+    with _older_server(live.url, live.verify) as old:
         summary = commands.sync_once(counter0, http=old)
     assert summary["pushed"] == 1 and summary["pending"] == 1  # the event went; the procedure waits
     (row,) = _own_rows(counter0)
@@ -222,9 +224,9 @@ def test_an_older_server_leaves_the_offices_procedures_waiting_until_it_is_upgra
     assert _own_rows(counter0)[0].state == "sent" and len(_held(server_db)) == 1
 
 
-def _cut_after(url: str, pushes: int) -> Callable[[], httpx.Client]:
+def _cut_after(url: str, pushes: int, verify: ssl.SSLContext | bool) -> Callable[[], httpx.Client]:
     """The line drops after `pushes` pushes went through."""
-    upstream = httpx.Client(base_url=url, trust_env=False, timeout=30)
+    upstream = httpx.Client(base_url=url, trust_env=False, timeout=30, verify=verify)
     seen = {"pushes": 0}
 
     def handle(request: httpx.Request) -> httpx.Response:
@@ -241,9 +243,9 @@ def _cut_after(url: str, pushes: int) -> Callable[[], httpx.Client]:
 
 def test_the_offices_page_shows_the_events_each_counter_last_reported_waiting_and_flags_an_old_report(
         live, tokens, counter0, counter1, server_db) -> None:  # noqa: ANN001
-    commands.link(counter0, live.url, tokens["c0"])
+    commands.link(counter0, live.url, tokens["c0"], fingerprint=live.fingerprint)
     intake_many(counter0, 3)
-    with _cut_after(live.url, 1)() as flaky, pytest.raises(ServerUnreachable):
+    with _cut_after(live.url, 1, live.verify)() as flaky, pytest.raises(ServerUnreachable):
         commands.sync_once(counter0, http=flaky, batch_size=2)
     device0 = commands.sync_status(counter0)["device"]["device_id"]
     (report,) = waiting.reports(server_db).values()
@@ -303,7 +305,7 @@ def _batches(db: Database) -> int:
 
 def test_events_the_server_holds_for_their_predecessor_are_still_reported_waiting(
         live, tokens, counter0, server_db) -> None:  # noqa: ANN001
-    commands.link(counter0, live.url, tokens["c0"])
+    commands.link(counter0, live.url, tokens["c0"], fingerprint=live.fingerprint)
     (did,) = intake_many(counter0, 1)
     move(counter0, did, 4)
     move(counter0, did, 9)
