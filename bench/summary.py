@@ -345,13 +345,13 @@ def _insert_again(con: sqlite3.Connection, rows: Rows, run: int) -> None:
 # --- the table ----------------------------------------------------------------------------------
 
 
-def print_table(figures: list[Figure]) -> None:
-    width = max(len(name) for name in [f.name for f in figures] + [n for n, _, _ in NOT_MEASURED]) + 2
+def print_table(figures: list[Figure], not_measured: tuple[tuple[str, str, str], ...] = NOT_MEASURED) -> None:
+    width = max(len(name) for name in [f.name for f in figures] + [n for n, _, _ in not_measured]) + 2
     print(f"{'name':{width}}{'now':>10}{'baseline':>11}{'ratio':>9}  {'goal':24}met?")
     for f in figures:
         print(f"{f.name:{width}}{_ms(f.now_ms):>10}{_ms(f.baseline_ms):>11}{f.ratio:>8.1f}×  {str(f.goal):24}"
               f"{'yes' if f.met else 'NO'}")
-    for name, goal, where in NOT_MEASURED:
+    for name, goal, where in not_measured:
         print(f"{name:{width}}{'—':>10}{'—':>11}{'—':>9}  {goal:24}not measured here ({where})")
 
 
