@@ -128,6 +128,7 @@ def page_rows(client: Any, app: Any, con: Any, runs: int, slow: int) -> list[Fig
 def ingest_row(db: Any, url: str, runs: int) -> list[Figure]:
     """A counter's push batch into the full district, against bare COPY of the same rows."""
     from bench_sync import make_events
+
     from district_server import ingest
     from district_server.auth import add_device
 

@@ -9,7 +9,8 @@ correctly escaped), sha256 of it as payload_hash. The indexes and constraints th
 are dropped before the load and rebuilt after it from their own definitions (pg_indexes,
 pg_get_constraintdef): a sort per index instead of 20M random B-tree inserts, and the same indexes.
 
-Shape: `offices` offices × `per_office` dossiers on weekdays over `years` years ending yesterday,
+Shape: `offices` offices × `per_office` dossiers spread evenly on the weekdays of `years` years up to
+yesterday,
 three counters each (the code slices 0xxx/1xxx/2xxx), procedures weighted as make_dataset.py does
 (Chứng thực and Hộ tịch most), names from make_dataset.py's Vietnamese name lists, 12-digit ID
 numbers, channel 1/2/3 at 75/20/5 %. Status by age: older than 60 days mostly returned (10), some
@@ -26,9 +27,9 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
+import make_dataset
 import sqlalchemy as sa
 
-import make_dataset
 from counter_app.domain.text import fold
 from counter_app.services import catalogue
 from counter_app.sync.protocol import canonical_json
@@ -133,16 +134,28 @@ def generate(db: Database, store: Any, *, offices: int, per_office: int, years: 
                                      "returned_at": "ret"})
     iso = lambda ts: f"""to_char({ts}, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"')"""  # noqa: E731
     utc_key = lambda ts, eid: f"""to_char({ts} - interval '7 hours', 'YYYY-MM-DD"T"HH24:MI:SS".000000Z|"') || {eid}"""  # noqa: E731
+    # Returned 1–72 hours after the result was ready; the latest move: that return, the end, or
+    # (still in process) a fifth of the way to the due date.
+    ret_ts = f"LEAST(fin_ts + (1 + r_ret * 71) * interval '1 hour', TIMESTAMP '{end.isoformat()} 17:30')"
+    moved_ts = (f"CASE WHEN status = 10 THEN {ret_ts} WHEN fin_ts IS NOT NULL THEN fin_ts "
+                "ELSE recv_ts + (due_ts - recv_ts) * 0.2 END")
+    seen_at = iso(f"TIMESTAMP '{end.isoformat()} 16:00' + (random() * 20) * interval '1 hour'")
+    # Three ids a row, written so that no two are the same expression: PostgreSQL merges equal
+    # target expressions of an inlined CTE, volatile or not, and gave one uuid thrice.
+    uuids = ("gen_random_uuid()::text AS did, lower(gen_random_uuid()::text) AS eid, "
+             "upper(gen_random_uuid()::text)::uuid::text AS eid2,")
     steps: list[tuple[str, str]] = [
         ("settings", "SET maintenance_work_mem = '1GB'; SET work_mem = '256MB'; SELECT setseed(0.17)"),
         ("random draws", f"""
 CREATE UNLOGGED TABLE bench_gen AS
-SELECT i, i % {offices} AS office, (i / {offices}) / {per_day} AS dayn, (i / {offices}) % {per_day} AS k,
+SELECT i, office, dayn, j - (dayn * {per_office} + {weekdays - 1}) / {weekdays} AS k,
        random() AS r_status, random() AS r_fin, random() AS r_ret, random() < 0.52 AS female,
        (random() * 1e6)::int AS r_sur, (random() * 1e6)::int AS r_mid, (random() * 1e6)::int AS r_giv,
        (random() * 1e6)::int AS r_proc, random() AS r_channel, (random() * 1e6)::int AS r_id,
        (random() * 600)::int AS r_minute
-FROM generate_series(0, {total - 1}) AS i"""),
+FROM (SELECT i, i % {offices} AS office, i / {offices} AS j,
+             ((i / {offices})::bigint * {weekdays} / {per_office})::int AS dayn
+      FROM generate_series(0, {total - 1}) AS i) AS spread"""),
         ("dossier columns", f"""
 CREATE UNLOGGED TABLE bench_d AS
 WITH g0 AS (
@@ -153,8 +166,7 @@ WITH g0 AS (
          (ARRAY[{",".join(str(p[2]) for p in procs)}])[pi] AS wd
   FROM g0
 ), t AS (
-  SELECT g.*, day + time '07:30' + ((k * 570.0 / {per_day} + r_minute * 570.0 / {per_day} / 600) || ' minutes')::interval
-           AS recv_ts,
+  SELECT g.*, day + time '07:30' + ((k + r_minute / 600.0) * 570.0 / {per_day} || ' minutes')::interval AS recv_ts,
          DATE '{end.isoformat()}' - day AS age
   FROM g
 ), s AS (
@@ -163,11 +175,13 @@ WITH g0 AS (
                    ELSE CASE WHEN r_status < 0.35 THEN 10 WHEN r_status < 0.50 THEN 9 WHEN r_status < 0.75 THEN 4
                      WHEN r_status < 0.80 THEN 5 WHEN r_status < 0.82 THEN 7 WHEN r_status < 0.84 THEN 3
                      ELSE (CASE WHEN age < 10 THEN 2 ELSE 4 END) END END AS status,
-         recv_ts + ((wd + 2 * ((extract(isodow FROM day)::int - 1 + wd) / 5)) || ' days')::interval AS due_ts
+         (recv_ts + ((wd + 2 * ((extract(isodow FROM day)::int - 1 + wd) / 5)) || ' days')::interval)::date
+           + time '17:00' AS due_ts
   FROM t
 )
-SELECT gen_random_uuid()::text AS did, gen_random_uuid()::text AS eid, gen_random_uuid()::text AS eid2,
-       '000.' || lpad((30 + office / 100)::text, 2, '0') || '.' || lpad((office % 100)::text, 2, '0') || '.H12' AS agency,
+SELECT {uuids}
+       '000.' || lpad((30 + office / 100)::text, 2, '0') || '.' || lpad((office % 100)::text, 2, '0') || '.H12'
+         AS agency,
        (k % {COUNTERS}) * 1000 + 1 + k / {COUNTERS} AS num,
        k % {COUNTERS} AS counter, status, pcode, pname, day,
        (CASE WHEN r_channel < 0.75 THEN 1 WHEN r_channel < 0.95 THEN 2 ELSE 3 END) AS channel,
@@ -182,11 +196,7 @@ FROM s"""),
 CREATE UNLOGGED TABLE bench_x AS
 SELECT d.*, agency || '-' || to_char(day, 'YYMMDD') || '-' || lpad(num::text, 4, '0') AS code,
        {iso('recv_ts')} AS recv, {iso('due_ts')} AS due, {iso('fin_ts')} AS fin,
-       CASE WHEN status = 10 THEN {iso("LEAST(fin_ts + (1 + r_ret * 71) * interval '1 hour', " f"TIMESTAMP '{end.isoformat()} 17:30')")} END AS ret,
-       CASE WHEN status = 10 THEN LEAST(fin_ts + (1 + r_ret * 71) * interval '1 hour', TIMESTAMP '{end.isoformat()} 17:30')
-            WHEN fin_ts IS NOT NULL THEN fin_ts
-            ELSE recv_ts + (due_ts - recv_ts) * 0.2 END AS moved_ts,
-       {iso("CASE WHEN status = 10 THEN LEAST(fin_ts + (1 + r_ret * 71) * interval '1 hour', " f"TIMESTAMP '{end.isoformat()} 17:30') WHEN fin_ts IS NOT NULL THEN fin_ts ELSE recv_ts + (due_ts - recv_ts) * 0.2 END")} AS moved_at
+       CASE WHEN status = 10 THEN {iso(ret_ts)} END AS ret, {moved_ts} AS moved_ts, {iso(moved_ts)} AS moved_at
 FROM bench_d d"""),
         ("drop indexes", "__drop__"),
         ("dossier rows", f"""
@@ -214,7 +224,7 @@ FROM (SELECT x.*, {moved_json} AS p FROM bench_x x WHERE status NOT IN (2, 3)) x
 JOIN device dv ON dv.agency_code = x.agency AND dv.counter = x.counter"""),
         ("last seen", f"""
 INSERT INTO batch (batch_id, device_id, events, stored, received_at)
-SELECT gen_random_uuid()::text, id, 40, 40, {iso(f"TIMESTAMP '{end.isoformat()} 16:00' + (random() * 20) * interval '1 hour'")}
+SELECT gen_random_uuid()::text, id, 40, 40, {seen_at}
 FROM device"""),
         ("rebuild indexes", "__rebuild__"),
         ("drop staging", "DROP TABLE bench_gen, bench_d, bench_x"),
@@ -248,7 +258,8 @@ def _drop_indexes(raw: Any, tables: tuple[str, ...]) -> list[str]:
         cons = raw.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                            "WHERE conrelid = %s::regclass AND contype IN ('p', 'u')", (table,)).fetchall()
         idx = raw.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
-                          "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)", (table, table)).fetchall()
+                          "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+                          (table, table)).fetchall()
         for name, _ in idx:
             raw.execute(f'DROP INDEX "{name}"')
         for name, _ in cons:
