@@ -192,12 +192,14 @@ SELECT {uuids}
        '0' || lpad((1 + r_id % 95)::text, 2, '0') || (r_id % 4)::text || lpad((40 + r_id % 60)::text, 2, '0')
          || lpad((r_id::bigint * 7919 % 1000000)::text, 6, '0') AS id_number
 FROM s"""),
+        ("drop the draws", "DROP TABLE bench_gen"),
         ("codes and times", f"""
 CREATE UNLOGGED TABLE bench_x AS
 SELECT d.*, agency || '-' || to_char(day, 'YYMMDD') || '-' || lpad(num::text, 4, '0') AS code,
        {iso('recv_ts')} AS recv, {iso('due_ts')} AS due, {iso('fin_ts')} AS fin,
        CASE WHEN status = 10 THEN {iso(ret_ts)} END AS ret, {moved_ts} AS moved_ts, {iso(moved_ts)} AS moved_at
 FROM bench_d d"""),
+        ("drop the columns", "DROP TABLE bench_d"),
         ("drop indexes", "__drop__"),
         ("dossier rows", f"""
 INSERT INTO dossier (id, agency_code, code, counter, status, procedure_code, received_at, due_at, returned_at, last_key,
@@ -226,8 +228,8 @@ JOIN device dv ON dv.agency_code = x.agency AND dv.counter = x.counter"""),
 INSERT INTO batch (batch_id, device_id, events, stored, received_at)
 SELECT gen_random_uuid()::text, id, 40, 40, {seen_at}
 FROM device"""),
+        ("drop staging", "DROP TABLE bench_x"),  # before the indexes: room on the disk for their sorts
         ("rebuild indexes", "__rebuild__"),
-        ("drop staging", "DROP TABLE bench_gen, bench_d, bench_x"),
     ]
     saved: list[tuple[str, str]] = []
     with db.engine.connect() as conn:
