@@ -170,9 +170,9 @@ def painted() -> float:
 
 
 def sample_codes(data_dir: str, n: int) -> list[str]:
-    from counter_app.db.store import raw_connection
+    from summary import bare_connect
 
-    con = raw_connection(Path(data_dir) / "counter.sqlite3", readonly=True)
+    con = bare_connect(Path(data_dir) / "counter.sqlite3", readonly=True)
     try:
         top = con.execute("SELECT MAX(rowid) FROM dossier").fetchone()[0]
         rng = random.Random(3)

@@ -19,10 +19,14 @@ with something else slows both and the ratio holds:
 - digitisation: a 10-page 200 dpi grey JPEG scan into one component PDF against bare img2pdf
   wrapping the same JPEGs (bench_digitise.py);
 - file upload: uploads.upload of a new 64 MB file to a `counter-server serve` process against bare
-  httpx PUTs of the same chunks to a bare ASGI app appending them (bench_files.py); goal ≥ 50 MB/s.
+  httpx PUTs of the same chunks to a bare ASGI app appending them (bench_files.py); goal ≥ 50 MB/s;
+- with --clear-dir (issue 19): intake, code look-up, name search and the year's statistics on the
+  encrypted store against the same on its clear twin, and opening it with its key unwrapped against
+  opening the clear one (bench_protection.summary_rows).
 
-Rows whose code others own (store size, online backup, district ingest, push) are listed as "not
-measured here": their benches are bench_backup.py and bench_sync.py. The store is never changed:
+Rows whose code others own (store size, online backup, district ingest, push, the district's pages
+on 10M dossiers) are listed as "not measured here": their benches are bench_backup.py,
+bench_sync.py and bench_district.py. The store is never changed:
 intake runs on a copy in a temporary folder beside nothing else.
 """
 
@@ -49,7 +53,8 @@ import bench_files  # noqa: E402 - the upload's bare server lives there, once
 import bench_slip  # noqa: E402 - the slip's bare canvas lives there, once
 import bench_ui  # noqa: E402
 
-from counter_app.db.store import HEAD_REVISION, Store  # noqa: E402
+from counter_app.db import cipher  # noqa: E402
+from counter_app.db.store import HEAD_REVISION, Store, raw_connection  # noqa: E402
 from counter_app.domain.actor import Actor  # noqa: E402
 
 RUNS_FAST = 500  # sub-millisecond rows
@@ -96,6 +101,7 @@ NOT_MEASURED = (
     ("district ingest, 20 counters vs bare COPY", "≥ 25k events/s, ≥ ×0.5", "bench_sync.py"),
     ("push of 10,000 waiting events", "< 0.7 s", "bench_sync.py"),
     ("store growth per digitised dossier", "reported", "bench_digitise.py"),
+    ("district pages on PostgreSQL, 10M dossiers", "< 50/100/300 ms, < 1 s", "bench_district.py"),
 )
 
 
@@ -115,10 +121,26 @@ def paired_ms(ours: Callable[[int], object], bare: Callable[[int], object], runs
 
 
 def bare_connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """The store's file through the bare driver: no pool, no ORM, no session."""
+    """The store's file through the bare driver: no pool, no ORM, no session. An encrypted store
+    through SQLCipher's own driver and its key (the bare cost of reading it includes decrypting)."""
+    if not cipher.is_clear(path):
+        con = raw_connection(path, readonly=readonly)
+        con.isolation_level = None
+        return con  # type: ignore[return-value]
     if readonly:
         return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     return sqlite3.connect(path, isolation_level=None)
+
+
+def open_store(directory: Path) -> Store:
+    """The store as the app opens it; a clear one (make_dataset.py --clear) as it is, never upgraded."""
+    path = directory / "counter.sqlite3"
+    return Store(path, key=None) if cipher.is_clear(path) else Store.open(directory)
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """The store and its key files, not the backups beside them."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("backups", "*.log"), dirs_exist_ok=True)
 
 
 @contextmanager
@@ -283,8 +305,8 @@ def intake_row(source: Path, runs: int) -> list[Figure]:
 
     work = Path(tempfile.mkdtemp(prefix="qmc-summary-intake-"))
     try:
-        shutil.copy(source / "counter.sqlite3", work / "counter.sqlite3")
-        store = Store.open(work)
+        copy_store(source, work)
+        store = open_store(work)
         bare = bare_connect(store.path)
         bare.execute("PRAGMA journal_mode = WAL")
         bare.execute("PRAGMA synchronous = FULL")
@@ -362,16 +384,24 @@ def _insert_again(con: sqlite3.Connection, rows: Rows, run: int) -> None:
     con.execute("COMMIT")
 
 
+def protection_rows(enc_dir: Path, clear_dir: Path, intakes: int) -> list[Figure]:
+    import bench_protection
+
+    if cipher.is_clear(enc_dir / "counter.sqlite3") or not cipher.is_clear(clear_dir / "counter.sqlite3"):
+        raise SystemExit("--data-dir must be the encrypted store, --clear-dir its clear twin")
+    return bench_protection.summary_rows(enc_dir, clear_dir, intakes)
+
+
 # --- the table ----------------------------------------------------------------------------------
 
 
-def print_table(figures: list[Figure]) -> None:
-    width = max(len(name) for name in [f.name for f in figures] + [n for n, _, _ in NOT_MEASURED]) + 2
+def print_table(figures: list[Figure], not_measured: tuple[tuple[str, str, str], ...] = NOT_MEASURED) -> None:
+    width = max(len(name) for name in [f.name for f in figures] + [n for n, _, _ in not_measured]) + 2
     print(f"{'name':{width}}{'now':>10}{'baseline':>11}{'ratio':>9}  {'goal':24}met?")
     for f in figures:
         print(f"{f.name:{width}}{_ms(f.now_ms):>10}{_ms(f.baseline_ms):>11}{f.ratio:>8.1f}×  {str(f.goal):24}"
               f"{'yes' if f.met else 'NO'}")
-    for name, goal, where in NOT_MEASURED:
+    for name, goal, where in not_measured:
         print(f"{name:{width}}{'—':>10}{'—':>11}{'—':>9}  {goal:24}not measured here ({where})")
 
 
@@ -379,8 +409,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", required=True, help="a store made by bench/make_dataset.py")
     parser.add_argument("--intakes", type=int, default=200)
+    parser.add_argument("--clear-dir", help="the clear twin of an encrypted --data-dir "
+                        "(bench_protection.py --make-encrypted): adds issue 19's rows, encrypted ÷ clear")
     parser.add_argument("--only", default="",
-                        help="comma-separated row groups: code,search,stats,xlsx,slip,digitise,intake,upload")
+                        help="comma-separated row groups: code,search,stats,xlsx,slip,digitise,intake,upload,protect")
     args = parser.parse_args()
     source = Path(args.data_dir)
     path = source / "counter.sqlite3"
@@ -396,9 +428,11 @@ def main() -> int:
         return 2
     print(f"store: {total:,} dossiers, {path.stat().st_size / 2**30:.2f} GiB; load {os.getloadavg()[0]:.2f}")
     wanted = set(filter(None, args.only.split(","))) or {"code", "search", "stats", "xlsx", "slip", "digitise",
-                                                          "intake", "upload"}
+                                                          "intake", "upload", "protect"}
+    if "protect" in wanted and not args.clear_dir:
+        wanted.discard("protect")
     started = time.perf_counter()
-    store = Store.open(source)
+    store = open_store(source)
     figures: list[Figure] = []
     try:
         groups: dict[str, Callable[[], list[Figure]]] = {
@@ -410,6 +444,7 @@ def main() -> int:
             "slip": slip_row,
             "digitise": digitise_row,
             "upload": upload_row,
+            "protect": lambda: protection_rows(source, Path(args.clear_dir), args.intakes),
         }
         for key, measure in groups.items():
             if key in wanted:

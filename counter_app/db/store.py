@@ -32,6 +32,11 @@ from counter_app.errors import StoreBusyError, StoreReadOnlyError, UserError
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 5000
+# Each connection's page cache, in KiB (SQLite's default is 2 MiB). In an encrypted store a page read
+# from the OS is decrypted and checked every time it leaves this cache; a year's statistics on a 1M
+# store read ~100 MiB of pages in five queries, and with 2 MiB decrypted them five times (twice the
+# clear store's time). Memory is taken only as pages are read: at most this much per pooled connection.
+PAGE_CACHE_KIB = 128 * 1024
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -43,6 +48,7 @@ def _configure_connection(dbapi_conn: cipher.Connection, _record: object) -> Non
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = FULL")
     cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
     cur.close()
 
 

@@ -20,6 +20,13 @@ def test_durability_pragmas_on_every_connection(store: Store) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def test_a_years_statistics_read_decrypted_pages_from_memory_not_decrypting_them_again(store: Store) -> None:
+    # SQLite's default page cache (2 MiB) let an encrypted 1M store decrypt the year's pages again for
+    # each of the statistics' queries: twice the clear store's time (docs/protection.md, "Costs").
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -128 * 1024  # KiB: 128 MiB at most
+
+
 def test_known_revisions_match_the_alembic_scripts() -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
