@@ -2,7 +2,7 @@
 links against (in the bundle, or among the ones the system must provide).
 
     python installer/bundle_report.py dist/counter-app [--limit-mb 150]
-    python installer/bundle_report.py dist/windows/counter-app --limit-mb 130   # the Windows bundle
+    python installer/bundle_report.py dist/windows/counter-app --limit-mb 150   # the Windows bundle
 
 A Linux bundle (ELF files) is checked with readelf, a Windows one (PE files, examined on Linux by
 installer/windows/build-wine.sh) with objdump. Exit status 1 when a bundled library needs one that is
