@@ -159,7 +159,8 @@ class Outbox(SQLModel, table=True):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        Index("ix_outbox_pending", "seq", sqlite_where=text("sent_at IS NULL")),
+        # state and sent_at too: the waiting counts read the index alone (migration 0008)
+        Index("ix_outbox_pending", "seq", "state", "sent_at", sqlite_where=text("sent_at IS NULL")),
     )
     seq: int | None = Field(default=None, primary_key=True)
     event_id: str = Field(sa_column_kwargs={"unique": True})

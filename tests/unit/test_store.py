@@ -27,6 +27,23 @@ def test_a_years_statistics_read_decrypted_pages_from_memory_not_decrypting_them
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -128 * 1024  # KiB: 128 MiB at most
 
 
+def test_the_waiting_counts_are_read_from_the_index_alone(store: Store) -> None:
+    # What the status bar and each pass's report ask: counting the rows by state must not read the
+    # rows (their payloads, megabytes at a large backlog), only the partial index of what is unsent.
+    from sqlmodel import Session
+
+    from counter_app.sync.engine import outbox_counts
+
+    seen: list[str] = []
+    with Session(store.engine) as session:
+        conn = session.connection()
+        assert outbox_counts(session) == {"pending": 0, "rejected": 0}
+        plan = conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT state, count(*) FROM outbox WHERE sent_at IS NULL GROUP BY state").all()
+        seen = [row[-1] for row in plan]
+    assert any("COVERING INDEX ix_outbox_pending" in step for step in seen), seen
+
+
 def test_known_revisions_match_the_alembic_scripts() -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory

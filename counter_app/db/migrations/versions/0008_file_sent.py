@@ -24,6 +24,10 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String, primary_key=True),
         sa.Column("sent_at", sa.String, nullable=False),
     )
+    op.drop_index("ix_outbox_pending", table_name="outbox")
+    # sent_at too, though always NULL here: SQLite reads a partial index alone only when it holds
+    # every column the query names, its WHERE included.
+    op.create_index("ix_outbox_pending", "outbox", ["seq", "state", "sent_at"], sqlite_where=sa.text("sent_at IS NULL"))
 
 
 def downgrade() -> None:
