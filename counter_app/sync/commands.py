@@ -22,7 +22,7 @@ from counter_app.db.store import Store
 from counter_app.errors import UserError
 from counter_app.services import audit, settings
 from counter_app.services.office import require_office
-from counter_app.sync import engine, outbox
+from counter_app.sync import engine, outbox, pull
 from counter_app.sync.client import DEFAULT_TIMEOUT, SyncClient, normalise_server_url
 from counter_app.sync.errors import CertificateRefused, ServerUnreachable, SyncRefused
 from counter_app.sync.pinning import normalise_fingerprint
@@ -228,7 +228,7 @@ def sync_once(
         with client:
             verify_link(store, client)
             counts.pushed = engine.push_pending(store, client, batch_size=batch_size)
-            counts.pulled = engine.pull_all(store, client)
+            counts.pulled = pull.pull_all(store, client)
             engine.report_audit_head(store, client)
             sent_files = engine.send_files(store, client, files)
     except ServerUnreachable as exc:
