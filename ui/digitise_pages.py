@@ -15,9 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
 from PySide6.QtGui import QImage, QImageReader, QTransform
 
-# The core's one look at a file's first bytes (private there for now: the same answer on both sides).
-from counter_app.digitise.normalise import DEFAULT_MAX_FILE
-from counter_app.digitise.normalise import _sniff as kind_of
+from counter_app.digitise.normalise import DEFAULT_MAX_FILE, page_kind
 from counter_app.errors import UserError
 from ui import strings
 
@@ -55,7 +53,7 @@ def read_file(path: Path, *, from_hot_folder: bool) -> list[LoadedPage]:
 
 def render(data: bytes, name: str, box: QSize, only: int | None = None) -> list[tuple[int | None, QImage]]:
     """(page index, picture fitted into `box`) for each page, or for page `only`."""
-    kind = kind_of(data)
+    kind = page_kind(data)
     if kind is None:
         raise UserError(D.NOT_PAGES.format(name=name))
     buffer = QBuffer()

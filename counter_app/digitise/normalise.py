@@ -86,7 +86,7 @@ def normalise(pages: Sequence[Page | str | os.PathLike[str] | bytes], *, code: s
         if item.rotate % 90:
             raise DigitiseError(f"'{item.label}': chỉ xoay được 90, 180 hoặc 270 độ.")
         data = _read(item, limits)
-        kind = _sniff(data)
+        kind = page_kind(data)
         if kind == "pdf":
             _add_pdf(out, data, item, notes)
         elif kind is None:
@@ -108,7 +108,7 @@ def page_count(source: str | os.PathLike[str] | bytes, limits: Limits | None = N
 
     item = Page(source)
     data = _read(item, limits or Limits())
-    kind = _sniff(data)
+    kind = page_kind(data)
     if kind is None:
         raise DigitiseError(_NOT_A_PAGE.format(label=item.label))
     if kind != "pdf":
@@ -152,7 +152,9 @@ def _read(item: Page, limits: Limits) -> bytes:
     return data
 
 
-def _sniff(data: bytes) -> str | None:
+def page_kind(data: bytes) -> str | None:
+    """"pdf", "jpeg", "png" or "tiff" by the file's first bytes (never its name); None: not a page.
+    The window's inbox asks the same before it draws a thumbnail."""
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
