@@ -83,7 +83,7 @@ def growth_row(dossiers: int = 20) -> tuple[float, float]:
     from counter_app.db.store import Store
     from counter_app.desk import Desk
     from counter_app.desk_digitise import attach
-    from counter_app.digitise.filestore import files_dir
+    from counter_app.digitise.vault import FileVault
     from counter_app.domain.actor import Actor
     from counter_app.services import catalogue, intake
     from counter_app.services.office import init_office
@@ -104,7 +104,7 @@ def growth_row(dossiers: int = 20) -> tuple[float, float]:
         def sizes() -> tuple[int, int]:
             with store.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            folder = files_dir(work)
+            folder = FileVault.of(store).root
             kept = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
             return kept, store.path.stat().st_size
 

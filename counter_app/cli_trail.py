@@ -33,12 +33,13 @@ def _verify(store) -> int:  # noqa: ANN001 - Store
     linked) the chain against the head the district server holds: 2 when any is broken, 3 when the
     server could not be asked (the local checks still ran)."""
     from counter_app.digitise import filestore
+    from counter_app.digitise.vault import FileVault
     from counter_app.services import audit
     from counter_app.sync.audit_anchor import verify_upstream
 
     with store.read() as session:
         result = audit.verify(session)
-        files = filestore.verify(session, store.path.parent)
+        files = filestore.verify(session, FileVault.of(store))
     if not result.ok:
         raise UserError(result.message)
     if not files.ok:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from counter_app.errors import UserError
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from counter_app.desk import Desk
     from counter_app.digitise.filestore import FileRow, FilesCheck
     from counter_app.digitise.normalise import Page
+    from counter_app.digitise.vault import FileVault
 
 
 NO_TOKEN = ("Cơ quan chưa khai báo token ký số (cài đặt signing.module): bản số hóa không ký được. "
@@ -48,8 +48,11 @@ class Slot:
     file: FileRow | None  # the scan in force, None: not digitised yet
 
 
-def data_folder(desk: Desk) -> Path:
-    return desk.store.path.parent
+def vault(desk: Desk) -> FileVault:
+    """The store's files, sealed under its key (counter_app/digitise/vault.py)."""
+    from counter_app.digitise.vault import FileVault
+
+    return FileVault.of(desk.store)
 
 
 def attach(desk: Desk, code: str, pages: Sequence[Page | str | os.PathLike[str] | bytes], *, component: int = 0,
@@ -84,8 +87,8 @@ def attach(desk: Desk, code: str, pages: Sequence[Page | str | os.PathLike[str] 
     if token is not None:
         signed = signing.sign_pdf(made.pdf, token, sign_pin or "", reason=SIGN_REASON, location=place)
         made = replace(made, pdf=signed, notes=(*made.notes, SIGNED_NOTE))
-    folder = data_folder(desk)
-    sha, created = filestore.put_blob(folder, made.pdf)
+    files_kept = vault(desk)
+    sha, created = files_kept.put(made.pdf)
     try:
         with desk.store.write() as session:
             authorize(session, desk.actor, permission, target=code)
@@ -97,7 +100,7 @@ def attach(desk: Desk, code: str, pages: Sequence[Page | str | os.PathLike[str] 
                                    sha256=sha, actor=desk.actor)
     except BaseException:
         if created and not _still_named(desk, sha):
-            filestore.drop_blob(folder, sha)
+            files_kept.drop(sha)
         raise
     return Attached(row, made.notes, bool(before))
 
@@ -153,7 +156,7 @@ def file_bytes(desk: Desk, code: str, sha256: str) -> bytes:
 
     if not any(f.sha256 == sha256 for f in files(desk, code, history=True)):
         raise UserError(f"Hồ sơ {code} không có tệp số hóa {sha256[:12]}….")
-    return filestore.read_blob(data_folder(desk), sha256)
+    return vault(desk).read(sha256)
 
 
 def verify_files(desk: Desk) -> FilesCheck:
@@ -163,4 +166,4 @@ def verify_files(desk: Desk) -> FilesCheck:
 
     with desk.store.read() as session:
         authorize(session, desk.actor, "audit", target="files")
-        return filestore.verify(session, data_folder(desk))
+        return filestore.verify(session, vault(desk))

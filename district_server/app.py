@@ -47,7 +47,7 @@ from counter_app.sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from district_server import audit_heads, auth, feed, ingest
+from district_server import audit_heads, auth, config, feed, ingest
 from district_server.database import Database
 from district_server.ingest import storable
 
@@ -128,13 +128,17 @@ BAD_TOKEN = ("Mã thiết bị (token) không hợp lệ hoặc đã bị thu h�
              "và kết nối lại.")
 
 
-def create_app(db: Database, *, hooks: Hooks | None = None, blob_dir: Path | None = None) -> FastAPI:
-    """`blob_dir`: where the files counters send are kept (default: config.blob_dir())."""
+def create_app(db: Database, *, hooks: Hooks | None = None, blob_dir: Path | None = None,
+               public_url: str | None = None) -> FastAPI:
+    """`blob_dir`: where the files counters send are kept (default: config.blob_dir()); `public_url`:
+    the address citizens reach the status page at, announced to the counters (default:
+    config.public_url(), from the environment)."""
     hooks = hooks or Hooks()
     app = FastAPI(title="Quầy Một Cửa — máy chủ huyện", version=PROTOCOL, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json")
     app.add_middleware(GZipMiddleware, minimum_size=4096)
     app.state.db = db
+    public = public_url or config.public_url()
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -183,7 +187,7 @@ def create_app(db: Database, *, hooks: Hooks | None = None, blob_dir: Path | Non
     async def device_info(request: Request) -> Response:
         dev = await _device(request)
         return JSONResponse({"protocol": PROTOCOL, "device_id": dev.id, "agency_code": dev.agency_code,
-                             "counter": dev.counter})
+                             "counter": dev.counter, "public_url": public})
 
     @app.post("/v1/push", response_model=PushResponse, openapi_extra=_push_body(),
               responses=_error_responses(400, 401, 413), dependencies=_TOKEN)
@@ -204,7 +208,8 @@ def create_app(db: Database, *, hooks: Hooks | None = None, blob_dir: Path | Non
         own: bool = Query(False, description="also the device's own events (after a restore)"),
     ) -> Response:
         dev = await _device(request)
-        text = await run_in_threadpool(feed.pull_page, db, dev, events_after, publications_after, limit, own=own)
+        text = await run_in_threadpool(feed.pull_page, db, dev, events_after, publications_after, limit, own=own,
+                                       public_url=public)
         return Response(text, media_type="application/json")
 
     @app.get("/v1/audit-head", response_model=AuditCheck, responses=_error_responses(401), dependencies=_TOKEN)
@@ -213,7 +218,7 @@ def create_app(db: Database, *, hooks: Hooks | None = None, blob_dir: Path | Non
         return JSONResponse(await run_in_threadpool(audit_heads.check, db, dev))
 
     # The files counters send (digitised papers), by content hash, resumable.
-    from district_server import config, files_api
+    from district_server import files_api
     from district_server.blobs import BlobStore
 
     app.state.blobs = BlobStore(blob_dir or config.blob_dir())

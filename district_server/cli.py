@@ -1,7 +1,8 @@
 """`counter-server [--db URL] COMMAND …` (docs/cli.md), for district IT staff.
 
-    serve [--host 127.0.0.1] [--port 8750] [--workers N] [TLS options] [--plain-http]
-                                                    run the server, HTTPS (migrates the database first)
+    serve [--host 127.0.0.1] [--port 8750] [--workers N] [TLS options] [--plain-http] [--public-url URL]
+                                                    run the server, HTTPS (migrates the database first);
+                                                    --public-url: where citizens open the slip's QR
     add-device --agency-code CODE --counter K [TLS options]
                                                     prints {"device_id", "token", "fingerprint", …}; the
                                                     token is shown once, the fingerprint is what `link` pins
@@ -48,8 +49,10 @@ from district_server.config import (
     ENV_CERT,
     ENV_DB,
     ENV_KEY,
+    ENV_PUBLIC_URL,
     database_url,
     given,
+    public_url,
     tls_dir,
 )
 
@@ -79,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--workers", type=int, default=1,
                        help="số tiến trình phục vụ (PostgreSQL; SQLite chỉ dùng 1)")
+    serve.add_argument("--public-url", default=None,
+                       help="địa chỉ công khai (chứng chỉ thật) mà mã QR tra cứu trên giấy hẹn trỏ tới")
     serve.add_argument("--plain-http", action="store_true",
                        help="chạy HTTP không mã hóa (chỉ sau một reverse proxy HTTPS hoặc trong mạng thử)")
 
@@ -223,6 +228,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         raise UserError("Số tiến trình (--workers) phải từ 1 đến 64.")
     if args.plain_http and (args.cert or args.key):
         raise UserError("--plain-http không đi cùng --cert/--key: chọn một trong hai.")
+    try:
+        public = public_url(args.public_url)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     certificate = None if args.plain_http else _certificate(args, host=args.host)
     db = _db(args)
     if args.workers > 1 and db.is_sqlite:
@@ -237,11 +246,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         options.update(ssl_certfile=str(certificate.cert_file), ssl_keyfile=str(certificate.key_file))
         print(f"Máy chủ huyện chạy HTTPS; dấu vân tay chứng chỉ (SHA-256): {certificate.fingerprint}",
               file=sys.stderr, flush=True)
+        if public is None and not given(args.cert, ENV_CERT):
+            print("Lưu ý: chưa có địa chỉ công khai (--public-url): điện thoại người dân không tin chứng chỉ tự cấp, "
+                  "nên giấy hẹn của các máy quầy sẽ không in mã QR tra cứu.", file=sys.stderr, flush=True)
     if args.workers == 1:
-        uvicorn.run(create_app(db), **options)
+        uvicorn.run(create_app(db, public_url=public), **options)
         return EXIT_OK
     db.close()
     os.environ[ENV_DB] = db.url  # each worker process opens it again (app_from_env)
+    if public is not None:
+        os.environ[ENV_PUBLIC_URL] = public
     uvicorn.run("district_server.app:app_from_env", factory=True, workers=args.workers, **options)
     return EXIT_OK
 

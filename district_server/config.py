@@ -4,7 +4,9 @@ variable, else the default here.
 - the database: --db, then COUNTER_SERVER_DB, then SQLite in the data folder;
 - its TLS certificate: --cert/--key, then COUNTER_SERVER_CERT/COUNTER_SERVER_KEY, then the server's
   own, made on first use in the data folder's tls/ (or --tls-dir / COUNTER_SERVER_TLS_DIR) — tls.py;
-- its files (the digitised papers, blobs.py): COUNTER_SERVER_BLOBS, else "blobs" in the data folder.
+- its files (the digitised papers, blobs.py): COUNTER_SERVER_BLOBS, else "blobs" in the data folder;
+- its public address (--public-url, then COUNTER_SERVER_PUBLIC_URL, else none): where citizens' phones
+  open the status page behind a slip's QR, announced to the counters (docs/server-web.md).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 ENV_DB = "COUNTER_SERVER_DB"
 ENV_BLOBS = "COUNTER_SERVER_BLOBS"
+ENV_PUBLIC_URL = "COUNTER_SERVER_PUBLIC_URL"
 BLOB_DIR = "blobs"
 APP_NAME = "QuayMotCuaServer"
 DB_FILE = "district.sqlite3"
@@ -71,3 +74,17 @@ def blob_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     Every worker of `serve --workers N` must see the same one: the env variable is inherited."""
     raw = str(explicit or os.environ.get(ENV_BLOBS) or "").strip()
     return Path(raw).expanduser() if raw else default_data_dir() / BLOB_DIR
+
+
+def public_url(explicit: str | None = None) -> str | None:
+    """The address (scheme and host, maybe a path) under which citizens reach /tra-cuu; None when the
+    district set none. ValueError (in Vietnamese) for one that is not an http(s) address."""
+    from urllib.parse import urlsplit
+
+    raw = given(explicit, ENV_PUBLIC_URL)
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"Địa chỉ công khai '{raw}' không hợp lệ: cần dạng https://tracuu.huyen.gov.vn.")
+    return raw.rstrip("/")

@@ -24,7 +24,7 @@ from district_server.schema import event, publication
 
 
 def pull_page(db: Database, dev: Device, events_after: int, publications_after: int,
-              limit: int = PULL_PAGE_EVENTS, *, own: bool = False) -> str:
+              limit: int = PULL_PAGE_EVENTS, *, own: bool = False, public_url: str | None = None) -> str:
     limit = max(1, min(limit, PULL_PAGE_EVENTS))
     with db.read() as conn:
         stmt = (sa.select(event.c.seq, event.c.origin, event.c.counter, event.c.payload_json)
@@ -66,4 +66,4 @@ def pull_page(db: Database, dev: Device, events_after: int, publications_after: 
     more_json = "true" if (more or more_pubs) else "false"
     return (f'{{"protocol":{json.dumps(PROTOCOL)},"events":[{events_json}],"publications":[{pubs_json}],'
             f'"cursor":{{"events":{next_events},"publications":{next_pubs}}},"more":{more_json},'
-            f'"own":{"true" if own else "false"}}}')
+            f'"own":{"true" if own else "false"},"public_url":{json.dumps(public_url)}}}')

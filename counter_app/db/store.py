@@ -90,8 +90,9 @@ class Store:
 
     @classmethod
     def open(cls, directory: Path, *, passphrase: str | None = None) -> Store:
-        """Open (creating, encrypting and migrating as needed) the store in `directory`. A new store
-        gets its key here, sealed under `passphrase` or else a recovery code left in `recovery_code`."""
+        """Open (creating, encrypting and migrating as needed) the store in `directory`, and seal the
+        digitised files an older counter kept in clear. A new store gets its key here, sealed under
+        `passphrase` or else a recovery code left in `recovery_code`."""
         from counter_app.config import store_path
 
         try:
@@ -115,6 +116,9 @@ class Store:
         check_writable(directory)
         store.migrate()
         store._protect_file()
+        from counter_app.digitise.vault import FileVault  # the scans get the store's protection too
+
+        FileVault.of(store).seal_clear_files()
         return store
 
     def close(self) -> None:

@@ -1,5 +1,5 @@
-"""Where digitised papers are kept: each PDF once, named by its SHA-256, under the data folder's
-files/ (files/ab/abcdef….pdf), and one dossier_file row per paper attached to a dossier.
+"""Which digitised papers a dossier has: one dossier_file row per paper attached to it, naming its
+PDF by SHA-256; the PDFs themselves are kept once each, sealed, by counter_app/digitise/vault.py.
 
 A file is written (atomically) before its row; the row, a status event of kind "digitised" and
 that event's outbox entry go in one transaction, so the district learns of a paper exactly when the
@@ -10,30 +10,27 @@ size): the bytes travel apart (counter_app/sync/uploads.py). Rows are never chan
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
 from counter_app import clock
-from counter_app.atomic_file import write_atomically
 from counter_app.db.models import Dossier, StatusEvent
 from counter_app.digitise.normalise import Component, DigitiseError, Limits
 from counter_app.domain.actor import Actor
 from counter_app.domain.ids import new_id
 from counter_app.domain.text import collapse_spaces, nfc
 
-FILES_DIR = "files"
+if TYPE_CHECKING:
+    from counter_app.digitise.vault import FileVault
+
 KINDS = ("component", "result")
 OTHER_PAPERS = "Giấy tờ khác"
 RESULT_NAME = "Kết quả giải quyết"
 EVENT_KIND = "digitised"
-_CHUNK = 1 << 20
 # Statuses with a result to digitise: ready (9) or handed over (10).
 RESULT_STATUSES = frozenset({9, 10})
 
@@ -72,67 +69,6 @@ class FilesCheck:
     checked: int
     problems: tuple[Problem, ...]
     message: str  # Vietnamese
-
-
-# --- the files ---------------------------------------------------------------------------------------
-
-
-def files_dir(directory: Path) -> Path:
-    return Path(directory) / FILES_DIR
-
-
-def blob_path(directory: Path, sha256: str) -> Path:
-    return files_dir(directory) / sha256[:2] / f"{sha256}.pdf"
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_hash(path: Path) -> str | None:
-    """The SHA-256 of a file read a MiB at a time; None when it is not there."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
-    return digest.hexdigest()
-
-
-def put_blob(directory: Path, data: bytes) -> tuple[str, bool]:
-    """Keep `data` under its hash; (sha256, whether this call wrote it). A file already there with
-    the right content is left alone; one altered on disk is replaced by the good bytes."""
-    sha = sha256_of(data)
-    path = blob_path(directory, sha)
-    if file_hash(path) == sha:
-        return sha, False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(data, path)
-    return sha, True
-
-
-def drop_blob(directory: Path, sha256: str) -> None:
-    """Remove a file this attach wrote when its transaction did not commit (nothing half-kept)."""
-    try:
-        os.unlink(blob_path(directory, sha256))
-    except OSError:
-        pass
-
-
-def read_blob(directory: Path, sha256: str) -> bytes:
-    """The file's bytes, checked against its name."""
-    path = blob_path(directory, sha256)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DigitiseError(f"Không thấy tệp số hóa {sha256[:12]}… trong thư mục '{files_dir(directory)}': "
-                            "hãy chạy 'counter-app files verify' và khôi phục từ bản sao lưu.") from None
-    if sha256_of(data) != sha256:
-        raise DigitiseError(f"Tệp số hóa {sha256[:12]}… đã bị sửa trên đĩa (không khớp mã băm): hãy khôi phục "
-                            "từ bản sao lưu.")
-    return data
 
 
 # --- the rows ------------------------------------------------------------------------------------------
@@ -224,14 +160,14 @@ def referenced(session: Session) -> dict[str, list[str]]:
     return named
 
 
-def verify(session: Session, directory: Path) -> FilesCheck:
+def verify(session: Session, vault: FileVault) -> FilesCheck:
     """Every file a row names is there with the content its hash says (read in full)."""
     named = referenced(session)
     problems = []
     for sha, papers in named.items():
-        found = file_hash(blob_path(directory, sha))
-        if found != sha:
-            problems.append(Problem(sha, "missing" if found is None else "altered", tuple(papers)))
+        state = vault.state(sha)
+        if state != "ok":
+            problems.append(Problem(sha, state, tuple(papers)))
     if not problems:
         return FilesCheck(True, len(named), (), f"Tệp số hóa nguyên vẹn: {len(named)} tệp.")
     words = {"missing": "mất", "altered": "bị sửa"}

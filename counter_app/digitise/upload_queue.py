@@ -8,13 +8,15 @@ hash is written to file_sent when the server holds it whole and checked. Oldest 
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy import text
 
 from counter_app import clock
-from counter_app.digitise.filestore import blob_path
+from counter_app.digitise.normalise import DigitiseError
+from counter_app.digitise.vault import FileVault
 
 if TYPE_CHECKING:
     from counter_app.db.store import Store
@@ -32,12 +34,22 @@ class StoreFiles:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.folder = Path(store.path).parent
+        self.vault = FileVault.of(store)
 
-    def pending_files(self) -> list[tuple[str, int, Path]]:
+    def pending_files(self) -> list[tuple[str, int, Callable[[], BinaryIO]]]:
         with self.store.read() as session:
             rows = session.execute(text(_WAITING)).all()
-        return [(sha, int(size), blob_path(self.folder, sha)) for sha, size in rows]
+        return [(sha, int(size), self._opener(sha)) for sha, size in rows]
+
+    def _opener(self, sha256: str) -> Callable[[], BinaryIO]:
+        # The file is sealed on disk: what goes up is the PDF it opens to (a file gone or altered
+        # opens to its stored bytes, which the upload's own check then refuses to send).
+        def open_file() -> BinaryIO:
+            try:
+                return io.BytesIO(self.vault.read(sha256))
+            except DigitiseError:
+                raise FileNotFoundError(sha256) from None
+        return open_file
 
     def mark_sent(self, sha256: str) -> None:
         with self.store.write() as session:

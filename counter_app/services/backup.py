@@ -31,6 +31,7 @@ from counter_app import clock
 from counter_app.config import ensure_private_dir, store_path
 from counter_app.db import cipher, keys
 from counter_app.db.store import KNOWN_REVISIONS, Store, check_writable
+from counter_app.digitise.vault import FileVault
 from counter_app.domain.vn_time import vn_day
 from counter_app.errors import UserError
 from counter_app.instance import InstanceLock
@@ -114,7 +115,7 @@ def _extract(path: Path, sealed: _Sealed, target: Path) -> None:
         os.fsync(dst.fileno())
 
 
-def _seal(db: Path, target: Path, ring: keys.KeyRing, file_key: bytes, directory: Path,
+def _seal(db: Path, target: Path, ring: keys.KeyRing, file_key: bytes, vault: FileVault,
           shas: set[str]) -> backup_files.Written:
     header = json.dumps({"kdf": ring.kdf.to_json(),
                          "file_key": keys._b64(keys.seal(ring.recovery_key, file_key, _AAD_FILE_KEY)),
@@ -123,7 +124,7 @@ def _seal(db: Path, target: Path, ring: keys.KeyRing, file_key: bytes, directory
     with os.fdopen(fd, "wb") as dst, db.open("rb") as src:
         dst.write(MAGIC + len(header).to_bytes(4, "big") + header)
         shutil.copyfileobj(src, dst, _CHUNK)
-        written = backup_files.write(dst, directory, shas, file_key)
+        written = backup_files.write(dst, vault, shas, file_key)
         dst.flush()
         os.fsync(dst.fileno())
     return written
@@ -188,7 +189,7 @@ def make_backup(store: Store, target: Path) -> BackupInfo:
     try:
         store.backup_to(db, file_key)
         info = _inspect_db(db, file_key, target)
-        written = _seal(db, tmp, store.keyring, file_key, store.path.parent, _named(db, file_key))
+        written = _seal(db, tmp, store.keyring, file_key, FileVault.of(store), _named(db, file_key))
         os.replace(tmp, target)
     except PermissionError:
         raise UserError(f"Không có quyền ghi vào '{target.parent}'.") from None
@@ -294,7 +295,10 @@ def restore(directory: Path, source: Path, passphrase: str | None = None) -> Res
         else:
             _encrypt_copy(source, incoming, ring.store_key)
             _inspect_db(incoming, ring.store_key, source)
-        backup_files.put_in_place(staging, directory, staged)
+        vault = FileVault(directory, ring.store_key)
+        if staged:
+            assert file_key is not None
+            backup_files.put_in_place(staging, file_key, vault, staged)
         _swap_in(incoming, current)
     except (OSError, cipher.DatabaseError) as exc:
         _undo(directory, kept, had_keys, made_dir)
@@ -311,7 +315,7 @@ def restore(directory: Path, source: Path, passphrase: str | None = None) -> Res
         backup_files.clear(staging)
         if lock is not None:
             lock.release(tidy=True)
-    return RestoreResult(info, kept, code, len(staged), backup_files.missing_after(directory, named))
+    return RestoreResult(info, kept, code, len(staged), backup_files.missing_after(vault, named))
 
 
 def _stage_files(source: Path, sealed: _Sealed, file_key: bytes, named: set[str], staging: Path) -> set[str]:

@@ -5,12 +5,13 @@ SHA-256 of what the record opens to, so a record that opens to a file no row nam
 
 Written from the data folder's files/ a file at a time (never all in memory); a file that is
 missing or altered on disk is left out and counted, not copied wrong. A restore opens and checks
-every record into a staging folder before anything is put in place.
+every record into a staging folder (sealed there under the backup's file key: a scan is never on
+disk in clear) before anything is put in place, sealed under the store's own key
+(counter_app/digitise/vault.py).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from counter_app.db import keys
-from counter_app.digitise import filestore
+from counter_app.digitise.normalise import DigitiseError
+from counter_app.digitise.vault import FileVault, sha256_of
 from counter_app.errors import UserError
 
 _AAD = b"quaymotcua backup digitised file"
@@ -39,14 +41,12 @@ def named_in(conn) -> set[str]:  # noqa: ANN001 - a DB-API connection to a backu
     return {r[0] for r in conn.execute("SELECT DISTINCT sha256 FROM dossier_file")}
 
 
-def write(dst: BinaryIO, directory: Path, shas: Iterable[str], file_key: bytes) -> Written:
+def write(dst: BinaryIO, vault: FileVault, shas: Iterable[str], file_key: bytes) -> Written:
     files = missing = 0
     for sha in sorted(shas):
         try:
-            data = filestore.blob_path(directory, sha).read_bytes()
-        except OSError:
-            data = None
-        if data is None or filestore.sha256_of(data) != sha:
+            data = vault.read(sha)
+        except (OSError, DigitiseError):
             missing += 1
             continue
         sealed = keys.seal(file_key, data, _AAD)
@@ -56,12 +56,16 @@ def write(dst: BinaryIO, directory: Path, shas: Iterable[str], file_key: bytes) 
     return Written(files, missing)
 
 
+def staging_vault(staging: Path, file_key: bytes) -> FileVault:
+    return FileVault(staging, file_key)
+
+
 def stage(src: BinaryIO, file_key: bytes, named: set[str], staging: Path, shown: str) -> set[str]:
     """Open and check every record from `src`'s position on into `staging` (one file per hash);
     UserError (the backup is damaged) for a record that does not open or opens to a file no row
     names. Returns the hashes staged."""
     damaged = f"Bản sao lưu '{shown}' bị hỏng (phần tệp số hóa không đọc được): không khôi phục."
-    staging.mkdir(parents=True, exist_ok=True)
+    kept = staging_vault(staging, file_key)
     staged: set[str] = set()
     while head := src.read(8):
         size = int.from_bytes(head, "big")
@@ -71,30 +75,27 @@ def stage(src: BinaryIO, file_key: bytes, named: set[str], staging: Path, shown:
         data = keys.open_sealed(file_key, sealed, _AAD) if len(sealed) == size else None
         if data is None:
             raise UserError(damaged)
-        sha = filestore.sha256_of(data)
+        sha = sha256_of(data)
         if sha not in named:
             raise UserError(damaged)
-        with open(staging / sha, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        kept.write_sealed(sha, kept.seal(sha, data))
         staged.add(sha)
     return staged
 
 
-def put_in_place(staging: Path, directory: Path, staged: set[str]) -> None:
-    """Move the staged files into files/ (files are named by content: adding them never changes what
-    the current store's rows name, so this may run before the store is swapped)."""
+def put_in_place(staging: Path, file_key: bytes, vault: FileVault, staged: set[str]) -> None:
+    """Seal the staged files into files/ under the store's key (files are named by content: adding
+    them never changes what the current store's rows name, so this may run before the store is
+    swapped)."""
+    kept = staging_vault(staging, file_key)
     for sha in staged:
-        target = filestore.blob_path(directory, sha)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / sha, target)
-        keys.fsync_dir(target.parent)
+        vault.write_sealed(sha, vault.seal(sha, kept.read(sha)))
+        keys.fsync_dir(vault.path(sha).parent)
 
 
-def missing_after(directory: Path, named: set[str]) -> int:
+def missing_after(vault: FileVault, named: set[str]) -> int:
     """Files the restored store names that are not in files/ with the right content."""
-    return sum(1 for sha in named if filestore.file_hash(filestore.blob_path(directory, sha)) != sha)
+    return sum(1 for sha in named if vault.state(sha) != "ok")
 
 
 def clear(staging: Path) -> None:

@@ -167,8 +167,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("papers.bank_account_name", "Tên chủ tài khoản", "", _text(70)),
     Option("papers.lookup_url", "Địa chỉ tra cứu hồ sơ (mã QR)", "",
            _address("Địa chỉ tra cứu", "https://huyen.example/tra-cuu/{code}"),
-           hint="{code} được thay bằng mã hồ sơ; không có {code} thì mã được nối vào cuối. Để trống: trang "
-                "tra cứu của máy chủ huyện đã kết nối (<máy chủ>/tra-cuu/<mã hồ sơ>)."),
+           hint="{code} được thay bằng mã hồ sơ; không có {code} thì mã được nối vào cuối. Để trống: địa chỉ "
+                "công khai mà máy chủ huyện báo về; nếu máy chủ dùng chứng chỉ tự cấp mà chưa có địa chỉ công "
+                "khai thì giấy hẹn không in mã QR tra cứu (điện thoại người dân sẽ cảnh báo chứng chỉ)."),
     Option("papers.office_phone", "Số điện thoại của bộ phận một cửa", "", _text(30),
            hint="In trên Mẫu 02 và làm số điện thoại hỗ trợ trên tờ niêm yết thủ tục."),
     Option("office.address", "Địa chỉ nơi nộp hồ sơ", "", _text(200),

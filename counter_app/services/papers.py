@@ -44,7 +44,7 @@ from counter_app.services import settings, statistics, workflow
 from counter_app.services.dossiers import documents_of
 from counter_app.services.lookup import find_own
 from counter_app.services.office import require_office
-from counter_app.sync.engine import KEY_SERVER
+from counter_app.sync.engine import KEY_FINGERPRINT, KEY_PUBLIC_URL, KEY_SERVER
 from counter_app.sync.protocol import LOOKUP_PATH
 
 log = logging.getLogger(__name__)
@@ -126,13 +126,18 @@ def _slip_office(session: Session, office: Office, data: SlipData) -> SlipOffice
 
 
 def lookup_url(session: Session) -> str:
-    """Where the slip's look-up QR points: the office's own address when set, else the status page
-    of the district server this counter is linked to (docs/server-web.md), else nowhere."""
+    """Where the slip's look-up QR points (docs/server-web.md, "The slip's QR"): the office's own
+    address when set; else the public address the district server announced; else the linked
+    server itself when citizens' phones can trust it (no pinned certificate: a real CA's, or plain
+    HTTP); else nowhere: a QR leading to a certificate warning would teach citizens to click it away."""
     own = _text_setting(session, LOOKUP_URL_KEY)
     if own:
         return own
+    public = _text_setting(session, KEY_PUBLIC_URL).rstrip("/")
+    if public:
+        return f"{public}{LOOKUP_PATH}"
     server = _text_setting(session, KEY_SERVER).rstrip("/")
-    return f"{server}{LOOKUP_PATH}" if server else ""
+    return f"{server}{LOOKUP_PATH}" if server and not _text_setting(session, KEY_FINGERPRINT) else ""
 
 
 def entry_number(session: Session, dossier: Dossier) -> int:

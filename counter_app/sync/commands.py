@@ -139,6 +139,7 @@ def _keep_link(store: Store, url: str, token: str, pin: str | None, device: Devi
         settings.put(session, engine.KEY_TOKEN, token)
         settings.put(session, engine.KEY_FINGERPRINT, pin)
         settings.put(session, engine.KEY_DEVICE, None if device is None else _device_setting(device))
+        settings.put(session, engine.KEY_PUBLIC_URL, None if device is None else device.public_url)
         settings.put(session, engine.KEY_LAST_ERROR, None)
         audit.record(session, actor or audit.SYSTEM, "sync_link", url,
                      {"verified": False, "fingerprint": pin} if device is None
@@ -172,7 +173,8 @@ def verify_link(store: Store, client: SyncClient) -> None:
         raise  # the token was never sent: the link stays, stopped, until the admin links again
     except UserError as exc:  # SyncRefused (a bad token) is one too
         with store.write() as session:
-            for key in (engine.KEY_SERVER, engine.KEY_TOKEN, engine.KEY_FINGERPRINT, engine.KEY_DEVICE):
+            for key in (engine.KEY_SERVER, engine.KEY_TOKEN, engine.KEY_FINGERPRINT, engine.KEY_DEVICE,
+                        engine.KEY_PUBLIC_URL):
                 settings.put(session, key, None)
             audit.record(session, audit.SYSTEM, "sync_unlink", "", {"reason": exc.message})
         raise SyncRefused(REFUSED_AT_FIRST_SYNC.format(reason=exc.message.rstrip(". ")),

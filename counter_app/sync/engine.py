@@ -62,6 +62,7 @@ KEY_LAST_ERROR = "sync.last_error"  # {"at", "message", "permanent"} or None
 KEY_LAST_ATTEMPT = "sync.last_attempt"
 KEY_RECOVER_OWN = "sync.recover_own"  # True after a restore: pull this counter's own events back
 KEY_FINGERPRINT = "sync.fingerprint"  # the pinned server certificate "AA:BB:…", or None (system CAs)
+KEY_PUBLIC_URL = "sync.public_url"  # the district's address for citizens (PullResponse.public_url), or None
 KEY_WAITING_REPORTED = "sync.waiting_reported"  # {"at", "events"}: the WaitingReport the server last took
 
 OLDER_SERVER = ("[older_server] Máy chủ huyện chưa nhận được thủ tục riêng của đơn vị (phiên bản cũ); "

@@ -292,6 +292,9 @@ class PullResponse(_Model):
     cursor: Cursor
     more: bool
     own: bool = False  # the device's own events are included (asked with own=1)
+    # Where citizens open the slip's look-up QR (the district's address with a real certificate),
+    # None when the district set none: counter_app/services/papers.lookup_url.
+    public_url: str | None = None
 
 
 class AuditBreak(_Model):
@@ -319,6 +322,7 @@ class DeviceInfo(_Model):
     device_id: str
     agency_code: str
     counter: int
+    public_url: str | None = None  # as in PullResponse
 
 
 class Health(_Model):

@@ -29,7 +29,7 @@ from counter_app.errors import UserError
 from counter_app.services import audit, calendar_store, catalogue, settings
 from counter_app.services.office import require_office
 from counter_app.sync.client import SyncClient
-from counter_app.sync.engine import KEY_CURSOR, KEY_RECOVER_OWN
+from counter_app.sync.engine import KEY_CURSOR, KEY_PUBLIC_URL, KEY_RECOVER_OWN
 from counter_app.sync.protocol import (
     Cursor,
     EventPayload,
@@ -55,6 +55,8 @@ def pull_all(store: Store, client: SyncClient) -> int:
         with store.write() as session:
             applied += apply_page(session, page)
             settings.put(session, KEY_CURSOR, page.cursor.model_dump())
+            if settings.get(session, KEY_PUBLIC_URL) != page.public_url:
+                settings.put(session, KEY_PUBLIC_URL, page.public_url)
             if own and done and page.own:  # an older server ignores own=1: ask again once upgraded
                 settings.put(session, KEY_RECOVER_OWN, False)
         cursor = page.cursor

@@ -77,12 +77,13 @@ class UploadResult:
 class FileQueue(Protocol):
     """What the engine drains after the events (the file store implements it).
 
-    `pending_files` lists the files to send as (sha256, size, path), oldest first; it should list
+    `pending_files` lists the files to send as (sha256, size, a function opening the file's bytes
+    for reading), oldest first; it should list
     only files whose dossier's events the server already acknowledged, since the server lets an
     office's counters read a file only once one of its events names it. `mark_sent` is called when
     the server holds the file whole and checked."""
 
-    def pending_files(self) -> list[tuple[str, int, Path]]: ...
+    def pending_files(self) -> list[tuple[str, int, Callable[[], BinaryIO]]]: ...
 
     def mark_sent(self, sha256: str) -> None: ...
 
@@ -247,12 +248,12 @@ def drain(client: SyncClient, queue: FileQueue, *, stop: Callable[[], bool] | No
     does `stop`."""
     counts = DrainCounts()
     waiting = queue.pending_files()
-    for index, (sha256, size, path) in enumerate(waiting):
+    for index, (sha256, size, open_file) in enumerate(waiting):
         if stop is not None and stop():
             counts.left = len(waiting) - index
             break
         try:
-            result = upload(client, sha256, size, lambda p=path: open(p, "rb"), chunk_bytes=chunk_bytes, stop=stop)
+            result = upload(client, sha256, size, open_file, chunk_bytes=chunk_bytes, stop=stop)
         except (ServerUnreachable, SyncRefused) as exc:  # the network, or the token refused since the events
             counts.error = exc.message
             counts.left = len(waiting) - index

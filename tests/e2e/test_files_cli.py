@@ -43,7 +43,7 @@ def test_an_altered_file_is_found_by_files_verify_and_audit_verify(tmp_path: Pat
     assert json.loads(run(data, "files", "verify").stdout) == {"ok": True, "files": 1}
     assert json.loads(run(data, "audit", "verify").stdout)["files"] == 1
 
-    blob = data / "files" / kept["sha256"][:2] / f"{kept['sha256']}.pdf"
+    blob = data / "files" / kept["sha256"][:2] / f"{kept['sha256']}.qmcf"  # sealed (docs/digitisation.md)
     blob.write_bytes(blob.read_bytes()[:-10])
     checked = run(data, "files", "verify")
     refused(checked, "bị sửa")
@@ -66,4 +66,4 @@ def test_attach_refusals_are_one_clear_line_and_keep_nothing(tmp_path: Path) -> 
     refused(run(data, "attach", code, "--component", "1", "--sign", "--pin-stdin", page, stdin="1234\n"),
             "chưa khai báo token ký số")
     assert json.loads(run(data, "files", code).stdout) == []
-    assert not (data / "files").exists() or not any((data / "files").rglob("*.pdf"))
+    assert not (data / "files").exists() or not any((data / "files").rglob("*.qmcf"))

@@ -85,7 +85,8 @@ class LiveServer:
     test servers' own certificate unless told; None: plain HTTP)."""
 
     def __init__(self, db: Database, hooks: Hooks | None = None, *, port: int = 0,
-                 cert: ServerCertificate | None | str = "district", blob_dir: Path | None = None) -> None:
+                 cert: ServerCertificate | None | str = "district", blob_dir: Path | None = None,
+                 public_url: str | None = None) -> None:
         self.cert = certificate(cert) if isinstance(cert, str) else cert
         self.sock = _listening_socket(port)
         self.port = self.sock.getsockname()[1]
@@ -96,8 +97,8 @@ class LiveServer:
         self.fingerprint = self.cert.fingerprint if self.cert else None
         self.verify: ssl.SSLContext | bool = trusting(self.cert) if self.cert else True
         self.ca_file = str(self.cert.cert_file.parent / CA_CERT) if self.cert else None
-        self.server = uvicorn.Server(uvicorn.Config(create_app(db, hooks=hooks, blob_dir=blob_dir), log_level="warning",
-                                                    lifespan="off", **tls))
+        app = create_app(db, hooks=hooks, blob_dir=blob_dir, public_url=public_url)
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", **tls))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self) -> LiveServer:

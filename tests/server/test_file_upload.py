@@ -11,8 +11,9 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 import pytest
@@ -75,8 +76,8 @@ class Queue:
         self.files = list(files)
         self.sent: list[str] = []
 
-    def pending_files(self) -> list[tuple[str, int, Path]]:
-        return [f for f in self.files if f[0] not in self.sent]
+    def pending_files(self) -> list[tuple[str, int, Callable[[], BinaryIO]]]:
+        return [(sha, size, lambda p=path: open(p, "rb")) for sha, size, path in self.files if sha not in self.sent]
 
     def mark_sent(self, sha256: str) -> None:
         self.sent.append(sha256)
@@ -380,7 +381,7 @@ def test_a_new_event_pauses_the_file_so_it_goes_up_next_pass(office: Office, tmp
         path, sha, data = a_scan(tmp_path, size=4 * 1024 * 1024 + 7)  # two chunks of the default size
 
         class Busy(Queue):
-            def pending_files(self) -> list[tuple[str, int, Path]]:
+            def pending_files(self) -> list[tuple[str, int, Callable[[], BinaryIO]]]:
                 intake_many(counter0, 1)  # an intake while the file waits its turn
                 return super().pending_files()
 
@@ -407,7 +408,7 @@ def test_a_token_revoked_before_the_files_leaves_them_waiting_and_the_events_syn
         path, sha, data = a_scan(tmp_path)
 
         class Revoked(Queue):
-            def pending_files(self) -> list[tuple[str, int, Path]]:
+            def pending_files(self) -> list[tuple[str, int, Callable[[], BinaryIO]]]:
                 revoke_device(office.db, dev.id)  # the district revokes the counter just after its events
                 return super().pending_files()
 

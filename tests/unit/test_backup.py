@@ -214,18 +214,19 @@ def _scanned(store: Store) -> tuple[str, str]:
 
 def test_a_restored_backup_brings_the_scans_back(desk, data_dir: Path, tmp_path: Path) -> None:  # noqa: ANN001
     from counter_app.digitise import filestore
+    from counter_app.digitise.vault import FileVault
 
     code, sha = _scanned(desk)
     info = backup.make_backup(desk, tmp_path / "sao-luu.qmcbak")
     assert (info.files, info.files_missing) == (1, 0)
-    assert filestore.blob_path(data_dir, sha).read_bytes() not in (tmp_path / "sao-luu.qmcbak").read_bytes()  # sealed
+    assert FileVault.of(desk).read(sha) not in (tmp_path / "sao-luu.qmcbak").read_bytes()  # sealed
     desk.close()
     shutil.rmtree(data_dir / "files")  # the PC's disk lost the scans
     result = backup.restore(data_dir, tmp_path / "sao-luu.qmcbak", OFFICE_PASSPHRASE)
     assert (result.files, result.files_missing) == (1, 0)
     store = Store.open(data_dir)
     with store.read() as session:
-        assert filestore.verify(session, data_dir).ok
+        assert filestore.verify(session, FileVault.of(store)).ok
         assert [f.sha256 for f in filestore.files_of(session, filestore_dossier(session, code))] == [sha]
     store.close()
     assert not (data_dir / ".tep-so-hoa.dang-khoi-phuc").exists()
@@ -258,13 +259,14 @@ def test_a_backup_with_a_damaged_scan_is_refused_and_the_store_is_untouched(desk
 
 
 def test_a_scan_lost_before_the_backup_is_counted_not_copied(desk, data_dir: Path, tmp_path: Path) -> None:  # noqa: ANN001
-    from counter_app.digitise import filestore
+    from counter_app.digitise.vault import FileVault
 
     _, sha = _scanned(desk)
-    filestore.blob_path(data_dir, sha).write_bytes(b"%PDF-1.7 something else")
+    kept = FileVault.of(desk).path(sha)
+    kept.write_bytes(b"%PDF-1.7 something else")
     info = backup.make_backup(desk, tmp_path / "sao-luu.qmcbak")
     assert (info.files, info.files_missing) == (0, 1)
     desk.close()
-    filestore.blob_path(data_dir, sha).unlink()
+    kept.unlink()
     result = backup.restore(data_dir, tmp_path / "sao-luu.qmcbak", OFFICE_PASSPHRASE)
     assert (result.files, result.files_missing) == (0, 1)

@@ -16,6 +16,7 @@ from counter_app.desk import Desk
 from counter_app.desk_digitise import attach, file_bytes, files, slots, verify_files
 from counter_app.digitise import filestore
 from counter_app.digitise.normalise import DigitiseError, Limits, Page, normalise
+from counter_app.digitise.vault import SEALED_MARK, FileVault
 from counter_app.errors import UserError
 from counter_app.services import accounts, audit, intake, workflow
 from tests.conftest import applicant, clerk, raw_store
@@ -67,7 +68,7 @@ def counter(desk):  # noqa: ANN001, ANN201 - an office store with the test proce
 
 
 def kept_files(desk: Desk) -> list[Path]:
-    return sorted(p for p in filestore.files_dir(desk.store.path.parent).rglob("*") if p.is_file())
+    return sorted(p for p in FileVault.of(desk.store).root.rglob("*") if p.is_file() and p.name != SEALED_MARK)
 
 
 def table(desk: Desk, sql: str) -> list[tuple]:
@@ -87,9 +88,9 @@ def test_a_ten_page_scan_becomes_one_pdf_with_the_dossier_code_in_it(counter, tm
     done = attach(desk, code, paths, component=1)
     assert (done.file.pages, done.file.component_name, done.file.kind) == (10, "Tờ khai (theo mẫu)", "component")
     [kept] = kept_files(desk)
-    assert kept == filestore.blob_path(desk.store.path.parent, done.file.sha256)
-    assert kept.parent.name == done.file.sha256[:2] and kept.name == f"{done.file.sha256}.pdf"
-    pdf = pikepdf.open(kept)
+    assert kept == FileVault.of(desk.store).path(done.file.sha256)
+    assert kept.parent.name == done.file.sha256[:2] and kept.name == f"{done.file.sha256}.qmcf"
+    pdf = pikepdf.open(io.BytesIO(file_bytes(desk, code, done.file.sha256)))
     assert len(pdf.pages) == 10
     assert str(pdf.docinfo["/Keywords"]) == code and code in str(pdf.docinfo["/Title"])
     assert str(pdf.docinfo["/Subject"]) == "Tờ khai (theo mẫu)"
@@ -99,7 +100,8 @@ def test_a_ten_page_scan_becomes_one_pdf_with_the_dossier_code_in_it(counter, tm
     [(kind, payload)] = table(desk, "SELECT kind, payload_json FROM outbox WHERE kind = 'digitised'")
     details = json.loads(payload)["details"]
     assert details == {"code": code, "component": 1, "name": "Tờ khai (theo mẫu)", "file_kind": "component",
-                       "sha256": done.file.sha256, "pages": 10, "size": kept.stat().st_size}
+                       "sha256": done.file.sha256, "pages": 10,
+                       "size": len(file_bytes(desk, code, done.file.sha256))}
     [(event_id,)] = table(desk, "SELECT event_id FROM dossier_file")
     assert event_id == json.loads(payload)["event_id"]
     assert desk.dossier_life(code)["history"][-1]["kind"] == "digitised"
@@ -269,10 +271,10 @@ def test_an_altered_file_is_found_by_files_verify(counter) -> None:  # noqa: ANN
     a = attach(desk, code, [scan(1)], component=1)
     b = attach(desk, code, [scan(2)], component=2)
     assert verify_files(desk).ok
-    folder = desk.store.path.parent
-    altered = filestore.blob_path(folder, a.file.sha256)
+    vault = FileVault.of(desk.store)
+    altered = vault.path(a.file.sha256)
     altered.write_bytes(altered.read_bytes() + b"% one byte more")
-    filestore.blob_path(folder, b.file.sha256).unlink()
+    vault.path(b.file.sha256).unlink()
     check = verify_files(desk)
     assert not check.ok and check.checked == 2
     assert {(p.state, p.sha256) for p in check.problems} == {("altered", a.file.sha256), ("missing", b.file.sha256)}
