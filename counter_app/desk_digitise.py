@@ -29,6 +29,10 @@ NO_TOKEN = ("Cơ quan chưa khai báo token ký số (cài đặt signing.module
 # What the signature says it is for (its /Reason): an electronic copy made from the paper handed in.
 SIGN_REASON = "Bản sao điện tử từ giấy tờ nộp tại Bộ phận tiếp nhận và trả kết quả"
 SIGNED_NOTE = "Đã ký số bản sao điện tử bằng token của cơ quan."
+NOT_LINKED = ("{n} bản số hóa của hồ sơ này do quầy khác lưu và ở máy chủ huyện; máy quầy này chưa kết nối "
+              "máy chủ huyện nên chưa tải về được.")
+UNREACHABLE = "Chưa tải được {n} bản số hóa từ máy chủ huyện ({why}); sẽ thử lại khi mở lại hồ sơ."
+FETCHED = "Đã tải {n} bản số hóa do quầy khác lưu từ máy chủ huyện."
 
 
 @dataclass(frozen=True)
@@ -150,13 +154,50 @@ def slots(desk: Desk, code: str) -> list[Slot]:
 
 
 def file_bytes(desk: Desk, code: str, sha256: str) -> bytes:
-    """A kept PDF of the dossier (for the preview or to save a copy), checked against its hash."""
-    from counter_app.digitise import filestore
-    from counter_app.errors import UserError
-
+    """A kept PDF of the dossier (for the preview or to save a copy), checked against its hash. A
+    paper another counter of the office digitised is read from here once `fetch_missing` brought it."""
     if not any(f.sha256 == sha256 for f in files(desk, code, history=True)):
         raise UserError(f"Hồ sơ {code} không có tệp số hóa {sha256[:12]}….")
     return vault(desk).read(sha256)
+
+
+def not_here(desk: Desk, code: str) -> list[FileRow]:
+    """The dossier's papers in force whose file is not on this counter: another counter of the office
+    digitised them (their events came down in a pull) and the district holds the file."""
+    kept = vault(desk)
+    return [f for f in files(desk, code) if not kept.holds(f.sha256)]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    files: int  # brought from the district server now
+    message: str  # Vietnamese, for the officer: "" when nothing was missing
+
+
+def fetch_missing(desk: Desk, code: str) -> Fetched:
+    """Bring the dossier's papers that are not on this counter from the district server, each checked
+    against its hash and sealed like our own. Network work: run it off the store lane (the window's
+    sync lane). Not linked, or the server not reachable: nothing changes, the message says why."""
+    from counter_app.sync import uploads
+    from counter_app.sync.commands import linked_client
+    from counter_app.sync.errors import ServerUnreachable, SyncRefused
+
+    missing = {f.sha256: f for f in not_here(desk, code)}
+    if not missing:
+        return Fetched(0, "")
+    client = linked_client(desk.store)
+    if client is None:
+        return Fetched(0, NOT_LINKED.format(n=len(missing)))
+    kept = vault(desk)
+    fetched = 0
+    try:
+        with client:
+            for sha in missing:
+                kept.put(uploads.download(client, sha))
+                fetched += 1
+    except (ServerUnreachable, SyncRefused) as exc:
+        return Fetched(fetched, UNREACHABLE.format(n=len(missing) - fetched, why=exc.message.rstrip(". ")))
+    return Fetched(fetched, FETCHED.format(n=fetched))
 
 
 def verify_files(desk: Desk) -> FilesCheck:

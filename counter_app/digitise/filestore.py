@@ -149,23 +149,62 @@ def files_of(session: Session, dossier: Dossier) -> list[FileRow]:
     return out
 
 
+# A row is "ours" when its event was recorded here; one whose event came down in a pull (its payload
+# carries "_sync", counter_app/sync/pull.py) names a file another counter of the office kept: it is
+# at the district and comes here only when someone opens it (desk_digitise.fetch_missing).
+_PULLED = "json_extract(e.payload_json, '$._sync') IS NOT NULL"
+OURS_SQL = (f"SELECT DISTINCT f.sha256 FROM dossier_file f LEFT JOIN status_event e ON e.id = f.event_id "
+            f"WHERE e.id IS NULL OR NOT ({_PULLED})")
+
+
 def referenced(session: Session) -> dict[str, list[str]]:
     """Each file some row names -> the papers naming it ("<code> — <component>")."""
+    return {sha: papers for sha, (papers, _ours) in _named(session).items()}
+
+
+def _named(session: Session) -> dict[str, tuple[list[str], bool]]:
+    """Each file some row names -> (the papers naming it, whether one of those rows is ours)."""
     rows = session.connection().exec_driver_sql(
-        "SELECT f.sha256, d.code, f.component_name FROM dossier_file f JOIN dossier d ON d.id = f.dossier_id "
-        "ORDER BY f.id").all()
-    named: dict[str, list[str]] = {}
-    for sha, code, name in rows:
-        named.setdefault(sha, []).append(f"{code} — {name}")
+        f"SELECT f.sha256, d.code, f.component_name, e.id IS NULL OR NOT ({_PULLED}) FROM dossier_file f "
+        "JOIN dossier d ON d.id = f.dossier_id LEFT JOIN status_event e ON e.id = f.event_id ORDER BY f.id").all()
+    named: dict[str, tuple[list[str], bool]] = {}
+    for sha, code, name, ours in rows:
+        papers, was_ours = named.get(sha, ([], False))
+        papers.append(f"{code} — {name}")
+        named[sha] = (papers, was_ours or bool(ours))
     return named
 
 
+def record_pulled(session: Session, events: list[tuple[str, str, str, str, dict[str, Any]]]) -> int:
+    """The rows of "digitised" events another counter of the office recorded, as they come down in a
+    pull: (dossier id, event id, at, officer, the event's details) each; details that do not
+    describe a file are skipped. In the pull's transaction; how many rows were added."""
+    rows = []
+    for dossier_id, event_id, at, officer, d in events:
+        sha, kind, index, pages, size = (d.get(k) for k in ("sha256", "file_kind", "component", "pages", "size"))
+        if not (isinstance(sha, str) and len(sha) == 64 and all(c in "0123456789abcdef" for c in sha)
+                and kind in KINDS and all(isinstance(v, int) and v >= 0 for v in (index, pages, size))):
+            continue
+        name = collapse_spaces(nfc(str(d.get("name") or "")))[:200]
+        name = name or (RESULT_NAME if kind == "result" else OTHER_PAPERS)
+        rows.append((dossier_id, index, name, kind, pages, size, sha, at, officer, event_id))
+    if rows:
+        session.connection().exec_driver_sql(
+            "INSERT INTO dossier_file (dossier_id, component_index, component_name, kind, pages, size, sha256, "
+            "created_at, officer, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)
+
+
 def verify(session: Session, vault: FileVault) -> FilesCheck:
-    """Every file a row names is there with the content its hash says (read in full)."""
-    named = referenced(session)
-    problems = []
-    for sha, papers in named.items():
+    """Every file a row of ours names is there with the content its hash says (read in full); a file
+    another counter kept is checked when it was fetched here, and not missed when it was not."""
+    named = {}
+    for sha, (papers, ours) in _named(session).items():
         state = vault.state(sha)
+        if ours or state != "missing":
+            named[sha] = (papers, state)
+    problems = []
+    for sha, (papers, state) in named.items():
         if state != "ok":
             problems.append(Problem(sha, state, tuple(papers)))
     if not problems:

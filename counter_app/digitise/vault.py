@@ -107,6 +107,10 @@ class FileVault:
                 continue
         return None
 
+    def holds(self, sha256: str) -> bool:
+        """A file by that name is here (not opened: `state` checks it)."""
+        return self.path(sha256).exists() or self._path(sha256, CLEAR_SUFFIX).exists()
+
     def state(self, sha256: str) -> State:
         raw = self._raw(sha256)
         if raw is None:

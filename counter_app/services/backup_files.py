@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from counter_app.db import keys
+from counter_app.digitise import filestore
 from counter_app.digitise.normalise import DigitiseError
 from counter_app.digitise.vault import FileVault, sha256_of
 from counter_app.errors import UserError
@@ -34,11 +35,13 @@ class Written:
 
 
 def named_in(conn) -> set[str]:  # noqa: ANN001 - a DB-API connection to a backup's database
-    """The files a backup's store names (none for a store from before digitisation)."""
+    """The files a backup carries: those the store's own rows name (none for a store from before
+    digitisation). A paper another counter digitised is at the district and fetched from there again
+    (filestore.OURS_SQL)."""
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if "dossier_file" not in tables:
         return set()
-    return {r[0] for r in conn.execute("SELECT DISTINCT sha256 FROM dossier_file")}
+    return {r[0] for r in conn.execute(filestore.OURS_SQL)}
 
 
 def write(dst: BinaryIO, vault: FileVault, shas: Iterable[str], file_key: bytes) -> Written:

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from counter_app import clock
 from counter_app.db.models import Applicant, CodeCounter, Dossier, DossierDocument, StatusEvent
 from counter_app.db.store import Store
+from counter_app.digitise import filestore
 from counter_app.domain import holidays
 from counter_app.domain.codes import parse_dossier_code
 from counter_app.domain.ids import new_id
@@ -127,6 +128,7 @@ def _apply_events(session: Session, items: list[FeedEvent], agency_code: str, co
     documents: list[dict[str, Any]] = []
     updates: dict[str, dict[str, Any]] = {}
     history: list[dict[str, Any]] = []
+    papers: list[tuple[str, str, str, str, dict[str, Any]]] = []
     page_keys: set[int] = set()
     for item, ev in events:
         if ev.event_id in known:
@@ -151,6 +153,8 @@ def _apply_events(session: Session, items: list[FeedEvent], agency_code: str, co
         details = (ev.model_extra or {}).get("details")
         local = {**(details if isinstance(details, dict) else {}),
                  "_sync": {"origin": item.origin, "counter": item.counter, "server_seq": item.seq}}
+        if ev.kind == filestore.EVENT_KIND and isinstance(details, dict):
+            papers.append((did, ev.event_id, clock.iso(clock.parse_iso(ev.at)), ev.officer, details))
         history.append({"id": ev.event_id, "dossier_id": did, "kind": ev.kind, "from_status": ev.from_status,
                         "to_status": ev.to_status, "at": clock.iso(clock.parse_iso(ev.at)), "officer": ev.officer,
                         "actor": ev.actor, "note": ev.note, "payload_json": json.dumps(local, ensure_ascii=False)})
@@ -167,6 +171,7 @@ def _apply_events(session: Session, items: list[FeedEvent], agency_code: str, co
         session.execute(update(Dossier.__table__).where(Dossier.__table__.c.id == did).values(**state))
     if history:
         session.execute(insert(StatusEvent.__table__), history)
+    filestore.record_pulled(session, papers)  # another counter's scans: listed here, fetched when opened
     return len(history)
 
 

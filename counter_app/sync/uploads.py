@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 
 from pydantic import ValidationError
@@ -276,10 +274,10 @@ def drain(client: SyncClient, queue: FileQueue, *, stop: Callable[[], bool] | No
 # --- download -------------------------------------------------------------------------------------
 
 
-def download(client: SyncClient, sha256: str, target: Path) -> int:
-    """Fetch a file another counter of the office sent, into `target` (written whole or not at all,
-    checked against its hash); its size. Raises SyncRefused (code "no_file") when the server holds
-    no such file for this office, ServerUnreachable when it cannot be reached."""
+def download(client: SyncClient, sha256: str) -> bytes:
+    """A file another counter of the office sent, checked against its hash (the caller keeps it:
+    counter_app/digitise/vault.py seals it). Raises SyncRefused (code "no_file") when the server
+    holds no such file for this office, ServerUnreachable when it cannot be reached."""
     if not is_sha256(sha256):
         raise ValueError(f"not a sha256: {sha256!r}")
     response = client.transfer("GET", FILES_PATH + sha256)
@@ -288,10 +286,4 @@ def download(client: SyncClient, sha256: str, target: Path) -> int:
         raise ServerUnreachable(NOT_OUR_SERVER)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise ServerUnreachable(DOWNLOAD_DAMAGED.format(sha=sha256[:12]))
-    temp = target.with_name(f".{target.name}.part")
-    with open(temp, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temp, target)
-    return len(data)
+    return data

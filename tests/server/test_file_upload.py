@@ -309,17 +309,16 @@ def sent(office: Office, tmp_path_factory: pytest.TempPathFactory) -> Sent:
 def test_another_counter_of_the_office_downloads_it_and_another_office_cannot(office: Office, sent: Sent,
                                                                               tmp_path: Path) -> None:
     with office.client("c1") as client:
-        assert uploads.download(client, sent.sha, tmp_path / "here.pdf") == len(sent.data)
-    assert (tmp_path / "here.pdf").read_bytes() == sent.data
+        assert uploads.download(client, sent.sha) == sent.data
     with office.client("other") as client, pytest.raises(SyncRefused) as no:
-        uploads.download(client, sent.sha, tmp_path / "there.pdf")
-    assert no.value.code == "no_file" and not (tmp_path / "there.pdf").exists()
+        uploads.download(client, sent.sha)
+    assert no.value.code == "no_file"
     # A file the office holds but none of its events names is not served either.
     _p, loose, loose_data = a_scan(tmp_path, "loose.pdf", 100)
     with office.client("c1") as client:
         assert uploads.upload(client, loose, len(loose_data), lambda: _p.open("rb")).outcome == "sent"
         with pytest.raises(SyncRefused):
-            uploads.download(client, loose, tmp_path / "loose-back.pdf")
+            uploads.download(client, loose)
 
 
 def test_the_district_staff_see_a_dossiers_files_and_download_them(office: Office, sent: Sent) -> None:
@@ -443,4 +442,77 @@ def test_a_paper_digitised_at_the_counter_goes_up_after_its_event_once_and_the_o
     assert first["pushed"] == 2 and first["files_sent"] == 1 and first["files_waiting"] == 0
     assert "files_sent" not in second  # sent once: nothing waits, so the summary says nothing of files
     with office.client("c1") as client:
-        assert uploads.download(client, kept.file.sha256, tmp_path / "o-quay-1.pdf") == kept.file.size
+        assert len(uploads.download(client, kept.file.sha256)) == kept.file.size
+
+
+def test_a_paper_another_counter_digitised_is_listed_here_and_fetched_when_the_dossier_is_opened(
+        office: Office, tmp_path: Path) -> None:
+    from counter_app.desk import Desk
+    from counter_app.desk_digitise import attach, fetch_missing, file_bytes, files, not_here, verify_files
+    from counter_app.services import backup
+    from tests.conftest import clerk
+    from tests.unit.test_digitise import scan  # a scanner's JPEG page
+
+    maker, reader = make_counter(tmp_path / "counter7", 7), make_counter(tmp_path / "counter8", 8)
+    try:
+        (dossier_id,) = intake_many(maker, 1)
+        with maker.read() as session:
+            code = session.get(Dossier, dossier_id).code
+        kept = attach(Desk(maker, clerk("cb.an")), code, [scan(3)], component=1)
+        pdf = file_bytes(Desk(maker, clerk("cb.an")), code, kept.file.sha256)
+        commands.link(maker, office.url, add_device(office.db, AGENCY, 7)[1], fingerprint=office.fingerprint)
+        assert commands.sync_once(maker)["files_sent"] == 1
+
+        desk = Desk(reader, clerk("cb.binh"))
+        commands.link(reader, office.url, add_device(office.db, AGENCY, 8)[1], fingerprint=office.fingerprint)
+        commands.sync_once(reader)
+        [listed] = files(desk, code)  # the other counter's paper, as its event came down
+        assert (listed.sha256, listed.component_index, listed.pages) == (kept.file.sha256, 1, kept.file.pages)
+        assert not_here(desk, code) == [listed]
+        assert verify_files(desk).ok  # at the district, not lost: files verify does not miss it
+        assert backup.make_backup(reader, tmp_path / "b.qmcbak").files_missing == 0
+        fetched = fetch_missing(desk, code)
+        assert fetched.files == 1 and "Đã tải 1" in fetched.message
+        assert file_bytes(desk, code, kept.file.sha256) == pdf and not_here(desk, code) == []
+        raw = next(p for p in (reader.path.parent / "files").rglob("*.qmcf")).read_bytes()
+        assert not raw.startswith(b"%PDF")  # sealed here too, under this counter's own key
+        assert verify_files(desk).ok and fetch_missing(desk, code) == fetch_missing(desk, code)
+    finally:
+        maker.close()
+        reader.close()
+
+
+def test_fetching_a_paper_with_the_server_down_says_so_and_keeps_nothing(office: Office, tmp_path: Path) -> None:
+    from counter_app.desk import Desk
+    from counter_app.desk_digitise import fetch_missing, files
+    from counter_app.services import settings
+    from counter_app.sync import engine
+    from tests.conftest import clerk
+
+    reader = make_counter(tmp_path / "counter9", 9)
+    try:
+        commands.link(reader, office.url, add_device(office.db, AGENCY, 9)[1], fingerprint=office.fingerprint)
+        commands.sync_once(reader)  # the earlier tests' dossiers and their papers come down
+        code = _a_dossier_with_papers(reader)
+        with reader.write() as session:
+            settings.put(session, engine.KEY_SERVER, f"https://127.0.0.1:{_free_port()}")
+        desk = Desk(reader, clerk("cb.binh"))
+        before = len(files(desk, code))
+        fetched = fetch_missing(desk, code)
+        assert fetched.files == 0 and "Chưa tải được" in fetched.message
+        assert not (reader.path.parent / "files").exists() or not any((reader.path.parent / "files").rglob("*.qmcf"))
+        assert len(files(desk, code)) == before
+    finally:
+        reader.close()
+
+
+def _a_dossier_with_papers(store) -> str:  # noqa: ANN001 - Store
+    with store.read() as session:
+        return session.connection().exec_driver_sql(
+            "SELECT d.code FROM dossier_file f JOIN dossier d ON d.id = f.dossier_id").first()[0]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -33,6 +33,7 @@ class DigitiseDesk(QObject):
         super().__init__(window)
         self.window = window
         self.lane = Lane("pages", self)  # reading files, drawing thumbnails and previews
+        self.fetch_lane = Lane("fetch-files", self)  # another counter's papers, from the district
         self.hot = HotFolder(self._arrived, self)
         self.panel = ScanInbox()
         self.panel.add_requested.connect(self.add_files)
@@ -180,5 +181,21 @@ class DigitiseDesk(QObject):
         self.window.client.call(lambda d: desk_digitise.slots(d, code), shown, self._refused, key="digitise-slots")
 
     def _load_files(self, code: str) -> None:
-        self.window.client.call(lambda d: desk_digitise.files(d, code),
-                                lambda rows: self.window.dossier.show_files(code, rows), key="digitised-files")
+        """The dossier's papers; then those another counter digitised are brought from the district on
+        the fetch lane (network: never on the store lane, which intakes must not wait behind)."""
+        self._list_files(code)
+        self.window.client.call_on(self.fetch_lane, lambda d: desk_digitise.fetch_missing(d, code),
+                                   lambda got: self._fetched(code, got), lambda _error: None)
+
+    def _list_files(self, code: str, note: str = "") -> None:
+        def shown(rows: list[Any]) -> None:
+            self.window.dossier.show_files(code, rows)
+            self.window.dossier.show_files_note(code, note)
+
+        self.window.client.call(lambda d: desk_digitise.files(d, code), shown, key="digitised-files")
+
+    def _fetched(self, code: str, got: desk_digitise.Fetched) -> None:
+        if got.files:
+            self._list_files(code, got.message)
+        elif got.message:
+            self.window.dossier.show_files_note(code, got.message)

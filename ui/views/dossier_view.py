@@ -142,6 +142,11 @@ class DossierView(QWidget):
         lines = [D.KEPT_ROW.format(name=r.component_name, pages=r.pages, size=file_size(r.size)) for r in rows]
         self.digitised.setText(f"{D.KEPT}: " + "; ".join(lines) if lines else D.KEPT_NONE)
 
+    def show_files_note(self, code: str, note: str) -> None:
+        """What fetching another counter's papers from the district said (digitise_desk)."""
+        if code == self.code and note:
+            self.digitised.setText(f"{self.digitised.text()} {note}")
+
     def show_dossier(self, dossier: dict[str, Any]) -> None:
         self.code = dossier["code"]
         self.title.setText(self.code)
