@@ -161,6 +161,14 @@ def file_bytes(desk: Desk, code: str, sha256: str) -> bytes:
     return vault(desk).read(sha256)
 
 
+def signing_offered(desk: Desk) -> bool:
+    """The office named a signing token (docs/signing.md): the window offers to sign what it saves."""
+    from counter_app.digitise import signing
+
+    with desk.store.read() as session:
+        return signing.office_token(session) is not None
+
+
 def not_here(desk: Desk, code: str) -> list[FileRow]:
     """The dossier's papers in force whose file is not on this counter: another counter of the office
     digitised them (their events came down in a pull) and the district holds the file."""

@@ -104,3 +104,6 @@ def applicant(**overrides):  # noqa: ANN003, ANN201
             "gender": "Nam", "address": "Thôn Đông, xã Bình Mỹ", "phone": "0912345678", "email": ""}
     base.update(overrides)
     return base
+
+
+from tests.signing_tokens import tokens  # noqa: E402, F401 - real PKCS#11 tokens (a module-scoped fixture)

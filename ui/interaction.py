@@ -1,5 +1,5 @@
 """Every question the window asks the officer goes through here (git-cola's Interaction): a yes or
-no, a note, a file to save, a folder, a number, the scanner's settings. Tests answer instead
+no, a note, a file to save, a folder, a number, a PIN, the scanner's settings. Tests answer instead
 (tests/ui/conftest.Answers); no screen calls QMessageBox, QFileDialog or QInputDialog itself."""
 
 from __future__ import annotations
@@ -60,6 +60,13 @@ class Interaction:
 
         number, ok = QInputDialog.getInt(parent, strings.APP, text, value, low, high)
         return number if ok else None
+
+    def ask_secret(self, parent: QWidget, text: str) -> str | None:
+        """A secret typed unseen (a token's PIN); None when the officer cancels."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        secret, ok = QInputDialog.getText(parent, strings.APP, text, QLineEdit.EchoMode.Password)
+        return secret if ok else None
 
     def scanner_settings(self, parent: QWidget, current: ScannerConfig) -> ScannerConfig | None:
         """Cài đặt › Máy quét…: the new configuration, or None when the officer cancels."""

@@ -457,6 +457,10 @@ class Digitise:
     ADD_FILTER = "Trang giấy tờ (*.pdf *.jpg *.jpeg *.png *.tif *.tiff)"
     SAVE = "&Lưu bản số (Ctrl+Enter)"
     BACK = "&Về hồ sơ (F8)"
+    SIGN = "&Ký số bản sao điện tử (token của cơ quan)"
+    PIN_ASK = "Nhập mã PIN của token ký số để ký {n} bản số hóa (mã PIN không được lưu lại):"
+    PIN_CANCELLED = "Chưa lưu: cần mã PIN để ký. Bỏ chọn «Ký số» để lưu không ký."
+    SIGN_STOPPED = "Dừng ký: {n} giấy tờ còn lại chưa lưu (trang vẫn ở hộp chờ) để không khóa token vì nhập sai PIN."
     KEYS = ("1–9: gán trang vào thành phần số 1–9 · 0: Giấy tờ khác · R / Shift+R: xoay phải / trái · "
             "Ctrl+↑ / Ctrl+↓: đưa trang lên / xuống · Delete: bỏ trang · Ctrl+O: mở tệp · "
             "Ctrl+Enter: lưu bản số · F8: về hồ sơ")

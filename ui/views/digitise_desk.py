@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 
 from counter_app import desk_digitise
+from counter_app.digitise.normalise import DigitiseError
 from counter_app.errors import UserError
 from ui import strings, theme
 from ui.digitise_pages import PREVIEW, LoadedPage, read_file, render
@@ -44,6 +45,8 @@ class DigitiseDesk(QObject):
         window.dossier_shown.connect(self._load_files)
         window.menus["settings"].addAction(D.HOT_FOLDER_MENU, self.choose_folder)
         self._saving = 0
+        self._waiting: list[tuple[Any, list[InboxPage]]] = []
+        self._pin: str | None = None
 
     # --- where the panel is ------------------------------------------------------------------------
 
@@ -119,8 +122,10 @@ class DigitiseDesk(QObject):
     # --- saving -------------------------------------------------------------------------------------
 
     def save(self) -> None:
-        """Lưu bản số: one attach per paper with pages assigned, on the store lane; the saved pages
-        leave the inbox, a refused paper keeps its pages and says why (nothing of it is kept)."""
+        """Lưu bản số: one attach per paper with pages assigned, one after another on the store lane;
+        the saved pages leave the inbox, a refused paper keeps its pages and says why (nothing of it
+        is kept). Signing asks the token's PIN once, and stops at the first paper the token refuses:
+        trying a wrong PIN on each paper would lock the token."""
         code, model = self.panel.code, self.panel.model
         targets = model.targets()
         if not code or not targets:
@@ -128,19 +133,30 @@ class DigitiseDesk(QObject):
             return
         if self._saving:
             return  # Ctrl+Enter twice: the first save is still running
+        pin = None
+        if self.panel.sign.isVisible() and self.panel.sign.isChecked():
+            pin = self.window.interaction.ask_secret(self.window, D.PIN_ASK.format(n=len(targets)))
+            if pin is None:
+                self.panel.say(D.PIN_CANCELLED, theme.WARNING)
+                return
         self.panel.say(D.SAVING)
         self._saving = len(targets)
         self._saved: list[str] = []
         self._notes: list[str] = []
         self._errors: list[str] = []
-        for target in targets:
-            pages = model.pages_for(target)
-            items = [p.as_page() for p in pages]
-            self.window.client.call(
-                lambda d, t=target, items=items: desk_digitise.attach(
-                    d, code, items, component=t.index, result=t.result, name=t.name if t.index == 0 else ""),
-                lambda done, pages=pages: self._one_saved(code, pages, done),
-                lambda error: self._one_refused(code, error))
+        self._waiting = [(target, model.pages_for(target)) for target in targets]
+        self._pin = pin
+        self._save_next(code)
+
+    def _save_next(self, code: str) -> None:
+        target, pages = self._waiting.pop(0)
+        items = [p.as_page() for p in pages]
+        self.window.client.call(
+            lambda d, t=target, items=items, pin=self._pin: desk_digitise.attach(
+                d, code, items, component=t.index, result=t.result, name=t.name if t.index == 0 else "",
+                sign_pin=pin),
+            lambda done, pages=pages: self._one_saved(code, pages, done),
+            lambda error: self._one_refused(code, error))
 
     def _one_saved(self, code: str, pages: list[InboxPage], done: Any) -> None:
         self.panel.model.drop(pages)
@@ -152,16 +168,25 @@ class DigitiseDesk(QObject):
 
     def _one_refused(self, code: str, error: Exception) -> None:
         if not isinstance(error, UserError):
-            self._saving = 0
+            self._saving, self._waiting = 0, []
             self.window.show_error(error)  # a bug: shown and raised
         self._errors.append(error.message)  # type: ignore[attr-defined]
+        if self._pin is not None and not isinstance(error, DigitiseError) and self._waiting:
+            # The token said no (PIN, token gone): the next papers would ask it again.
+            self._errors.append(D.SIGN_STOPPED.format(n=len(self._waiting)))
+            self._saving -= len(self._waiting)
+            self._waiting = []
         self._one_finished(code)
 
     def _one_finished(self, code: str) -> None:
         """After each paper: once the last is answered, one notice says what was kept and what not."""
         self._saving -= 1
-        if self._saving:
+        if self._waiting:
+            self._save_next(code)
             return
+        if self._saving > 0:
+            return
+        self._saving, self._pin = 0, None  # the PIN is not kept past this save
         said = [D.SAVED.format(names="; ".join(self._saved))] if self._saved else []
         if self._notes:
             said.append(D.SAVED_NOTES.format(notes=" ".join(self._notes)))
@@ -179,6 +204,8 @@ class DigitiseDesk(QObject):
             self.panel.show_dossier(code, rows, self.hot.folder)
 
         self.window.client.call(lambda d: desk_digitise.slots(d, code), shown, self._refused, key="digitise-slots")
+        self.window.client.call(desk_digitise.signing_offered, self.panel.set_signing, self._refused,
+                                key="digitise-signing")
 
     def _load_files(self, code: str) -> None:
         """The dossier's papers; then those another counter digitised are brought from the district on

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QImage, QKeySequence, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -102,6 +103,9 @@ class ScanInbox(QWidget):
         self.save_button = QPushButton(D.SAVE)
         self.save_button.setObjectName("digitise_save")
         self.save_button.clicked.connect(self.save_requested)
+        self.sign = QCheckBox(D.SIGN)  # shown when the office named a token (set_signing)
+        self.sign.setObjectName("digitise_sign")
+        self.sign.hide()
         back = QPushButton(D.BACK)
         back.clicked.connect(self.back_requested)
         keys = QLabel(D.KEYS)
@@ -110,7 +114,7 @@ class ScanInbox(QWidget):
         slots_box = QGroupBox(D.SLOTS)
         side = QVBoxLayout(slots_box)
         side.addWidget(self.slots, 1)
-        for w in (self.add_button, self.save_button, back, keys):
+        for w in (self.sign, self.add_button, self.save_button, back, keys):
             side.addWidget(w)
         slots_box.setFixedWidth(330)
 
@@ -157,6 +161,12 @@ class ScanInbox(QWidget):
         self.slot_targets = [t for t, _ in targets]
         self._kept = [k for _, k in targets]
         self._show_slots()
+
+    def set_signing(self, offered: bool) -> None:
+        """Offer signing only where the office has a token; without one the box is gone, unticked."""
+        self.sign.setVisible(offered)
+        if not offered:
+            self.sign.setChecked(False)
 
     def clear(self) -> None:
         self.model.remove(list(range(self.model.rowCount())))
