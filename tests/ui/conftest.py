@@ -53,6 +53,15 @@ def answers() -> Answers:
 
 
 @pytest.fixture
+def hot(tmp_path: Path, prefs: Prefs) -> Path:
+    """The scanner's hot folder the digitising panel watches (docs/digitisation.md, "In the window")."""
+    folder = tmp_path / "may-quet"
+    folder.mkdir()
+    prefs.hot_folder = str(folder)
+    return folder
+
+
+@pytest.fixture
 def open_window(qtbot, prefs: Prefs, answers: Answers) -> Iterator[Callable[..., MainWindow]]:  # noqa: ANN001
     windows: list[MainWindow] = []
 

@@ -34,14 +34,6 @@ def answers() -> PinAnswers:
     return PinAnswers()
 
 
-@pytest.fixture
-def hot(tmp_path: Path, prefs) -> Path:  # noqa: ANN001
-    folder = tmp_path / "may-quet"
-    folder.mkdir()
-    prefs.hot_folder = str(folder)
-    return folder
-
-
 def _with_token(desk) -> None:  # noqa: ANN001 - Store
     Desk(desk, clerk()).set_settings({"signing.module": str(SOFTHSM), "signing.token_label": OFFICE_TOKEN,
                                       "signing.key_label": OFFICE_KEY})
@@ -87,16 +79,21 @@ def test_papers_saved_with_the_sign_box_ticked_are_kept_signed_by_the_office_tok
     assert "Đã ký số" in panel.notice.text()
 
 
-def test_a_wrong_pin_stops_at_the_first_paper_and_keeps_every_page_in_the_inbox(  # noqa: ANN001
-        qtbot, desk, open_window, answers, hot, tokens) -> None:
+def _save_ticked(qtbot, desk, window, hot: Path, answers: PinAnswers, pin: str | None):  # noqa: ANN001, ANN202
+    """Two papers of a new dossier saved with the sign box ticked, the PIN answered with `pin`: (panel, code)."""
     _with_token(desk)
     code = dossier_in(desk, 2)
-    window = open_window(desk)
     panel = _two_papers_in_hand(qtbot, window, hot, code)
     qtbot.waitUntil(panel.sign.isVisible, timeout=5000)
     panel.sign.setChecked(True)
-    answers.secret_with = "000000"
+    answers.secret_with = pin
     qtbot.keyClick(panel.strip, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    return panel, code
+
+
+def test_a_wrong_pin_stops_at_the_first_paper_and_keeps_every_page_in_the_inbox(  # noqa: ANN001
+        qtbot, desk, open_window, answers, hot, tokens) -> None:
+    panel, code = _save_ticked(qtbot, desk, open_window(desk), hot, answers, "000000")
     qtbot.waitUntil(lambda: "Dừng ký" in panel.notice.text(), timeout=20_000)
     assert "PIN" in panel.notice.text() and "1 giấy tờ còn lại chưa lưu" in panel.notice.text()
     assert panel.model.rowCount() == 2 and files(Desk(desk, clerk()), code) == []
@@ -104,14 +101,7 @@ def test_a_wrong_pin_stops_at_the_first_paper_and_keeps_every_page_in_the_inbox(
 
 def test_cancelling_the_pin_saves_nothing_and_says_how_to_save_unsigned(  # noqa: ANN001
         qtbot, desk, open_window, answers, hot, tokens) -> None:
-    _with_token(desk)
-    code = dossier_in(desk, 2)
-    window = open_window(desk)
-    panel = _two_papers_in_hand(qtbot, window, hot, code)
-    qtbot.waitUntil(panel.sign.isVisible, timeout=5000)
-    panel.sign.setChecked(True)
-    answers.secret_with = None
-    qtbot.keyClick(panel.strip, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    panel, code = _save_ticked(qtbot, desk, open_window(desk), hot, answers, None)
     assert "Bỏ chọn «Ký số»" in panel.notice.text()
     assert panel.model.rowCount() == 2 and files(Desk(desk, clerk()), code) == []
 
