@@ -5,7 +5,6 @@ disk, not in the database."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import socket
 import ssl
@@ -17,9 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlmodel import select
 
-from counter_app.db.models import Dossier, Outbox
+from counter_app.db.models import Dossier
 from counter_app.sync import commands, uploads
 from counter_app.sync.client import SyncClient
 from counter_app.sync.errors import SyncRefused
@@ -80,16 +78,6 @@ class Queue:
 
     def mark_sent(self, sha256: str) -> None:
         self.sent.append(sha256)
-
-
-def name_the_file_in_an_event(store, sha: str) -> None:  # noqa: ANN001 - Store
-    """The counter's latest event names the file, as the digitised event will."""
-    with store.write() as session:
-        row = session.exec(select(Outbox).order_by(Outbox.seq.desc())).first()
-        payload = json.loads(row.payload_json)
-        payload["details"] = {"files": [{"sha256": sha, "component": 1}]}
-        row.payload_json = json.dumps(payload, ensure_ascii=False, sort_keys=True)
-        session.add(row)
 
 
 # --- up -------------------------------------------------------------------------------------------
@@ -288,21 +276,27 @@ class Sent:
 
 @pytest.fixture(scope="module")
 def sent(office: Office, tmp_path_factory: pytest.TempPathFactory) -> Sent:
-    """A dossier taken in at counter 0 whose event names a scan, synced with the scan."""
+    """A dossier taken in at counter 0 with a paper digitised, synced: its events, then the scan."""
+    from counter_app.desk import Desk
+    from counter_app.desk_digitise import attach
+    from counter_app.digitise.filestore import blob_path
+    from tests.conftest import clerk
+    from tests.unit.test_digitise import scan
+
     folder = tmp_path_factory.mktemp("sent")
     counter0 = make_counter(folder / "counter0", 0)
     try:
-        path, sha, data = a_scan(folder)
         (dossier_id,) = intake_many(counter0, 1)
-        name_the_file_in_an_event(counter0, sha)
-        commands.link(counter0, office.url, office.tokens["c0"], fingerprint=office.fingerprint)
-        summary = commands.sync_once(counter0, files=Queue((sha, len(data), path)))
         with counter0.read() as session:
             code = session.get(Dossier, dossier_id).code
+        kept = attach(Desk(counter0, clerk()), code, [scan(3)], component=1)
+        commands.link(counter0, office.url, office.tokens["c0"], fingerprint=office.fingerprint)
+        summary = commands.sync_once(counter0)
+        data = blob_path(Path(counter0.path).parent, kept.file.sha256).read_bytes()
     finally:
         counter0.close()
-    assert summary["pushed"] == 1 and summary["files_sent"] == 1 and summary["files_waiting"] == 0
-    return Sent(sha, data, code)
+    assert summary["pushed"] == 2 and summary["files_sent"] == 1 and summary["files_waiting"] == 0
+    return Sent(kept.file.sha256, data, code)
 
 
 def test_another_counter_of_the_office_downloads_it_and_another_office_cannot(office: Office, sent: Sent,
