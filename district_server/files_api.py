@@ -1,10 +1,14 @@
 """The file endpoints of the sync protocol (counter_app/sync/protocol_files.py) over the blob store
-(blobs.py), and who may read a file.
+(blobs.py), and who may touch a file.
 
-Every device of any office may ask what the server holds of a hash and send its chunks: a hash
-names one content, and only who has the file can know it, so a duplicate sent by another office
-is stored once. Reading is narrower: a device downloads only the files its own office's stored
-"digitised" events name (file_refs.py).
+A device asks about, sends and downloads only the files its own office's stored "digitised"
+events name (file_refs.py); for any other hash HEAD, PUT and GET all answer 404 `no_file`, the
+answer for a file the server does not hold, so no device learns whether another office has a
+file (a PUT would tell as much as a HEAD: a duplicate is answered "complete", a partial by its
+offset). A counter sends a file only once the server acknowledged the event naming it
+(counter_app/digitise/upload_queue.py), so its office's reference is there before its first HEAD
+and every resumed upload finds it again. Within those rights a hash names one content: the same
+paper sent by two counters, or by two offices that both digitised it, is stored once.
 """
 
 from __future__ import annotations
@@ -157,18 +161,24 @@ def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck,
 
     path = FILES_PATH + "{sha256}"
 
+    async def _ours(dev: Device, sha: str) -> str:
+        """The hash, when the device's office refers to it; else the answer for a file not held."""
+        if not await run_in_threadpool(file_refs.office_refers, db, dev.agency_code, sha):
+            raise BlobError(404, "no_file", NO_FILE)
+        return sha
+
     @app.head(path, summary="Máy chủ đang có bao nhiêu byte của tệp này", dependencies=security,
               response_class=Response,
-              responses=_documented(400, 401, 503, ok={"description": "OK", "headers": _HELD_HEADERS}))
+              responses=_documented(400, 401, 404, 503, ok={"description": "OK", "headers": _HELD_HEADERS}))
     async def held(request: Request, sha256: str = _SHA_PARAM) -> Response:
-        await device(request)
-        state = await _on_disk(blobs.held, _sha(sha256))
+        sha = await _ours(await device(request), _sha(sha256))
+        state = await _on_disk(blobs.held, sha)
         return Response(status_code=200, headers=_state_headers(state.received, state.complete))
 
     @app.put(path, summary="Một đoạn của tệp (Content-Range)", dependencies=security, response_model=FileState,
-             responses=_documented(400, 401, 409, 413, 422, 503, 507), openapi_extra=_CHUNK_BODY)
+             responses=_documented(400, 401, 404, 409, 413, 422, 503, 507), openapi_extra=_CHUNK_BODY)
     async def put_chunk(request: Request, sha256: str = _SHA_PARAM) -> Response:
-        await device(request)  # before reading a byte of the body
+        dev = await device(request)  # before reading a byte of the body
         sha = _sha(sha256)
         parsed = parse_content_range(request.headers.get("content-range", ""))
         if parsed is None:
@@ -179,6 +189,7 @@ def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck,
         if length > MAX_CHUNK_BYTES:
             raise BlobError(413, "too_large", CHUNK_TOO_BIG)
         _check_encoding(request, length)
+        await _ours(dev, sha)
         rx = await _on_disk(blobs.begin, sha, first, total, length)
         state = rx if isinstance(rx, Held) else await _receive(request, rx, length)
         return JSONResponse({"protocol": PROTOCOL, "sha256": sha, "received": state.received,
@@ -188,12 +199,8 @@ def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck,
     @app.get(path, summary="Tải tệp về (máy quầy cùng đơn vị)", dependencies=security, response_class=Response,
              responses=_documented(400, 401, 404, 503, ok=_BYTES))
     async def download(request: Request, sha256: str = _SHA_PARAM) -> Response:
-        dev = await device(request)
-        sha = _sha(sha256)
-        readable = await run_in_threadpool(file_refs.office_refers, db, dev.agency_code, sha)
-        state = await _on_disk(blobs.held, sha)
-        # One answer for "not yours" and "not here": another office learns nothing from it.
-        if not (readable and state.complete):
+        sha = await _ours(await device(request), _sha(sha256))
+        if not (await _on_disk(blobs.held, sha)).complete:
             raise BlobError(404, "no_file", NO_FILE)
         return file_response(blobs, sha)
 
