@@ -1,5 +1,6 @@
 """Which office may read which digitised file: one `file_ref` row (schema.py) per stored
-"digitised" event, naming the file's hash, its office, its dossier and the event.
+"digitised" event, naming the file's hash, its office, its dossier (its code is the dossier
+table's) and the event.
 
 Ingest writes the row in the transaction that stores the event (`record`), migration 0007 wrote
 them for the events stored before, and the file endpoints (files_api.py) and the dashboard
@@ -39,12 +40,8 @@ def ref_of(row: Mapping[str, Any]) -> dict[str, Any] | None:
     sha = details.get("sha256") if isinstance(details, dict) else None
     if not is_sha256(sha):
         return None
-    code = details.get("code")
-    if not isinstance(code, str):
-        snapshot = payload.get("dossier")
-        code = snapshot.get("code") if isinstance(snapshot, dict) else None
     return {"event_id": row["event_id"], "sha256": sha, "agency_code": row["agency_code"],
-            "dossier_id": row["dossier_id"], "dossier_code": str(code or "")[:40], "seen_at": row["received_at"]}
+            "dossier_id": row["dossier_id"], "seen_at": row["received_at"]}
 
 
 def record(db: Database, conn: Connection, stored: Iterable[Mapping[str, Any]]) -> int:

@@ -281,7 +281,6 @@ file_ref = sa.Table(
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("agency_code", sa.String(20), nullable=False),
     sa.Column("dossier_id", sa.String(36), nullable=False),
-    sa.Column("dossier_code", sa.String(40), nullable=False),
     sa.Column("seen_at", sa.String(32), nullable=False),  # when the server stored the event
     sa.Index("ix_file_ref_sha_agency", "sha256", "agency_code"),
     sa.Index("ix_file_ref_dossier", "dossier_id"),

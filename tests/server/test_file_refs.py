@@ -76,8 +76,8 @@ def test_the_offices_counters_read_the_file_its_digitised_event_names_and_anothe
         assert client.get(f"/v1/files/{sha}", headers=auth(other)).status_code == 404
     with server_db.engine.connect() as conn:
         (ref,) = conn.execute(sa.select(file_ref)).mappings().all()
-    assert (ref["sha256"], ref["agency_code"], ref["dossier_code"], ref["event_id"]) == (
-        sha, AGENCY, paper["dossier"]["code"], paper["event_id"])
+    assert (ref["sha256"], ref["agency_code"], ref["dossier_id"], ref["event_id"]) == (
+        sha, AGENCY, paper["dossier_id"], paper["event_id"])
 
 
 def test_a_hash_in_another_kind_of_event_gives_no_right_to_read_the_file(server_db: Database, counter0,  # noqa: ANN001

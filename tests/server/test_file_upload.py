@@ -76,8 +76,7 @@ def named(db: Database, sha: str, agency: str = AGENCY) -> None:
 
     with db.write() as conn:
         conn.execute(sa.insert(file_ref).values(event_id=new_id(), sha256=sha, agency_code=agency,
-                                                dossier_id=new_id(), dossier_code=f"{agency}-260101-0001",
-                                                seen_at="2026-01-01T00:00:00+00:00"))
+                                                dossier_id=new_id(), seen_at="2026-01-01T00:00:00+00:00"))
 
 
 def headers(token: str, **extra: str) -> dict[str, str]:

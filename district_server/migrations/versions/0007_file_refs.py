@@ -28,7 +28,6 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(64), nullable=False),
         sa.Column("agency_code", sa.String(20), nullable=False),
         sa.Column("dossier_id", sa.String(36), nullable=False),
-        sa.Column("dossier_code", sa.String(40), nullable=False),
         sa.Column("seen_at", sa.String(32), nullable=False),
     )
     op.create_index("ix_file_ref_sha_agency", "file_ref", ["sha256", "agency_code"])
@@ -42,7 +41,7 @@ def _backfill(conn: sa.Connection) -> None:
     event = sa.table("event", *(sa.column(n) for n in ("seq", "event_id", "dossier_id", "agency_code", "kind",
                                                           "payload_json", "received_at")))
     file_ref = sa.table("file_ref", *(sa.column(n) for n in ("event_id", "sha256", "agency_code", "dossier_id",
-                                                              "dossier_code", "seen_at")))
+                                                              "seen_at")))
     after = 0
     while True:
         rows = conn.execute(sa.select(event.c.seq, event.c.event_id, event.c.dossier_id, event.c.agency_code,
