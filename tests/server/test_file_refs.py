@@ -157,3 +157,20 @@ def test_the_digitised_events_held_before_the_upgrade_let_their_office_read_the_
                                 .where(file_ref.c.agency_code == AGENCY)).scalar() == 2
     finally:
         db.close()
+
+
+def test_a_digitised_event_that_waited_for_its_intake_lets_the_office_read_the_file_once_applied(
+        server_db: Database, counter0, web) -> None:  # noqa: ANN001
+    from district_server.file_refs import office_refers
+
+    pusher = add_device(server_db, AGENCY, 0)[1]
+    intake_many(counter0, 1)
+    intake, paper = outbox_payloads(counter0)[0], digitised(counter0)
+    sha = paper["details"]["sha256"]
+    with web(server_db) as client:
+        early = client.post("/v1/push", content=batch_body([paper]), headers=auth(pusher)).json()
+        assert [r["code"] for r in early["results"]] == ["waiting"]  # kept until its intake arrives
+        assert not office_refers(server_db, AGENCY, sha)
+        late = client.post("/v1/push", content=batch_body([intake]), headers=auth(pusher)).json()
+        assert [r["result"] for r in late["results"]] == ["stored"]
+    assert office_refers(server_db, AGENCY, sha)
