@@ -2,15 +2,17 @@
 
     <root>/ab/<sha256>        a complete file, checked against its hash
     <root>/ab/<sha256>.part   bytes received so far (appended only at its own end)
+    <root>/ab/<sha256>.lock   while a request writes the file (blob_lock.py)
 
 A complete file appears only by an atomic rename of its partial after the hash matched, so what
 is at <sha256> is always whole and right; a duplicate upload finds it there and stores nothing.
-A chunk is written as it arrives (the disk works while the network does), into the partial held
-under an exclusive, non-blocking flock for the whole chunk: the offset check and the write are one
-step, so two counters or two workers of `serve --workers N` sending the same file never write a
-byte twice or out of place; the second is told "busy" (409) and tries again later. The hash is
-computed as the bytes arrive, so completing a file does not read it again (`_RUNNING`).
-The district server runs on Linux (flock, renaming an open file).
+A chunk is written as it arrives (the disk works while the network does), into the partial, under
+the file's exclusive, non-blocking lock held for the whole chunk: the offset check and the write
+are one step, so two counters or two workers of `serve --workers N` sending the same file never
+write a byte twice or out of place; the second is told "busy" (409) and tries again later. The
+hash is computed as the bytes arrive, so completing a file does not read it again (`_RUNNING`).
+Linux and Windows alike: the lock is portable (blob_lock.py), the partial is closed before it is
+renamed, and files are opened in binary mode.
 
 Who may read which file is decided outside (`readable`, files_api.py): the store only keeps bytes.
 """
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import hashlib
 import os
 import threading
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.sync.protocol_files import MAX_FILE_BYTES, is_sha256
+from district_server.blob_lock import O_BINARY, BlobLock
 
 READ_BLOCK = 1024 * 1024
 PARTIAL_MAX_AGE_S = 30 * 24 * 3600  # a counter resumes within days; a month untouched is abandoned
@@ -78,6 +80,10 @@ class BlobStore:
     def _part(self, sha256: str) -> Path:
         return self.path(sha256).with_name(sha256 + ".part")
 
+    def lock(self, sha256: str) -> BlobLock:
+        """The lock a request holds while it writes the file (or drops its partial)."""
+        return BlobLock(self.path(sha256).with_name(sha256 + ".lock"))
+
     def held(self, sha256: str) -> Held:
         final = self.path(sha256)
         with contextlib.suppress(FileNotFoundError):
@@ -105,7 +111,7 @@ class BlobStore:
     def prune_partials(self, older_than_s: float = PARTIAL_MAX_AGE_S) -> int:
         """Drop partial uploads nobody added to for `older_than_s` seconds (a file deleted on the
         counter mid-way, a damaged one caught before its last chunk); how many. One being written
-        to is locked, and skipped."""
+        to is locked, and skipped. Lock files as old are let go by a process that was killed."""
         if not self.root.is_dir():
             return 0
         limit = time.time() - older_than_s
@@ -114,15 +120,19 @@ class BlobStore:
             if not (shard.is_dir() and len(shard.name) == 2):
                 continue
             for entry in os.scandir(shard.path):
-                if not entry.name.endswith(".part") or entry.stat().st_mtime >= limit:
+                sha, _dot, suffix = entry.name.partition(".")
+                if suffix not in ("part", "lock") or not is_sha256(sha):
                     continue
-                with contextlib.suppress(OSError), open(entry.path, "ab") as handle:
-                    try:
-                        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    except BlockingIOError:
+                with contextlib.suppress(OSError):
+                    if entry.stat().st_mtime >= limit:
                         continue
-                    os.unlink(entry.path)
-                    dropped += 1
+                    lock = self.lock(sha)
+                    if not lock.acquire():
+                        continue
+                    with lock:  # letting go of a free lock file removes it
+                        if suffix == "part":
+                            os.unlink(entry.path)
+                            dropped += 1
         return dropped
 
     # --- writing ----------------------------------------------------------------------------------
@@ -140,31 +150,21 @@ class BlobStore:
         if not final.parent.is_dir():
             self.root.mkdir(mode=0o700, parents=True, exist_ok=True)  # citizens' papers: the server's account only
             final.parent.mkdir(mode=0o700, exist_ok=True)
-        for _ in range(3):  # the partial may be renamed or removed between opening and locking it
-            if final.exists():
+        if final.exists():
+            return Held(final.stat().st_size, True)
+        lock = self.lock(sha256)
+        if not lock.acquire():
+            have = self.held(sha256).received
+            raise BlobError(409, "busy", BUSY.format(have=have), offset=have)
+        try:
+            if final.exists():  # finished by another request between our look and our lock
+                lock.release()
                 return Held(final.stat().st_size, True)
-            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                have = self.held(sha256).received
-                raise BlobError(409, "busy", BUSY.format(have=have), offset=have) from None
-            try:
-                same = os.fstat(fd).st_ino == os.stat(part).st_ino
-            except FileNotFoundError:
-                same = False
-            if same and final.exists():
-                # Finished by another request between our look and our open: what we opened is a
-                # new, empty partial of a file already whole.
-                with contextlib.suppress(OSError):
-                    part.unlink()
-                os.close(fd)
-                return Held(final.stat().st_size, True)
-            if same:
-                return Receiving(self, sha256, fd, first, total, length)
-            os.close(fd)  # a finished or dropped partial: look again
-        raise BlobError(409, "busy", BUSY.format(have=0), offset=0)
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_APPEND | O_BINARY, 0o600)
+        except BaseException:
+            lock.release()
+            raise
+        return Receiving(self, sha256, fd, lock, first, total, length)
 
     def append(self, sha256: str, first: int, total: int, data: bytes) -> Held:
         """One whole chunk in one call (begin, write, finish)."""
@@ -195,26 +195,33 @@ def _stamp(fd: int) -> tuple[int, int, int]:
 
 
 class Receiving:
-    """One chunk going into a locked partial (BlobStore.begin): `write` its bytes as they arrive,
-    then `finish`; leaving the `with` without finishing cuts the partial back to where it was."""
+    """One chunk going into the partial of a locked file (BlobStore.begin): `write` its bytes as
+    they arrive, then `finish`; leaving the `with` without finishing cuts the partial back to where
+    it was. Closing lets go of the partial and then of the lock."""
 
-    def __init__(self, store: BlobStore, sha256: str, fd: int, first: int, total: int, length: int) -> None:
-        self.store, self.sha256, self.fd, self.total, self.length = store, sha256, fd, total, length
+    def __init__(self, store: BlobStore, sha256: str, fd: int, lock: BlobLock, first: int, total: int,
+                 length: int) -> None:
+        self.store, self.sha256, self.fd, self.lock = store, sha256, fd, lock
+        self.total, self.length = total, length
         self.part = store._part(sha256)
-        self.have = os.fstat(fd).st_size
         self.written = 0
         self.done = False
-        if self.have > total:
-            # More bytes than the file has cannot be this file (a hash names one content, so one
-            # size): that partial was a sender's mistake, and starting over is the way out.
-            os.ftruncate(fd, 0)
-            self.have = 0
-        if first != self.have:
+        try:
+            self.have = os.fstat(fd).st_size
+            if self.have > total:
+                # More bytes than the file has cannot be this file (a hash names one content, so one
+                # size): that partial was a sender's mistake, and starting over is the way out.
+                os.ftruncate(fd, 0)
+                self.have = 0
+            if first != self.have:
+                raise BlobError(409, "wrong_offset", WRONG_OFFSET.format(got=first, have=self.have),
+                                offset=self.have)
+            with _running_lock:
+                kept = _RUNNING.pop(sha256, None)
+            stamp = _stamp(fd)
+        except BaseException:
             self.close()
-            raise BlobError(409, "wrong_offset", WRONG_OFFSET.format(got=first, have=self.have), offset=self.have)
-        with _running_lock:
-            kept = _RUNNING.pop(sha256, None)
-        stamp = _stamp(fd)
+            raise
         self.digest = (kept[1] if kept and kept[0] == stamp else None) if self.have else hashlib.sha256()
 
     def __enter__(self) -> Receiving:
@@ -256,11 +263,13 @@ class Receiving:
             return Held(received, False)
         os.fsync(self.fd)  # on disk before it is said to be there
         if self._hexdigest() != self.sha256:
+            self._close_part()
             self.part.unlink()
             self.done = True
             raise BlobError(422, "hash_mismatch", HASH_MISMATCH, offset=0)
         final = self.store.path(self.sha256)
-        os.replace(self.part, final)  # POSIX: renaming the file we hold open and locked is fine
+        self._close_part()  # Windows renames no file held open; the lock is still ours
+        os.replace(self.part, final)
         _sync_dir(final.parent)
         self.done = True
         return Held(received, True)
@@ -280,13 +289,20 @@ class Receiving:
             os.ftruncate(self.fd, self.have)
         self.done = True
 
-    def close(self) -> None:
+    def _close_part(self) -> None:
         if self.fd >= 0:
-            os.close(self.fd)  # releases the lock
+            os.close(self.fd)
             self.fd = -1
+
+    def close(self) -> None:
+        self._close_part()
+        self.lock.release()
 
 
 def _sync_dir(folder: Path) -> None:
+    """The rename on disk. Windows opens no folder as a file, and NTFS journals the rename itself."""
+    if os.name == "nt":
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -1,24 +1,24 @@
 """The file endpoints of the sync protocol (counter_app/sync/protocol_files.py) over the blob store
-(blobs.py), and who may read a file.
+(blobs.py), and who may touch a file.
 
-Every device of any office may ask what the server holds of a hash and send its chunks: a hash
-names one content, and only who has the file can know it, so a duplicate sent by another office
-is stored once. Reading is narrower: a device downloads only the files its own office's events
-name (`readable_hashes`). Until the "digitised" event kind lands that is any event of the office
-whose payload names the hash under a "sha256" key; then `FILE_EVENT_KINDS` narrows it to those.
+A device asks about, sends and downloads only the files its own office's stored "digitised"
+events name (file_refs.py); for any other hash HEAD, PUT and GET all answer 404 `no_file`, the
+answer for a file the server does not hold, so no device learns whether another office has a
+file (a PUT would tell as much as a HEAD: a duplicate is answered "complete", a partial by its
+offset). A counter sends a file only once the server acknowledged the event naming it
+(counter_app/digitise/upload_queue.py), so its office's reference is there before its first HEAD
+and every resumed upload finds it again. Within those rights a hash names one content: the same
+paper sent by two counters, or by two offices that both digitised it, is stored once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
-from collections.abc import Set as AbstractSet
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
 from fastapi import FastAPI, Path, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -37,16 +37,12 @@ from counter_app.sync.protocol_files import (
     is_sha256,
     parse_content_range,
 )
+from district_server import file_refs
 from district_server.auth import Device
 from district_server.blobs import TOO_BIG, BlobError, BlobStore, Held, Receiving
 from district_server.database import Database
-from district_server.schema import event
 
-# Event kinds whose payloads may name files; None: any kind (until "digitised" exists).
-FILE_EVENT_KINDS: frozenset[str] | None = None
-HASH_KEY = "sha256"
-_CANDIDATE_ROWS = 50
-WRITE_BLOCK = 1024 * 1024  # events naming a hash textually, parsed to confirm it is a file reference
+WRITE_BLOCK = 1024 * 1024
 
 BAD_HASH = "Mã băm tệp không hợp lệ: cần 64 ký tự thập lục phân (SHA-256) viết thường."
 NO_FILE = "Máy chủ huyện không có tệp này cho đơn vị của máy quầy."
@@ -71,74 +67,6 @@ async def _on_disk(work: Callable[..., T], *args: Any) -> T:
     except OSError:
         log.exception("blob store unusable")
         raise BlobError(503, "storage_unavailable", NO_STORAGE) from None
-
-
-def named_hashes(payload: Any) -> set[str]:
-    """The file hashes an event payload names: every well-formed value under a "sha256" key, at
-    any depth (the digitised event's own shape is the file store's to choose)."""
-    found: set[str] = set()
-    stack = [payload]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if key == HASH_KEY and is_sha256(value):
-                    found.add(value)
-                elif isinstance(value, (dict, list)):
-                    stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
-
-
-def _naming(sha256: str) -> sa.ColumnElement[bool]:
-    cond = event.c.payload_json.like(f"%{sha256}%")  # a hash is hex: nothing to escape
-    if FILE_EVENT_KINDS is not None:
-        cond = sa.and_(cond, event.c.kind.in_(sorted(FILE_EVENT_KINDS)))
-    return cond
-
-
-def readable_hashes(db: Database, agency_code: str, among: Iterable[str]) -> set[str]:
-    """Of `among`, the hashes the office's stored events name: what its devices may download."""
-    with db.engine.connect() as conn:
-        return {sha for sha in set(among) if _named(conn, sha, agency_code)}
-
-
-def named_anywhere(db: Database, sha256: str) -> bool:
-    """Whether any office's events name the file (the district's staff see every office)."""
-    with db.engine.connect() as conn:
-        return _named(conn, sha256, None)
-
-
-def _named(conn: sa.Connection, sha256: str, agency_code: str | None) -> bool:
-    query = sa.select(event.c.payload_json).where(_naming(sha256)).limit(_CANDIDATE_ROWS)
-    if agency_code is not None:
-        query = query.where(event.c.agency_code == agency_code)
-    return any(sha256 in named_hashes(_loads(text)) for text in conn.execute(query).scalars())
-
-
-def may_read(sha256: str, readable: AbstractSet[str]) -> bool:
-    return sha256 in readable
-
-
-def dossier_hashes(db: Database, dossier_id: str) -> list[str]:
-    """The files a dossier's events name, in the order first named (the dashboard's dossier page)."""
-    with db.engine.connect() as conn:
-        rows = conn.execute(sa.select(event.c.payload_json).where(event.c.dossier_id == dossier_id)
-                            .where(event.c.payload_json.like(f'%"{HASH_KEY}"%'))
-                            .order_by(event.c.sort_key)).scalars()
-        seen: dict[str, None] = {}
-        for text in rows:
-            for sha in sorted(named_hashes(_loads(text))):
-                seen.setdefault(sha, None)
-    return list(seen)
-
-
-def _loads(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
 
 
 def _state_headers(held_received: int, complete: bool) -> dict[str, str]:
@@ -233,18 +161,24 @@ def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck,
 
     path = FILES_PATH + "{sha256}"
 
+    async def _ours(dev: Device, sha: str) -> str:
+        """The hash, when the device's office refers to it; else the answer for a file not held."""
+        if not await run_in_threadpool(file_refs.office_refers, db, dev.agency_code, sha):
+            raise BlobError(404, "no_file", NO_FILE)
+        return sha
+
     @app.head(path, summary="Máy chủ đang có bao nhiêu byte của tệp này", dependencies=security,
               response_class=Response,
-              responses=_documented(400, 401, 503, ok={"description": "OK", "headers": _HELD_HEADERS}))
+              responses=_documented(400, 401, 404, 503, ok={"description": "OK", "headers": _HELD_HEADERS}))
     async def held(request: Request, sha256: str = _SHA_PARAM) -> Response:
-        await device(request)
-        state = await _on_disk(blobs.held, _sha(sha256))
+        sha = await _ours(await device(request), _sha(sha256))
+        state = await _on_disk(blobs.held, sha)
         return Response(status_code=200, headers=_state_headers(state.received, state.complete))
 
     @app.put(path, summary="Một đoạn của tệp (Content-Range)", dependencies=security, response_model=FileState,
-             responses=_documented(400, 401, 409, 413, 422, 503, 507), openapi_extra=_CHUNK_BODY)
+             responses=_documented(400, 401, 404, 409, 413, 422, 503, 507), openapi_extra=_CHUNK_BODY)
     async def put_chunk(request: Request, sha256: str = _SHA_PARAM) -> Response:
-        await device(request)  # before reading a byte of the body
+        dev = await device(request)  # before reading a byte of the body
         sha = _sha(sha256)
         parsed = parse_content_range(request.headers.get("content-range", ""))
         if parsed is None:
@@ -255,6 +189,7 @@ def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck,
         if length > MAX_CHUNK_BYTES:
             raise BlobError(413, "too_large", CHUNK_TOO_BIG)
         _check_encoding(request, length)
+        await _ours(dev, sha)
         rx = await _on_disk(blobs.begin, sha, first, total, length)
         state = rx if isinstance(rx, Held) else await _receive(request, rx, length)
         return JSONResponse({"protocol": PROTOCOL, "sha256": sha, "received": state.received,
@@ -264,12 +199,8 @@ def install(app: FastAPI, db: Database, blobs: BlobStore, device: DeviceCheck,
     @app.get(path, summary="Tải tệp về (máy quầy cùng đơn vị)", dependencies=security, response_class=Response,
              responses=_documented(400, 401, 404, 503, ok=_BYTES))
     async def download(request: Request, sha256: str = _SHA_PARAM) -> Response:
-        dev = await device(request)
-        sha = _sha(sha256)
-        readable = await run_in_threadpool(readable_hashes, db, dev.agency_code, {sha})
-        state = await _on_disk(blobs.held, sha)
-        # One answer for "not yours" and "not here": another office learns nothing from it.
-        if not (may_read(sha, readable) and state.complete):
+        sha = await _ours(await device(request), _sha(sha256))
+        if not (await _on_disk(blobs.held, sha)).complete:
             raise BlobError(404, "no_file", NO_FILE)
         return file_response(blobs, sha)
 

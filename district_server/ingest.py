@@ -57,7 +57,7 @@ from counter_app.sync.protocol import (
     event_key,
     parse_time,
 )
-from district_server import audit_heads, office_procedures, review, rules, waiting
+from district_server import audit_heads, file_refs, office_procedures, review, rules, waiting
 from district_server.auth import Device
 from district_server.database import Database, pg_many
 from district_server.indexed import INDEXED, indexed_columns
@@ -418,10 +418,13 @@ def _insert_events(db: Database, conn: Connection, items: list[Checked], now: st
         "received_at": now, "batch_id": c.batch_id,
     } for c in items]
     if not db.is_sqlite:
-        return set(pg_many(conn, "event", rows, "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
-                            returning=True))
-    stmt = db.insert(event).on_conflict_do_nothing(index_elements=["event_id"]).returning(event.c.event_id)
-    return set(conn.execute(stmt, rows).scalars().all())
+        stored = set(pg_many(conn, "event", rows, "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+                             returning=True))
+    else:
+        stmt = db.insert(event).on_conflict_do_nothing(index_elements=["event_id"]).returning(event.c.event_id)
+        stored = set(conn.execute(stmt, rows).scalars().all())
+    file_refs.record(db, conn, [r for r in rows if r["event_id"] in stored])  # who may read the files they name
+    return stored
 
 
 def _classify_not_inserted(conn: Connection, items: list[Checked], results: list, refused: list) -> None:  # noqa: ANN001

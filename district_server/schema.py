@@ -12,6 +12,7 @@ live in the same process during tests and must not collide).
 - `batch`: one row per batch received, for the audit trail and to report replays.
 - `staff`, `staff_audit`: district staff accounts of the web dashboard and every action they took
   (docs/server-web.md).
+- `file_ref`: which office's events name which digitised file (file_refs.py): who may read it.
 """
 
 from __future__ import annotations
@@ -269,4 +270,18 @@ device_waiting = sa.Table(
     sa.Column("events", sa.BigInteger, nullable=False),
     sa.Column("oldest_age_s", sa.BigInteger, nullable=True),
     sa.Column("reported_at", sa.String(32), nullable=False),
+)
+
+# One row per stored "digitised" event (file_refs.py): the file it names, for whom. Read by hash
+# and office (may this device send or read the file?) and by dossier (the dashboard's page).
+file_ref = sa.Table(
+    "file_ref",
+    metadata,
+    sa.Column("event_id", sa.String(36), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("agency_code", sa.String(20), nullable=False),
+    sa.Column("dossier_id", sa.String(36), nullable=False),
+    sa.Column("seen_at", sa.String(32), nullable=False),  # when the server stored the event
+    sa.Index("ix_file_ref_sha_agency", "sha256", "agency_code"),
+    sa.Index("ix_file_ref_dossier", "dossier_id"),
 )

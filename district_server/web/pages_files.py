@@ -14,7 +14,8 @@ from counter_app.sync.protocol_files import is_sha256
 from district_server import staff
 from district_server.blobs import BlobStore
 from district_server.database import Database
-from district_server.files_api import dossier_hashes, file_response, named_anywhere
+from district_server.file_refs import dossier_hashes, named_anywhere
+from district_server.files_api import file_response
 from district_server.web import strings
 from district_server.web.auth_web import BASE, WebError, client_of, need
 from district_server.web.chart import vn_number

@@ -5,7 +5,6 @@ disk, not in the database."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import socket
 import ssl
@@ -18,9 +17,8 @@ from typing import BinaryIO
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlmodel import select
 
-from counter_app.db.models import Dossier, Outbox
+from counter_app.db.models import Dossier
 from counter_app.sync import commands, uploads
 from counter_app.sync.client import SyncClient
 from counter_app.sync.errors import SyncRefused
@@ -30,6 +28,7 @@ from district_server.database import Database, open_database
 from tests.conftest import AGENCY
 from tests.server.helpers import LiveServer, intake_many, make_counter, outbox_states, refused
 
+OTHER = "000.00.21.H12"
 CHUNK = 64 * 1024  # small chunks: several per file, so "cut midway" has a middle
 
 
@@ -43,8 +42,8 @@ class Office:
         return SyncClient(self.url, self.tokens[who], fingerprint=self.fingerprint)
 
     def kept(self) -> list[str]:
-        """Everything in the blob folder but the shards' lock files."""
-        return sorted(p.name for p in self.blobs.rglob("*") if p.is_file() and p.name != ".lock")
+        """Everything in the blob folder (a lock file left behind would show here)."""
+        return sorted(p.name for p in self.blobs.rglob("*") if p.is_file())
 
 
 @pytest.fixture(scope="module")
@@ -52,17 +51,33 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
     root = tmp_path_factory.mktemp("files")
     db = open_database(f"sqlite:///{root / 'district.sqlite3'}")
     tokens = {"c0": add_device(db, AGENCY, 0)[1], "c1": add_device(db, AGENCY, 1)[1],
-              "other": add_device(db, "000.00.21.H12", 0)[1]}
+              "other": add_device(db, OTHER, 0)[1]}
     with LiveServer(db, blob_dir=root / "blobs") as server:
         yield Office(server, db, root / "blobs", tokens)
     db.close()
 
 
-def a_scan(tmp_path: Path, name: str = "scan.pdf", size: int = 5 * CHUNK + 123) -> tuple[Path, str, bytes]:
+def a_scan(tmp_path: Path, name: str = "scan.pdf", size: int = 5 * CHUNK + 123, *,
+           named_in: Database | None = None, agency: str = AGENCY) -> tuple[Path, str, bytes]:
+    """A scanned file on the counter; `named_in`: that server holds a "digitised" event of `agency`
+    naming it (what lets the office's devices send and read it)."""
     data = os.urandom(size)  # every test its own content: the module's server is shared
     path = tmp_path / name
     path.write_bytes(data)
-    return path, hashlib.sha256(data).hexdigest(), data
+    sha = hashlib.sha256(data).hexdigest()
+    if named_in is not None:
+        named(named_in, sha, agency)
+    return path, sha, data
+
+
+def named(db: Database, sha: str, agency: str = AGENCY) -> None:
+    """What ingest writes when it stores a "digitised" event of `agency` naming the file."""
+    from counter_app.domain.ids import new_id
+    from district_server.schema import file_ref
+
+    with db.write() as conn:
+        conn.execute(sa.insert(file_ref).values(event_id=new_id(), sha256=sha, agency_code=agency,
+                                                dossier_id=new_id(), seen_at="2026-01-01T00:00:00+00:00"))
 
 
 def headers(token: str, **extra: str) -> dict[str, str]:
@@ -83,21 +98,11 @@ class Queue:
         self.sent.append(sha256)
 
 
-def name_the_file_in_an_event(store, sha: str) -> None:  # noqa: ANN001 - Store
-    """The counter's latest event names the file, as the digitised event will."""
-    with store.write() as session:
-        row = session.exec(select(Outbox).order_by(Outbox.seq.desc())).first()
-        payload = json.loads(row.payload_json)
-        payload["details"] = {"files": [{"sha256": sha, "component": 1}]}
-        row.payload_json = json.dumps(payload, ensure_ascii=False, sort_keys=True)
-        session.add(row)
-
-
 # --- up -------------------------------------------------------------------------------------------
 
 
 def test_a_file_sent_twice_is_stored_once(office: Office, tmp_path: Path) -> None:
-    path, sha, data = a_scan(tmp_path)
+    path, sha, data = a_scan(tmp_path, named_in=office.db)
     with office.client("c0") as client:
         first = uploads.upload(client, sha, len(data), lambda: path.open("rb"), chunk_bytes=CHUNK)
     assert first.outcome == "sent" and first.bytes_sent == len(data)
@@ -109,7 +114,7 @@ def test_a_file_sent_twice_is_stored_once(office: Office, tmp_path: Path) -> Non
 
 
 def test_a_transfer_cut_midway_resumes_at_the_servers_offset(office: Office, tmp_path: Path) -> None:
-    path, sha, data = a_scan(tmp_path)
+    path, sha, data = a_scan(tmp_path, named_in=office.db)
     chunks = iter(range(100))
     with office.client() as client:
         # The counter switched off after two chunks: `stop` says so before the third.
@@ -131,7 +136,7 @@ def test_a_chunk_cut_off_mid_body_leaves_the_partial_as_it_was(office: Office, t
     from district_server import blobs
 
     mb = 1024 * 1024
-    path, sha, data = a_scan(tmp_path, size=4 * mb)
+    path, sha, data = a_scan(tmp_path, size=4 * mb, named_in=office.db)
     with office.client() as client:
         uploads.upload(client, sha, len(data), lambda: path.open("rb"), chunk_bytes=mb,
                        stop=iter([False, True]).__next__)
@@ -158,7 +163,7 @@ def test_a_chunk_cut_off_mid_body_leaves_the_partial_as_it_was(office: Office, t
 
 def test_a_file_cut_after_its_last_byte_is_checked_on_the_next_try(office: Office, tmp_path: Path) -> None:
     # The server went down between writing the last chunk and checking it: every byte is there.
-    path, sha, data = a_scan(tmp_path, size=1000)
+    path, sha, data = a_scan(tmp_path, size=1000, named_in=office.db)
     (office.blobs / sha[:2]).mkdir(parents=True, exist_ok=True)
     (office.blobs / sha[:2] / f"{sha}.part").write_bytes(data)
     with office.client() as client:
@@ -168,7 +173,7 @@ def test_a_file_cut_after_its_last_byte_is_checked_on_the_next_try(office: Offic
 
 
 def test_a_corrupted_file_is_refused_and_nothing_is_kept(office: Office, tmp_path: Path) -> None:
-    _path, sha, data = a_scan(tmp_path, size=2 * CHUNK)
+    _path, sha, data = a_scan(tmp_path, size=2 * CHUNK, named_in=office.db)
     damaged = bytearray(data)
     damaged[-1] ^= 0xFF  # one bit changed on the way
     token = office.tokens["c0"]
@@ -184,7 +189,7 @@ def test_a_corrupted_file_is_refused_and_nothing_is_kept(office: Office, tmp_pat
 
 
 def test_a_file_changed_on_the_counter_is_not_sent(office: Office, tmp_path: Path) -> None:
-    path, sha, data = a_scan(tmp_path)
+    path, sha, data = a_scan(tmp_path, named_in=office.db)
     path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # altered after it was recorded
     with office.client() as client:
         result = uploads.upload(client, sha, len(data), lambda: path.open("rb"))
@@ -196,7 +201,7 @@ def test_a_file_changed_on_the_counter_is_not_sent(office: Office, tmp_path: Pat
 
 
 def test_a_chunk_at_the_wrong_offset_gets_409_naming_the_offset(office: Office, tmp_path: Path) -> None:
-    _path, sha, data = a_scan(tmp_path, size=3 * CHUNK)
+    _path, sha, data = a_scan(tmp_path, size=3 * CHUNK, named_in=office.db)
     url, token, total = f"{office.url}/v1/files/{sha}", office.tokens["c0"], len(data)
     assert office.http.put(url, content=data[:CHUNK], headers=headers(
         token, **{"Content-Range": f"bytes 0-{CHUNK - 1}/{total}"})).status_code == 200
@@ -209,7 +214,7 @@ def test_a_chunk_at_the_wrong_offset_gets_409_naming_the_offset(office: Office, 
 
 
 def test_two_counters_sending_the_same_file_at_once_store_it_once(office: Office, tmp_path: Path) -> None:
-    path, sha, data = a_scan(tmp_path, size=40 * CHUNK)
+    path, sha, data = a_scan(tmp_path, size=40 * CHUNK, named_in=office.db)
     results: dict[str, uploads.UploadResult] = {}
     start = threading.Barrier(2)
 
@@ -289,21 +294,27 @@ class Sent:
 
 @pytest.fixture(scope="module")
 def sent(office: Office, tmp_path_factory: pytest.TempPathFactory) -> Sent:
-    """A dossier taken in at counter 0 whose event names a scan, synced with the scan."""
+    """A dossier taken in at counter 0 with a paper digitised, synced: its events, then the scan."""
+    from counter_app.desk import Desk
+    from counter_app.desk_digitise import attach
+    from counter_app.digitise.vault import FileVault
+    from tests.conftest import clerk
+    from tests.unit.test_digitise import scan
+
     folder = tmp_path_factory.mktemp("sent")
     counter0 = make_counter(folder / "counter0", 0)
     try:
-        path, sha, data = a_scan(folder)
         (dossier_id,) = intake_many(counter0, 1)
-        name_the_file_in_an_event(counter0, sha)
-        commands.link(counter0, office.url, office.tokens["c0"], fingerprint=office.fingerprint)
-        summary = commands.sync_once(counter0, files=Queue((sha, len(data), path)))
         with counter0.read() as session:
             code = session.get(Dossier, dossier_id).code
+        kept = attach(Desk(counter0, clerk()), code, [scan(3)], component=1)
+        commands.link(counter0, office.url, office.tokens["c0"], fingerprint=office.fingerprint)
+        summary = commands.sync_once(counter0)
+        data = FileVault.of(counter0).read(kept.file.sha256)
     finally:
         counter0.close()
-    assert summary["pushed"] == 1 and summary["files_sent"] == 1 and summary["files_waiting"] == 0
-    return Sent(sha, data, code)
+    assert summary["pushed"] == 2 and summary["files_sent"] == 1 and summary["files_waiting"] == 0
+    return Sent(kept.file.sha256, data, code)
 
 
 def test_another_counter_of_the_office_downloads_it_and_another_office_cannot(office: Office, sent: Sent,
@@ -313,12 +324,49 @@ def test_another_counter_of_the_office_downloads_it_and_another_office_cannot(of
     with office.client("other") as client, pytest.raises(SyncRefused) as no:
         uploads.download(client, sent.sha)
     assert no.value.code == "no_file"
-    # A file the office holds but none of its events names is not served either.
-    _p, loose, loose_data = a_scan(tmp_path, "loose.pdf", 100)
-    with office.client("c1") as client:
+    # A file the server holds but none of the office's events names is not served either.
+    _p, loose, loose_data = a_scan(tmp_path, "loose.pdf", 100, named_in=office.db, agency=OTHER)
+    with office.client("other") as client:
         assert uploads.upload(client, loose, len(loose_data), lambda: _p.open("rb")).outcome == "sent"
-        with pytest.raises(SyncRefused):
-            uploads.download(client, loose)
+    with office.client("c1") as client, pytest.raises(SyncRefused) as no:
+        uploads.download(client, loose)
+    assert no.value.code == "no_file"
+
+
+def test_another_office_cannot_tell_whether_the_server_holds_a_file(office: Office, tmp_path: Path) -> None:
+    path, sha, data = a_scan(tmp_path, named_in=office.db)  # a paper of this office only
+    _p, nobodys, _d = a_scan(tmp_path, "nobody.pdf", 100)  # a file no office sent
+    chunks = iter(range(100))
+    with office.client("c0") as client:
+        cut = uploads.upload(client, sha, len(data), lambda: path.open("rb"), chunk_bytes=CHUNK,
+                             stop=lambda: next(chunks) >= 2)
+    assert cut.outcome == "paused"
+    other = office.tokens["other"]
+
+    def asked_by_the_other_office(target: str) -> None:
+        url = f"{office.url}/v1/files/{target}"
+        head = office.http.head(url, headers=headers(other))
+        assert head.status_code == 404 and "Upload-Offset" not in head.headers and "Upload-Complete" not in head.headers
+        refused(office.http.put(url, content=data[:CHUNK], headers=headers(
+            other, **{"Content-Range": f"bytes 0-{CHUNK - 1}/{len(data)}"})), 404, "no_file")
+        refused(office.http.get(url, headers=headers(other)), 404, "no_file")
+
+    for target in (sha, nobodys):  # half sent, and never sent: the same answers
+        asked_by_the_other_office(target)
+    assert (office.blobs / sha[:2] / f"{sha}.part").stat().st_size == 2 * CHUNK  # its PUT wrote nothing
+    assert not (office.blobs / nobodys[:2] / f"{nobodys}.part").exists()
+    with office.client("c0") as client:  # the counter that sends it resumes where the server is
+        assert uploads.held(client, sha) == (2 * CHUNK, False)
+        resumed = uploads.upload(client, sha, len(data), lambda: path.open("rb"), chunk_bytes=CHUNK)
+    assert resumed.outcome == "sent" and resumed.resumed_from == 2 * CHUNK
+    asked_by_the_other_office(sha)  # whole now: still nothing to see
+    with office.client("c1") as client:  # the office's other counters see it
+        assert uploads.held(client, sha) == (len(data), True)
+    # Once the other office digitised the same paper, its counter finds the file there: stored once.
+    named(office.db, sha, OTHER)
+    with office.client("other") as client:
+        again = uploads.upload(client, sha, len(data), lambda: path.open("rb"), chunk_bytes=CHUNK)
+    assert again.outcome == "already_there" and again.bytes_sent == 0
 
 
 def test_the_district_staff_see_a_dossiers_files_and_download_them(office: Office, sent: Sent) -> None:
@@ -359,7 +407,7 @@ def test_the_events_are_synced_even_when_the_file_upload_fails(tmp_path: Path) -
     counter0 = make_counter(tmp_path / "counter0", 0)
     try:
         with LiveServer(db, blob_dir=tmp_path / "not-a-folder") as server:
-            path, sha, data = a_scan(tmp_path)
+            path, sha, data = a_scan(tmp_path, named_in=db)
             intake_many(counter0, 2)
             commands.link(counter0, server.url, token, fingerprint=server.fingerprint)
             queue = Queue((sha, len(data), path))
@@ -377,7 +425,7 @@ def test_a_new_event_pauses_the_file_so_it_goes_up_next_pass(office: Office, tmp
     counter0 = make_counter(tmp_path / "counter2", 2)  # its own codes: the module's server is shared
     try:
         commands.link(counter0, office.url, add_device(office.db, AGENCY, 2)[1], fingerprint=office.fingerprint)
-        path, sha, data = a_scan(tmp_path, size=4 * 1024 * 1024 + 7)  # two chunks of the default size
+        path, sha, data = a_scan(tmp_path, size=4 * 1024 * 1024 + 7, named_in=office.db)  # two default chunks
 
         class Busy(Queue):
             def pending_files(self) -> list[tuple[str, int, Callable[[], BinaryIO]]]:
@@ -404,7 +452,7 @@ def test_a_token_revoked_before_the_files_leaves_them_waiting_and_the_events_syn
     try:
         commands.link(counter4, office.url, token, fingerprint=office.fingerprint)
         intake_many(counter4, 1)
-        path, sha, data = a_scan(tmp_path)
+        path, sha, data = a_scan(tmp_path, named_in=office.db)
 
         class Revoked(Queue):
             def pending_files(self) -> list[tuple[str, int, Callable[[], BinaryIO]]]:
