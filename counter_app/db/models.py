@@ -161,6 +161,8 @@ class Outbox(SQLModel, table=True):
     __table_args__ = (
         # state and sent_at too: the waiting counts read the index alone (migration 0008)
         Index("ix_outbox_pending", "seq", "state", "sent_at", sqlite_where=text("sent_at IS NULL")),
+        # a dossier's unsent events (its sync state) from the index alone (migration 0009)
+        Index("ix_outbox_unsent_dossier", "dossier_id", "state", "sent_at", sqlite_where=text("sent_at IS NULL")),
     )
     seq: int | None = Field(default=None, primary_key=True)
     event_id: str = Field(sa_column_kwargs={"unique": True})

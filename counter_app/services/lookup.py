@@ -51,8 +51,8 @@ def find_own(session: Session, code: str) -> Dossier:
 
 # Column order is the order _dossier reads them in. The documents come as JSON pairs [position, …]
 # and are sorted in Python (SQLite does not promise an aggregate follows a subquery's ORDER BY).
-# The sync state is read through the dossier's few events (every outbox row is one status_event's:
-# sync/outbox.enqueue is its only writer), not by walking every unsent row.
+# The sync state is read from the unsent rows' own index (ix_outbox_unsent_dossier, migration 0009:
+# only unsent rows, so it stays cached), not through the dossier's history.
 _OPEN_SQL = """
 SELECT o.agency_code,
        d.id, d.code, d.status, d.procedure_code, d.procedure_name, d.working_days, d.channel, d.sets,
@@ -63,7 +63,7 @@ SELECT o.agency_code,
        (SELECT json_group_array(json_array(x.position, x.name, x.form, x.count))
           FROM dossier_document x WHERE x.dossier_id = d.id),
        (SELECT MAX(CASE b.state WHEN 'rejected' THEN 2 ELSE 1 END)
-          FROM status_event e JOIN outbox b ON b.event_id = e.id WHERE e.dossier_id = d.id AND b.sent_at IS NULL)
+          FROM outbox b WHERE b.dossier_id = d.id AND b.sent_at IS NULL)
 FROM office o LEFT JOIN dossier d ON d.code = :code LEFT JOIN applicant a ON a.id = d.applicant_id
 WHERE o.id = 1
 """
