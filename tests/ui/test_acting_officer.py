@@ -117,6 +117,30 @@ def test_the_admin_sets_the_bank_account_and_look_up_address_on_screen(qtbot, de
     assert window.client._require().settings()["papers.bank_account"] == "00110023456" + "78"
 
 
+def test_the_settings_screen_fits_the_screen_and_tab_scrolls_to_the_last_setting(qtbot, desk, open_window) -> None:  # noqa: ANN001, E501
+    add_account(desk, "admin", "admin", "Trần Văn Bình")
+    window = admin_window(open_window, desk)
+    log_in(qtbot, window, "admin")
+    tools = tools_of(window)
+    tools.act_settings.trigger()
+    dialog = tools.settings_dialog
+    qtbot.waitUntil(lambda: len(dialog.editors) > 10, timeout=10_000)
+    screen = dialog.screen().availableGeometry()
+    assert dialog.frameGeometry().height() <= screen.height()
+    assert dialog.save_button.visibleRegion().boundingRect().height() > 0  # the buttons stay in sight
+    dialog.resize(dialog.width(), 420)  # as on a smaller screen: most rows below the fold
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    last = list(dialog.editors.values())[-1]
+    for _ in range(3 * len(dialog.editors)):  # the keyboard's way down the form
+        if dialog.focusWidget() is last:
+            break
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is last
+    assert dialog.scroll.verticalScrollBar().value() > 0
+    assert last.visibleRegion().boundingRect().height() == last.height()  # scrolled fully into view
+
+
 def test_an_officer_has_no_settings_screen(qtbot, desk, open_window) -> None:  # noqa: ANN001
     add_account(desk, "an.nv", "officer", "Nguyễn Văn An")
     window = admin_window(open_window, desk)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +46,15 @@ class SettingsDialog(QDialog):
         intro = QLabel(S.INTRO)
         intro.setWordWrap(True)
         self.form = QFormLayout()
+        # Some twenty settings are taller than a 1366×768 screen: the rows scroll, the buttons stay.
+        rows = QWidget()
+        rows.setLayout(self.form)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("settings_rows")
+        self.scroll.setWidget(rows)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.status = QLabel(S.LOADING)
         self.status.setObjectName("settings_status")
         self.status.setWordWrap(True)
@@ -52,7 +62,7 @@ class SettingsDialog(QDialog):
                                                    accept_name="settings_save")
         column = QVBoxLayout(self)
         column.addWidget(intro)
-        column.addLayout(self.form)
+        column.addWidget(self.scroll, 1)
         column.addWidget(self.status)
         column.addWidget(buttons)
 
@@ -83,8 +93,25 @@ class SettingsDialog(QDialog):
             self.form.addRow(f.label, row)
         self.status.setText("")
         self.save_button.setEnabled(True)
+        # Qt shows rows added to a visible dialog on the next turn of the event loop; measured before,
+        # they would count for nothing.
+        QTimer.singleShot(0, self._fit)
         if fields:
             self.editors[fields[0].key].setFocus()
+        for editor in self.editors.values():  # Tab to a row below the fold scrolls it into view
+            editor.installEventFilter(self)
+
+    def _fit(self) -> None:
+        """As tall as the rows need, but never past the screen (the rows scroll instead)."""
+        screen = (self.screen() or self.parentWidget().screen()).availableGeometry()  # type: ignore[union-attr]
+        rows = self.form.sizeHint().height()
+        rest = self.sizeHint().height() - self.scroll.sizeHint().height()
+        self.resize(max(self.width(), self.minimumWidth()), min(rows + rest + 8, screen.height() - 60))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
+            self.scroll.ensureWidgetVisible(watched)
+        return super().eventFilter(watched, event)
 
     def _editor(self, f: SettingField) -> QLineEdit | QComboBox:
         if f.kind == "choice":
