@@ -18,7 +18,6 @@ import statistics
 import sys
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,43 +27,14 @@ from reportlab.lib.units import mm  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from counter_app.papers.fonts import REGULAR, register_fonts  # noqa: E402
-from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip  # noqa: E402
-
-VN = timezone(timedelta(hours=7))
-
-OFFICE = SlipOffice(
-    parent_name="UBND xã Bình Mỹ",
-    office_name="Trung tâm Phục vụ hành chính công xã Bình Mỹ",
-    place="Bình Mỹ",
-    lookup_url="https://dichvucong.binhmy.gov.vn/tra-cuu?ma=",
-    bank_bin="970436",
-    bank_account="0011012345678",
-    bank_account_name="UBND XA BINH MY",
-)
+from counter_app.papers.slip import SlipData, SlipDocument, render_slip  # noqa: E402
+from tests.paper_fixtures import SLIP  # noqa: E402
+from tests.paper_fixtures import SLIP_OFFICE as OFFICE  # noqa: E402
 
 
 def make_slip(number: int) -> SlipData:
-    return SlipData(
-        code=f"000.00.20.H12-260213-{number % 10000:04d}",
-        procedure_name="Đăng ký khai sinh",
-        working_days=3,
-        applicant_name="Nguyễn Văn Đức",
-        address="Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình",
-        phone="0912 345 678",
-        email="duc.nguyen@example.vn",
-        documents=(
-            SlipDocument("Tờ khai đăng ký khai sinh", "Bản chính", 1),
-            SlipDocument("Giấy chứng sinh", "Bản chính", 1),
-            SlipDocument("Căn cước của cha, mẹ", "Bản sao", 2),
-        ),
-        sets=1,
-        received_at=datetime(2026, 2, 13, 10, 0, tzinfo=VN),
-        due_at=datetime(2026, 2, 25, 10, 0, tzinfo=VN),
-        register_book="01",
-        register_number="125",
-        officer_name="Trần Thị Hoa",
-        fee_amount=50000,
-    )
+    """The paper tests' slip under a new dossier code, so every run computes its QR codes afresh."""
+    return replace(SLIP, code=f"000.00.20.H12-260213-{number % 10000:04d}")
 
 
 def birth_registration_slip(number: int) -> SlipData:

@@ -1,9 +1,9 @@
-"""The Bình Mỹ office and the one dossier its papers are tried on (Mẫu 02–07), for every paper test
-that builds the papers from data rather than from a store."""
+"""The Bình Mỹ office and the one dossier its papers are tried on (Mẫu 01–07), for every paper test
+and bench that builds the papers from data rather than from a store."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from counter_app.domain.vn_time import VN_TZ as VN
 from counter_app.papers.form_data import (
@@ -17,6 +17,7 @@ from counter_app.papers.form_data import (
     StopNotice,
     SupplementRequest,
 )
+from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice
 
 CODE = "000.00.20.H12-260302-0001"
 OFFICE_NAME = "Trung tâm Phục vụ hành chính công xã Bình Mỹ"
@@ -60,3 +61,41 @@ def sample_forms(dossier: FormDossier = DOSSIER, reason: str = "Bản sao chưa 
             coordinating_units=("Công an xã Bình Mỹ",),
         ),
     }
+
+
+# --- Mẫu 01 ---------------------------------------------------------------------------------------
+
+SLIP_CODE = "000.00.20.H12-260213-0001"
+LOOKUP = "https://dichvucong.binhmy.gov.vn/tra-cuu?ma="
+SLIP_OFFICE = SlipOffice(
+    parent_name="UBND xã Bình Mỹ",
+    office_name=OFFICE_NAME,
+    place="Bình Mỹ",
+    lookup_url=LOOKUP,
+    bank_bin="970436",
+    bank_account="0011012345678",
+    bank_account_name="UBND XA BINH MY",
+)
+# A birth registration received on Fri 13/02 10:00, due Wed 25/02 10:00 Vietnam time.
+SLIP = SlipData(
+    code=SLIP_CODE,
+    procedure_name="Đăng ký khai sinh",
+    working_days=3,
+    applicant_name="Nguyễn Văn Đức",
+    address="Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình",
+    phone="0912 345 678",
+    email="duc.nguyen@example.vn",
+    documents=(
+        SlipDocument("Tờ khai đăng ký khai sinh", "bản chính", 1),  # lower case as typed: printed capitalised
+        SlipDocument("Giấy chứng sinh", "Bản chính", 1),
+        SlipDocument("Căn cước của cha, mẹ", "Bản sao", 2),
+    ),
+    sets=1,
+    received_at=datetime(2026, 2, 13, 10, 0, tzinfo=VN),
+    # Given in UTC on purpose: the slip prints Vietnam time.
+    due_at=datetime(2026, 2, 25, 3, 0, tzinfo=UTC),
+    register_book="01",
+    register_number="125",
+    officer_name="Trần Thị Hoa",
+    fee_amount=50000,
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import unicodedata
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from counter_app.domain import vietqr
 from counter_app.papers import slip as slip_module
 from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip
+from tests.paper_fixtures import LOOKUP, SLIP, SLIP_CODE, SLIP_OFFICE
 from tests.pdf_reading import (
     assert_inside_and_apart,
     decode,
@@ -27,54 +28,18 @@ from tests.pdf_reading import (
     text_boxes,
 )
 
-VN = timezone(timedelta(hours=7))
-CODE = "000.00.20.H12-260213-0001"
-LOOKUP = "https://dichvucong.binhmy.gov.vn/tra-cuu?ma="
 DUE_TEXT = "10 giờ 00 phút, ngày 25 tháng 02 năm 2026"
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 
 
-
-OFFICE = SlipOffice(
-    parent_name="UBND xã Bình Mỹ",
-    office_name="Trung tâm Phục vụ hành chính công xã Bình Mỹ",
-    place="Bình Mỹ",
-    lookup_url=LOOKUP,
-    bank_bin="970436",
-    bank_account="0011012345678",
-    bank_account_name="UBND XA BINH MY",
-)
-
-
 @pytest.fixture(scope="module")
 def office() -> SlipOffice:
-    return OFFICE
+    return SLIP_OFFICE
 
 
 @pytest.fixture(scope="module")
 def slip() -> SlipData:
-    return SlipData(
-        code=CODE,
-        procedure_name="Đăng ký khai sinh",
-        working_days=3,
-        applicant_name="Nguyễn Văn Đức",
-        address="Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình",
-        phone="0912 345 678",
-        email="duc.nguyen@example.vn",
-        documents=(
-            SlipDocument("Tờ khai đăng ký khai sinh", "bản chính", 1),
-            SlipDocument("Giấy chứng sinh", "Bản chính", 1),
-            SlipDocument("Căn cước của cha, mẹ", "Bản sao", 2),
-        ),
-        sets=1,
-        received_at=datetime(2026, 2, 13, 10, 0, tzinfo=VN),
-        # Given in UTC on purpose: the slip prints Vietnam time.
-        due_at=datetime(2026, 2, 25, 3, 0, tzinfo=UTC),
-        register_book="01",
-        register_number="125",
-        officer_name="Trần Thị Hoa",
-        fee_amount=50000,
-    )
+    return SLIP
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +96,7 @@ def test_a5_has_the_form_text(a5_pdf: bytes, slip: SlipData) -> None:
         "Bình Mỹ, ngày 13 tháng 02 năm 2026",
         TITLE,
         "Mã hồ sơ:",
-        CODE,
+        SLIP_CODE,
         "(Liên 1: Lưu)",
         "Bộ phận tiếp nhận và trả kết quả:",
         "Tiếp nhận hồ sơ của:",
@@ -167,7 +132,7 @@ def test_a5_has_the_form_text(a5_pdf: bytes, slip: SlipData) -> None:
 
 def test_metadata(a5_pdf: bytes) -> None:
     meta = PdfReader(io.BytesIO(a5_pdf)).metadata
-    assert meta.title == f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả - {CODE}"
+    assert meta.title == f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả - {SLIP_CODE}"
     assert meta.author == "Trung tâm Phục vụ hành chính công xã Bình Mỹ"
 
 
@@ -221,9 +186,9 @@ def test_empty_fields_print_dots_and_receive_place_defaults(office: SlipOffice, 
 
 def test_lookup_url_with_placeholder(office: SlipOffice) -> None:
     with_placeholder = dataclasses.replace(office, lookup_url="https://x.gov.vn/ho-so/{code}/trang-thai")
-    assert slip_module.lookup_qr_value(with_placeholder, CODE) == f"https://x.gov.vn/ho-so/{CODE}/trang-thai"
-    assert slip_module.lookup_qr_value(office, CODE) == f"{LOOKUP}{CODE}"
-    assert slip_module.lookup_qr_value(dataclasses.replace(office, lookup_url=""), CODE) == ""
+    assert slip_module.lookup_qr_value(with_placeholder, SLIP_CODE) == f"https://x.gov.vn/ho-so/{SLIP_CODE}/trang-thai"
+    assert slip_module.lookup_qr_value(office, SLIP_CODE) == f"{LOOKUP}{SLIP_CODE}"
+    assert slip_module.lookup_qr_value(dataclasses.replace(office, lookup_url=""), SLIP_CODE) == ""
 
 
 def test_no_payment_qr_without_fee_or_bank(office: SlipOffice, slip: SlipData) -> None:
@@ -329,8 +294,8 @@ def test_a5_codes_scan_back(a5_pdf: bytes, office: SlipOffice, slip: SlipData, t
     assert vietqr.crc_ok(payment)
     for image in pages:
         found = decode(image)
-        assert found["code128"] == {CODE}
-        assert found["qr"] == {f"{LOOKUP}{CODE}", payment}
+        assert found["code128"] == {SLIP_CODE}
+        assert found["qr"] == {f"{LOOKUP}{SLIP_CODE}", payment}
         assert all(vietqr.crc_ok(text) for text in found["qr"] if text.startswith("000201"))
 
 
@@ -343,8 +308,8 @@ def test_two_up_halves_each_scan_back(
     payment = _expected_payment(office, slip)
     for box in ((0, 0, width // 2, height), (width // 2, 0, width, height)):
         found = decode(sheet.crop(box))
-        assert found["code128"] == {CODE}
-        assert found["qr"] == {f"{LOOKUP}{CODE}", payment}
+        assert found["code128"] == {SLIP_CODE}
+        assert found["qr"] == {f"{LOOKUP}{SLIP_CODE}", payment}
 
 
 @needs_pdftoppm
@@ -363,5 +328,5 @@ def test_long_slip_codes_scan_and_margins_stay_blank(
     payment = _expected_payment(office, long_slip)
     for first, last in ((0, per_copy - 1), (per_copy, 2 * per_copy - 1)):
         # The barcode heads each copy's first page; the QR codes sit with the notes on its last.
-        assert decode(pages[first])["code128"] == {CODE}
-        assert decode(pages[last])["qr"] == {f"{LOOKUP}{CODE}", payment}
+        assert decode(pages[first])["code128"] == {SLIP_CODE}
+        assert decode(pages[last])["qr"] == {f"{LOOKUP}{SLIP_CODE}", payment}
