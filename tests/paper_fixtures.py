@@ -6,17 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from counter_app.domain.vn_time import VN_TZ as VN
-from counter_app.papers.form_data import (
-    ControlSheet,
-    ExtensionNotice,
-    Form,
-    FormDossier,
-    FormOffice,
-    HandOver,
-    Refusal,
-    StopNotice,
-    SupplementRequest,
-)
+from counter_app.papers import form_data
+from counter_app.papers.form_data import Form, FormDossier, FormOffice, HandOver
 from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice
 
 CODE = "000.00.20.H12-260302-0001"
@@ -45,11 +36,13 @@ def sample_forms(dossier: FormDossier = DOSSIER, reason: str = "Bản sao chưa 
     """Mẫu 02 to 06 of the dossier, by number: asked to complete it on 03/03, refused, extended to 10/03,
     stopped on 04/03, and its control sheet (handed on, back on the due day, returned the day after)."""
     return {
-        "02": SupplementRequest(dossier, datetime(2026, 3, 3, 10, 0, tzinfo=VN), missing, reason, "Trần Thị Hoa"),
-        "03": Refusal(dossier, RECEIVED, reason, "Trần Thị Hoa"),
-        "04": ExtensionNotice(dossier, datetime(2026, 3, 4, 9, 0, tzinfo=VN), reason, DUE, NEW_DUE, "Lê Văn Nam"),
-        "05": StopNotice(dossier, datetime(2026, 3, 4, 14, 30, tzinfo=VN), reason, "Lê Văn Nam"),
-        "06": ControlSheet(
+        "02": form_data.SupplementRequest(dossier, datetime(2026, 3, 3, 10, 0, tzinfo=VN), missing, reason,
+                                          "Trần Thị Hoa"),
+        "03": form_data.Refusal(dossier, RECEIVED, reason, "Trần Thị Hoa"),
+        "04": form_data.ExtensionNotice(dossier, datetime(2026, 3, 4, 9, 0, tzinfo=VN), reason, DUE, NEW_DUE,
+                                        "Lê Văn Nam"),
+        "05": form_data.StopNotice(dossier, datetime(2026, 3, 4, 14, 30, tzinfo=VN), reason, "Lê Văn Nam"),
+        "06": form_data.ControlSheet(
             dossier,
             (
                 HandOver(OFFICE_NAME, "Công chức Tư pháp - Hộ tịch", datetime(2026, 3, 2, 9, 0, tzinfo=VN), DUE,
