@@ -9,6 +9,7 @@ from counter_app.domain.vn_time import VN_TZ as VN
 from counter_app.papers import form_data
 from counter_app.papers.form_data import Form, FormDossier, FormOffice, HandOver
 from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice
+from tests.pdf_reading import exactly
 
 CODE = "000.00.20.H12-260302-0001"
 OFFICE_NAME = "Trung tâm Phục vụ hành chính công xã Bình Mỹ"
@@ -28,6 +29,10 @@ DOSSIER = FormDossier(
     due_at=DUE,
     salutation="Ông",
 )
+# The longest values the counter takes (200 characters), for the papers' wrap, shrink and continue tests.
+LONG_NAME = exactly(200, "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split())
+LONG_ADDRESS = exactly(200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split())
+LONG_PROCEDURE = exactly(200, "Đăng ký biến động quyền sử dụng đất quyền sở hữu tài sản gắn liền với đất".split())
 MISSING = ("Bản sao giấy chứng sinh có chứng thực", "Căn cước của người đi khai sinh (bản chính để đối chiếu)")
 
 

@@ -16,17 +16,8 @@ from reportlab.lib.units import mm
 from counter_app.domain import vietqr
 from counter_app.papers import slip as slip_module
 from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip
-from tests.paper_fixtures import LOOKUP, SLIP, SLIP_CODE, SLIP_OFFICE
-from tests.pdf_reading import (
-    assert_inside_and_apart,
-    decode,
-    exactly,
-    flattened,
-    needs_pdftoppm,
-    pages_text,
-    rasterise,
-    text_boxes,
-)
+from tests import pdf_reading
+from tests.paper_fixtures import LONG_ADDRESS, LONG_NAME, LONG_PROCEDURE, LOOKUP, SLIP, SLIP_CODE, SLIP_OFFICE
 
 DUE_TEXT = "10 giờ 00 phút, ngày 25 tháng 02 năm 2026"
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
@@ -44,8 +35,6 @@ def slip() -> SlipData:
 
 @pytest.fixture(scope="module")
 def long_slip(slip: SlipData) -> SlipData:
-    words = "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
-    name = exactly(200, words)
     documents = tuple(
         SlipDocument(
             f"Giấy tờ số {i}: giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn"
@@ -57,13 +46,9 @@ def long_slip(slip: SlipData) -> SlipData:
     )
     return dataclasses.replace(
         slip,
-        applicant_name=name,
-        address=exactly(
-            200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split()
-        ),
-        procedure_name=exactly(
-            200, "Đăng ký biến động quyền sử dụng đất quyền sở hữu tài sản gắn liền với đất".split()
-        ),
+        applicant_name=LONG_NAME,
+        address=LONG_ADDRESS,
+        procedure_name=LONG_PROCEDURE,
         email="nguyen.thi.phuong.thao.hoang.le.vu.dang.bui@mot-ten-mien-rat-dai-cua-xa-binh-my.gov.vn",
         documents=documents,
         note="Hồ sơ nộp thay; người nộp là con trai của người có yêu cầu.",
@@ -85,7 +70,7 @@ def two_up_pdf(office: SlipOffice, slip: SlipData) -> bytes:
 
 
 def test_a5_has_the_form_text(a5_pdf: bytes, slip: SlipData) -> None:
-    pages = pages_text(a5_pdf)
+    pages = pdf_reading.pages_text(a5_pdf)
     assert len(pages) == 2  # one page per copy
     first = pages[0]
     for expected in (
@@ -154,7 +139,7 @@ def test_decomposed_input_prints_composed(office: SlipOffice, slip: SlipData) ->
         procedure_name=unicodedata.normalize("NFD", "Đăng ký khai sinh"),
     )
     office_nfd = dataclasses.replace(office, office_name=unicodedata.normalize("NFD", office.office_name))
-    text = pages_text(render_slip(office_nfd, nfd))[0]
+    text = pdf_reading.pages_text(render_slip(office_nfd, nfd))[0]
     assert "Nguyễn Văn Đức" in text
     assert "Đăng ký khai sinh" in text
     assert unicodedata.is_normalized("NFC", text)
@@ -166,7 +151,7 @@ def test_decomposed_input_prints_composed(office: SlipOffice, slip: SlipData) ->
 )
 def test_working_time_wording(office: SlipOffice, slip: SlipData, days: float, expected: str) -> None:
     assert slip_module.working_time_text(days) == expected
-    text = pages_text(render_slip(office, dataclasses.replace(slip, working_days=days)))[0]
+    text = pdf_reading.pages_text(render_slip(office, dataclasses.replace(slip, working_days=days)))[0]
     assert f"3. Thời gian giải quyết hồ sơ theo quy định là: {expected}" in text
 
 
@@ -174,13 +159,13 @@ def test_empty_fields_print_dots_and_receive_place_defaults(office: SlipOffice, 
     bare = dataclasses.replace(
         slip, email="", register_book="", register_number="", officer_name="", fee_amount=None
     )
-    text = pages_text(render_slip(dataclasses.replace(office, lookup_url=""), bare))[0]
+    text = pdf_reading.pages_text(render_slip(dataclasses.replace(office, lookup_url=""), bare))[0]
     assert "Email: …………" in text
     assert "Quyển số: …………, Số thứ tự: …………" in text
     assert "Phí, lệ phí" not in text
     assert "Đăng ký nhận kết quả tại: Trung tâm Phục vụ hành chính công xã Bình Mỹ" in text
     posted = dataclasses.replace(slip, receive_at_place="Qua dịch vụ bưu chính công ích")
-    posted_text = pages_text(render_slip(office, posted))[0]
+    posted_text = pdf_reading.pages_text(render_slip(office, posted))[0]
     assert "Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích" in posted_text
 
 
@@ -199,7 +184,7 @@ def test_no_payment_qr_without_fee_or_bank(office: SlipOffice, slip: SlipData) -
 
 def test_an_appointment_without_offset_prints_as_vietnam_time(office: SlipOffice, slip: SlipData) -> None:
     pdf = render_slip(office, dataclasses.replace(slip, due_at=datetime(2026, 2, 25, 10, 0)))
-    assert "10 giờ 00 phút, ngày 25 tháng 02 năm 2026" in flattened(pages_text(pdf)[0])
+    assert "10 giờ 00 phút, ngày 25 tháng 02 năm 2026" in pdf_reading.flattened(pdf_reading.pages_text(pdf)[0])
 
 
 def test_unknown_paper_is_refused(office: SlipOffice, slip: SlipData) -> None:
@@ -222,12 +207,12 @@ def test_long_content_shrinks_then_continues(office: SlipOffice, long_slip: Slip
     pages = [page.extract_text() for page in reader.pages]
     assert len(pages) >= 4 and len(pages) % 2 == 0  # both copies continue, on the same number of pages
     per_copy = len(pages) // 2
-    first_copy = flattened(" ".join(pages[:per_copy]))
-    second_copy = flattened(" ".join(pages[per_copy:]))
+    first_copy = pdf_reading.flattened(" ".join(pages[:per_copy]))
+    second_copy = pdf_reading.flattened(" ".join(pages[per_copy:]))
     for copy_text in (first_copy, second_copy):
-        assert flattened(long_slip.applicant_name) in copy_text
-        assert flattened(long_slip.address) in copy_text
-        assert flattened(long_slip.procedure_name) in copy_text
+        assert pdf_reading.flattened(long_slip.applicant_name) in copy_text
+        assert pdf_reading.flattened(long_slip.address) in copy_text
+        assert pdf_reading.flattened(long_slip.procedure_name) in copy_text
         assert "(15) Giấy tờ số 15" in copy_text
         assert DUE_TEXT in copy_text
         assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in copy_text
@@ -240,8 +225,8 @@ def test_long_content_shrinks_then_continues(office: SlipOffice, long_slip: Slip
 
     width, height = A5
     frame = (3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
-    for boxes in text_boxes(pdf):
-        assert_inside_and_apart(boxes, [frame])
+    for boxes in pdf_reading.text_boxes(pdf):
+        pdf_reading.assert_inside_and_apart(boxes, [frame])
 
 
 def _size_of(pdf: bytes, label: str) -> float:
@@ -262,19 +247,19 @@ def test_long_content_two_up_stays_in_its_half(office: SlipOffice, long_slip: Sl
     half = width / 2
     left = (3 * mm, 3 * mm, half - 3 * mm, height - 3 * mm)
     right = (half + 3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
-    sheets = text_boxes(pdf)
+    sheets = pdf_reading.text_boxes(pdf)
     assert len(sheets) >= 2
     for boxes in sheets:
-        assert_inside_and_apart(boxes, [left, right])
+        pdf_reading.assert_inside_and_apart(boxes, [left, right])
         assert any(b[2] <= half for b in boxes) and any(b[0] >= half for b in boxes)
 
 
 def test_normal_slip_fits_one_page_per_copy_at_a_readable_size(a5_pdf: bytes) -> None:
     width, height = A5
     frame = (3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
-    for boxes in text_boxes(a5_pdf):
-        assert_inside_and_apart(boxes, [frame])
-    assert "Trang" not in pages_text(a5_pdf)[0]
+    for boxes in pdf_reading.text_boxes(a5_pdf):
+        pdf_reading.assert_inside_and_apart(boxes, [frame])
+    assert "Trang" not in pdf_reading.pages_text(a5_pdf)[0]
     assert _size_of(a5_pdf, "Tiếp nhận hồ sơ của:") >= 9.0
 
 
@@ -286,47 +271,42 @@ def _expected_payment(office: SlipOffice, slip: SlipData) -> str:
     return vietqr.build_payload(office.bank_bin, office.bank_account, slip.fee_amount, purpose=slip.code)
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_a5_codes_scan_back(a5_pdf: bytes, office: SlipOffice, slip: SlipData, tmp_path: Path) -> None:
-    pages = rasterise(a5_pdf, tmp_path)
+    pages = pdf_reading.rasterise(a5_pdf, tmp_path)
     assert len(pages) == 2
     payment = _expected_payment(office, slip)
     assert vietqr.crc_ok(payment)
     for image in pages:
-        found = decode(image)
+        found = pdf_reading.decode(image)
         assert found["code128"] == {SLIP_CODE}
         assert found["qr"] == {f"{LOOKUP}{SLIP_CODE}", payment}
         assert all(vietqr.crc_ok(text) for text in found["qr"] if text.startswith("000201"))
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_two_up_halves_each_scan_back(
     two_up_pdf: bytes, office: SlipOffice, slip: SlipData, tmp_path: Path
 ) -> None:
-    (sheet,) = rasterise(two_up_pdf, tmp_path)
+    (sheet,) = pdf_reading.rasterise(two_up_pdf, tmp_path)
     width, height = sheet.size
     payment = _expected_payment(office, slip)
     for box in ((0, 0, width // 2, height), (width // 2, 0, width, height)):
-        found = decode(sheet.crop(box))
+        found = pdf_reading.decode(sheet.crop(box))
         assert found["code128"] == {SLIP_CODE}
         assert found["qr"] == {f"{LOOKUP}{SLIP_CODE}", payment}
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_long_slip_codes_scan_and_margins_stay_blank(
     office: SlipOffice, long_slip: SlipData, tmp_path: Path
 ) -> None:
     dpi = 200
-    pages = rasterise(render_slip(office, long_slip, "a5"), tmp_path, dpi=dpi)
+    pages = pdf_reading.rasterise(render_slip(office, long_slip, "a5"), tmp_path, dpi=dpi)
     per_copy = len(pages) // 2
-    edge = int(3 * dpi / 25.4)  # 3 mm
-    for index, image in enumerate(pages):
-        width, height = image.size
-        for strip in ((0, 0, edge, height), (width - edge, 0, width, height),
-                      (0, 0, width, edge), (0, height - edge, width, height)):
-            assert image.crop(strip).getextrema()[0] >= 250, f"ink in the margin of page {index + 1}"
+    pdf_reading.assert_margins_blank(pages, dpi, 3)
     payment = _expected_payment(office, long_slip)
     for first, last in ((0, per_copy - 1), (per_copy, 2 * per_copy - 1)):
         # The barcode heads each copy's first page; the QR codes sit with the notes on its last.
-        assert decode(pages[first])["code128"] == {SLIP_CODE}
-        assert decode(pages[last])["qr"] == {f"{LOOKUP}{SLIP_CODE}", payment}
+        assert pdf_reading.decode(pages[first])["code128"] == {SLIP_CODE}
+        assert pdf_reading.decode(pages[last])["qr"] == {f"{LOOKUP}{SLIP_CODE}", payment}
