@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -11,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +22,7 @@ from ui.admin.strings import Accounts as S
 from ui.desk_client import DeskClient
 from ui.dialogs.account_dialog import ROLES, AccountDialog
 from ui.interaction import Interaction
-from ui.views.widgets import MessageBar, heading_label, read_only_table
+from ui.views.widgets import MessageBar, fill_table, heading_label, read_only_table, table_item
 
 
 class AccountsDialog(QDialog):
@@ -71,13 +69,13 @@ class AccountsDialog(QDialog):
     def _show(self, rows: list[AccountRow]) -> None:
         selected = self.selected()
         self.rows = rows
-        self.table.setRowCount(len(rows))
+        shown = []
+        for row in rows:
+            colour = "" if row.active else theme.HINT
+            cells = (row.username, row.full_name, "", S.ACTIVE if row.active else S.DISABLED)
+            shown.append([table_item(text, colour=colour) for text in cells])
+        fill_table(self.table, shown)
         for i, row in enumerate(rows):
-            for j, text in enumerate((row.username, row.full_name, "", S.ACTIVE if row.active else S.DISABLED)):
-                item = QTableWidgetItem(text)
-                if not row.active:
-                    item.setForeground(QColor(theme.HINT))
-                self.table.setItem(i, j, item)
             combo = QComboBox()
             combo.setObjectName(f"role_{row.username}")
             for key, label in ROLES.items():

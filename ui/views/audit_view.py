@@ -3,16 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from counter_app import desk_admin
 from counter_app.desk_admin import AuditRow
@@ -21,7 +12,7 @@ from counter_app.errors import UserError
 from ui import theme
 from ui.admin.strings import Audit as S
 from ui.desk_client import DeskClient
-from ui.views.widgets import heading_label, read_only_table
+from ui.views.widgets import fill_table, heading_label, read_only_table, table_item
 
 PAGE = 100
 OK_COLOUR, BAD_COLOUR = theme.SUCCESS.text, theme.ERROR.text
@@ -97,19 +88,15 @@ class AuditView(QWidget):
 
     def _show(self, rows: list[AuditRow]) -> None:
         self.rows = rows
-        self.table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
+        shown = []
+        for r in rows:
             at = to_vn(r.at)
             who = S.SYSTEM if r.actor_kind == "system" else r.actor
+            colour = theme.ERROR.text if r.action == "login.failed" else ""
             cells = (str(r.seq), f"{at:%d/%m/%Y %H:%M:%S}", who, S.ACTIONS.get(r.action, r.action), r.target,
                      r.detail)
-            for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if j == 0:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if r.action == "login.failed":
-                    item.setForeground(QColor(theme.ERROR.text))
-                self.table.setItem(i, j, item)
+            shown.append([table_item(text, right=j == 0, colour=colour) for j, text in enumerate(cells)])
+        fill_table(self.table, shown)
         if rows:
             self.page_label.setText(S.PAGE.format(page=len(self._starts), first=rows[0].seq, last=rows[-1].seq))
         else:

@@ -1,13 +1,14 @@
 """Small widgets the screens share: the message bar, a field with its message beside it, a screen's
-heading, its error line and a dialog's buttons, the status bar's one-line labels that are cut in the
-middle rather than at the end, and the arrows of a search box that move the list under it."""
+heading, its error line and a dialog's buttons, read-only tables and their cells, the status bar's
+one-line labels that are cut in the middle rather than at the end, and the arrows of a search box that
+move the list under it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtGui import QColor, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QStatusBar,
     QStyle,
     QTableWidget,
+    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -100,6 +102,29 @@ def read_only_table(columns: Sequence[str], stretch: int, name: str = "", *, row
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
+
+
+def table_item(text: str, *, right: bool = False, bold: bool = False, colour: str = "") -> QTableWidgetItem:
+    """One cell of a read-only table: `right` for figures, `bold` for totals, `colour` (a theme colour)
+    for a row set apart, such as a disabled account or a failed log-in."""
+    item = QTableWidgetItem(text)
+    if right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if bold:
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+    if colour:
+        item.setForeground(QColor(colour))
+    return item
+
+
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[str | QTableWidgetItem]]) -> None:
+    """The table shows these rows and no others; a text becomes a plain cell (table_item)."""
+    table.setRowCount(len(rows))
+    for i, cells in enumerate(rows):
+        for j, cell in enumerate(cells):
+            table.setItem(i, j, table_item(cell) if isinstance(cell, str) else cell)
 
 
 def dialog_buttons(accept: str, close: str, on_accept: Callable[[], None], on_close: Callable[[], None], *,
