@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QColor, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QDialogButtonBox,
     QFrame,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -69,6 +73,52 @@ def enlarge(label: QLabel, scale: float, *, bold: bool = False) -> QLabel:
 def heading_label(text: str = "") -> QLabel:
     """A dialog's or a screen's heading line."""
     return enlarge(QLabel(text), 1.3, bold=True)
+
+
+def push_button(text: str, name: str = "", on_click: Callable[[], object] | SignalInstance | None = None
+                ) -> QPushButton:
+    """A button with its object name (what the tests and the mnemonic check find it by) and what a
+    click does (a callable, or a signal it passes the click on to)."""
+    button = QPushButton(text)
+    if name:
+        button.setObjectName(name)
+    if on_click is not None:
+        button.clicked.connect(on_click)
+    return button
+
+
+def search_box(name: str, placeholder: str) -> QLineEdit:
+    """A search line: its hint inside, and a clear button once something is typed."""
+    box = QLineEdit()
+    box.setObjectName(name)
+    box.setPlaceholderText(placeholder)
+    box.setClearButtonEnabled(True)
+    return box
+
+
+def titled_box(title: str, content: QWidget) -> QGroupBox:
+    """A framed, titled group holding one widget (a Field, a list)."""
+    box = QGroupBox(title)
+    QVBoxLayout(box).addWidget(content)
+    return box
+
+
+Part = QWidget | QLayout | int | tuple[QWidget, int]
+
+
+def lay_out(layout: QBoxLayout, *parts: Part) -> QBoxLayout:
+    """The parts in the row or column, in order: a widget, a layout, an int (a stretch of that
+    factor) or (widget, factor) for a widget that takes the room left."""
+    for part in parts:
+        if isinstance(part, tuple):
+            layout.addWidget(*part)
+        elif isinstance(part, int):
+            layout.addStretch(part)
+        elif isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    return layout
 
 
 def error_line(name: str = "", *, bold: bool = False) -> QLabel:
