@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -23,6 +22,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timing import median_ms  # noqa: E402
 
 from counter_app.clock import parse_iso  # noqa: E402
 from counter_app.domain.vn_time import VN_TZ  # noqa: E402
@@ -47,12 +48,7 @@ PROCEDURES = [
 
 
 def median_s(action: Callable[[], object], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return median_ms(action, runs) / 1000
 
 
 def month_rows(count: int) -> tuple[RegisterRow, ...]:
