@@ -1,7 +1,8 @@
 """Small widgets the screens share: the message bar, a field with its message beside it, a screen's
-heading, its error line and a dialog's buttons, read-only tables and their cells, the status bar's
-one-line labels that are cut in the middle rather than at the end, and the arrows of a search box that
-move the list under it."""
+heading, its error line, buttons (a named one, a dialog's pair), a search box, a titled box and a row or
+column laid out from its parts, read-only tables and their cells, the status bar's one-line labels
+that are cut in the middle rather than at the end, and the arrows of a search box that move the list
+under it."""
 
 from __future__ import annotations
 
