@@ -24,6 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from timing import samples as timed  # noqa: E402
+
 from counter_app.db import keys  # noqa: E402
 from counter_app.db.store import Store, raw_connection  # noqa: E402
 from counter_app.domain.actor import Actor
@@ -36,15 +38,6 @@ def ms(samples: list[float]) -> str:
     samples = sorted(samples)
     p95 = samples[int(len(samples) * 0.95) - 1] if len(samples) >= 20 else samples[-1]
     return f"median {statistics.median(samples) * 1000:7.2f} ms   p95 {p95 * 1000:7.2f} ms   (n={len(samples)})"
-
-
-def timed(fn, n: int) -> list[float]:  # noqa: ANN001
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
 
 
 def main() -> None:

@@ -16,15 +16,14 @@ import argparse
 import io
 import random
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image, ImageDraw  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 GOAL_MS = 1500.0
 A4_200DPI = (1654, 2339)
@@ -46,15 +45,6 @@ def scan_page(seed: int, fmt: str = "JPEG") -> bytes:
     out = io.BytesIO()
     image.save(out, fmt, dpi=(200, 200), **({"quality": 75} if fmt == "JPEG" else {}))
     return out.getvalue()
-
-
-def median_ms(work, runs: int) -> float:  # noqa: ANN001
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def ten_page_row(runs: int = 5) -> tuple[float, float, int, int]:

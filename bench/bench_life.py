@@ -14,13 +14,13 @@ import random
 import statistics as stats_module
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text  # noqa: E402
+from timing import samples  # noqa: E402
 
 from counter_app.clock import parse_iso  # noqa: E402
 from counter_app.db.store import Store  # noqa: E402
@@ -30,13 +30,8 @@ from counter_app.services.lookup import open_by_code  # noqa: E402
 
 
 def timed(fn, n: int) -> str:  # noqa: ANN001
-    samples = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    samples.sort()
-    return (f"median {stats_module.median(samples) * 1000:8.1f} ms   max {samples[-1] * 1000:8.1f} ms   "
+    taken = sorted(samples(fn, n))
+    return (f"median {stats_module.median(taken) * 1000:8.1f} ms   max {taken[-1] * 1000:8.1f} ms   "
             f"(n={n})")
 
 

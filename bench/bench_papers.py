@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -24,22 +23,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from timing import median_ms  # noqa: E402
+
 from counter_app.clock import parse_iso  # noqa: E402
 from counter_app.domain.vn_time import VN_TZ  # noqa: E402
-from counter_app.papers.form_data import (  # noqa: E402
-    ControlSheet,
-    ExtensionNotice,
-    FormDossier,
-    FormOffice,
-    HandOver,
-    Refusal,
-    StopNotice,
-    SupplementRequest,
-)
 from counter_app.papers.forms import render_form  # noqa: E402
 from counter_app.papers.register import Register, RegisterRow, render_register  # noqa: E402
+from tests.paper_fixtures import OFFICE, sample_forms  # noqa: E402  (the office and forms the tests print)
 
-OFFICE = FormOffice("UBND xã Bình Mỹ", "Trung tâm Phục vụ hành chính công xã Bình Mỹ", "Bình Mỹ", "0229 3851 234")
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Hữu", "Xuân", "Thu"]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Lan", "Linh", "Mai", "Nam",
@@ -57,12 +48,7 @@ PROCEDURES = [
 
 
 def median_s(action: Callable[[], object], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return median_ms(action, runs) / 1000
 
 
 def month_rows(count: int) -> tuple[RegisterRow, ...]:
@@ -83,27 +69,6 @@ def month_rows(count: int) -> tuple[RegisterRow, ...]:
             officer="Trần Thị Hoa", note="Đúng hạn" if returned else "Đang xử lý",
         ))
     return tuple(rows)
-
-
-def sample_forms() -> dict[str, object]:
-    received = datetime(2026, 3, 2, 8, 0, tzinfo=VN_TZ)
-    due = received + timedelta(days=3)
-    dossier = FormDossier("000.00.20.H12-260302-0001", "Đăng ký khai sinh", "Nguyễn Văn Đức",
-                          "Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình", "0912 345 678", "duc@example.vn", received, due,
-                          "Ông")
-    reason = "Bản sao chưa được chứng thực theo quy định."
-    return {
-        "02": SupplementRequest(dossier, received + timedelta(days=1), ("Bản sao giấy chứng sinh",) * 3, reason,
-                                "Trần Thị Hoa"),
-        "03": Refusal(dossier, received, reason, "Trần Thị Hoa"),
-        "04": ExtensionNotice(dossier, received + timedelta(days=2), reason, due, due + timedelta(days=4)),
-        "05": StopNotice(dossier, received + timedelta(days=2), reason),
-        "06": ControlSheet(dossier, (
-            HandOver(OFFICE.office_name, "Công chức Tư pháp - Hộ tịch", received + timedelta(hours=1), due),
-            HandOver("Công chức Tư pháp - Hộ tịch", OFFICE.office_name, due - timedelta(hours=2), due),
-            HandOver(OFFICE.office_name, "Nguyễn Văn Đức", due + timedelta(hours=1), due),
-        ), "Công chức Tư pháp - Hộ tịch"),
-    }
 
 
 def store_month(directory: Path, count: int):  # noqa: ANN201 - a Store
@@ -166,7 +131,7 @@ def main() -> None:
 
     forms = sample_forms()
     for number, form in forms.items():
-        render_form(OFFICE, form)  # type: ignore[arg-type]
+        render_form(OFFICE, form)
         form_s = median_s(lambda form=form: render_form(OFFICE, form), max(args.runs, 20))  # type: ignore[misc]
         print(f"render_form Mẫu {number}:                                   {form_s * 1000:8.1f} ms")
 

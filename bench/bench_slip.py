@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
+import itertools
 import sys
-import time
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,45 +24,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from reportlab.lib.pagesizes import A5  # noqa: E402
 from reportlab.lib.units import mm  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 from counter_app.papers.fonts import REGULAR, register_fonts  # noqa: E402
-from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip  # noqa: E402
-
-VN = timezone(timedelta(hours=7))
-
-OFFICE = SlipOffice(
-    parent_name="UBND xã Bình Mỹ",
-    office_name="Trung tâm Phục vụ hành chính công xã Bình Mỹ",
-    place="Bình Mỹ",
-    lookup_url="https://dichvucong.binhmy.gov.vn/tra-cuu?ma=",
-    bank_bin="970436",
-    bank_account="0011012345678",
-    bank_account_name="UBND XA BINH MY",
-)
+from counter_app.papers.slip import SlipData, SlipDocument, render_slip  # noqa: E402
+from tests.paper_fixtures import SLIP  # noqa: E402
+from tests.paper_fixtures import SLIP_OFFICE as OFFICE  # noqa: E402
 
 
 def make_slip(number: int) -> SlipData:
-    return SlipData(
-        code=f"000.00.20.H12-260213-{number % 10000:04d}",
-        procedure_name="Đăng ký khai sinh",
-        working_days=3,
-        applicant_name="Nguyễn Văn Đức",
-        address="Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình",
-        phone="0912 345 678",
-        email="duc.nguyen@example.vn",
-        documents=(
-            SlipDocument("Tờ khai đăng ký khai sinh", "Bản chính", 1),
-            SlipDocument("Giấy chứng sinh", "Bản chính", 1),
-            SlipDocument("Căn cước của cha, mẹ", "Bản sao", 2),
-        ),
-        sets=1,
-        received_at=datetime(2026, 2, 13, 10, 0, tzinfo=VN),
-        due_at=datetime(2026, 2, 25, 10, 0, tzinfo=VN),
-        register_book="01",
-        register_number="125",
-        officer_name="Trần Thị Hoa",
-        fee_amount=50000,
-    )
+    """The paper tests' slip under a new dossier code, so every run computes its QR codes afresh."""
+    return replace(SLIP, code=f"000.00.20.H12-260213-{number % 10000:04d}")
 
 
 def birth_registration_slip(number: int) -> SlipData:
@@ -98,15 +68,6 @@ def bare_canvas(pages: list[list[str]]) -> bytes:
     return buffer.getvalue()
 
 
-def median_ms(action, runs: int) -> float:  # noqa: ANN001 - a callable taking the run number
-    samples = []
-    for run in range(runs):
-        start = time.perf_counter()
-        action(run)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1000
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
@@ -116,10 +77,11 @@ def main() -> None:
     pages = slip_strings(render_slip(OFFICE, make_slip(0)))  # also warms fonts and caches
     bare_canvas(pages)
 
-    slip_ms = median_ms(lambda run: render_slip(OFFICE, make_slip(run + 1)), args.runs)
-    same_ms = median_ms(lambda run: render_slip(OFFICE, make_slip(0)), args.runs)
-    bare_ms = median_ms(lambda run: bare_canvas(pages), args.runs)
-    birth_ms = median_ms(lambda run: render_slip(OFFICE, birth_registration_slip(run + 1)), args.runs)
+    numbers = itertools.count(1)  # a new dossier code on every run
+    slip_ms = median_ms(lambda: render_slip(OFFICE, make_slip(next(numbers))), args.runs)
+    same_ms = median_ms(lambda: render_slip(OFFICE, make_slip(0)), args.runs)
+    bare_ms = median_ms(lambda: bare_canvas(pages), args.runs)
+    birth_ms = median_ms(lambda: render_slip(OFFICE, birth_registration_slip(next(numbers))), args.runs)
     print(f"render_slip (A5, 2 copies, Code 128 + 2 QR, new code each run): {slip_ms:7.2f} ms median of {args.runs}")
     print(f"render_slip (same slip again, QR encodings cached):            {same_ms:7.2f} ms")
     print(f"bare reportlab canvas, same strings, no layout or codes:       {bare_ms:7.2f} ms")

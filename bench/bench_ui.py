@@ -309,7 +309,7 @@ def bench_window(data_dir: str, scans: int) -> None:
         samples = []
         for _ in range(5):
             t0 = time.perf_counter()
-            window.show_attention()
+            window.attention_desk.show()
             attention()
             samples.append(painted() - t0)
         print(f"attention list shown:                  {ms(samples)}   ({window.attention.total} rows)")

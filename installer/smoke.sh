@@ -15,6 +15,8 @@
 # shellcheck disable=SC2015
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=installer/test-server.sh
+source installer/test-server.sh  # start_test_server: the district server for link + sync
 BUNDLE=$(cd "${1:-dist/counter-app}" 2>/dev/null && pwd) || { echo "FAIL - no bundle at ${1:-dist/counter-app}: run installer/build.sh first" >&2; exit 1; }
 APP="$BUNDLE/counter-app"
 PY=${PYTHON:-python3}
@@ -201,31 +203,12 @@ if run 3 "$APP" --data-dir "$W/offline" link --server https://127.0.0.1:9 --toke
 else
   fail "link to an unreachable server: exit $RC (want 3)"
 fi
-free_port() { "$PY" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
 if [ -x .venv/bin/python ] && .venv/bin/python -c "import district_server, uvicorn" 2>/dev/null; then
-  SERVER_DB="sqlite:///$W/server.sqlite3"
-  SERVER_TLS="$W/server-tls"  # the server's own CA and certificate (HTTPS out of the box), made by add-device
-  port=$(free_port)
-  if .venv/bin/python -m district_server --db "$SERVER_DB" add-device --agency-code 000.00.20.H12 --counter 1 \
-       --tls-dir "$SERVER_TLS" >"$W/device.json" 2>"$W/err"; then
-    token=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['token'])" "$W/device.json")
-    pin=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['fingerprint'])" "$W/device.json")
-    .venv/bin/python -m district_server --db "$SERVER_DB" serve --host 127.0.0.1 --port "$port" --tls-dir "$SERVER_TLS" \
-      >/dev/null 2>"$W/server.log" &
-    server=$!; PIDS+=("$server")
-    up=0
-    for _ in $(seq 1 200); do
-      "$PY" -c "import ssl,sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1, context=ssl.create_default_context(cafile=sys.argv[2]))" \
-        "https://127.0.0.1:$port/health" "$SERVER_TLS/ca.pem" 2>/dev/null && { up=1; break; }
-      sleep 0.1
-    done
+  if start_test_server .venv/bin/python; then
     # its own store: the window below must not find a link to a server that is gone by then
     "$APP" --data-dir "$W/synced" init --agency-code 000.00.20.H12 --agency-name "UBND xã Bình Mỹ" --counter 1 >/dev/null 2>&1
     "$APP" --data-dir "$W/synced" intake --json "$W/dossier.json" >/dev/null 2>&1
-    if [ "$up" -eq 1 ] && run 0 "$APP" --data-dir "$W/synced" link --server "https://127.0.0.1:$port" --token "$token" \
-         --fingerprint "$pin" \
-       && run 0 "$APP" --data-dir "$W/synced" sync --once \
-       && [ "$(json 'd["pushed"] >= 1 and d["pending"] == 0')" = "True" ]; then
+    if sync_with_test_server run "$W/synced"; then
       ok "link (pinned HTTPS) + sync --once against a district server (from source): $(tr -d '\n ' <"$W/out")"
     else
       fail "link + sync --once against the district server (exit $RC; server up: $up)"

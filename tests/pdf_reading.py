@@ -96,6 +96,17 @@ def assert_inside_and_apart(boxes: list[Box], frames: Frame | list[Frame]) -> No
             assert overlap_x <= 0.5 or overlap_y <= 0.5, f"overlap: {a[4]!r} / {b[4]!r}"
 
 
+def assert_margins_blank(images: list, dpi: int, margin_mm: float) -> None:  # PIL images
+    """No ink within `margin_mm` of any edge of any page image: a printer that cannot reach the edge
+    would cut it off."""
+    edge = int(margin_mm * dpi / 25.4)
+    for index, image in enumerate(images):
+        width, height = image.size
+        for strip in ((0, 0, edge, height), (width - edge, 0, width, height),
+                      (0, 0, width, edge), (0, height - edge, width, height)):
+            assert image.crop(strip).getextrema()[0] >= 250, f"ink in the margin of page {index + 1}"
+
+
 def exactly(length: int, words: list[str]) -> str:
     """Words repeated up to exactly `length` characters, ending on a whole word."""
     text = ""

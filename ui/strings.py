@@ -100,19 +100,29 @@ class Scanner:
                        "quét gửi UTF-8 rồi quét lại.")
     SERIAL_TOO_LONG = "Máy quét (cổng COM) gửi hơn {n} byte mà không xuống dòng: đã bỏ qua, vui lòng quét lại."
 
-class Intake:
+class Fields:
+    """A dossier's and its applicant's fields, named alike on the intake form and the dossier view."""
+
     APPLICANT = "Người nộp hồ sơ"
-    SCAN_CARD = "Quét thẻ căn cước (F6)"
-    SCAN_CARD_HINT = "Đưa mã QR trên thẻ căn cước vào máy quét (hoặc dán chuỗi QR vào đây rồi Enter)"
     FULL_NAME = "Họ và tên"
     ID_NUMBER = "Số định danh cá nhân"
     BIRTH_DATE = "Ngày sinh"
-    BIRTH_DATE_HINT = "ngày/tháng/năm"
     GENDER = "Giới tính"
-    GENDERS = ("", "Nam", "Nữ")
     ADDRESS = "Địa chỉ"
     PHONE = "Số điện thoại"
     EMAIL = "Thư điện tử"
+    DOCUMENTS = "Thành phần hồ sơ"
+    CHANNEL = "Hình thức nộp"
+    SETS = "Số bộ hồ sơ"
+    NOTE = "Ghi chú"
+    DUE = "Hẹn trả kết quả"
+
+
+class Intake(Fields):
+    SCAN_CARD = "Quét thẻ căn cước (F6)"
+    SCAN_CARD_HINT = "Đưa mã QR trên thẻ căn cước vào máy quét (hoặc dán chuỗi QR vào đây rồi Enter)"
+    BIRTH_DATE_HINT = "ngày/tháng/năm"
+    GENDERS = ("", "Nam", "Nữ")
     PROCEDURE = "Thủ tục hành chính"
     PROCEDURE_HINT = "Gõ tên hoặc mã thủ tục, có dấu hay không dấu; ↓ ↑ để chọn, Enter để nhận"
     PROCEDURE_NONE = "Chưa chọn thủ tục."
@@ -121,17 +131,12 @@ class Intake:
     SAME_DAY = "trong ngày"
     DAYS = "{n} ngày làm việc"
     NO_MATCH = "Không có thủ tục nào khớp với '{query}'."
-    DOCUMENTS = "Thành phần hồ sơ"
     DOCUMENTS_NONE = "Chọn thủ tục để hiện danh sách giấy tờ."
     ADD_DOCUMENT = "+ Thêm giấy tờ khác"
     EXTRA_DOCUMENT = "Tên giấy tờ khác"
     REMOVE_DOCUMENT = "Bỏ dòng này"
     COUNT = "Số lượng"
     OTHER = "Thông tin khác"
-    CHANNEL = "Hình thức nộp"
-    SETS = "Số bộ hồ sơ"
-    NOTE = "Ghi chú"
-    DUE = "Hẹn trả kết quả"
     DUE_NONE = "—"
     DUE_WAIT = "đang tính…"
     RECEIVED = "Thời điểm tiếp nhận: {text}"
@@ -171,31 +176,18 @@ class Worklist:
     EMPTY = "Không có hồ sơ nào khớp với điều kiện lọc."
 
 
-class Dossier:
+class Dossier(Fields):
     DOSSIER = "Thông tin hồ sơ"
     EMPTY = "Quét mã vạch trên giấy hẹn (hoặc nhập mã hồ sơ, F4) để xem hồ sơ."
     STATUS = "Trạng thái"
     PROCEDURE = "Thủ tục"
     WORKING_DAYS = "Thời hạn giải quyết"
     RECEIVED = "Tiếp nhận lúc"
-    DUE = "Hẹn trả kết quả"
     RETURNED = "Đã trả kết quả lúc"
     RECIPIENT = "Người nhận kết quả"
-    CHANNEL = "Hình thức nộp"
-    SETS = "Số bộ hồ sơ"
-    NOTE = "Ghi chú"
     OFFICER = "Cán bộ tiếp nhận"
     SYNC = "Đồng bộ"
-    APPLICANT = "Người nộp hồ sơ"
-    FULL_NAME = "Họ và tên"
-    ID_NUMBER = "Số định danh cá nhân"
     OLD_ID_NUMBER = "Số CMND cũ"
-    BIRTH_DATE = "Ngày sinh"
-    GENDER = "Giới tính"
-    ADDRESS = "Địa chỉ"
-    PHONE = "Số điện thoại"
-    EMAIL = "Thư điện tử"
-    DOCUMENTS = "Thành phần hồ sơ"
     DOC_COLUMNS = ("STT", "Tên giấy tờ", "Hình thức", "Số lượng")
     PRINT = "In giấy hẹn (Ctrl+P)"
     BACK = "Quay lại (Esc)"

@@ -179,8 +179,9 @@ def _refusal_body(office: FormOffice, form: Refusal, size: float, gap: float) ->
     return blocks
 
 
-def _extension_body(office: FormOffice, form: ExtensionNotice, size: float, gap: float) -> list[Block]:
-    dossier = form.dossier
+def _letter_opening(office: FormOffice, dossier: FormDossier, due: list[Run], size: float, gap: float) -> list[Block]:
+    """Mẫu 04 and 05 open alike: to whom, when the unit received the dossier, what it asks for and the
+    appointment (`due`: its runs, as each letter stresses it)."""
     you = _salutation(dossier)
     unit = nfc(office.office_name)
     blocks = _addressee(dossier, size, gap)
@@ -189,10 +190,16 @@ def _extension_body(office: FormOffice, form: ExtensionNotice, size: float, gap:
          Run(".")], size, 2 * gap,
     )
     blocks += _field("Nội dung yêu cầu giải quyết: ", dossier.procedure_name, size, gap, BOLD)
-    blocks += _para(
-        [Run("Thời gian hẹn trả kết quả: "), Run(f"{vn_datetime(form.previous_due_at)}.", BOLD, keep=True)],
-        size, gap,
-    )
+    blocks += _para([Run("Thời gian hẹn trả kết quả: "), *due], size, gap)
+    return blocks
+
+
+def _extension_body(office: FormOffice, form: ExtensionNotice, size: float, gap: float) -> list[Block]:
+    dossier = form.dossier
+    you = _salutation(dossier)
+    unit = nfc(office.office_name)
+    previous_due = [Run(f"{vn_datetime(form.previous_due_at)}.", BOLD, keep=True)]
+    blocks = _letter_opening(office, dossier, previous_due, size, gap)
     blocks += _para(
         f"Đến nay, hồ sơ của {you} chưa được giải quyết xong theo đúng thời gian đã hẹn. Lý do: "
         f"{or_dots(form.reason)}", size, gap,
@@ -211,15 +218,7 @@ def _stop_body(office: FormOffice, form: StopNotice, size: float, gap: float) ->
     dossier = form.dossier
     you = _salutation(dossier)
     unit = nfc(office.office_name)
-    blocks = _addressee(dossier, size, gap)
-    blocks += _para(
-        [Run(f"{unit} đã tiếp nhận hồ sơ của {you} lúc "), Run(vn_datetime(dossier.received_at), keep=True),
-         Run(".")], size, 2 * gap,
-    )
-    blocks += _field("Nội dung yêu cầu giải quyết: ", dossier.procedure_name, size, gap, BOLD)
-    blocks += _para(
-        [Run("Thời gian hẹn trả kết quả: "), Run(vn_datetime(dossier.due_at), keep=True), Run(".")], size, gap,
-    )
+    blocks = _letter_opening(office, dossier, [Run(vn_datetime(dossier.due_at), keep=True), Run(".")], size, gap)
     blocks += _para(
         [Run(f"{unit} thông báo dừng giải quyết hồ sơ nêu trên kể từ "),
          Run(f"{vn_datetime(form.stopped_at)}.", BOLD, keep=True)],

@@ -94,6 +94,17 @@ def _choice(values: Callable[[], tuple[tuple[str, str], ...]], what: str) -> Cal
     return check
 
 
+def _number_option(key: str, label: str, default: int, lo: int, hi: int, what: str, hint: str = "") -> Option:
+    """A whole number from `lo` to `hi`; `what` names it in the refusal."""
+    return Option(key, label, default, _number(lo, hi, what), kind="number", hint=hint)
+
+
+def _choice_option(key: str, label: str, default: str, values: Callable[[], tuple[tuple[str, str], ...]],
+                   what: str, hint: str = "") -> Option:
+    """One of `values` (value, label): the same list checks the value and fills the screen's list."""
+    return Option(key, label, default, _choice(values, what), kind="choice", hint=hint, choices=values)
+
+
 def _bank_choices() -> tuple[tuple[str, str], ...]:
     return (("", "Không in mã thanh toán"),) + tuple((b.bin, b.label) for b in napas_banks())
 
@@ -160,9 +171,8 @@ def _baud(raw: Any) -> int:
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("papers.bank_bin", "Ngân hàng nhận phí (VietQR)", "", _choice(_bank_choices, "Ngân hàng"),
-           kind="choice", choices=_bank_choices,
-           hint="Chọn ngân hàng để in mã VietQR thanh toán phí trên giấy hẹn."),
+    _choice_option("papers.bank_bin", "Ngân hàng nhận phí (VietQR)", "", _bank_choices, "Ngân hàng",
+                   hint="Chọn ngân hàng để in mã VietQR thanh toán phí trên giấy hẹn."),
     Option("papers.bank_account", "Số tài khoản nhận phí", "", _account),
     Option("papers.bank_account_name", "Tên chủ tài khoản", "", _text(70)),
     Option("papers.lookup_url", "Địa chỉ tra cứu hồ sơ (mã QR)", "",
@@ -181,25 +191,23 @@ OPTIONS: tuple[Option, ...] = (
            hint="Để trống: địa chỉ máy chủ huyện đã kết nối; chưa kết nối: trang thủ tục của Cổng Dịch vụ công "
                 "quốc gia. {code} được thay bằng mã thủ tục; không có {code} thì /thu-tuc/<mã> được nối vào."),
     Option("papers.head_name", "Người ký Mẫu 04/05 (thủ trưởng)", "", _text(80)),
-    Option("papers.default_paper", "Khổ giấy hẹn mặc định", "a5", _choice(lambda: PAPERS, "Khổ giấy"),
-           kind="choice", choices=lambda: PAPERS),
-    Option("attention.pickup_days", "Số ngày chờ nhận kết quả trước khi nhắc", 5,
-           _number(1, 365, "Số ngày chờ nhận kết quả"), kind="number"),
-    Option("session.idle_minutes", "Tự khóa màn hình sau (phút)", 10,
-           _number(1, 240, "Thời gian tự khóa"), kind="number"),
+    _choice_option("papers.default_paper", "Khổ giấy hẹn mặc định", "a5", lambda: PAPERS, "Khổ giấy"),
+    _number_option("attention.pickup_days", "Số ngày chờ nhận kết quả trước khi nhắc", 5, 1, 365,
+                   "Số ngày chờ nhận kết quả"),
+    _number_option("session.idle_minutes", "Tự khóa màn hình sau (phút)", 10, 1, 240, "Thời gian tự khóa"),
     Option("backup.folder", "Thư mục sao lưu", "", _folder, kind="folder",
            hint="Để trống: thư mục backups/ cạnh kho dữ liệu."),
-    Option("backup.every_days", "Sao lưu tự động mỗi (ngày)", 1,
-           _number(1, 30, "Số ngày giữa hai lần sao lưu tự động"), kind="number",
-           hint="1: mỗi ngày một bản (lần đăng nhập đầu tiên trong ngày)."),
-    Option("digitise.page_budget_kb", "Dung lượng tối đa mỗi trang số hóa (KB)", 500,
-           _number(50, 10000, "Dung lượng mỗi trang"), kind="number",
-           hint="Ảnh vượt mức này được chuyển sang ảnh xám 200 dpi và nén lại; ảnh JPEG trong mức được giữ nguyên."),
-    Option("digitise.max_file_mb", "Dung lượng tối đa một tệp đưa vào số hóa (MB)", 100,
-           _number(1, 2000, "Dung lượng một tệp"), kind="number",
-           hint="Tệp lớn hơn bị từ chối trước khi đọc (thường là chọn nhầm tệp)."),
-    Option("scanner.mode", "Máy quét mã", "keyboard", _choice(lambda: SCANNER_MODES, "Chế độ máy quét"),
-           kind="choice", choices=lambda: SCANNER_MODES),
+    _number_option("backup.every_days", "Sao lưu tự động mỗi (ngày)", 1, 1, 30,
+                   "Số ngày giữa hai lần sao lưu tự động",
+                   hint="1: mỗi ngày một bản (lần đăng nhập đầu tiên trong ngày)."),
+    _number_option("digitise.page_budget_kb", "Dung lượng tối đa mỗi trang số hóa (KB)", 500, 50, 10000,
+                   "Dung lượng mỗi trang",
+                   hint="Ảnh vượt mức này được chuyển sang ảnh xám 200 dpi và nén lại; ảnh JPEG trong mức được giữ "
+                        "nguyên."),
+    _number_option("digitise.max_file_mb", "Dung lượng tối đa một tệp đưa vào số hóa (MB)", 100, 1, 2000,
+                   "Dung lượng một tệp",
+                   hint="Tệp lớn hơn bị từ chối trước khi đọc (thường là chọn nhầm tệp)."),
+    _choice_option("scanner.mode", "Máy quét mã", "keyboard", lambda: SCANNER_MODES, "Chế độ máy quét"),
     Option("scanner.port", "Cổng COM của máy quét", "", _port, hint="Ví dụ COM3; chỉ dùng ở chế độ cổng COM."),
     Option("scanner.baud", "Tốc độ cổng (baud)", scanner_config.DEFAULT_BAUD, _baud, kind="choice",
            choices=lambda: tuple((str(b), str(b)) for b in BAUD_RATES)),

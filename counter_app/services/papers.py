@@ -25,18 +25,8 @@ from counter_app.domain.statuses import IN_PROCESS, RESOLVED, Status, label
 from counter_app.domain.text import nfc
 from counter_app.domain.vn_time import day_start, vn_short_date, vn_short_datetime
 from counter_app.errors import UserError
-from counter_app.papers.form_data import (
-    FORM_NUMBERS,
-    ControlSheet,
-    ExtensionNotice,
-    Form,
-    FormDossier,
-    FormOffice,
-    HandOver,
-    Refusal,
-    StopNotice,
-    SupplementRequest,
-)
+from counter_app.papers import form_data
+from counter_app.papers.form_data import FORM_NUMBERS, Form, FormDossier, FormOffice, HandOver
 from counter_app.papers.forms import render_form
 from counter_app.papers.register import Register, RegisterRow, render_register
 from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip
@@ -82,20 +72,12 @@ def slip_pdf(session: Session, code: str, paper: Paper = "a5") -> bytes:
             "hãy in Phiếu từ chối tiếp nhận (Mẫu 03)."
         )
     office = require_office(session)
-    applicant = _applicant(session, dossier)
     procedure = session.get(Procedure, dossier.procedure_code)
     data = SlipData(
-        code=dossier.code,
-        procedure_name=dossier.procedure_name,
+        **_dossier_fields(dossier, _applicant(session, dossier)),
         working_days=dossier.working_days,
-        applicant_name=applicant.full_name,
-        address=applicant.address,
-        phone=applicant.phone,
-        email=applicant.email,
         documents=tuple(SlipDocument(d.name, d.form, d.count) for d in documents_of(session, dossier.id)),
         sets=dossier.sets,
-        received_at=clock.parse_iso(dossier.received_at),
-        due_at=clock.parse_iso(dossier.due_at),
         register_book=dossier.received_at[:4],
         register_number=f"{entry_number(session, dossier):02d}",
         officer_name=officer_names(session, [dossier.officer]).get(dossier.officer, dossier.officer),
@@ -182,17 +164,7 @@ def _form_number(form: str) -> str:
 
 def _form_dossier(session: Session, dossier: Dossier) -> FormDossier:
     applicant = _applicant(session, dossier)
-    return FormDossier(
-        code=dossier.code,
-        procedure_name=dossier.procedure_name,
-        applicant_name=applicant.full_name,
-        address=applicant.address,
-        phone=applicant.phone,
-        email=applicant.email,
-        received_at=clock.parse_iso(dossier.received_at),
-        due_at=clock.parse_iso(dossier.due_at),
-        salutation=_salutation(applicant.gender),
-    )
+    return FormDossier(**_dossier_fields(dossier, applicant), salutation=_salutation(applicant.gender))
 
 
 def _salutation(gender: str) -> str:
@@ -201,58 +173,53 @@ def _salutation(gender: str) -> str:
 
 Event = dict[str, Any]
 
+# Mẫu 02–05 each print one event the workflow recorded; a dossier without it has no such paper, and
+# the refusal says why in the words of the dossier's story.
+_NO_EVENT = {
+    "02": "chưa có yêu cầu bổ sung, hoàn thiện hồ sơ nên không có Mẫu 02 để in.",
+    "03": "đã được tiếp nhận, không bị từ chối, nên không có Phiếu từ chối (Mẫu 03).",
+    "04": "chưa được gia hạn nên không có Văn bản xin lỗi và đề nghị gia hạn (Mẫu 04).",
+    "05": "không bị dừng giải quyết nên không có Thông báo (Mẫu 05).",
+}
+
+
+def _recorded_event(dossier: Dossier, history: Sequence[Event], number: str) -> Event:
+    event = form_event(history, number)
+    if event is None:
+        raise UserError(f"Hồ sơ {dossier.code} {_NO_EVENT[number]}")
+    return event
+
 
 def _supplement(session: Session, dossier: Dossier, base: FormDossier, history: Sequence[Event],
                 people: dict[str, str], office: FormOffice) -> Form:
-    event = form_event(history, "02")
-    if event is None:
-        raise UserError(
-            f"Hồ sơ {dossier.code} chưa có yêu cầu bổ sung, hoàn thiện hồ sơ nên không có Mẫu 02 để in."
-        )
-    return SupplementRequest(
-        dossier=base,
-        requested_at=clock.parse_iso(event["at"]),
-        missing=tuple(str(m) for m in event.get("missing") or ()),
-        reason=event.get("note") or "",
-        officer_name=_person(people, event),
-    )
+    event = _recorded_event(dossier, history, "02")
+    missing = tuple(str(m) for m in event.get("missing") or ())
+    return form_data.SupplementRequest(dossier=base, requested_at=clock.parse_iso(event["at"]), missing=missing,
+                                       reason=event.get("note") or "", officer_name=_person(people, event))
 
 
 def _refusal(session: Session, dossier: Dossier, base: FormDossier, history: Sequence[Event],
              people: dict[str, str], office: FormOffice) -> Form:
-    event = form_event(history, "03")
-    if event is None:
-        raise UserError(
-            f"Hồ sơ {dossier.code} đã được tiếp nhận, không bị từ chối, nên không có Phiếu từ chối (Mẫu 03)."
-        )
-    return Refusal(dossier=base, refused_at=clock.parse_iso(event["at"]), reason=event.get("note") or "",
-                   officer_name=_person(people, event))
+    event = _recorded_event(dossier, history, "03")
+    return form_data.Refusal(dossier=base, refused_at=clock.parse_iso(event["at"]), reason=event.get("note") or "",
+                             officer_name=_person(people, event))
 
 
 def _extension(session: Session, dossier: Dossier, base: FormDossier, history: Sequence[Event],
                people: dict[str, str], office: FormOffice) -> Form:
-    event = form_event(history, "04")
-    if event is None:
-        raise UserError(
-            f"Hồ sơ {dossier.code} chưa được gia hạn nên không có Văn bản xin lỗi và đề nghị gia hạn (Mẫu 04)."
-        )
-    return ExtensionNotice(
-        dossier=base,
-        extended_at=clock.parse_iso(event["at"]),
-        reason=event.get("note") or "",
-        previous_due_at=clock.parse_iso(event["previous_due_at"]),
-        new_due_at=clock.parse_iso(event["new_due_at"]),
+    event = _recorded_event(dossier, history, "04")
+    return form_data.ExtensionNotice(
+        dossier=base, extended_at=clock.parse_iso(event["at"]), reason=event.get("note") or "",
+        previous_due_at=clock.parse_iso(event["previous_due_at"]), new_due_at=clock.parse_iso(event["new_due_at"]),
         signer_name=_text_setting(session, HEAD_NAME_KEY),
     )
 
 
 def _stop(session: Session, dossier: Dossier, base: FormDossier, history: Sequence[Event],
           people: dict[str, str], office: FormOffice) -> Form:
-    event = form_event(history, "05")
-    if event is None:
-        raise UserError(f"Hồ sơ {dossier.code} không bị dừng giải quyết nên không có Thông báo (Mẫu 05).")
-    return StopNotice(dossier=base, stopped_at=clock.parse_iso(event["at"]), reason=event.get("note") or "",
-                      signer_name=_text_setting(session, HEAD_NAME_KEY))
+    event = _recorded_event(dossier, history, "05")
+    return form_data.StopNotice(dossier=base, stopped_at=clock.parse_iso(event["at"]), reason=event.get("note") or "",
+                                signer_name=_text_setting(session, HEAD_NAME_KEY))
 
 
 # Events that are not hand-overs but belong on the control sheet, as a note beside the step in course.
@@ -298,7 +265,7 @@ def _control(session: Session, dossier: Dossier, base: FormDossier, history: Seq
             elif note:
                 loose_notes.append(note)
     running = dossier.status in IN_PROCESS
-    return ControlSheet(
+    return form_data.ControlSheet(
         dossier=base,
         hand_overs=tuple(rows),
         processing_unit=units[0] if units else "",
@@ -448,6 +415,20 @@ def _day_start(day: date) -> str:
 
 # --------------------------------------------------------------------------------------------------
 # Shared look-ups
+
+
+def _dossier_fields(dossier: Dossier, applicant: Applicant) -> dict[str, Any]:
+    """What every paper (Mẫu 01–06) says of the dossier and the person it is for, by field name."""
+    return {
+        "code": dossier.code,
+        "procedure_name": dossier.procedure_name,
+        "applicant_name": applicant.full_name,
+        "address": applicant.address,
+        "phone": applicant.phone,
+        "email": applicant.email,
+        "received_at": clock.parse_iso(dossier.received_at),
+        "due_at": clock.parse_iso(dossier.due_at),
+    }
 
 
 def _applicant(session: Session, dossier: Dossier) -> Applicant:

@@ -18,6 +18,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
 # shellcheck source=installer/windows/wine-env.sh
 source installer/windows/wine-env.sh
+# shellcheck source=installer/test-server.sh
+source installer/test-server.sh  # start_test_server: the district server for link + sync
 VERSION=$(sed -n 's/^version *= *"\(.*\)"/\1/p' pyproject.toml | head -1)
 BUNDLE=$ROOT/dist/windows/counter-app
 SETUP=$ROOT/dist/windows/QuayMotCua-$VERSION-setup.exe
@@ -303,29 +305,11 @@ if wrun 3 "$APP" --data-dir "$(cpath "$OFFLINE")" link --server https://127.0.0.
 else
   fail "[2] link to an unreachable server: exit $RC (want 3)"
 fi
-port=$("$HOST_PY" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-SERVER_DB="sqlite:///$W/server.sqlite3"
-SERVER_TLS="$W/server-tls"  # the server's own CA and certificate (HTTPS out of the box), made by add-device
-if "$HOST_PY" -m district_server --db "$SERVER_DB" add-device --agency-code 000.00.20.H12 --counter 1 \
-     --tls-dir "$SERVER_TLS" >"$W/device.json" 2>"$W/err"; then
-  token=$("$HOST_PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['token'])" "$W/device.json")
-  pin=$("$HOST_PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['fingerprint'])" "$W/device.json")
-  "$HOST_PY" -m district_server --db "$SERVER_DB" serve --host 127.0.0.1 --port "$port" --tls-dir "$SERVER_TLS" \
-    >/dev/null 2>"$W/server.log" &
-  server=$!; PIDS+=("$server")
-  up=0
-  for _ in $(seq 1 200); do
-    "$HOST_PY" -c "import ssl,sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1, context=ssl.create_default_context(cafile=sys.argv[2]))" \
-      "https://127.0.0.1:$port/health" "$SERVER_TLS/ca.pem" 2>/dev/null && { up=1; break; }
-    sleep 0.1
-  done
+if start_test_server "$HOST_PY"; then
   SYNCED="$DOCS/đồng bộ"
   wrun 0 "$APP" --data-dir "$(cpath "$SYNCED")" init --agency-code 000.00.20.H12 --agency-name "UBND xã Bình Mỹ" --counter 1
   wrun 0 "$APP" --data-dir "$(cpath "$SYNCED")" intake --json "$(cpath "$DOCS/hồ sơ Đức.json")"
-  if [ "$up" -eq 1 ] && wrun 0 "$APP" --data-dir "$(cpath "$SYNCED")" link --server "https://127.0.0.1:$port" --token "$token" \
-       --fingerprint "$pin" \
-     && wrun 0 "$APP" --data-dir "$(cpath "$SYNCED")" sync --once \
-     && [ "$(json 'd["pushed"] >= 1 and d["pending"] == 0')" = "True" ]; then
+  if sync_with_test_server wrun "$(cpath "$SYNCED")"; then
     ok "[2] link (pinned HTTPS) + sync --once against counter-server on 127.0.0.1:$port (Linux side): $(tr -d '\n\r ' <"$W/out")"
   else
     fail "[2] link + sync against the district server (exit $RC; server up: $up)"

@@ -98,19 +98,19 @@ class PgCluster:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{dbname}"
 
     def create_database(self, name: str) -> str:
-        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as conn:
-                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        finally:
-            engine.dispose()
+        self._outside_a_transaction(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
     def drop_database(self, name: str) -> None:
+        self._outside_a_transaction(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _outside_a_transaction(self, sql: str) -> None:
+        # CREATE and DROP DATABASE refuse to run inside a transaction block: autocommit, on the
+        # maintenance database.
         engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.exec_driver_sql(sql)
         finally:
             engine.dispose()
 

@@ -57,6 +57,15 @@ def _office_day(store: Store) -> list[str]:
     return ids
 
 
+def _day_waiting_behind(proxy: FaultProxy, store: Store, *faults: str) -> int:
+    """An office day waiting to be sent, and the proxy set to break the next requests so; how many
+    events wait."""
+    _office_day(store)
+    waiting = unsent(store)
+    proxy.then(*faults)
+    return waiting
+
+
 def _event_count(db) -> int:  # noqa: ANN001
     with db.engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(event)).scalar_one()
@@ -107,9 +116,7 @@ def test_server_killed_inside_its_transaction(db_url, server_db, tokens, counter
 
 
 def test_counter_killed_between_send_and_acknowledgement(via_proxy, server_db, counter0) -> None:
-    _office_day(counter0)
-    waiting = unsent(counter0)
-    via_proxy.then("hold_after")
+    waiting = _day_waiting_behind(via_proxy, counter0, "hold_after")
     client = subprocess.Popen([sys.executable, "-m", "tests.server.sync_for_tests", str(counter0.path.parent)],
                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -127,9 +134,7 @@ def test_counter_killed_between_send_and_acknowledgement(via_proxy, server_db, c
 
 
 def test_answer_lost_after_the_server_applied_the_batch(via_proxy, server_db, counter0) -> None:
-    _office_day(counter0)
-    waiting = unsent(counter0)
-    via_proxy.then("drop_after")
+    waiting = _day_waiting_behind(via_proxy, counter0, "drop_after")
     with pytest.raises(ServerUnreachable, match="Không kết nối"):
         commands.sync_once(counter0)
     assert _event_count(server_db) == waiting and unsent(counter0) == waiting
@@ -141,9 +146,7 @@ def test_answer_lost_after_the_server_applied_the_batch(via_proxy, server_db, co
 
 
 def test_timeout_while_the_answer_is_on_its_way(via_proxy, server_db, counter0) -> None:
-    _office_day(counter0)
-    waiting = unsent(counter0)
-    via_proxy.then("hold_after")
+    waiting = _day_waiting_behind(via_proxy, counter0, "hold_after")
     try:
         with pytest.raises(ServerUnreachable, match="quá thời gian chờ"):
             commands.sync_once(counter0, timeout=0.5)
@@ -156,9 +159,7 @@ def test_timeout_while_the_answer_is_on_its_way(via_proxy, server_db, counter0) 
 
 def test_timeout_then_the_request_arrives_late(via_proxy, server_db, counter0) -> None:
     """The client gave up; the proxy delivers the batch afterwards. The resend must not double it."""
-    _office_day(counter0)
-    waiting = unsent(counter0)
-    via_proxy.then("hold_before")
+    waiting = _day_waiting_behind(via_proxy, counter0, "hold_before")
     with pytest.raises(ServerUnreachable, match="quá thời gian chờ"):
         commands.sync_once(counter0, timeout=0.5)
     assert _event_count(server_db) == 0
@@ -169,22 +170,14 @@ def test_timeout_then_the_request_arrives_late(via_proxy, server_db, counter0) -
     assert_exactly_once(server_db, counter0)
 
 
-def test_a_proxy_500_keeps_everything_pending(via_proxy, server_db, counter0) -> None:
-    _office_day(counter0)
-    waiting = unsent(counter0)
-    via_proxy.then("fail_500")
-    with pytest.raises(ServerUnreachable, match="HTTP 500"):
-        commands.sync_once(counter0)
-    assert _event_count(server_db) == 0 and unsent(counter0) == waiting
-    commands.sync_once(counter0)
-    assert_exactly_once(server_db, counter0)
-
-
-def test_a_request_damaged_on_the_way_is_sent_again(via_proxy, server_db, counter0) -> None:
-    _office_day(counter0)
-    waiting = unsent(counter0)
-    via_proxy.then("corrupt_request")
-    with pytest.raises(ServerUnreachable, match="hỏng trên đường truyền"):
+@pytest.mark.parametrize(("fault", "said"), [
+    ("fail_500", "HTTP 500"),  # a proxy's own error page
+    ("corrupt_request", "hỏng trên đường truyền"),  # the batch damaged on the way: the server refuses it
+])
+def test_a_push_that_fails_on_the_way_stores_nothing_and_is_sent_again(via_proxy, server_db, counter0, fault: str,
+                                                                        said: str) -> None:
+    waiting = _day_waiting_behind(via_proxy, counter0, fault)
+    with pytest.raises(ServerUnreachable, match=said):
         commands.sync_once(counter0)
     assert _event_count(server_db) == 0 and unsent(counter0) == waiting
     assert commands.sync_status(counter0)["last_error"]["permanent"] is False  # retried, not stopped
@@ -216,9 +209,7 @@ def test_a_server_error_inside_the_transaction_stores_nothing(server_db, tokens,
 def test_only_our_servers_acknowledgement_counts(via_proxy, server_db, counter0, answer: str) -> None:
     """A captive portal's 200 page, a redirect to its login, a stranger's JSON, a cut answer, an answer
     with an event missing: none marks anything sent; the next pass puts every event there once."""
-    _office_day(counter0)
-    waiting = unsent(counter0)
-    via_proxy.then(answer)
+    waiting = _day_waiting_behind(via_proxy, counter0, answer)
     with pytest.raises(ServerUnreachable) as caught:
         commands.sync_once(counter0)
     assert "máy chủ huyện" in caught.value.message.lower() and "giữ" in caught.value.message

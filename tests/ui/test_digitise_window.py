@@ -58,6 +58,19 @@ def digitise_panel(qtbot, window, code: str):  # noqa: ANN001, ANN201
     return panel
 
 
+def opened_panel(qtbot, desk, open_window):  # noqa: ANN001, ANN201
+    """A dossier of two components just received, open in the window with its digitisation panel:
+    (window, panel, code)."""
+    code = dossier_in(desk, 2)
+    window = open_window(desk)
+    return window, digitise_panel(qtbot, window, code), code
+
+
+def wait_for_pages(qtbot, panel, count: int) -> None:  # noqa: ANN001
+    """The inbox offers exactly `count` pages (a scan is read and its thumbnail made off the screen's thread)."""
+    qtbot.waitUntil(lambda: panel.model.rowCount() == count, timeout=5000)
+
+
 def kept(desk, code: str) -> list:  # noqa: ANN001
     return files(Desk(desk, clerk()), code)
 
@@ -68,14 +81,12 @@ def write(path: Path, data: bytes) -> Path:
 
 
 def test_a_jpeg_saved_into_the_hot_folder_shows_in_the_inbox(qtbot, desk, open_window, hot) -> None:  # noqa: ANN001
-    code = dossier_in(desk, 2)
-    window = open_window(desk)
-    panel = digitise_panel(qtbot, window, code)
+    window, panel, code = opened_panel(qtbot, desk, open_window)
     assert str(hot) in panel.folder.text()
     assert panel.model.rowCount() == 0
     write(hot / "scan_0001.jpg", scan(1))
     (hot / "ghi-chu.txt").write_text("không phải trang")  # not a page: never offered
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+    wait_for_pages(qtbot, panel, 1)
     assert panel.model.pages[0].page.name == "scan_0001.jpg"
     assert not panel.model.pages[0].page.thumb.isNull()
     assert "Trang đã quét (1)" == panel.inbox_box.title()
@@ -83,11 +94,9 @@ def test_a_jpeg_saved_into_the_hot_folder_shows_in_the_inbox(qtbot, desk, open_w
 
 
 def test_a_page_assigned_to_component_1_and_saved_becomes_its_pdf(qtbot, desk, open_window, hot) -> None:  # noqa: ANN001
-    code = dossier_in(desk, 2)
-    window = open_window(desk)
-    panel = digitise_panel(qtbot, window, code)
+    window, panel, code = opened_panel(qtbot, desk, open_window)
     write(hot / "to-khai.jpg", scan(2))
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+    wait_for_pages(qtbot, panel, 1)
     panel.strip.setFocus()
     qtbot.keyClick(panel.strip, Qt.Key.Key_1)
     assert panel.model.pages[0].target.name == "Tờ khai (theo mẫu)"
@@ -109,13 +118,11 @@ def test_a_page_assigned_to_component_1_and_saved_becomes_its_pdf(qtbot, desk, o
 
 
 def test_pages_are_turned_moved_and_dropped_by_keyboard(qtbot, desk, open_window, answers, tmp_path) -> None:  # noqa: ANN001
-    code = dossier_in(desk, 2)
-    window = open_window(desk)
-    panel = digitise_panel(qtbot, window, code)
+    window, panel, code = opened_panel(qtbot, desk, open_window)
     answers.files_with = [str(write(tmp_path / f"trang-{i}.png", scan(i, size=(620, 877), fmt="PNG")))
                           for i in (1, 2, 3)]
     qtbot.keyClick(panel.strip, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=5000)
+    wait_for_pages(qtbot, panel, 3)
     names = lambda: [p.page.name for p in panel.model.pages]  # noqa: E731
     assert names() == ["trang-1.png", "trang-2.png", "trang-3.png"]
     panel.strip.setFocus()
@@ -142,9 +149,7 @@ def test_pages_are_turned_moved_and_dropped_by_keyboard(qtbot, desk, open_window
 
 
 def test_a_corrupt_image_is_refused_and_nothing_is_kept(qtbot, desk, open_window, hot) -> None:  # noqa: ANN001
-    code = dossier_in(desk, 2)
-    window = open_window(desk)
-    panel = digitise_panel(qtbot, window, code)
+    window, panel, code = opened_panel(qtbot, desk, open_window)
     write(hot / "hong.jpg", b"\xff\xd8\xff\xe0" + b"\x00garbage" * 200)
     qtbot.waitUntil(lambda: "bị hỏng" in panel.notice.text(), timeout=5000)
     assert "hong.jpg" in panel.notice.text()
@@ -154,7 +159,7 @@ def test_a_corrupt_image_is_refused_and_nothing_is_kept(qtbot, desk, open_window
     whole = scan(3)
     write(hot / "a-cat-do.jpg", whole[: len(whole) // 2])
     write(hot / "b-to-khai.jpg", scan(4))
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
+    wait_for_pages(qtbot, panel, 2)
     assert [p.page.name for p in panel.model.pages] == ["a-cat-do.jpg", "b-to-khai.jpg"]
     panel.strip.setCurrentIndex(panel.model.index(0))
     qtbot.keyClick(panel.strip, Qt.Key.Key_0)
@@ -169,9 +174,7 @@ def test_a_corrupt_image_is_refused_and_nothing_is_kept(qtbot, desk, open_window
 
 
 def test_a_file_that_vanishes_before_it_is_read_is_dropped_with_a_notice(qtbot, desk, open_window, hot) -> None:  # noqa: ANN001
-    code = dossier_in(desk, 2)
-    window = open_window(desk)
-    panel = digitise_panel(qtbot, window, code)
+    window, panel, code = opened_panel(qtbot, desk, open_window)
     gone = hot / "scan_0002.jpg"  # the hot folder saw it, the scanner software then moved it away
     window.digitise.take([gone], from_hot_folder=True)
     qtbot.waitUntil(lambda: "scan_0002.jpg" in panel.notice.text(), timeout=5000)
@@ -180,9 +183,7 @@ def test_a_file_that_vanishes_before_it_is_read_is_dropped_with_a_notice(qtbot, 
 
 
 def test_files_dropped_onto_the_inbox_are_added(qtbot, desk, open_window, tmp_path) -> None:  # noqa: ANN001
-    code = dossier_in(desk, 2)
-    window = open_window(desk)
-    panel = digitise_panel(qtbot, window, code)
+    window, panel, code = opened_panel(qtbot, desk, open_window)
     paths = [write(tmp_path / "a.jpg", scan(4)), write(tmp_path / "b.jpg", scan(5))]
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
@@ -194,7 +195,7 @@ def test_files_dropped_onto_the_inbox_are_added(qtbot, desk, open_window, tmp_pa
     assert enter.isAccepted()
     panel.dropEvent(QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                                Qt.KeyboardModifier.NoModifier))
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
+    wait_for_pages(qtbot, panel, 2)
     assert sorted(p.page.name for p in panel.model.pages) == ["a.jpg", "b.jpg"]
 
 
@@ -229,24 +230,20 @@ def test_a_page_still_being_written_is_waited_for(qtbot, tmp_path) -> None:  # n
 
 
 def test_a_log_out_takes_the_panel_and_its_pages_away(qtbot, desk, open_window, hot) -> None:  # noqa: ANN001
-    code = dossier_in(desk, 2)
-    window = open_window(desk)
-    panel = digitise_panel(qtbot, window, code)
+    window, panel, code = opened_panel(qtbot, desk, open_window)
     write(hot / "scan_0004.jpg", scan(7))
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+    wait_for_pages(qtbot, panel, 1)
     window.start_over()
     assert window.tabs.indexOf(panel) < 0 and panel.model.rowCount() == 0 and panel.code == ""
     panel = digitise_panel(qtbot, window, code)  # the next officer: the page not saved is offered again
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+    wait_for_pages(qtbot, panel, 1)
 
 
 def test_the_preview_follows_its_page_when_the_pages_before_it_go(qtbot, desk, open_window, answers, tmp_path) -> None:  # noqa: ANN001, E501
-    code = dossier_in(desk, 2)
-    window = open_window(desk)
-    panel = digitise_panel(qtbot, window, code)
+    window, panel, code = opened_panel(qtbot, desk, open_window)
     answers.files_with = [str(write(tmp_path / f"p{i}.jpg", scan(i))) for i in (1, 2)]
     panel.add_requested.emit()
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
+    wait_for_pages(qtbot, panel, 2)
     panel.strip.setCurrentIndex(panel.model.index(1))  # its large picture is being drawn…
     panel.strip.selectionModel().select(panel.model.index(0), panel.strip.selectionModel().SelectionFlag.ClearAndSelect)
     panel.delete()  # …while the page before it goes
@@ -257,9 +254,7 @@ def test_the_preview_follows_its_page_when_the_pages_before_it_go(qtbot, desk, o
 def test_the_hot_folder_is_chosen_in_the_settings_menu(qtbot, desk, open_window, answers, prefs, tmp_path) -> None:  # noqa: ANN001, E501
     from ui import strings
 
-    code = dossier_in(desk, 2)
-    window = open_window(desk)
-    panel = digitise_panel(qtbot, window, code)
+    window, panel, code = opened_panel(qtbot, desk, open_window)
     assert "Chưa chọn thư mục máy quét" in panel.folder.text()
     folder = tmp_path / "scanner"
     folder.mkdir()
@@ -269,7 +264,7 @@ def test_the_hot_folder_is_chosen_in_the_settings_menu(qtbot, desk, open_window,
     menu_item.trigger()
     assert prefs.hot_folder == str(folder)
     assert str(folder) in panel.folder.text()
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+    wait_for_pages(qtbot, panel, 1)
 
 
 def test_f8_without_an_open_dossier_says_how_to_open_one(qtbot, desk, open_window) -> None:  # noqa: ANN001

@@ -17,25 +17,19 @@ from counter_app.domain.deadlines import timeliness
 from counter_app.papers import form_data
 from counter_app.papers.form_data import ControlSheet
 from counter_app.papers.forms import render_form
+from tests import pdf_reading
 from tests.paper_fixtures import (
     CODE,
     DOSSIER,
     DUE,
+    LONG_ADDRESS,
+    LONG_NAME,
+    LONG_PROCEDURE,
     NEW_DUE,
     OFFICE,
     OFFICE_NAME,
     VN,
     sample_forms,
-)
-from tests.pdf_reading import (
-    assert_inside_and_apart,
-    code128,
-    exactly,
-    flattened,
-    needs_pdftoppm,
-    pages_text,
-    rasterise,
-    text_boxes,
 )
 
 A5_FRAME = (3 * mm, 3 * mm, A5[0] - 3 * mm, A5[1] - 3 * mm)
@@ -136,15 +130,15 @@ SAYS = {
 
 @pytest.mark.parametrize("form", sorted(SAYS))
 def test_each_form_says_what_its_model_says_on_one_page(form: str) -> None:
-    (text,) = pages_text(render_form(OFFICE, sample_forms()[form]))
-    flat = flattened(text)
+    (text,) = pdf_reading.pages_text(render_form(OFFICE, sample_forms()[form]))
+    flat = pdf_reading.flattened(text)
     for expected in (*HEADER, *SAYS[form]):
         assert expected in flat, expected
     assert "Trang" not in text  # one page, so no page numbers
 
 
 def test_the_control_sheet_judges_each_hand_over_against_the_due_time() -> None:
-    (text,) = pages_text(render_form(OFFICE, sample_forms()["06"]))
+    (text,) = pdf_reading.pages_text(render_form(OFFICE, sample_forms()["06"]))
     # Handed on before the due day, back on the due day before the due time, returned the day after.
     verdicts = [line.strip() for line in text.splitlines() if line.strip() in ("Trước hạn", "Đúng hạn", "Quá hạn")]
     assert verdicts == ["Trước hạn", "Đúng hạn", "Quá hạn"]
@@ -152,7 +146,7 @@ def test_the_control_sheet_judges_each_hand_over_against_the_due_time() -> None:
 
 def test_supplement_without_a_list_prints_the_request_as_its_content() -> None:
     form = dataclasses.replace(sample_forms()["02"], missing=(), reason="Bổ sung tờ khai có chữ ký của người yêu cầu")
-    (text,) = pages_text(render_form(OFFICE, form))
+    (text,) = pdf_reading.pages_text(render_form(OFFICE, form))
     assert "1. Bổ sung tờ khai có chữ ký của người yêu cầu" in text
     assert "Lý do" not in text
 
@@ -161,27 +155,28 @@ def test_control_sheet_repeats_its_header_on_later_pages() -> None:
     base = sample_forms()["06"]
     assert isinstance(base, ControlSheet)
     many = dataclasses.replace(base, hand_overs=base.hand_overs * 5, blank_rows=2)
-    pages = pages_text(render_form(OFFICE, many))
+    pages = pdf_reading.pages_text(render_form(OFFICE, many))
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):
         assert "TÊN CƠ QUAN" in page, f"no table header on page {number}"
         assert f"Trang {number}/{len(pages)}" in page
+    strip = f"Phiếu kiểm soát quá trình giải quyết hồ sơ - Mã hồ sơ: {CODE} (tiếp theo)"
     for page in pages[1:]:
-        assert f"Phiếu kiểm soát quá trình giải quyết hồ sơ - Mã hồ sơ: {CODE} (tiếp theo)" in flattened(page)
-    assert flattened(" ".join(pages)).count("Chuyển giải quyết") == 5
-    assert flattened(" ".join(pages)).count("…… giờ …… phút") == 2  # the blank pairs to write on
+        assert strip in pdf_reading.flattened(page)
+    assert pdf_reading.flattened(" ".join(pages)).count("Chuyển giải quyết") == 5
+    assert pdf_reading.flattened(" ".join(pages)).count("…… giờ …… phút") == 2  # the blank pairs to write on
 
 
 def test_extension_note_on_the_control_sheet() -> None:
     extended = dataclasses.replace(DOSSIER, due_at=NEW_DUE)
     sheet = dataclasses.replace(sample_forms()["06"], original_due_at=DUE, dossier=extended)
-    (text,) = pages_text(render_form(OFFICE, sheet))
+    (text,) = pdf_reading.pages_text(render_form(OFFICE, sheet))
     assert ("Ngày, giờ hẹn trả kết quả: 16 giờ 00 phút, ngày 10 tháng 03 năm 2026 (đã gia hạn; hẹn lần đầu: 08 giờ "
-            "00 phút, ngày 05 tháng 03 năm 2026)") in flattened(text)
+            "00 phút, ngày 05 tháng 03 năm 2026)") in pdf_reading.flattened(text)
 
 
 def test_a_given_number_replaces_the_dots() -> None:
-    (text,) = pages_text(render_form(OFFICE, dataclasses.replace(sample_forms()["02"], number="12")))
+    (text,) = pdf_reading.pages_text(render_form(OFFICE, dataclasses.replace(sample_forms()["02"], number="12")))
     assert "Số: 12/HDHS" in text
 
 
@@ -197,16 +192,16 @@ def test_every_form_is_a5_with_metadata(form: str) -> None:
 
 def test_salutation_defaults_to_ong_ba() -> None:
     neutral = dataclasses.replace(DOSSIER, salutation="")
-    (text,) = pages_text(render_form(OFFICE, sample_forms(neutral)["03"]))
+    (text,) = pdf_reading.pages_text(render_form(OFFICE, sample_forms(neutral)["03"]))
     assert "Xin thông báo cho Ông/Bà được biết và thực hiện./." in text
 
 
 def test_decomposed_input_prints_composed() -> None:
     nfd = dataclasses.replace(DOSSIER, applicant_name=unicodedata.normalize("NFD", "Nguyễn Văn Đức"))
     stop = sample_forms(nfd, reason=unicodedata.normalize("NFD", "Thiếu tờ khai"))["05"]
-    (text,) = pages_text(render_form(OFFICE, stop))
-    assert "Kính gửi: Ông Nguyễn Văn Đức" in flattened(text)
-    assert "Lý do: Thiếu tờ khai" in flattened(text)
+    (text,) = pdf_reading.pages_text(render_form(OFFICE, stop))
+    assert "Kính gửi: Ông Nguyễn Văn Đức" in pdf_reading.flattened(text)
+    assert "Lý do: Thiếu tờ khai" in pdf_reading.flattened(text)
     assert unicodedata.is_normalized("NFC", text)
 
 
@@ -214,7 +209,7 @@ def test_a_time_without_offset_prints_as_vietnam_time() -> None:
     stop = sample_forms()["05"]
     naive = render_form(OFFICE, dataclasses.replace(stop, stopped_at=datetime(2026, 3, 4, 14, 30)))
     aware = render_form(OFFICE, dataclasses.replace(stop, stopped_at=datetime(2026, 3, 4, 14, 30, tzinfo=VN)))
-    assert pages_text(naive) == pages_text(aware)
+    assert pdf_reading.pages_text(naive) == pdf_reading.pages_text(aware)
 
 
 @pytest.mark.parametrize(
@@ -236,10 +231,9 @@ def test_timeliness(done: datetime, expected: str) -> None:
 # --------------------------------------------------------------------------------------------------
 # 200-character values and 20 missing papers: wrapped, continued, never outside or overlapping
 
-LONG_NAME = exactly(200, "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split())
-LONG_ADDRESS = exactly(200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split())
-LONG_PROCEDURE = exactly(200, "Đăng ký biến động quyền sử dụng đất quyền sở hữu tài sản gắn liền với đất".split())
-LONG_REASON = exactly(200, "Thiếu chữ ký của người có yêu cầu trên tờ khai và bản sao chưa được chứng thực".split())
+LONG_REASON = pdf_reading.exactly(
+    200, "Thiếu chữ ký của người có yêu cầu trên tờ khai và bản sao chưa được chứng thực".split()
+)
 TWENTY = tuple(
     f"Giấy tờ số {i}: bản sao có chứng thực giấy chứng nhận quyền sử dụng đất, kèm sơ đồ thửa đất"
     for i in range(1, 21)
@@ -254,7 +248,7 @@ def _long_forms() -> dict[str, form_data.Form]:
     papers = sample_forms(LONG_DOSSIER, LONG_REASON, TWENTY)
     sheet = papers["06"]
     assert isinstance(sheet, ControlSheet)
-    long_unit = exactly(200, "Phòng Kinh tế Hạ tầng và Đô thị xã Bình Mỹ bộ phận đất đai".split())
+    long_unit = pdf_reading.exactly(200, "Phòng Kinh tế Hạ tầng và Đô thị xã Bình Mỹ bộ phận đất đai".split())
     rows = tuple(dataclasses.replace(r, receiver=long_unit, note=LONG_REASON) for r in sheet.hand_overs) * 3
     papers["06"] = dataclasses.replace(sheet, hand_overs=rows, blank_rows=2, notes=(LONG_REASON,))
     return papers
@@ -264,13 +258,13 @@ def _long_forms() -> dict[str, form_data.Form]:
 def test_long_values_wrap_and_stay_on_the_page(form: str) -> None:
     assert len(LONG_NAME) == len(LONG_ADDRESS) == len(LONG_PROCEDURE) == len(LONG_REASON) == 200
     pdf = render_form(OFFICE, _long_forms()[form])
-    pages = pages_text(pdf)
-    whole = flattened(" ".join(pages))
+    pages = pdf_reading.pages_text(pdf)
+    whole = pdf_reading.flattened(" ".join(pages))
     if form != "06":
-        assert flattened(LONG_ADDRESS) in whole
+        assert pdf_reading.flattened(LONG_ADDRESS) in whole
         assert LONG_REASON in whole
-    assert flattened(LONG_NAME) in whole
-    assert flattened(LONG_PROCEDURE) in whole
+    assert pdf_reading.flattened(LONG_NAME) in whole
+    assert pdf_reading.flattened(LONG_PROCEDURE) in whole
     if form == "02":
         assert len(pages) >= 2
         for number, paper in enumerate(TWENTY, start=1):
@@ -278,34 +272,29 @@ def test_long_values_wrap_and_stay_on_the_page(form: str) -> None:
         assert "NGƯỜI HƯỚNG DẪN" in pages[-1]
     if len(pages) > 1:
         assert f"Trang 1/{len(pages)}" in pages[0]
-        assert f"Mã hồ sơ: {CODE} (tiếp theo)" in flattened(pages[1])
-    for boxes in text_boxes(pdf):
-        assert_inside_and_apart(boxes, A5_FRAME)
+        assert f"Mã hồ sơ: {CODE} (tiếp theo)" in pdf_reading.flattened(pages[1])
+    for boxes in pdf_reading.text_boxes(pdf):
+        pdf_reading.assert_inside_and_apart(boxes, A5_FRAME)
 
 
 # --------------------------------------------------------------------------------------------------
 # What prints scans back
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 @pytest.mark.parametrize("form", ["02", "03", "04", "05", "06"])
 def test_code128_scans_back_from_a_150_dpi_render(form: str, tmp_path: Path) -> None:
     # Forms share the slip's barcode block (layout.code_blocks): the same X-dimension, the same scan.
-    images = rasterise(render_form(OFFICE, sample_forms()[form]), tmp_path, dpi=150)
+    images = pdf_reading.rasterise(render_form(OFFICE, sample_forms()[form]), tmp_path, dpi=150)
     assert len(images) == 1
-    assert code128(images[0]) == {CODE}
+    assert pdf_reading.code128(images[0]) == {CODE}
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 @pytest.mark.parametrize("form", ["02", "06"])
 def test_long_forms_scan_and_keep_their_margins_blank(form: str, tmp_path: Path) -> None:
     dpi = 200
-    images = rasterise(render_form(OFFICE, _long_forms()[form]), tmp_path, dpi=dpi)
+    images = pdf_reading.rasterise(render_form(OFFICE, _long_forms()[form]), tmp_path, dpi=dpi)
     assert len(images) >= 2
-    assert code128(images[0]) == {CODE}
-    edge = int(3 * dpi / 25.4)  # 3 mm
-    for index, image in enumerate(images):
-        width, height = image.size
-        for strip in ((0, 0, edge, height), (width - edge, 0, width, height),
-                      (0, 0, width, edge), (0, height - edge, width, height)):
-            assert image.crop(strip).getextrema()[0] >= 250, f"ink in the margin of page {index + 1}"
+    assert pdf_reading.code128(images[0]) == {CODE}
+    pdf_reading.assert_margins_blank(images, dpi, 3)

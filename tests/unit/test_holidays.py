@@ -133,33 +133,20 @@ def test_shipped_years() -> None:
             assert (c.kind == "off") == (c.day.weekday() < 5), c
 
 
+def _days(year: int, *spans: str) -> set[date]:
+    """The days of `year` as the government's notice writes them: "1/1", or "27-31/1" for a run."""
+    days = set()
+    for span in spans:
+        first_last, month = span.split("/")
+        first, _, last = first_last.partition("-")
+        days.update(date(year, int(month), d) for d in range(int(first), int(last or first) + 1))
+    return days
+
+
+# The days off (weekdays only) and the Saturdays worked in exchange, as the yearly decisions set them.
 SHIPPED = {
-    2025: (
-        {
-            date(2025, 1, 1),
-            *(date(2025, 1, d) for d in range(27, 32)),  # 25/01–02/02 less the two weekends
-            date(2025, 4, 7),
-            date(2025, 4, 30),
-            date(2025, 5, 1),
-            date(2025, 9, 1),
-            date(2025, 9, 2),
-        },
-        [],
-    ),
-    2026: (
-        {
-            date(2026, 1, 1),
-            date(2026, 1, 2),
-            *(date(2026, 2, d) for d in range(16, 21)),
-            date(2026, 4, 27),
-            date(2026, 4, 30),
-            date(2026, 5, 1),
-            date(2026, 9, 1),
-            date(2026, 9, 2),
-            date(2026, 11, 24),
-        },
-        [date(2026, 1, 10)],
-    ),
+    2025: (_days(2025, "1/1", "27-31/1", "7/4", "30/4", "1/5", "1/9", "2/9"), []),  # Tết: 25/01–02/02 less weekends
+    2026: (_days(2026, "1/1", "2/1", "16-20/2", "27/4", "30/4", "1/5", "1/9", "2/9", "24/11"), [date(2026, 1, 10)]),
 }
 
 

@@ -23,39 +23,29 @@ def _chinese(d: date) -> LunarDate:
     return LunarDate(c.day, c.month, c.year, bool(c.is_leap_month))
 
 
-@pytest.mark.parametrize(
-    ("year", "expected"),
-    [
-        (2024, date(2024, 2, 10)),
-        (2025, date(2025, 1, 29)),
-        (2026, date(2026, 2, 17)),
-        (2027, date(2027, 2, 6)),
-        (2028, date(2028, 1, 26)),
-        (2029, date(2029, 2, 13)),
-        # Not 3 Feb: the new moon falls at about 23:07 Vietnam time on 2 Feb (00:07 on 3 Feb in
-        # China), so Vietnam's Tết Canh Tuất is one day before China's. Hồ Ngọc Đức's published
-        # table gives 2 Feb too.
-        (2030, date(2030, 2, 2)),
-    ],
-)
+# Each year's Tết (1 tháng Giêng) and Giỗ Tổ Hùng Vương (10 tháng Ba), in Vietnam time.
+KEY_DAYS = [
+    (2024, date(2024, 2, 10), date(2024, 4, 18)),
+    (2025, date(2025, 1, 29), date(2025, 4, 7)),
+    (2026, date(2026, 2, 17), date(2026, 4, 26)),
+    (2027, date(2027, 2, 6), date(2027, 4, 16)),
+    (2028, date(2028, 1, 26), date(2028, 4, 4)),
+    (2029, date(2029, 2, 13), date(2029, 4, 23)),
+    # Tết not 3 Feb: the new moon falls at about 23:07 Vietnam time on 2 Feb (00:07 on 3 Feb in
+    # China), so Vietnam's Tết Canh Tuất is one day before China's. Hồ Ngọc Đức's published table
+    # gives 2 Feb too.
+    (2030, date(2030, 2, 2), date(2030, 4, 12)),
+]
+
+
+@pytest.mark.parametrize(("year", "expected"), [(year, t) for year, t, _ in KEY_DAYS])
 def test_tet(year: int, expected: date) -> None:
     assert tet(year) == expected
     assert solar_to_lunar(expected) == LunarDate(1, 1, year)
     assert lunar_new_year_eve(year) == expected - timedelta(days=1)
 
 
-@pytest.mark.parametrize(
-    ("year", "expected"),
-    [
-        (2024, date(2024, 4, 18)),
-        (2025, date(2025, 4, 7)),
-        (2026, date(2026, 4, 26)),
-        (2027, date(2027, 4, 16)),
-        (2028, date(2028, 4, 4)),
-        (2029, date(2029, 4, 23)),
-        (2030, date(2030, 4, 12)),
-    ],
-)
+@pytest.mark.parametrize(("year", "expected"), [(year, g) for year, _, g in KEY_DAYS])
 def test_gio_to_hung_vuong(year: int, expected: date) -> None:
     assert lunar_to_solar(10, 3, year) == expected
     # 10/3 falls in months where both calendars agree for these years: the oracle must agree too.

@@ -21,17 +21,9 @@ from counter_app.db.models import Officer
 from counter_app.domain import vietqr
 from counter_app.errors import UserError
 from counter_app.services import catalogue, intake, papers, settings, workflow
+from tests import pdf_reading
 from tests.conftest import AGENCY, applicant, clerk
-from tests.pdf_reading import (
-    assert_inside_and_apart,
-    code128,
-    exactly,
-    flattened,
-    needs_pdftoppm,
-    pages_text,
-    rasterise,
-    text_boxes,
-)
+from tests.paper_fixtures import LONG_ADDRESS, LONG_NAME
 
 T0 = parse_iso("2026-03-02T08:00:00+07:00")  # Monday; the 3-day procedure is due Thu 05/03 08:00
 LATER = parse_iso("2026-03-20T09:00:00+07:00")
@@ -72,14 +64,14 @@ def officer(desk):  # noqa: ANN001, ANN201
 # Mẫu 01
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_slip_of_a_stored_dossier_scans_to_its_code(officer, tmp_path: Path) -> None:  # noqa: ANN001
     code = new_dossier(officer)
     with officer.read() as session:
         pdf = papers.slip_pdf(session, code)
-    pages = pages_text(pdf)
+    pages = pdf_reading.pages_text(pdf)
     assert len(pages) == 2  # both copies
-    text = flattened(pages[0])
+    text = pdf_reading.flattened(pages[0])
     for expected in (
         code, "Tiếp nhận hồ sơ của: Nguyễn Văn Đức", "Nội dung yêu cầu giải quyết: Thủ tục thử ba ngày",
         "(1) Tờ khai (theo mẫu) - Bản chính: 01", "(2) Giấy tờ chứng minh nơi cư trú - Bản chụp: 02",
@@ -89,8 +81,8 @@ def test_slip_of_a_stored_dossier_scans_to_its_code(officer, tmp_path: Path) -> 
         "Vào Sổ theo dõi hồ sơ, Quyển số: 2026, Số thứ tự: 01", "Trần Thị Hoa",
     ):
         assert expected in text, expected
-    for image in rasterise(pdf, tmp_path):
-        assert code128(image) == {code}
+    for image in pdf_reading.rasterise(pdf, tmp_path):
+        assert pdf_reading.code128(image) == {code}
 
 
 def test_slip_two_up_is_one_a4_landscape_sheet(desk) -> None:  # noqa: ANN001
@@ -103,7 +95,7 @@ def test_slip_two_up_is_one_a4_landscape_sheet(desk) -> None:  # noqa: ANN001
         papers.slip_pdf(session, code, paper="a3")
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_slip_reads_the_office_settings_for_its_qr_codes(desk, tmp_path: Path) -> None:  # noqa: ANN001
     import zxingcpp
 
@@ -117,14 +109,14 @@ def test_slip_reads_the_office_settings_for_its_qr_codes(desk, tmp_path: Path) -
     code = new_dossier(desk, procedure="9.000050")
     with desk.read() as session:
         pdf = papers.slip_pdf(session, code)
-    assert "Phí, lệ phí: 50.000 đồng" in flattened(pages_text(pdf)[0])
-    image = rasterise(pdf, tmp_path)[0]
+    assert "Phí, lệ phí: 50.000 đồng" in pdf_reading.flattened(pdf_reading.pages_text(pdf)[0])
+    image = pdf_reading.rasterise(pdf, tmp_path)[0]
     found = {r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode}
     payment = vietqr.build_payload("970436", "0011012345678", 50000, purpose=code)
     assert found == {f"https://dichvucong.binhmy.gov.vn/tra-cuu?ma={code}", payment}
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_a_linked_counters_slip_points_its_qr_at_the_district_status_page(desk, tmp_path: Path) -> None:  # noqa: ANN001
     import zxingcpp
 
@@ -139,7 +131,7 @@ def test_a_linked_counters_slip_points_its_qr_at_the_district_status_page(desk, 
         settings.put(session, papers.LOOKUP_URL_KEY, "https://binhmy.gov.vn/ho-so/{code}")  # the office's own wins
         assert papers.lookup_url(session) == "https://binhmy.gov.vn/ho-so/{code}"
         session.rollback()
-    image = rasterise(pdf, tmp_path)[0]
+    image = pdf_reading.rasterise(pdf, tmp_path)[0]
     found = {r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode}
     assert found == {f"http://10.0.0.5:8750/tra-cuu/{code}"}
 
@@ -153,7 +145,7 @@ def test_a_mistyped_bank_setting_drops_the_payment_qr_not_the_slip(desk) -> None
         settings.put(session, papers.BANK_ACCOUNT_KEY, "0011012345678")
     code = new_dossier(desk, procedure="9.000050")
     with desk.read() as session:
-        text = flattened(pages_text(papers.slip_pdf(session, code))[0])
+        text = pdf_reading.flattened(pdf_reading.pages_text(papers.slip_pdf(session, code))[0])
     assert "Phí, lệ phí: 50.000 đồng" in text and "chuyển khoản" not in text
 
 
@@ -163,7 +155,7 @@ def test_entry_numbers_run_through_the_year(desk) -> None:  # noqa: ANN001
     with desk.read() as session:
         assert papers.entry_number(session, workflow.load(session, first)) == 1
         assert papers.entry_number(session, workflow.load(session, second)) == 2
-        assert "Số thứ tự: 02" in flattened(pages_text(papers.slip_pdf(session, second))[0])
+        assert "Số thứ tự: 02" in pdf_reading.flattened(pdf_reading.pages_text(papers.slip_pdf(session, second))[0])
 
 
 def test_no_slip_for_a_refused_dossier(desk) -> None:  # noqa: ANN001
@@ -172,21 +164,19 @@ def test_no_slip_for_a_refused_dossier(desk) -> None:  # noqa: ANN001
         papers.slip_pdf(session, code)
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_a_200_character_name_makes_a_clean_slip(desk, tmp_path: Path) -> None:  # noqa: ANN001
-    name = exactly(200, "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split())
-    address = exactly(200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split())
-    code = new_dossier(desk, full_name=name, address=address)
+    code = new_dossier(desk, full_name=LONG_NAME, address=LONG_ADDRESS)
     with desk.read() as session:
         pdf = papers.slip_pdf(session, code)
-    pages = pages_text(pdf)
+    pages = pdf_reading.pages_text(pdf)
     half = len(pages) // 2
-    assert flattened(name) in flattened(" ".join(pages[:half]))
-    assert flattened(address) in flattened(" ".join(pages[:half]))
+    assert pdf_reading.flattened(LONG_NAME) in pdf_reading.flattened(" ".join(pages[:half]))
+    assert pdf_reading.flattened(LONG_ADDRESS) in pdf_reading.flattened(" ".join(pages[:half]))
     frame = (3 * mm, 3 * mm, A5[0] - 3 * mm, A5[1] - 3 * mm)
-    for boxes in text_boxes(pdf):
-        assert_inside_and_apart(boxes, frame)
-    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
+    for boxes in pdf_reading.text_boxes(pdf):
+        pdf_reading.assert_inside_and_apart(boxes, frame)
+    assert pdf_reading.code128(pdf_reading.rasterise(pdf, tmp_path)[0]) == {code}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -264,15 +254,15 @@ def form_reads(store, code: str, number: str, tmp_path: Path, expected: tuple[st
     code scans back from the first page; the pages' text, for what a test checks besides."""
     with store.read() as session:
         pdf = papers.form_pdf(session, code, number)
-    pages = pages_text(pdf)
-    whole = flattened(" ".join(pages))
+    pages = pdf_reading.pages_text(pdf)
+    whole = pdf_reading.flattened(" ".join(pages))
     for sentence in expected:
         assert sentence in whole, sentence
-    assert code128(rasterise(pdf, tmp_path)[0]) == {code}
+    assert pdf_reading.code128(pdf_reading.rasterise(pdf, tmp_path)[0]) == {code}
     return pages
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_supplement_request_from_the_status_5_event(officer, tmp_path: Path) -> None:  # noqa: ANN001
     code = new_dossier(officer)
     move(officer, code, 4, "2026-03-02T09:00:00+07:00")
@@ -284,7 +274,7 @@ def test_supplement_request_from_the_status_5_event(officer, tmp_path: Path) -> 
     ))
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_refusal_from_the_intake_event(officer, tmp_path: Path) -> None:  # noqa: ANN001
     code = new_dossier(officer, refusal="Hồ sơ không thuộc thẩm quyền giải quyết của xã", gender="Nữ")
     (_,) = form_reads(officer, code, "3", tmp_path, (  # "3" is read as 03
@@ -294,7 +284,7 @@ def test_refusal_from_the_intake_event(officer, tmp_path: Path) -> None:  # noqa
     ))
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_extension_from_the_extension_event(desk, tmp_path: Path) -> None:  # noqa: ANN001
     code = new_dossier(desk)
     move(desk, code, 4, "2026-03-02T09:00:00+07:00")
@@ -310,7 +300,7 @@ def test_extension_from_the_extension_event(desk, tmp_path: Path) -> None:  # no
     ))
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_stop_notice_from_the_status_8_event(desk, tmp_path: Path) -> None:  # noqa: ANN001
     code = new_dossier(desk)
     move(desk, code, 4, "2026-03-02T09:00:00+07:00")
@@ -320,7 +310,7 @@ def test_stop_notice_from_the_status_8_event(desk, tmp_path: Path) -> None:  # n
     ))
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_control_sheet_from_hand_overs_and_the_hand_back(officer, tmp_path: Path) -> None:  # noqa: ANN001
     code = new_dossier(officer)
     hand_over(officer, code, "Công chức Tư pháp - Hộ tịch", "2026-03-02T09:00:00+07:00")
@@ -344,13 +334,13 @@ def test_control_sheet_from_hand_overs_and_the_hand_back(officer, tmp_path: Path
                 if line.strip() in ("Trước hạn", "Đúng hạn", "Quá hạn")]
     # Two hand-overs well before the due day, then the result back and out a day late.
     assert verdicts == ["Trước hạn", "Trước hạn", "Quá hạn", "Quá hạn"]
-    assert "…… giờ" not in flattened(" ".join(pages))  # returned: no blank rows to write on
+    assert "…… giờ" not in pdf_reading.flattened(" ".join(pages))  # returned: no blank rows to write on
 
 
 def test_control_sheet_of_a_new_dossier_has_rows_to_write_on(desk) -> None:  # noqa: ANN001
     code = new_dossier(desk)
     with desk.read() as session:
-        flat = flattened(" ".join(pages_text(papers.form_pdf(session, code, "06"))))
+        flat = pdf_reading.flattened(" ".join(pdf_reading.pages_text(papers.form_pdf(session, code, "06"))))
     assert flat.count("…… giờ …… phút, ngày …… tháng …… năm ……") == 2
 
 
@@ -393,12 +383,12 @@ def test_register_of_a_range(officer) -> None:  # noqa: ANN001
     with officer.read() as session:
         pdf = papers.register_pdf(session, date(2026, 3, 2), date(2026, 3, 4),
                                   now=parse_iso("2026-03-31T16:00:00+07:00"))
-    (text,) = pages_text(pdf)
+    (text,) = pdf_reading.pages_text(pdf)
     joined = text.replace("-\n", "-")  # codes break after a hyphen in their narrow column
     for code in [*inside, refused]:
         assert joined.count(code) == 1, code
     assert before not in joined and after not in joined
-    flat = flattened(text)
+    flat = pdf_reading.flattened(text)
     for expected in ("SỔ THEO DÕI HỒ SƠ", "Từ ngày 02/03/2026 đến ngày 04/03/2026", "Bình Mỹ, ngày 31 tháng 3 năm 2026",
                      "Lê Thị Mai (vợ)", "Trần Thị Hoa", "Trước hạn", "Từ chối tiếp nhận", "Đã tiếp nhận"):
         assert expected in flat, expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import unicodedata
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,71 +16,25 @@ from reportlab.lib.units import mm
 from counter_app.domain import vietqr
 from counter_app.papers import slip as slip_module
 from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip
-from tests.pdf_reading import (
-    assert_inside_and_apart,
-    decode,
-    exactly,
-    flattened,
-    needs_pdftoppm,
-    pages_text,
-    rasterise,
-    text_boxes,
-)
+from tests import pdf_reading
+from tests.paper_fixtures import LONG_ADDRESS, LONG_NAME, LONG_PROCEDURE, LOOKUP, SLIP, SLIP_CODE, SLIP_OFFICE
 
-VN = timezone(timedelta(hours=7))
-CODE = "000.00.20.H12-260213-0001"
-LOOKUP = "https://dichvucong.binhmy.gov.vn/tra-cuu?ma="
 DUE_TEXT = "10 giờ 00 phút, ngày 25 tháng 02 năm 2026"
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 
 
-
-OFFICE = SlipOffice(
-    parent_name="UBND xã Bình Mỹ",
-    office_name="Trung tâm Phục vụ hành chính công xã Bình Mỹ",
-    place="Bình Mỹ",
-    lookup_url=LOOKUP,
-    bank_bin="970436",
-    bank_account="0011012345678",
-    bank_account_name="UBND XA BINH MY",
-)
-
-
 @pytest.fixture(scope="module")
 def office() -> SlipOffice:
-    return OFFICE
+    return SLIP_OFFICE
 
 
 @pytest.fixture(scope="module")
 def slip() -> SlipData:
-    return SlipData(
-        code=CODE,
-        procedure_name="Đăng ký khai sinh",
-        working_days=3,
-        applicant_name="Nguyễn Văn Đức",
-        address="Thôn Phú Xuân, xã Bình Mỹ, tỉnh Ninh Bình",
-        phone="0912 345 678",
-        email="duc.nguyen@example.vn",
-        documents=(
-            SlipDocument("Tờ khai đăng ký khai sinh", "bản chính", 1),
-            SlipDocument("Giấy chứng sinh", "Bản chính", 1),
-            SlipDocument("Căn cước của cha, mẹ", "Bản sao", 2),
-        ),
-        sets=1,
-        received_at=datetime(2026, 2, 13, 10, 0, tzinfo=VN),
-        # Given in UTC on purpose: the slip prints Vietnam time.
-        due_at=datetime(2026, 2, 25, 3, 0, tzinfo=UTC),
-        register_book="01",
-        register_number="125",
-        officer_name="Trần Thị Hoa",
-        fee_amount=50000,
-    )
+    return SLIP
 
 
 @pytest.fixture(scope="module")
 def long_slip(slip: SlipData) -> SlipData:
-    words = "Nguyễn Thị Phương Thảo Hoàng Lê Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
-    name = exactly(200, words)
     documents = tuple(
         SlipDocument(
             f"Giấy tờ số {i}: giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn"
@@ -92,13 +46,9 @@ def long_slip(slip: SlipData) -> SlipData:
     )
     return dataclasses.replace(
         slip,
-        applicant_name=name,
-        address=exactly(
-            200, "Số 12 ngõ 34 đường Lê Lợi tổ dân phố Phú Xuân xã Bình Mỹ tỉnh Ninh Bình".split()
-        ),
-        procedure_name=exactly(
-            200, "Đăng ký biến động quyền sử dụng đất quyền sở hữu tài sản gắn liền với đất".split()
-        ),
+        applicant_name=LONG_NAME,
+        address=LONG_ADDRESS,
+        procedure_name=LONG_PROCEDURE,
         email="nguyen.thi.phuong.thao.hoang.le.vu.dang.bui@mot-ten-mien-rat-dai-cua-xa-binh-my.gov.vn",
         documents=documents,
         note="Hồ sơ nộp thay; người nộp là con trai của người có yêu cầu.",
@@ -120,7 +70,7 @@ def two_up_pdf(office: SlipOffice, slip: SlipData) -> bytes:
 
 
 def test_a5_has_the_form_text(a5_pdf: bytes, slip: SlipData) -> None:
-    pages = pages_text(a5_pdf)
+    pages = pdf_reading.pages_text(a5_pdf)
     assert len(pages) == 2  # one page per copy
     first = pages[0]
     for expected in (
@@ -131,7 +81,7 @@ def test_a5_has_the_form_text(a5_pdf: bytes, slip: SlipData) -> None:
         "Bình Mỹ, ngày 13 tháng 02 năm 2026",
         TITLE,
         "Mã hồ sơ:",
-        CODE,
+        SLIP_CODE,
         "(Liên 1: Lưu)",
         "Bộ phận tiếp nhận và trả kết quả:",
         "Tiếp nhận hồ sơ của:",
@@ -167,7 +117,7 @@ def test_a5_has_the_form_text(a5_pdf: bytes, slip: SlipData) -> None:
 
 def test_metadata(a5_pdf: bytes) -> None:
     meta = PdfReader(io.BytesIO(a5_pdf)).metadata
-    assert meta.title == f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả - {CODE}"
+    assert meta.title == f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả - {SLIP_CODE}"
     assert meta.author == "Trung tâm Phục vụ hành chính công xã Bình Mỹ"
 
 
@@ -189,7 +139,7 @@ def test_decomposed_input_prints_composed(office: SlipOffice, slip: SlipData) ->
         procedure_name=unicodedata.normalize("NFD", "Đăng ký khai sinh"),
     )
     office_nfd = dataclasses.replace(office, office_name=unicodedata.normalize("NFD", office.office_name))
-    text = pages_text(render_slip(office_nfd, nfd))[0]
+    text = pdf_reading.pages_text(render_slip(office_nfd, nfd))[0]
     assert "Nguyễn Văn Đức" in text
     assert "Đăng ký khai sinh" in text
     assert unicodedata.is_normalized("NFC", text)
@@ -201,7 +151,7 @@ def test_decomposed_input_prints_composed(office: SlipOffice, slip: SlipData) ->
 )
 def test_working_time_wording(office: SlipOffice, slip: SlipData, days: float, expected: str) -> None:
     assert slip_module.working_time_text(days) == expected
-    text = pages_text(render_slip(office, dataclasses.replace(slip, working_days=days)))[0]
+    text = pdf_reading.pages_text(render_slip(office, dataclasses.replace(slip, working_days=days)))[0]
     assert f"3. Thời gian giải quyết hồ sơ theo quy định là: {expected}" in text
 
 
@@ -209,21 +159,21 @@ def test_empty_fields_print_dots_and_receive_place_defaults(office: SlipOffice, 
     bare = dataclasses.replace(
         slip, email="", register_book="", register_number="", officer_name="", fee_amount=None
     )
-    text = pages_text(render_slip(dataclasses.replace(office, lookup_url=""), bare))[0]
+    text = pdf_reading.pages_text(render_slip(dataclasses.replace(office, lookup_url=""), bare))[0]
     assert "Email: …………" in text
     assert "Quyển số: …………, Số thứ tự: …………" in text
     assert "Phí, lệ phí" not in text
     assert "Đăng ký nhận kết quả tại: Trung tâm Phục vụ hành chính công xã Bình Mỹ" in text
     posted = dataclasses.replace(slip, receive_at_place="Qua dịch vụ bưu chính công ích")
-    posted_text = pages_text(render_slip(office, posted))[0]
+    posted_text = pdf_reading.pages_text(render_slip(office, posted))[0]
     assert "Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích" in posted_text
 
 
 def test_lookup_url_with_placeholder(office: SlipOffice) -> None:
     with_placeholder = dataclasses.replace(office, lookup_url="https://x.gov.vn/ho-so/{code}/trang-thai")
-    assert slip_module.lookup_qr_value(with_placeholder, CODE) == f"https://x.gov.vn/ho-so/{CODE}/trang-thai"
-    assert slip_module.lookup_qr_value(office, CODE) == f"{LOOKUP}{CODE}"
-    assert slip_module.lookup_qr_value(dataclasses.replace(office, lookup_url=""), CODE) == ""
+    assert slip_module.lookup_qr_value(with_placeholder, SLIP_CODE) == f"https://x.gov.vn/ho-so/{SLIP_CODE}/trang-thai"
+    assert slip_module.lookup_qr_value(office, SLIP_CODE) == f"{LOOKUP}{SLIP_CODE}"
+    assert slip_module.lookup_qr_value(dataclasses.replace(office, lookup_url=""), SLIP_CODE) == ""
 
 
 def test_no_payment_qr_without_fee_or_bank(office: SlipOffice, slip: SlipData) -> None:
@@ -234,7 +184,7 @@ def test_no_payment_qr_without_fee_or_bank(office: SlipOffice, slip: SlipData) -
 
 def test_an_appointment_without_offset_prints_as_vietnam_time(office: SlipOffice, slip: SlipData) -> None:
     pdf = render_slip(office, dataclasses.replace(slip, due_at=datetime(2026, 2, 25, 10, 0)))
-    assert "10 giờ 00 phút, ngày 25 tháng 02 năm 2026" in flattened(pages_text(pdf)[0])
+    assert "10 giờ 00 phút, ngày 25 tháng 02 năm 2026" in pdf_reading.flattened(pdf_reading.pages_text(pdf)[0])
 
 
 def test_unknown_paper_is_refused(office: SlipOffice, slip: SlipData) -> None:
@@ -257,12 +207,12 @@ def test_long_content_shrinks_then_continues(office: SlipOffice, long_slip: Slip
     pages = [page.extract_text() for page in reader.pages]
     assert len(pages) >= 4 and len(pages) % 2 == 0  # both copies continue, on the same number of pages
     per_copy = len(pages) // 2
-    first_copy = flattened(" ".join(pages[:per_copy]))
-    second_copy = flattened(" ".join(pages[per_copy:]))
+    first_copy = pdf_reading.flattened(" ".join(pages[:per_copy]))
+    second_copy = pdf_reading.flattened(" ".join(pages[per_copy:]))
     for copy_text in (first_copy, second_copy):
-        assert flattened(long_slip.applicant_name) in copy_text
-        assert flattened(long_slip.address) in copy_text
-        assert flattened(long_slip.procedure_name) in copy_text
+        assert pdf_reading.flattened(long_slip.applicant_name) in copy_text
+        assert pdf_reading.flattened(long_slip.address) in copy_text
+        assert pdf_reading.flattened(long_slip.procedure_name) in copy_text
         assert "(15) Giấy tờ số 15" in copy_text
         assert DUE_TEXT in copy_text
         assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in copy_text
@@ -275,8 +225,8 @@ def test_long_content_shrinks_then_continues(office: SlipOffice, long_slip: Slip
 
     width, height = A5
     frame = (3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
-    for boxes in text_boxes(pdf):
-        assert_inside_and_apart(boxes, [frame])
+    for boxes in pdf_reading.text_boxes(pdf):
+        pdf_reading.assert_inside_and_apart(boxes, [frame])
 
 
 def _size_of(pdf: bytes, label: str) -> float:
@@ -297,19 +247,19 @@ def test_long_content_two_up_stays_in_its_half(office: SlipOffice, long_slip: Sl
     half = width / 2
     left = (3 * mm, 3 * mm, half - 3 * mm, height - 3 * mm)
     right = (half + 3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
-    sheets = text_boxes(pdf)
+    sheets = pdf_reading.text_boxes(pdf)
     assert len(sheets) >= 2
     for boxes in sheets:
-        assert_inside_and_apart(boxes, [left, right])
+        pdf_reading.assert_inside_and_apart(boxes, [left, right])
         assert any(b[2] <= half for b in boxes) and any(b[0] >= half for b in boxes)
 
 
 def test_normal_slip_fits_one_page_per_copy_at_a_readable_size(a5_pdf: bytes) -> None:
     width, height = A5
     frame = (3 * mm, 3 * mm, width - 3 * mm, height - 3 * mm)
-    for boxes in text_boxes(a5_pdf):
-        assert_inside_and_apart(boxes, [frame])
-    assert "Trang" not in pages_text(a5_pdf)[0]
+    for boxes in pdf_reading.text_boxes(a5_pdf):
+        pdf_reading.assert_inside_and_apart(boxes, [frame])
+    assert "Trang" not in pdf_reading.pages_text(a5_pdf)[0]
     assert _size_of(a5_pdf, "Tiếp nhận hồ sơ của:") >= 9.0
 
 
@@ -321,47 +271,42 @@ def _expected_payment(office: SlipOffice, slip: SlipData) -> str:
     return vietqr.build_payload(office.bank_bin, office.bank_account, slip.fee_amount, purpose=slip.code)
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_a5_codes_scan_back(a5_pdf: bytes, office: SlipOffice, slip: SlipData, tmp_path: Path) -> None:
-    pages = rasterise(a5_pdf, tmp_path)
+    pages = pdf_reading.rasterise(a5_pdf, tmp_path)
     assert len(pages) == 2
     payment = _expected_payment(office, slip)
     assert vietqr.crc_ok(payment)
     for image in pages:
-        found = decode(image)
-        assert found["code128"] == {CODE}
-        assert found["qr"] == {f"{LOOKUP}{CODE}", payment}
+        found = pdf_reading.decode(image)
+        assert found["code128"] == {SLIP_CODE}
+        assert found["qr"] == {f"{LOOKUP}{SLIP_CODE}", payment}
         assert all(vietqr.crc_ok(text) for text in found["qr"] if text.startswith("000201"))
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_two_up_halves_each_scan_back(
     two_up_pdf: bytes, office: SlipOffice, slip: SlipData, tmp_path: Path
 ) -> None:
-    (sheet,) = rasterise(two_up_pdf, tmp_path)
+    (sheet,) = pdf_reading.rasterise(two_up_pdf, tmp_path)
     width, height = sheet.size
     payment = _expected_payment(office, slip)
     for box in ((0, 0, width // 2, height), (width // 2, 0, width, height)):
-        found = decode(sheet.crop(box))
-        assert found["code128"] == {CODE}
-        assert found["qr"] == {f"{LOOKUP}{CODE}", payment}
+        found = pdf_reading.decode(sheet.crop(box))
+        assert found["code128"] == {SLIP_CODE}
+        assert found["qr"] == {f"{LOOKUP}{SLIP_CODE}", payment}
 
 
-@needs_pdftoppm
+@pdf_reading.needs_pdftoppm
 def test_long_slip_codes_scan_and_margins_stay_blank(
     office: SlipOffice, long_slip: SlipData, tmp_path: Path
 ) -> None:
     dpi = 200
-    pages = rasterise(render_slip(office, long_slip, "a5"), tmp_path, dpi=dpi)
+    pages = pdf_reading.rasterise(render_slip(office, long_slip, "a5"), tmp_path, dpi=dpi)
     per_copy = len(pages) // 2
-    edge = int(3 * dpi / 25.4)  # 3 mm
-    for index, image in enumerate(pages):
-        width, height = image.size
-        for strip in ((0, 0, edge, height), (width - edge, 0, width, height),
-                      (0, 0, width, edge), (0, height - edge, width, height)):
-            assert image.crop(strip).getextrema()[0] >= 250, f"ink in the margin of page {index + 1}"
+    pdf_reading.assert_margins_blank(pages, dpi, 3)
     payment = _expected_payment(office, long_slip)
     for first, last in ((0, per_copy - 1), (per_copy, 2 * per_copy - 1)):
         # The barcode heads each copy's first page; the QR codes sit with the notes on its last.
-        assert decode(pages[first])["code128"] == {CODE}
-        assert decode(pages[last])["qr"] == {f"{LOOKUP}{CODE}", payment}
+        assert pdf_reading.decode(pages[first])["code128"] == {SLIP_CODE}
+        assert pdf_reading.decode(pages[last])["qr"] == {f"{LOOKUP}{SLIP_CODE}", payment}

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
-    QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +21,7 @@ from ui.admin.strings import Accounts as S
 from ui.desk_client import DeskClient
 from ui.dialogs.account_dialog import ROLES, AccountDialog
 from ui.interaction import Interaction
-from ui.views.widgets import MessageBar, heading_label, read_only_table
+from ui.views.widgets import MessageBar, fill_table, heading_label, lay_out, push_button, read_only_table, table_item
 
 
 class AccountsDialog(QDialog):
@@ -44,26 +41,12 @@ class AccountsDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons; the arrows move between rows
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.add_button = QPushButton(S.ADD)
-        self.add_button.setObjectName("accounts_add")
-        self.add_button.clicked.connect(self.add)
-        self.toggle_button = QPushButton(S.DISABLE)
-        self.toggle_button.setObjectName("accounts_toggle")
+        self.add_button = push_button(S.ADD, "accounts_add", self.add)
+        self.toggle_button = push_button(S.DISABLE, "accounts_toggle", self.toggle_active)
         self.toggle_button.setEnabled(False)
-        self.toggle_button.clicked.connect(self.toggle_active)
-        close = QPushButton(S.CLOSE)
-        close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.toggle_button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        column = QVBoxLayout(self)
-        column.addWidget(heading)
-        column.addWidget(intro)
-        column.addWidget(self.messages)
-        column.addWidget(self.table, 1)
-        column.addLayout(buttons)
+        close = push_button(S.CLOSE, on_click=self.accept)
+        buttons = lay_out(QHBoxLayout(), self.add_button, self.toggle_button, 1, close)
+        lay_out(QVBoxLayout(self), heading, intro, self.messages, (self.table, 1), buttons)
 
     def reload(self) -> None:
         self.client.call(lambda d: desk_admin.list_accounts(d), self._show, self._error, key="accounts")
@@ -71,13 +54,13 @@ class AccountsDialog(QDialog):
     def _show(self, rows: list[AccountRow]) -> None:
         selected = self.selected()
         self.rows = rows
-        self.table.setRowCount(len(rows))
+        shown = []
+        for row in rows:
+            colour = "" if row.active else theme.HINT
+            cells = (row.username, row.full_name, "", S.ACTIVE if row.active else S.DISABLED)
+            shown.append([table_item(text, colour=colour) for text in cells])
+        fill_table(self.table, shown)
         for i, row in enumerate(rows):
-            for j, text in enumerate((row.username, row.full_name, "", S.ACTIVE if row.active else S.DISABLED)):
-                item = QTableWidgetItem(text)
-                if not row.active:
-                    item.setForeground(QColor(theme.HINT))
-                self.table.setItem(i, j, item)
             combo = QComboBox()
             combo.setObjectName(f"role_{row.username}")
             for key, label in ROLES.items():

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.admin.strings import Login as S
-from ui.views.widgets import error_line, heading_label
+from ui.views.widgets import error_line, heading_label, lay_out
 
 _WAIT_RE = re.compile(r"sau (\d+) giây")
 
@@ -64,12 +64,7 @@ class LoginDialog(QDialog):
             quit_button.setAutoDefault(False)
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self._quit)
-        column = QVBoxLayout(self)
-        column.addWidget(heading)
-        column.addWidget(intro)
-        column.addLayout(form)
-        column.addWidget(self.error)
-        column.addWidget(self.buttons)
+        lay_out(QVBoxLayout(self), heading, intro, form, self.error, self.buttons)
         self._busy = False
         self._wait_left = 0
         self._countdown = QTimer(self)

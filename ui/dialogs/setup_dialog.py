@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from counter_app import desk
 from ui import strings, theme
-from ui.views.widgets import Field, dialog_buttons, error_line, heading_label, show_refusal
+from ui.views.widgets import Field, dialog_buttons, error_line, heading_label, lay_out, show_refusal
 
 S = strings.Setup
 
@@ -79,12 +79,7 @@ class SetupDialog(QDialog):
         form.addRow("", passphrase_note)
         self.general_error = error_line("setup_error")
         self.buttons, self.ok = dialog_buttons(S.OK, S.CANCEL, self._submit, self.reject, accept_name="setup_ok")
-        column = QVBoxLayout(self)
-        column.addWidget(heading)
-        column.addWidget(intro)
-        column.addLayout(form)
-        column.addWidget(self.general_error)
-        column.addWidget(self.buttons)
+        lay_out(QVBoxLayout(self), heading, intro, form, self.general_error, self.buttons)
         self._changed()
 
     def values(self) -> dict[str, Any]:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from counter_app import desk_admin
 from counter_app.errors import UserError
 from ui.desk_client import DeskClient
 from ui.interaction import Interaction
+from ui.views.widgets import fill_table
 
 if TYPE_CHECKING:
     from ui.views.main_window import MainWindow
@@ -150,12 +150,9 @@ class FailedEventsDialog(QDialog):
 
     def _show(self, events: list[dict[str, Any]]) -> None:
         self.events = events
-        self.table.setRowCount(len(events))
-        for row, event in enumerate(events):
-            values = [event["code"], KINDS.get(event["kind"], event["kind"]),
-                      STATES.get(event["state"], event["state"]), str(event["attempts"]), event["reason"]]
-            for col, value in enumerate(values):
-                self.table.setItem(row, col, QTableWidgetItem(value))
+        fill_table(self.table, [(event["code"], KINDS.get(event["kind"], event["kind"]),
+                                 STATES.get(event["state"], event["state"]), str(event["attempts"]), event["reason"])
+                                for event in events])
         self.retry_button.setEnabled(bool(events))
         self.loaded.emit()
 

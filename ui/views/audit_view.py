@@ -3,16 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from counter_app import desk_admin
 from counter_app.desk_admin import AuditRow
@@ -21,7 +12,7 @@ from counter_app.errors import UserError
 from ui import theme
 from ui.admin.strings import Audit as S
 from ui.desk_client import DeskClient
-from ui.views.widgets import heading_label, read_only_table
+from ui.views.widgets import fill_table, heading_label, lay_out, push_button, read_only_table, table_item
 
 PAGE = 100
 OK_COLOUR, BAD_COLOUR = theme.SUCCESS.text, theme.ERROR.text
@@ -40,36 +31,18 @@ class AuditView(QWidget):
         intro.setStyleSheet(theme.HINT_STYLE)
         self.table = read_only_table(S.COLUMNS, len(S.COLUMNS) - 1, "audit_table", striped=True)
         self.table.setWordWrap(False)
-        self.newest_button = QPushButton(S.NEWEST)
-        self.newer_button = QPushButton(S.NEWER)
-        self.older_button = QPushButton(S.OLDER)
-        self.verify_button = QPushButton(S.VERIFY)
-        self.verify_button.setObjectName("audit_verify")
+        self.newest_button = push_button(S.NEWEST, on_click=self.load_newest)
+        self.newer_button = push_button(S.NEWER, on_click=self.newer)
+        self.older_button = push_button(S.OLDER, on_click=self.older)
+        self.verify_button = push_button(S.VERIFY, "audit_verify", self.verify)
         self.page_label = QLabel()
         self.page_label.setObjectName("audit_page")
         self.result = QLabel()
         self.result.setObjectName("audit_result")
         self.result.setWordWrap(True)
-        self.newest_button.clicked.connect(self.load_newest)
-        self.newer_button.clicked.connect(self.newer)
-        self.older_button.clicked.connect(self.older)
-        self.verify_button.clicked.connect(self.verify)
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addStretch(1)
-        top.addWidget(self.verify_button)
-        pages = QHBoxLayout()
-        pages.addWidget(self.newest_button)
-        pages.addWidget(self.newer_button)
-        pages.addWidget(self.older_button)
-        pages.addWidget(self.page_label)
-        pages.addStretch(1)
-        column = QVBoxLayout(self)
-        column.addLayout(top)
-        column.addWidget(intro)
-        column.addWidget(self.result)
-        column.addWidget(self.table, 1)
-        column.addLayout(pages)
+        top = lay_out(QHBoxLayout(), title, 1, self.verify_button)
+        pages = lay_out(QHBoxLayout(), self.newest_button, self.newer_button, self.older_button, self.page_label, 1)
+        lay_out(QVBoxLayout(self), top, intro, self.result, (self.table, 1), pages)
         self.result.hide()
         self._buttons()
 
@@ -97,19 +70,15 @@ class AuditView(QWidget):
 
     def _show(self, rows: list[AuditRow]) -> None:
         self.rows = rows
-        self.table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
+        shown = []
+        for r in rows:
             at = to_vn(r.at)
             who = S.SYSTEM if r.actor_kind == "system" else r.actor
+            colour = theme.ERROR.text if r.action == "login.failed" else ""
             cells = (str(r.seq), f"{at:%d/%m/%Y %H:%M:%S}", who, S.ACTIONS.get(r.action, r.action), r.target,
                      r.detail)
-            for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if j == 0:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if r.action == "login.failed":
-                    item.setForeground(QColor(theme.ERROR.text))
-                self.table.setItem(i, j, item)
+            shown.append([table_item(text, right=j == 0, colour=colour) for j, text in enumerate(cells)])
+        fill_table(self.table, shown)
         if rows:
             self.page_label.setText(S.PAGE.format(page=len(self._starts), first=rows[0].seq, last=rows[-1].seq))
         else:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -28,6 +27,7 @@ from counter_app.domain.statuses import STATUS_LABELS
 from ui import strings
 from ui.desk_client import DeskClient
 from ui.models.dossier_table_model import DossierTableModel
+from ui.views.widgets import search_box
 
 S = strings.Worklist
 NO_DATE = QDate(2000, 1, 1)  # the date boxes' "not set" value, shown as "—"
@@ -53,10 +53,7 @@ class DossierListView(QWidget):
 
     def __init__(self, client: DeskClient, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.search = QLineEdit()
-        self.search.setObjectName("list_search")
-        self.search.setPlaceholderText(S.SEARCH)
-        self.search.setClearButtonEnabled(True)
+        self.search = search_box("list_search", S.SEARCH)
         self.status = QComboBox()
         self.status.setObjectName("status_filter")
         for text, statuses in S.STATUS_SETS:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from counter_app.domain import actions
 from counter_app.domain.statuses import label as status_label
 from ui import strings, theme
 from ui.formatting import file_size, long_datetime, short_date, short_datetime, working_days
-from ui.views.widgets import enlarge, read_only_table
+from ui.views.widgets import enlarge, fill_table, read_only_table
 
 S = strings.Dossier
 L = strings.Life
@@ -182,10 +181,8 @@ class DossierView(QWidget):
         overdue = bool(dossier.get("overdue"))
         self.values["due_at"].setStyleSheet(theme.ERROR_TEXT_STYLE if overdue else "")
         docs = dossier.get("documents") or []
-        self.documents.setRowCount(len(docs))
-        for i, d in enumerate(docs):
-            for column, value in enumerate((str(i + 1), d["name"], d.get("form", ""), str(d.get("count", "")))):
-                self.documents.setItem(i, column, QTableWidgetItem(value))
+        fill_table(self.documents, [(str(i + 1), d["name"], d.get("form", ""), str(d.get("count", "")))
+                                    for i, d in enumerate(docs)])
         self.documents.resizeRowsToContents()
         self.print_button.setEnabled(True)
         self.dossier = dossier
@@ -219,8 +216,8 @@ class DossierView(QWidget):
         self.no_actions.setVisible(bool(self.dossier) and not any(k not in actions.PAPERS for k in keys))
 
     def _show_history(self, events: list[dict[str, Any]]) -> None:
-        self.history.setRowCount(len(events))
-        for i, e in enumerate(events):
+        rows = []
+        for e in events:
             status = status_label(e["status"]) if e.get("status") is not None else ""
             if e.get("from_status") is not None and e["from_status"] != e["status"]:
                 status = f"{status_label(e['from_status'])} → {status}"
@@ -236,10 +233,9 @@ class DossierView(QWidget):
                 notes.append(L.RECIPIENT.format(name=recipient["full_name"]))
             if e.get("rating"):
                 notes.append(L.RATED.format(rating=strings.RATINGS.get(e["rating"], "")))
-            values = (short_datetime(e["at"]), L.KIND.get(e["kind"], e["kind"]), status, e.get("officer") or "",
-                      " · ".join(n for n in notes if n))
-            for column, value in enumerate(values):
-                self.history.setItem(i, column, QTableWidgetItem(value))
+            rows.append((short_datetime(e["at"]), L.KIND.get(e["kind"], e["kind"]), status, e.get("officer") or "",
+                         " · ".join(n for n in notes if n)))
+        fill_table(self.history, rows)
         self.history.resizeRowsToContents()
         if events:
             self.history.scrollToBottom()

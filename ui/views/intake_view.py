@@ -33,7 +33,7 @@ from counter_app.errors import UserError
 from ui import strings, theme
 from ui.views.documents_box import DocumentsBox
 from ui.views.procedure_picker import ProcedurePicker
-from ui.views.widgets import Field, enlarge
+from ui.views.widgets import Field, enlarge, lay_out, push_button, titled_box
 
 if TYPE_CHECKING:
     from counter_app.desk import DuePreview, Saved
@@ -124,10 +124,7 @@ class IntakeView(QWidget):
         self.due_warning.setWordWrap(True)
         self.due_warning.setStyleSheet(theme.notice_style(theme.WARNING))
         self.due_warning.hide()
-        due_column = QVBoxLayout(due_box)
-        due_column.addWidget(self.due_label)
-        due_column.addWidget(self.received_label)
-        due_column.addWidget(self.due_warning)
+        lay_out(QVBoxLayout(due_box), self.due_label, self.received_label, self.due_warning)
 
         # --- what was saved last ---
         self.saved_panel = QFrame()
@@ -152,14 +149,12 @@ class IntakeView(QWidget):
         self.picker.chosen.connect(self._procedure_chosen)
         self.procedure_field = Field(self.picker)
         self.procedure_field.error.setObjectName("procedure_code_error")
-        procedure_box = QGroupBox(S.PROCEDURE)
-        QVBoxLayout(procedure_box).addWidget(self.procedure_field)
+        procedure_box = titled_box(S.PROCEDURE, self.procedure_field)
         self.documents = DocumentsBox()
         self.documents.rows_changed.connect(self._chain_tabs)
         self.documents_field = Field(self.documents)
         self.documents_field.error.setObjectName("documents_error")
-        documents_box = QGroupBox(S.DOCUMENTS)
-        QVBoxLayout(documents_box).addWidget(self.documents_field)
+        documents_box = titled_box(S.DOCUMENTS, self.documents_field)
 
         # --- channel, sets, note ---
         self.channel = QComboBox()
@@ -180,35 +175,18 @@ class IntakeView(QWidget):
         other.addRow(S.NOTE, self.fields["note"])
 
         # --- buttons ---
-        self.new_button = QPushButton(S.NEW)
-        self.new_button.setObjectName("new_intake")
-        self.save_button = QPushButton(S.SAVE)
-        self.save_button.setObjectName("save")
-        self.save_print_button = QPushButton(S.SAVE_PRINT)
-        self.save_print_button.setObjectName("save_print")
-        self.save_button.clicked.connect(lambda: self.request_save(print_slip=False))
-        self.save_print_button.clicked.connect(lambda: self.request_save(print_slip=True))
-        self.new_button.clicked.connect(self.new_requested)
+        self.new_button = push_button(S.NEW, "new_intake", self.new_requested)
+        self.save_button = push_button(S.SAVE, "save", lambda: self.request_save(print_slip=False))
+        self.save_print_button = push_button(S.SAVE_PRINT, "save_print", lambda: self.request_save(print_slip=True))
         # Refusal at intake (status 3, Mẫu 03): the window asks the reason and saves the form refused.
-        self.refuse_button = QPushButton(strings.Act.REFUSE + "…")
-        self.refuse_button.setObjectName("refuse_intake")
-        self.refuse_button.clicked.connect(self.request_refusal)
+        self.refuse_button = push_button(strings.Act.REFUSE + "…", "refuse_intake", self.request_refusal)
 
-        left = QVBoxLayout()
-        left.addWidget(applicant)
-        left.addWidget(due_box)
-        left.addWidget(self.saved_panel)
-        left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(procedure_box)
-        right.addWidget(documents_box, 1)
-        right.addWidget(other_box)
+        left = lay_out(QVBoxLayout(), applicant, due_box, self.saved_panel, 1)
+        right = lay_out(QVBoxLayout(), procedure_box, (documents_box, 1), other_box)
         columns = QHBoxLayout()
         columns.addLayout(left, 5)
         columns.addLayout(right, 6)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.refuse_button)
-        buttons.addStretch(1)
+        buttons = lay_out(QHBoxLayout(), self.refuse_button, 1)
         for b in (self.new_button, self.save_button, self.save_print_button):
             b.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
             buttons.addWidget(b)

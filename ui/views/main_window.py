@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app import clock
-from counter_app.desk import PICKUP_DAYS_KEY, OfficeInfo
+from counter_app.desk import OfficeInfo
 from counter_app.domain.statuses import Status
 from counter_app.errors import StoreBusyError, UserError
 from ui import strings, theme
@@ -39,6 +39,7 @@ from ui.prefs import Prefs
 from ui.printing import PrintDesk
 from ui.scanner_setup import ScannerSetup
 from ui.sync.panel import status_text as sync_text
+from ui.views.attention_desk import AttentionDesk
 from ui.views.attention_view import AttentionView
 from ui.views.digitise_desk import DigitiseDesk
 from ui.views.dossier_actions import DossierActions
@@ -153,14 +154,11 @@ class MainWindow(QMainWindow):
         self.returns.details_requested.connect(lambda code: self.open_dossier(code))
         self.returns.back_requested.connect(self._back)
         self.returns.ready_requested.connect(self.dossier_actions.mark_ready)
-        self.attention.open_requested.connect(lambda code, action: self.open_dossier(code, action=action))
-        self.attention.reload_requested.connect(lambda: self.reload_attention())
-        self.attention.pickup_days_changed.connect(self._set_pickup_days)
+        self.attention_desk = AttentionDesk(self)  # F5: what is late or waiting, counted on its tab
         self.intake.refuse_requested.connect(self.intake_desk.refuse)
         self.printing = PrintDesk(client, self.prefs, self.interaction,
                                   notify=self.show_message, parent=self)
         self.slip_printer = self.printing.preview_slip
-        self._attention_at_start = True
         # One change notice (ui/desk_client.py) refreshes every screen that shows stored data; a
         # zero-time timer folds the notices of a burst of writes into one refresh.
         self._change_notice = QTimer(self)
@@ -251,7 +249,7 @@ class MainWindow(QMainWindow):
         self._refresh_sync()
         self._ticker.start()
         self.intake.focus_first()
-        self.reload_attention()
+        self.attention_desk.reload()
 
     def _procedures_loaded(self, specs: list[Any]) -> None:
         self.intake.set_procedures(specs)
@@ -381,36 +379,7 @@ class MainWindow(QMainWindow):
         """Something was written: the list, the attention list and the sync count move on."""
         self.worklist.model.reload()
         self._refresh_sync()
-        self.reload_attention(quietly=True)
-
-    # --- the attention list ---------------------------------------------------------------------------
-
-    def show_attention(self) -> None:
-        self.tabs.setCurrentWidget(self.attention)
-        self.attention.focus_list()
-        self.reload_attention()
-
-    def reload_attention(self, *, quietly: bool = False) -> None:
-        self.client.call(lambda d: (d.attention(), d.pickup_days()), self._attention_loaded, key="attention")
-
-    def _attention_loaded(self, answer: tuple[Any, int]) -> None:
-        attention, days = answer
-        self.attention.show_attention(attention, days)
-        total = self.attention.total
-        index = self.tabs.indexOf(self.attention)
-        self.tabs.setTabText(index, strings.Attention.TAB_COUNT.format(n=total) if total else strings.Attention.TAB)
-        if self._attention_at_start:
-            self._attention_at_start = False
-            # At the start of the day the counter sees what is late first, unless work has begun.
-            if (total and self.prefs.attention_at_start and self.tabs.currentWidget() is self.intake
-                    and not self.intake.is_dirty()):
-                self.tabs.setCurrentWidget(self.attention)
-                self.attention.focus_list()
-        self.attention_shown.emit()
-
-    def _set_pickup_days(self, days: int) -> None:
-        self.client.call(lambda d: d.set_setting(PICKUP_DAYS_KEY, days), lambda _n: self.reload_attention(),
-                         self.show_error)
+        self.attention_desk.reload()
 
     def handle_scan(self, text: str) -> None:
         route_scan(self, text)

@@ -17,9 +17,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +27,7 @@ from counter_app.domain.public_papers import PosterJob
 from counter_app.domain.text import fold
 from ui import strings
 from ui.formatting import working_days
-from ui.views.widgets import fill_list, step_list
+from ui.views.widgets import fill_list, lay_out, push_button, search_box, step_list
 
 if TYPE_CHECKING:
     from counter_app.services.catalogue import ProcedureSpec
@@ -46,10 +44,7 @@ class PosterView(QWidget):
 
         intro = QLabel(S.INTRO)
         intro.setWordWrap(True)
-        self.search = QLineEdit()
-        self.search.setObjectName("poster_search")
-        self.search.setPlaceholderText(S.SEARCH_HINT)
-        self.search.setClearButtonEnabled(True)
+        self.search = search_box("poster_search", S.SEARCH_HINT)
         search_label = QLabel(S.SEARCH)
         search_label.setBuddy(self.search)
         self.field = QComboBox()
@@ -62,36 +57,22 @@ class PosterView(QWidget):
         self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.count = QLabel()
         self.count.setObjectName("poster_count")
-        self.preview_button = QPushButton(S.PREVIEW)
-        self.preview_button.setObjectName("poster_preview")
-        self.batch_button = QPushButton(S.BATCH_EVERY)
-        self.batch_button.setObjectName("poster_batch")
-        self.listing_button = QPushButton(S.LISTING)
-        self.listing_button.setObjectName("poster_listing")
+        self.preview_button = push_button(S.PREVIEW, "poster_preview", self.preview)
+        self.batch_button = push_button(S.BATCH_EVERY, "poster_batch", self.print_field)
+        self.listing_button = push_button(S.LISTING, "poster_listing", self.print_listing)
 
         form = QGridLayout()
         form.addWidget(search_label, 0, 0)
         form.addWidget(self.search, 0, 1)
         form.addWidget(field_label, 1, 0)
         form.addWidget(self.field, 1, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.count, 1)
-        buttons.addWidget(self.listing_button)
-        buttons.addWidget(self.batch_button)
-        buttons.addWidget(self.preview_button)
-        column = QVBoxLayout(self)
-        column.addWidget(intro)
-        column.addLayout(form)
-        column.addWidget(self.results, 1)
-        column.addLayout(buttons)
+        buttons = lay_out(QHBoxLayout(), (self.count, 1), self.listing_button, self.batch_button, self.preview_button)
+        lay_out(QVBoxLayout(self), intro, form, (self.results, 1), buttons)
 
         self.search.textChanged.connect(lambda _t: self._refilter())
         self.search.installEventFilter(self)
         self.field.currentIndexChanged.connect(lambda _i: self._field_changed())
         self.results.itemActivated.connect(lambda _item: self.preview())
-        self.preview_button.clicked.connect(self.preview)
-        self.batch_button.clicked.connect(self.print_field)
-        self.listing_button.clicked.connect(self.print_listing)
         self.set_catalogue([], [])
 
     # --- what the window hands over ------------------------------------------------------------------

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 
 from counter_app import desk
 from ui import strings
 from ui.formatting import working_days
-from ui.views.widgets import fill_list, step_list
+from ui.views.widgets import fill_list, search_box, step_list
 
 if TYPE_CHECKING:
     from counter_app.services.catalogue import ProcedureSpec
@@ -27,10 +27,7 @@ class ProcedurePicker(QWidget):
         super().__init__(parent)
         self._specs: list[ProcedureSpec] = []
         self._chosen: ProcedureSpec | None = None
-        self.search = QLineEdit()
-        self.search.setObjectName("procedure_search")
-        self.search.setPlaceholderText(S.PROCEDURE_HINT)
-        self.search.setClearButtonEnabled(True)
+        self.search = search_box("procedure_search", S.PROCEDURE_HINT)
         self.results = QListWidget()
         self.results.setObjectName("procedure_list")
         # The list follows the search box's arrows: it never takes the focus, so Tab goes on to

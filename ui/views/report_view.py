@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from ui.admin.chart import WeeklyChart
 from ui.admin.strings import Report as S
 from ui.desk_client import DeskClient
 from ui.interaction import Interaction
-from ui.views.widgets import MessageBar, enlarge, heading_label, read_only_table
+from ui.views.widgets import MessageBar, enlarge, fill_table, heading_label, read_only_table, table_item
 
 MONTH, QUARTER, YEAR, RANGE = range(4)
 
@@ -57,17 +56,6 @@ def number(value: float | int | None) -> str:
 
 def percent(value: float | None) -> str:
     return S.NO_RATE if value is None else f"{value:.1f}".replace(".", ",") + "%"
-
-
-def _item(text: str, *, right: bool = False, bold: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    if bold:
-        font = item.font()
-        font.setBold(True)
-        item.setFont(font)
-    return item
 
 
 class ReportView(QWidget):
@@ -213,23 +201,24 @@ class ReportView(QWidget):
             self.messages.clear()
         self.headline.setText(S.HEADLINE.format(received=number(report.received), resolved=number(report.resolved),
                                                 rate=percent(report.qd766_on_time_rate)))
-        self.figures.setRowCount(len(report.figures))
-        for i, (label, n, rate) in enumerate(report.figures):
+        rows = []
+        for label, n, rate in report.figures:
             top = not label.startswith(" ")
-            self.figures.setItem(i, 0, _item(label.strip() if top else "      " + label.strip(), bold=top))
-            self.figures.setItem(i, 1, _item(number(n), right=True, bold=top))
-            self.figures.setItem(i, 2, _item("" if rate is None else percent(rate), right=True))
+            rows.append((table_item(label.strip() if top else "      " + label.strip(), bold=top),
+                         table_item(number(n), right=True, bold=top),
+                         table_item("" if rate is None else percent(rate), right=True)))
+        fill_table(self.figures, rows)
         self._groups(self.by_field, report.by_field, with_name=False)
         self._groups(self.by_procedure, report.by_procedure, with_name=True)
         self.chart.set_weeks(report.weeks)
 
     def _groups(self, table: QTableWidget, rows: list[GroupRow], *, with_name: bool) -> None:
-        table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            cells = [r.key] + ([r.name] if with_name else [])
+        shown = []
+        for r in rows:
+            names = [r.key] + ([r.name] if with_name else [])
             values = [number(v) for v in (r.received, r.resolved, r.early, r.on_time, r.late)] + [percent(r.ok_rate)]
-            for j, text in enumerate(cells + values):
-                table.setItem(i, j, _item(text, right=j >= len(cells)))
+            shown.append([*names, *(table_item(v, right=True) for v in values)])
+        fill_table(table, shown)
 
     def figure(self, label: str) -> str:
         """The count shown on the row of that label (tests, and what the officer reads)."""

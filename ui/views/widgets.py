@@ -1,20 +1,26 @@
 """Small widgets the screens share: the message bar, a field with its message beside it, a screen's
-heading, its error line and a dialog's buttons, the status bar's one-line labels that are cut in the
-middle rather than at the end, and the arrows of a search box that move the list under it."""
+heading, its error line, buttons (a named one, a dialog's pair), a search box, a titled box and a row or
+column laid out from its parts, read-only tables and their cells, the status bar's one-line labels
+that are cut in the middle rather than at the end, and the arrows of a search box that move the list
+under it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtCore import QSize, Qt, QTimer, SignalInstance
+from PySide6.QtGui import QColor, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QDialogButtonBox,
     QFrame,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -22,6 +28,7 @@ from PySide6.QtWidgets import (
     QStatusBar,
     QStyle,
     QTableWidget,
+    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -69,6 +76,52 @@ def heading_label(text: str = "") -> QLabel:
     return enlarge(QLabel(text), 1.3, bold=True)
 
 
+def push_button(text: str, name: str = "", on_click: Callable[[], object] | SignalInstance | None = None
+                ) -> QPushButton:
+    """A button with its object name (what the tests and the mnemonic check find it by) and what a
+    click does (a callable, or a signal it passes the click on to)."""
+    button = QPushButton(text)
+    if name:
+        button.setObjectName(name)
+    if on_click is not None:
+        button.clicked.connect(on_click)
+    return button
+
+
+def search_box(name: str, placeholder: str) -> QLineEdit:
+    """A search line: its hint inside, and a clear button once something is typed."""
+    box = QLineEdit()
+    box.setObjectName(name)
+    box.setPlaceholderText(placeholder)
+    box.setClearButtonEnabled(True)
+    return box
+
+
+def titled_box(title: str, content: QWidget) -> QGroupBox:
+    """A framed, titled group holding one widget (a Field, a list)."""
+    box = QGroupBox(title)
+    QVBoxLayout(box).addWidget(content)
+    return box
+
+
+Part = QWidget | QLayout | int | tuple[QWidget, int]
+
+
+def lay_out(layout: QBoxLayout, *parts: Part) -> QBoxLayout:
+    """The parts in the row or column, in order: a widget, a layout, an int (a stretch of that
+    factor) or (widget, factor) for a widget that takes the room left."""
+    for part in parts:
+        if isinstance(part, tuple):
+            layout.addWidget(*part)
+        elif isinstance(part, int):
+            layout.addStretch(part)
+        elif isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    return layout
+
+
 def error_line(name: str = "", *, bold: bool = False) -> QLabel:
     """The red line where a refusal is said, hidden while all is well."""
     line = QLabel()
@@ -100,6 +153,29 @@ def read_only_table(columns: Sequence[str], stretch: int, name: str = "", *, row
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
+
+
+def table_item(text: str, *, right: bool = False, bold: bool = False, colour: str = "") -> QTableWidgetItem:
+    """One cell of a read-only table: `right` for figures, `bold` for totals, `colour` (a theme colour)
+    for a row set apart, such as a disabled account or a failed log-in."""
+    item = QTableWidgetItem(text)
+    if right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if bold:
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+    if colour:
+        item.setForeground(QColor(colour))
+    return item
+
+
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[str | QTableWidgetItem]]) -> None:
+    """The table shows these rows and no others; a text becomes a plain cell (table_item)."""
+    table.setRowCount(len(rows))
+    for i, cells in enumerate(rows):
+        for j, cell in enumerate(cells):
+            table.setItem(i, j, table_item(cell) if isinstance(cell, str) else cell)
 
 
 def dialog_buttons(accept: str, close: str, on_accept: Callable[[], None], on_close: Callable[[], None], *,

@@ -48,7 +48,7 @@ def build_menus(window: MainWindow) -> WindowMenus:
         action(strings.Intake.SCAN_CARD, ["F6"], window.scan_card),
         action(M.ACT_SAVE, ["Ctrl+S"], lambda: window.save(print_slip=False)),
         action(M.ACT_PRINT, ["Ctrl+P"], window.print_current),
-        action(strings.Attention.TAB, ["F5"], window.show_attention),
+        action(strings.Attention.TAB, ["F5"], lambda: window.attention_desk.show()),
         action(strings.Posters.ACT, ["F7"], window.show_posters),
         action(strings.Digitise.ACT, ["F8"], lambda: window.digitise.toggle()),
     )
