@@ -112,11 +112,7 @@ def _parser() -> argparse.ArgumentParser:
 
     group = sub.add_parser("review", parents=[common], help="sự kiện bị giữ lại chờ kiểm tra")
     actions = group.add_subparsers(dest="review_action", parser_class=Parser, required=True)
-    listed = actions.add_parser("list", parents=[common], help="các sự kiện đang chờ kiểm tra")
-    listed.add_argument("--agency-code")
-    listed.add_argument("--all", action="store_true", help="cả những sự kiện đã xử lý")
-    done = actions.add_parser("resolve", parents=[common], help="đánh dấu đã xử lý")
-    done.add_argument("review_id", type=int)
+    _cases(actions, common, "list", "các sự kiện đang chờ kiểm tra", "cả những sự kiện đã xử lý", "review_id")
     room = actions.add_parser("room", parents=[common], help="mức dùng chỗ chờ kiểm tra của từng máy quầy")
     room.add_argument("--day", help="ngày YYYY-MM-DD (mặc định: hôm nay)")
 
@@ -124,11 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     trail_actions = trail.add_subparsers(dest="audit_action", parser_class=Parser, required=True)
     trail_heads = trail_actions.add_parser("heads", parents=[common], help="đầu chuỗi nhật ký của từng máy quầy")
     trail_heads.add_argument("--agency-code")
-    trail_breaks = trail_actions.add_parser("breaks", parents=[common], help="các lần nhật ký bị lùi lại hoặc bị sửa")
-    trail_breaks.add_argument("--agency-code")
-    trail_breaks.add_argument("--all", action="store_true", help="cả những lần đã xử lý")
-    trail_done = trail_actions.add_parser("resolve", parents=[common], help="đánh dấu đã xử lý")
-    trail_done.add_argument("break_id", type=int)
+    _cases(trail_actions, common, "breaks", "các lần nhật ký bị lùi lại hoặc bị sửa", "cả những lần đã xử lý",
+           "break_id")
 
     export = sub.add_parser("export", parents=[common], help="xuất hồ sơ theo định dạng đồng bộ quốc gia")
     export.add_argument("--agency-code")
@@ -145,6 +138,17 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", parents=[common], help="nâng cấp lược đồ cơ sở dữ liệu")
     return p
+
+
+def _cases(actions: Any, common: argparse.ArgumentParser, listing: str, listing_help: str, all_help: str,
+           id_name: str) -> None:
+    """Cases the district looks at and closes (reviews, audit breaks): their list, per office and
+    open ones unless --all, and `resolve <id>`."""
+    listed = actions.add_parser(listing, parents=[common], help=listing_help)
+    listed.add_argument("--agency-code")
+    listed.add_argument("--all", action="store_true", help=all_help)
+    done = actions.add_parser("resolve", parents=[common], help="đánh dấu đã xử lý")
+    done.add_argument(id_name, type=int)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from counter_app.domain.text import fold
+from district_server.received import storable
 
 INDEXED = ("name_folded", "id_number", "procedure_name", "channel", "start_at", "finished_at")
 
@@ -17,8 +18,6 @@ def indexed_columns(snapshot: Any) -> dict[str, Any]:
     snap = snapshot if isinstance(snapshot, dict) else {}
     applicant = snap.get("applicant") if isinstance(snap.get("applicant"), dict) else {}
     channel = snap.get("channel")
-
-    from district_server.ingest import storable  # here: ingest imports this module
 
     def text(value: Any, limit: int) -> str:
         return storable(value[:limit]) if isinstance(value, str) else ""  # a NUL would fail PostgreSQL

@@ -24,7 +24,7 @@ from counter_app.domain.privacy import mask_name
 from counter_app.domain.statuses import FINAL, Status, label
 from counter_app.sync.protocol import LOOKUP_PATH
 from district_server.database import Database
-from district_server.ingest import storable
+from district_server.received import storable
 from district_server.schema import dossier, event
 from district_server.web import strings
 from district_server.web.ratelimit import RateLimit
