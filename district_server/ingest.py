@@ -39,7 +39,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from counter_app.domain.vn_time import VN_TZ
-from counter_app.sync.protocol import FEATURE_HELD, HELD, PROTOCOL, EventResult, PushOptions, PushResponse
+from counter_app.sync.protocol import (
+    FEATURE_HELD,
+    HELD,
+    PROTOCOL,
+    DossierSnapshot,
+    EventResult,
+    PushOptions,
+    PushResponse,
+)
 from district_server import audit_heads, office_procedures, review, rules, waiting
 from district_server.auth import Device
 from district_server.database import Database, pg_many
@@ -328,12 +336,11 @@ def _upsert_dossiers(db: Database, conn: Connection, stored: list[Checked], now:
         return
     rows = []
     for item in latest.values():
-        snap = item.event.dossier
+        snap = DossierSnapshot.of(item.event.dossier)
         rows.append({
             "id": item.event.dossier_id, "agency_code": item.code.split("-", 1)[0], "code": item.code,
-            "counter": item.counter, "status": item.event.to_status,
-            "procedure_code": str(snap.get("procedure_code") or ""), "received_at": str(snap.get("received_at")),
-            "due_at": str(snap.get("due_at") or ""), "returned_at": snap.get("returned_at") or None,
+            "counter": item.counter, "status": item.event.to_status, "procedure_code": snap.procedure_code,
+            "received_at": snap.received_at, "due_at": snap.due_at, "returned_at": snap.returned_at or None,
             "last_key": item.sort_key, "last_event_id": item.event.event_id, "created_at": now, "updated_at": now,
             **indexed_columns(snap),
         })
