@@ -184,7 +184,7 @@ class _Lenient(_Model):
             return handler(data)
         except ValidationError as exc:
             if not isinstance(data, dict):
-                return handler({})
+                raise  # not an object at all: the field that holds it reads as its default
             bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
             return handler({k: v for k, v in data.items() if k not in bad})
 
@@ -205,7 +205,7 @@ class SnapshotPerson(_Lenient):
 
 
 class SnapshotPaper(_Lenient):
-    """One line of the dossier's checklist of papers (a line that is not an object reads as empty)."""
+    """One line of the dossier's checklist of papers."""
 
     name: StrictStr = ""
     form: StrictStr = ""
@@ -235,7 +235,7 @@ class DossierSnapshot(_Lenient):
     due_at: StrictStr = ""
     finished_at: StrictStr | None = None
     returned_at: StrictStr | None = None
-    recipient: SnapshotPerson | None = None
+    recipient: None | SnapshotPerson = None
     note: StrictStr = ""
     officer: StrictStr = ""
     original_due_at: StrictStr | None = None
@@ -243,9 +243,15 @@ class DossierSnapshot(_Lenient):
     paused_at: StrictStr | None = None
     rating: StrictInt | None = None
 
+    @field_validator("documents", mode="before")
+    @classmethod
+    def _lines_as_objects(cls, value: Any) -> Any:  # noqa: ANN401
+        # A line that is not an object reads as an empty one, so the others keep their places.
+        return [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else value
+
     @classmethod
     def of(cls, snapshot: Any) -> DossierSnapshot:  # noqa: ANN401 - whatever the payload held
-        return cls.model_validate(snapshot)
+        return cls.model_validate(snapshot if isinstance(snapshot, dict) else {})
 
 
 class AuditHead(_Model):
