@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from counter_app.command_line import Parser
+from counter_app.command_line import Parser, add_status_move
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,10 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", parents=[common], help="xem một hồ sơ theo mã")
     show.add_argument("code")
 
-    status = sub.add_parser("status", parents=[common], help="chuyển trạng thái hồ sơ (mã 1–10)")
-    status.add_argument("code")
-    status.add_argument("new_status", type=int)
-    status.add_argument("--note", default="")
+    status = add_status_move(sub, "status", common, "chuyển trạng thái hồ sơ (mã 1–10)")
     status.add_argument("--missing", action="append", default=[], help="giấy tờ cần bổ sung (lặp lại được)")
 
     ret = sub.add_parser("return", parents=[common], help="trả kết quả cho người nhận")

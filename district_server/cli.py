@@ -39,7 +39,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from counter_app.command_line import EXIT_OK, Parser, run_guarded, utf8_stdio
+from counter_app.command_line import EXIT_OK, Parser, add_status_move, run_guarded, utf8_stdio
 from counter_app.errors import UserError
 from district_server import __version__
 from district_server.config import (
@@ -94,10 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke = sub.add_parser("revoke-device", parents=[common], help="thu hồi mã của một máy quầy")
     revoke.add_argument("device_id")
 
-    status = sub.add_parser("set-status", parents=[common], help="chuyển trạng thái hồ sơ từ huyện")
-    status.add_argument("code")
-    status.add_argument("new_status", type=int)
-    status.add_argument("--note", default="")
+    add_status_move(sub, "set-status", common, "chuyển trạng thái hồ sơ từ huyện")
 
     publish = sub.add_parser("publish", parents=[common], help="phát hành danh mục thủ tục hoặc lịch nghỉ lễ")
     publish.add_argument("what", choices=("catalogue", "calendar"))
