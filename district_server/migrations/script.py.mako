@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from counter_app.db.schema_kit import INT, TEXT, add_columns, columns, s
+# Columns are declared with schema_kit (columns, add_columns): see its docstring.
 from counter_app.db.schema_kit import downgrade as downgrade
 ${imports if imports else ""}
 
