@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from counter_app.errors import UserError
 
@@ -20,6 +20,15 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # argparse's own messages are English
         program = self.prog.split()[0]
         raise UserError(f"Lệnh không hợp lệ ({message}); xem '{program} --help'.")
+
+
+def add_status_move(sub: Any, name: str, common: argparse.ArgumentParser, help_text: str) -> argparse.ArgumentParser:  # noqa: ANN401
+    """`<name> CODE NEW_STATUS [--note …]`: a dossier's status move, taken alike by both programs."""
+    move = sub.add_parser(name, parents=[common], help=help_text)
+    move.add_argument("code")
+    move.add_argument("new_status", type=int)
+    move.add_argument("--note", default="")
+    return move
 
 
 def utf8_stdio() -> None:

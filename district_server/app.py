@@ -49,7 +49,7 @@ from counter_app.sync.protocol import (
 )
 from district_server import audit_heads, auth, config, feed, ingest
 from district_server.database import Database
-from district_server.ingest import storable
+from district_server.received import storable
 
 log = logging.getLogger("district_server")
 

@@ -40,7 +40,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from counter_app.command_line import EXIT_OK, Parser, run_guarded, utf8_stdio
+from counter_app.command_line import EXIT_OK, Parser, add_status_move, run_guarded, utf8_stdio
 from counter_app.errors import UserError
 from district_server import __version__
 from district_server.config import (
@@ -99,10 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke = sub.add_parser("revoke-device", parents=[common], help="thu hồi mã của một máy quầy")
     revoke.add_argument("device_id")
 
-    status = sub.add_parser("set-status", parents=[common], help="chuyển trạng thái hồ sơ từ huyện")
-    status.add_argument("code")
-    status.add_argument("new_status", type=int)
-    status.add_argument("--note", default="")
+    add_status_move(sub, "set-status", common, "chuyển trạng thái hồ sơ từ huyện")
 
     publish = sub.add_parser("publish", parents=[common], help="phát hành danh mục thủ tục hoặc lịch nghỉ lễ")
     publish.add_argument("what", choices=("catalogue", "calendar"))
@@ -117,11 +114,7 @@ def _parser() -> argparse.ArgumentParser:
 
     group = sub.add_parser("review", parents=[common], help="sự kiện bị giữ lại chờ kiểm tra")
     actions = group.add_subparsers(dest="review_action", parser_class=Parser, required=True)
-    listed = actions.add_parser("list", parents=[common], help="các sự kiện đang chờ kiểm tra")
-    listed.add_argument("--agency-code")
-    listed.add_argument("--all", action="store_true", help="cả những sự kiện đã xử lý")
-    done = actions.add_parser("resolve", parents=[common], help="đánh dấu đã xử lý")
-    done.add_argument("review_id", type=int)
+    _cases(actions, common, "list", "các sự kiện đang chờ kiểm tra", "cả những sự kiện đã xử lý", "review_id")
     room = actions.add_parser("room", parents=[common], help="mức dùng chỗ chờ kiểm tra của từng máy quầy")
     room.add_argument("--day", help="ngày YYYY-MM-DD (mặc định: hôm nay)")
 
@@ -129,11 +122,8 @@ def _parser() -> argparse.ArgumentParser:
     trail_actions = trail.add_subparsers(dest="audit_action", parser_class=Parser, required=True)
     trail_heads = trail_actions.add_parser("heads", parents=[common], help="đầu chuỗi nhật ký của từng máy quầy")
     trail_heads.add_argument("--agency-code")
-    trail_breaks = trail_actions.add_parser("breaks", parents=[common], help="các lần nhật ký bị lùi lại hoặc bị sửa")
-    trail_breaks.add_argument("--agency-code")
-    trail_breaks.add_argument("--all", action="store_true", help="cả những lần đã xử lý")
-    trail_done = trail_actions.add_parser("resolve", parents=[common], help="đánh dấu đã xử lý")
-    trail_done.add_argument("break_id", type=int)
+    _cases(trail_actions, common, "breaks", "các lần nhật ký bị lùi lại hoặc bị sửa", "cả những lần đã xử lý",
+           "break_id")
 
     export = sub.add_parser("export", parents=[common], help="xuất hồ sơ theo định dạng đồng bộ quốc gia")
     export.add_argument("--agency-code")
@@ -150,6 +140,17 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", parents=[common], help="nâng cấp lược đồ cơ sở dữ liệu")
     return p
+
+
+def _cases(actions: Any, common: argparse.ArgumentParser, listing: str, listing_help: str, all_help: str,
+           id_name: str) -> None:
+    """Cases the district looks at and closes (reviews, audit breaks): their list, per office and
+    open ones unless --all, and `resolve <id>`."""
+    listed = actions.add_parser(listing, parents=[common], help=listing_help)
+    listed.add_argument("--agency-code")
+    listed.add_argument("--all", action="store_true", help=all_help)
+    done = actions.add_parser("resolve", parents=[common], help="đánh dấu đã xử lý")
+    done.add_argument(id_name, type=int)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from counter_app.domain.codes import normalise_agency_code
 from counter_app.domain.statuses import label
 from counter_app.domain.text import fold
 from district_server.database import Database
-from district_server.ingest import storable
+from district_server.received import storable
 from district_server.schema import dossier, event
 
 CHUNK = 500

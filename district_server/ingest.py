@@ -32,150 +32,33 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
-from counter_app.domain.codes import MAX_PER_COUNTER_PER_DAY, parse_dossier_code
 from counter_app.domain.vn_time import VN_TZ
 from counter_app.sync.protocol import (
-    EVENT_KINDS,
     FEATURE_HELD,
     HELD,
-    MAX_FUTURE,
-    OLDEST_EVENT_YEAR,
     PROTOCOL,
-    EventPayload,
+    DossierSnapshot,
     EventResult,
     PushOptions,
     PushResponse,
-    canonical_json,
-    event_key,
-    parse_time,
 )
 from district_server import audit_heads, file_refs, office_procedures, review, rules, waiting
 from district_server.auth import Device
 from district_server.database import Database, pg_many
+from district_server.event_checks import Checked, check_event
 from district_server.indexed import INDEXED, indexed_columns
+from district_server.received import Refusal, storable, storable_json
 from district_server.schema import batch, device, dossier, event
 from district_server.timeutil import now_iso
 
 BeforeCommit = Callable[[str], None]
 log = logging.getLogger("district_server")
-
-
-@dataclass
-class Checked:
-    """An event that passed every check that does not need the database."""
-
-    index: int
-    event: EventPayload
-    payload_json: str
-    payload_hash: str
-    code: str
-    counter: int
-    sort_key: str
-    device: Device
-    batch_id: str | None = None  # None: a waiting event applied later, by another batch
-
-    @property
-    def step(self) -> rules.Step:
-        return rules.Step(self.sort_key, self.event.kind, self.event.from_status, self.event.to_status)
-
-
-class Refusal(Exception):  # noqa: N818 - not an error of the server: one event's verdict
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = storable(reason)
-
-
-def storable(text: str) -> str:
-    """Text every database takes: no NUL (PostgreSQL refuses it), no lone surrogate (not UTF-8)."""
-    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
-
-
-def storable_json(data: Any) -> str:
-    """The canonical JSON of anything that arrived, storable as is: a lone surrogate is written as
-    its \\u escape rather than crashing the encoder (and the batch with it)."""
-    try:
-        text = canonical_json(data)
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-    except (ValueError, RecursionError):
-        return '{"unreadable":true}'
-
-
-BAD_TEXT = ("Sự kiện chứa ký tự không hợp lệ (nửa cặp UTF-16, không phải văn bản Unicode); máy chủ huyện không "
-            "lưu được, hãy báo quản trị viên.")
-
-
-def check_event(raw: Any, dev: Device, now: datetime) -> Checked:
-    if not isinstance(raw, dict):
-        raise Refusal("not_object", "Sự kiện không phải một đối tượng JSON.")
-    try:
-        text = canonical_json(raw)  # once: the stored payload and its hash come from the same text
-        encoded = text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise Refusal("bad_text", BAD_TEXT) from None
-    except RecursionError:
-        raise Refusal("bad_field", "Sự kiện lồng nhau quá sâu.") from None
-    try:
-        ev = EventPayload.model_validate(raw)
-    except ValidationError as exc:
-        fields = sorted({".".join(str(p) for p in err["loc"]) or "?" for err in exc.errors()})
-        raise Refusal("bad_field", f"Sự kiện thiếu hoặc sai trường: {', '.join(fields)}.") from None
-    if ev.kind not in EVENT_KINDS:
-        raise Refusal("unknown_kind", f"Loại sự kiện '{ev.kind[:40]}' không được máy chủ huyện hỗ trợ.")
-    at = parse_time(ev.at)
-    if at > now + MAX_FUTURE:
-        raise Refusal("future_time",
-                      f"Sự kiện ghi thời điểm {at.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}, ở tương lai so với giờ "
-                      f"máy chủ ({now.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}); hãy kiểm tra đồng hồ máy quầy.")
-    if at.year < OLDEST_EVENT_YEAR:
-        raise Refusal("too_old", f"Sự kiện ghi thời điểm trước năm {OLDEST_EVENT_YEAR}: không hợp lệ.")
-    snap = ev.dossier
-    if snap.get("id") != ev.dossier_id:
-        raise Refusal("snapshot_mismatch", "Thông tin hồ sơ kèm theo không khớp với mã định danh của sự kiện.")
-    code = str(snap.get("code") or "")
-    parsed = parse_dossier_code(code)
-    if parsed is None:
-        raise Refusal("bad_code", f"Mã hồ sơ '{code[:60]}' không đúng dạng <mã cơ quan>-YYMMDD-XXXX.")
-    if parsed.agency_code != dev.agency_code or snap.get("agency_code", parsed.agency_code) != dev.agency_code:
-        raise Refusal("other_agency", f"Hồ sơ {code} thuộc cơ quan {parsed.agency_code}; thiết bị này chỉ được gửi "
-                      f"hồ sơ của cơ quan {dev.agency_code}.")
-    if ev.kind == "intake" and parsed.counter != dev.counter:
-        first, last = parsed.counter * 1000 + 1, parsed.counter * 1000 + MAX_PER_COUNTER_PER_DAY
-        raise Refusal("other_counter",
-                      f"Mã hồ sơ {code} thuộc dải số của quầy {parsed.counter} ({first:04d}–{last:04d}); thiết bị này "
-                      f"là quầy {dev.counter} và chỉ được cấp mã từ {dev.counter * 1000 + 1:04d} đến "
-                      f"{dev.counter * 1000 + MAX_PER_COUNTER_PER_DAY:04d}.")
-    wrong_move = rules.shape_error(ev.kind, ev.from_status, ev.to_status, code)
-    if wrong_move:
-        raise Refusal("bad_move", wrong_move)
-    _check_time(snap.get("received_at"), code, "thời điểm tiếp nhận (received_at)", required=True)
-    _check_time(snap.get("due_at"), code, "hạn trả kết quả (due_at)", required=False)
-    _check_time(snap.get("returned_at"), code, "thời điểm trả kết quả (returned_at)", required=False)
-    procedure = snap.get("procedure_code", "")
-    if not isinstance(procedure, str) or len(procedure) > 60 or any(ch < " " for ch in procedure):
-        raise Refusal("bad_field", f"Hồ sơ {code}: mã thủ tục (procedure_code) không hợp lệ.")
-    return Checked(index=0, event=ev, payload_json=text, payload_hash=hashlib.sha256(encoded).hexdigest(),
-                   code=code, counter=parsed.counter, sort_key=event_key(ev.at, ev.event_id), device=dev)
-
-
-def _check_time(value: Any, code: str, what: str, *, required: bool) -> None:
-    if value in (None, "") and not required:
-        return
-    try:
-        parse_time(value)
-    except (TypeError, ValueError):
-        raise Refusal("bad_field", f"Hồ sơ {code}: {what} không hợp lệ.") from None
 
 
 def ingest(
@@ -456,12 +339,11 @@ def _upsert_dossiers(db: Database, conn: Connection, stored: list[Checked], now:
         return
     rows = []
     for item in latest.values():
-        snap = item.event.dossier
+        snap = DossierSnapshot.of(item.event.dossier)
         rows.append({
             "id": item.event.dossier_id, "agency_code": item.code.split("-", 1)[0], "code": item.code,
-            "counter": item.counter, "status": item.event.to_status,
-            "procedure_code": str(snap.get("procedure_code") or ""), "received_at": str(snap.get("received_at")),
-            "due_at": str(snap.get("due_at") or ""), "returned_at": snap.get("returned_at") or None,
+            "counter": item.counter, "status": item.event.to_status, "procedure_code": snap.procedure_code,
+            "received_at": snap.received_at, "due_at": snap.due_at, "returned_at": snap.returned_at or None,
             "last_key": item.sort_key, "last_event_id": item.event.event_id, "created_at": now, "updated_at": now,
             **indexed_columns(snap),
         })

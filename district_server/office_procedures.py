@@ -25,7 +25,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
 from counter_app.domain.vn_time import VN_TZ
@@ -43,6 +42,7 @@ from counter_app.sync.protocol import (
 )
 from district_server.auth import Device
 from district_server.database import Database
+from district_server.received import Refusal, read_object, storable
 from district_server.schema import office_procedure
 
 VERSIONS = (1,)
@@ -57,44 +57,28 @@ class Entry:
     sort_key: str
 
 
-class _Refused(Exception):  # noqa: N818 - one entry's verdict, not an error of the server
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code, self.reason = code, reason
-
-
 def _check(index: int, raw: Any, now: datetime) -> Entry:  # noqa: ANN401 - whatever arrived
     if not isinstance(raw, dict):
-        raise _Refused("not_object", "Thủ tục gửi lên không phải một đối tượng JSON.")
+        raise Refusal("not_object", "Thủ tục gửi lên không phải một đối tượng JSON.")
     if raw.get("v") not in VERSIONS:
-        raise _Refused("unknown_version", f"Máy chủ huyện chưa đọc được thủ tục phiên bản '{str(raw.get('v'))[:10]}'; "
-                       "hãy nâng cấp máy chủ huyện.")
-    try:
-        text = canonical_json(raw)
-        encoded = text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise _Refused("bad_text", "Thủ tục chứa ký tự không hợp lệ (không phải văn bản Unicode).") from None
-    except (ValueError, RecursionError):
-        raise _Refused("bad_field", "Thủ tục lồng nhau quá sâu.") from None
-    try:
-        entry = OfficeProcedure.model_validate(raw)
-    except ValidationError as exc:
-        fields = sorted({".".join(str(p) for p in err["loc"]) or "?" for err in exc.errors()})
-        raise _Refused("bad_field", f"Thủ tục thiếu hoặc sai trường: {', '.join(fields)[:300]}.") from None
+        raise Refusal("unknown_version", f"Máy chủ huyện chưa đọc được thủ tục phiên bản '{str(raw.get('v'))[:10]}'; "
+                      "hãy nâng cấp máy chủ huyện.")
+    entry, _text, digest = read_object(raw, OfficeProcedure, "Thủ tục",
+                                       "Thủ tục chứa ký tự không hợp lệ (không phải văn bản Unicode).")
     at = parse_time(entry.at)
     if at > now + MAX_FUTURE or at.year < OLDEST_EVENT_YEAR:
-        raise _Refused("bad_time", f"Thủ tục {entry.procedure.code} ghi thời điểm thay đổi {entry.at[:40]}, không "
-                       "hợp lệ so với giờ máy chủ; hãy kiểm tra đồng hồ máy quầy.")
+        raise Refusal("bad_time", f"Thủ tục {entry.procedure.code} ghi thời điểm thay đổi {entry.at[:40]}, không "
+                      "hợp lệ so với giờ máy chủ; hãy kiểm tra đồng hồ máy quầy.")
     try:
         spec = catalogue.parse_procedure(raw["procedure"], f"Thủ tục {entry.procedure.code}")
     except UserError as exc:
-        raise _Refused("bad_procedure", exc.message) from None
-    return Entry(index, entry, spec, hashlib.sha256(encoded).hexdigest(), event_key(entry.at, entry.entry_id))
+        raise Refusal("bad_procedure", exc.message) from None
+    return Entry(index, entry, spec, digest, event_key(entry.at, entry.entry_id))
 
 
 def _entry_id(raw: Any) -> str:  # noqa: ANN401
     value = raw.get("entry_id") if isinstance(raw, dict) else None
-    return value[:36].encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) else ""
+    return storable(value[:36]) if isinstance(value, str) else ""
 
 
 def record(db: Database, conn: Connection, dev: Device, raws: list[Any], now: str) -> list[ProcedureResult]:
@@ -106,7 +90,7 @@ def record(db: Database, conn: Connection, dev: Device, raws: list[Any], now: st
     for i, raw in enumerate(raws):
         try:
             entries.append(_check(i, raw, now_dt))
-        except _Refused as exc:
+        except Refusal as exc:
             results[i] = ProcedureResult(entry_id=_entry_id(raw), result="invalid", code=exc.code, reason=exc.reason)
     codes = sorted({e.spec.code for e in entries})
     held: dict[str, Any] = {}

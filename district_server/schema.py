@@ -13,80 +13,43 @@ live in the same process during tests and must not collide).
 - `staff`, `staff_audit`: district staff accounts of the web dashboard and every action they took
   (docs/server-web.md).
 - `file_ref`: which office's events name which digitised file (file_refs.py): who may read it.
+
+Columns are declared with counter_app/db/schema_kit.py: NOT NULL unless `.null`.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from counter_app.db.schema_kit import BIG, BIG_SEQ, INT, TEXT, columns, s
+
 metadata = sa.MetaData()
 
-# A 64-bit sequence on PostgreSQL; on SQLite the column must be exactly INTEGER to be the rowid.
-BigSeq = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+device = sa.Table("device", metadata, *columns(
+    id=s(36).pk, agency_code=s(20), counter=INT, token_hash=s(64), label=s(200).default(""), created_at=s(32),
+    revoked_at=s(32).null),
+    sa.UniqueConstraint("token_hash", name="uq_device_token_hash"))
 
-device = sa.Table(
-    "device",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("agency_code", sa.String(20), nullable=False),
-    sa.Column("counter", sa.Integer, nullable=False),
-    sa.Column("token_hash", sa.String(64), nullable=False),
-    sa.Column("label", sa.String(200), nullable=False, server_default=""),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("revoked_at", sa.String(32), nullable=True),
-    sa.UniqueConstraint("token_hash", name="uq_device_token_hash"),
-)
-
-event = sa.Table(
-    "event",
-    metadata,
-    sa.Column("seq", BigSeq, primary_key=True, autoincrement=True),
-    sa.Column("event_id", sa.String(36), nullable=False),
-    sa.Column("dossier_id", sa.String(36), nullable=False),
-    sa.Column("agency_code", sa.String(20), nullable=False),
-    sa.Column("device_id", sa.String(36), nullable=True),  # NULL: made by the district itself
-    sa.Column("counter", sa.Integer, nullable=True),
-    sa.Column("origin", sa.String(10), nullable=False),  # counter | district
-    sa.Column("kind", sa.String(32), nullable=False),
-    sa.Column("from_status", sa.Integer, nullable=True),
-    sa.Column("to_status", sa.Integer, nullable=False),
-    sa.Column("at", sa.String(40), nullable=False),
-    sa.Column("sort_key", sa.String(80), nullable=False),  # protocol.event_key: (UTC time, id)
-    sa.Column("payload_hash", sa.String(64), nullable=False),
-    sa.Column("payload_json", sa.Text, nullable=False),
-    sa.Column("received_at", sa.String(32), nullable=False),
-    sa.Column("batch_id", sa.String(36), nullable=True),
+# device_id NULL: made by the district itself (origin "district", else "counter");
+# sort_key: protocol.event_key, (UTC time, id).
+event = sa.Table("event", metadata, *columns(
+    seq=BIG_SEQ, event_id=s(36), dossier_id=s(36), agency_code=s(20), device_id=s(36).null, counter=INT.null,
+    origin=s(10), kind=s(32), from_status=INT.null, to_status=INT, at=s(40), sort_key=s(80), payload_hash=s(64),
+    payload_json=TEXT, received_at=s(32), batch_id=s(36).null),
     sa.UniqueConstraint("event_id", name="uq_event_event_id"),
     sa.Index("ix_event_agency_seq", "agency_code", "seq"),
     sa.Index("ix_event_dossier", "dossier_id", "sort_key"),
-    sqlite_autoincrement=True,  # never reuse a sequence number, even after a failed transaction
-)
+    sqlite_autoincrement=True)  # never reuse a sequence number, even after a failed transaction
 
-dossier = sa.Table(
-    "dossier",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("agency_code", sa.String(20), nullable=False),
-    sa.Column("code", sa.String(40), nullable=False),
-    sa.Column("counter", sa.Integer, nullable=False),
-    sa.Column("status", sa.Integer, nullable=False),
-    sa.Column("procedure_code", sa.String(60), nullable=False),
-    sa.Column("received_at", sa.String(40), nullable=False),
-    sa.Column("due_at", sa.String(40), nullable=False),
-    sa.Column("returned_at", sa.String(40), nullable=True),
-    sa.Column("last_key", sa.String(80), nullable=False),
-    sa.Column("last_event_id", sa.String(36), nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("updated_at", sa.String(32), nullable=False),
+dossier = sa.Table("dossier", metadata, *columns(
+    id=s(36).pk, agency_code=s(20), code=s(40), counter=INT, status=INT, procedure_code=s(60),
+    received_at=s(40), due_at=s(40), returned_at=s(40).null, last_key=s(80), last_event_id=s(36),
+    created_at=s(32), updated_at=s(32),
     # From the latest snapshot, for the dashboard's search and statistics (docs/server-web.md):
     # the folded applicant name (counter_app.domain.text.fold) and ID number, the procedure's name,
     # the channel, when the clock started and when processing ended.
-    sa.Column("name_folded", sa.String(200), nullable=False, server_default=""),
-    sa.Column("id_number", sa.String(20), nullable=False, server_default=""),
-    sa.Column("procedure_name", sa.Text, nullable=False, server_default=""),
-    sa.Column("channel", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("start_at", sa.String(40), nullable=True),
-    sa.Column("finished_at", sa.String(40), nullable=True),
+    name_folded=s(200).default(""), id_number=s(20).default(""), procedure_name=TEXT.default(""),
+    channel=INT.default("1"), start_at=s(40).null, finished_at=s(40).null),
     sa.UniqueConstraint("code", name="uq_dossier_code"),
     sa.Index("ix_dossier_agency_code", "agency_code", "code"),
     # Prefix searches (LIKE 'x%'): PostgreSQL uses a btree for them only with text_pattern_ops
@@ -95,193 +58,92 @@ dossier = sa.Table(
     sa.Index("ix_dossier_name", "name_folded", postgresql_ops={"name_folded": "text_pattern_ops"}),
     sa.Index("ix_dossier_id_number", "id_number"),
     sa.Index("ix_dossier_agency_received", "agency_code", "received_at"),
-    sa.Index("ix_dossier_agency_finished", "agency_code", "finished_at"),
-)
+    sa.Index("ix_dossier_agency_finished", "agency_code", "finished_at"))
 
-review = sa.Table(
-    "review",
-    metadata,
-    sa.Column("id", BigSeq, primary_key=True, autoincrement=True),
-    sa.Column("event_id", sa.String(100), nullable=False),
-    sa.Column("payload_hash", sa.String(64), nullable=False),
-    sa.Column("result", sa.String(10), nullable=False),  # conflict | invalid
-    sa.Column("code", sa.String(40), nullable=False),
-    sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("device_id", sa.String(36), nullable=False),
-    sa.Column("agency_code", sa.String(20), nullable=False),
-    sa.Column("payload_json", sa.Text, nullable=False),
-    sa.Column("received_at", sa.String(32), nullable=False),
-    sa.Column("resolved_at", sa.String(32), nullable=True),
-    sa.Column("dossier_id", sa.String(36), nullable=True),  # to find the waiting events of a dossier
+# result: conflict | invalid; dossier_id: to find the waiting events of a dossier.
+review = sa.Table("review", metadata, *columns(
+    id=BIG_SEQ, event_id=s(100), payload_hash=s(64), result=s(10), code=s(40), reason=TEXT, device_id=s(36),
+    agency_code=s(20), payload_json=TEXT, received_at=s(32), resolved_at=s(32).null, dossier_id=s(36).null),
     # The same refused payload sent again is one case to review, not two.
     sa.UniqueConstraint("event_id", "payload_hash", name="uq_review_event_payload"),
     # Only the open waiting cases (review.py): usually none, so this index stays tiny.
     sa.Index("ix_review_waiting", "agency_code", "dossier_id",
              sqlite_where=sa.text("code = 'waiting' AND resolved_at IS NULL"),
              postgresql_where=sa.text("code = 'waiting' AND resolved_at IS NULL")),
-    sa.Index("ix_review_device_received", "device_id", "received_at"),  # the daily room (review.py)
-)
+    sa.Index("ix_review_device_received", "device_id", "received_at"))  # the daily room (review.py)
 
-# Events refused for lack of room in review (review.py): only counted, per device and day.
-review_overflow = sa.Table(
-    "review_overflow",
-    metadata,
-    sa.Column("device_id", sa.String(36), primary_key=True),
-    sa.Column("day", sa.String(10), primary_key=True),  # YYYY-MM-DD, Vietnam time
-    sa.Column("events", sa.Integer, nullable=False),
-    sa.Column("last_at", sa.String(32), nullable=False),
-)
+# Events refused for lack of room in review (review.py): only counted, per device and day
+# (YYYY-MM-DD, Vietnam time).
+review_overflow = sa.Table("review_overflow", metadata, *columns(
+    device_id=s(36).pk, day=s(10).pk, events=INT, last_at=s(32)))
 
-publication = sa.Table(
-    "publication",
-    metadata,
-    sa.Column("seq", BigSeq, primary_key=True, autoincrement=True),
-    sa.Column("kind", sa.String(20), nullable=False),  # catalogue | calendar
-    sa.Column("agency_code", sa.String(20), nullable=True),  # NULL: every office
-    sa.Column("payload_json", sa.Text, nullable=False),
-    sa.Column("published_at", sa.String(32), nullable=False),
-    sa.Column("note", sa.String(500), nullable=False, server_default=""),
-    sqlite_autoincrement=True,
-)
+# kind: catalogue | calendar; agency_code NULL: every office.
+publication = sa.Table("publication", metadata, *columns(
+    seq=BIG_SEQ, kind=s(20), agency_code=s(20).null, payload_json=TEXT, published_at=s(32),
+    note=s(500).default("")),
+    sqlite_autoincrement=True)
 
-batch = sa.Table(
-    "batch",
-    metadata,
-    sa.Column("batch_id", sa.String(36), primary_key=True),
-    sa.Column("device_id", sa.String(36), nullable=False),
-    sa.Column("events", sa.Integer, nullable=False),
-    sa.Column("stored", sa.Integer, nullable=False),
-    sa.Column("received_at", sa.String(32), nullable=False),
-    sa.Index("ix_batch_device_received", "device_id", "received_at"),  # a counter's "last seen"
-)
+batch = sa.Table("batch", metadata, *columns(
+    batch_id=s(36).pk, device_id=s(36), events=INT, stored=INT, received_at=s(32)),
+    sa.Index("ix_batch_device_received", "device_id", "received_at"))  # a counter's "last seen"
 
-staff = sa.Table(
-    "staff",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("username", sa.String(64), nullable=False),
-    sa.Column("full_name", sa.String(200), nullable=False, server_default=""),
-    sa.Column("role", sa.String(10), nullable=False),  # admin | leader | viewer
-    sa.Column("password_hash", sa.String(200), nullable=False),  # argon2, like the counter's accounts
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("disabled_at", sa.String(32), nullable=True),
-    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("locked_until", sa.String(32), nullable=True),  # log-in throttle after failures
-    sa.UniqueConstraint("username", name="uq_staff_username"),
-)
+# role: admin | leader | viewer; password_hash: argon2, like the counter's accounts;
+# locked_until: the log-in throttle after failures.
+staff = sa.Table("staff", metadata, *columns(
+    id=s(36).pk, username=s(64), full_name=s(200).default(""), role=s(10), password_hash=s(200),
+    created_at=s(32), disabled_at=s(32).null, failed_logins=INT.default("0"), locked_until=s(32).null),
+    sa.UniqueConstraint("username", name="uq_staff_username"))
 
 # What each device last asked the pull feed for (web/pull_seen.py): it holds every publication up to
 # `publications_after`, so the dashboard can say which offices have a catalogue or calendar.
-device_pull = sa.Table(
-    "device_pull",
-    metadata,
-    sa.Column("device_id", sa.String(36), primary_key=True),
-    sa.Column("at", sa.String(32), nullable=False),
-    sa.Column("events_after", sa.BigInteger, nullable=False),
-    sa.Column("publications_after", sa.BigInteger, nullable=False),
-)
+device_pull = sa.Table("device_pull", metadata, *columns(
+    device_id=s(36).pk, at=s(32), events_after=BIG, publications_after=BIG))
 
 # Server-side sessions: only a hash of the cookie is kept, so a copy of the database logs no one in;
-# ending a session or disabling its account takes effect on the next request.
-staff_session = sa.Table(
-    "staff_session",
-    metadata,
-    sa.Column("token_hash", sa.String(64), primary_key=True),
-    sa.Column("staff_id", sa.String(36), nullable=False),
-    sa.Column("csrf", sa.String(64), nullable=False),  # the token every form of this session posts back
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("seen_at", sa.String(32), nullable=False),
-    sa.Index("ix_staff_session_staff", "staff_id"),
-)
+# ending a session or disabling its account takes effect on the next request. csrf: the token every
+# form of this session posts back.
+staff_session = sa.Table("staff_session", metadata, *columns(
+    token_hash=s(64).pk, staff_id=s(36), csrf=s(64), created_at=s(32), seen_at=s(32)),
+    sa.Index("ix_staff_session_staff", "staff_id"))
 
-staff_audit = sa.Table(
-    "staff_audit",
-    metadata,
-    sa.Column("id", BigSeq, primary_key=True, autoincrement=True),
-    sa.Column("at", sa.String(32), nullable=False),
-    sa.Column("username", sa.String(64), nullable=False),  # as typed for a failed log-in
-    sa.Column("action", sa.String(40), nullable=False),
-    sa.Column("target", sa.String(200), nullable=False, server_default=""),
-    sa.Column("detail_json", sa.Text, nullable=False, server_default="{}"),
-    sa.Column("client", sa.String(64), nullable=False, server_default=""),
+# username: as typed, for a failed log-in.
+staff_audit = sa.Table("staff_audit", metadata, *columns(
+    id=BIG_SEQ, at=s(32), username=s(64), action=s(40), target=s(200).default(""),
+    detail_json=TEXT.default("{}"), client=s(64).default("")),
     sa.Index("ix_staff_audit_at", "at"),
-    sqlite_autoincrement=True,
-)
+    sqlite_autoincrement=True)
 
 # The newest audit-trail head each device reported with a push (audit_heads.py): one row a device.
-audit_head = sa.Table(
-    "audit_head",
-    metadata,
-    sa.Column("device_id", sa.String(36), primary_key=True),
-    sa.Column("agency_code", sa.String(20), nullable=False),
-    sa.Column("counter", sa.Integer, nullable=False),
-    sa.Column("seq", sa.BigInteger, nullable=False),
-    sa.Column("hash", sa.String(64), nullable=False),
-    sa.Column("reported_at", sa.String(32), nullable=False),
-    sa.Column("first_reported_at", sa.String(32), nullable=False),
-)
+audit_head = sa.Table("audit_head", metadata, *columns(
+    device_id=s(36).pk, agency_code=s(20), counter=INT, seq=BIG, hash=s(64), reported_at=s(32),
+    first_reported_at=s(32)))
 
-# A head that does not continue the one held before (older, or the same entry with another hash):
-# kept for the district to look at; the head itself moves on, so one break is flagged once.
-audit_break = sa.Table(
-    "audit_break",
-    metadata,
-    sa.Column("id", BigSeq, primary_key=True, autoincrement=True),
-    sa.Column("device_id", sa.String(36), nullable=False),
-    sa.Column("agency_code", sa.String(20), nullable=False),
-    sa.Column("counter", sa.Integer, nullable=False),
-    sa.Column("kind", sa.String(10), nullable=False),  # older | rewritten
-    sa.Column("reported_seq", sa.BigInteger, nullable=False),
-    sa.Column("reported_hash", sa.String(64), nullable=False),
-    sa.Column("held_seq", sa.BigInteger, nullable=False),
-    sa.Column("held_hash", sa.String(64), nullable=False),
-    sa.Column("held_reported_at", sa.String(32), nullable=False),
-    sa.Column("at", sa.String(32), nullable=False),
-    sa.Column("resolved_at", sa.String(32), nullable=True),
+# A head that does not continue the one held before (kind: older, or rewritten: the same entry with
+# another hash): kept for the district to look at; the head itself moves on, so one break is flagged once.
+audit_break = sa.Table("audit_break", metadata, *columns(
+    id=BIG_SEQ, device_id=s(36), agency_code=s(20), counter=INT, kind=s(10), reported_seq=BIG,
+    reported_hash=s(64), held_seq=BIG, held_hash=s(64), held_reported_at=s(32), at=s(32),
+    resolved_at=s(32).null),
     sa.Index("ix_audit_break_device", "device_id", "resolved_at"),
-    sqlite_autoincrement=True,
-)
+    sqlite_autoincrement=True)
 
 # Each office's own procedures (office_procedures.py): what a counter's people added to or changed
-# in the office's catalogue, the latest change of each code. `sort_key` orders changes (time, id).
-office_procedure = sa.Table(
-    "office_procedure",
-    metadata,
-    sa.Column("agency_code", sa.String(20), primary_key=True),
-    sa.Column("code", sa.String(60), primary_key=True),
-    sa.Column("entry_id", sa.String(36), nullable=False),
-    sa.Column("entry_hash", sa.String(64), nullable=False),  # of the entry as received
-    sa.Column("sort_key", sa.String(80), nullable=False),
-    sa.Column("procedure_json", sa.Text, nullable=False),  # ProcedureSpec.to_dict, as parsed here
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("officer", sa.String(1000), nullable=False, server_default=""),
-    sa.Column("device_id", sa.String(36), nullable=False),
-    sa.Column("counter", sa.Integer, nullable=False),
-    sa.Column("at", sa.String(40), nullable=False),
-    sa.Column("received_at", sa.String(32), nullable=False),
-    sa.Index("ix_office_procedure_code", "code"),  # /thu-tuc/<code> without an office
-)
+# in the office's catalogue, the latest change of each code. `sort_key` orders changes (time, id);
+# entry_hash is of the entry as received, procedure_json its ProcedureSpec.to_dict as parsed here.
+office_procedure = sa.Table("office_procedure", metadata, *columns(
+    agency_code=s(20).pk, code=s(60).pk, entry_id=s(36), entry_hash=s(64), sort_key=s(80),
+    procedure_json=TEXT, name=TEXT, officer=s(1000).default(""), device_id=s(36), counter=INT, at=s(40),
+    received_at=s(32)),
+    sa.Index("ix_office_procedure_code", "code"))  # /thu-tuc/<code> without an office
 
 # What each device last said it still had waiting in its outbox (protocol.WaitingReport).
-device_waiting = sa.Table(
-    "device_waiting",
-    metadata,
-    sa.Column("device_id", sa.String(36), primary_key=True),
-    sa.Column("events", sa.BigInteger, nullable=False),
-    sa.Column("oldest_age_s", sa.BigInteger, nullable=True),
-    sa.Column("reported_at", sa.String(32), nullable=False),
-)
+device_waiting = sa.Table("device_waiting", metadata, *columns(
+    device_id=s(36).pk, events=BIG, oldest_age_s=BIG.null, reported_at=s(32)))
 
 # One row per stored "digitised" event (file_refs.py): the file it names, for whom. Read by hash
 # and office (may this device send or read the file?) and by dossier (the dashboard's page).
-file_ref = sa.Table(
-    "file_ref",
-    metadata,
-    sa.Column("event_id", sa.String(36), primary_key=True),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("agency_code", sa.String(20), nullable=False),
-    sa.Column("dossier_id", sa.String(36), nullable=False),
-    sa.Column("seen_at", sa.String(32), nullable=False),  # when the server stored the event
+# seen_at: when the server stored the event.
+file_ref = sa.Table("file_ref", metadata, *columns(
+    event_id=s(36).pk, sha256=s(64), agency_code=s(20), dossier_id=s(36), seen_at=s(32)),
     sa.Index("ix_file_ref_sha_agency", "sha256", "agency_code"),
-    sa.Index("ix_file_ref_dossier", "dossier_id"),
-)
+    sa.Index("ix_file_ref_dossier", "dossier_id"))

@@ -32,7 +32,7 @@ from counter_app.services.accounts import (
     verify_password,
 )
 from district_server.database import Database
-from district_server.ingest import storable
+from district_server.received import storable
 from district_server.schema import staff, staff_audit, staff_session
 from district_server.timeutil import now_iso
 

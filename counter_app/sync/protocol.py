@@ -31,7 +31,20 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from counter_app.domain.vn_time import VN_TZ
 
@@ -157,6 +170,88 @@ class EventPayload(BaseModel):
     def _time(cls, value: str) -> str:
         parse_time(value)
         return value
+
+
+class _Lenient(_Model):
+    """Read as far as it goes: a field missing or of another kind than the counters write reads as
+    its default. The payload is kept as received, and one odd field must not stop a dossier being
+    filed (nor a whole pull with it). Strict types, so JSON's true is not a 1 nor "3" a 3."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _as_far_as_it_goes(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:  # noqa: ANN401
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            if not isinstance(data, dict):
+                raise  # not an object at all: the field that holds it reads as its default
+            bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
+            return handler({k: v for k, v in data.items() if k not in bad})
+
+
+class SnapshotPerson(_Lenient):
+    """The applicant (or the recipient at the return) in a dossier snapshot."""
+
+    full_name: StrictStr = ""
+    id_number: StrictStr = ""
+    old_id_number: StrictStr = ""
+    birth_date: StrictStr = ""
+    gender: StrictStr = ""
+    address: StrictStr = ""
+    phone: StrictStr = ""
+    email: StrictStr = ""
+    extra: dict[str, Any] = Field(default_factory=dict)
+    relation: StrictStr = ""  # the recipient's, to the applicant
+
+
+class SnapshotPaper(_Lenient):
+    """One line of the dossier's checklist of papers."""
+
+    name: StrictStr = ""
+    form: StrictStr = ""
+    count: StrictInt | None = None
+
+
+class DossierSnapshot(_Lenient):
+    """The dossier as it stood after an event (EventPayload.dossier, written by
+    counter_app/services/dossiers.dossier_dict), read the one way both ends read it: a counter
+    filing another counter's dossier (sync/pull.py) and the server keeping each dossier's state
+    (district_server/ingest.py, indexed.py). What must be right for an event to be taken at all
+    (the code, the times, the office) the server checks on the payload itself
+    (district_server/event_checks.py)."""
+
+    id: StrictStr | None = None
+    code: StrictStr = ""
+    agency_code: StrictStr | None = None
+    procedure_code: StrictStr = ""
+    procedure_name: StrictStr = ""
+    working_days: StrictFloat = 0.0
+    applicant: SnapshotPerson = SnapshotPerson()
+    documents: list[SnapshotPaper] = Field(default_factory=list)
+    channel: StrictInt | None = None
+    sets: StrictInt | None = None
+    received_at: StrictStr = ""
+    start_at: StrictStr = ""
+    due_at: StrictStr = ""
+    finished_at: StrictStr | None = None
+    returned_at: StrictStr | None = None
+    recipient: None | SnapshotPerson = None
+    note: StrictStr = ""
+    officer: StrictStr = ""
+    original_due_at: StrictStr | None = None
+    extension_count: StrictInt = 0
+    paused_at: StrictStr | None = None
+    rating: StrictInt | None = None
+
+    @field_validator("documents", mode="before")
+    @classmethod
+    def _lines_as_objects(cls, value: Any) -> Any:  # noqa: ANN401
+        # A line that is not an object reads as an empty one, so the others keep their places.
+        return [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else value
+
+    @classmethod
+    def of(cls, snapshot: Any) -> DossierSnapshot:  # noqa: ANN401 - whatever the payload held
+        return cls.model_validate(snapshot if isinstance(snapshot, dict) else {})
 
 
 class AuditHead(_Model):

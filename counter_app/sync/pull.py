@@ -33,10 +33,12 @@ from counter_app.sync.client import SyncClient
 from counter_app.sync.engine import KEY_CURSOR, KEY_PUBLIC_URL, KEY_RECOVER_OWN
 from counter_app.sync.protocol import (
     Cursor,
+    DossierSnapshot,
     EventPayload,
     FeedEvent,
     Publication,
     PullResponse,
+    SnapshotPerson,
     event_key,
 )
 
@@ -96,21 +98,22 @@ def _apply_events(session: Session, items: list[FeedEvent], agency_code: str, co
     once (its id is the key); a dossier's state follows its latest event, by the same (time, id)
     order the server uses, so both ends agree whatever order events arrive in.
     """
-    events: list[tuple[FeedEvent, EventPayload]] = []
+    events: list[tuple[FeedEvent, EventPayload, DossierSnapshot]] = []
     for item in items:
         try:
             ev = EventPayload.model_validate(item.payload)
         except ValidationError:
             log.warning("pulled event %s is malformed; skipped", item.seq)
             continue
-        if ev.dossier.get("agency_code", agency_code) == agency_code:
-            events.append((item, ev))
+        snap = DossierSnapshot.of(ev.dossier)
+        if snap.agency_code in (None, agency_code):
+            events.append((item, ev, snap))
     if not events:
         return 0
     known = set()
-    for chunk in _chunks([ev.event_id for _, ev in events]):
+    for chunk in _chunks([ev.event_id for _, ev, _ in events]):
         known.update(session.exec(select(StatusEvent.id).where(col(StatusEvent.id).in_(chunk))).all())
-    dossier_ids = sorted({ev.dossier_id for _, ev in events})
+    dossier_ids = sorted({ev.dossier_id for _, ev, _ in events})
     existing: set[str] = set()
     latest: dict[str, str] = {}
     for chunk in _chunks(dossier_ids):
@@ -119,7 +122,7 @@ def _apply_events(session: Session, items: list[FeedEvent], agency_code: str, co
                                          .where(col(StatusEvent.dossier_id).in_(chunk))).all():
             latest[did] = max(latest.get(did, ""), event_key(at, eid))
     codes_taken: dict[str, str] = {}
-    for chunk in _chunks(sorted({str(ev.dossier.get("code") or "") for _, ev in events})):
+    for chunk in _chunks(sorted({snap.code for _, _, snap in events})):
         rows = session.exec(select(Dossier.code, Dossier.id).where(col(Dossier.code).in_(chunk))).all()
         codes_taken.update(dict(rows))
 
@@ -130,19 +133,19 @@ def _apply_events(session: Session, items: list[FeedEvent], agency_code: str, co
     history: list[dict[str, Any]] = []
     papers: list[tuple[str, str, str, str, dict[str, Any]]] = []
     page_keys: set[int] = set()
-    for item, ev in events:
+    for item, ev, snap in events:
         if ev.event_id in known:
             continue  # ours, or pulled before
         did = ev.dossier_id
         if did not in existing and did not in new_dossiers:
-            row = _new_dossier_rows(session, ev, codes_taken, page_keys, applicants, documents)
+            row = _new_dossier_rows(session, ev, snap, codes_taken, page_keys, applicants, documents)
             if row is None:
                 continue
             new_dossiers[did] = row
         key = event_key(ev.at, ev.event_id)
         if key > latest.get(did, ""):
             latest[did] = key
-            state = _state_from(ev)
+            state = _state_from(ev, snap)
             if did in new_dossiers:
                 new_dossiers[did].update(state)
             else:
@@ -194,29 +197,27 @@ def _skip_used_codes(session: Session, agency_code: str, counter: int, codes: li
             session.add(row)
 
 
-def _state_from(ev: EventPayload) -> dict[str, Any]:
+def _state_from(ev: EventPayload, snap: DossierSnapshot) -> dict[str, Any]:
     """The dossier columns an event's snapshot decides (status and what may change after intake)."""
-    snap = ev.dossier
+    sent = snap.model_fields_set
     state: dict[str, Any] = {"status": ev.to_status, "updated_at": clock.iso(clock.now())}
-    for name in _MUTABLE:
-        if name in snap:
-            state[name] = snap[name]
-    if "recipient" in snap:
-        recipient = snap["recipient"] or {}
-        state["recipient_name"] = recipient.get("full_name") or None
-        state["recipient_id_number"] = recipient.get("id_number") or None
-        state["recipient_relation"] = recipient.get("relation") or None
+    state.update({name: getattr(snap, name) for name in _MUTABLE if name in sent})
+    if "recipient" in sent:
+        recipient = snap.recipient or SnapshotPerson()
+        state["recipient_name"] = recipient.full_name or None
+        state["recipient_id_number"] = recipient.id_number or None
+        state["recipient_relation"] = recipient.relation or None
     return state
 
 
-def _new_dossier_rows(session: Session, ev: EventPayload, codes_taken: dict[str, str], page_keys: set[int],
-                      applicants: list[dict[str, Any]], documents: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _new_dossier_rows(session: Session, ev: EventPayload, snap: DossierSnapshot, codes_taken: dict[str, str],
+                      page_keys: set[int], applicants: list[dict[str, Any]],
+                      documents: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Another counter's dossier, so a slip printed there scans here. No outbox entry: it is the
     other counter's to send, and it already did."""
     from counter_app.services.intake import _search_key  # the one place the index key is made
 
-    snap = ev.dossier
-    code = str(snap.get("code") or "")
+    code = snap.code
     parsed = parse_dossier_code(code)
     if parsed is None:
         log.warning("pulled dossier %s has no valid code; skipped", ev.dossier_id)
@@ -227,22 +228,17 @@ def _new_dossier_rows(session: Session, ev: EventPayload, codes_taken: dict[str,
                     codes_taken[code])
         return None
     codes_taken[code] = ev.dossier_id
-    person = snap.get("applicant") or {}
-    name = str(person.get("full_name") or "")
+    person = snap.applicant
     applicant_id = new_id()
     applicants.append({
-        "id": applicant_id, "full_name": name, "name_folded": fold(name),
-        "id_number": str(person.get("id_number") or ""), "old_id_number": str(person.get("old_id_number") or ""),
-        "birth_date": person.get("birth_date") or None, "gender": str(person.get("gender") or ""),
-        "address": str(person.get("address") or ""), "phone": str(person.get("phone") or ""),
-        "email": str(person.get("email") or ""),
-        "extra_json": json.dumps(person.get("extra") or {}, ensure_ascii=False),
+        "id": applicant_id, "full_name": person.full_name, "name_folded": fold(person.full_name),
+        "id_number": person.id_number, "old_id_number": person.old_id_number, "birth_date": person.birth_date or None,
+        "gender": person.gender, "address": person.address, "phone": person.phone, "email": person.email,
+        "extra_json": json.dumps(person.extra, ensure_ascii=False),
     })
-    for position, doc in enumerate(snap.get("documents") or [], 1):
-        if isinstance(doc, dict):
-            documents.append({"dossier_id": ev.dossier_id, "position": position, "name": str(doc.get("name") or ""),
-                              "form": str(doc.get("form") or ""), "count": int(doc.get("count") or 1)})
-    received = clock.parse_iso(str(snap.get("received_at") or ev.at))
+    documents.extend({"dossier_id": ev.dossier_id, "position": position, "name": doc.name, "form": doc.form,
+                      "count": doc.count or 1} for position, doc in enumerate(snap.documents, 1))
+    received = clock.parse_iso(snap.received_at or ev.at)
     stamp = clock.iso(clock.now())
     search_key = _search_key(session, received)
     # _search_key sees stored rows only: step past keys given earlier in this page (upwards, where
@@ -252,13 +248,12 @@ def _new_dossier_rows(session: Session, ev: EventPayload, codes_taken: dict[str,
     page_keys.add(search_key)
     return {
         "id": ev.dossier_id, "code": code, "search_key": search_key, "agency_code": parsed.agency_code,
-        "counter": parsed.counter, "procedure_code": str(snap.get("procedure_code") or ""),
-        "procedure_name": str(snap.get("procedure_name") or ""), "working_days": float(snap.get("working_days") or 0),
-        "applicant_id": applicant_id, "status": ev.to_status, "channel": int(snap.get("channel") or 1),
-        "sets": int(snap.get("sets") or 1), "received_at": clock.iso(received),
-        "start_at": str(snap.get("start_at") or clock.iso(received)), "due_at": str(snap.get("due_at") or ""),
+        "counter": parsed.counter, "procedure_code": snap.procedure_code, "procedure_name": snap.procedure_name,
+        "working_days": snap.working_days, "applicant_id": applicant_id, "status": ev.to_status,
+        "channel": snap.channel or 1, "sets": snap.sets or 1, "received_at": clock.iso(received),
+        "start_at": snap.start_at or clock.iso(received), "due_at": snap.due_at,
         "returned_at": None, "recipient_name": None, "recipient_id_number": None, "recipient_relation": None,
-        "note": "", "officer": str(snap.get("officer") or ""), "created_at": stamp, "updated_at": stamp,
+        "note": "", "officer": snap.officer, "created_at": stamp, "updated_at": stamp,
         "original_due_at": None, "extension_count": 0, "paused_at": None, "rating": None,
     }
 

@@ -22,21 +22,10 @@ from typing import BinaryIO, Literal, Protocol
 
 from pydantic import ValidationError
 
+from counter_app.sync import protocol_files as wire
 from counter_app.sync.client import NOT_OUR_SERVER, SyncClient
 from counter_app.sync.errors import BatchTooLarge, ServerUnreachable, SyncRefused
 from counter_app.sync.protocol import PROTOCOL
-from counter_app.sync.protocol_files import (
-    CHUNK_BYTES,
-    FILES_PATH,
-    HEADER_COMPLETE,
-    HEADER_OFFSET,
-    HEADER_PROTOCOL,
-    MAX_CHUNK_BYTES,
-    MAX_FILE_BYTES,
-    FileState,
-    content_range,
-    is_sha256,
-)
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +40,7 @@ Outcome = Literal["sent", "already_there", "paused", "busy", "refused", "damaged
 DAMAGED = ("Tệp {sha} trên máy quầy không còn khớp mã băm hoặc kích thước đã ghi (bị sửa, hỏng hoặc mất); "
            "chưa gửi. Hãy chạy 'counter-app files verify'.")
 MISSING = "Tệp {sha} không còn trên máy quầy ({reason}); chưa gửi. Hãy chạy 'counter-app files verify'."
-TOO_BIG = f"Tệp {{sha}} lớn hơn {MAX_FILE_BYTES // (1024 * 1024)} MB, máy chủ huyện không nhận."
+TOO_BIG = f"Tệp {{sha}} lớn hơn {wire.MAX_FILE_BYTES // (1024 * 1024)} MB, máy chủ huyện không nhận."
 BAD_ANSWER = "Máy chủ huyện trả lời không khớp với đoạn tệp đã gửi; tệp vẫn được giữ để gửi lại."
 KEEPS_MOVING = ("Máy chủ huyện đang nhận tệp {sha} từ nơi khác cùng lúc; tệp vẫn được giữ để gửi lại lần "
                 "đồng bộ sau.")
@@ -106,20 +95,20 @@ def held(client: SyncClient, sha256: str) -> tuple[int, bool]:
     """(bytes the server holds of the file, whether it is whole and checked): HEAD, whose answer
     must carry our protocol marker (a captive portal's 200 does not)."""
     try:
-        response = client.transfer("HEAD", FILES_PATH + sha256)
+        response = client.transfer("HEAD", wire.FILES_PATH + sha256)
     except ServerUnreachable:
         # A HEAD answer has no body, so a refusal (a revoked token) reads like someone else's page:
         # the token is asked about where the answer has one (SyncRefused), else it was the network.
         client.device()
         raise
-    offset = response.headers.get(HEADER_OFFSET, "")
-    if response.headers.get(HEADER_PROTOCOL) != PROTOCOL or not offset.isdigit():
+    offset = response.headers.get(wire.HEADER_OFFSET, "")
+    if response.headers.get(wire.HEADER_PROTOCOL) != PROTOCOL or not offset.isdigit():
         raise ServerUnreachable(NOT_OUR_SERVER)
-    return int(offset), response.headers.get(HEADER_COMPLETE) == "1"
+    return int(offset), response.headers.get(wire.HEADER_COMPLETE) == "1"
 
 
 def upload(client: SyncClient, sha256: str, size: int, open_file: Callable[[], BinaryIO], *,
-           chunk_bytes: int = CHUNK_BYTES, stop: Callable[[], bool] | None = None,
+           chunk_bytes: int = wire.CHUNK_BYTES, stop: Callable[[], bool] | None = None,
            verified: bool = False) -> UploadResult:
     """Send one file so that the server holds it whole. `open_file` opens it for reading (binary;
     called twice: the local check reads it on its own); `stop` is asked between chunks (True:
@@ -128,11 +117,11 @@ def upload(client: SyncClient, sha256: str, size: int, open_file: Callable[[], B
 
     Raises ServerUnreachable (nothing lost: call again later); a refusal of this file (too large,
     the server's hash check failed twice) or a damaged local file is an outcome, not an exception."""
-    if not is_sha256(sha256):
+    if not wire.is_sha256(sha256):
         raise ValueError(f"not a sha256: {sha256!r}")
-    if size > MAX_FILE_BYTES:
+    if size > wire.MAX_FILE_BYTES:
         return UploadResult(sha256, "refused", message=TOO_BIG.format(sha=sha256[:12]))
-    chunk = max(1, min(chunk_bytes, MAX_CHUNK_BYTES))
+    chunk = max(1, min(chunk_bytes, wire.MAX_CHUNK_BYTES))
     try:
         with open_file() as stream:
             check = None if verified else _LocalCheck(open_file, sha256, size)
@@ -224,11 +213,11 @@ def _send_rest(client: SyncClient, sha256: str, size: int, stream: BinaryIO, chu
         conflicts = 0
 
 
-def _put(client: SyncClient, sha256: str, offset: int, data: bytes, size: int) -> FileState:
-    response = client.transfer("PUT", FILES_PATH + sha256, content=data, headers={
-        "Content-Type": "application/octet-stream", "Content-Range": content_range(offset, len(data), size)})
+def _put(client: SyncClient, sha256: str, offset: int, data: bytes, size: int) -> wire.FileState:
+    response = client.transfer("PUT", wire.FILES_PATH + sha256, content=data, headers={
+        "Content-Type": "application/octet-stream", "Content-Range": wire.content_range(offset, len(data), size)})
     try:
-        state = FileState.model_validate_json(response.content)
+        state = wire.FileState.model_validate_json(response.content)
     except (ValidationError, ValueError):
         raise ServerUnreachable(NOT_OUR_SERVER) from None
     if state.protocol != PROTOCOL:
@@ -240,7 +229,7 @@ def _put(client: SyncClient, sha256: str, offset: int, data: bytes, size: int) -
 
 
 def drain(client: SyncClient, queue: FileQueue, *, stop: Callable[[], bool] | None = None,
-          chunk_bytes: int = CHUNK_BYTES) -> DrainCounts:
+          chunk_bytes: int = wire.CHUNK_BYTES) -> DrainCounts:
     """Send every waiting file, oldest first. A file refused or damaged stays waiting and the next
     is tried; the server not answering, or refusing the token, ends the drain (`error`), and so
     does `stop`."""
@@ -278,11 +267,11 @@ def download(client: SyncClient, sha256: str) -> bytes:
     """A file another counter of the office sent, checked against its hash (the caller keeps it:
     counter_app/digitise/vault.py seals it). Raises SyncRefused (code "no_file") when the server
     holds no such file for this office, ServerUnreachable when it cannot be reached."""
-    if not is_sha256(sha256):
+    if not wire.is_sha256(sha256):
         raise ValueError(f"not a sha256: {sha256!r}")
-    response = client.transfer("GET", FILES_PATH + sha256)
+    response = client.transfer("GET", wire.FILES_PATH + sha256)
     data = response.content
-    if response.headers.get(HEADER_PROTOCOL) != PROTOCOL:
+    if response.headers.get(wire.HEADER_PROTOCOL) != PROTOCOL:
         raise ServerUnreachable(NOT_OUR_SERVER)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise ServerUnreachable(DOWNLOAD_DAMAGED.format(sha=sha256[:12]))

@@ -23,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from counter_app.errors import UserError
 from district_server import staff
 from district_server.database import Database
-from district_server.ingest import storable
+from district_server.received import storable
 from district_server.web import strings
 from district_server.web.ratelimit import RateLimit
 from district_server.web.templates import render

@@ -15,7 +15,7 @@ from counter_app.domain.statuses import ALLOWED_MOVES, label
 from counter_app.errors import UserError
 from district_server import admin, dossiers, staff
 from district_server.database import Database
-from district_server.ingest import storable
+from district_server.received import storable
 from district_server.web import pages_files, strings
 from district_server.web.auth_web import BASE, WebError, client_of, field, need, page, posted
 

@@ -22,9 +22,9 @@ from starlette.responses import RedirectResponse, Response
 from counter_app.domain.codes import parse_dossier_code
 from counter_app.domain.privacy import mask_name
 from counter_app.domain.statuses import FINAL, Status, label
-from counter_app.sync.protocol import LOOKUP_PATH
+from counter_app.sync.protocol import LOOKUP_PATH, DossierSnapshot
 from district_server.database import Database
-from district_server.ingest import storable
+from district_server.received import storable
 from district_server.schema import dossier, event
 from district_server.web import strings
 from district_server.web.ratelimit import RateLimit
@@ -89,12 +89,10 @@ def public_status(db: Database, code: str) -> dict[str, Any] | None:
             .where(dossier.c.code == code)).first()
     if row is None:
         return None
-    snapshot = json.loads(row.payload_json).get("dossier") or {}
-    applicant = snapshot.get("applicant") if isinstance(snapshot.get("applicant"), dict) else {}
-    name = applicant.get("full_name") if isinstance(applicant.get("full_name"), str) else ""
+    snapshot = DossierSnapshot.of(json.loads(row.payload_json).get("dossier"))
     return {
-        "procedure": row.procedure_name or str(snapshot.get("procedure_name") or ""),
-        "applicant": mask_name(storable(name)),
+        "procedure": row.procedure_name or snapshot.procedure_name,
+        "applicant": mask_name(storable(snapshot.applicant.full_name)),
         "received_at": row.received_at,
         "due_at": row.due_at,
         "returned_at": row.returned_at,

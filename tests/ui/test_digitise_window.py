@@ -40,14 +40,6 @@ def answers() -> FileAnswers:
     return FileAnswers()
 
 
-@pytest.fixture
-def hot(tmp_path: Path, prefs) -> Path:  # noqa: ANN001
-    folder = tmp_path / "may-quet"
-    folder.mkdir()
-    prefs.hot_folder = str(folder)
-    return folder
-
-
 def digitise_panel(qtbot, window, code: str):  # noqa: ANN001, ANN201
     with qtbot.waitSignal(window.dossier_shown, timeout=5000):
         window.open_dossier(code)

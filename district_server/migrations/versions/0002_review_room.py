@@ -1,10 +1,6 @@
 """Review: the dossier of each kept event (waiting moves are re-checked per dossier, through a
 partial index of the open waiting cases), an index for each device's daily room, and the count
-of events refused for lack of room.
-
-Revision ID: 0002
-Revises: 0001
-"""
+of events refused for lack of room."""
 
 from __future__ import annotations
 
@@ -13,26 +9,20 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
+from counter_app.db.schema_kit import INT, add_columns, columns, s
+from counter_app.db.schema_kit import downgrade as downgrade
+
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("review") as batch:
-        batch.add_column(sa.Column("dossier_id", sa.String(36), nullable=True))
+    add_columns("review", dossier_id=s(36).null)
     waiting = sa.text("code = 'waiting' AND resolved_at IS NULL")
     op.create_index("ix_review_waiting", "review", ["agency_code", "dossier_id"], sqlite_where=waiting,
                     postgresql_where=waiting)
     op.create_index("ix_review_device_received", "review", ["device_id", "received_at"])
-    op.create_table(
-        "review_overflow",
-        sa.Column("device_id", sa.String(36), primary_key=True),
-        sa.Column("day", sa.String(10), primary_key=True),
-        sa.Column("events", sa.Integer, nullable=False),
-        sa.Column("last_at", sa.String(32), nullable=False),
-    )
+    op.create_table("review_overflow", *columns(device_id=s(36).pk, day=s(10).pk, events=INT, last_at=s(32)))
     # Rows kept before: their dossier, from the payload as received (NULL when it had none).
     conn = op.get_bind()
     review = sa.table("review", sa.column("id", sa.BigInteger), sa.column("payload_json", sa.Text),
@@ -46,6 +36,3 @@ def upgrade() -> None:
         if isinstance(dossier_id, str) and len(dossier_id) <= 36:
             conn.execute(sa.update(review).where(review.c.id == row_id).values(dossier_id=dossier_id))
 
-
-def downgrade() -> None:
-    raise NotImplementedError("The server never goes back to an older schema; restore a backup instead.")

@@ -1,46 +1,23 @@
 """What counters tell about their office besides events: each office's own procedures
-(district_server/office_procedures.py) and the events each counter last said it had waiting.
-
-Revision ID: 0005
-Revises: 0004
-"""
+(district_server/office_procedures.py) and the events each counter last said it had waiting."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+
+from counter_app.db.schema_kit import BIG, INT, TEXT, columns, s
+from counter_app.db.schema_kit import downgrade as downgrade
 
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "office_procedure",
-        sa.Column("agency_code", sa.String(20), primary_key=True),
-        sa.Column("code", sa.String(60), primary_key=True),
-        sa.Column("entry_id", sa.String(36), nullable=False),
-        sa.Column("entry_hash", sa.String(64), nullable=False),
-        sa.Column("sort_key", sa.String(80), nullable=False),
-        sa.Column("procedure_json", sa.Text, nullable=False),
-        sa.Column("name", sa.Text, nullable=False),
-        sa.Column("officer", sa.String(1000), nullable=False, server_default=""),
-        sa.Column("device_id", sa.String(36), nullable=False),
-        sa.Column("counter", sa.Integer, nullable=False),
-        sa.Column("at", sa.String(40), nullable=False),
-        sa.Column("received_at", sa.String(32), nullable=False),
-    )
+    op.create_table("office_procedure", *columns(
+        agency_code=s(20).pk, code=s(60).pk, entry_id=s(36), entry_hash=s(64), sort_key=s(80),
+        procedure_json=TEXT, name=TEXT, officer=s(1000).default(""), device_id=s(36), counter=INT, at=s(40),
+        received_at=s(32)))
     op.create_index("ix_office_procedure_code", "office_procedure", ["code"])
-    op.create_table(
-        "device_waiting",
-        sa.Column("device_id", sa.String(36), primary_key=True),
-        sa.Column("events", sa.BigInteger, nullable=False),
-        sa.Column("oldest_age_s", sa.BigInteger, nullable=True),
-        sa.Column("reported_at", sa.String(32), nullable=False),
-    )
+    op.create_table("device_waiting", *columns(
+        device_id=s(36).pk, events=BIG, oldest_age_s=BIG.null, reported_at=s(32)))
 
-
-def downgrade() -> None:
-    raise NotImplementedError("The server never goes back to an older schema; restore a backup instead.")

@@ -11,25 +11,19 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from counter_app.db.schema_kit import columns, s
+from counter_app.db.schema_kit import downgrade as downgrade
 from district_server.file_refs import DIGITISED, ref_of
 
 revision = "0007"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
 
 BACKFILL_CHUNK = 1000
 
 
 def upgrade() -> None:
-    op.create_table(
-        "file_ref",
-        sa.Column("event_id", sa.String(36), primary_key=True),
-        sa.Column("sha256", sa.String(64), nullable=False),
-        sa.Column("agency_code", sa.String(20), nullable=False),
-        sa.Column("dossier_id", sa.String(36), nullable=False),
-        sa.Column("seen_at", sa.String(32), nullable=False),
-    )
+    op.create_table("file_ref", *columns(
+        event_id=s(36).pk, sha256=s(64), agency_code=s(20), dossier_id=s(36), seen_at=s(32)))
     op.create_index("ix_file_ref_sha_agency", "file_ref", ["sha256", "agency_code"])
     op.create_index("ix_file_ref_dossier", "file_ref", ["dossier_id"])
     _backfill(op.get_bind())
@@ -54,7 +48,3 @@ def _backfill(conn: sa.Connection) -> None:
         if refs:
             conn.execute(sa.insert(file_ref), refs)
         after = rows[-1]["seq"]
-
-
-def downgrade() -> None:
-    raise NotImplementedError("The server never goes back to an older schema; restore a backup instead.")

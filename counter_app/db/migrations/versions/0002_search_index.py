@@ -2,11 +2,7 @@
 
 Adds dossier.search_key (received time in ms, unique) and an FTS5 table whose rowid is that key,
 so `ORDER BY rowid DESC LIMIT n` walks the index newest-first and stops after one page instead of
-sorting every "nguyen" in ten years of data. Existing dossiers are indexed here.
-
-Revision ID: 0002
-Revises: 0001
-"""
+sorting every "nguyen" in ten years of data. Existing dossiers are indexed here."""
 
 from __future__ import annotations
 
@@ -15,15 +11,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from alembic import op
 
+from counter_app.db.schema_kit import INT, add_columns
+from counter_app.db.schema_kit import downgrade as downgrade
+
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("dossier") as batch:
-        batch.add_column(sa.Column("search_key", sa.Integer, nullable=True))
+    add_columns("dossier", search_key=INT.null)
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT id, received_at FROM dossier ORDER BY received_at, id")).all()
     used: set[int] = set()
@@ -43,6 +39,3 @@ def upgrade() -> None:
         "SELECT d.search_key, a.name_folded FROM dossier d JOIN applicant a ON a.id = d.applicant_id"
     )
 
-
-def downgrade() -> None:
-    raise NotImplementedError("The store never goes back to an older schema; restore a backup instead.")

@@ -4,36 +4,21 @@
   appointment for the record and the statistics;
 - dossier.paused_at: when a supplement request (status 5) stopped the clock;
 - dossier.rating: the optional satisfaction rating given at the return;
-- setting: small named values (sync link, cursors, office preferences) as JSON.
-
-Revision ID: 0003
-Revises: 0002
-"""
+- setting: small named values (sync link, cursors, office preferences) as JSON."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+
+from counter_app.db.schema_kit import INT, STR, add_columns, columns
+from counter_app.db.schema_kit import downgrade as downgrade
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("dossier") as batch:
-        batch.add_column(sa.Column("original_due_at", sa.String, nullable=True))
-        batch.add_column(sa.Column("extension_count", sa.Integer, nullable=False, server_default="0"))
-        batch.add_column(sa.Column("paused_at", sa.String, nullable=True))
-        batch.add_column(sa.Column("rating", sa.Integer, nullable=True))
-    op.create_table(
-        "setting",
-        sa.Column("key", sa.String, primary_key=True),
-        sa.Column("value_json", sa.String, nullable=False),
-        sa.Column("updated_at", sa.String, nullable=False),
-    )
+    add_columns("dossier", original_due_at=STR.null, extension_count=INT.default("0"), paused_at=STR.null,
+                rating=INT.null)
+    op.create_table("setting", *columns(key=STR.pk, value_json=STR, updated_at=STR))
 
-
-def downgrade() -> None:
-    raise NotImplementedError("The store never goes back to an older schema; restore a backup instead.")

@@ -2,26 +2,21 @@
 
 Statistics compare it with due_at (early / on time / late) and count what was in process at any
 date; reading it from one indexed column keeps a year's figures on a million dossiers under a
-second. Existing dossiers are filled from their status events.
-
-Revision ID: 0005
-Revises: 0004
-"""
+second. Existing dossiers are filled from their status events."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+
+from counter_app.db.schema_kit import STR, add_columns
+from counter_app.db.schema_kit import downgrade as downgrade
 
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("dossier") as batch:
-        batch.add_column(sa.Column("finished_at", sa.String, nullable=True))
+    add_columns("dossier", finished_at=STR.null)
     op.execute(
         "UPDATE dossier SET finished_at = (SELECT MIN(e.at) FROM status_event e "
         "WHERE e.dossier_id = dossier.id AND e.to_status IN (7, 8, 9)) WHERE status IN (7, 8, 9, 10)"
@@ -32,6 +27,3 @@ def upgrade() -> None:
     op.create_index("ix_dossier_finished_at", "dossier", ["finished_at"])
     op.create_index("ix_dossier_returned_at", "dossier", ["returned_at"])
 
-
-def downgrade() -> None:
-    raise NotImplementedError("The store never goes back to an older schema; restore a backup instead.")

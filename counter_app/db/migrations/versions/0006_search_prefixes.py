@@ -8,20 +8,16 @@ first and stops after a page; a longer prefix matches only rare words, cheap to 
 
 Cost: the index grows by about a third (75 → 98 MB per million dossiers, ~1% of the store), each
 intake writes 4 more entries per word, and this upgrade rebuilds the index (~1 min per million
-dossiers, a few seconds for a commune's store).
-
-Revision ID: 0006
-Revises: 0005
-"""
+dossiers, a few seconds for a commune's store)."""
 
 from __future__ import annotations
 
 from alembic import op
 
+from counter_app.db.schema_kit import downgrade as downgrade
+
 revision = "0006"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -36,6 +32,3 @@ def upgrade() -> None:
     )
     op.execute("INSERT INTO dossier_search(dossier_search) VALUES ('optimize')")
 
-
-def downgrade() -> None:
-    raise NotImplementedError("The store never goes back to an older schema; restore a backup instead.")

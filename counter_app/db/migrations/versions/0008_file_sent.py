@@ -1,34 +1,24 @@
 """file_sent: the digitised files the district server holds whole and checked (docs/sync.md, "Files").
 
 A file goes up after the event that names it was acknowledged; once the server has it, its hash is
-written here, so it is never sent again. Its own table: dossier_file rows are never changed.
-
-Revision ID: 0008
-Revises: 0007
-"""
+written here, so it is never sent again. Its own table: dossier_file rows are never changed."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
+from counter_app.db.schema_kit import STR, columns
+from counter_app.db.schema_kit import downgrade as downgrade
+
 revision = "0008"
 down_revision = "0007"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "file_sent",
-        sa.Column("sha256", sa.String, primary_key=True),
-        sa.Column("sent_at", sa.String, nullable=False),
-    )
+    op.create_table("file_sent", *columns(sha256=STR.pk, sent_at=STR))
     op.drop_index("ix_outbox_pending", table_name="outbox")
     # sent_at too, though always NULL here: SQLite reads a partial index alone only when it holds
     # every column the query names, its WHERE included.
     op.create_index("ix_outbox_pending", "outbox", ["seq", "state", "sent_at"], sqlite_where=sa.text("sent_at IS NULL"))
 
-
-def downgrade() -> None:
-    raise NotImplementedError("The store never goes back to an older schema; restore a backup instead.")

@@ -14,10 +14,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from counter_app.db.schema_kit import downgrade as downgrade
+
 revision = "0009"
 down_revision = "0008"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -25,7 +25,3 @@ def upgrade() -> None:
     # every column the query names, its WHERE included.
     op.create_index("ix_outbox_unsent_dossier", "outbox", ["dossier_id", "state", "sent_at"],
                     sqlite_where=sa.text("sent_at IS NULL"))
-
-
-def downgrade() -> None:
-    raise NotImplementedError("The store never goes back to an older schema; restore a backup instead.")
