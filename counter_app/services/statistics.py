@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from counter_app import clock
@@ -37,6 +37,11 @@ MAX_DAYS = 366 * 5
 
 _RESOLVED = sql_in(RESOLVED)
 _FINISHED = sql_in(FINISHED)
+# "+": the status is checked on the finished_at range's rows, never a way in. Without the table's
+# statistics (a store is never ANALYZEd) SQLite would otherwise walk ix_dossier_status_due for
+# status IN (…), which is most of the table (90 % of a store is returned, 10). PostgreSQL reads
+# the unary plus as the same integer.
+_ENDED_AS = "+d.status IN "
 
 
 @dataclass(frozen=True)
@@ -187,8 +192,9 @@ def _working_minutes(session: Session, first_iso: str, s_iso: str, e_iso: str, d
         rows.append({"day": day.isoformat(), "cum": cumulative, "working": int(working)})
         cumulative += day_minutes if working else 0
     # A temporary table is the connection's own (SQLite and PostgreSQL): it shadows any real one.
-    session.execute(text("CREATE TEMP TABLE IF NOT EXISTS stat_day "
-                         "(day TEXT PRIMARY KEY, cum INTEGER NOT NULL, working INTEGER NOT NULL)"))
+    # SQLite: WITHOUT ROWID, so each of the two lookups a dossier row makes is one b-tree search.
+    session.execute(text("CREATE TEMP TABLE IF NOT EXISTS stat_day (day TEXT PRIMARY KEY, cum INTEGER NOT NULL, "
+                         f"working INTEGER NOT NULL){'' if src.postgresql else ' WITHOUT ROWID'}"))
     session.execute(text("DELETE FROM stat_day"))
     session.execute(text("INSERT INTO stat_day VALUES (:day, :cum, :working)"), rows)
     at = lambda alias, col: f"({alias}.cum + {alias}.working * ({_minute_of_day_sql(col, periods, src)}))"  # noqa: E731
@@ -198,7 +204,7 @@ def _working_minutes(session: Session, first_iso: str, s_iso: str, e_iso: str, d
         "COUNT(*) FROM dossier d "
         "JOIN stat_day f ON f.day = substr(d.finished_at, 1, 10) "
         "JOIN stat_day b ON b.day = substr(d.start_at, 1, 10) "
-        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_RESOLVED}{src.where()}"
+        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {_ENDED_AS}{_RESOLVED}{src.where()}"
         f"{src.group_by()}"), params) if n}
     session.execute(text("DELETE FROM stat_day"))
     return day_minutes, sums
@@ -235,19 +241,22 @@ def _compute(session: Session, date_from: date, date_to: date,
         return parts[k]
 
     by_procs: dict[str, dict[str, Outcome]] = defaultdict(lambda: defaultdict(Outcome))
-    fields: dict[str, str] = {}
     q = lambda sql, **p: session.execute(text(sql), {"s": s_iso, "e": e_iso, "agency": src.agency_code, **p})  # noqa: E731
     key = src.group()
     per_procedure = src.by_procedure
-    field_sql = "COALESCE(MAX(p.field), '')" if src.procedures and per_procedure else "''"
-    join_procedure = "LEFT JOIN procedure p ON p.code = d.procedure_code " if src.procedures and per_procedure else ""
+    # Each procedure's field from the catalogue, once, not joined to every dossier row.
+    catalogue_fields: dict[str, str] = (
+        {code: fld or "" for code, fld in session.execute(text("SELECT code, field FROM procedure"))}
+        if src.procedures and per_procedure else {})
     procedure_sql = "d.procedure_code, MAX(d.procedure_name)" if per_procedure else "'', ''"
+    # Not the name: the finished range is then read from its index alone (migration 0009); the
+    # few codes no dossier received in the period named are looked up after, by a second query.
+    finished_procedure_sql = "d.procedure_code, ''" if per_procedure else "'', ''"
     procedure_group = ("d.procedure_code",) if per_procedure else ()
 
     # Received in the period, per channel and procedure (one pass over the received_at range).
-    for k, code, name, fld, channel, refused, n in q(
-        f"SELECT {key}, {procedure_sql}, {field_sql}, d.channel, d.status = 3, "
-        f"COUNT(*) FROM dossier d {join_procedure}"
+    for k, code, name, channel, refused, n in q(
+        f"SELECT {key}, {procedure_sql}, d.channel, d.status = 3, COUNT(*) FROM dossier d "
         f"WHERE d.received_at >= :s AND d.received_at < :e{src.where()}"
         f"{src.group_by(*procedure_group, 'd.channel', 'd.status = 3')}"
     ):
@@ -259,7 +268,7 @@ def _compute(session: Session, date_from: date, date_to: date,
         stats.received_by_channel[channel] = stats.received_by_channel.get(channel, 0) + n
         if per_procedure:
             by_procs[k][code].received += n
-            stats.procedure_names[code], fields[code] = name, fld
+            stats.procedure_names[code] = name
     for k, n in q(f"SELECT k, COUNT(*) FROM ({_open_at(f'{key} AS k', ':s', src)}) AS open_at_start GROUP BY k"):
         part(k).carried_over = n
 
@@ -267,16 +276,17 @@ def _compute(session: Session, date_from: date, date_to: date,
     # Day granularity compares the date part of the Vietnam-time ISO strings every write produces.
     # The earliest clock start of the resolved ones too: where the working-day table starts.
     first_start = ""
-    for k, code, name, fld, resolved, early, on_time, late, withdrawn, stopped, first in q(
-        f"SELECT {key}, {procedure_sql}, {field_sql}, "
+    unnamed: set[str] = set()
+    for k, code, _name, resolved, early, on_time, late, withdrawn, stopped, first in q(
+        f"SELECT {key}, {finished_procedure_sql}, "
         f"{_count(f'd.status IN {_RESOLVED}')}, "
         f"{_count(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) < substr(d.due_at, 1, 10)')}, "
         f"{_count(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) = substr(d.due_at, 1, 10)')}, "
         f"{_count(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) > substr(d.due_at, 1, 10)')}, "
         f"{_count('d.status = 7')}, {_count('d.status = 8')}, "
         f"MIN(CASE WHEN d.status IN {_RESOLVED} THEN d.start_at END) "
-        f"FROM dossier d {join_procedure}"
-        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_FINISHED}{src.where()}"
+        "FROM dossier d "
+        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {_ENDED_AS}{_FINISHED}{src.where()}"
         f"{src.group_by(*procedure_group)}"
     ):
         if not (resolved or withdrawn or stopped):
@@ -294,10 +304,18 @@ def _compute(session: Session, date_from: date, date_to: date,
         stats.late += late
         if not per_procedure:
             continue
-        stats.procedure_names.setdefault(code, name)
-        fields.setdefault(code, fld)
+        if code not in stats.procedure_names:
+            unnamed.add(code)
         outcome = by_procs[k][code]
         outcome.resolved, outcome.early, outcome.on_time, outcome.late = resolved, early, on_time, late
+    if unnamed:
+        for k, code, name in session.execute(text(
+            f"SELECT {key}, d.procedure_code, MAX(d.procedure_name) FROM dossier d WHERE d.finished_at >= :s "
+            f"AND d.finished_at < :e AND {_ENDED_AS}{_FINISHED}{src.where()} AND d.procedure_code IN :codes"
+            f"{src.group_by('d.procedure_code')}").bindparams(bindparam("codes", expanding=True)),
+            {"s": s_iso, "e": e_iso, "agency": src.agency_code, "codes": sorted(unnamed)}):
+            if by_procs[k][code].resolved:
+                part(k).procedure_names.setdefault(code, name)
     day_minutes, timed = _working_minutes(session, first_start, s_iso, e_iso, date_to, src)
     for k, sums in timed.items():
         part(k).average_working_days = _mean_days([sums], day_minutes)
@@ -335,7 +353,7 @@ def _compute(session: Session, date_from: date, date_to: date,
         stats.by_procedure = _ordered(by_procs[k])
         by_field: dict[str, Outcome] = defaultdict(Outcome)
         for code, outcome in by_procs[k].items():
-            _add(by_field[fields.get(code) or "Khác"], outcome)
+            _add(by_field[catalogue_fields.get(code) or "Khác"], outcome)
         stats.by_field = _ordered(by_field)
     whole = _sum(list(parts.values()), date_from, date_to)
     whole.average_working_days = _mean_days(list(timed.values()), day_minutes)
@@ -396,7 +414,7 @@ def weekly_series(session: Session, date_from: date, date_to: date) -> list[tupl
                                                 "received_at < :e AND status != 3"), params):
         weeks.setdefault(week_of(received_at), [0, 0, 0])[0] += 1
     for finished_at, due_at in session.execute(text("SELECT finished_at, due_at FROM dossier WHERE finished_at >= :s"
-                                                    f" AND finished_at < :e AND status IN {_RESOLVED}"), params):
+                                                    f" AND finished_at < :e AND +status IN {_RESOLVED}"), params):
         row = weeks.setdefault(week_of(finished_at), [0, 0, 0])
         row[1] += 1
         row[2] += finished_at[:10] <= due_at[:10]
