@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
@@ -37,11 +37,6 @@ MAX_DAYS = 366 * 5
 
 _RESOLVED = sql_in(RESOLVED)
 _FINISHED = sql_in(FINISHED)
-# "+": the status is checked on the finished_at range's rows, never a way in. Without the table's
-# statistics (a store is never ANALYZEd) SQLite would otherwise walk ix_dossier_status_due for
-# status IN (…), which is most of the table (90 % of a store is returned, 10). PostgreSQL reads
-# the unary plus as the same integer.
-_ENDED_AS = "+d.status IN "
 
 
 @dataclass(frozen=True)
@@ -61,6 +56,7 @@ class Source:
     # The figures per procedure and field. The district shows none: without them its queries read
     # no procedure column, and its indexes alone answer them (district_server/schema.py).
     by_procedure: bool = True
+    keyed_events: bool = False  # events.sort_key and dossier.last_key (the server): last_status_before
 
     def where(self) -> str:
         return " AND d.agency_code = :agency" if self.agency_code else ""
@@ -73,6 +69,26 @@ class Source:
         # Not the constant itself: PostgreSQL refuses a string constant in GROUP BY.
         grouped = ["d.agency_code"] * self.by_office + list(columns)
         return f" GROUP BY {', '.join(grouped)}" if grouped else ""
+
+    def last_status_before(self) -> str:
+        """SQL for the status the dossier `d` was last moved to before :e. The server's events carry
+        protocol.event_key as sort_key (the order both ends agree on) and its dossier the latest
+        one's as last_key: a dossier not moved since :e (every one, for a period not yet ended)
+        is answered by its own row, the others by one event read backwards along ix_event_dossier."""
+        if self.keyed_events:
+            return ("CASE WHEN d.last_key < :e_key THEN d.status ELSE (SELECT e.to_status FROM "
+                    f"{self.events} e WHERE e.dossier_id = d.id AND e.sort_key < :e_key "
+                    "ORDER BY e.sort_key DESC LIMIT 1) END")
+        return (f"(SELECT e.to_status FROM {self.events} e WHERE e.dossier_id = d.id AND e.at < :e "
+                "ORDER BY e.at DESC LIMIT 1)")
+
+    def status_in(self, statuses: str) -> str:
+        """The status checked on the rows of a time range, never SQLite's way in: "+" keeps it off
+        ix_dossier_status_due, which without the table's statistics (a store is never ANALYZEd)
+        SQLite preferred to the finished_at range, for most of the table (90 % is returned, 10).
+        Not on PostgreSQL: there "+status" hides the column's statistics from the row estimate
+        (979 for 100k), and the grouping then sorted on disk instead of hashing."""
+        return f"{'' if self.postgresql else '+'}d.status IN {statuses}"
 
     def greatest(self, a: str, b: str) -> str:
         return f"GREATEST({a}, {b})" if self.postgresql else f"MAX({a}, {b})"
@@ -204,7 +220,7 @@ def _working_minutes(session: Session, first_iso: str, s_iso: str, e_iso: str, d
         "COUNT(*) FROM dossier d "
         "JOIN stat_day f ON f.day = substr(d.finished_at, 1, 10) "
         "JOIN stat_day b ON b.day = substr(d.start_at, 1, 10) "
-        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {_ENDED_AS}{_RESOLVED}{src.where()}"
+        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {src.status_in(_RESOLVED)}{src.where()}"
         f"{src.group_by()}"), params) if n}
     session.execute(text("DELETE FROM stat_day"))
     return day_minutes, sums
@@ -286,7 +302,7 @@ def _compute(session: Session, date_from: date, date_to: date,
         f"{_count('d.status = 7')}, {_count('d.status = 8')}, "
         f"MIN(CASE WHEN d.status IN {_RESOLVED} THEN d.start_at END) "
         "FROM dossier d "
-        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {_ENDED_AS}{_FINISHED}{src.where()}"
+        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {src.status_in(_FINISHED)}{src.where()}"
         f"{src.group_by(*procedure_group)}"
     ):
         if not (resolved or withdrawn or stopped):
@@ -311,7 +327,7 @@ def _compute(session: Session, date_from: date, date_to: date,
     if unnamed:
         for k, code, name in session.execute(text(
             f"SELECT {key}, d.procedure_code, MAX(d.procedure_name) FROM dossier d WHERE d.finished_at >= :s "
-            f"AND d.finished_at < :e AND {_ENDED_AS}{_FINISHED}{src.where()} AND d.procedure_code IN :codes"
+            f"AND d.finished_at < :e AND {src.status_in(_FINISHED)}{src.where()} AND d.procedure_code IN :codes"
             f"{src.group_by('d.procedure_code')}").bindparams(bindparam("codes", expanding=True)),
             {"s": s_iso, "e": e_iso, "agency": src.agency_code, "codes": sorted(unnamed)}):
             if by_procs[k][code].resolved:
@@ -332,9 +348,9 @@ def _compute(session: Session, date_from: date, date_to: date,
 
     # In process at the end of the period.
     soon = clock.iso(end + timedelta(hours=24))
-    for k, due_at, last_status in q(_open_at(
-        f"{key}, d.due_at, (SELECT e.to_status FROM {src.events} e WHERE e.dossier_id = d.id AND e.at < :e "
-        "ORDER BY e.at DESC LIMIT 1)", ":e", src)):
+    e_key = f"{end.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}Z"  # protocol.event_key's form, before any id
+    for k, due_at, last_status in q(_open_at(f"{key}, d.due_at, {src.last_status_before()}", ":e", src),
+                                    e_key=e_key):
         stats = part(k)
         stats.in_process += 1
         if last_status == 5:
@@ -413,6 +429,7 @@ def weekly_series(session: Session, date_from: date, date_to: date) -> list[tupl
     for (received_at,) in session.execute(text("SELECT received_at FROM dossier WHERE received_at >= :s AND "
                                                 "received_at < :e AND status != 3"), params):
         weeks.setdefault(week_of(received_at), [0, 0, 0])[0] += 1
+    # "+status": the finished_at range is the way in (Source.status_in).
     for finished_at, due_at in session.execute(text("SELECT finished_at, due_at FROM dossier WHERE finished_at >= :s"
                                                     f" AND finished_at < :e AND +status IN {_RESOLVED}"), params):
         row = weeks.setdefault(week_of(finished_at), [0, 0, 0])

@@ -95,7 +95,7 @@ def _source(db: Database, agency_code: str | None, calendar: WorkCalendar | None
     # No figures per procedure: the pages show none, and without them the indexes answer alone.
     return statistics.Source(events="event", procedures=False, ratings=False, agency_code=agency_code,
                              postgresql=not db.is_sqlite, calendar=calendar or server_calendar(db),
-                             by_procedure=False)
+                             by_procedure=False, keyed_events=True)
 
 
 def compute(db: Database, period: Period, agency_code: str | None, calendar: WorkCalendar | None = None) -> Statistics:
