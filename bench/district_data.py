@@ -15,8 +15,9 @@ three counters each (the code slices 0xxx/1xxx/2xxx), procedures weighted as mak
 (Chứng thực and Hộ tịch most), names from make_dataset.py's Vietnamese name lists, 12-digit ID
 numbers, channel 1/2/3 at 75/20/5 %. Status by age: older than 60 days mostly returned (10), some
 done and not collected (9), withdrawn (7), refused (3), stopped (8); the last 60 days a mix of
-every open status. About 13 % finish after their due date. Events: the intake (2, or 3 when refused
-at intake), plus, for a dossier that moved on, its latest move carrying the latest snapshot
+every open status. About 13 % finish after their due date. A refused dossier ended when it was
+received (finished_at = received_at), as a counter's intake writes it. Events: the intake (2, or 3
+when refused at intake), plus, for a dossier that moved on, its latest move carrying the latest snapshot
 (~1.9 events a dossier; a real history has 2–4, which only adds rows the per-dossier index skips).
 """
 
@@ -187,7 +188,7 @@ SELECT {uuids}
        (CASE WHEN r_channel < 0.75 THEN 1 WHEN r_channel < 0.95 THEN 2 ELSE 3 END) AS channel,
        recv_ts, due_ts,
        CASE WHEN status IN (7, 8, 9, 10) THEN LEAST(recv_ts + (due_ts - recv_ts) * (0.3 + r_fin * 0.85),
-            TIMESTAMP '{end.isoformat()} 17:00') END AS fin_ts,
+            TIMESTAMP '{end.isoformat()} 17:00') WHEN status = 3 THEN recv_ts END AS fin_ts,
        r_ret, {names_sql()},
        '0' || lpad((1 + r_id % 95)::text, 2, '0') || (r_id % 4)::text || lpad((40 + r_id % 60)::text, 2, '0')
          || lpad((r_id::bigint * 7919 % 1000000)::text, 6, '0') AS id_number

@@ -95,6 +95,10 @@ def search(db: Database, query: str, *, limit: int = SEARCH_LIMIT) -> tuple[str,
         by, column, prefix = "code", dossier.c.code, text.upper()
     else:
         by, column, prefix = "name", dossier.c.name_folded, fold(text)
+    if by == "name" and not db.is_sqlite:
+        # Byte order, as ix_dossier_name_code holds it: the prefix range and the first 51 in order
+        # come from the index, instead of sorting every "nguyen van…" (docs/server-web.md, "Search").
+        column = column.collate("C")
     if prefix is not None:
         condition = column.startswith(prefix, autoescape=True)
         if db.is_sqlite:  # SQLite's LIKE folds case, so only a range reaches the index

@@ -52,13 +52,22 @@ dossier = sa.Table("dossier", metadata, *columns(
     channel=INT.default("1"), start_at=s(40).null, finished_at=s(40).null),
     sa.UniqueConstraint("code", name="uq_dossier_code"),
     sa.Index("ix_dossier_agency_code", "agency_code", "code"),
-    # Prefix searches (LIKE 'x%'): PostgreSQL uses a btree for them only with text_pattern_ops
-    # (the database's collation may not be C); SQLite's search adds a range on the plain index.
-    # Migration 0004 (web face) also gives PostgreSQL a text_pattern_ops index of the code.
-    sa.Index("ix_dossier_name", "name_folded", postgresql_ops={"name_folded": "text_pattern_ops"}),
+    # Prefix searches (LIKE 'x%'): PostgreSQL uses a btree for them only in byte order (the
+    # database's collation may not be C); SQLite's search adds a range on the plain index.
+    # The name's index is also the search's order (dossiers.search): on PostgreSQL its first column
+    # is `name_folded COLLATE "C"` (migration 0006). Migration 0004 (web face) gives PostgreSQL a
+    # text_pattern_ops index of the code.
+    sa.Index("ix_dossier_name_code", "name_folded", "code"),
     sa.Index("ix_dossier_id_number", "id_number"),
     sa.Index("ix_dossier_agency_received", "agency_code", "received_at"),
-    sa.Index("ix_dossier_agency_finished", "agency_code", "finished_at"))
+    sa.Index("ix_dossier_agency_finished", "agency_code", "finished_at"),
+    # The district's statistics, all offices in one grouped pass, each range query answered from
+    # its index alone (migration 0006).
+    sa.Index("ix_dossier_received_stats", "received_at", "agency_code", "channel", "status"),
+    sa.Index("ix_dossier_finished_stats", "finished_at", "received_at", "status", "agency_code", "due_at",
+             "start_at"),
+    sa.Index("ix_dossier_returned_stats", "returned_at", "agency_code"),
+)
 
 # result: conflict | invalid; dossier_id: to find the waiting events of a dossier.
 review = sa.Table("review", metadata, *columns(

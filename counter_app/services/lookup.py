@@ -51,7 +51,7 @@ def find_own(session: Session, code: str) -> Dossier:
 
 # Column order is the order _dossier reads them in. The documents come as JSON pairs [position, …]
 # and are sorted in Python (SQLite does not promise an aggregate follows a subquery's ORDER BY).
-# The sync state is read from the unsent rows' own index (ix_outbox_unsent_dossier, migration 0009:
+# The sync state is read from the unsent rows' own index (ix_outbox_unsent_dossier, migration 0010:
 # only unsent rows, so it stays cached), not through the dossier's history.
 _OPEN_SQL = """
 SELECT o.agency_code,

@@ -20,10 +20,10 @@ Definitions (period = [date_from 00:00, date_to + 1 day 00:00) in Vietnam time):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from counter_app import clock
@@ -52,9 +52,43 @@ class Source:
     agency_code: str | None = None  # only this office's dossiers
     postgresql: bool = False
     calendar: WorkCalendar | None = None  # None: the counter's stored calendar
+    by_office: bool = False  # every query grouped by the office too (compute_by_office)
+    # The figures per procedure and field. The district shows none: without them its queries read
+    # no procedure column, and its indexes alone answer them (district_server/schema.py).
+    by_procedure: bool = True
+    keyed_events: bool = False  # events.sort_key and dossier.last_key (the server): last_status_before
 
     def where(self) -> str:
         return " AND d.agency_code = :agency" if self.agency_code else ""
+
+    def group(self) -> str:
+        """The first column of each query: the office, or one group for everything."""
+        return "d.agency_code" if self.by_office else "''"
+
+    def group_by(self, *columns: str) -> str:
+        # Not the constant itself: PostgreSQL refuses a string constant in GROUP BY.
+        grouped = ["d.agency_code"] * self.by_office + list(columns)
+        return f" GROUP BY {', '.join(grouped)}" if grouped else ""
+
+    def last_status_before(self) -> str:
+        """SQL for the status the dossier `d` was last moved to before :e. The server's events carry
+        protocol.event_key as sort_key (the order both ends agree on) and its dossier the latest
+        one's as last_key: a dossier not moved since :e (every one, for a period not yet ended)
+        is answered by its own row, the others by one event read backwards along ix_event_dossier."""
+        if self.keyed_events:
+            return ("CASE WHEN d.last_key < :e_key THEN d.status ELSE (SELECT e.to_status FROM "
+                    f"{self.events} e WHERE e.dossier_id = d.id AND e.sort_key < :e_key "
+                    "ORDER BY e.sort_key DESC LIMIT 1) END")
+        return (f"(SELECT e.to_status FROM {self.events} e WHERE e.dossier_id = d.id AND e.at < :e "
+                "ORDER BY e.at DESC LIMIT 1)")
+
+    def status_in(self, statuses: str) -> str:
+        """The status checked on the rows of a time range, never SQLite's way in: "+" keeps it off
+        ix_dossier_status_due, which without the table's statistics (a store is never ANALYZEd)
+        SQLite preferred to the finished_at range, for most of the table (90 % is returned, 10).
+        Not on PostgreSQL: there "+status" hides the column's statistics from the row estimate
+        (979 for 100k), and the grouping then sorted on disk instead of hashing."""
+        return f"{'' if self.postgresql else '+'}d.status IN {statuses}"
 
     def greatest(self, a: str, b: str) -> str:
         return f"GREATEST({a}, {b})" if self.postgresql else f"MAX({a}, {b})"
@@ -154,16 +188,16 @@ def _minute_of_day_sql(column: str, periods: list[tuple[int, int]], src: Source 
     return " + ".join(src.greatest("0", f"{src.least(str(end), minute)} - {start}") for start, end in periods)
 
 
-def _average_working_days(session: Session, s_iso: str, e_iso: str, date_to: date,
-                          src: Source = COUNTER) -> float | None:
-    """Mean working time from the clock's start to the result, in working days. A temporary table
-    holds each day's working minutes since the first start, so the database does the sum in one pass."""
+def _working_minutes(session: Session, first_iso: str, s_iso: str, e_iso: str, date_to: date,
+                     src: Source = COUNTER) -> tuple[int, dict[str, tuple[int, int]]]:
+    """The working time from the clock's start to the result of each dossier resolved in the
+    period, in minutes: a working day's minutes, and per group (src.group()) the sum and the count.
+    A temporary table holds each day's working minutes since the first start (`first_iso`, empty:
+    nothing resolved), so the database does the sum in one pass."""
+    if not first_iso:
+        return 0, {}
     calendar = src.calendar or calendar_store.work_calendar(session)
     params = {"s": s_iso, "e": e_iso, "agency": src.agency_code}
-    first_iso = session.execute(text("SELECT MIN(start_at) FROM dossier d WHERE finished_at >= :s AND finished_at < :e"
-                                     f" AND status IN {_RESOLVED}{src.where()}"), params).scalar()
-    if not first_iso:
-        return None
     periods = [(p[0].hour * 60 + p[0].minute, p[1].hour * 60 + p[1].minute) for p in calendar.policy.periods]
     day_minutes = sum(e - s for s, e in periods)
     first = date.fromisoformat(first_iso[:10])
@@ -174,91 +208,150 @@ def _average_working_days(session: Session, s_iso: str, e_iso: str, date_to: dat
         rows.append({"day": day.isoformat(), "cum": cumulative, "working": int(working)})
         cumulative += day_minutes if working else 0
     # A temporary table is the connection's own (SQLite and PostgreSQL): it shadows any real one.
-    session.execute(text("CREATE TEMP TABLE IF NOT EXISTS stat_day "
-                         "(day TEXT PRIMARY KEY, cum INTEGER NOT NULL, working INTEGER NOT NULL)"))
+    # SQLite: WITHOUT ROWID, so each of the two lookups a dossier row makes is one b-tree search.
+    session.execute(text("CREATE TEMP TABLE IF NOT EXISTS stat_day (day TEXT PRIMARY KEY, cum INTEGER NOT NULL, "
+                         f"working INTEGER NOT NULL){'' if src.postgresql else ' WITHOUT ROWID'}"))
     session.execute(text("DELETE FROM stat_day"))
     session.execute(text("INSERT INTO stat_day VALUES (:day, :cum, :working)"), rows)
     at = lambda alias, col: f"({alias}.cum + {alias}.working * ({_minute_of_day_sql(col, periods, src)}))"  # noqa: E731
-    mean = session.execute(text(
-        f"SELECT AVG({src.greatest('0', at('f', 'd.finished_at') + ' - ' + at('b', 'd.start_at'))}) FROM dossier d "
+    # SUM and COUNT, not AVG: the district's mean is the offices' sums over their counts.
+    sums = {k: (int(total), int(n)) for k, total, n in session.execute(text(
+        f"SELECT {src.group()}, SUM({src.greatest('0', at('f', 'd.finished_at') + ' - ' + at('b', 'd.start_at'))}), "
+        "COUNT(*) FROM dossier d "
         "JOIN stat_day f ON f.day = substr(d.finished_at, 1, 10) "
         "JOIN stat_day b ON b.day = substr(d.start_at, 1, 10) "
-        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_RESOLVED}{src.where()}"), params).scalar()
+        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {src.status_in(_RESOLVED)}{src.where()}"
+        f"{src.group_by()}"), params) if n}
     session.execute(text("DELETE FROM stat_day"))
-    return round(float(mean) / day_minutes, 2) if mean is not None and day_minutes else None
+    return day_minutes, sums
+
+
+def _mean_days(sums: list[tuple[int, int]], day_minutes: int) -> float | None:
+    minutes, n = sum(s for s, _ in sums), sum(c for _, c in sums)
+    return round(minutes / n / day_minutes, 2) if n and day_minutes else None
 
 
 def compute(session: Session, date_from: date, date_to: date, *, now: datetime | None = None,
             source: Source = COUNTER) -> Statistics:
     """The period's figures. `session`: the counter's store, or with `source` any SQLAlchemy
     connection to a database with those columns (the district server's)."""
-    src = source
+    return _compute(session, date_from, date_to, replace(source, by_office=False))[0]
+
+
+def compute_by_office(session: Session, date_from: date, date_to: date, *,
+                      source: Source) -> tuple[Statistics, dict[str, Statistics]]:
+    """The figures of every office in one grouped pass (each query GROUP BY the office), and the
+    whole: the sum of the offices' figures (the mean working time: their sums over their counts)."""
+    return _compute(session, date_from, date_to, replace(source, by_office=True))
+
+
+def _compute(session: Session, date_from: date, date_to: date,
+             src: Source) -> tuple[Statistics, dict[str, Statistics]]:
     start, end = period_bounds(date_from, date_to)
     s_iso, e_iso = clock.iso(start), clock.iso(end)
-    stats = Statistics(date_from, date_to)
+    parts: dict[str, Statistics] = {}
+
+    def part(k: str) -> Statistics:
+        if k not in parts:
+            parts[k] = Statistics(date_from, date_to)
+        return parts[k]
+
+    by_procs: dict[str, dict[str, Outcome]] = defaultdict(lambda: defaultdict(Outcome))
     q = lambda sql, **p: session.execute(text(sql), {"s": s_iso, "e": e_iso, "agency": src.agency_code, **p})  # noqa: E731
-    field_sql = "COALESCE(MAX(p.field), '')" if src.procedures else "''"
-    join_procedure = "LEFT JOIN procedure p ON p.code = d.procedure_code " if src.procedures else ""
+    key = src.group()
+    per_procedure = src.by_procedure
+    # Each procedure's field from the catalogue, once, not joined to every dossier row.
+    catalogue_fields: dict[str, str] = (
+        {code: fld or "" for code, fld in session.execute(text("SELECT code, field FROM procedure"))}
+        if src.procedures and per_procedure else {})
+    procedure_sql = "d.procedure_code, MAX(d.procedure_name)" if per_procedure else "'', ''"
+    # Not the name: the finished range is then read from its index alone (migration 0009); the
+    # few codes no dossier received in the period named are looked up after, by a second query.
+    finished_procedure_sql = "d.procedure_code, ''" if per_procedure else "'', ''"
+    procedure_group = ("d.procedure_code",) if per_procedure else ()
 
     # Received in the period, per channel and procedure (one pass over the received_at range).
-    by_proc: dict[str, Outcome] = defaultdict(Outcome)
-    fields: dict[str, str] = {}
-    for code, name, fld, channel, refused, n in q(
-        f"SELECT d.procedure_code, MAX(d.procedure_name), {field_sql}, d.channel, d.status = 3, "
-        f"COUNT(*) FROM dossier d {join_procedure}"
-        f"WHERE d.received_at >= :s AND d.received_at < :e{src.where()} GROUP BY d.procedure_code, d.channel, "
-        "d.status = 3"
+    for k, code, name, channel, refused, n in q(
+        f"SELECT {key}, {procedure_sql}, d.channel, d.status = 3, COUNT(*) FROM dossier d "
+        f"WHERE d.received_at >= :s AND d.received_at < :e{src.where()}"
+        f"{src.group_by(*procedure_group, 'd.channel', 'd.status = 3')}"
     ):
+        stats = part(k)
         if refused:
             stats.refused += n
             continue
         stats.received += n
         stats.received_by_channel[channel] = stats.received_by_channel.get(channel, 0) + n
-        by_proc[code].received += n
-        stats.procedure_names[code], fields[code] = name, fld
-    stats.received_by_channel = dict(sorted(stats.received_by_channel.items()))
-    stats.carried_over = q(f"SELECT COUNT(*) FROM ({_open_at('d.id', ':s', src)}) AS open_at_start").scalar()
+        if per_procedure:
+            by_procs[k][code].received += n
+            stats.procedure_names[code] = name
+    for k, n in q(f"SELECT k, COUNT(*) FROM ({_open_at(f'{key} AS k', ':s', src)}) AS open_at_start GROUP BY k"):
+        part(k).carried_over = n
 
-    # Ended in the period: counted inside SQLite (a year is ~100k rows; Python per row was seconds).
+    # Ended in the period: counted inside the database (a year is ~100k rows; Python per row was seconds).
     # Day granularity compares the date part of the Vietnam-time ISO strings every write produces.
-    for code, name, fld, resolved, early, on_time, late, withdrawn, stopped in q(
-        f"SELECT d.procedure_code, MAX(d.procedure_name), {field_sql}, "
+    # The earliest clock start of the resolved ones too: where the working-day table starts.
+    first_start = ""
+    unnamed: set[str] = set()
+    for k, code, _name, resolved, early, on_time, late, withdrawn, stopped, first in q(
+        f"SELECT {key}, {finished_procedure_sql}, "
         f"{_count(f'd.status IN {_RESOLVED}')}, "
         f"{_count(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) < substr(d.due_at, 1, 10)')}, "
         f"{_count(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) = substr(d.due_at, 1, 10)')}, "
         f"{_count(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) > substr(d.due_at, 1, 10)')}, "
-        f"{_count('d.status = 7')}, {_count('d.status = 8')} "
-        f"FROM dossier d {join_procedure}"
-        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_FINISHED}{src.where()} "
-        "GROUP BY d.procedure_code"
+        f"{_count('d.status = 7')}, {_count('d.status = 8')}, "
+        f"MIN(CASE WHEN d.status IN {_RESOLVED} THEN d.start_at END) "
+        "FROM dossier d "
+        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {src.status_in(_FINISHED)}{src.where()}"
+        f"{src.group_by(*procedure_group)}"
     ):
+        if not (resolved or withdrawn or stopped):
+            continue  # no GROUP BY: one row even when nothing ended
+        stats = part(k)
         stats.withdrawn += withdrawn
         stats.stopped += stopped
         if not resolved:
             continue
-        stats.procedure_names.setdefault(code, name)
-        fields.setdefault(code, fld)
-        outcome = by_proc[code]
-        outcome.resolved, outcome.early, outcome.on_time, outcome.late = resolved, early, on_time, late
+        if first and (not first_start or first < first_start):
+            first_start = first
         stats.resolved += resolved
         stats.early += early
         stats.on_time += on_time
         stats.late += late
-    if stats.resolved:
-        stats.average_working_days = _average_working_days(session, s_iso, e_iso, date_to, src)
+        if not per_procedure:
+            continue
+        if code not in stats.procedure_names:
+            unnamed.add(code)
+        outcome = by_procs[k][code]
+        outcome.resolved, outcome.early, outcome.on_time, outcome.late = resolved, early, on_time, late
+    if unnamed:
+        for k, code, name in session.execute(text(
+            f"SELECT {key}, d.procedure_code, MAX(d.procedure_name) FROM dossier d WHERE d.finished_at >= :s "
+            f"AND d.finished_at < :e AND {src.status_in(_FINISHED)}{src.where()} AND d.procedure_code IN :codes"
+            f"{src.group_by('d.procedure_code')}").bindparams(bindparam("codes", expanding=True)),
+            {"s": s_iso, "e": e_iso, "agency": src.agency_code, "codes": sorted(unnamed)}):
+            if by_procs[k][code].resolved:
+                part(k).procedure_names.setdefault(code, name)
+    day_minutes, timed = _working_minutes(session, first_start, s_iso, e_iso, date_to, src)
+    for k, sums in timed.items():
+        part(k).average_working_days = _mean_days([sums], day_minutes)
 
     rated = (f"{_count('d.rating = 1')}, {_count('d.rating = 2')}, {_count('d.rating = 3')}" if src.ratings
              else "0, 0, 0")
-    returned, *ratings = q(f"SELECT COUNT(*), {rated} FROM dossier d "
-                           f"WHERE d.returned_at >= :s AND d.returned_at < :e{src.where()}").one()
-    stats.returned = returned
-    stats.ratings = {k: n for k, n in zip((1, 2, 3), ratings, strict=True) if n}
+    for k, returned, *ratings in q(f"SELECT {key}, COUNT(*), {rated} FROM dossier d WHERE d.returned_at >= :s "
+                                   f"AND d.returned_at < :e{src.where()}{src.group_by()}"):
+        if not returned:
+            continue  # no GROUP BY: one row even when nothing was returned
+        stats = part(k)
+        stats.returned = returned
+        stats.ratings = {r: n for r, n in zip((1, 2, 3), ratings, strict=True) if n}
 
     # In process at the end of the period.
     soon = clock.iso(end + timedelta(hours=24))
-    for due_at, last_status in q(_open_at(
-        f"d.due_at, (SELECT e.to_status FROM {src.events} e WHERE e.dossier_id = d.id AND e.at < :e "
-        "ORDER BY e.at DESC LIMIT 1)", ":e", src)):
+    e_key = f"{end.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}Z"  # protocol.event_key's form, before any id
+    for k, due_at, last_status in q(_open_at(f"{key}, d.due_at, {src.last_status_before()}", ":e", src),
+                                    e_key=e_key):
+        stats = part(k)
         stats.in_process += 1
         if last_status == 5:
             stats.waiting_supplement += 1
@@ -271,14 +364,56 @@ def compute(session: Session, date_from: date, date_to: date, *, now: datetime |
         else:
             stats.in_process_overdue += 1
 
-    stats.by_procedure = dict(sorted(by_proc.items(), key=lambda kv: (-kv[1].received, kv[0])))
+    for k, stats in parts.items():
+        stats.received_by_channel = dict(sorted(stats.received_by_channel.items()))
+        stats.by_procedure = _ordered(by_procs[k])
+        by_field: dict[str, Outcome] = defaultdict(Outcome)
+        for code, outcome in by_procs[k].items():
+            _add(by_field[catalogue_fields.get(code) or "Khác"], outcome)
+        stats.by_field = _ordered(by_field)
+    whole = _sum(list(parts.values()), date_from, date_to)
+    whole.average_working_days = _mean_days(list(timed.values()), day_minutes)
+    return whole, parts
+
+
+_OUTCOME = ("received", "resolved", "early", "on_time", "late")
+_COUNTS = ("received", "refused", "carried_over", "resolved", "early", "on_time", "late", "withdrawn", "stopped",
+           "returned", "in_process", "in_process_within", "in_process_overdue", "waiting_supplement", "due_within_24h")
+
+
+def _add(into: Outcome, part: Outcome) -> None:
+    for attr in _OUTCOME:
+        setattr(into, attr, getattr(into, attr) + getattr(part, attr))
+
+
+def _ordered(outcomes: dict[str, Outcome]) -> dict[str, Outcome]:
+    """Most received first, then by key: the order the screens and the exports show."""
+    return dict(sorted(outcomes.items(), key=lambda kv: (-kv[1].received, kv[0])))
+
+
+def _sum(parts: list[Statistics], date_from: date, date_to: date) -> Statistics:
+    """The figures of several offices together (every figure but the mean working time is a count)."""
+    if len(parts) == 1:
+        return parts[0]
+    whole = Statistics(date_from, date_to)
+    by_proc: dict[str, Outcome] = defaultdict(Outcome)
     by_field: dict[str, Outcome] = defaultdict(Outcome)
-    for code, outcome in by_proc.items():
-        agg = by_field[fields.get(code) or "Khác"]
-        for attr in ("received", "resolved", "early", "on_time", "late"):
-            setattr(agg, attr, getattr(agg, attr) + getattr(outcome, attr))
-    stats.by_field = dict(sorted(by_field.items(), key=lambda kv: (-kv[1].received, kv[0])))
-    return stats
+    for p in parts:
+        for attr in _COUNTS:
+            setattr(whole, attr, getattr(whole, attr) + getattr(p, attr))
+        for counts, of_part in ((whole.received_by_channel, p.received_by_channel), (whole.ratings, p.ratings)):
+            for k, n in of_part.items():
+                counts[k] = counts.get(k, 0) + n
+        for code, outcome in p.by_procedure.items():
+            _add(by_proc[code], outcome)
+        for name, outcome in p.by_field.items():
+            _add(by_field[name], outcome)
+        for code, name in p.procedure_names.items():  # as MAX(procedure_name) over the whole would
+            whole.procedure_names[code] = max(name, whole.procedure_names.get(code, name))
+    whole.received_by_channel = dict(sorted(whole.received_by_channel.items()))
+    whole.ratings = dict(sorted(whole.ratings.items()))
+    whole.by_procedure, whole.by_field = _ordered(by_proc), _ordered(by_field)
+    return whole
 
 
 def weekly_series(session: Session, date_from: date, date_to: date) -> list[tuple[date, int, int, float | None]]:
@@ -294,8 +429,9 @@ def weekly_series(session: Session, date_from: date, date_to: date) -> list[tupl
     for (received_at,) in session.execute(text("SELECT received_at FROM dossier WHERE received_at >= :s AND "
                                                 "received_at < :e AND status != 3"), params):
         weeks.setdefault(week_of(received_at), [0, 0, 0])[0] += 1
+    # "+status": the finished_at range is the way in (Source.status_in).
     for finished_at, due_at in session.execute(text("SELECT finished_at, due_at FROM dossier WHERE finished_at >= :s"
-                                                    f" AND finished_at < :e AND status IN {_RESOLVED}"), params):
+                                                    f" AND finished_at < :e AND +status IN {_RESOLVED}"), params):
         row = weeks.setdefault(week_of(finished_at), [0, 0, 0])
         row[1] += 1
         row[2] += finished_at[:10] <= due_at[:10]

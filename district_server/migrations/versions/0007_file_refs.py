@@ -3,7 +3,7 @@ file endpoints read instead of searching event payloads, filled here from the "d
 already held.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from counter_app.db.schema_kit import downgrade as downgrade
 from district_server.file_refs import DIGITISED, ref_of
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 
 BACKFILL_CHUNK = 1000
 

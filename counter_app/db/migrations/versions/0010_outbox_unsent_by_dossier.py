@@ -5,8 +5,8 @@ worklist and the dossier view ask the same. The index holds only unsent rows (a 
 after a day offline), so it stays in the page cache and the question costs no random page read —
 in an encrypted store each page read from disk is decrypted and checked (docs/protection.md).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from alembic import op
 
 from counter_app.db.schema_kit import downgrade as downgrade
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 
 
 def upgrade() -> None:
