@@ -276,13 +276,13 @@ class Report:
 
 
 def report(desk: Desk, date_from: date, date_to: date) -> Report:
-    from counter_app.services import reports, statistics
+    from counter_app.services import digitisation_stats, reports, statistics
 
     with desk.store.read() as session:
         _require(session, desk, "reports")
         stats = statistics.compute(session, date_from, date_to)
         weeks = statistics.weekly_series(session, date_from, date_to)
-        digitised = statistics.digitisation(session, date_from, date_to)
+        digitised = digitisation_stats.digitisation(session, date_from, date_to)
 
     def rows(groups: dict[str, Any], names: dict[str, str]) -> list[GroupRow]:
         return [GroupRow(k, names.get(k, ""), o.received, o.resolved, o.early, o.on_time, o.late,

@@ -30,7 +30,7 @@ from counter_app.papers.form_data import FORM_NUMBERS, Form, FormDossier, FormOf
 from counter_app.papers.forms import render_form
 from counter_app.papers.register import Register, RegisterRow, render_register
 from counter_app.papers.slip import SlipData, SlipDocument, SlipOffice, render_slip
-from counter_app.services import settings, statistics, workflow
+from counter_app.services import digitisation_stats, settings, workflow
 from counter_app.services.dossiers import documents_of
 from counter_app.services.lookup import find_own
 from counter_app.services.office import require_office
@@ -334,8 +334,8 @@ SELECT d.code, d.procedure_code, d.procedure_name, d.sets, a.full_name, a.addres
        (SELECT e.officer FROM status_event e WHERE e.dossier_id = d.id AND e.kind = 'return'
         ORDER BY e.at DESC LIMIT 1) AS returned_by,
        d.finished_at,
-       CASE WHEN {statistics.fully_digitised_sql()} THEN 1 ELSE 0 END AS digitised,
-       CASE WHEN {statistics.result_digitised_sql()} THEN 1 ELSE 0 END AS result_digitised
+       CASE WHEN {digitisation_stats.fully_digitised_sql()} THEN 1 ELSE 0 END AS digitised,
+       CASE WHEN {digitisation_stats.result_digitised_sql()} THEN 1 ELSE 0 END AS result_digitised
 FROM dossier d JOIN applicant a ON a.id = d.applicant_id
 WHERE d.agency_code = :agency AND d.received_at >= :start AND d.received_at < :end
 ORDER BY d.received_at, d.code

@@ -11,7 +11,7 @@ from counter_app.atomic_file import write_atomically
 from counter_app.domain.channels import CHANNELS
 from counter_app.domain.vn_time import to_vn
 from counter_app.errors import UserError
-from counter_app.services import statistics
+from counter_app.services import digitisation_stats, statistics
 from counter_app.services.office import require_office
 
 
@@ -45,7 +45,7 @@ def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> 
     st = xl.Sheet("Thống kê", widths={"A": 48, "B": 12, "C": 12})
     st.append([f"THỐNG KÊ TÌNH HÌNH GIẢI QUYẾT HỒ SƠ — {title}"], xl.TITLE)
     st.append(["Chỉ tiêu", "Số hồ sơ", "Tỷ lệ (%)"], xl.HEADER)
-    st.rows += [list(row) for row in figures(stats, statistics.digitisation(session, date_from, date_to))]
+    st.rows += [list(row) for row in figures(stats, digitisation_stats.digitisation(session, date_from, date_to))]
 
     sheets = [reg, st]
     for sheet_name, groups, names in (("Theo thủ tục", stats.by_procedure, stats.procedure_names),
@@ -68,7 +68,7 @@ def write_xlsx(session: Session, date_from: date, date_to: date, path: Path) -> 
     return len(rows)
 
 
-def figures(stats: statistics.Statistics, digitised: statistics.Digitisation | None = None,
+def figures(stats: statistics.Statistics, digitised: digitisation_stats.Digitisation | None = None,
             ) -> list[tuple[str, float | int | None, float | None]]:
     """The statistics rows, in the order both the workbook and the PDF print them; the digitisation
     indicators last (docs/digitisation.md) when given."""
@@ -96,7 +96,7 @@ def figures(stats: statistics.Statistics, digitised: statistics.Digitisation | N
     ]
 
 
-def _digitisation_rows(d: statistics.Digitisation) -> list[tuple[str, int, float | None]]:
+def _digitisation_rows(d: digitisation_stats.Digitisation) -> list[tuple[str, int, float | None]]:
     return [("Hồ sơ tiếp nhận được số hóa đủ thành phần", d.fully_digitised, d.intake_rate),
             ("Kết quả giải quyết được số hóa", d.results_digitised, d.result_rate)]
 
@@ -121,7 +121,7 @@ def write_pdf(session: Session, date_from: date, date_to: date, path: Path) -> i
     page = StatisticsPage(
         office.agency_name, office.office_name, f"từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y}",
         tuple((label_, show(n), show(rate)) for label_, n, rate in
-              figures(stats, statistics.digitisation(session, date_from, date_to))),
+              figures(stats, digitisation_stats.digitisation(session, date_from, date_to))),
         tuple((name, o.received, o.resolved, o.early, o.on_time, o.late) for name, o in stats.by_field.items()),
     )
     writer = PdfWriter()

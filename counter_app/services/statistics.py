@@ -100,7 +100,7 @@ class Source:
 COUNTER = Source()
 
 
-def _count(condition: str) -> str:
+def count_where(condition: str) -> str:
     """SUM of a condition, in SQL both SQLite and PostgreSQL accept."""
     return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
@@ -295,11 +295,11 @@ def _compute(session: Session, date_from: date, date_to: date,
     unnamed: set[str] = set()
     for k, code, _name, resolved, early, on_time, late, withdrawn, stopped, first in q(
         f"SELECT {key}, {finished_procedure_sql}, "
-        f"{_count(f'd.status IN {_RESOLVED}')}, "
-        f"{_count(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) < substr(d.due_at, 1, 10)')}, "
-        f"{_count(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) = substr(d.due_at, 1, 10)')}, "
-        f"{_count(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) > substr(d.due_at, 1, 10)')}, "
-        f"{_count('d.status = 7')}, {_count('d.status = 8')}, "
+        f"{count_where(f'd.status IN {_RESOLVED}')}, "
+        f"{count_where(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) < substr(d.due_at, 1, 10)')}, "
+        f"{count_where(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) = substr(d.due_at, 1, 10)')}, "
+        f"{count_where(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) > substr(d.due_at, 1, 10)')}, "
+        f"{count_where('d.status = 7')}, {count_where('d.status = 8')}, "
         f"MIN(CASE WHEN d.status IN {_RESOLVED} THEN d.start_at END) "
         "FROM dossier d "
         f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {src.status_in(_FINISHED)}{src.where()}"
@@ -336,8 +336,7 @@ def _compute(session: Session, date_from: date, date_to: date,
     for k, sums in timed.items():
         part(k).average_working_days = _mean_days([sums], day_minutes)
 
-    rated = (f"{_count('d.rating = 1')}, {_count('d.rating = 2')}, {_count('d.rating = 3')}" if src.ratings
-             else "0, 0, 0")
+    rated = (", ".join(count_where(f"d.rating = {n}") for n in (1, 2, 3)) if src.ratings else "0, 0, 0")
     for k, returned, *ratings in q(f"SELECT {key}, COUNT(*), {rated} FROM dossier d WHERE d.returned_at >= :s "
                                    f"AND d.returned_at < :e{src.where()}{src.group_by()}"):
         if not returned:
@@ -445,60 +444,3 @@ def rating_labels() -> dict[int, str]:
 
 
 __all__ = ["COUNTER", "Outcome", "Source", "Statistics", "compute", "period_bounds", "weekly_series"]
-
-
-# --- digitisation (docs/digitisation.md, "Statistics") ------------------------------------------------
-# Kept apart from `compute`: its own two queries over the same indexed ranges (received_at,
-# finished_at), so the main figures' speed does not depend on the files.
-
-
-@dataclass(frozen=True)
-class Digitisation:
-    """The two digitisation indicators of the provincial quality index for a period:
-    - received: dossiers received in the period (not refused); fully_digitised: of these, the ones
-      with a kept file for every paper of their checklist (an empty checklist: at least one paper);
-    - resolved: dossiers whose result was ready in the period (finished_at in it, status 9 or 10);
-      results_digitised: of these, the ones with a kept result."""
-
-    received: int
-    fully_digitised: int
-    resolved: int
-    results_digitised: int
-
-    @property
-    def intake_rate(self) -> float | None:
-        return round(100 * self.fully_digitised / self.received, 1) if self.received else None
-
-    @property
-    def result_rate(self) -> float | None:
-        return round(100 * self.results_digitised / self.resolved, 1) if self.resolved else None
-
-
-def fully_digitised_sql() -> str:
-    """SQL true for the dossier `d` whose every checklist paper has a scan kept (a dossier with no
-    checklist: any paper scanned). The one definition: the indicator below and the register's note."""
-    covered = ("(SELECT COUNT(DISTINCT f.component_index) FROM dossier_file f WHERE f.dossier_id = d.id "
-               "AND f.kind = 'component' AND f.component_index > 0)")
-    listed = "(SELECT COUNT(*) FROM dossier_document dd WHERE dd.dossier_id = d.id)"
-    anything = "EXISTS (SELECT 1 FROM dossier_file f WHERE f.dossier_id = d.id AND f.kind = 'component')"
-    return f"(({listed} > 0 AND {covered} = {listed}) OR ({listed} = 0 AND {anything}))"
-
-
-def result_digitised_sql() -> str:
-    """SQL true for the dossier `d` whose result has a scan kept (kết quả điện tử)."""
-    return "EXISTS (SELECT 1 FROM dossier_file f WHERE f.dossier_id = d.id AND f.kind = 'result')"
-
-
-def digitisation(session: Session, date_from: date, date_to: date) -> Digitisation:
-    """The counter's figures from its dossier_file table (counter_app/digitise/filestore.py)."""
-    start, end = period_bounds(date_from, date_to)
-    params = {"s": clock.iso(start), "e": clock.iso(end)}
-    received, full = session.execute(text(
-        f"SELECT COUNT(*), {_count(fully_digitised_sql())} "
-        "FROM dossier d WHERE d.received_at >= :s AND d.received_at < :e AND d.status != 3"), params).one()
-    result = result_digitised_sql()
-    resolved, results = session.execute(text(
-        f"SELECT COUNT(*), {_count(result)} "
-        f"FROM dossier d WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_RESOLVED}"),
-        params).one()
-    return Digitisation(int(received), int(full or 0), int(resolved), int(results or 0))

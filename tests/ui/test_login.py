@@ -33,6 +33,16 @@ def admin_window(open_window, store, *, ready: bool = True):  # noqa: ANN001, AN
     return window
 
 
+def logged_in_tools(qtbot, open_window, store, username: str, role: str, full_name: str):  # noqa: ANN001, ANN201
+    """A new account of `role` logged in at the window as ui/app.py builds it: (window, its admin tools)."""
+    from ui.admin.install import tools_of
+
+    add_account(store, username, role, full_name)
+    window = admin_window(open_window, store)
+    log_in(qtbot, window, username)
+    return window, tools_of(window)
+
+
 def acting(window) -> str | None:  # noqa: ANN001
     """Who the desk (the core) records as acting now: not a label, the value every write takes."""
     actor = window.client._require().acting

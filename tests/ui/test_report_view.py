@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from tests.ui.test_login import add_account, admin_window, log_in
+from tests.ui.test_login import add_account, admin_window, log_in, logged_in_tools
 from tests.unit.test_statistics import march  # noqa: F401 - the fixture
 from ui.admin.install import tools_of
 from ui.views.report_view import MONTH, QUARTER, RANGE, YEAR, period
@@ -21,10 +21,7 @@ def test_periods() -> None:
 
 
 def test_the_march_figures_and_an_xlsx_export(qtbot, march, open_window, answers, tmp_path: Path) -> None:  # noqa: ANN001, F811
-    add_account(march, "ld.binh", "leader", "Phạm Văn Bình")
-    window = admin_window(open_window, march)
-    log_in(qtbot, window, "ld.binh")
-    tools = tools_of(window)
+    window, tools = logged_in_tools(qtbot, open_window, march, "ld.binh", "leader", "Phạm Văn Bình")
     tools.act_reports.trigger()
     view = tools.report_view
     assert window.tabs.currentWidget() is view

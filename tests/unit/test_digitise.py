@@ -289,7 +289,7 @@ def test_the_statistics_count_dossiers_digitised_in_full_and_results_digitised(c
     from openpyxl import load_workbook
 
     from counter_app import clock
-    from counter_app.services import statistics
+    from counter_app.services import digitisation_stats
 
     desk, full = counter
     codes = []
@@ -308,8 +308,8 @@ def test_the_statistics_count_dossiers_digitised_in_full_and_results_digitised(c
     attach(desk, ready, [scan(4)], result=True)
     today = clock.now().date()
     with desk.store.read() as session:
-        figures = statistics.digitisation(session, today, today)
-        assert statistics.digitisation(session, date(2020, 1, 1), date(2020, 1, 2)).intake_rate is None
+        figures = digitisation_stats.digitisation(session, today, today)
+        assert digitisation_stats.digitisation(session, date(2020, 1, 1), date(2020, 1, 2)).intake_rate is None
     assert (figures.received, figures.fully_digitised, figures.resolved, figures.results_digitised) == (4, 1, 2, 1)
     assert (figures.intake_rate, figures.result_rate) == (25.0, 50.0)
     _, rows = desk_admin.export_report(desk, today, today, str(tmp_path / "bao-cao.xlsx"))

@@ -55,6 +55,7 @@ class SettingsDialog(QDialog):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes row to row, never to the frame
         self.status = QLabel(S.LOADING)
         self.status.setObjectName("settings_status")
         self.status.setWordWrap(True)
