@@ -40,8 +40,14 @@ def ref_of(row: Mapping[str, Any]) -> dict[str, Any] | None:
     sha = details.get("sha256") if isinstance(details, dict) else None
     if not is_sha256(sha):
         return None
+    kind = details.get("file_kind")
+    component = details.get("component")
     return {"event_id": row["event_id"], "sha256": sha, "agency_code": row["agency_code"],
-            "dossier_id": row["dossier_id"], "seen_at": row["received_at"]}
+            "dossier_id": row["dossier_id"], "seen_at": row["received_at"],
+            # What the digitisation indicators count (services/digitisation_stats.py); anything
+            # else reads as a paper of no checklist line, which counts for no line.
+            "file_kind": kind if kind in ("component", "result") else "component",
+            "component": component if type(component) is int and 0 <= component < 1000 else 0}
 
 
 def record(db: Database, conn: Connection, stored: Iterable[Mapping[str, Any]]) -> int:

@@ -1,6 +1,7 @@
 """The dossier columns the dashboard searches and counts by (schema.py: name_folded, id_number,
-procedure_name, channel, start_at, finished_at), copied from each latest snapshot by ingest, by a
-district move, and by migration 0004 (web face) for the dossiers held before (docs/server-web.md)."""
+procedure_name, channel, start_at, finished_at, papers), copied from each latest snapshot by ingest, by a
+district move, and by migrations 0004 (web face) and 0008 (papers) for the dossiers held before
+(docs/server-web.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from counter_app.domain.text import fold
 from counter_app.sync.protocol import DossierSnapshot
 from district_server.received import storable
 
-INDEXED = ("name_folded", "id_number", "procedure_name", "channel", "start_at", "finished_at")
+INDEXED = ("name_folded", "id_number", "procedure_name", "channel", "start_at", "finished_at", "papers")
 
 
 def indexed_columns(snapshot: Any) -> dict[str, Any]:
@@ -30,4 +31,10 @@ def indexed_columns(snapshot: Any) -> dict[str, Any]:
         "channel": channel if channel is not None and 0 < channel < 10 else 1,
         "start_at": text(snap.start_at, 40) or None,
         "finished_at": text(snap.finished_at, 40) or None,
+        "papers": len(snap.documents),
     }
+
+
+def papers_of(snapshot: Any) -> int:
+    """How many papers the snapshot's checklist lists (the digitisation indicators' denominator)."""
+    return indexed_columns(snapshot)["papers"]

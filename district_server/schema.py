@@ -49,7 +49,9 @@ dossier = sa.Table("dossier", metadata, *columns(
     # the folded applicant name (counter_app.domain.text.fold) and ID number, the procedure's name,
     # the channel, when the clock started and when processing ended.
     name_folded=s(200).default(""), id_number=s(20).default(""), procedure_name=TEXT.default(""),
-    channel=INT.default("1"), start_at=s(40).null, finished_at=s(40).null),
+    channel=INT.default("1"), start_at=s(40).null, finished_at=s(40).null,
+    # How many papers the checklist lists: the digitisation indicators (migration 0008).
+    papers=INT.default("0")),
     sa.UniqueConstraint("code", name="uq_dossier_code"),
     sa.Index("ix_dossier_agency_code", "agency_code", "code"),
     # Prefix searches (LIKE 'x%'): PostgreSQL uses a btree for them only in byte order (the
@@ -151,8 +153,10 @@ device_waiting = sa.Table("device_waiting", metadata, *columns(
 
 # One row per stored "digitised" event (file_refs.py): the file it names, for whom. Read by hash
 # and office (may this device send or read the file?) and by dossier (the dashboard's page).
-# seen_at: when the server stored the event.
+# seen_at: when the server stored the event; file_kind ('component' / 'result') and component (the
+# checklist paper, 0 for "giấy tờ khác"): the digitisation indicators (migration 0008).
 file_ref = sa.Table("file_ref", metadata, *columns(
-    event_id=s(36).pk, sha256=s(64), agency_code=s(20), dossier_id=s(36), seen_at=s(32)),
+    event_id=s(36).pk, sha256=s(64), agency_code=s(20), dossier_id=s(36), seen_at=s(32),
+    file_kind=s(10).default("component"), component=INT.default("0")),
     sa.Index("ix_file_ref_sha_agency", "sha256", "agency_code"),
     sa.Index("ix_file_ref_dossier", "dossier_id"))

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from counter_app import clock
 from counter_app.domain.codes import normalise_agency_code
 from counter_app.errors import UserError
+from counter_app.services.digitisation_stats import Digitisation
 from counter_app.services.reports import figures
 from counter_app.services.statistics import Statistics
 from district_server import staff
@@ -25,9 +26,9 @@ from district_server.web.chart import PALETTE, Bar, bar_chart
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def rows_of(s: Statistics) -> list[tuple[str, Any, Any]]:
+def rows_of(s: Statistics, d: Digitisation) -> list[tuple[str, Any, Any]]:
     # Satisfaction ratings are recorded at the counter and not sent with the dossier: left out here.
-    return [f for f in figures(s) if not f[0].startswith("Đánh giá")]
+    return [f for f in figures(s, d) if not f[0].startswith("Đánh giá")]
 
 
 def outcome_chart(s: Statistics, title: str) -> str:
@@ -41,8 +42,8 @@ def outcome_chart(s: Statistics, title: str) -> str:
     ], title=title, chart_id="outcomes")
 
 
-def rate_chart(per_office: list[tuple[str, Statistics]]) -> str:
-    return bar_chart([Bar(a, s.qd766_on_time_rate or 0, PALETTE[1]) for a, s in per_office],
+def rate_chart(per_office: list[tuple[str, Statistics, Digitisation]]) -> str:
+    return bar_chart([Bar(a, s.qd766_on_time_rate or 0, PALETTE[1]) for a, s, _ in per_office],
                      title="Tỷ lệ đúng hạn theo QĐ 766 (%) của từng đơn vị", unit=" %", chart_id="rates")
 
 
@@ -64,18 +65,21 @@ def router(db: Database) -> APIRouter:
         session = await need(db, request)
         period, office = read(request)
 
-        def load() -> tuple[Statistics, list[tuple[str, Statistics]]]:
+        def load() -> tuple[Statistics, Digitisation, list[tuple[str, Statistics]], dict[str, Digitisation]]:
             whole, per_office = stats.district_table(db, period)
+            all_digitised, digitised = stats.digitisation_table(db, period)
             if office:
-                return next((s for a, s in per_office if a == office), None) or stats.compute(db, period, office), \
-                    per_office
-            return whole, per_office
+                alone = next((s for a, s in per_office if a == office), None) or stats.compute(db, period, office)
+                return alone, digitised.get(office, Digitisation()), per_office, digitised
+            return whole, all_digitised, per_office, digitised
 
-        shown, per_office = await run_in_threadpool(load)
+        shown, shown_digitised, per_office, digitised = await run_in_threadpool(load)
         scope = office or "toàn huyện"
+        shown_per_office = [(a, s, digitised.get(a, Digitisation())) for a, s in per_office]
         return page(request, "stats.html", session, period=period, office=office or "", kinds=stats.KINDS,
-                    offices=[a for a, _ in per_office], rows=rows_of(shown), per_office=per_office,
-                    chart=outcome_chart(shown, f"{period.title} — {scope}"), rates=rate_chart(per_office),
+                    offices=[a for a, _ in per_office], rows=rows_of(shown, shown_digitised),
+                    per_office=shown_per_office,
+                    chart=outcome_chart(shown, f"{period.title} — {scope}"), rates=rate_chart(shown_per_office),
                     query=request.url.query)
 
     @r.get(BASE + "/thong-ke.xlsx", include_in_schema=False)
@@ -85,9 +89,11 @@ def router(db: Database) -> APIRouter:
 
         def build() -> bytes:
             whole, per_office = stats.district_table(db, period)
+            all_digitised, digitised = stats.digitisation_table(db, period)
             with db.write() as conn:
                 staff.record(conn, session.staff.username, "stats.export", period.title, client=client_of(request))
-            return workbook(period, whole, per_office)
+            return workbook(period, [("Toàn huyện", whole, all_digitised),
+                                     *((a, s, digitised.get(a, Digitisation())) for a, s in per_office)])
 
         data = await run_in_threadpool(build)
         name = f"thong-ke-{period.kind}-{period.number}-{period.year}.xlsx"
@@ -107,7 +113,7 @@ def _keyed(rows: list[tuple[str, Any, Any]]) -> dict[tuple[str, str], tuple[Any,
     return out
 
 
-def workbook(period: stats.Period, whole: Statistics, per_office: list[tuple[str, Statistics]]) -> bytes:
+def workbook(period: stats.Period, columns: list[tuple[str, Statistics, Digitisation]]) -> bytes:
     """One sheet: each figure a row, the district then each office a column (count, and % where
     the counter's report gives one)."""
     from openpyxl import Workbook
@@ -118,13 +124,12 @@ def workbook(period: stats.Period, whole: Statistics, per_office: list[tuple[str
     sh.title = "Thống kê"
     sh.append([f"Thống kê hồ sơ — {period.title}"])
     sh["A1"].font = Font(bold=True, size=13)
-    columns = [("Toàn huyện", whole), *per_office]
-    sh.append(["Chỉ tiêu", *[c for name, _ in columns for c in (name, "%")]])
+    sh.append(["Chỉ tiêu", *[c for name, _, _ in columns for c in (name, "%")]])
     for cell in sh[2]:
         cell.font = Font(bold=True)
     # Offices differ in their rows (one per channel used): matched by label, "  Quá hạn" under
     # "Đã giải quyết" and under "Đang giải quyết" told apart by the heading above them.
-    keyed = [_keyed(rows_of(s)) for _, s in columns]
+    keyed = [_keyed(rows_of(s, d)) for _, s, d in columns]
     order = list(dict.fromkeys(k for rows in keyed for k in rows))
     for key in order:
         sh.append([key[1].strip(), *[v for rows in keyed for v in rows.get(key, (0, None))]])

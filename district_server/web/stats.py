@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from counter_app.domain import holidays
 from counter_app.domain.calendar import WorkCalendar
 from counter_app.errors import UserError
-from counter_app.services import statistics
+from counter_app.services import digitisation_stats, statistics
+from counter_app.services.digitisation_stats import DISTRICT_FILES, Digitisation
 from counter_app.services.statistics import Statistics
 from district_server.database import Database
 from district_server.schema import device, publication
@@ -112,3 +113,13 @@ def district_table(db: Database, period: Period) -> tuple[Statistics, list[tuple
         whole, parts = statistics.compute_by_office(conn, date_from, date_to,  # type: ignore[arg-type]
                                                     source=_source(db, None, None))
     return whole, [(a, parts.get(a) or Statistics(date_from, date_to)) for a in offices(db)]
+
+
+def digitisation_table(db: Database, period: Period) -> tuple[Digitisation, dict[str, Digitisation]]:
+    """The digitisation indicators (the counter's definitions over the district's file references,
+    services/digitisation_stats.py): the whole district, the sum of its offices, and each office."""
+    date_from, date_to = period.bounds
+    with _transaction(db) as conn:
+        parts = digitisation_stats.by_office(conn, date_from, date_to, DISTRICT_FILES)
+    by_office = {str(a): d for a, d in parts.items()}
+    return sum(by_office.values(), Digitisation()), by_office

@@ -142,6 +142,12 @@ def test_the_digitised_events_held_before_the_upgrade_let_their_office_read_the_
             refs = sorted(conn.execute(sa.select(file_ref.c.sha256, file_ref.c.agency_code, file_ref.c.event_id))
                           .all())
         assert refs == sorted([(sha, AGENCY, paper["event_id"]), (other_sha, OTHER, elsewhere["event_id"])])
+        with db.engine.connect() as conn:  # what the digitisation indicators count (migration 0008)
+            kind, component = conn.execute(sa.select(file_ref.c.file_kind, file_ref.c.component)
+                                           .where(file_ref.c.event_id == paper["event_id"])).one()
+            papers = conn.execute(sa.text("SELECT papers FROM dossier WHERE id = :d"), {"d": did}).scalar()
+        assert (kind, component) == ("component", 1)
+        assert papers == len(intake["dossier"]["documents"]) > 0
         with web(db) as client:
             got = client.get(f"/v1/files/{sha}", headers=auth(token))
             assert got.status_code == 200 and got.content == pdf

@@ -53,7 +53,7 @@ def test_a_server_database_of_the_previous_schema_upgrades_with_its_data(db_url,
     db = Database(db_url)
     try:
         db.migrate()
-        assert db.current_revision() == "0007"
+        assert db.current_revision() == "0008"
         with db.engine.connect() as conn:  # the dashboard's columns, filled in from the latest snapshot
             name, id_number = conn.execute(sa.text("SELECT name_folded, id_number FROM dossier")).one()
         assert (name, id_number) == ("nguyen van duc", intake["dossier"]["applicant"]["id_number"])

@@ -65,6 +65,8 @@ def _backfill(conn: sa.Connection) -> None:
                 snapshot = json.loads(text).get("dossier")
             except (ValueError, AttributeError):
                 snapshot = None
-            conn.execute(sa.update(dossier).where(dossier.c.id == dossier_id).values(**indexed_columns(snapshot)))
+            # The columns this step made (later steps add more: indexed_columns names them too).
+            values = {k: v for k, v in indexed_columns(snapshot).items() if k in dossier.c}
+            conn.execute(sa.update(dossier).where(dossier.c.id == dossier_id).values(**values))
         after = rows[-1].id
 

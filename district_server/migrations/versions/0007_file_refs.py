@@ -44,7 +44,8 @@ def _backfill(conn: sa.Connection) -> None:
                             .order_by(event.c.seq).limit(BACKFILL_CHUNK)).mappings().all()
         if not rows:
             return
-        refs = [ref for ref in map(ref_of, rows) if ref is not None]
+        # The columns this step made (later steps add more: ref_of names them too).
+        refs = [{k: ref[k] for k in file_ref.c.keys()} for ref in map(ref_of, rows) if ref is not None]
         if refs:
             conn.execute(sa.insert(file_ref), refs)
         after = rows[-1]["seq"]
