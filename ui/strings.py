@@ -236,8 +236,6 @@ class Life:
     HISTORY_COLUMNS = ("Thời điểm", "Việc", "Trạng thái", "Cán bộ", "Ghi chú")
     ACTIONS = "Việc tiếp theo"
     NO_ACTIONS = "Hồ sơ đã kết thúc: không còn việc nào để làm (vẫn in được giấy tờ)."
-    KIND = {"intake": "Tiếp nhận", "move": "Chuyển trạng thái", "handover": "Bàn giao",
-            "extension": "Gia hạn", "return": "Trả kết quả", "digitised": "Số hóa giấy tờ"}
     HANDED_TO = "cho {unit}"
     MISSING = "Giấy tờ cần bổ sung: {items}"
     NEW_DUE = "hẹn trả mới {due}"

@@ -100,9 +100,6 @@ PUBLISH_BAD_JSON = "Tệp lịch nghỉ lễ phải là JSON UTF-8 hợp lệ."
 PUBLISHED = "Đã phát hành {what} (số {seq}); máy quầy nhận được ở lần đồng bộ tới."
 BAD_PERIOD = "Kỳ thống kê không hợp lệ: chọn tháng, quý hoặc năm và một năm từ 2000 đến 2100."
 
-# What each kind of event in a dossier's history was (the counters' kinds, services/intake and workflow).
-EVENT_KINDS = {"intake": "Tiếp nhận", "move": "Chuyển trạng thái", "return": "Trả kết quả",
-               "extension": "Gia hạn", "handover": "Chuyển xử lý", "digitised": "Số hóa giấy tờ"}
 EMPTY = "(trống)"
 
 # --- errors of any page ----------------------------------------------------------------------------

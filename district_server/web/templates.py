@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from counter_app.domain import event_kinds
 from counter_app.domain.statuses import label
 from district_server.web import strings
 
@@ -19,6 +20,7 @@ STATIC_DIR = HERE / "static"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals.update(s=strings, status_label=label)
 templates.env.filters["when"] = strings.when
+templates.env.filters["event_kind"] = event_kinds.label
 templates.env.filters["age"] = strings.age
 
 

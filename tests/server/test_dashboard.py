@@ -4,6 +4,7 @@ dossiers, review, statistics and the audit of it all — on SQLite and PostgreSQ
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import astuple, fields
 from datetime import date
 from urllib.parse import quote
@@ -184,6 +185,31 @@ def test_a_leader_finds_a_dossier_by_code_folded_name_or_id_number_and_opens_it(
         assert page.status_code in (200, 400) and "Traceback" not in page.text and code not in page.text
     missing = leader.get("/quan-tri/ho-so/000.00.20.H12-261202-0999")
     assert missing.status_code == 404 and "Không có hồ sơ mã" in missing.text
+
+
+def test_the_district_names_each_step_of_a_history_with_the_counters_word(server_db: Database, tmp_path) -> None:  # noqa: ANN001
+    from counter_app.domain import event_kinds
+    from counter_app.services import workflow
+    from district_server.auth import add_device
+    from tests.conftest import clerk
+    from tests.server.helpers import intake_many, make_counter, outbox_payloads
+    from tests.server.web_helpers import push_all
+
+    counter = make_counter(tmp_path / "counter0", 0)
+    try:
+        intake_many(counter, 1)
+        (intake,) = outbox_payloads(counter)
+        with counter.write() as session:
+            workflow.hand_over(session, intake["dossier"]["code"], to_unit="Công chức tư pháp", actor=clerk())
+        push_all(server_db, counter, add_device(server_db, AGENCY, 0)[0])
+    finally:
+        counter.close()
+    with TestClient(create_app(server_db), follow_redirects=False) as viewer, quick_hashes():
+        staff.add_staff(server_db, ACCOUNTS["viewer"], "Người xem", "viewer", PASSWORD)
+        assert log_in(viewer, ACCOUNTS["viewer"]).status_code == 303
+        page = viewer.get(f"/quan-tri/ho-so/{intake['dossier']['code']}").text
+    steps = re.findall(r'data-label="Việc">([^<]*)<', page)
+    assert steps == [event_kinds.label("intake"), event_kinds.label("handover")] == ["Tiếp nhận", "Bàn giao"]
 
 
 def test_a_leader_moves_a_dossier_from_the_district_and_its_history_shows_it(web_site: Site, as_role) -> None:  # noqa: ANN001

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app import desk_admin
+from counter_app.domain import event_kinds
 from counter_app.errors import UserError
 from ui.desk_client import DeskClient
 from ui.interaction import Interaction
@@ -44,8 +45,6 @@ UNVERIFIED = "Kết nối chưa xác minh (sẽ xác minh khi có mạng)"
 FAILED_TITLE = "Quầy Một Cửa — Sự kiện chưa gửi được"
 RETRY = "Gửi lại sự kiện đã chọn"
 STATES = {"pending": "Đang chờ gửi lại", "rejected": "Máy chủ từ chối"}
-KINDS = {"intake": "Tiếp nhận", "move": "Chuyển trạng thái", "handover": "Bàn giao", "extension": "Gia hạn",
-         "return": "Trả kết quả", "digitised": "Số hóa giấy tờ", "procedure": "Thủ tục riêng của xã"}
 
 
 def status_text(status: dict[str, Any]) -> str:
@@ -150,7 +149,7 @@ class FailedEventsDialog(QDialog):
 
     def _show(self, events: list[dict[str, Any]]) -> None:
         self.events = events
-        fill_table(self.table, [(event["code"], KINDS.get(event["kind"], event["kind"]),
+        fill_table(self.table, [(event["code"], event_kinds.label(event["kind"]),
                                  STATES.get(event["state"], event["state"]), str(event["attempts"]), event["reason"])
                                 for event in events])
         self.retry_button.setEnabled(bool(events))

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain import actions
+from counter_app.domain import actions, event_kinds
 from counter_app.domain.statuses import label as status_label
 from ui import strings, theme
 from ui.formatting import file_size, long_datetime, short_date, short_datetime, working_days
@@ -233,7 +233,7 @@ class DossierView(QWidget):
                 notes.append(L.RECIPIENT.format(name=recipient["full_name"]))
             if e.get("rating"):
                 notes.append(L.RATED.format(rating=strings.RATINGS.get(e["rating"], "")))
-            rows.append((short_datetime(e["at"]), L.KIND.get(e["kind"], e["kind"]), status, e.get("officer") or "",
+            rows.append((short_datetime(e["at"]), event_kinds.label(e["kind"]), status, e.get("officer") or "",
                          " · ".join(n for n in notes if n)))
         fill_table(self.history, rows)
         self.history.resizeRowsToContents()
