@@ -244,3 +244,58 @@ def test_a_store_whose_key_file_is_missing_is_refused_and_left_alone(tmp_path: P
         Store.open(tmp_path / "pc")
     assert (tmp_path / "pc" / "counter.sqlite3").read_bytes() == before
     assert not (tmp_path / "pc" / keys.KEYS_FILE).exists()  # no new key made over an existing store
+
+
+def _in_older_format(store_dir: Path) -> None:
+    """The store as the builds before HMAC-SHA256 encrypted it (SQLCipher 4's default SHA-512)."""
+    path = store_dir / "counter.sqlite3"
+    key = keys.load(store_dir).store_key
+    older = path.with_name("older.sqlite3")
+    conn = cipher.connect(path, key)
+    conn.isolation_level = None
+    conn.execute("ATTACH DATABASE ? AS older KEY ?", (str(older), f"x'{key.hex()}'"))
+    conn.execute(f"PRAGMA older.cipher_hmac_algorithm = {cipher.OLDER_HMAC}")
+    conn.execute("SELECT sqlcipher_export('older')")
+    conn.execute(f"PRAGMA older.user_version = {conn.execute('PRAGMA user_version').fetchone()[0]}")
+    conn.execute("DETACH DATABASE older")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    older.replace(path)
+
+
+def test_a_store_encrypted_by_the_previous_build_still_opens_and_its_backup_restores(tmp_path: Path) -> None:
+    store = _office(tmp_path / "pc")
+    code = _intake(store)
+    store.close()
+    _in_older_format(tmp_path / "pc")
+    again = Store.open(tmp_path / "pc")
+    with again.engine.connect() as conn:
+        assert cipher.page_format(conn.connection.dbapi_connection) == cipher.OLDER_HMAC  # type: ignore[arg-type]
+    with again.read() as session:
+        assert open_by_code(session, code)["applicant"]["full_name"] == NAME
+    made = backup.make_backup(again, tmp_path / "usb.qmcbak")  # its backups are made in today's format
+    again.close()
+    backup.restore(tmp_path / "pc-moi", made.path, PASSPHRASE)
+    restored = Store.open(tmp_path / "pc-moi")
+    with restored.engine.connect() as conn:
+        assert cipher.page_format(conn.connection.dbapi_connection) == cipher.HMAC  # type: ignore[arg-type]
+    with restored.read() as session:
+        assert open_by_code(session, code)["applicant"]["full_name"] == NAME
+    restored.close()
+    wrong = cipher.connect(tmp_path / "pc" / "counter.sqlite3", bytes(32))  # neither format opens it
+    with pytest.raises(UserError, match="khóa không đúng"):
+        cipher.check(wrong, tmp_path / "pc" / "counter.sqlite3")
+    wrong.close()
+
+
+def test_a_new_store_checks_its_pages_with_hmac_sha256(tmp_path: Path) -> None:
+    store = _office(tmp_path / "pc")
+    with store.engine.connect() as conn:
+        assert cipher.page_format(conn.connection.dbapi_connection) == cipher.HMAC == "HMAC_SHA256"  # type: ignore[arg-type]
+    store.close()
+    older = cipher._connect(store.path, keys.load(tmp_path / "pc").store_key, cipher.OLDER_HMAC, False, 5.0)
+    with pytest.raises(cipher.DatabaseError, match="not a database"):  # not SQLCipher 4's default format
+        older.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    older.close()
