@@ -5,7 +5,7 @@ SQLite does. Without a key the same library reads a clear file (a store from bef
 a backup made by an older version).
 
 Each page is checked with HMAC-SHA256 instead of SQLCipher 4's default HMAC-SHA512
-(docs/protection.md, "Speed"): with the CPU's SHA extensions (Intel since 2019–2021, every AMD Zen)
+(docs/protection.md, "Costs"): with the CPU's SHA extensions (Intel since 2019–2021, every AMD Zen)
 it costs under half as much per page read from the disk, which is most of what an encrypted
 look-up pays over a clear one. Files encrypted before with SHA-512 (stores, backups) still open:
 `connect` falls back to it when the first page does not check.
