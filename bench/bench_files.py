@@ -95,8 +95,27 @@ def make_file(folder: Path, size: int) -> tuple[Path, str]:
     return path, hashlib.sha256(data).hexdigest()
 
 
-def ours_seconds(client: SyncClient, folder: Path, size: int, chunk: int) -> float:
+def refer(db_url: str, sha: str) -> None:
+    """The file's reference for the office, as the stored "digitised" event naming it leaves one
+    (district_server/file_refs.py): the server takes a file only from an office that refers to it.
+    Written before the clock starts: the event goes up with the dossier's events, not with the file."""
+    from counter_app import clock
+    from counter_app.domain.ids import new_id
+    from district_server.database import Database
+    from district_server.schema import file_ref
+
+    db = Database(db_url)
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(file_ref.insert().values(event_id=new_id(), sha256=sha, agency_code=AGENCY,
+                                                  dossier_id=new_id(), seen_at=clock.iso(clock.now())))
+    finally:
+        db.close()
+
+
+def ours_seconds(client: SyncClient, folder: Path, size: int, chunk: int, db_url: str) -> float:
     path, sha = make_file(folder, size)  # a new file each run: never "already there"
+    refer(db_url, sha)
     start = time.perf_counter()
     result = uploads.upload(client, sha, size, lambda: path.open("rb"), chunk_bytes=chunk)
     elapsed = time.perf_counter() - start
@@ -126,13 +145,14 @@ def measure(size: int, chunks: list[int], runs: int) -> list[tuple[int, float, f
     bare = BareServer(work)
     rows = []
     try:
-        with SyncClient(server.url, token) as client, httpx.Client(timeout=60, trust_env=False) as http:
-            ours_seconds(client, work, MB, CHUNK_BYTES)  # warm both: connections, imports
+        with SyncClient(server.url, token, fingerprint=server.fingerprint) as client, \
+                httpx.Client(timeout=60, trust_env=False) as http:
+            ours_seconds(client, work, MB, CHUNK_BYTES, db_url)  # warm both: connections, imports
             bare_seconds(http, bare.url, work, MB, CHUNK_BYTES)
             for chunk in chunks:
                 a, b = [], []
                 for _ in range(runs):
-                    a.append(ours_seconds(client, work, size, chunk))
+                    a.append(ours_seconds(client, work, size, chunk, db_url))
                     b.append(bare_seconds(http, bare.url, work, size, chunk))
                 rows.append((chunk, statistics.median(a), statistics.median(b)))
     finally:
