@@ -88,22 +88,21 @@ def digitisation(session: Any, date_from: date, date_to: date) -> Digitisation: 
 
 
 def by_office(conn: Any, date_from: date, date_to: date, files: Files, *,  # noqa: ANN401 - Session or Connection
-              grouped: bool = True, agency_code: str | None = None) -> Mapping[str | None, Digitisation]:
-    """The figures per office (`grouped`: keyed by agency code; else one entry, None), of one office
-    only when `agency_code` is given. An office with nothing in the period has no entry."""
+              grouped: bool = True) -> Mapping[str | None, Digitisation]:
+    """The figures per office (`grouped`: keyed by agency code; else one entry, None). An office
+    with nothing in the period has no entry."""
     start, end = period_bounds(date_from, date_to)
-    params = {"s": clock.iso(start), "e": clock.iso(end), "a": agency_code}
+    params = {"s": clock.iso(start), "e": clock.iso(end)}
     key, group = ("d.agency_code", " GROUP BY d.agency_code") if grouped else ("NULL", "")
-    only = " AND d.agency_code = :a" if agency_code else ""
     counts: dict[str | None, list[int]] = {}
     received = conn.execute(text(
         f"SELECT {key}, COUNT(*), {count_where(fully_digitised_sql(files))} FROM dossier d "
-        f"WHERE d.received_at >= :s AND d.received_at < :e AND d.status != 3{only}{group}"), params).all()
+        f"WHERE d.received_at >= :s AND d.received_at < :e AND d.status != 3{group}"), params).all()
     for office, n, full in received:
         counts.setdefault(office, [0, 0, 0, 0])[0:2] = [int(n), int(full or 0)]
     resolved = conn.execute(text(
         f"SELECT {key}, COUNT(*), {count_where(result_digitised_sql(files))} FROM dossier d "
-        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_RESOLVED}{only}{group}"), params).all()
+        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND d.status IN {_RESOLVED}{group}"), params).all()
     for office, n, results in resolved:
         counts.setdefault(office, [0, 0, 0, 0])[2:4] = [int(n), int(results or 0)]
     return {office: Digitisation(*c) for office, c in counts.items() if c != [0, 0, 0, 0]}
