@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from ui import strings
 
@@ -27,10 +27,17 @@ class Interaction:
         return box.clickedButton() is yes_button
 
     def inform(self, parent: QWidget | None, text: str) -> None:
-        QMessageBox.information(parent, strings.APP, text)
+        self._tell(parent, QMessageBox.Icon.Information, text)
 
     def warn(self, parent: QWidget, text: str) -> None:
-        QMessageBox.warning(parent, strings.APP, text)
+        self._tell(parent, QMessageBox.Icon.Warning, text)
+
+    @staticmethod
+    def _tell(parent: QWidget | None, icon: QMessageBox.Icon, text: str) -> None:
+        # Qt's own buttons read in English (PySide6 ships no Vietnamese translation): name ours.
+        box = QMessageBox(icon, strings.APP, text, parent=parent)
+        box.setEscapeButton(box.addButton(strings.Main.CLOSE, QMessageBox.ButtonRole.AcceptRole))
+        box.exec()
 
     def save_file(self, parent: QWidget, title: str, suggested: str, filters: str = "PDF (*.pdf)") -> str:
         """Where to save a file ('' when the officer cancels); `suggested`: a name, or a whole path."""
@@ -56,17 +63,31 @@ class Interaction:
         return QFileDialog.getExistingDirectory(parent, title, start)
 
     def ask_number(self, parent: QWidget, text: str, value: int, low: int, high: int) -> int | None:
-        from PySide6.QtWidgets import QInputDialog
-
-        number, ok = QInputDialog.getInt(parent, strings.APP, text, value, low, high)
-        return number if ok else None
+        dialog = self._asking(parent, text)
+        dialog.setInputMode(dialog.InputMode.IntInput)
+        dialog.setIntRange(low, high)
+        dialog.setIntValue(value)
+        return dialog.intValue() if dialog.exec() else None
 
     def ask_secret(self, parent: QWidget, text: str) -> str | None:
         """A secret typed unseen (a token's PIN); None when the officer cancels."""
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
+        from PySide6.QtWidgets import QLineEdit
 
-        secret, ok = QInputDialog.getText(parent, strings.APP, text, QLineEdit.EchoMode.Password)
-        return secret if ok else None
+        dialog = self._asking(parent, text)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        secret = dialog.textValue() if dialog.exec() else None
+        dialog.setTextValue("")  # not left in the dialog's memory longer than the answer
+        return secret
+
+    @staticmethod
+    def _asking(parent: QWidget, text: str) -> QInputDialog:
+        dialog = QInputDialog(parent)
+        dialog.setObjectName("asking")
+        dialog.setWindowTitle(strings.APP)
+        dialog.setLabelText(text)
+        dialog.setOkButtonText(strings.Main.YES)  # Qt's "OK / Cancel" would be English
+        dialog.setCancelButtonText(strings.Act.CANCEL)
+        return dialog
 
     def scanner_settings(self, parent: QWidget, current: ScannerConfig) -> ScannerConfig | None:
         """Cài đặt › Máy quét…: the new configuration, or None when the officer cancels."""

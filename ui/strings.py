@@ -63,6 +63,7 @@ class Main:
     BUSY_KEPT = " Thông tin đang nhập vẫn được giữ nguyên."
     YES = "Đồng ý"
     NO = "Không"
+    CLOSE = "Đóng"
 
 
 class Scan:

@@ -167,3 +167,22 @@ def test_the_attention_list_shows_a_same_day_dossier_right_after_a_plain_save(qt
     qtbot.waitUntil(lambda: [c for c, _ in window.attention.rows("due_today")] == [code], timeout=10_000)
     qtbot.waitUntil(lambda: window.worklist.model.rowCount() == 1 and window.worklist.model.row_at(0).code == code,
                     timeout=10_000)
+
+
+def test_tab_through_the_settings_never_scrolls_sideways_and_every_label_stays_whole(qtbot, desk, open_window) -> None:  # noqa: ANN001, E501
+    window, tools = logged_in_tools(qtbot, open_window, desk, "admin", "admin", "Trần Văn Bình")
+    tools.act_settings.trigger()
+    dialog = tools.settings_dialog
+    qtbot.waitUntil(lambda: len(dialog.editors) > 10, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.height() > 600, timeout=5000)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    assert dialog.frameGeometry().width() <= dialog.screen().availableGeometry().width()
+    for key, editor in dialog.editors.items():
+        editor.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(lambda e=editor: dialog.focusWidget() is e, timeout=5000)
+        assert dialog.scroll.horizontalScrollBar().value() == 0, key
+        label = dialog.form.labelForField(editor) or dialog.form.labelForField(editor.parentWidget())
+        assert label is not None, key
+        assert label.visibleRegion().boundingRect().width() == label.width(), key  # the whole label in sight
+        assert editor.visibleRegion().boundingRect().width() == editor.width(), key

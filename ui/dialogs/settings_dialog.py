@@ -46,6 +46,8 @@ class SettingsDialog(QDialog):
         intro = QLabel(S.INTRO)
         intro.setWordWrap(True)
         self.form = QFormLayout()
+        # A label too long to sit beside its field goes above it, rather than pushing the field out.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         # Some twenty settings are taller than a 1366×768 screen: the rows scroll, the buttons stay.
         rows = QWidget()
         rows.setLayout(self.form)
@@ -103,15 +105,23 @@ class SettingsDialog(QDialog):
             editor.installEventFilter(self)
 
     def _fit(self) -> None:
-        """As tall as the rows need, but never past the screen (the rows scroll instead)."""
+        """As tall as the rows need, but never past the screen (the rows scroll instead); as wide as
+        the widest row, so the rows never scroll sideways (there is no horizontal scroll bar)."""
         screen = (self.screen() or self.parentWidget().screen()).availableGeometry()  # type: ignore[union-attr]
         rows = self.form.sizeHint().height()
         rest = self.sizeHint().height() - self.scroll.sizeHint().height()
-        self.resize(max(self.width(), self.minimumWidth()), min(rows + rest + 8, screen.height() - 60))
+        height = min(rows + rest + 8, screen.height() - 60)
+        beside = self.width() - self.scroll.viewport().width()  # the dialog's margins
+        if height < rows + rest + 8:  # the vertical scroll bar takes its width from the rows
+            beside += self.scroll.verticalScrollBar().sizeHint().width()
+        widest = self.scroll.widget().minimumSizeHint().width()
+        width = min(max(self.width(), self.minimumWidth(), widest + beside), screen.width() - 40)
+        self.resize(width, height)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
-            self.scroll.ensureWidgetVisible(watched)
+            self.scroll.ensureWidgetVisible(watched, 0)
+            self.scroll.horizontalScrollBar().setValue(0)  # labels start at the left edge; keep them whole
         return super().eventFilter(watched, event)
 
     def _editor(self, f: SettingField) -> QLineEdit | QComboBox:
