@@ -44,11 +44,11 @@ def _token_pin(args: argparse.Namespace) -> str:
     elif sys.stdin.isatty():
         import getpass
 
-        pin = getpass.getpass("Mã PIN của token ký số: ")
+        pin = getpass.getpass("Mã PIN của USB ký số: ")
     else:
-        raise UserError("Cần mã PIN của token ký số: thêm --pin-stdin và đưa mã PIN vào stdin.")
+        raise UserError("Cần mã PIN của USB ký số: thêm --pin-stdin và đưa mã PIN vào stdin.")
     if not pin:
-        raise UserError("Hãy nhập mã PIN của token ký số.")
+        raise UserError("Hãy nhập mã PIN của USB ký số.")
     return pin
 
 

@@ -78,9 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     att.add_argument("--result", action="store_true", help="số hóa kết quả giải quyết (hồ sơ đã có kết quả)")
     att.add_argument("--name", default="", help="tên giấy tờ khác (với --component 0) hoặc của kết quả")
     att.add_argument("--rotate", type=int, choices=(0, 90, 180, 270), default=0, help="xoay mọi trang (độ)")
-    att.add_argument("--sign", action="store_true", help="ký số bản sao điện tử bằng token của cơ quan")
+    att.add_argument("--sign", action="store_true", help="ký số bản sao điện tử bằng USB ký số của cơ quan")
     att.add_argument("--pin-stdin", action="store_true",
-                     help="với --sign: đọc mã PIN của token từ một dòng stdin (không ghi trên dòng lệnh)")
+                     help="với --sign: đọc mã PIN của USB ký số từ một dòng stdin (không ghi trên dòng lệnh)")
     fil = command("files", help="giấy tờ đã số hóa của một hồ sơ, hoặc 'verify'")
     fil.add_argument("target", metavar="CODE|verify", help="mã hồ sơ; 'verify': kiểm tra mọi tệp đã lưu")
     fil.add_argument("--history", action="store_true", help="cả các bản đã được thay")

@@ -24,11 +24,11 @@ if TYPE_CHECKING:
     from counter_app.digitise.vault import FileVault
 
 
-NO_TOKEN = ("Cơ quan chưa khai báo token ký số (cài đặt signing.module): bản số hóa không ký được. "
-            "Hãy lưu không ký, hoặc nhờ quản trị khai báo token.")
+NO_TOKEN = ("Cơ quan chưa khai báo USB ký số (cài đặt signing.module): bản số hóa không ký được. "
+            "Hãy lưu không ký, hoặc nhờ quản trị khai báo USB ký số.")
 # What the signature says it is for (its /Reason): an electronic copy made from the paper handed in.
 SIGN_REASON = "Bản sao điện tử từ giấy tờ nộp tại Bộ phận tiếp nhận và trả kết quả"
-SIGNED_NOTE = "Đã ký số bản sao điện tử bằng token của cơ quan."
+SIGNED_NOTE = "Đã ký số bản sao điện tử bằng USB ký số của cơ quan."
 NOT_LINKED = ("{n} bản số hóa của hồ sơ này do quầy khác lưu và ở máy chủ huyện; máy quầy này chưa kết nối "
               "máy chủ huyện nên chưa tải về được.")
 UNREACHABLE = "Chưa tải được {n} bản số hóa từ máy chủ huyện ({why}); sẽ thử lại khi mở lại hồ sơ."

@@ -448,10 +448,12 @@ class Digitise:
     ADD_FILTER = "Trang giấy tờ (*.pdf *.jpg *.jpeg *.png *.tif *.tiff)"
     SAVE = "&Lưu bản số (Ctrl+Enter)"
     BACK = "&Về hồ sơ (F8)"
-    SIGN = "&Ký số bản sao điện tử (token của cơ quan)"
-    PIN_ASK = "Nhập mã PIN của token ký số để ký {n} bản số hóa (mã PIN không được lưu lại):"
+    SIGN = "&Ký số bản sao điện tử (USB ký số của cơ quan)"
+    PIN_ASK = "Nhập mã PIN của USB ký số để ký {n} bản số hóa (mã PIN không được lưu lại):"
     PIN_CANCELLED = "Chưa lưu: cần mã PIN để ký. Bỏ chọn «Ký số» để lưu không ký."
-    SIGN_STOPPED = "Dừng ký: {n} giấy tờ còn lại chưa lưu (trang vẫn ở hộp chờ) để không khóa token vì nhập sai PIN."
+    SIGN_STOPPED = "Dừng ký để không khóa USB ký số vì nhập sai PIN: {n} giấy tờ còn lại chưa lưu."
+    STILL_WAITING = ("Trang của giấy tờ chưa lưu vẫn ở mục «Trang đã quét», không mất trang nào: "
+                     "sửa lỗi rồi nhấn Ctrl+Enter để lưu lại.")
     KEYS = ("1–9: gán trang vào thành phần số 1–9 · 0: Giấy tờ khác · R / Shift+R: xoay phải / trái · "
             "Ctrl+↑ / Ctrl+↓: đưa trang lên / xuống · Delete: bỏ trang · Ctrl+O: mở tệp · "
             "Ctrl+Enter: lưu bản số · F8: về hồ sơ")

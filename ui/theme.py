@@ -33,6 +33,8 @@ CHART_RECEIVED, CHART_RESOLVED, CHART_RATE, CHART_GRID = "#1a73e8", "#34a853", "
 
 HINT_STYLE = f"color: {HINT};"
 ERROR_TEXT_STYLE = f"color: {ERROR.text}; font-weight: bold;"
+# A list whose rows wrap onto several lines: a line under each row shows where one ends.
+DIVIDED_ROWS_STYLE = f"QListWidget::item {{ border-bottom: 1px solid {DIVIDER}; padding: 4px 2px; }}"
 STATUS_SEGMENT_STYLE = f"padding: 0 8px; border-left: 1px solid {DIVIDER};"
 
 

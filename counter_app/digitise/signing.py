@@ -142,7 +142,7 @@ def sign_pdf(pdf: bytes, token: TokenSettings, pin: str, *, reason: str, locatio
     from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 
     if not pin:
-        raise UserError("Hãy nhập mã PIN của token ký số.")
+        raise UserError("Hãy nhập mã PIN của USB ký số.")
     writer = _incremental_writer(pdf)
     taken = {name for name, _, _ in fields.enumerate_sig_fields(writer.prev, filled_status=None)}
     meta = signers.PdfSignatureMetadata(
@@ -242,7 +242,7 @@ def _problem(status: Any) -> str:
 
 # -- the token -----------------------------------------------------------------------------------
 
-_PIN_LOCKED = ("Mã PIN của token đã bị khóa vì nhập sai nhiều lần: hãy liên hệ nhà cung cấp chứng thư "
+_PIN_LOCKED = ("Mã PIN của USB ký số đã bị khóa vì nhập sai nhiều lần: hãy liên hệ nhà cung cấp chứng thư "
                "số để mở khóa. Chưa ký gì.")
 
 
@@ -250,11 +250,11 @@ def _module(module_path: str) -> Any:
     import pkcs11
 
     if not module_path.strip():
-        raise UserError("Chưa chọn thư viện PKCS#11 của token ký số: hãy chọn trong Cài đặt, mục "
-                        "'Thư viện token ký số'.", field="signing.module")
+        raise UserError("Chưa chọn thư viện PKCS#11 của USB ký số: hãy chọn trong Cài đặt, mục "
+                        "'Thư viện USB ký số'.", field="signing.module")
     path = Path(module_path).expanduser()
     if not path.is_file():
-        raise UserError(f"Không tìm thấy thư viện token ký số '{module_path}': hãy cài phần mềm của token "
+        raise UserError(f"Không tìm thấy thư viện USB ký số '{module_path}': hãy cài phần mềm của USB ký số "
                         "(do nhà cung cấp chứng thư số phát hành) hoặc chọn lại tệp.", field="signing.module")
     try:
         return pkcs11.lib(str(path))
@@ -262,7 +262,7 @@ def _module(module_path: str) -> Any:
         # Windows error 193: a 32-bit DLL in this 64-bit program (some vendors install both builds).
         bits = " Có thể đây là bản 32-bit: hãy chọn bản 64-bit (thường trong C:\\Windows\\System32)." \
             if "193" in str(exc) or "not a valid Win32" in str(exc) else ""
-        raise UserError(f"Không nạp được thư viện token ký số '{module_path}': tệp không phải thư viện "
+        raise UserError(f"Không nạp được thư viện USB ký số '{module_path}': tệp không phải thư viện "
                         f"PKCS#11 dùng được.{bits}", field="signing.module") from None
 
 
@@ -297,13 +297,13 @@ def _chosen_token(lib: Any, label: str) -> Any:
         if matching:
             return matching[0]
         present = f" Đang cắm: {', '.join(repr(t.label) for t in tokens)}." if tokens else ""
-        raise UserError(f"Chưa cắm token ký số '{label}' (hoặc máy chưa nhận token).{present}",
+        raise UserError(f"Chưa cắm USB ký số '{label}' (hoặc máy chưa nhận USB).{present}",
                         field="signing.token_label")
     if not tokens:
-        raise UserError("Chưa cắm token ký số (hoặc máy chưa nhận token): hãy cắm token vào cổng USB rồi ký lại.")
+        raise UserError("Chưa cắm USB ký số (hoặc máy chưa nhận USB): hãy cắm USB ký số vào máy rồi ký lại.")
     if len(tokens) > 1:
-        raise UserError(f"Đang cắm {len(tokens)} token ký số ({', '.join(repr(t.label) for t in tokens)}): "
-                        "hãy chọn token dùng để ký trong Cài đặt, mục 'Token ký số'.", field="signing.token_label")
+        raise UserError(f"Đang cắm {len(tokens)} USB ký số ({', '.join(repr(t.label) for t in tokens)}): "
+                        "hãy chọn USB ký số dùng để ký trong Cài đặt, mục 'USB ký số'.", field="signing.token_label")
     return tokens[0]
 
 
@@ -320,10 +320,10 @@ def _signing_key(session: Any, wanted: str) -> tuple[Any, x509.Certificate]:
     shown = ", ".join(sorted(repr(names[id(k)][0] or names[id(k)][1]) for k in keys))  # tokens list in any order
     if not chosen:
         where = f"khóa ký '{wanted}'" if wanted else "khóa ký nào"
-        more = f" Các khóa trên token: {shown}." if keys else ""
-        raise UserError(f"Token không có {where}.{more}", field="signing.key_label")
+        more = f" Các khóa trên USB ký số: {shown}." if keys else ""
+        raise UserError(f"USB ký số không có {where}.{more}", field="signing.key_label")
     if len(chosen) > 1:
-        raise UserError(f"Token có {len(chosen)} khóa ký ({shown}): hãy chọn khóa dùng để ký trong Cài đặt, "
+        raise UserError(f"USB ký số có {len(chosen)} khóa ký ({shown}): hãy chọn khóa dùng để ký trong Cài đặt, "
                         "mục 'Khóa ký'.", field="signing.key_label")
     key = chosen[0]
     label, key_id = names[id(key)]
@@ -334,7 +334,7 @@ def _signing_key(session: Any, wanted: str) -> tuple[Any, x509.Certificate]:
     paired = [der for c_label, c_id, der in certificates if key_id and c_id == key_id] or \
              [der for c_label, c_id, der in certificates if label and c_label == label]
     if not paired:
-        raise UserError(f"Token không có chứng thư số đi kèm khóa ký {label or key_id!r}: hãy nạp lại "
+        raise UserError(f"USB ký số không có chứng thư số đi kèm khóa ký {label or key_id!r}: hãy nạp lại "
                         "chứng thư số bằng phần mềm của nhà cung cấp.", field="signing.key_label")
     return key, x509.load_der_x509_certificate(paired[0])
 
@@ -385,8 +385,8 @@ def _wrong_pin(token: Any) -> str:
         state = "ok"
     if state == "locked":
         return _PIN_LOCKED
-    warning = " Chỉ còn một lần thử: nhập sai nữa token sẽ bị khóa." if state == "final" else ""
-    return f"Mã PIN của token ký số không đúng.{warning} Chưa ký gì."
+    warning = " Chỉ còn một lần thử: nhập sai nữa USB ký số sẽ bị khóa." if state == "final" else ""
+    return f"Mã PIN của USB ký số không đúng.{warning} Chưa ký gì."
 
 
 def _token_failure(exc: Exception) -> str:
@@ -396,17 +396,17 @@ def _token_failure(exc: Exception) -> str:
     if isinstance(exc, pkcs11.PinLocked):
         return _PIN_LOCKED
     if isinstance(exc, pkcs11.PinExpired):
-        return "Mã PIN của token đã hết hạn: hãy đổi mã PIN bằng phần mềm của token rồi ký lại. Chưa ký gì."
+        return "Mã PIN của USB ký số đã hết hạn: hãy đổi mã PIN bằng phần mềm của USB ký số rồi ký lại. Chưa ký gì."
     if isinstance(exc, pkcs11.PinIncorrect | pkcs11.PinLenRange | pkcs11.PinInvalid):
-        return "Mã PIN của token ký số không đúng. Chưa ký gì."
+        return "Mã PIN của USB ký số không đúng. Chưa ký gì."
     if isinstance(exc, pkcs11.TokenNotPresent | pkcs11.DeviceRemoved | pkcs11.SessionClosed
                   | pkcs11.SessionHandleInvalid):
-        return "Token ký số đã bị rút ra trong khi đang dùng: hãy cắm lại token rồi ký lại. Chưa ký gì."
+        return "USB ký số đã bị rút ra trong khi đang dùng: hãy cắm lại USB ký số rồi ký lại. Chưa ký gì."
     if isinstance(exc, pkcs11.TokenNotRecognised | pkcs11.DeviceError):
-        return "Máy không đọc được token ký số: hãy rút ra, cắm lại và thử lại. Chưa ký gì."
+        return "Máy không đọc được USB ký số: hãy rút ra, cắm lại và thử lại. Chưa ký gì."
     if isinstance(exc, pkcs11.UserPinNotInitialized):
-        return "Token ký số chưa được đặt mã PIN: hãy khởi tạo bằng phần mềm của nhà cung cấp. Chưa ký gì."
-    return f"Token ký số báo lỗi ({type(exc).__name__}): hãy rút ra, cắm lại và thử lại. Chưa ký gì."
+        return "USB ký số chưa được đặt mã PIN: hãy khởi tạo bằng phần mềm của nhà cung cấp. Chưa ký gì."
+    return f"USB ký số báo lỗi ({type(exc).__name__}): hãy rút ra, cắm lại và thử lại. Chưa ký gì."
 
 
 def _label_and_id(obj: Any) -> tuple[str, str]:

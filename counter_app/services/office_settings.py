@@ -149,10 +149,10 @@ def _module_file(raw: Any) -> str:
         return ""  # no token: components are kept unsigned
     path = Path(value).expanduser()
     if not path.is_absolute():
-        raise UserError(f"Thư viện token phải là đường dẫn đầy đủ, ví dụ C:\\Windows\\System32\\viettel-ca_v6.dll, "
-                        f"không phải '{value}'.")
+        raise UserError("Thư viện của USB ký số phải là đường dẫn đầy đủ, "
+                        f"ví dụ C:\\Windows\\System32\\viettel-ca_v6.dll, không phải '{value}'.")
     if not path.is_file():
-        raise UserError(f"Không tìm thấy tệp '{value}': hãy cài phần mềm của token ký số trước.")
+        raise UserError(f"Không tìm thấy tệp '{value}': hãy cài phần mềm của USB ký số trước.")
     return str(path)
 
 
@@ -212,13 +212,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("scanner.baud", "Tốc độ cổng (baud)", scanner_config.DEFAULT_BAUD, _baud, kind="choice",
            choices=lambda: tuple((str(b), str(b)) for b in BAUD_RATES)),
     # The signing token (docs/signing.md). Its PIN is typed at each signing and never stored.
-    Option("signing.module", "Thư viện token ký số (PKCS#11)", "", _module_file,
-           hint="Tệp .dll do phần mềm của token cài, ví dụ C:\\Windows\\System32\\viettel-ca_v6.dll; để trống: "
+    Option("signing.module", "Thư viện USB ký số (PKCS#11)", "", _module_file,
+           hint="Tệp .dll do phần mềm của USB ký số cài, ví dụ C:\\Windows\\System32\\viettel-ca_v6.dll; để trống: "
                 "không ký số bản điện tử."),
-    Option("signing.token_label", "Token ký số", "", _text(32),
-           hint="Tên (nhãn) của token; để trống: token duy nhất đang cắm."),
+    Option("signing.token_label", "USB ký số", "", _text(32),
+           hint="Tên (nhãn) của USB ký số; để trống: USB ký số duy nhất đang cắm."),
     Option("signing.key_label", "Khóa ký", "", _text(100),
-           hint="Nhãn hoặc mã ID (hệ 16) của khóa trên token; để trống: khóa ký duy nhất của token."),
+           hint="Nhãn hoặc mã ID (hệ 16) của khóa trên USB ký số; để trống: khóa ký duy nhất của USB ký số."),
     Option("signing.tsa_url", "Máy chủ cấp dấu thời gian (tùy chọn)", "",
            _address("Địa chỉ máy chủ dấu thời gian", "http://tsa.example.vn"),
            hint="Có địa chỉ: chữ ký kèm dấu thời gian (PAdES B-T), vẫn kiểm tra được sau khi chứng thư hết "

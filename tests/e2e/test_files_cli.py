@@ -64,6 +64,6 @@ def test_attach_refusals_are_one_clear_line_and_keep_nothing(tmp_path: Path) -> 
     # Signing: the PIN comes from stdin, never the command line; an office without a token refuses.
     refused(run(data, "attach", code, "--component", "1", "--sign", page, stdin=""), "--pin-stdin")
     refused(run(data, "attach", code, "--component", "1", "--sign", "--pin-stdin", page, stdin="1234\n"),
-            "chưa khai báo token ký số")
+            "chưa khai báo USB ký số")
     assert json.loads(run(data, "files", code).stdout) == []
     assert not (data / "files").exists() or not any((data / "files").rglob("*.qmcf"))

@@ -180,7 +180,7 @@ def test_a_time_stamp_server_that_does_not_answer_is_named_and_nothing_is_signed
 def test_a_wrong_pin_is_refused_in_vietnamese_and_nothing_is_signed(tokens: Tokens) -> None:
     with pytest.raises(UserError) as refused:
         _sign(tokens.office, pin="000000")
-    assert refused.value.message == "Mã PIN của token ký số không đúng. Chưa ký gì."
+    assert refused.value.message == "Mã PIN của USB ký số không đúng. Chưa ký gì."
     with pytest.raises(UserError, match="Hãy nhập mã PIN"):
         _sign(tokens.office, pin="")
     assert verify_pdf(_sign(tokens.office), [tokens.ca]).valid  # the token still signs after the refusal
@@ -229,17 +229,17 @@ def test_the_settings_screen_offers_the_token_modules_installed(tmp_path: Path) 
 def test_a_token_or_key_that_is_not_there_is_named_in_the_refusal(tokens: Tokens) -> None:
     with pytest.raises(UserError) as several:
         _sign(TokenSettings(str(SOFTHSM)))  # two tokens plugged in and none chosen
-    assert several.value.message.startswith("Đang cắm 2 token ký số") and several.value.field == "signing.token_label"
+    assert several.value.message.startswith("Đang cắm 2 USB ký số") and several.value.field == "signing.token_label"
     with pytest.raises(UserError) as absent:
         _sign(TokenSettings(str(SOFTHSM), "Token xa khac"))
-    assert absent.value.message.startswith("Chưa cắm token ký số 'Token xa khac'")
+    assert absent.value.message.startswith("Chưa cắm USB ký số 'Token xa khac'")
     assert OFFICE_TOKEN in absent.value.message  # the tokens that are plugged in are named
     with pytest.raises(UserError) as no_key:
         _sign(TokenSettings(str(SOFTHSM), OFFICE_TOKEN, "khoa-khac"))
-    assert no_key.value.message == f"Token không có khóa ký 'khoa-khac'. Các khóa trên token: '{OFFICE_KEY}'."
+    assert no_key.value.message == f"USB ký số không có khóa ký 'khoa-khac'. Các khóa trên USB ký số: '{OFFICE_KEY}'."
     with pytest.raises(UserError) as two_keys:
         _sign(replace(tokens.old, key_label=""))
-    assert two_keys.value.message.startswith(f"Token có 2 khóa ký ('{OLD_KEY}', '{EC_KEY}')")
+    assert two_keys.value.message.startswith(f"USB ký số có 2 khóa ký ('{OLD_KEY}', '{EC_KEY}')")
     by_id = _sign(TokenSettings(str(SOFTHSM), OFFICE_TOKEN, "01"))  # the key named by its CKA_ID
     assert verify_pdf(by_id, [tokens.ca]).valid
 
@@ -247,11 +247,11 @@ def test_a_token_or_key_that_is_not_there_is_named_in_the_refusal(tokens: Tokens
 def test_a_missing_or_foreign_module_is_refused_in_vietnamese(tokens: Tokens, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="Chưa chọn thư viện PKCS#11"):
         _sign(TokenSettings(""))
-    with pytest.raises(UserError, match="Không tìm thấy thư viện token ký số"):
+    with pytest.raises(UserError, match="Không tìm thấy thư viện USB ký số"):
         _sign(TokenSettings(str(tmp_path / "viettel-ca_v6.dll")))
     not_a_module = tmp_path / "vnpt-ca_csp11.dll"
     not_a_module.write_bytes(b"MZ not a library")
-    with pytest.raises(UserError, match="Không nạp được thư viện token ký số"):
+    with pytest.raises(UserError, match="Không nạp được thư viện USB ký số"):
         list_tokens(str(not_a_module))
 
 
@@ -304,9 +304,9 @@ def test_a_locked_or_pulled_token_is_worded_in_vietnamese() -> None:
 
     from counter_app.digitise.signing import _token_failure
 
-    assert _token_failure(pkcs11.PinLocked()).startswith("Mã PIN của token đã bị khóa")
-    assert _token_failure(pkcs11.DeviceRemoved()).startswith("Token ký số đã bị rút ra")
-    assert _token_failure(pkcs11.TokenNotPresent()).startswith("Token ký số đã bị rút ra")
+    assert _token_failure(pkcs11.PinLocked()).startswith("Mã PIN của USB ký số đã bị khóa")
+    assert _token_failure(pkcs11.DeviceRemoved()).startswith("USB ký số đã bị rút ra")
+    assert _token_failure(pkcs11.TokenNotPresent()).startswith("USB ký số đã bị rút ra")
     assert "FunctionFailed" in _token_failure(pkcs11.FunctionFailed())
 
 
@@ -354,7 +354,7 @@ def test_signing_asked_of_an_office_without_a_token_is_refused_and_nothing_is_ke
     from counter_app.desk_digitise import attach, files
 
     officer, code = _dossier_at(desk)
-    with pytest.raises(UserError, match="chưa khai báo token ký số") as refused:
+    with pytest.raises(UserError, match="chưa khai báo USB ký số") as refused:
         attach(officer, code, [_component_pdf()], component=1, sign_pin=PIN)
     assert refused.value.field == "signing.module"
     assert files(officer, code) == []

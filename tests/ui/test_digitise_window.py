@@ -11,6 +11,7 @@ import pikepdf
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
 
 from counter_app.desk import Desk
 from counter_app.desk_digitise import file_bytes, files
@@ -18,6 +19,7 @@ from tests.conftest import clerk
 from tests.ui.conftest import Answers
 from tests.ui.life_helpers import dossier_in
 from tests.unit.test_digitise import scan
+from ui import theme
 
 
 class FileAnswers(Answers):
@@ -264,3 +266,39 @@ def test_f8_without_an_open_dossier_says_how_to_open_one(qtbot, desk, open_windo
     qtbot.keyClick(window, Qt.Key.Key_F8)
     assert window.tabs.currentWidget() is window.intake
     assert "Hãy mở một hồ sơ" in window.messages.text()
+
+
+def test_the_dossier_lists_each_digitised_paper_on_its_own_line_with_a_notice_below(  # noqa: ANN001
+        qtbot, desk, open_window, hot) -> None:
+    window, panel, code = opened_panel(qtbot, desk, open_window)
+    write(hot / "to-khai.jpg", scan(1))
+    write(hot / "giay-khai-sinh.jpg", scan(2))
+    wait_for_pages(qtbot, panel, 2)
+    panel.strip.setFocus()
+    panel.strip.setCurrentIndex(panel.model.index(0, 0))
+    qtbot.keyClick(panel.strip, Qt.Key.Key_1)
+    panel.strip.setCurrentIndex(panel.model.index(1, 0))
+    qtbot.keyClick(panel.strip, Qt.Key.Key_2)
+    qtbot.keyClick(panel.strip, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0 and "Đã lưu bản số" in panel.notice.text(), timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: window.dossier.digitised.text().count("\n") == 2, timeout=5000)
+    lines = window.dossier.digitised.text().split("\n")
+    assert lines[0] == "Đã số hóa:"
+    second = kept(desk, code)[1].component_name
+    assert [line.split(":")[0] for line in lines[1:]] == ["• Tờ khai (theo mẫu)", f"• {second}"]
+    assert all(line.endswith(" KB") for line in lines[1:])  # each size ends its own paper's line
+    window.dossier.show_files_note(code, "Không tải được 1 giấy tờ từ máy chủ huyện.")
+    assert window.dossier.digitised.text().split("\n")[-1] == "Không tải được 1 giấy tờ từ máy chủ huyện."
+
+
+def test_a_notice_in_the_digitise_panel_does_not_move_the_pages(qtbot, desk, open_window, hot) -> None:  # noqa: ANN001
+    window, panel, code = opened_panel(qtbot, desk, open_window)
+    write(hot / "scan_0001.jpg", scan(1))
+    wait_for_pages(qtbot, panel, 1)
+    before = panel.strip.mapTo(panel, panel.strip.rect().topLeft())
+    panel.say("Không đọc được tệp hong.jpg: tệp bị hỏng. " * 3, theme.ERROR)
+    qtbot.waitUntil(panel.notice.isVisible, timeout=2000)
+    QApplication.processEvents()
+    assert panel.strip.mapTo(panel, panel.strip.rect().topLeft()) == before
+    assert panel.notice.visibleRegion().boundingRect().height() == panel.notice.height()  # and it is read whole

@@ -29,10 +29,10 @@ def test_the_pin_prompt_reads_in_vietnamese_and_hides_what_is_typed(qtbot) -> No
     qtbot.addWidget(parent)
     seen: list[list[str]] = []
     _answer_the_open_question(qtbot, seen, "123456", Qt.Key.Key_Return)
-    assert Interaction().ask_secret(parent, "Mã PIN của token ký số:") == "123456"
+    assert Interaction().ask_secret(parent, "Mã PIN của USB ký số:") == "123456"
     assert seen == [sorted([strings.Main.YES, strings.Act.CANCEL])]
     _answer_the_open_question(qtbot, seen, "999", Qt.Key.Key_Escape)
-    assert Interaction().ask_secret(parent, "Mã PIN của token ký số:") is None  # Esc cancels
+    assert Interaction().ask_secret(parent, "Mã PIN của USB ký số:") is None  # Esc cancels
 
 
 def test_a_number_question_and_a_notice_have_vietnamese_buttons(qtbot) -> None:  # noqa: ANN001

@@ -96,6 +96,7 @@ def test_a_wrong_pin_stops_at_the_first_paper_and_keeps_every_page_in_the_inbox(
     panel, code = _save_ticked(qtbot, desk, open_window(desk), hot, answers, "000000")
     qtbot.waitUntil(lambda: "Dừng ký" in panel.notice.text(), timeout=20_000)
     assert "PIN" in panel.notice.text() and "1 giấy tờ còn lại chưa lưu" in panel.notice.text()
+    assert "vẫn ở mục «Trang đã quét», không mất trang nào" in panel.notice.text()  # and says where they wait
     assert panel.model.rowCount() == 2 and files(Desk(desk, clerk()), code) == []
 
 

@@ -191,6 +191,8 @@ class DigitiseDesk(QObject):
         if self._notes:
             said.append(D.SAVED_NOTES.format(notes=" ".join(self._notes)))
         said.extend(self._errors)
+        if self._errors:
+            said.append(D.STILL_WAITING)
         self.panel.say(" ".join(said), theme.ERROR if self._errors else theme.SUCCESS)
         self._load_slots(code)
         self._load_files(code)

@@ -65,6 +65,7 @@ class DossierView(QWidget):
         self.digitised = QLabel()  # the papers kept as files (show_files; F8 digitises)
         self.digitised.setObjectName("dossier_digitised")
         self.digitised.setWordWrap(True)
+        self.digitised.setTextFormat(Qt.TextFormat.PlainText)  # a paper named "<…>" is not markup
         documents_column.addWidget(self.digitised)
         self.history = read_only_table(L.HISTORY_COLUMNS, 4, "dossier_history")
         self.history.setWordWrap(True)
@@ -138,13 +139,15 @@ class DossierView(QWidget):
         D = strings.Digitise  # noqa: N806
         # In the checklist's order, the papers outside it and the result after.
         rows = sorted(rows, key=lambda r: (r.kind == "result", r.component_index == 0, r.component_index))
-        lines = [D.KEPT_ROW.format(name=r.component_name, pages=r.pages, size=file_size(r.size)) for r in rows]
-        self.digitised.setText(f"{D.KEPT}: " + "; ".join(lines) if lines else D.KEPT_NONE)
+        # One paper a line: run together, "103,4 KB" read as the start of the next paper's name.
+        lines = [f"• {D.KEPT_ROW.format(name=r.component_name, pages=r.pages, size=file_size(r.size))}" for r in rows]
+        self.digitised.setText("\n".join([f"{D.KEPT}:", *lines]) if lines else D.KEPT_NONE)
 
     def show_files_note(self, code: str, note: str) -> None:
-        """What fetching another counter's papers from the district said (digitise_desk)."""
+        """What fetching another counter's papers from the district said (digitise_desk), on a line of
+        its own under the papers."""
         if code == self.code and note:
-            self.digitised.setText(f"{self.digitised.text()} {note}")
+            self.digitised.setText(f"{self.digitised.text()}\n{note}")
 
     def show_dossier(self, dossier: dict[str, Any]) -> None:
         self.code = dossier["code"]

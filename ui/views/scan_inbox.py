@@ -96,6 +96,7 @@ class ScanInbox(QWidget):
         self.slots = QListWidget()
         self.slots.setObjectName("digitise_slots")
         self.slots.setWordWrap(True)
+        self.slots.setStyleSheet(theme.DIVIDED_ROWS_STYLE)
         self.slots.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the strip keeps the keys; a click assigns
         self.slots.itemClicked.connect(lambda item: self.assign_to(self.slots.row(item)))
         self.add_button = QPushButton(D.ADD)
@@ -114,7 +115,9 @@ class ScanInbox(QWidget):
         slots_box = QGroupBox(D.SLOTS)
         side = QVBoxLayout(slots_box)
         side.addWidget(self.slots, 1)
-        for w in (self.sign, self.add_button, self.save_button, back, keys):
+        # What a save or a file said sits by the Save button, where the eyes are after Ctrl+Enter; above
+        # the columns it pushed the pages down each time it showed.
+        for w in (self.notice, self.sign, self.add_button, self.save_button, back, keys):
             side.addWidget(w)
         slots_box.setFixedWidth(330)
 
@@ -125,7 +128,6 @@ class ScanInbox(QWidget):
         page = QVBoxLayout(self)
         page.addWidget(self.title)
         page.addWidget(self.folder)
-        page.addWidget(self.notice)
         page.addLayout(columns, 1)
         self.setAcceptDrops(True)
         self._keys()
