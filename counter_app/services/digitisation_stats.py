@@ -23,6 +23,11 @@ from counter_app.services.statistics import count_where, period_bounds
 
 _RESOLVED = sql_in(RESOLVED)
 
+# The indicators' names wherever a person reads them: the counter's report screen, workbook and PDF
+# page (services/reports.figures) and the district's statistics pages. One concept, one name.
+INTAKE_LABEL = "Hồ sơ tiếp nhận được số hóa đủ thành phần"
+RESULT_LABEL = "Kết quả giải quyết được số hóa"
+
 
 @dataclass(frozen=True)
 class Files:

@@ -97,8 +97,8 @@ def figures(stats: statistics.Statistics, digitised: digitisation_stats.Digitisa
 
 
 def _digitisation_rows(d: digitisation_stats.Digitisation) -> list[tuple[str, int, float | None]]:
-    return [("Hồ sơ tiếp nhận được số hóa đủ thành phần", d.fully_digitised, d.intake_rate),
-            ("Kết quả giải quyết được số hóa", d.results_digitised, d.result_rate)]
+    return [(digitisation_stats.INTAKE_LABEL, d.fully_digitised, d.intake_rate),
+            (digitisation_stats.RESULT_LABEL, d.results_digitised, d.result_rate)]
 
 
 def write_pdf(session: Session, date_from: date, date_to: date, path: Path) -> int:

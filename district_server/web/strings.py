@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from counter_app import clock
 from counter_app.domain.vn_time import vn_short_datetime
+from counter_app.services.digitisation_stats import INTAKE_LABEL, RESULT_LABEL
 
 SITE = "Quầy Một Cửa — huyện"
 
@@ -98,6 +99,9 @@ PUBLISH_NO_FILE = "Hãy chọn tệp danh mục hoặc lịch nghỉ lễ."
 PUBLISH_TOO_BIG = "Tệp quá lớn (tối đa {mb} MB)."
 PUBLISH_BAD_JSON = "Tệp lịch nghỉ lễ phải là JSON UTF-8 hợp lệ."
 PUBLISHED = "Đã phát hành {what} (số {seq}); máy quầy nhận được ở lần đồng bộ tới."
+# The statistics page's table of offices; the digitisation indicators named as the counter's report names them.
+STATS_OFFICE_COLUMNS = ("Đơn vị", "Tiếp nhận", "Đã giải quyết", "Quá hạn", "Đang giải quyết quá hạn",
+                        "Tỷ lệ đúng hạn (QĐ 766, %)", f"{INTAKE_LABEL} (%)", f"{RESULT_LABEL} (%)")
 BAD_PERIOD = "Kỳ thống kê không hợp lệ: chọn tháng, quý hoặc năm và một năm từ 2000 đến 2100."
 
 EMPTY = "(trống)"

@@ -16,6 +16,9 @@ from fastapi.testclient import TestClient
 from counter_app import clock
 from counter_app.services import statistics
 from counter_app.services.accounts import WRONG_LOGIN
+from counter_app.services.digitisation_stats import Digitisation
+from counter_app.services.reports import figures
+from counter_app.services.statistics import Statistics
 from counter_app.sync.protocol import AuditHead
 from district_server import audit_heads, auth, staff
 from district_server.app import create_app
@@ -274,6 +277,19 @@ def test_the_statistics_page_and_its_xlsx_carry_the_same_figures(web_site: Site,
         refused = leader.get("/quan-tri/thong-ke", params=bad)
         assert refused.status_code == 400 and "Traceback" not in refused.text, bad
     assert _audited(web_site.db, "stats.export")
+
+
+def _table(page: str, table_id: str) -> str:
+    return re.search(rf'<table id="{table_id}"[^>]*>.*?</table>', page, re.S).group(0)
+
+
+def test_the_district_stats_page_names_the_digitisation_indicators_as_the_counters_report_does(
+        web_site: Site, as_role) -> None:  # noqa: ANN001
+    page = as_role("viewer").get("/quan-tri/thong-ke").text
+    counters_words = [label for label, _, _ in figures(Statistics(date.today(), date.today()), Digitisation())][-2:]
+    headers = [h.strip() for h in re.findall(r"<th[^>]*>([^<]*)</th>", _table(page, "offices"))]
+    assert [f"{label} (%)" for label in counters_words] == headers[-2:]
+    assert "Kết quả điện tử" not in page and "Số hóa đủ khi tiếp nhận" not in page
 
 
 def test_period_bounds_cover_the_month_quarter_or_year() -> None:
