@@ -134,3 +134,8 @@ def when(value: str | None) -> str:
         return vn_short_datetime(clock.parse_iso(value))
     except ValueError:
         return value
+
+
+def decimal(value: float | int | None) -> str:
+    """A figure as Vietnamese writes it: decimal comma (66,7), empty when there is none to show."""
+    return "" if value is None else str(value).replace(".", ",")

@@ -22,6 +22,7 @@ templates.env.globals.update(s=strings, status_label=label)
 templates.env.filters["when"] = strings.when
 templates.env.filters["event_kind"] = event_kinds.label
 templates.env.filters["age"] = strings.age
+templates.env.filters["decimal"] = strings.decimal
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

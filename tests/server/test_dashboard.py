@@ -422,3 +422,10 @@ def test_any_odd_value_in_any_form_or_query_gets_a_4xx_page_never_a_500(web_site
         known = [AGENCY, "000.00.21.H12", "000.00.22.H12"]
         assert conn.execute(sa.select(sa.func.count()).select_from(device)
                             .where(device.c.agency_code.notin_(known))).scalar() == 0
+
+
+def test_the_district_stats_page_writes_its_rates_with_a_decimal_comma(web_site: Site, as_role) -> None:  # noqa: ANN001
+    page = as_role("viewer").get("/quan-tri/thong-ke").text
+    cells = [c for t in ("figures", "offices") for c in re.findall(r'<td class="num">([^<]*)</td>', _table(page, t))]
+    assert any("," in c for c in cells)  # rates are floats (100.0 reads "100,0")
+    assert not [c for c in cells if "." in c]

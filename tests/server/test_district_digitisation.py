@@ -22,6 +22,7 @@ from district_server.app import create_app
 from district_server.auth import add_device
 from district_server.database import Database
 from district_server.web import stats
+from district_server.web.strings import decimal
 from tests.conftest import AGENCY, clerk
 from tests.server.helpers import intake_many, make_counter, move, outbox_payloads
 from tests.server.web_helpers import ACCOUNTS, PASSWORD, log_in, push_all, quick_hashes
@@ -70,8 +71,9 @@ def test_the_district_counts_the_dossiers_digitised_at_intake_and_the_results_ke
             assert log_in(client, ACCOUNTS["leader"]).status_code == 303
             page = client.get("/quan-tri/thong-ke").text
             for label, n, rate in rows[-2:]:  # the counter report's last rows: the two indicators
-                assert f"<td>{label}</td><td class=\"num\">{n}</td><td class=\"num\">{rate}</td>" in page, label
-            assert '<td class="num">33.3</td><td class="num">50.0</td></tr>' in page  # the office's row
+                cells = f"<td>{label}</td><td class=\"num\">{n}</td><td class=\"num\">{decimal(rate)}</td>"
+                assert cells in page, label
+            assert '<td class="num">33,3</td><td class="num">50,0</td></tr>' in page  # the office's row
             from openpyxl import load_workbook
 
             sheet = load_workbook(io.BytesIO(client.get("/quan-tri/thong-ke.xlsx").content)).active
