@@ -96,6 +96,12 @@ def figures(stats: statistics.Statistics, digitised: digitisation_stats.Digitisa
     ]
 
 
+def shown_figure(value: float | int | None) -> str:
+    """A report's figure as Vietnamese writes it, decimal comma and all (66,7; 50,0), on the counter's
+    report page and the district's statistics page alike; empty when there is none."""
+    return "" if value is None else str(value).replace(".", ",")
+
+
 def _digitisation_rows(d: digitisation_stats.Digitisation) -> list[tuple[str, int, float | None]]:
     return [(digitisation_stats.INTAKE_LABEL, d.fully_digitised, d.intake_rate),
             (digitisation_stats.RESULT_LABEL, d.results_digitised, d.result_rate)]
@@ -115,12 +121,9 @@ def write_pdf(session: Session, date_from: date, date_to: date, path: Path) -> i
     rows = papers.register_entries(session, date_from, date_to)
     register = papers.register_pdf(session, date_from, date_to)
 
-    def show(value: float | int | None) -> str:
-        return "" if value is None else str(value).replace(".", ",")
-
     page = StatisticsPage(
         office.agency_name, office.office_name, f"từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y}",
-        tuple((label_, show(n), show(rate)) for label_, n, rate in
+        tuple((label_, shown_figure(n), shown_figure(rate)) for label_, n, rate in
               figures(stats, digitisation_stats.digitisation(session, date_from, date_to))),
         tuple((name, o.received, o.resolved, o.early, o.on_time, o.late) for name, o in stats.by_field.items()),
     )

@@ -135,7 +135,3 @@ def when(value: str | None) -> str:
     except ValueError:
         return value
 
-
-def decimal(value: float | int | None) -> str:
-    """A figure as Vietnamese writes it: decimal comma (66,7), empty when there is none to show."""
-    return "" if value is None else str(value).replace(".", ",")

@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse
 
 from counter_app.domain import event_kinds
 from counter_app.domain.statuses import label
+from counter_app.services.reports import shown_figure
 from district_server.web import strings
 
 HERE = Path(__file__).parent
@@ -22,7 +23,7 @@ templates.env.globals.update(s=strings, status_label=label)
 templates.env.filters["when"] = strings.when
 templates.env.filters["event_kind"] = event_kinds.label
 templates.env.filters["age"] = strings.age
-templates.env.filters["decimal"] = strings.decimal
+templates.env.filters["decimal"] = shown_figure
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

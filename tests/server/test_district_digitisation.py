@@ -16,13 +16,12 @@ from counter_app import clock
 from counter_app.desk import Desk
 from counter_app.desk_digitise import attach
 from counter_app.services import digitisation_stats
-from counter_app.services.reports import figures
+from counter_app.services.reports import figures, shown_figure
 from counter_app.services.statistics import Statistics
 from district_server.app import create_app
 from district_server.auth import add_device
 from district_server.database import Database
 from district_server.web import stats
-from district_server.web.strings import decimal
 from tests.conftest import AGENCY, clerk
 from tests.server.helpers import intake_many, make_counter, move, outbox_payloads
 from tests.server.web_helpers import ACCOUNTS, PASSWORD, log_in, push_all, quick_hashes
@@ -71,7 +70,7 @@ def test_the_district_counts_the_dossiers_digitised_at_intake_and_the_results_ke
             assert log_in(client, ACCOUNTS["leader"]).status_code == 303
             page = client.get("/quan-tri/thong-ke").text
             for label, n, rate in rows[-2:]:  # the counter report's last rows: the two indicators
-                cells = f"<td>{label}</td><td class=\"num\">{n}</td><td class=\"num\">{decimal(rate)}</td>"
+                cells = f"<td>{label}</td><td class=\"num\">{n}</td><td class=\"num\">{shown_figure(rate)}</td>"
                 assert cells in page, label
             assert '<td class="num">33,3</td><td class="num">50,0</td></tr>' in page  # the office's row
             from openpyxl import load_workbook
