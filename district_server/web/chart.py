@@ -5,6 +5,7 @@ phone); the style sheet shows one."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from html import escape
 
@@ -24,8 +25,19 @@ def bar_chart(bars: list[Bar], *, title: str, unit: str = "", chart_id: str = "c
                                                                      narrow=True)
 
 
+# An SVG text never wraps by itself: the title is broken into lines by a generous estimate of a
+# semibold 15 px glyph's width (DejaVu Sans, the widest of the fonts a PC falls back to).
+TITLE_SIZE, TITLE_GLYPH, TITLE_LINE = 15, 9.6, 19
+
+
+def title_lines(title: str, room: float) -> list[str]:
+    return textwrap.wrap(title, max(8, int(room // TITLE_GLYPH))) or [""]
+
+
 def _draw(bars: list[Bar], title: str, unit: str, chart_id: str, *, narrow: bool) -> str:
     width, pad, top = (360, 8, 30) if narrow else (720, 10, 34)
+    lines = title_lines(title, width - 2 * pad)
+    top += TITLE_LINE * (len(lines) - 1)
     label_w = 0 if narrow else 250
     row_h = 44 if narrow else 30
     bar_y, text_y = (20, 34) if narrow else (5, 19)  # the bar and its number, from the row's top
@@ -35,7 +47,9 @@ def _draw(bars: list[Bar], title: str, unit: str, chart_id: str, *, narrow: bool
     span = width - left - 80
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {"narrow" if narrow else "wide"}" '
              f'id="{escape(chart_id)}" role="img" viewBox="0 0 {width} {height}" aria-label="{escape(title)}">',
-             f'<text x="{pad}" y="20" font-size="15" font-weight="600" fill="{INK}">{escape(title)}</text>']
+             f'<text class="title" x="{pad}" y="20" font-size="{TITLE_SIZE}" font-weight="600" fill="{INK}">'
+             + "".join(f'<tspan x="{pad}" dy="{0 if i == 0 else TITLE_LINE}">{escape(line)}</tspan>'
+                       for i, line in enumerate(lines)) + '</text>']
     for i, bar in enumerate(bars):
         y = top + i * row_h
         w = round(span * bar.value / peak, 1) if bar.value > 0 else 0

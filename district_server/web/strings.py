@@ -105,6 +105,7 @@ STATS_OFFICE_COLUMNS = ("Đơn vị", "Tiếp nhận", "Đã giải quyết", "Q
 BAD_PERIOD = "Kỳ thống kê không hợp lệ: chọn tháng, quý hoặc năm và một năm từ 2000 đến 2100."
 
 EMPTY = "(trống)"
+NO_RATE = "—"
 
 # --- errors of any page ----------------------------------------------------------------------------
 NOT_FOUND_PAGE = "Không có trang này."

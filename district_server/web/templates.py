@@ -24,6 +24,8 @@ templates.env.filters["when"] = strings.when
 templates.env.filters["event_kind"] = event_kinds.label
 templates.env.filters["age"] = strings.age
 templates.env.filters["decimal"] = shown_figure
+# A rate with nothing to divide by (no dossier returned yet) is a dash, not an empty cell.
+templates.env.filters["rate"] = lambda value: shown_figure(value) or strings.NO_RATE
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

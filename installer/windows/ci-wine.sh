@@ -98,7 +98,7 @@ wine reg delete 'HKCU\Software\QuayMotCua' /f >/dev/null 2>&1
 mkdir -p "$DOCS"
 
 # The display: Xvfb and a window manager (keyboard focus follows activation, as on Windows).
-Xvfb -displayfd 9 -screen 0 1366x768x24 -nolisten tcp 9>"$W/display" >"$W/xvfb.log" 2>&1 &
+Xvfb -displayfd 9 -screen 0 1366x768x24 -nolisten tcp -noreset 9>"$W/display" >"$W/xvfb.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do [ -s "$W/display" ] && break; sleep 0.05; done
 export DISPLAY=":$(head -1 "$W/display")"

@@ -220,6 +220,42 @@ def test_the_charts_bars_say_the_numbers_of_the_statistics(web_site: Site, live,
     view.shot("thong-ke")
 
 
+def test_on_a_phone_the_statistics_show_each_office_as_a_card_and_no_chart_text_is_cut(web_site: Site, live,
+                                                                                      view) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    from district_server.web.strings import STATS_OFFICE_COLUMNS
+
+    view.log_in(live.url, "leader")
+    view.phone()
+    view.driver.get(f"{live.url}/quan-tri/thong-ke?ky=nam&nam={clock.now().year}")
+    assert not view.driver.find_element(By.CSS_SELECTOR, "#offices thead").is_displayed()
+    rows = view.driver.find_elements(By.CSS_SELECTOR, "#offices tbody tr")
+    assert rows
+    for row in rows:  # each office a card: every figure beside its own name
+        cells = row.find_elements(By.TAG_NAME, "td")
+        assert [c.get_attribute("data-label") for c in cells] == list(STATS_OFFICE_COLUMNS)
+        assert cells[-1].location["y"] > cells[0].location["y"]  # one under the other, not a squeezed row
+    # Every text of each chart the phone shows lies inside its drawing (an SVG text never wraps: a
+    # long title ran off the right edge and was cut).
+    outside = view.driver.execute_script("""
+        const out = [];
+        for (const svg of document.querySelectorAll('svg.chart')) {
+          if (getComputedStyle(svg).display === 'none') continue;
+          const width = svg.viewBox.baseVal.width;
+          for (const t of svg.querySelectorAll('text')) {
+            const b = t.getBBox();
+            if (b.x < 0 || b.x + b.width > width + 0.5) out.push(svg.id + ': ' + t.textContent);
+          }
+        }
+        return out;""")
+    assert outside == []
+    view.driver.execute_script("document.getElementById('rates-narrow').scrollIntoView()")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    view.driver.save_screenshot(str(SHOTS / "thong-ke-tung-don-vi-390x844.png"))
+    view.shot("thong-ke-dien-thoai")
+
+
 @needs_pdftoppm
 def test_a_citizen_scans_a_posters_qr_and_reads_the_procedure_on_a_phone(live, view, tmp_path: Path) -> None:  # noqa: ANN001
     import zxingcpp
