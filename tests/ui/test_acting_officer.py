@@ -186,3 +186,24 @@ def test_tab_through_the_settings_never_scrolls_sideways_and_every_label_stays_w
         assert label is not None, key
         assert label.visibleRegion().boundingRect().width() == label.width(), key  # the whole label in sight
         assert editor.visibleRegion().boundingRect().width() == editor.width(), key
+
+
+def test_what_each_setting_means_reads_whole_under_its_field(qtbot, desk, open_window) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QLabel
+
+    window, tools = logged_in_tools(qtbot, open_window, desk, "admin", "admin", "Trần Văn Bình")
+    tools.act_settings.trigger()
+    dialog = tools.settings_dialog
+    qtbot.waitUntil(lambda: len(dialog.editors) > 10, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.height() > 600, timeout=5000)
+    explained = [f for f in dialog.fields if f.hint]
+    assert len(explained) > 10
+    for f in explained:
+        hint = dialog.findChild(QLabel, f"hint_{f.key}")
+        assert hint is not None and hint.text() == f.hint, f.key
+        dialog.scroll.ensureWidgetVisible(hint, 0, 0)
+        qtbot.waitUntil(lambda h=hint: h.visibleRegion().boundingRect().height() == h.height(), timeout=2000)
+        # every word of it is drawn: the label is tall enough for its text wrapped at its width
+        assert hint.height() >= hint.heightForWidth(hint.width()), f.key
+        assert hint.visibleRegion().boundingRect().width() == hint.width(), f.key
+        assert hint.y() > dialog.editors[f.key].y()  # under its field, in the field's column

@@ -29,6 +29,9 @@ from ui.desk_client import DeskClient
 from ui.interaction import Interaction
 from ui.views.widgets import dialog_buttons
 
+# Wide enough on a 1366 px screen that each field, and the sentence under it, has room to be read.
+ROOMY = 960
+
 
 class SettingsDialog(QDialog):
     saved = Signal()
@@ -81,18 +84,28 @@ class SettingsDialog(QDialog):
             editor = self._editor(f)
             editor.setObjectName(f"setting_{f.key}")
             self.editors[f.key] = editor
-            if f.hint:
-                editor.setToolTip(f.hint)
             row: QWidget = editor
-            if f.kind == "folder":
+            if f.kind == "folder" or f.hint:
                 row = QWidget()
-                line = QHBoxLayout(row)
-                line.setContentsMargins(0, 0, 0, 0)
+                column = QVBoxLayout(row)
+                column.setContentsMargins(0, 0, 0, 0)
+                column.setSpacing(2)
+                line = QHBoxLayout()
                 line.addWidget(editor, 1)
-                browse = QPushButton(S.BROWSE)
-                browse.setAutoDefault(False)
-                browse.clicked.connect(lambda _=False, e=editor: self._browse(e))
-                line.addWidget(browse)
+                if f.kind == "folder":
+                    browse = QPushButton(S.BROWSE)
+                    browse.setAutoDefault(False)
+                    browse.clicked.connect(lambda _=False, e=editor: self._browse(e))
+                    line.addWidget(browse)
+                column.addLayout(line)
+                if f.hint:
+                    # What a setting means is a sentence or two: read whole under its field (a
+                    # placeholder of that length is cut off at the field's edge).
+                    hint = QLabel(f.hint)
+                    hint.setObjectName(f"hint_{f.key}")
+                    hint.setWordWrap(True)
+                    hint.setStyleSheet(theme.HINT_STYLE)
+                    column.addWidget(hint)
             self.form.addRow(f.label, row)
         self.status.setText("")
         self.save_button.setEnabled(True)
@@ -106,7 +119,8 @@ class SettingsDialog(QDialog):
 
     def _fit(self) -> None:
         """As tall as the rows need, but never past the screen (the rows scroll instead); as wide as
-        the widest row, so the rows never scroll sideways (there is no horizontal scroll bar)."""
+        the widest row, so the rows never scroll sideways (there is no horizontal scroll bar), and
+        at least ROOMY where the screen has it."""
         screen = (self.screen() or self.parentWidget().screen()).availableGeometry()  # type: ignore[union-attr]
         rows = self.form.sizeHint().height()
         rest = self.sizeHint().height() - self.scroll.sizeHint().height()
@@ -115,8 +129,13 @@ class SettingsDialog(QDialog):
         if height < rows + rest + 8:  # the vertical scroll bar takes its width from the rows
             beside += self.scroll.verticalScrollBar().sizeHint().width()
         widest = self.scroll.widget().minimumSizeHint().width()
-        width = min(max(self.width(), self.minimumWidth(), widest + beside), screen.width() - 40)
+        width = min(max(self.width(), self.minimumWidth(), widest + beside, ROOMY), screen.width() - 40)
         self.resize(width, height)
+        # Grown after it was placed: centred again over the window, and kept on the screen.
+        frame = self.frameGeometry()
+        frame.moveCenter((self.parentWidget() or self).frameGeometry().center())
+        self.move(max(screen.left(), min(frame.left(), screen.right() - frame.width())),
+                  max(screen.top(), min(frame.top(), screen.bottom() - frame.height())))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
@@ -132,10 +151,7 @@ class SettingsDialog(QDialog):
             index = combo.findData(str(f.value))
             combo.setCurrentIndex(max(0, index))
             return combo
-        edit = QLineEdit(str(f.value))
-        if f.hint:
-            edit.setPlaceholderText(f.hint)
-        return edit
+        return QLineEdit(str(f.value))
 
     def _browse(self, editor: QLineEdit) -> None:
         chosen = self.interaction.choose_folder(self, S.BROWSE, editor.text())
