@@ -1,4 +1,5 @@
-"""The counter window's one door to the core: plain values in, plain dataclasses and dicts out.
+"""The counter window's one door to the core: plain values in, plain dataclasses and dicts out (a
+dossier as counter_app/desk_types.py types it).
 
 Each `Desk` method opens its own transaction (`store.read()` / `store.write()`) and calls the
 services, so the window never holds a session or sees a table. The methods are meant to run on
@@ -18,7 +19,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from counter_app import clock
-from counter_app.domain import actions, deadlines, validation
+from counter_app.desk_types import DossierCard, DossierLife, LifeEvent, Saved
+from counter_app.domain import actions, validation
 from counter_app.domain.actor import Actor
 from counter_app.domain.codes import AGENCY_CODE_RE
 from counter_app.domain.id_card import parse_id_qr
@@ -74,20 +76,6 @@ class SettingField:
     hint: str
     choices: tuple[tuple[str, str], ...]  # (value, label) for "choice"
     value: Any
-
-
-@dataclass(frozen=True)
-class Saved:
-    dossier: dict[str, Any]  # as `counter-app show` prints it
-    warnings: tuple[str, ...]
-
-    @property
-    def code(self) -> str:
-        return self.dossier["code"]
-
-    @property
-    def due_text(self) -> str:
-        return vn_datetime(clock.parse_iso(self.dossier["due_at"]))
 
 
 class Desk:
@@ -179,17 +167,16 @@ class Desk:
         request = intake.parse_intake(form)
         with self.store.write() as session:
             result = intake.create_dossier(session, request, actor=self.actor)
-        return Saved(result.dossier, result.warnings)
+        return Saved(DossierCard.of(result.dossier, clock.now()), result.warnings)
 
-    def open_dossier(self, code: str) -> dict[str, Any]:
+    def open_dossier(self, code: str) -> DossierCard:
         """What a scan opens (the dossier as `show` prints it, plus `overdue`); UserError for a
         code of another office, one that does not exist, or something that is not a code."""
         from counter_app.services.lookup import open_by_code
 
         with self.store.read() as session:
             dossier = open_by_code(session, code)
-        overdue = deadlines.is_overdue(dossier["status"], clock.parse_iso(dossier["due_at"]), clock.now())
-        return {**dossier, "overdue": overdue}
+        return DossierCard.of(dossier, clock.now())
 
     def worklist(self, flt: ListFilter, before_key: int | None = None, limit: int | None = None) -> Page:
         """One page of the dossier list (rows are services.worklist.WorkRow)."""
@@ -201,13 +188,13 @@ class Desk:
 
     # --- the dossier's life (workflow) --------------------------------------------------------------
 
-    def dossier_life(self, code: str) -> dict[str, Any]:
+    def dossier_life(self, code: str) -> DossierLife:
         """What the dossier view shows: the dossier (as `open_dossier`), its status history, whether
         its one extension is used (`extended`), and its digitised papers in force (`digitised`)."""
         with self.store.read() as session:
             return _life(session, code)
 
-    def move(self, code: str, status: int, *, note: str = "", missing: list[str] | None = None) -> dict[str, Any]:
+    def move(self, code: str, status: int, *, note: str = "", missing: list[str] | None = None) -> DossierLife:
         """A status move (docs/rules.md, "Statuses"); UserError, and nothing written, when it is not allowed."""
         from counter_app.services import workflow
 
@@ -215,7 +202,7 @@ class Desk:
             workflow.move(session, code, status, actor=self.actor, note=note, missing=missing)
             return _life(session, code)
 
-    def act(self, code: str, key: str, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def act(self, code: str, key: str, values: Mapping[str, Any] | None = None) -> DossierLife:
         """One action of the table (domain/actions.py) with what the officer typed for it; the
         return has its own entry (`return_result`), with the recipient."""
         action = actions.BY_KEY[key]
@@ -228,14 +215,14 @@ class Desk:
             raise ValueError(f"action {key!r} has its own entry")
         return self.move(code, action.target, note=v.get("reason", ""), missing=v.get("missing"))
 
-    def hand_over(self, code: str, *, to_unit: str, note: str = "") -> dict[str, Any]:
+    def hand_over(self, code: str, *, to_unit: str, note: str = "") -> DossierLife:
         from counter_app.services import workflow
 
         with self.store.write() as session:
             workflow.hand_over(session, code, to_unit=to_unit, actor=self.actor, note=note)
             return _life(session, code)
 
-    def extend(self, code: str, *, new_due: datetime, reason: str) -> dict[str, Any]:
+    def extend(self, code: str, *, new_due: datetime, reason: str) -> DossierLife:
         from counter_app.services import workflow
 
         with self.store.write() as session:
@@ -243,7 +230,7 @@ class Desk:
             return _life(session, code)
 
     def return_result(self, code: str, *, full_name: str, id_number: str = "", relation: str = "",
-                      rating: int | None = None) -> dict[str, Any]:
+                      rating: int | None = None) -> DossierLife:
         """Hand the result over (9 -> 10) and record to whom; UserError when not ready / already returned."""
         from counter_app.services import workflow
 
@@ -398,19 +385,20 @@ PICKUP_DAYS_KEY = "attention.pickup_days"
 _PRINT_ACTIONS = {"01": "print.slip", "poster": "print.poster", "list": "print.listing"}
 
 
-def _life(session: Any, code: str) -> dict[str, Any]:
+def _life(session: Any, code: str) -> DossierLife:
     from counter_app.digitise.filestore import files_of
     from counter_app.services import workflow
     from counter_app.services.dossiers import dossier_dict
     from counter_app.services.lookup import find_own
 
     dossier = find_own(session, code)
-    data = dossier_dict(session, dossier)
     events = workflow.history(session, dossier.code)
-    overdue = deadlines.is_overdue(data["status"], clock.parse_iso(data["due_at"]), clock.now())
-    return {**data, "overdue": overdue, "history": events, "extended": dossier.extension_count >= 1,
-            "rating": dossier.rating, "paused_at": dossier.paused_at, "original_due_at": dossier.original_due_at,
-            "digitised": [f.as_dict() for f in files_of(session, dossier) if f.current]}
+    return DossierLife(
+        card=DossierCard.of(dossier_dict(session, dossier), clock.now()),
+        history=tuple(LifeEvent.of(e) for e in events), extended=dossier.extension_count >= 1,
+        rating=dossier.rating, paused_at=dossier.paused_at, original_due_at=dossier.original_due_at,
+        digitised=tuple(f for f in files_of(session, dossier) if f.current),
+        printable_forms=tuple(actions.printable_forms(events)))
 
 
 def _office_info(office: Any) -> OfficeInfo:

@@ -104,7 +104,7 @@ def test_a_ten_page_scan_becomes_one_pdf_with_the_dossier_code_in_it(counter, tm
                        "size": len(file_bytes(desk, code, done.file.sha256))}
     [(event_id,)] = table(desk, "SELECT event_id FROM dossier_file")
     assert event_id == json.loads(payload)["event_id"]
-    assert desk.dossier_life(code)["history"][-1]["kind"] == "digitised"
+    assert desk.dossier_life(code).history[-1].kind == "digitised"
 
 
 def test_a_jpeg_within_the_budget_is_kept_as_scanned(tmp_path: Path) -> None:
@@ -229,10 +229,10 @@ def test_the_dossier_view_lists_its_digitised_components(counter) -> None:  # no
     attach(desk, code, [scan(1)], component=1)
     attach(desk, code, [scan(2)], component=1)
     attach(desk, code, [scan(3)], component=0)
-    shown = desk.dossier_life(code)["digitised"]
-    assert [(f["component"], f["name"], f["pages"]) for f in shown] == [(0, "Giấy tờ khác", 1),
-                                                                       (1, "Tờ khai (theo mẫu)", 1)]
-    assert file_bytes(desk, code, shown[1]["sha256"])[:5] == b"%PDF-"
+    shown = desk.dossier_life(code).digitised
+    assert [(f.component_index, f.component_name, f.pages) for f in shown] == [(0, "Giấy tờ khác", 1),
+                                                                              (1, "Tờ khai (theo mẫu)", 1)]
+    assert file_bytes(desk, code, shown[1].sha256)[:5] == b"%PDF-"
     by_slot = {(s.index, s.name): s.file is not None for s in slots(desk, code)}
     assert by_slot == {(1, "Tờ khai (theo mẫu)"): True, (2, "Giấy tờ chứng minh nơi cư trú"): False,
                        (0, "Giấy tờ khác"): True}

@@ -4,9 +4,15 @@ state) and refuses the same codes with the same sentences."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+
 import pytest
 from sqlalchemy import text
 
+from counter_app.desk import Desk
+from counter_app.desk_types import DossierCard
+from counter_app.domain.statuses import Status
 from counter_app.errors import NotInitialisedError, UserError
 from counter_app.services import intake, workflow
 from counter_app.services.dossiers import dossier_dict
@@ -67,6 +73,32 @@ def test_a_scan_opens_the_same_dossier_the_slow_path_opens(kinds) -> None:  # no
         assert [d["count"] for d in open_by_code(session, codes["many documents"])["documents"]] == list(
             range(12, 0, -1))
         assert "extra" in open_by_code(session, codes["with a card"])["applicant"]
+
+
+def _as_printed(card: DossierCard) -> dict:
+    """The card as JSON, in the printed dict's shape: an applicant's old ID number and extra fields
+    appear there only when there are some."""
+    data = json.loads(json.dumps(asdict(card), ensure_ascii=False))
+    del data["overdue"]
+    if data["applicant"] is not None:
+        data["applicant"] = {k: v for k, v in data["applicant"].items() if v or k not in ("old_id_number", "extra")}
+    return data
+
+
+def test_the_window_reads_the_same_dossier_that_counter_app_show_prints(kinds) -> None:  # noqa: ANN001
+    store, codes = kinds
+    desk = Desk(store)
+    for kind, code in codes.items():
+        with store.read() as session:
+            printed = json.loads(json.dumps(open_by_code(session, code), ensure_ascii=False))  # as `show` prints
+        for card in (desk.open_dossier(code), desk.dossier_life(code).card):
+            assert _as_printed(card) == printed, kind
+            assert isinstance(card.status, Status) and card.status == printed["status"], kind
+    assert desk.open_dossier(codes["plain"]).overdue  # received on 20/11/2026, due days later
+    returned = desk.open_dossier(codes["returned"])
+    assert returned.status == Status.RETURNED == 10 and returned.recipient.relation == "Chồng"
+    assert not returned.overdue
+    assert desk.open_dossier(codes["with a card"]).applicant.extra
 
 
 @pytest.mark.parametrize(("code", "message"), [

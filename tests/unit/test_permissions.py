@@ -128,8 +128,8 @@ def test_an_officer_cannot_extend_a_dossier_and_the_leader_can(counter) -> None:
     new_due = clock.now() + timedelta(days=20)
     with pytest.raises(UserError, match="cần vai trò Lãnh đạo"):
         officer.extend(codes["received"], new_due=new_due, reason="Chậm xác minh")
-    assert not officer.dossier_life(codes["received"])["extended"]
-    assert leader.extend(codes["received"], new_due=new_due, reason="Chậm xác minh")["extended"]
+    assert not officer.dossier_life(codes["received"]).extended
+    assert leader.extend(codes["received"], new_due=new_due, reason="Chậm xác minh").extended
 
 
 def test_a_disabled_account_is_refused_at_once_even_while_logged_in(counter) -> None:  # noqa: ANN001
@@ -170,4 +170,4 @@ def test_every_write_and_audit_entry_names_the_logged_in_officer(counter) -> Non
     assert mine == [("intake", "officer.test", "officer"), ("print.slip", "officer.test", "officer"),
                     ("print.slip", "leader.test", "officer")]
     assert moved == ("move", "officer.test")
-    assert desk.dossier_life(saved.code)["history"][0]["officer"] == "officer.test"
+    assert desk.dossier_life(saved.code).history[0].officer == "officer.test"

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMenu
 
 from counter_app import clock
 from counter_app.desk import Desk
+from counter_app.desk_types import DossierLife
 from counter_app.domain import actions
 from counter_app.errors import UserError
 from ui import strings
@@ -35,31 +36,31 @@ class DossierActions:
     def run(self, key: str) -> None:
         """The action `key` on the dossier the dossier view shows."""
         life = self.window.dossier.dossier
-        code = life.get("code", "")
-        if not code:
+        if life is None:
             return
+        code = life.code
         if key == "control":
             self.window.printing.preview_form(code, "06")
         elif key == "forms":
             self._choose_form(code)
         elif key == "return":
-            self.window.show_return({k: v for k, v in life.items() if k != "history"})
+            self.window.show_return(life.card)
         else:
             action = actions.BY_KEY[key]
             if action.fields:
-                due = clock.parse_iso(life["due_at"]) if key == "extend" else None
+                due = clock.parse_iso(life.card.due_at) if key == "extend" else None
                 self._ask(code, action, current_due=due)
             else:
                 self._run(code, action, {})
 
-    def _said(self, key: str, code: str, values: dict[str, Any], new: dict[str, Any]) -> str:
-        return L.DONE_SAID[key].format(code=code, unit=values.get("to_unit", ""), due=long_datetime(new["due_at"]))
+    def _said(self, key: str, code: str, values: dict[str, Any], new: DossierLife) -> str:
+        return L.DONE_SAID[key].format(code=code, unit=values.get("to_unit", ""), due=long_datetime(new.card.due_at))
 
     def _run(self, code: str, action: actions.Action, values: dict[str, Any]) -> None:
         dialog = self.dialog if action.fields else None
         window = self.window
 
-        def done(new: dict[str, Any]) -> None:
+        def done(new: DossierLife) -> None:
             if dialog is not None:
                 dialog.accept()
             window.show_life(new)
@@ -67,9 +68,9 @@ class DossierActions:
             window.show_message(text, "success")
             if action.form and window.interaction.confirm(window, L.OFFER_FORM.format(
                     done=text, form=L.FORM_NAMES[action.form])):
-                window.printing.preview_form(new["code"], action.form)
+                window.printing.preview_form(new.code, action.form)
             elif action.offer_slip and window.interaction.confirm(window, L.OFFER_SLIP.format(done=text)):
-                window.request_print_slip(new["code"])
+                window.request_print_slip(new.code)
 
         def failed(error: Exception) -> None:
             if dialog is not None and isinstance(error, UserError):
@@ -77,7 +78,7 @@ class DossierActions:
             else:
                 window.show_error(error)
 
-        job: Callable[[Desk], dict[str, Any]] = lambda d: d.act(code, action.key, values)  # noqa: E731
+        job: Callable[[Desk], DossierLife] = lambda d: d.act(code, action.key, values)  # noqa: E731
         window.client.call(job, done, failed)
 
     def _ask(self, code: str, action: actions.Action, *, current_due: Any = None) -> None:  # noqa: ANN401
@@ -104,8 +105,8 @@ class DossierActions:
         window = self.window
         code = window.returns.code
 
-        def done(life: dict[str, Any]) -> None:
-            window.show_return(life, just_returned=True)
+        def done(life: DossierLife) -> None:
+            window.show_return(life.card, just_returned=True)
             window.show_message(strings.Return.RETURN_OK.format(code=code, name=values["full_name"]), "success")
 
         window.client.call(lambda d: d.return_result(code, **values), done, window.returns.show_error)
@@ -117,9 +118,9 @@ class DossierActions:
         if not code or not window.interaction.confirm(window, strings.Return.MARK_READY_ASK.format(code=code)):
             return
 
-        def done(life: dict[str, Any]) -> None:
+        def done(life: DossierLife) -> None:
             window.returns.set_marking(False)
-            window.show_return({k: v for k, v in life.items() if k != "history"})
+            window.show_return(life.card)
             window.show_message(strings.Return.MARK_READY_OK.format(code=code), "success")
 
         def failed(error: Exception) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.desk_types import DossierLife, LifeEvent
 from counter_app.domain import actions, event_kinds
 from counter_app.domain.statuses import label as status_label
 from ui import strings, theme
@@ -39,7 +40,7 @@ class DossierView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.code = ""
-        self.dossier: dict[str, Any] = {}
+        self.dossier: DossierLife | None = None
         self.title = QLabel(S.EMPTY)
         self.title.setObjectName("dossier_code")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -123,7 +124,7 @@ class DossierView(QWidget):
 
     def clear(self) -> None:
         """Back to the empty screen (a log-out: nothing of the last citizen stays on it)."""
-        self.code, self.dossier = "", {}
+        self.code, self.dossier = "", None
         self.title.setText(S.EMPTY)
         for label in self.values.values():
             label.clear()
@@ -149,53 +150,50 @@ class DossierView(QWidget):
         if code == self.code and note:
             self.digitised.setText(f"{self.digitised.text()}\n{note}")
 
-    def show_dossier(self, dossier: dict[str, Any]) -> None:
-        self.code = dossier["code"]
+    def show_dossier(self, life: DossierLife) -> None:
+        dossier = life.card
+        self.code = dossier.code
         self.title.setText(self.code)
-        a = dossier.get("applicant") or {}
-        recipient = dossier.get("recipient") or {}
-        due = long_datetime(dossier.get("due_at"))
-        if dossier.get("overdue"):
+        a = dossier.applicant
+        recipient = dossier.recipient
+        due = long_datetime(dossier.due_at)
+        if dossier.overdue:
             due += S.OVERDUE
         shown = {
-            "status": dossier.get("status_label", str(dossier["status"])),
-            "procedure": f"{dossier['procedure_code']} — {dossier['procedure_name']}",
-            "working_days": working_days(dossier.get("working_days") or 0),
-            "received_at": long_datetime(dossier.get("received_at")),
+            "status": dossier.status_label,
+            "procedure": f"{dossier.procedure_code} — {dossier.procedure_name}",
+            "working_days": working_days(dossier.working_days or 0),
+            "received_at": long_datetime(dossier.received_at),
             "due_at": due,
-            "returned_at": long_datetime(dossier.get("returned_at")),
-            "recipient": " · ".join(v for v in (recipient.get("full_name"), recipient.get("id_number")) if v),
-            "channel": strings.CHANNELS.get(dossier.get("channel", 1), ""),
-            "sets": str(dossier.get("sets", "")),
-            "note": dossier.get("note", ""),
-            "officer": dossier.get("officer", ""),
-            "sync": strings.SYNC.get(dossier.get("sync", ""), dossier.get("sync", "")),
-            "full_name": a.get("full_name", ""),
-            "id_number": a.get("id_number", ""),
-            "old_id_number": a.get("old_id_number", ""),
-            "birth_date": short_date(a.get("birth_date")),
-            "gender": a.get("gender", ""),
-            "address": a.get("address", ""),
-            "phone": a.get("phone", ""),
-            "email": a.get("email", ""),
+            "returned_at": long_datetime(dossier.returned_at),
+            "recipient": " · ".join(v for v in (recipient.full_name, recipient.id_number) if v) if recipient else "",
+            "channel": strings.CHANNELS.get(dossier.channel, ""),
+            "sets": str(dossier.sets),
+            "note": dossier.note,
+            "officer": dossier.officer,
+            "sync": strings.SYNC.get(dossier.sync, dossier.sync),
         }
+        if a is not None:
+            shown |= {
+                "full_name": a.full_name,
+                "id_number": a.id_number,
+                "old_id_number": a.old_id_number,
+                "birth_date": short_date(a.birth_date),
+                "gender": a.gender,
+                "address": a.address,
+                "phone": a.phone,
+                "email": a.email,
+            }
         for key, label in self.values.items():
             label.setText(shown.get(key) or "—")
-        overdue = bool(dossier.get("overdue"))
-        self.values["due_at"].setStyleSheet(theme.ERROR_TEXT_STYLE if overdue else "")
-        docs = dossier.get("documents") or []
-        fill_table(self.documents, [(str(i + 1), d["name"], d.get("form", ""), str(d.get("count", "")))
-                                    for i, d in enumerate(docs)])
+        self.values["due_at"].setStyleSheet(theme.ERROR_TEXT_STYLE if dossier.overdue else "")
+        fill_table(self.documents, [(str(i + 1), d.name, d.form, str(d.count))
+                                    for i, d in enumerate(dossier.documents)])
         self.documents.resizeRowsToContents()
         self.print_button.setEnabled(True)
-        self.dossier = dossier
-        if "history" in dossier:
-            self._show_history(dossier["history"])
-            self._show_actions(actions.allowed(dossier["status"], extended=bool(dossier.get("extended"))),
-                               actions.printable_forms(dossier["history"]))
-        else:  # shown before its history arrives: offer nothing yet
-            self.history.setRowCount(0)
-            self._show_actions(())
+        self.dossier = life
+        self._show_history(life.history)
+        self._show_actions(actions.allowed(dossier.status, extended=life.extended), list(life.printable_forms))
 
     def allowed(self) -> list[str]:
         """The actions offered now (buttons shown), in their order on screen."""
@@ -216,27 +214,26 @@ class DossierView(QWidget):
             offered = key in keys and (key != "forms" or bool(forms))
             button.setHidden(not offered)
         self.forms_available = [f for f in (forms or []) if f != "06"]
-        self.no_actions.setVisible(bool(self.dossier) and not any(k not in actions.PAPERS for k in keys))
+        self.no_actions.setVisible(self.dossier is not None and not any(k not in actions.PAPERS for k in keys))
 
-    def _show_history(self, events: list[dict[str, Any]]) -> None:
+    def _show_history(self, events: tuple[LifeEvent, ...]) -> None:
         rows = []
         for e in events:
-            status = status_label(e["status"]) if e.get("status") is not None else ""
-            if e.get("from_status") is not None and e["from_status"] != e["status"]:
-                status = f"{status_label(e['from_status'])} → {status}"
-            notes = [e.get("note") or ""]
-            if e.get("to_unit"):
-                notes.insert(0, L.HANDED_TO.format(unit=e["to_unit"]))
-            if e.get("missing"):
-                notes.append(L.MISSING.format(items="; ".join(e["missing"])))
-            if e.get("new_due_at"):
-                notes.append(L.NEW_DUE.format(due=short_datetime(e["new_due_at"])))
-            recipient = e.get("recipient") or {}
-            if recipient.get("full_name"):
-                notes.append(L.RECIPIENT.format(name=recipient["full_name"]))
-            if e.get("rating"):
-                notes.append(L.RATED.format(rating=strings.RATINGS.get(e["rating"], "")))
-            rows.append((short_datetime(e["at"]), event_kinds.label(e["kind"]), status, e.get("officer") or "",
+            status = status_label(e.status) if e.status is not None else ""
+            if e.from_status is not None and e.from_status != e.status:
+                status = f"{status_label(e.from_status)} → {status}"
+            notes = [e.note]
+            if e.to_unit:
+                notes.insert(0, L.HANDED_TO.format(unit=e.to_unit))
+            if e.missing:
+                notes.append(L.MISSING.format(items="; ".join(e.missing)))
+            if e.new_due_at:
+                notes.append(L.NEW_DUE.format(due=short_datetime(e.new_due_at)))
+            if e.recipient is not None and e.recipient.full_name:
+                notes.append(L.RECIPIENT.format(name=e.recipient.full_name))
+            if e.rating:
+                notes.append(L.RATED.format(rating=strings.RATINGS.get(e.rating, "")))
+            rows.append((short_datetime(e.at), event_kinds.label(e.kind), status, e.officer,
                          " · ".join(n for n in notes if n)))
         fill_table(self.history, rows)
         self.history.resizeRowsToContents()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from counter_app.desk import DuePreview, Saved
+from counter_app.desk import DuePreview
+from counter_app.desk_types import Saved
 from counter_app.errors import UserError
 from ui import strings
 from ui.dialogs.action_dialog import ActionDialog
@@ -35,7 +36,7 @@ class IntakeDesk:
         window.intake.set_saving(False)
         self.last_saved_code = saved.code
         window.intake.show_saved(saved)
-        name = saved.dossier["applicant"]["full_name"]
+        name = saved.dossier.applicant_name
         window.show_message(strings.Intake.SAVED.format(code=saved.code, name=name, due=saved.due_text),
                             "warning" if saved.warnings else "success")
         if print_slip:

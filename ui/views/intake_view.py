@@ -36,7 +36,8 @@ from ui.views.procedure_picker import ProcedurePicker
 from ui.views.widgets import Field, enlarge, lay_out, push_button, titled_box
 
 if TYPE_CHECKING:
-    from counter_app.desk import DuePreview, Saved
+    from counter_app.desk import DuePreview
+    from counter_app.desk_types import Saved
     from counter_app.services.catalogue import ProcedureSpec
 
 S = strings.Intake
@@ -298,7 +299,7 @@ class IntakeView(QWidget):
         self.save_button.setText(S.SAVING if saving else S.SAVE)
 
     def show_saved(self, saved: Saved) -> None:
-        name = saved.dossier["applicant"]["full_name"]
+        name = saved.dossier.applicant_name
         self.saved_code.setText(S.LAST_SAVED.format(code=saved.code))
         lines = [escape(S.SAVED.format(code=saved.code, name=name, due=saved.due_text))]
         lines += [f"⚠ {escape(w)}" for w in saved.warnings]

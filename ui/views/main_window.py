@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from counter_app import clock
 from counter_app.desk import OfficeInfo
+from counter_app.desk_types import DossierCard, DossierLife
 from counter_app.domain.statuses import Status
 from counter_app.errors import StoreBusyError, UserError
 from ui import strings, theme
@@ -350,14 +351,14 @@ class MainWindow(QMainWindow):
         self.client.call(lambda d: d.dossier_life(code), lambda life: self.show_life(life, action),
                          key="open-dossier")
 
-    def show_life(self, dossier: dict[str, Any], action: str = "") -> None:
+    def show_life(self, life: DossierLife, action: str = "") -> None:
         self.code_box.clear()
         self.clear_error()
-        self.dossier.show_dossier(dossier)
+        self.dossier.show_dossier(life)
         self.tabs.setCurrentWidget(self.dossier)
         if not action or not self.dossier.focus_action(action):
             self.dossier.print_button.setFocus()
-        self.dossier_shown.emit(dossier["code"])
+        self.dossier_shown.emit(life.code)
 
     def open_return(self, code: str) -> None:
         """What a scanned slip opens: can the result be handed over, and to whom."""
@@ -366,14 +367,14 @@ class MainWindow(QMainWindow):
             return
         self.client.call(lambda d: d.open_dossier(code), self.show_return, key="open-dossier")
 
-    def show_return(self, dossier: dict[str, Any], *, just_returned: bool = False) -> None:
+    def show_return(self, dossier: DossierCard, *, just_returned: bool = False) -> None:
         self.code_box.clear()
         self.clear_error()
         self.returns.show_dossier(dossier, just_returned=just_returned)
         self.tabs.setCurrentWidget(self.returns)
-        if dossier["status"] == Status.DONE:
+        if dossier.status == Status.DONE:
             self.returns.confirm_button.setFocus()
-        self.return_shown.emit(dossier["code"])
+        self.return_shown.emit(dossier.code)
 
     def _changed(self) -> None:
         """Something was written: the list, the attention list and the sync count move on."""

@@ -9,8 +9,6 @@ with `show_dossier` (the dossier after the return) or `show_error`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.desk_types import DossierCard
 from counter_app.domain.statuses import ENDED_WITHOUT_RESULT, Status, can_move
 from counter_app.domain.text import fold
 from ui import strings, theme
@@ -46,7 +45,7 @@ class ReturnView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("return_view")
-        self.dossier: dict[str, Any] | None = None
+        self.dossier: DossierCard | None = None
 
         self.title = QLabel(R.EMPTY)
         self.title.setObjectName("return_code")
@@ -140,7 +139,7 @@ class ReturnView(QWidget):
 
     @property
     def code(self) -> str:
-        return self.dossier["code"] if self.dossier else ""
+        return self.dossier.code if self.dossier else ""
 
     def clear(self) -> None:
         """Back to the empty screen (a log-out: nothing of the last citizen stays on it)."""
@@ -159,21 +158,17 @@ class ReturnView(QWidget):
 
     # --- answers ---------------------------------------------------------------------------------------
 
-    def show_dossier(self, dossier: dict[str, Any], *, just_returned: bool = False) -> None:
+    def show_dossier(self, dossier: DossierCard, *, just_returned: bool = False) -> None:
         self.dossier = dossier
-        a = dossier.get("applicant") or {}
-        status = dossier["status"]
-        self.title.setText(dossier["code"])
-        person = a.get("full_name", "")
-        if a.get("id_number"):
-            person += f" · {a['id_number']}"
-        if a.get("phone"):
-            person += f" · {a['phone']}"
-        due = long_datetime(dossier.get("due_at"))
+        a = dossier.applicant
+        status = dossier.status
+        self.title.setText(dossier.code)
+        person = " · ".join(v for v in (a.full_name, a.id_number, a.phone) if v) if a else ""
+        due = long_datetime(dossier.due_at)
         self.values["applicant"].setText(person)
-        self.values["procedure"].setText(dossier.get("procedure_name", ""))
-        self.values["status"].setText(dossier.get("status_label", str(status)))
-        self.values["due_at"].setText(due + (strings.Dossier.OVERDUE if dossier.get("overdue") else ""))
+        self.values["procedure"].setText(dossier.procedure_name)
+        self.values["status"].setText(dossier.status_label)
+        self.values["due_at"].setText(due + (strings.Dossier.OVERDUE if dossier.overdue else ""))
         self._facts.show()
         self.error.hide()
         self.details_button.setEnabled(True)
@@ -181,8 +176,8 @@ class ReturnView(QWidget):
         self.ready_button.setEnabled(True)
         if status == Status.DONE:
             self._banner("ready", R.READY)
-            self.name.setText(a.get("full_name", ""))
-            self.id_number.setText(a.get("id_number", ""))
+            self.name.setText(a.full_name if a else "")
+            self.id_number.setText(a.id_number if a else "")
             self.relation.clear()
             for button in self.rating.buttons():
                 button.setChecked(False)
@@ -192,21 +187,21 @@ class ReturnView(QWidget):
         else:
             self.recipient_box.hide()
             if status == Status.RETURNED:
-                recipient = dossier.get("recipient") or {}
-                relation = f" ({recipient['relation']})" if recipient.get("relation") else ""
+                recipient = dossier.recipient
+                relation = f" ({recipient.relation})" if recipient and recipient.relation else ""
                 text = (R.JUST_RETURNED if just_returned else R.RETURNED).format(
-                    name=recipient.get("full_name", ""), relation=relation,
-                    when=long_datetime(dossier.get("returned_at")))
+                    name=recipient.full_name if recipient else "", relation=relation,
+                    when=long_datetime(dossier.returned_at))
                 self._banner("returned", text)
             elif status in ENDED_WITHOUT_RESULT:
-                self._banner("ended", R.ENDED.format(status=dossier.get("status_label", "")))
+                self._banner("ended", R.ENDED.format(status=dossier.status_label))
             elif status == Status.SUPPLEMENT:
                 self._banner("waiting", R.PAUSED)
             else:
-                late = bool(dossier.get("overdue"))
+                late = dossier.overdue
                 self._banner("late" if late else "waiting",
                              (R.NOT_READY_OVERDUE if late else R.NOT_READY).format(
-                                 status=dossier.get("status_label", ""), due=due))
+                                 status=dossier.status_label, due=due))
             self.details_button.setFocus()
 
     def show_error(self, error: Exception) -> None:
@@ -227,9 +222,9 @@ class ReturnView(QWidget):
             button.setChecked(self.rating.id(button) == value)
 
     def confirm(self) -> None:
-        if not self.dossier or self.dossier["status"] != Status.DONE or not self.confirm_button.isEnabled():
+        if not self.dossier or self.dossier.status != Status.DONE or not self.confirm_button.isEnabled():
             return
-        applicant = (self.dossier.get("applicant") or {}).get("full_name", "")
+        applicant = self.dossier.applicant_name
         name, relation = self.name.text().strip(), self.relation.text().strip()
         if name and fold(name) != fold(applicant) and not relation:
             self.error.setText(R.NEED_RELATION)
