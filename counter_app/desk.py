@@ -29,6 +29,7 @@ from counter_app.domain.scanner_config import ScannerConfig
 from counter_app.domain.text import collapse_spaces, nfc
 from counter_app.domain.vn_time import vn_datetime
 from counter_app.errors import UserError
+from counter_app.sync.status import SyncStatus
 
 if TYPE_CHECKING:
     from counter_app.db.store import Store
@@ -372,12 +373,12 @@ class Desk:
             authorize(session, self.actor, "print", target=code)
             audit.record(session, self.actor, action, code, {"form": paper, **(detail or {})})
 
-    def sync_status(self) -> dict[str, Any]:
+    def sync_status(self) -> SyncStatus:
         """What the status bar says of the district server (sync.commands.sync_status): linked or
         not, events waiting, the last success, what failed."""
         from counter_app.sync.commands import sync_status
 
-        return sync_status(self.store)
+        return SyncStatus.of(sync_status(self.store))
 
 
 

@@ -13,13 +13,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 from counter_app.db.store import Store
 from counter_app.errors import UserError
 from counter_app.sync import commands
 from counter_app.sync.errors import ServerUnreachable
 from counter_app.sync.schedule import SyncSchedule
+from counter_app.sync.status import SyncStatus
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class SyncLane:
         run_pass: Callable[[], dict[str, int]] | None = None,
         probe: Callable[[], bool] | None = None,
         probe_interval: float = 20.0,
-        on_update: Callable[[dict[str, Any]], None] | None = None,
+        on_update: Callable[[SyncStatus], None] | None = None,
     ) -> None:
         self.store = store
         self.schedule = schedule or SyncSchedule()
@@ -132,15 +132,15 @@ class SyncLane:
         if self._on_update is None:
             return
         try:
-            status = commands.sync_status(self.store)
+            record = commands.sync_status(self.store)
         except UserError:
-            status = {}
+            record = {}
         with self._lock:
-            status.update({"next_in": self.schedule.seconds_until_due(), "stopped": self.schedule.stopped_reason,
+            record.update({"next_in": self.schedule.seconds_until_due(), "stopped": self.schedule.stopped_reason,
                            "failures": self.schedule.failures})
-        status["last_pass"] = self.last_summary
-        status["lane_error"] = self.last_error
+        record["last_pass"] = self.last_summary
+        record["lane_error"] = self.last_error
         try:
-            self._on_update(status)
+            self._on_update(SyncStatus.of(record))
         except Exception:  # noqa: BLE001 - the window's callback must not stop the lane
             log.exception("sync status callback failed")

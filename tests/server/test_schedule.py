@@ -92,7 +92,7 @@ class Script:
 
 def test_lane_retries_at_once_when_told_the_network_is_back(store) -> None:  # noqa: ANN001
     script = Script(ServerUnreachable("mất mạng"), {"pushed": 3})
-    updates: list[dict[str, Any]] = []
+    updates: list = []  # SyncStatus, one per change
     lane = SyncLane(store, run_pass=script, probe=lambda: False, probe_interval=3600, on_update=updates.append)
     lane.start()
     try:
@@ -102,7 +102,7 @@ def test_lane_retries_at_once_when_told_the_network_is_back(store) -> None:  # n
     finally:
         lane.stop()
     assert script.calls == 2 and lane.last_summary == {"pushed": 3} and lane.schedule.failures == 0
-    assert updates[0]["lane_error"] == "mất mạng" and updates[-1]["lane_error"] is None
+    assert updates[0].lane_error == "mất mạng" and updates[-1].lane_error is None
 
 
 def test_lane_probes_while_backing_off_and_syncs_when_the_server_answers(store) -> None:  # noqa: ANN001

@@ -245,10 +245,10 @@ def test_the_background_lane_sends_new_work_and_reports_it(live, tokens, counter
     from counter_app.sync.schedule import SyncSchedule
 
     link_to(counter0, live, tokens["c0"])
-    reports: list[dict] = []
+    reports: list = []  # SyncStatus, one per change
     arrived = threading.Semaphore(0)
 
-    def on_update(status: dict) -> None:
+    def on_update(status) -> None:  # noqa: ANN001 - a SyncStatus
         reports.append(status)
         arrived.release()
 
@@ -261,8 +261,8 @@ def test_the_background_lane_sends_new_work_and_reports_it(live, tokens, counter
         assert arrived.acquire(timeout=60)
     finally:
         lane.stop()
-    assert reports[-1]["pending"] == 0 and reports[-1]["last_pass"]["pushed"] == 2
-    assert reports[-1]["last_success"] is not None and reports[-1]["lane_error"] is None
+    assert reports[-1].pending == 0 and reports[-1].last_pass["pushed"] == 2
+    assert reports[-1].last_success is not None and reports[-1].lane_error is None
     assert len(server_dossiers(server_db)) == 2
 
 

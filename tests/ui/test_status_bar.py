@@ -12,6 +12,7 @@ from counter_app import clock, desk_admin
 from counter_app.desk import Desk
 from counter_app.services import settings
 from counter_app.services.backup import AUTO_PREFIX, AUTO_SUFFIX
+from counter_app.sync.status import SyncStatus
 from tests.ui.conftest import add_dossiers
 from tests.ui.test_login import add_account, admin_window, log_in
 from tests.ui.test_sync_panel import FakeLane
@@ -39,9 +40,9 @@ def test_a_counter_never_linked_says_so_and_nothing_else(qtbot, desk, open_windo
 
 
 def test_a_linked_counter_counts_what_waits() -> None:
-    line = status_text({"linked": True, "pending": 2, "last_success": "2026-11-20T10:15:00+07:00"})
+    line = status_text(SyncStatus.of({"linked": True, "pending": 2, "last_success": "2026-11-20T10:15:00+07:00"}))
     assert line == "Chờ đồng bộ: 2 sự kiện · Đồng bộ lần cuối: 10:15 20/11"
-    assert status_text({"linked": False, "pending": 7}) == NOT_LINKED
+    assert status_text(SyncStatus.of({"linked": False, "pending": 7})) == NOT_LINKED
 
 
 def test_a_counter_linked_while_the_line_was_down_says_its_link_is_not_verified(qtbot, desk,  # noqa: ANN001
@@ -101,3 +102,18 @@ def test_a_long_message_is_cut_in_the_middle_and_whole_on_hover(qtbot, desk, ope
     window.resize(3000, 700)  # room enough: nothing cut, no tooltip needed
     qtbot.waitUntil(lambda: label.shown() == message)
     assert label.toolTip() == ""
+
+
+def test_a_failed_sync_shows_its_reason_in_words_not_the_record_it_is_kept_in(qtbot, desk, open_window) -> None:  # noqa: ANN001
+    from counter_app.sync import engine
+
+    with desk.write() as s:  # a linked counter whose last pass could not reach the server
+        settings.put(s, engine.KEY_SERVER, "https://10.0.0.5:8750")
+        settings.put(s, engine.KEY_TOKEN, "qmc_token")
+        settings.put(s, engine.KEY_DEVICE, {"device_id": "d1", "agency_code": "000.00.20.H12", "counter": 0})
+        settings.put(s, engine.KEY_LAST_ERROR, {"at": "2026-11-20T10:15:00+07:00", "permanent": False,
+                                                "message": "Không kết nối được máy chủ huyện."})
+    window = open_window(desk)
+    qtbot.waitUntil(lambda: "Lỗi:" in window._status_sync.text())
+    assert window._status_sync.text().endswith("Lỗi: Không kết nối được máy chủ huyện.")
+    assert "permanent" not in window._status_sync.text() and "{" not in window._status_sync.text()

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import text
 
 from counter_app.services import intake
+from counter_app.sync.status import SyncStatus
 from tests.conftest import applicant, clerk
 from ui.sync.panel import SyncController, status_text
 
@@ -22,7 +23,8 @@ class FakeLane:
 
     def sync_now(self) -> None:
         self.calls.append("sync_now")
-        self.on_update({"linked": True, "pending": 0, "rejected": 0, "last_success": "2026-11-20T10:15:00+07:00"})
+        self.on_update(SyncStatus.of({"linked": True, "pending": 0, "rejected": 0,
+                                      "last_success": "2026-11-20T10:15:00+07:00"}))
 
     def local_change(self) -> None:
         self.calls.append("local_change")
@@ -32,10 +34,10 @@ class FakeLane:
 
 
 def test_status_lines() -> None:
-    assert status_text({"linked": False}) == "Chưa kết nối máy chủ huyện"
-    assert status_text({"linked": True, "last_success": "2026-11-20T10:15:00+07:00"}) == \
+    assert status_text(SyncStatus.of({"linked": False})) == "Chưa kết nối máy chủ huyện"
+    assert status_text(SyncStatus.of({"linked": True, "last_success": "2026-11-20T10:15:00+07:00"})) == \
         "Đồng bộ lần cuối: 10:15 20/11"
-    line = status_text({"linked": True, "rejected": 2, "stopped": "Mã truy cập không hợp lệ."})
+    line = status_text(SyncStatus.of({"linked": True, "rejected": 2, "stopped": "Mã truy cập không hợp lệ."}))
     assert line == "Chưa đồng bộ lần nào · 2 sự kiện bị từ chối · Lỗi: Mã truy cập không hợp lệ."
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from counter_app import desk_admin
 from counter_app.domain import event_kinds
 from counter_app.errors import UserError
+from counter_app.sync.status import SyncStatus
 from ui.desk_client import DeskClient
 from ui.interaction import Interaction
 from ui.views.widgets import fill_table
@@ -47,25 +48,23 @@ RETRY = "Gửi lại sự kiện đã chọn"
 STATES = {"pending": "Đang chờ gửi lại", "rejected": "Máy chủ từ chối"}
 
 
-def status_text(status: dict[str, Any]) -> str:
+def status_text(status: SyncStatus) -> str:
     """One line for the status bar: what waits, when it last worked, and what is wrong if anything.
     A counter never linked says only that: its events wait for a server it does not know."""
-    if not status.get("linked"):
+    if not status.linked:
         return NOT_LINKED
-    parts = [WAITING.format(n=status["pending"])] if status.get("pending") else []
-    if status.get("verified") is False:  # linked while the line was down (docs/sync.md)
+    parts = [WAITING.format(n=status.pending)] if status.pending else []
+    if not status.verified:  # linked while the line was down (docs/sync.md)
         parts.append(UNVERIFIED)
-    last = status.get("last_success")
-    if last:
-        when = datetime.fromisoformat(last)
+    if status.last_success:
+        when = datetime.fromisoformat(status.last_success)
         parts.append(f"Đồng bộ lần cuối: {when:%H:%M %d/%m}")
     else:
         parts.append("Chưa đồng bộ lần nào")
-    if status.get("rejected"):
-        parts.append(f"{status['rejected']} sự kiện bị từ chối")
-    problem = status.get("stopped") or status.get("last_error")
-    if problem:
-        parts.append(f"Lỗi: {problem}")
+    if status.rejected:
+        parts.append(f"{status.rejected} sự kiện bị từ chối")
+    if status.problem:
+        parts.append(f"Lỗi: {status.problem}")
     return " · ".join(parts)
 
 
@@ -74,9 +73,9 @@ class SyncController(QObject):
     client (on each tick and each change notice) and hands it here; the lane's own updates arrive
     through a queued signal. Both land in `show`: one read-out, one label."""
 
-    updated = Signal(object)  # a status dict, delivered queued on the UI thread
+    updated = Signal(object)  # a SyncStatus, delivered queued on the UI thread
 
-    def __init__(self, window: MainWindow, make_lane: Callable[[Callable[[dict], None]], Any]) -> None:
+    def __init__(self, window: MainWindow, make_lane: Callable[[Callable[[SyncStatus], None]], Any]) -> None:
         super().__init__(window)
         self.window = window
         self.lane = make_lane(self.updated.emit)
@@ -99,10 +98,10 @@ class SyncController(QObject):
         self.label.setText("Đang đồng bộ…")
         self.lane.sync_now()
 
-    def show(self, status: dict[str, Any]) -> None:
+    def show(self, status: SyncStatus) -> None:
         """The status in the status bar; more events waiting than last time asks the lane for a pass."""
         self.label.setText(status_text(status))
-        pending = int(status.get("pending") or 0)
+        pending = status.pending
         if pending > max(self._pending, 0):
             self.lane.local_change()
         self._pending = pending

@@ -31,6 +31,7 @@ from counter_app.desk import OfficeInfo
 from counter_app.desk_types import DossierCard, DossierLife
 from counter_app.domain.statuses import Status
 from counter_app.errors import StoreBusyError, UserError
+from counter_app.sync.status import SyncStatus
 from ui import strings, theme
 from ui.desk_client import DeskClient, ignore
 from ui.dialogs.setup_dialog import SetupDialog
@@ -450,7 +451,7 @@ class MainWindow(QMainWindow):
     def _refresh_sync(self) -> None:
         self.client.call(lambda d: d.sync_status(), self._show_sync, ignore, key="sync-count")
 
-    def _show_sync(self, status: dict[str, Any]) -> None:
+    def _show_sync(self, status: SyncStatus) -> None:
         if self.sync is not None:
             self.sync.show(status)  # it also tells its lane when new events wait
         else:
