@@ -131,10 +131,19 @@ class Database:
                     config.attributes["connection"] = conn
                     command.upgrade(config, target)
             return
-        with self.engine.connect() as conn, conn.begin():
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
-            config.attributes["connection"] = conn
-            command.upgrade(config, target)
+        # A session lock, not a transaction's: each migration commits on its own (migrations/env.py),
+        # and one that builds an index on millions of rows does it outside any transaction
+        # (CREATE INDEX CONCURRENTLY), so counters keep pushing while the server upgrades.
+        with self.engine.connect() as conn:
+            conn.execute(sa.select(sa.func.pg_advisory_lock(_MIGRATION_LOCK_KEY)))
+            conn.commit()
+            try:
+                config.attributes["connection"] = conn
+                command.upgrade(config, target)
+            finally:
+                conn.rollback()  # whatever a failed migration left open
+                conn.execute(sa.select(sa.func.pg_advisory_unlock(_MIGRATION_LOCK_KEY)))
+                conn.commit()
 
 
 def open_database(url: str, *, migrate: bool = True) -> Database:

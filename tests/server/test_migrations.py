@@ -4,6 +4,7 @@ dossiers, events, devices and the review cases it already held keep working."""
 from __future__ import annotations
 
 import httpx
+import pytest
 import sqlalchemy as sa
 
 from counter_app.domain.ids import new_id
@@ -78,3 +79,46 @@ def _key(p: dict) -> str:
 
 def _json(p: dict) -> str:
     return canonical_json(p)
+
+
+def test_counters_can_still_push_while_the_district_builds_its_new_indexes(db_url) -> None:  # noqa: ANN001
+    """Migration 0006 builds four indexes over every dossier (minutes at millions): on PostgreSQL a
+    push's write to the dossier table must not wait for it. The write is made in the middle of the
+    build, from another connection, with a lock timeout that a blocked write would hit."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: its upgrade runs while the server is down")
+    db = Database(db_url)
+    writes: list[str] = []
+
+    def write_meanwhile(conn, cursor, statement, *_args) -> None:  # noqa: ANN001
+        if "CREATE INDEX" not in statement or "ix_dossier_received_stats" not in statement:
+            return
+        other = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+        try:
+            with other.connect() as push:  # what ingest does to a dossier it already holds
+                push.exec_driver_sql("SET lock_timeout = '3s'")
+                push.exec_driver_sql("UPDATE dossier SET updated_at = updated_at WHERE agency_code = 'x'")
+                push.commit()
+            writes.append("stored")
+        except sa.exc.OperationalError as exc:
+            writes.append(f"blocked: {exc.orig}")
+        finally:
+            other.dispose()
+
+    try:
+        db.migrate("0005")
+        sa.event.listen(db.engine, "after_cursor_execute", write_meanwhile)
+        db.migrate()
+        sa.event.remove(db.engine, "after_cursor_execute", write_meanwhile)
+        assert writes == ["stored"]
+        assert db.current_revision() == "0008"
+        with db.engine.connect() as conn:  # every index built whole (a failed concurrent build stays INVALID)
+            invalid = conn.execute(sa.text("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                                           "WHERE NOT i.indisvalid")).scalars().all()
+            names = set(conn.execute(sa.text("SELECT indexname FROM pg_indexes WHERE tablename = 'dossier'"))
+                        .scalars())
+        assert invalid == []
+        assert {"ix_dossier_name_code", "ix_dossier_received_stats", "ix_dossier_finished_stats",
+                "ix_dossier_returned_stats"} <= names and "ix_dossier_name" not in names
+    finally:
+        db.close()

@@ -35,12 +35,21 @@ depends_on = None
 
 
 def upgrade() -> None:
-    postgresql = op.get_bind().dialect.name == "postgresql"
-    op.drop_index("ix_dossier_name", table_name="dossier")
-    name = sa.text('name_folded COLLATE "C"') if postgresql else "name_folded"
-    op.create_index("ix_dossier_name_code", "dossier", [name, "code"])
-    for index, columns in STATISTICS.items():
-        op.create_index(index, "dossier", list(columns))
+    if op.get_bind().dialect.name != "postgresql":
+        op.drop_index("ix_dossier_name", table_name="dossier")
+        op.create_index("ix_dossier_name_code", "dossier", ["name_folded", "code"])
+        for index, columns in STATISTICS.items():
+            op.create_index(index, "dossier", list(columns))
+        return
+    # On millions of dossiers each build takes minutes: built CONCURRENTLY, outside a transaction,
+    # the dossier table stays writable meanwhile (a plain CREATE INDEX holds off every push until
+    # the migration commits). An index a broken earlier attempt left INVALID is dropped first.
+    with op.get_context().autocommit_block():
+        wanted = {"ix_dossier_name_code": (sa.text('name_folded COLLATE "C"'), "code"), **STATISTICS}
+        for index, columns in wanted.items():
+            op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {index}")
+            op.create_index(index, "dossier", list(columns), postgresql_concurrently=True)
+        op.execute("DROP INDEX CONCURRENTLY IF EXISTS ix_dossier_name")
 
 
 def downgrade() -> None:
