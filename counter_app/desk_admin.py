@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from counter_app.desk import Desk
     from counter_app.services.accounts import Account
     from counter_app.services.audit import Verification
+    from counter_app.sync.status import FailedEvent
 
 IDLE_KEY = "session.idle_minutes"  # declared with the other office settings in services/office_settings.py
 BACKUP_FOLDER_KEY = "backup.folder"
@@ -320,7 +321,7 @@ def export_report(desk: Desk, date_from: date, date_to: date, path: str) -> tupl
     return target, n
 
 
-def failed_events(desk: Desk) -> list[dict[str, Any]]:
+def failed_events(desk: Desk) -> list[FailedEvent]:
     """The events the server refused, or that failed to go at least once, with the reason (the sync
     panel's list)."""
     from counter_app.sync.commands import failed_events as listed

@@ -27,6 +27,7 @@ from counter_app.sync.client import DEFAULT_TIMEOUT, SyncClient, normalise_serve
 from counter_app.sync.errors import CertificateRefused, ServerUnreachable, SyncRefused
 from counter_app.sync.pinning import normalise_fingerprint
 from counter_app.sync.protocol import CLIENT_BATCH_EVENTS, DeviceInfo
+from counter_app.sync.status import FailedEvent
 from counter_app.sync.uploads import FileQueue
 
 NOT_LINKED = "Máy quầy chưa được kết nối với máy chủ huyện: hãy chạy 'counter-app link --server URL --token TOKEN'."
@@ -285,7 +286,7 @@ def sync_status(store: Store) -> dict[str, Any]:
         }
 
 
-def failed_events(store: Store, *, limit: int = 200) -> list[dict[str, Any]]:
+def failed_events(store: Store, *, limit: int = 200) -> list[FailedEvent]:
     """Rejected events, and pending ones that already failed at least once, with the reason:
     the window's "what failed" list. Oldest first."""
     with store.read() as session:
@@ -297,9 +298,9 @@ def failed_events(store: Store, *, limit: int = 200) -> list[dict[str, Any]]:
             .limit(limit)
         ).all()
         codes = _codes(session, {r.dossier_id for r in rows})
-    return [{"event_id": r.event_id, "dossier_id": r.dossier_id, "code": codes.get(r.dossier_id, "") or _own_code(r),
-             "kind": r.kind, "state": r.state, "attempts": r.attempts, "reason": r.last_error,
-             "created_at": r.created_at} for r in rows]
+    return [FailedEvent(event_id=r.event_id, dossier_id=r.dossier_id, code=codes.get(r.dossier_id, "") or _own_code(r),
+                        kind=r.kind, state=r.state, attempts=r.attempts, reason=r.last_error, created_at=r.created_at)
+            for r in rows]
 
 
 def _own_code(row: Outbox) -> str:

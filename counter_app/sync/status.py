@@ -53,3 +53,18 @@ class SyncStatus:
     def problem(self) -> str:
         """What is wrong, in words: why the passes stopped, else the last failure's message."""
         return self.stopped or (self.last_error.message if self.last_error else "")
+
+
+@dataclass(frozen=True)
+class FailedEvent:
+    """One line of the window's "Sự kiện chưa gửi được" list: an event the server refused, or one
+    that failed to go at least once, with the reason."""
+
+    event_id: str
+    dossier_id: str
+    code: str  # the dossier's code, or an office procedure's code; empty when neither is known
+    kind: str
+    state: str  # "pending" (retried on the next pass) or "rejected"
+    attempts: int
+    reason: str
+    created_at: str

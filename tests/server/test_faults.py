@@ -139,7 +139,7 @@ def test_answer_lost_after_the_server_applied_the_batch(via_proxy, server_db, co
         commands.sync_once(counter0)
     assert _event_count(server_db) == waiting and unsent(counter0) == waiting
     failed = commands.failed_events(counter0)
-    assert len(failed) == waiting and all(f["attempts"] == 1 and f["state"] == "pending" for f in failed)
+    assert len(failed) == waiting and all(f.attempts == 1 and f.state == "pending" for f in failed)
     assert commands.sync_once(counter0)["pushed"] == waiting
     assert commands.failed_events(counter0) == []
     assert_exactly_once(server_db, counter0)
@@ -283,8 +283,8 @@ def test_same_id_with_another_payload_is_kept_for_review_and_blocks_nothing(via_
     summary = commands.sync_once(counter0)
     assert summary == {"pushed": 4, "pulled": 0, "pending": 0, "rejected": 1}
     failed = commands.failed_events(counter0)
-    assert [(f["event_id"], f["state"]) for f in failed] == [(tampered, "rejected")]
-    assert "nội dung khác" in failed[0]["reason"]
+    assert [(f.event_id, f.state) for f in failed] == [(tampered, "rejected")]
+    assert "nội dung khác" in failed[0].reason
     after = {d["id"]: d for d in server_dossiers(server_db)}
     assert after[ids[5]]["status"] == before[ids[5]]["status"] == 2  # the held truth is untouched
     assert after[ids[3]]["status"] == 4 and all(i in after for i in fresh)

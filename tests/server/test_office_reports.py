@@ -218,7 +218,7 @@ def test_an_older_server_leaves_the_offices_procedures_waiting_until_it_is_upgra
     (row,) = _own_rows(counter0)
     assert row.state == "pending" and row.last_error.startswith("[older_server]")
     (failed,) = commands.failed_events(counter0)  # what the sync panel's list shows
-    assert (failed["code"], failed["kind"]) == (LOCAL["code"], "procedure")
+    assert (failed.code, failed.kind) == (LOCAL["code"], "procedure")
     assert _held(server_db) == []
     commands.sync_once(counter0)  # the server upgraded
     assert _own_rows(counter0)[0].state == "sent" and len(_held(server_db)) == 1

@@ -156,7 +156,7 @@ def test_a_revoked_token_stops_sync_and_keeps_the_work(live, tokens, counter0, s
         commands.sync_once(counter0)
     status = commands.sync_status(counter0)
     assert status["pending"] == 2 and status["last_error"]["permanent"] is True
-    assert "thu hồi" in commands.failed_events(counter0)[0]["reason"]
+    assert "thu hồi" in commands.failed_events(counter0)[0].reason
     assert server_dossiers(server_db) == []
 
 
@@ -173,7 +173,7 @@ def test_unreachable_server_keeps_everything_pending_and_says_so(tokens, counter
     assert status["pending"] == 3 and status["last_success"] is None
     assert status["last_error"]["permanent"] is False
     failed = commands.failed_events(counter0)
-    assert len(failed) == 3 and all(f["attempts"] == 1 and "Không kết nối" in f["reason"] for f in failed)
+    assert len(failed) == 3 and all(f.attempts == 1 and "Không kết nối" in f.reason for f in failed)
 
 
 def test_a_batch_too_large_for_the_server_is_split(live, tokens, counter0, server_db) -> None:
@@ -281,8 +281,8 @@ def test_an_event_that_arrives_before_its_predecessor_stays_pending_and_is_confi
                         {"e": to_4})
     summary = commands.sync_once(counter0)
     assert summary == {"pushed": 1, "pulled": 0, "pending": 1, "rejected": 1}  # 4→9 held, not refused
-    (held,) = [f for f in commands.failed_events(counter0) if f["event_id"] == to_9]
-    assert held["state"] == "pending" and held["reason"].startswith("[held]") and "tự được áp dụng" in held["reason"]
+    (held,) = [f for f in commands.failed_events(counter0) if f.event_id == to_9]
+    assert held.state == "pending" and held.reason.startswith("[held]") and "tự được áp dụng" in held.reason
     assert _code_status(server_db, did) == 2
     assert [r["event_id"] for r in list_reviews(server_db)] == [to_9]
     # The officer retries the refused move: the server stores it and applies the held one itself;

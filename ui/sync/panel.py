@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from counter_app import desk_admin
 from counter_app.domain import event_kinds
 from counter_app.errors import UserError
-from counter_app.sync.status import SyncStatus
+from counter_app.sync.status import FailedEvent, SyncStatus
 from ui.desk_client import DeskClient
 from ui.interaction import Interaction
 from ui.views.widgets import fill_table
@@ -146,11 +146,10 @@ class FailedEventsDialog(QDialog):
     def reload(self) -> None:
         self.client.call(desk_admin.failed_events, self._show, self._failed, key="failed-events")
 
-    def _show(self, events: list[dict[str, Any]]) -> None:
+    def _show(self, events: list[FailedEvent]) -> None:
         self.events = events
-        fill_table(self.table, [(event["code"], event_kinds.label(event["kind"]),
-                                 STATES.get(event["state"], event["state"]), str(event["attempts"]), event["reason"])
-                                for event in events])
+        fill_table(self.table, [(e.code, event_kinds.label(e.kind), STATES.get(e.state, e.state), str(e.attempts),
+                                 e.reason) for e in events])
         self.retry_button.setEnabled(bool(events))
         self.loaded.emit()
 
@@ -160,7 +159,7 @@ class FailedEventsDialog(QDialog):
         self.reload()
 
     def retry_selected(self) -> None:
-        ids = [self.events[row]["event_id"] for row in sorted({i.row() for i in self.table.selectedIndexes()})]
+        ids = [self.events[row].event_id for row in sorted({i.row() for i in self.table.selectedIndexes()})]
         if ids:
             self.client.call(lambda d: desk_admin.retry_events(d, ids), lambda _n: self.reload(), self._failed)
 
