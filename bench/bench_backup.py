@@ -32,8 +32,8 @@ def main() -> None:
         t = time.perf_counter()
         backup.inspect(target, args.passphrase)
         check = time.perf_counter() - t
-    print(f"backup of {info.dossiers:,} dossiers: {total:.1f} s in all (of which the check {check:.1f} s), "
-          f"{info.size / 2**20:.0f} MiB")
+    print(f"backup of {info.dossiers:,} dossiers, checked: {total:.1f} s, {info.size / 2**20:.0f} MiB; "
+          f"read back with the passphrase and checked whole, as a restore does first: {check:.1f} s")
 
 
 if __name__ == "__main__":

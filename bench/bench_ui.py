@@ -328,9 +328,14 @@ def main() -> None:
     if args.child_start:
         child_start(args.data_dir)
         return
+    from counter_app.db import cipher
     from counter_app.db.store import HEAD_REVISION, raw_connection
 
-    con = raw_connection(Path(args.data_dir) / "counter.sqlite3", readonly=True)
+    path = Path(args.data_dir) / "counter.sqlite3"
+    if cipher.is_clear(path):  # the window encrypts a clear store as it opens it: not a read-only bench
+        sys.exit("the store is clear (make_dataset.py --clear): the window would encrypt it on opening; "
+                 "bench a store made without --clear")
+    con = raw_connection(path, readonly=True)
     total = con.execute("SELECT COUNT(*) FROM dossier").fetchone()[0]
     revision = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     con.close()

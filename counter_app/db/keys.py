@@ -123,7 +123,7 @@ def create(directory: Path, passphrase: str | None = None) -> tuple[KeyRing, str
     passphrase = check_passphrase(passphrase)
     kdf = _new_kdf(passphrase)
     ring = KeyRing(secrets.token_bytes(32), kdf.derive(passphrase), kdf)
-    _write(directory, ring)
+    _write(directory, ring, inherit=False)
     return ring, code
 
 
@@ -189,15 +189,34 @@ def open_sealed(key: bytes, blob: bytes, aad: bytes) -> bytes | None:
 # --- the file and the local wrapping ----------------------------------------------------------------
 
 
-def _write(directory: Path, ring: KeyRing) -> None:
+def backups_may_carry_store_key(directory: Path, ring: KeyRing) -> bool:
+    """Whether a backup may be the store's own bytes, under the store key sealed for the current
+    passphrase (the fast backup, db/snapshot.py). Once such a backup exists, the store key is known
+    to whoever holds that passphrase; after a change of passphrase, backups go back to a fresh key
+    each, so that the earlier passphrase opens none of them (docs/protection.md, "Backups")."""
+    carried = _read(directory)["recovery"].get("key_in_backups_for")
+    return carried is None or carried == _b64(ring.kdf.salt)
+
+
+def note_store_key_in_backups(directory: Path, ring: KeyRing) -> None:
+    """Written, durably, before the first backup that carries the store key."""
+    if _read(directory)["recovery"].get("key_in_backups_for") is None:
+        _write(directory, ring, key_in_backups_for=_b64(ring.kdf.salt))
+
+
+def _write(directory: Path, ring: KeyRing, *, key_in_backups_for: str | None = None, inherit: bool = True) -> None:
+    if key_in_backups_for is None and inherit and (directory / KEYS_FILE).exists():
+        key_in_backups_for = _read(directory)["recovery"].get("key_in_backups_for")  # a change of passphrase keeps it
     method, wrap = _local_wrapper(directory)
-    data = {
+    data: dict = {
         "format": FORMAT,
         "local": {"method": method, "store_key": _b64(wrap(ring.store_key)),
                   "recovery_key": _b64(wrap(ring.recovery_key))},
         "recovery": {"kdf": ring.kdf.to_json(),
                      "store_key": _b64(seal(ring.recovery_key, ring.store_key, _AAD_STORE))},
     }
+    if key_in_backups_for is not None:
+        data["recovery"]["key_in_backups_for"] = key_in_backups_for
     write_private(json.dumps(data, indent=1).encode("ascii"), directory / KEYS_FILE)
 
 

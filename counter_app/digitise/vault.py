@@ -45,11 +45,12 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def files_key(store_key: bytes) -> bytes:
+def files_key(store_key: bytes, label: bytes = _LABEL) -> bytes:
+    """A key of its own for one kind of sealed file, made from `store_key` (HKDF-SHA256, `label`)."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_LABEL).derive(store_key)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(store_key)
 
 
 class FileVault:
