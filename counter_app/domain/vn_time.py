@@ -14,6 +14,8 @@ VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 def to_vn(moment: datetime) -> datetime:
     """`moment` in Vietnam time; a naive one is taken to be Vietnam time already."""
+    if moment.tzinfo is VN_TZ:  # converted already (parse_iso's times): most calls, on the reports' rows
+        return moment
     if moment.tzinfo is None or moment.utcoffset() is None:
         return moment.replace(tzinfo=VN_TZ)
     return moment.astimezone(VN_TZ)

@@ -28,6 +28,7 @@ HEADER_FILL = "DDE7F0"
 _EPOCH = datetime(1899, 12, 30)
 # XML 1.0 has no place for most control characters (openpyxl refuses them); they are dropped.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PLAIN_AS_IS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>]")
 
 
 @dataclass
@@ -67,6 +68,9 @@ def save(sheets: Sequence[Sheet], path: Path) -> None:
 
 
 def _text(value: str) -> str:
+    # Most cells (names, addresses, codes) hold nothing to drop or escape: one search says so.
+    if _PLAIN_AS_IS.search(value) is None:
+        return value
     return escape(_ILLEGAL.sub("", value))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from counter_app import clock
+from counter_app.db import plain_rows
 from counter_app.db.models import Applicant, Dossier, Office, Officer, Procedure
 from counter_app.domain import vietqr
 from counter_app.domain.actions import form_event
@@ -353,9 +354,9 @@ def register_entries(session: Session, date_from: date, date_to: date) -> list[R
         raise UserError("Sổ theo dõi hồ sơ in tối đa một năm mỗi lần; hãy chọn khoảng thời gian ngắn hơn.",
                         field="date_to")
     office = require_office(session)
-    found = session.execute(text(_REGISTER_SQL), {
+    found = plain_rows.fetch_all(session, _REGISTER_SQL, {
         "agency": office.agency_code, "start": _day_start(date_from), "end": _day_start(date_to + timedelta(days=1)),
-    }).all()
+    })
     people = officer_names(session, {r.officer for r in found} | {r.returned_by for r in found if r.returned_by})
     numbers = _year_counters(session, office.agency_code, date_from, date_to)
     return [_register_row(r, numbers, people) for r in found]
