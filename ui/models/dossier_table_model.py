@@ -24,6 +24,10 @@ if TYPE_CHECKING:  # the services import SQLAlchemy: the lane loads them, the UI
 
 Index = QModelIndex | QPersistentModelIndex
 OVERDUE_COLOUR = QColor(theme.ERROR.text)
+_DISPLAY, _FOREGROUND, _FONT, _TOOLTIP, _USER = (int(r.value) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole))
+_ANSWERED = frozenset({_FOREGROUND, _FONT, _TOOLTIP, _USER})
 
 
 class DossierTableModel(QAbstractTableModel):
@@ -60,21 +64,21 @@ class DossierTableModel(QAbstractTableModel):
             return strings.Worklist.COLUMNS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # Asked about twenty times per cell each time the table paints (every keystroke's answer):
+        # plain ints and one dict test first, so the roles it never answers cost almost nothing.
+        if role == _DISPLAY:
+            return self._cells[index.row()][index.column()]
+        if role not in _ANSWERED:
             return None
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[index.row()][index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and row.overdue:
-            return OVERDUE_COLOUR
-        if role == Qt.ItemDataRole.FontRole and row.overdue:
-            return self._bold  # not colour alone: bold, and the words "quá hạn" in the due column
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return strings.Worklist.OVERDUE_TIP if row.overdue else self._cells[index.row()][index.column()]
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _USER:
             return row
-        return None
+        if role == _TOOLTIP:
+            return strings.Worklist.OVERDUE_TIP if row.overdue else self._cells[index.row()][index.column()]
+        if not row.overdue:
+            return None
+        return OVERDUE_COLOUR if role == _FOREGROUND else self._bold  # not colour alone: bold, and "quá hạn"
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
         return not parent.isValid() and self._next_key is not None and not self._loading
