@@ -194,6 +194,7 @@ def bench_window(data_dir: str, scans: int) -> None:
 
     from counter_app.desk import Desk, ListFilter
     from counter_app.domain.actor import Actor
+    from ui.app import settle_heap_when_ready
     from ui.desk_client import DeskClient
     from ui.prefs import Prefs
     from ui.views.main_window import MainWindow
@@ -206,6 +207,7 @@ def bench_window(data_dir: str, scans: int) -> None:
         actor = Actor("bench", "scripted")
         window = MainWindow(DeskClient(lambda: Desk.open(data_dir, actor=actor)),
                             prefs=Prefs(str(Path(folder) / "prefs.ini")))
+        settle_heap_when_ready(window)  # as ui/app.run does
         window.resize(1366, 768)
         window.show()
         t0 = time.perf_counter()

@@ -6,6 +6,7 @@ while SQLAlchemy loads in the background (docs/platform-notes.md: it is most of 
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 
@@ -38,6 +39,7 @@ def run(data_dir: str | None, *, on_ready: Callable[[MainWindow], None] | None =
     window = build_window(data_dir)
     window.setObjectName(strings.APP)
     compose(window)
+    settle_heap_when_ready(window)
     if on_ready is not None:
         window.ready.connect(lambda: on_ready(window))
     if window.prefs.window_geometry is None:
@@ -56,6 +58,14 @@ def run(data_dir: str | None, *, on_ready: Callable[[MainWindow], None] | None =
     if window.sync is not None:
         window.sync.stop()
     return code
+
+
+def settle_heap_when_ready(window: MainWindow) -> None:
+    """Once the window is usable, what is loaded by then (Qt's wrappers, SQLAlchemy, the models, the
+    catalogue) lives as long as it does: kept out of the collector's full passes, each of which
+    otherwise scanned all of it holding the interpreter, and so the window, ~75 ms at a time on a
+    1M store (docs/platform-notes.md, "Start-up: the window first, SQLAlchemy later")."""
+    window.ready.connect(gc.freeze)
 
 
 def compose(window: MainWindow) -> None:

@@ -124,3 +124,22 @@ def test_enter_and_double_click_open_the_dossier(qtbot, big, open_window) -> Non
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert shown.args == [window.worklist.model.row_at(0).code]
+
+
+def test_once_usable_the_window_keeps_what_it_loaded_out_of_the_collectors_full_passes(qtbot, desk,  # noqa: ANN001
+                                                                                     open_window) -> None:
+    """A full pass over all of it held the window ~75 ms on a 1M store (docs/platform-notes.md)."""
+    import gc
+
+    from ui.app import settle_heap_when_ready
+
+    gc.unfreeze()
+    try:
+        window = open_window(desk, ready=False)
+        settle_heap_when_ready(window)
+        assert gc.get_freeze_count() == 0
+        with qtbot.waitSignal(window.ready, timeout=15_000):
+            pass
+        assert gc.get_freeze_count() > 10_000  # Qt's wrappers, SQLAlchemy, the models: all frozen
+    finally:
+        gc.unfreeze()  # the rest of the test run collects as usual
