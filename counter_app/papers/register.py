@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -28,6 +26,7 @@ from counter_app.domain.vn_time import vn_short_date, vn_short_datetime
 from counter_app.papers.fonts import BOLD, ITALIC, REGULAR, register_fonts
 from counter_app.papers.form_data import FormOffice
 from counter_app.papers.layout import Block, HeaderStyle, PageFrame, centered_text_block, header_block, set_metadata
+from counter_app.papers.page_flow import plain_streams
 from counter_app.papers.text_lines import Align, Line, baseline_offset, draw_lines, line_height, text_width, wrap
 
 TITLE = "SỔ THEO DÕI HỒ SƠ"
@@ -425,23 +424,9 @@ def render_register(office: FormOffice, register: Register) -> bytes:
         canvas.setFont(ITALIC, 7.5)
         canvas.drawRightString(FRAME.width - FRAME.right, FRAME.bottom / 2, f"Trang {index + 1}/{total}")
         canvas.showPage()
-    with _plain_streams():
+    with plain_streams():
         canvas.save()
     return buffer.getvalue()
-
-
-@contextmanager
-def _plain_streams() -> Iterator[None]:
-    """Compressed streams without the ASCII85 layer reportlab adds by default (a 7-bit transport
-    safeguard nobody needs any more): a quarter smaller, and encoding it in pure Python is a sixth of
-    the register's time. reportlab reads the switch only from its global settings, at save time; a
-    paper saved concurrently elsewhere merely comes out without ASCII85 too, an equally valid PDF."""
-    previous = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = previous
 
 
 __all__ = ["COLUMNS", "NO_ROWS", "TITLE", "Column", "Register", "RegisterRow", "range_text", "render_register"]
