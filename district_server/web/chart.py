@@ -6,6 +6,7 @@ phone); the style sheet shows one."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -16,13 +17,19 @@ INK = "#1c2430"
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float
+    value: float | None  # None: nothing to measure (a rate with nothing to divide by): no bar
     colour: str = PALETTE[0]
 
 
-def bar_chart(bars: list[Bar], *, title: str, unit: str = "", chart_id: str = "chart") -> str:
-    return _draw(bars, title, unit, chart_id, narrow=False) + _draw(bars, title, unit, chart_id + "-narrow",
-                                                                     narrow=True)
+Figure = Callable[[float | None], str]
+
+
+def bar_chart(bars: list[Bar], *, title: str, figure: Figure | None = None, chart_id: str = "chart") -> str:
+    """`figure` writes each bar's number (default: a count, 12.345); the page's tables and the chart
+    must say a figure the same way, so a page passes the writer its tables use."""
+    shown = figure or (lambda value: vn_number(value or 0))
+    return _draw(bars, title, shown, chart_id, narrow=False) + _draw(bars, title, shown, chart_id + "-narrow",
+                                                                      narrow=True)
 
 
 # An SVG text never wraps by itself: the title is broken into lines by a generous estimate of a
@@ -34,7 +41,7 @@ def title_lines(title: str, room: float) -> list[str]:
     return textwrap.wrap(title, max(8, int(room // TITLE_GLYPH))) or [""]
 
 
-def _draw(bars: list[Bar], title: str, unit: str, chart_id: str, *, narrow: bool) -> str:
+def _draw(bars: list[Bar], title: str, figure: Figure, chart_id: str, *, narrow: bool) -> str:
     width, pad, top = (360, 8, 30) if narrow else (720, 10, 34)
     lines = title_lines(title, width - 2 * pad)
     top += TITLE_LINE * (len(lines) - 1)
@@ -42,7 +49,7 @@ def _draw(bars: list[Bar], title: str, unit: str, chart_id: str, *, narrow: bool
     row_h = 44 if narrow else 30
     bar_y, text_y = (20, 34) if narrow else (5, 19)  # the bar and its number, from the row's top
     height = top + row_h * max(1, len(bars)) + pad
-    peak = max((b.value for b in bars), default=0) or 1
+    peak = max((b.value or 0 for b in bars), default=0) or 1
     left = pad if narrow else label_w
     span = width - left - 80
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {"narrow" if narrow else "wide"}" '
@@ -52,13 +59,13 @@ def _draw(bars: list[Bar], title: str, unit: str, chart_id: str, *, narrow: bool
                        for i, line in enumerate(lines)) + '</text>']
     for i, bar in enumerate(bars):
         y = top + i * row_h
-        w = round(span * bar.value / peak, 1) if bar.value > 0 else 0
-        shown = vn_number(bar.value) + unit
+        w = round(span * bar.value / peak, 1) if bar.value else 0
+        shown = figure(bar.value)
         label = (f'<text x="{pad}" y="{y + 14}" font-size="13" fill="{INK}">{escape(bar.label)}</text>' if narrow
                  else f'<text x="{label_w - 8}" y="{y + text_y}" text-anchor="end" font-size="13" fill="{INK}">'
                       f'{escape(bar.label)}</text>')
         parts.append(
-            f'<g class="bar" data-label="{escape(bar.label)}" data-value="{vn_number(bar.value)}">'
+            f'<g class="bar" data-label="{escape(bar.label)}" data-value="{escape(shown)}">'
             f'<title>{escape(bar.label)}: {escape(shown)}</title>{label}'
             f'<rect x="{left}" y="{y + bar_y}" width="{w}" height="20" fill="{bar.colour}"/>'
             f'<text class="value" x="{left + w + 6}" y="{y + text_y}" font-size="13" fill="{INK}">'

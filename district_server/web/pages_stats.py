@@ -15,11 +15,11 @@ from counter_app import clock
 from counter_app.domain.codes import normalise_agency_code
 from counter_app.errors import UserError
 from counter_app.services.digitisation_stats import Digitisation
-from counter_app.services.reports import figures
+from counter_app.services.reports import figures, shown_figure
 from counter_app.services.statistics import Statistics
 from district_server import staff
 from district_server.database import Database
-from district_server.web import stats
+from district_server.web import stats, strings
 from district_server.web.auth_web import BASE, WebError, client_of, need, page
 from district_server.web.chart import PALETTE, Bar, bar_chart
 
@@ -43,8 +43,13 @@ def outcome_chart(s: Statistics, title: str) -> str:
 
 
 def rate_chart(per_office: list[tuple[str, Statistics, Digitisation]]) -> str:
-    return bar_chart([Bar(a, s.qd766_on_time_rate or 0, PALETTE[1]) for a, s, _ in per_office],
-                     title="Tỷ lệ đúng hạn theo QĐ 766 (%) của từng đơn vị", unit=" %", chart_id="rates")
+    return bar_chart([Bar(a, s.qd766_on_time_rate, PALETTE[1]) for a, s, _ in per_office],
+                     title="Tỷ lệ đúng hạn theo QĐ 766 (%) của từng đơn vị", figure=rate_figure, chart_id="rates")
+
+
+def rate_figure(rate: float | None) -> str:
+    """A rate as the statistics table writes it (50,0), with its sign; a dash when there is none."""
+    return f"{shown_figure(rate)} %" if rate is not None else strings.NO_RATE
 
 
 def router(db: Database) -> APIRouter:

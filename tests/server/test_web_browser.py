@@ -17,7 +17,7 @@ from counter_app.sync.engine import KEY_SERVER
 from counter_app.sync.protocol import AuditHead
 from district_server import audit_heads
 from district_server.web import stats
-from district_server.web.chart import vn_number
+from district_server.web.pages_stats import rate_figure
 from tests.pdf_reading import needs_pdftoppm, rasterise
 from tests.server.helpers import LiveServer
 from tests.server.web_helpers import ACCOUNTS, PASSWORD, Site
@@ -213,7 +213,7 @@ def test_the_charts_bars_say_the_numbers_of_the_statistics(web_site: Site, live,
         "Đang giải quyết trong hạn": str(whole.in_process_within),
         "Đang giải quyết quá hạn": str(whole.in_process_overdue)}
     assert whole.received == 5 and whole.resolved >= 2
-    assert bars("rates") == {a: vn_number(s.qd766_on_time_rate or 0) + " %" for a, s in per_office}
+    assert bars("rates") == {a: rate_figure(s.qd766_on_time_rate) for a, s in per_office}  # as the table writes it
     wide = bars("outcomes")
     view.phone()  # the phone gets the narrow drawing of the same figures
     assert bars("outcomes-narrow") == wide
