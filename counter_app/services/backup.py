@@ -1,20 +1,24 @@
 """Backups and restore of the store.
 
-A backup is a consistent copy of the live store (never a file copy of a live store) under a fresh
-random file key, sealed for the office (db/keys.py, docs/protection.md): the file key is wrapped with
-AES-256-GCM under the key argon2id derives from the office recovery passphrase, so a backup opens on
-any PC with that passphrase and is useless without it. The copy is checked (integrity, schema, office)
-before it gets its name. A restore checks the file before touching anything, refuses while a window
-has the store open, keeps the current store as a backup, and swaps the new one in with one atomic
-rename. Clear backups made before encryption still restore (no passphrase needed for them).
+A backup is a consistent snapshot of the live store, sealed for the office (db/keys.py,
+docs/protection.md "Backups"). Usually it is the store's own bytes held still (db/snapshot.py), under
+the store key, every page's HMAC checked while they are copied and the copy read back and hashed;
+otherwise (another program holds the log, an older page format, a passphrase changed since backups
+began to carry the store key) a page-by-page copy under a fresh random file key, then
+`integrity_check` on it. Either way the database's key is wrapped with AES-256-GCM under the key
+argon2id derives from the office recovery passphrase, so a backup opens on any PC with that
+passphrase and is useless without it. A restore checks the file whole (`integrity_check`) before
+touching anything, refuses while a window has the store open, keeps the current store as a backup,
+and swaps the new one in with one atomic rename. Clear backups made before encryption still restore
+(no passphrase needed for them).
 
 File layout: MAGIC, a 4-byte big-endian length, that many bytes of header JSON (the argon2id
-parameters and salt, the wrapped file key, the database's size), then the SQLCipher 4 database under
-the file key: AES-256 per page with an HMAC-SHA512 on every page, so damage anywhere is found, never
-restored; then the digitised files the store names, each sealed under the file key
-(services/backup_files.py). A backup without `db_size` (made before digitisation) is all database.
+parameters and salt, the wrapped file key, the database's size, how the scans are sealed), then the
+SQLCipher 4 database under the file key (AES-256 per page, an HMAC on every page, so damage anywhere
+is found, never restored); then the digitised files the store names, each sealed under a key made
+from the file key (services/backup_files.py; `files` absent: under the file key itself). A backup
+without `db_size` (made before digitisation) is all database.
 """
-
 from __future__ import annotations
 
 import errno
