@@ -174,6 +174,14 @@ def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=(date_to - date_from).days + 1)
 
 
+# Where a resolved dossier's working time counts from: its clock's start, or its result when that
+# came first (received after the cut-off, the clock starts the next working day; a copy certified
+# on the spot is ready the same afternoon: no working time, not a negative one). Compared to the
+# minute, as the working-minute arithmetic reads the times.
+CLOCK_START = ("(CASE WHEN substr(d.finished_at, 1, 16) < substr(d.start_at, 1, 16) THEN d.finished_at "
+               "ELSE d.start_at END)")
+
+
 def _open_at(columns: str, instant: str, src: Source = COUNTER) -> str:
     """Dossiers whose processing had not ended at `instant` (received before it, not refused).
     Two index ranges (still open / ended after) instead of scanning everything received before."""
@@ -214,12 +222,13 @@ def _working_minutes(session: Session, first_iso: str, s_iso: str, e_iso: str, d
     session.execute(text("DELETE FROM stat_day"))
     session.execute(text("INSERT INTO stat_day VALUES (:day, :cum, :working)"), rows)
     at = lambda alias, col: f"({alias}.cum + {alias}.working * ({_minute_of_day_sql(col, periods, src)}))"  # noqa: E731
-    # SUM and COUNT, not AVG: the district's mean is the offices' sums over their counts.
+    # SUM and COUNT, not AVG: the district's mean is the offices' sums over their counts. The
+    # difference is never negative: the working time counts from CLOCK_START.
     sums = {k: (int(total), int(n)) for k, total, n in session.execute(text(
-        f"SELECT {src.group()}, SUM({src.greatest('0', at('f', 'd.finished_at') + ' - ' + at('b', 'd.start_at'))}), "
+        f"SELECT {src.group()}, SUM({at('f', 'd.finished_at')} - {at('b', CLOCK_START)}), "
         "COUNT(*) FROM dossier d "
         "JOIN stat_day f ON f.day = substr(d.finished_at, 1, 10) "
-        "JOIN stat_day b ON b.day = substr(d.start_at, 1, 10) "
+        f"JOIN stat_day b ON b.day = substr({CLOCK_START}, 1, 10) "
         f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {src.status_in(_RESOLVED)}{src.where()}"
         f"{src.group_by()}"), params) if n}
     session.execute(text("DELETE FROM stat_day"))
@@ -300,7 +309,7 @@ def _compute(session: Session, date_from: date, date_to: date,
         f"{count_where(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) = substr(d.due_at, 1, 10)')}, "
         f"{count_where(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) > substr(d.due_at, 1, 10)')}, "
         f"{count_where('d.status = 7')}, {count_where('d.status = 8')}, "
-        f"MIN(CASE WHEN d.status IN {_RESOLVED} THEN d.start_at END) "
+        f"MIN(CASE WHEN d.status IN {_RESOLVED} THEN {CLOCK_START} END) "
         "FROM dossier d "
         f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {src.status_in(_FINISHED)}{src.where()}"
         f"{src.group_by(*procedure_group)}"

@@ -132,3 +132,15 @@ def test_a_periods_figures_are_read_from_the_indexes_not_from_the_dossier_rows(m
     for statement, plan in ranges:
         searches = [step for step in plan.split(" | ") if " d " in f" {step} "]
         assert searches and all("COVERING INDEX" in step for step in searches), (statement[:120], plan)
+
+
+def test_a_copy_made_on_the_spot_after_the_cut_off_counts_as_no_working_time(desk) -> None:  # noqa: ANN001
+    """Received on Friday after 15:00, its clock starts on Monday morning; done and ready before the
+    officer leaves on Friday. It was resolved in the period, so it is in the average, with 0 days."""
+    code = make(desk, "2026-03-06T16:00:00+07:00")
+    move(desk, code, 9, "2026-03-06T16:30:00+07:00")
+    with desk.read() as session:
+        s = statistics.compute(session, date(2026, 3, 6), date(2026, 3, 6))
+        (start,) = session.execute(text("SELECT start_at FROM dossier WHERE code = :c"), {"c": code}).one()
+    assert start.startswith("2026-03-09T07:00")
+    assert (s.resolved, s.average_working_days) == (1, 0.0)
