@@ -110,13 +110,17 @@ class LatenessProbe:
         self.where = ""
         self.phase = "start"
         self.by_phase: dict[str, float] = {}
+        self.peak_before: dict[str, float] = {}  # the process's peak RSS (MiB) as each phase began
 
     def start(self) -> None:
         self.last = time.perf_counter()
         self.timer.start()
 
     def reset(self, phase: str) -> None:
+        from bench_memory import peak_rss_mib
+
         self.phase = phase
+        self.peak_before[phase] = peak_rss_mib()
         self.last = time.perf_counter()  # a wait that ended before the phase (the bench's own reading) is not its
 
     def _tick(self) -> None:
@@ -319,6 +323,8 @@ def bench_window(data_dir: str, scans: int) -> None:
         window.close()
     phases = ", ".join(f"{phase} {late * 1000:.0f} ms" for phase, late in probe.by_phase.items())
     print(f"UI thread's worst lateness, by phase: {phases}")
+    grown = ", ".join(f"{phase} {peak:.0f}" for phase, peak in probe.peak_before.items())
+    print(f"peak RSS (MiB) as each phase began: {grown}")
 
 
 def main() -> None:
@@ -326,6 +332,8 @@ def main() -> None:
     ap.add_argument("--data-dir", required=True)
     ap.add_argument("--starts", type=int, default=5)
     ap.add_argument("--scans", type=int, default=50)
+    ap.add_argument("--peak-rss", action="store_true",
+                    help="print the process's peak RSS at the end (bench_memory.py reads it)")
     ap.add_argument("--child-start", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_start:
@@ -346,8 +354,13 @@ def main() -> None:
         sys.exit(f"the store is at schema {revision}, this build at {HEAD_REVISION}: migrate it first "
                  "(or bench a copy)")
     print(f"store: {total:,} dossiers; Qt platform {os.environ['QT_QPA_PLATFORM']}")
-    bench_start(args.data_dir, args.starts)
+    if args.starts:
+        bench_start(args.data_dir, args.starts)
     bench_window(args.data_dir, args.scans)
+    if args.peak_rss:
+        from bench_memory import PEAK_LINE, peak_rss_mib
+
+        print(f"{PEAK_LINE} {peak_rss_mib():.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ with something else slows both and the ratio holds:
   encrypted store against the same on its clear twin, and opening it with its key unwrapped against
   opening the clear one (bench_protection.summary_rows);
 - online backup: services.backup.make_backup of the store, checked, against a bare copy of its file
-  with fsync, both into a temporary folder beside the store.
+  with fsync, both into a temporary folder beside the store;
+- memory: the window's peak RSS with the store open against the same on a 20,000-dossier store, and
+  the server's through a 50,000-event push against its first tenth (bench_memory.py); goal ≤ ×1.2.
 
 Rows whose code others own (store size, district ingest, push, the district's pages
 on 10M dossiers) are listed as "not measured here": their benches are bench_core.py,
@@ -85,9 +87,10 @@ class Goal:
 @dataclass(frozen=True)
 class Figure:
     name: str
-    now_ms: float
+    now_ms: float  # in `unit` ("ms", or "MiB" for the memory rows)
     baseline_ms: float
     goal: Goal
+    unit: str = "ms"
 
     @property
     def ratio(self) -> float:
@@ -105,6 +108,10 @@ NOT_MEASURED = (
     ("store growth per digitised dossier", "reported", "bench_digitise.py"),
     ("district pages on PostgreSQL, 10M dossiers", "< 50/100/300 ms, < 1 s", "bench_district.py"),
 )
+
+
+def _value(value: float, unit: str) -> str:
+    return _ms(value) if unit == "ms" else f"{value:.0f} {unit}"
 
 
 def _ms(value: float) -> str:
@@ -406,6 +413,15 @@ def backup_row(store: Store, source: Path) -> list[Figure]:
                    Goal("ms", 15_000))]
 
 
+def memory_rows(source: Path, dossiers: int) -> list[Figure]:
+    """Peak RSS must not grow with the number of dossiers (bench_memory.py says how each is taken)."""
+    import bench_memory
+
+    flat = Goal("ratio", 1.2, strict=False)
+    return [Figure(name, now, base, flat, unit="MiB")
+            for name, now, base in (bench_memory.window_row(source, dossiers), bench_memory.server_row())]
+
+
 def protection_rows(enc_dir: Path, clear_dir: Path, intakes: int) -> list[Figure]:
     import bench_protection
 
@@ -421,7 +437,8 @@ def print_table(figures: list[Figure], not_measured: tuple[tuple[str, str, str],
     width = max(len(name) for name in [f.name for f in figures] + [n for n, _, _ in not_measured]) + 2
     print(f"{'name':{width}}{'now':>10}{'baseline':>11}{'ratio':>9}  {'goal':24}met?")
     for f in figures:
-        print(f"{f.name:{width}}{_ms(f.now_ms):>10}{_ms(f.baseline_ms):>11}{f.ratio:>8.1f}×  {str(f.goal):24}"
+        print(f"{f.name:{width}}{_value(f.now_ms, f.unit):>10}{_value(f.baseline_ms, f.unit):>11}{f.ratio:>8.2f}×  "
+              f"{str(f.goal):24}"
               f"{'yes' if f.met else 'NO'}")
     for name, goal, where in not_measured:
         print(f"{name:{width}}{'—':>10}{'—':>11}{'—':>9}  {goal:24}not measured here ({where})")
@@ -435,7 +452,7 @@ def main() -> int:
                         "(bench_protection.py --make-encrypted): adds issue 19's rows, encrypted ÷ clear")
     parser.add_argument("--only", default="",
                         help="comma-separated row groups: code,search,stats,xlsx,slip,digitise,intake,upload,backup,"
-                        "protect")
+                        "memory,protect")
     args = parser.parse_args()
     source = Path(args.data_dir)
     path = source / "counter.sqlite3"
@@ -451,7 +468,7 @@ def main() -> int:
         return 2
     print(f"store: {total:,} dossiers, {path.stat().st_size / 2**30:.2f} GiB; load {os.getloadavg()[0]:.2f}")
     wanted = set(filter(None, args.only.split(","))) or {"code", "search", "stats", "xlsx", "slip", "digitise",
-                                                          "intake", "upload", "backup", "protect"}
+                                                          "intake", "upload", "backup", "memory", "protect"}
     if "protect" in wanted and not args.clear_dir:
         wanted.discard("protect")
     started = time.perf_counter()
@@ -468,6 +485,7 @@ def main() -> int:
             "digitise": digitise_row,
             "upload": upload_row,
             "backup": lambda: backup_row(store, source),
+            "memory": lambda: memory_rows(source, total),
             "protect": lambda: protection_rows(source, Path(args.clear_dir), args.intakes),
         }
         for key, measure in groups.items():
