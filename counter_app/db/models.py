@@ -97,6 +97,53 @@ class Dossier(SQLModel, table=True):
     finished_at: str | None = None  # processing ended: result ready (9), withdrawn (7) or stopped (8)
 
 
+def _count() -> int:
+    return Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class TallyDay(SQLModel, table=True):
+    """The statistics' counts per day, kept by triggers on `dossier` (migration 0011)."""
+
+    __tablename__ = "tally_day"
+    __table_args__ = {"sqlite_with_rowid": False}
+    day: str = Field(primary_key=True)
+    procedure_code: str = Field(primary_key=True)
+    procedure_name: str = Field(primary_key=True)
+    channel: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    received: int = _count()
+    refused: int = _count()
+    resolved: int = _count()
+    early: int = _count()
+    on_time: int = _count()
+    late: int = _count()
+    withdrawn: int = _count()
+    stopped: int = _count()
+    returned: int = _count()
+    rating_1: int = _count()
+    rating_2: int = _count()
+    rating_3: int = _count()
+
+
+class TallyWork(SQLModel, table=True):
+    """The resolved dossiers' working-minute sums per (day ended, day counted from) (migration 0011)."""
+
+    __tablename__ = "tally_work"
+    __table_args__ = {"sqlite_with_rowid": False}
+    finish_day: str = Field(primary_key=True)
+    start_day: str = Field(primary_key=True)
+    dossiers: int = _count()
+    finish_minutes: int = _count()
+    start_minutes: int = _count()
+
+
+class TallyPeriod(SQLModel, table=True):
+    """The working hours tally_work's minutes are counted in (migration 0011)."""
+
+    __tablename__ = "tally_period"
+    start_minute: int = Field(primary_key=True)
+    end_minute: int
+
+
 class DossierDocument(SQLModel, table=True):
     __tablename__ = "dossier_document"
     __table_args__ = (Index("ix_dossier_document_dossier", "dossier_id", "position"),)

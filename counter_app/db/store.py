@@ -29,7 +29,7 @@ from counter_app.errors import StoreBusyError, StoreReadOnlyError, UserError
 
 # Revisions this build knows, oldest first; the last is the head. tests/unit/test_store.py checks
 # that it matches the alembic scripts, so opening an up-to-date store never imports alembic.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 5000
 # Each connection's page cache, in KiB (SQLite's default is 2 MiB). In an encrypted store a page read

@@ -32,6 +32,7 @@ from counter_app.domain.statuses import FINISHED, RESOLVED, sql_in
 from counter_app.domain.vn_time import day_start
 from counter_app.errors import UserError
 from counter_app.services import calendar_store
+from counter_app.services.statistics_tallies import Tallies
 
 MAX_DAYS = 366 * 5
 
@@ -57,6 +58,9 @@ class Source:
     # no procedure column, and its indexes alone answer them (district_server/schema.py).
     by_procedure: bool = True
     keyed_events: bool = False  # events.sort_key and dossier.last_key (the server): last_status_before
+    # The counts from the running totals triggers keep (the counter's store, migration 0011:
+    # statistics_tallies.py), not from the dossier rows.
+    tallied: bool = False
 
     def where(self) -> str:
         return " AND d.agency_code = :agency" if self.agency_code else ""
@@ -97,7 +101,7 @@ class Source:
         return f"LEAST({a}, {b})" if self.postgresql else f"MIN({a}, {b})"
 
 
-COUNTER = Source()
+COUNTER = Source(tallied=True)
 
 
 def count_where(condition: str) -> str:
@@ -197,14 +201,13 @@ def _minute_of_day_sql(column: str, periods: list[tuple[int, int]], src: Source 
 
 
 def _working_minutes(session: Session, first_iso: str, s_iso: str, e_iso: str, date_to: date,
-                     src: Source = COUNTER) -> tuple[int, dict[str, tuple[int, int]]]:
+                     calendar: WorkCalendar, src: Source = COUNTER) -> tuple[int, dict[str, tuple[int, int]]]:
     """The working time from the clock's start to the result of each dossier resolved in the
     period, in minutes: a working day's minutes, and per group (src.group()) the sum and the count.
     A temporary table holds each day's working minutes since the first start (`first_iso`, empty:
     nothing resolved), so the database does the sum in one pass."""
     if not first_iso:
         return 0, {}
-    calendar = src.calendar or calendar_store.work_calendar(session)
     params = {"s": s_iso, "e": e_iso, "agency": src.agency_code}
     periods = [(p[0].hour * 60 + p[0].minute, p[1].hour * 60 + p[1].minute) for p in calendar.policy.periods]
     day_minutes = sum(e - s for s, e in periods)
@@ -278,13 +281,19 @@ def _compute(session: Session, date_from: date, date_to: date,
     # few codes no dossier received in the period named are looked up after, by a second query.
     finished_procedure_sql = "d.procedure_code, ''" if per_procedure else "'', ''"
     procedure_group = ("d.procedure_code",) if per_procedure else ()
+    calendar = src.calendar or calendar_store.work_calendar(session)
+    # The counter's counts come from its running totals: the same rows, from ~10k rows a year
+    # instead of ~100k dossiers a query (statistics_tallies.py).
+    tallies = (Tallies(session, date_from, date_to, calendar)
+               if src.tallied and not (src.by_office or src.agency_code) and per_procedure
+               and Tallies.usable(session, calendar) else None)
 
     # Received in the period, per channel and procedure (one pass over the received_at range).
-    for k, code, name, channel, refused, n in q(
+    received = tallies.received() if tallies else q(
         f"SELECT {key}, {procedure_sql}, d.channel, d.status = 3, COUNT(*) FROM dossier d "
         f"WHERE d.received_at >= :s AND d.received_at < :e{src.where()}"
-        f"{src.group_by(*procedure_group, 'd.channel', 'd.status = 3')}"
-    ):
+        f"{src.group_by(*procedure_group, 'd.channel', 'd.status = 3')}")
+    for k, code, name, channel, refused, n in received:
         stats = part(k)
         if refused:
             stats.refused += n
@@ -302,7 +311,7 @@ def _compute(session: Session, date_from: date, date_to: date,
     # The earliest clock start of the resolved ones too: where the working-day table starts.
     first_start = ""
     unnamed: set[str] = set()
-    for k, code, _name, resolved, early, on_time, late, withdrawn, stopped, first in q(
+    ended = tallies.finished() if tallies else q(
         f"SELECT {key}, {finished_procedure_sql}, "
         f"{count_where(f'd.status IN {_RESOLVED}')}, "
         f"{count_where(f'd.status IN {_RESOLVED} AND substr(d.finished_at, 1, 10) < substr(d.due_at, 1, 10)')}, "
@@ -312,8 +321,8 @@ def _compute(session: Session, date_from: date, date_to: date,
         f"MIN(CASE WHEN d.status IN {_RESOLVED} THEN {CLOCK_START} END) "
         "FROM dossier d "
         f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {src.status_in(_FINISHED)}{src.where()}"
-        f"{src.group_by(*procedure_group)}"
-    ):
+        f"{src.group_by(*procedure_group)}")
+    for k, code, _name, resolved, early, on_time, late, withdrawn, stopped, first in ended:
         if not (resolved or withdrawn or stopped):
             continue  # no GROUP BY: one row even when nothing ended
         stats = part(k)
@@ -334,20 +343,23 @@ def _compute(session: Session, date_from: date, date_to: date,
         outcome = by_procs[k][code]
         outcome.resolved, outcome.early, outcome.on_time, outcome.late = resolved, early, on_time, late
     if unnamed:
-        for k, code, name in session.execute(text(
+        for k, code, name in tallies.names_of_finished(sorted(unnamed)) if tallies else session.execute(text(
             f"SELECT {key}, d.procedure_code, MAX(d.procedure_name) FROM dossier d WHERE d.finished_at >= :s "
             f"AND d.finished_at < :e AND {src.status_in(_FINISHED)}{src.where()} AND d.procedure_code IN :codes"
             f"{src.group_by('d.procedure_code')}").bindparams(bindparam("codes", expanding=True)),
             {"s": s_iso, "e": e_iso, "agency": src.agency_code, "codes": sorted(unnamed)}):
             if by_procs[k][code].resolved:
                 part(k).procedure_names.setdefault(code, name)
-    day_minutes, timed = _working_minutes(session, first_start, s_iso, e_iso, date_to, src)
+    day_minutes, timed = (tallies.working_minutes() if tallies
+                          else _working_minutes(session, first_start, s_iso, e_iso, date_to, calendar, src))
     for k, sums in timed.items():
         part(k).average_working_days = _mean_days([sums], day_minutes)
 
     rated = (", ".join(count_where(f"d.rating = {n}") for n in (1, 2, 3)) if src.ratings else "0, 0, 0")
-    for k, returned, *ratings in q(f"SELECT {key}, COUNT(*), {rated} FROM dossier d WHERE d.returned_at >= :s "
-                                   f"AND d.returned_at < :e{src.where()}{src.group_by()}"):
+    handed_over = tallies.returned() if tallies else q(
+        f"SELECT {key}, COUNT(*), {rated} FROM dossier d WHERE d.returned_at >= :s "
+        f"AND d.returned_at < :e{src.where()}{src.group_by()}")
+    for k, returned, *ratings in handed_over:
         if not returned:
             continue  # no GROUP BY: one row even when nothing was returned
         stats = part(k)
