@@ -33,10 +33,10 @@ def minutes_of(calendar: WorkCalendar) -> list[tuple[int, int]]:
 
 
 class Tallies:
-    """One period's rows from the totals. `usable` says whether they apply: the working minutes
-    were counted in the calendar's own hours."""
+    """One period's rows from the totals. `usable` says whether the working time applies: its
+    minutes were counted in the calendar's own hours (the counts need no calendar)."""
 
-    def __init__(self, session: Session, date_from: date, date_to: date, calendar: WorkCalendar) -> None:
+    def __init__(self, session: Session, date_from: date, date_to: date, calendar: WorkCalendar | None = None) -> None:
         self._session = session
         self._from, self._to = date_from, date_to
         self._calendar = calendar
@@ -90,6 +90,12 @@ class Tallies:
                 sums[i] += n
         return [("", *sums)]
 
+    def daily(self) -> list[tuple[str, int, int, int]]:
+        """(day, received and not refused, resolved, resolved by the due day) of each day with either."""
+        return [tuple(r) for r in self._session.execute(text(
+            "SELECT day, SUM(received), SUM(resolved), SUM(early + on_time) FROM tally_day "
+            "WHERE day >= :a AND day <= :b AND received + resolved > 0 GROUP BY day"), self._period())]
+
     def working_minutes(self) -> tuple[int, dict[str, tuple[int, int]]]:
         """A working day's minutes, and the resolved dossiers' summed working minutes and count.
 
@@ -102,6 +108,7 @@ class Tallies:
             "WHERE finish_day >= :a AND finish_day <= :b AND dossiers > 0"), self._period()).all()
         if not pairs:
             return 0, {}
+        assert self._calendar is not None, "the working time needs the calendar"
         periods = minutes_of(self._calendar)
         day_minutes = sum(e - s for s, e in periods)
         first = date.fromisoformat(min(p.start_day for p in pairs))

@@ -158,3 +158,15 @@ def test_rows_written_straight_to_the_table_move_their_counts_too(desk) -> None:
     for a, b in periods(7):
         tallied, counted = both(desk, a, b)
         assert tallied == counted, (a, b)
+
+
+def test_the_leaders_weekly_chart_from_the_totals_is_the_one_counted_over_the_dossiers(desk) -> None:  # noqa: ANN001
+    busy_months(desk, 8)
+    shown = 0
+    for a, b in periods(8):
+        with desk.read() as session:
+            tallied = statistics.weekly_series(session, a, b)
+            counted = statistics.weekly_series(session, a, b, source=BY_ROWS)
+        assert tallied == counted, (a, b)
+        shown += sum(received + resolved for _w, received, resolved, _rate in tallied)
+    assert shown > 100
