@@ -33,10 +33,14 @@ KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 5000
 # Each connection's page cache, in KiB (SQLite's default is 2 MiB). In an encrypted store a page read
-# from the OS is decrypted and checked every time it leaves this cache; a year's statistics on a 1M
-# store read ~100 MiB of pages in five queries, and with 2 MiB decrypted them five times (twice the
-# clear store's time). Memory is taken only as pages are read: at most this much per pooled connection.
-PAGE_CACHE_KIB = 128 * 1024
+# from the OS is decrypted and checked every time it leaves this cache, so a path that reads the same
+# pages again (a month's register and its statistics, the list's pages) wants them kept. Memory is
+# taken only as pages are read.
+PAGE_CACHE_KIB = 64 * 1024
+# All the process's SQLite memory together (every pooled connection's cache): past this, caches reuse
+# their pages instead of growing, so the window's memory does not grow with the store's size
+# (bench/summary.py, "memory"; docs/protection.md, "At a million dossiers").
+SQLITE_HEAP_LIMIT = 64 * 1024 * 1024
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -49,6 +53,7 @@ def _configure_connection(dbapi_conn: cipher.Connection, _record: object) -> Non
     cur.execute("PRAGMA synchronous = FULL")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+    cur.execute(f"PRAGMA soft_heap_limit = {SQLITE_HEAP_LIMIT}")  # process-wide: the same for each connection
     cur.close()
 
 
