@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from counter_app import clock
+from counter_app.db import plain_rows
 from counter_app.db.models import Procedure
 from counter_app.domain import json_input
 from counter_app.domain.text import collapse_spaces, fold, nfc
@@ -310,7 +311,7 @@ def load_shipped_catalogue() -> list[ProcedureSpec]:
 # --- store ---------------------------------------------------------------------------------------
 
 
-def spec_from_row(row: Procedure) -> ProcedureSpec:
+def spec_from_row(row: Any) -> ProcedureSpec:  # a Procedure, or a plain row of its columns
     docs = tuple(DocumentSpec(**d) for d in json.loads(row.documents_json))
     return ProcedureSpec(row.code, row.name, row.field, row.working_days, row.fee, row.fee_amount, docs)
 
@@ -382,7 +383,9 @@ def catalogue_stamp(session: Session) -> CatalogueStamp:
 
 
 def get_procedure(session: Session, code: str) -> ProcedureSpec:
-    row = session.get(Procedure, (code or "").strip())
+    row = plain_rows.fetch_one(  # a plain read: each intake makes one (db/plain_rows)
+        session, "SELECT code, name, field, working_days, fee, fee_amount, documents_json, active FROM procedure "
+        "WHERE code = :code", {"code": (code or "").strip()})
     if row is None or not row.active:
         raise UserError(f"Không có thủ tục mã '{code}' trong danh mục.", field="procedure_code")
     return spec_from_row(row)

@@ -24,7 +24,7 @@ from counter_app.domain.vn_time import vn_datetime
 from counter_app.errors import UserError
 from counter_app.services import audit, calendar_store, catalogue
 from counter_app.services.lookup import open_by_code
-from counter_app.services.office import require_office
+from counter_app.services.office import office_identity
 from counter_app.services.permissions import authorize
 from counter_app.services.search import key_at
 from counter_app.sync import outbox
@@ -242,7 +242,7 @@ def create_dossier(
     authorize(session, actor, "intake")
     now = now or clock.now()
     officer = actor.officer
-    office = require_office(session)
+    agency_code, counter = office_identity(session)
     spec = catalogue.get_procedure(session, request.procedure_code)
     received = request.received_at or now
     refused = bool(request.refusal_reason)
@@ -252,7 +252,7 @@ def create_dossier(
         if refused
         else calendar_store.work_calendar(session).due_at(received, spec.working_days)
     )
-    code = issue_code(session, office.agency_code, office.counter, received.date())
+    code = issue_code(session, agency_code, counter, received.date())
     documents = request.documents if request.documents is not None else spec.documents
     stamp = clock.iso(now)
 
@@ -268,8 +268,8 @@ def create_dossier(
     }
     status = int(Status.REFUSED if refused else Status.RECEIVED)
     dossier = {
-        "id": new_id(), "code": code, "search_key": _search_key(session, received), "agency_code": office.agency_code,
-        "counter": office.counter, "procedure_code": spec.code, "procedure_name": spec.name,
+        "id": new_id(), "code": code, "search_key": _search_key(session, received), "agency_code": agency_code,
+        "counter": counter, "procedure_code": spec.code, "procedure_name": spec.name,
         "working_days": spec.working_days, "applicant_id": applicant["id"], "status": status,
         "channel": request.channel, "sets": request.sets, "received_at": clock.iso(received),
         "start_at": clock.iso(due.start), "due_at": clock.iso(due.due),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from counter_app import clock
+from counter_app.db import plain_rows
 from counter_app.db.models import Office
 from counter_app.domain.codes import check_counter, normalise_agency_code
 from counter_app.domain.text import collapse_spaces, nfc
@@ -31,6 +32,15 @@ def require_office(session: Session) -> Office:
     if office is None:
         raise NotInitialisedError()
     return office
+
+
+def office_identity(session: Session) -> tuple[str, int]:
+    """(agency code, counter number): what an intake needs of the office, read plainly
+    (db/plain_rows); the ORM row, for anything that changes it, is require_office's."""
+    row = plain_rows.fetch_one(session, "SELECT agency_code, counter FROM office WHERE id = 1", {})
+    if row is None:
+        raise NotInitialisedError()
+    return row.agency_code, row.counter
 
 
 def init_office(

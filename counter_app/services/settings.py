@@ -8,11 +8,13 @@ from typing import Any
 from sqlmodel import Session
 
 from counter_app import clock
+from counter_app.db import plain_rows
 from counter_app.db.models import Setting
 
 
 def get(session: Session, key: str, default: Any = None) -> Any:
-    row = session.get(Setting, key)
+    # A plain read: every intake reads the calendar's revision. `put` flushes, so it is seen.
+    row = plain_rows.fetch_one(session, "SELECT value_json FROM setting WHERE key = :key", {"key": key})
     return default if row is None else json.loads(row.value_json)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import text
+from sqlmodel import select
 
 from counter_app.db import plain_rows
 from counter_app.services import papers
@@ -33,3 +34,41 @@ def test_rows_read_plainly_see_what_the_open_transaction_wrote(desk) -> None:  #
         rows = plain_rows.fetch_all(session, "SELECT full_name AS name FROM applicant", {})
         assert [r.name for r in rows] == ["Trần Thị Bình"]
         session.rollback()
+
+
+def test_a_setting_written_in_the_transaction_is_read_back_plainly(desk) -> None:  # noqa: ANN001
+    from counter_app.services import settings
+
+    with desk.write() as session:
+        settings.put(session, "bench_note", {"a": 1})
+        assert settings.get(session, "bench_note") == {"a": 1}
+        settings.put(session, "bench_note", [2])
+        assert settings.get(session, "bench_note") == [2]
+    with desk.read() as session:
+        assert settings.get(session, "bench_note") == [2] and settings.get(session, "absent", "x") == "x"
+
+
+def test_a_procedure_read_plainly_is_the_one_the_catalogue_row_gives(desk) -> None:  # noqa: ANN001
+    import pytest
+
+    from counter_app.db.models import Procedure
+    from counter_app.errors import UserError
+    from counter_app.services import catalogue
+
+    with desk.write() as session:
+        for row in session.exec(select(Procedure)).all():
+            assert catalogue.get_procedure(session, f" {row.code} ") == catalogue.spec_from_row(row)
+        row = session.get(Procedure, "9.000003")
+        row.active = False
+        session.flush()
+        with pytest.raises(UserError, match="9.000003"):
+            catalogue.get_procedure(session, "9.000003")
+        session.rollback()
+
+
+def test_the_office_read_plainly_is_the_office_row(desk) -> None:  # noqa: ANN001
+    from counter_app.services.office import office_identity
+
+    with desk.read() as session:
+        office = require_office(session)
+        assert office_identity(session) == (office.agency_code, office.counter)
