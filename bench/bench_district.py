@@ -93,7 +93,7 @@ def page_rows(client: Any, app: Any, con: Any, runs: int, slow: int) -> list[Fig
             get(pick(0))  # warm: the plan, the template (the slow rows are their own warm-up)
         now, base = paired_ms(lambda i: get(pick(i)), baseline, n)
         figures.append(Figure(name, now, base, goal))
-        print(f"  {name}: {summary._ms(now)} (baseline {summary._ms(base)})", flush=True)
+        print(f"  {name}: {summary.ms_text(now)} (baseline {summary.ms_text(base)})", flush=True)
 
     row("status page, code held", lambda i: f"/tra-cuu/{codes[i]}",
         lambda i: con.execute(join + "WHERE d.code = %s", (codes[i],)).fetchall(), STATUS)

@@ -302,6 +302,49 @@ def bench_copy(cluster: PgCluster, template: dict[str, Any], counters: int, per_
     return {"events": len(rows), "seconds": round(seconds, 2), "events_per_s": round(len(rows) / seconds)}
 
 
+def summary_rows(push_n: int = 10_000, counters: int = 20, per_counter: int = 2_500) -> list[Any]:
+    """Issue 17's sync rows for bench/summary.py: the push (goal < 0.7 s) on SQLite, and the district's
+    ingest on PostgreSQL against a bare COPY of the same rows (goals ≥ ×0.5 of COPY, ≥ 25k events/s),
+    the latter only where PostgreSQL's binaries are (a line says so otherwise)."""
+    from summary import Figure, Goal
+
+    work = Path(tempfile.mkdtemp(prefix="qmc-bench-sync-"))
+    saved = {k: os.environ.get(k) for k in ("COUNTER_APP_DATA", "COUNTER_SERVER_TLS_DIR")}
+    os.environ["COUNTER_APP_DATA"] = str(work / "default")
+    os.environ["COUNTER_SERVER_TLS_DIR"] = str(work / "server-tls")
+    cluster = None
+    try:
+        template = template_payload(work)
+        push = bench_counter_push(f"sqlite:///{work / 'push'}.sqlite3", template, work, push_n, "sqlite")
+        figures = [Figure(f"push of {push_n:,} waiting events (SQLite server)", push["seconds"] * 1000, None,
+                          Goal("ms", 700))]
+        bindir = find_pg_bin()
+        if bindir is None:
+            print("PostgreSQL binaries not found: the district ingest rows are skipped.", file=sys.stderr)
+            return figures
+        cluster = PgCluster(bindir, fsync=True).start()
+        ingest = bench_ingest(cluster.create_database(f"ingest_{new_id()[:8]}"), template, counters, per_counter)
+        copy = bench_copy(cluster, template, counters, per_counter)
+        events = counters * per_counter
+        figures += [
+            Figure(f"district ingest, {counters} counters, PostgreSQL vs bare COPY ({ingest['events_per_s']:,}/s vs "
+                   f"{copy['events_per_s']:,}/s)", ingest["seconds"] * 1000, copy["seconds"] * 1000,
+                   Goal("ratio", 2, strict=False)),
+            Figure(f"the same {events:,} events within 25k events/s", ingest["seconds"] * 1000, None,
+                   Goal("ms", events / 25_000 * 1000, strict=False)),
+        ]
+        return figures
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small numbers (a smoke run)")

@@ -28,9 +28,15 @@ with something else slows both and the ratio holds:
 - memory: the window's peak RSS with the store open against the same on a 20,000-dossier store, and
   the server's through a 50,000-event push against its first tenth (bench_memory.py); goal ≤ ×1.2.
 
-Rows whose code others own (store size, district ingest, push, the district's pages
-on 10M dossiers) are listed as "not measured here": their benches are bench_core.py,
-bench_sync.py and bench_district.py. The store is never changed (the backup row notes once in
+- store size: the store's file per million dossiers (goal ≤ 1.2 GiB; no bare twin);
+- sync (bench_sync.summary_rows): 10,000 waiting events pushed by sync_once to a `counter-server
+  serve` process on SQLite (goal < 0.7 s; no bare twin), and 20 counters pushing 2,500 events each at
+  once to one on PostgreSQL against a bare COPY of the same rows into the same table (goals ≥ ×0.5
+  of COPY's rate and ≥ 25k events/s), skipped when no PostgreSQL binaries are found.
+
+Rows whose code others own (the district's pages on 10M dossiers, the store's growth per
+digitised dossier) are listed as "not measured here": their benches are bench_district.py and
+bench_digitise.py. The store is never changed (the backup row notes once in
 its keys file that backups carry the store key):
 intake runs on a copy in a temporary folder beside nothing else.
 """
@@ -47,7 +53,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -56,69 +61,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import bench_digitise  # noqa: E402 - the scan pages and the digitisation rows live there, once
 import bench_files  # noqa: E402 - the upload's bare server lives there, once
 import bench_slip  # noqa: E402 - the slip's bare canvas lives there, once
+import bench_sync  # noqa: E402 - the push and the district's ingest live there, once
 import bench_ui  # noqa: E402
+from figures import Figure, Goal, ms_text, print_table  # noqa: E402, F401 - Figure, Goal: the benches' rows import them here
 
 from counter_app.db import cipher  # noqa: E402
 from counter_app.db.store import HEAD_REVISION, Store, raw_connection  # noqa: E402
 from counter_app.domain.actor import Actor  # noqa: E402
 
+GROUPS = ("code", "search", "stats", "xlsx", "slip", "digitise", "intake", "upload", "backup", "memory", "size", "sync",
+          "protect")
 RUNS_FAST = 500  # sub-millisecond rows
 RUNS_SLOW = 5  # rows of a second or so
 INTAKE_BLOCK = 20
 
 
-@dataclass(frozen=True)
-class Goal:
-    """`limit` on the row's ratio (kind "ratio") or on its own time in ms (kind "ms")."""
-
-    kind: str
-    limit: float
-    strict: bool = True  # "<" rather than "≤"
-
-    def met(self, now_ms: float, ratio: float) -> bool:
-        value = ratio if self.kind == "ratio" else now_ms
-        return value < self.limit if self.strict else value <= self.limit
-
-    def __str__(self) -> str:
-        sign = "<" if self.strict else "≤"
-        return f"{sign} ×{self.limit:g}" if self.kind == "ratio" else f"{sign} {_ms(self.limit)}"
-
-
-@dataclass(frozen=True)
-class Figure:
-    name: str
-    now_ms: float  # in `unit` ("ms", or "MiB" for the memory rows)
-    baseline_ms: float
-    goal: Goal
-    unit: str = "ms"
-
-    @property
-    def ratio(self) -> float:
-        return self.now_ms / self.baseline_ms if self.baseline_ms else float("inf")
-
-    @property
-    def met(self) -> bool:
-        return self.goal.met(self.now_ms, self.ratio)
-
-
 NOT_MEASURED = (
-    ("store size per 1M dossiers", "≤ 1.2 GiB", "bench_core.py"),
-    ("district ingest, 20 counters vs bare COPY", "≥ 25k events/s, ≥ ×0.5", "bench_sync.py"),
-    ("push of 10,000 waiting events", "< 0.7 s", "bench_sync.py"),
     ("store growth per digitised dossier", "reported", "bench_digitise.py"),
     ("district pages on PostgreSQL, 10M dossiers", "< 50/100/300 ms, < 1 s", "bench_district.py"),
 )
 
 
-def _value(value: float, unit: str) -> str:
-    return _ms(value) if unit == "ms" else f"{value:.0f} {unit}"
-
-
-def _ms(value: float) -> str:
-    return f"{value:.3f} ms" if value < 1 else f"{value:.1f} ms" if value < 1000 else f"{value / 1000:.2f} s"
-
-
-def paired_ms(ours: Callable[[int], object], bare: Callable[[int], object], runs: int) -> tuple[float, float]:
+def pairedms_text(ours: Callable[[int], object], bare: Callable[[int], object], runs: int) -> tuple[float, float]:
     """Both medians, the two actions taking turns, so a burst of load hits both alike."""
     a, b = [], []
     for run in range(runs):
@@ -186,7 +150,7 @@ def open_by_code_row(store: Store) -> list[Figure]:
     try:
         with store.read() as session:
             open_by_code(session, codes[0])
-            now, base = paired_ms(
+            now, base = pairedms_text(
                 lambda i: open_by_code(session, codes[i]),
                 lambda i: bare.execute("SELECT * FROM dossier WHERE code = ?", (codes[i],)).fetchall(), RUNS_FAST)
     finally:
@@ -211,8 +175,8 @@ def name_search_rows(store: Store, query: str = "nguyen", runs: int = 30) -> lis
             search(session, query)
             worklist(session, query=query)
             statements.clear()
-            cmd, base = paired_ms(lambda _i: search(session, query), bare_page, runs)
-            listed, base2 = paired_ms(lambda _i: worklist(session, query=query), bare_page, runs)
+            cmd, base = pairedms_text(lambda _i: search(session, query), bare_page, runs)
+            listed, base2 = pairedms_text(lambda _i: worklist(session, query=query), bare_page, runs)
             slowest = max(statements)
     finally:
         bare.close()
@@ -244,7 +208,7 @@ def statistics_row(store: Store) -> list[Figure]:
     try:
         with store.read() as session:
             stats_service.compute(session, first, last)
-            now, base = paired_ms(
+            now, base = pairedms_text(
                 lambda _i: stats_service.compute(session, first, last),
                 lambda _i: bare.execute("SELECT COUNT(*) FROM dossier WHERE received_at >= ? AND received_at < ?",
                                         (s, e)).fetchone(), RUNS_SLOW)
@@ -276,7 +240,7 @@ def xlsx_row(store: Store) -> list[Figure]:
                     ws.append(line)
                 wb.save(folder / f"bare{run}.xlsx")
 
-            now, base = paired_ms(lambda run: reports.write_xlsx(session, first, last, folder / f"ours{run}.xlsx"),
+            now, base = pairedms_text(lambda run: reports.write_xlsx(session, first, last, folder / f"ours{run}.xlsx"),
                                   bare_book, RUNS_SLOW)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -290,7 +254,7 @@ def slip_row(runs: int = 50) -> list[Figure]:
     register_fonts()
     pages = bench_slip.slip_strings(render_slip(bench_slip.OFFICE, bench_slip.make_slip(0)))
     bench_slip.bare_canvas(pages)
-    now, base = paired_ms(lambda run: render_slip(bench_slip.OFFICE, bench_slip.make_slip(run + 1)),
+    now, base = pairedms_text(lambda run: render_slip(bench_slip.OFFICE, bench_slip.make_slip(run + 1)),
                           lambda _run: bench_slip.bare_canvas(pages), runs)
     return [Figure("Mẫu 01 render vs bare canvas, same strings", now, base, Goal("ratio", 2, strict=False))]
 
@@ -413,6 +377,13 @@ def backup_row(store: Store, source: Path) -> list[Figure]:
                    Goal("ms", 15_000))]
 
 
+def size_row(path: Path, dossiers: int) -> list[Figure]:
+    """The store's file per million dossiers (no bare twin: the goal is the figure itself)."""
+    per_million = path.stat().st_size / dossiers * 1_000_000 / 2**30
+    return [Figure("store size per 1M dossiers", per_million, None, Goal("ms", 1.2, strict=False, unit="GiB"),
+                   unit="GiB")]
+
+
 def memory_rows(source: Path, dossiers: int) -> list[Figure]:
     """Peak RSS must not grow with the number of dossiers (bench_memory.py says how each is taken)."""
     import bench_memory
@@ -433,17 +404,6 @@ def protection_rows(enc_dir: Path, clear_dir: Path, intakes: int) -> list[Figure
 # --- the table ----------------------------------------------------------------------------------
 
 
-def print_table(figures: list[Figure], not_measured: tuple[tuple[str, str, str], ...] = NOT_MEASURED) -> None:
-    width = max(len(name) for name in [f.name for f in figures] + [n for n, _, _ in not_measured]) + 2
-    print(f"{'name':{width}}{'now':>10}{'baseline':>11}{'ratio':>9}  {'goal':24}met?")
-    for f in figures:
-        print(f"{f.name:{width}}{_value(f.now_ms, f.unit):>10}{_value(f.baseline_ms, f.unit):>11}{f.ratio:>8.2f}×  "
-              f"{str(f.goal):24}"
-              f"{'yes' if f.met else 'NO'}")
-    for name, goal, where in not_measured:
-        print(f"{name:{width}}{'—':>10}{'—':>11}{'—':>9}  {goal:24}not measured here ({where})")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", required=True, help="a store made by bench/make_dataset.py")
@@ -451,8 +411,7 @@ def main() -> int:
     parser.add_argument("--clear-dir", help="the clear twin of an encrypted --data-dir "
                         "(bench_protection.py --make-encrypted): adds issue 19's rows, encrypted ÷ clear")
     parser.add_argument("--only", default="",
-                        help="comma-separated row groups: code,search,stats,xlsx,slip,digitise,intake,upload,backup,"
-                        "memory,protect")
+                        help=f"comma-separated row groups: {','.join(GROUPS)}")
     args = parser.parse_args()
     source = Path(args.data_dir)
     path = source / "counter.sqlite3"
@@ -467,8 +426,7 @@ def main() -> int:
         print(f"Kho dữ liệu ở lược đồ {revision}, bản này ở {HEAD_REVISION}: hãy nâng cấp nó trước.", file=sys.stderr)
         return 2
     print(f"store: {total:,} dossiers, {path.stat().st_size / 2**30:.2f} GiB; load {os.getloadavg()[0]:.2f}")
-    wanted = set(filter(None, args.only.split(","))) or {"code", "search", "stats", "xlsx", "slip", "digitise",
-                                                          "intake", "upload", "backup", "memory", "protect"}
+    wanted = set(filter(None, args.only.split(","))) or set(GROUPS)
     if "protect" in wanted and not args.clear_dir:
         wanted.discard("protect")
     started = time.perf_counter()
@@ -486,6 +444,8 @@ def main() -> int:
             "upload": upload_row,
             "backup": lambda: backup_row(store, source),
             "memory": lambda: memory_rows(source, total),
+            "size": lambda: size_row(path, total),
+            "sync": bench_sync.summary_rows,
             "protect": lambda: protection_rows(source, Path(args.clear_dir), args.intakes),
         }
         for key, measure in groups.items():
@@ -493,7 +453,7 @@ def main() -> int:
                 figures += measure()
     finally:
         store.close()
-    print_table(figures)
+    print_table(figures, NOT_MEASURED)
     print(f"({time.perf_counter() - started:.0f} s; load {os.getloadavg()[0]:.2f}; the exit status covers the "
           f"{len(figures)} rows measured here)")
     return 0 if figures and all(f.met for f in figures) else 1
