@@ -39,17 +39,25 @@ def peak_rss_mib() -> float:
     return 0.0
 
 
-def window_peak_mib(data_dir: Path, scans: int = 20) -> float:
-    """bench_ui's in-window run on the store in a process of its own; its peak RSS in MiB."""
+def window_run(data_dir: Path, scans: int = 20) -> dict[str, float]:
+    """bench_ui's in-window run on the store in a process of its own: its peak RSS in MiB and the
+    keystroke-to-results median and worst, in ms."""
+    from bench_ui import KEYSTROKE_LINE
+
     done = subprocess.run([sys.executable, str(BENCH / "bench_ui.py"), "--data-dir", str(data_dir), "--starts", "0",
                            "--scans", str(scans), "--peak-rss"], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")})
     if done.returncode != 0:
         raise RuntimeError(f"bench_ui.py failed on {data_dir}:\n{done.stderr[-2000:]}")
+    found: dict[str, float] = {}
     for line in done.stdout.splitlines():
         if line.startswith(PEAK_LINE):
-            return float(line.split(":", 1)[1].split()[0])
-    raise RuntimeError(f"bench_ui.py printed no peak RSS:\n{done.stdout[-2000:]}")
+            found["peak_mib"] = float(line.split(":", 1)[1].split()[0])
+        elif line.startswith(KEYSTROKE_LINE):
+            found["key_median_ms"], found["key_worst_ms"] = map(float, line.split(":", 1)[1].split())
+    if len(found) != 3:
+        raise RuntimeError(f"bench_ui.py did not print its peak RSS and keystroke times:\n{done.stdout[-2000:]}")
+    return found
 
 
 def make_small_store(folder: Path, count: int = SMALL_STORE) -> Path:
@@ -58,13 +66,12 @@ def make_small_store(folder: Path, count: int = SMALL_STORE) -> Path:
     return folder
 
 
-def window_row(data_dir: Path, dossiers: int) -> tuple[str, float, float]:
-    """(name, peak MiB on DIR's store, peak MiB on the small one)."""
+def window_rows(data_dir: Path, dossiers: int) -> tuple[tuple[str, float, float], dict[str, float]]:
+    """((name, peak MiB on DIR's store, peak MiB on the small one), DIR's whole run)."""
     with tempfile.TemporaryDirectory(prefix="qmc-bench-small-") as folder:
-        small = make_small_store(Path(folder) / "store")
-        base = window_peak_mib(small)
-    now = window_peak_mib(data_dir)
-    return f"window peak RSS, {dossiers:,} vs {SMALL_STORE:,} dossiers", now, base
+        small = window_run(make_small_store(Path(folder) / "store"))
+    run = window_run(data_dir)
+    return (f"window peak RSS, {dossiers:,} vs {SMALL_STORE:,} dossiers", run["peak_mib"], small["peak_mib"]), run
 
 
 def server_row(n: int = SERVER_EVENTS) -> tuple[str, float, float]:
@@ -101,7 +108,7 @@ def main() -> None:
     con = bare_connect(Path(args.data_dir) / "counter.sqlite3", readonly=True)
     dossiers = con.execute("SELECT COUNT(*) FROM dossier").fetchone()[0]
     con.close()
-    rows = [window_row(Path(args.data_dir), dossiers), server_row(args.events)]
+    rows = [window_rows(Path(args.data_dir), dossiers)[0], server_row(args.events)]
     print(json.dumps([{"name": n, "now_mib": round(a, 1), "baseline_mib": round(b, 1), "ratio": round(a / b, 3)}
                       for n, a, b in rows], ensure_ascii=False, indent=2))
 

@@ -306,6 +306,7 @@ def summary_rows(push_n: int = 10_000, counters: int = 20, per_counter: int = 2_
     """Issue 17's sync rows for bench/summary.py: the push (goal < 0.7 s) on SQLite, and the district's
     ingest on PostgreSQL against a bare COPY of the same rows (goals ≥ ×0.5 of COPY, ≥ 25k events/s),
     the latter only where PostgreSQL's binaries are (a line says so otherwise)."""
+    import bench_memory
     from summary import Figure, Goal
 
     work = Path(tempfile.mkdtemp(prefix="qmc-bench-sync-"))
@@ -318,6 +319,8 @@ def summary_rows(push_n: int = 10_000, counters: int = 20, per_counter: int = 2_
         push = bench_counter_push(f"sqlite:///{work / 'push'}.sqlite3", template, work, push_n, "sqlite")
         figures = [Figure(f"push of {push_n:,} waiting events (SQLite server)", push["seconds"] * 1000, None,
                           Goal("ms", 700))]
+        name, peak, first_tenth = bench_memory.server_row()
+        figures.append(Figure(name, peak, first_tenth, Goal("ratio", 1.2, strict=False), unit="MiB"))
         bindir = find_pg_bin()
         if bindir is None:
             print("PostgreSQL binaries not found: the district ingest rows are skipped.", file=sys.stderr)

@@ -33,6 +33,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+KEYSTROKE_LINE = "keystroke ms (median, worst):"  # read by bench_memory.window_run
+
+
 def ms(samples: list[float]) -> str:
     samples = sorted(samples)
     return (f"median {statistics.median(samples) * 1000:6.1f} ms   max {samples[-1] * 1000:6.1f} ms"
@@ -68,15 +71,29 @@ def child_start(data_dir: str) -> None:
     sys.exit(code)
 
 
-def bench_start(data_dir: str, runs: int) -> None:
+def child_bare_start() -> None:
+    """The bare baseline of a start: PySide6 imported, an empty main window shown, nothing of ours."""
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+    print("READY 0", flush=True)
+
+
+def timed_starts(data_dir: str, runs: int, *, bare: bool = False) -> tuple[list[float], list[float]]:
+    """Each start from just before its process is spawned to its READY line: (seconds, lateness)."""
     times, lateness = [], []
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+    command = [sys.executable, __file__, "--child-bare-start" if bare else "--child-start", "--data-dir", data_dir]
     with tempfile.TemporaryDirectory() as home:
         env["XDG_CONFIG_HOME"] = home  # a first start: no saved window geometry
         for _ in range(runs):
             t0 = time.perf_counter()
-            proc = subprocess.Popen([sys.executable, __file__, "--child-start", "--data-dir", data_dir],
-                                    stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+            proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+                                    cwd=ROOT)
             assert proc.stdout is not None
             for line in proc.stdout:
                 if line.startswith("READY"):
@@ -84,6 +101,11 @@ def bench_start(data_dir: str, runs: int) -> None:
                     lateness.append(float(line.split()[1]) / 1000)
                     break
             proc.wait(timeout=60)
+    return times, lateness
+
+
+def bench_start(data_dir: str, runs: int) -> None:
+    times, lateness = timed_starts(data_dir, runs)
     print(f"start-up to a usable window:          {ms(times)}")
     print(f"  UI thread's worst lateness once on screen (first frame drawn): {max(lateness) * 1000:.1f} ms")
 
@@ -272,6 +294,7 @@ def bench_window(data_dir: str, scans: int) -> None:
                     worst_query = (typed, took)
                 app.processEvents()
         print(f"search, keystroke to results:          {ms(samples)}   (slowest: {worst_query[0]!r})")
+        print(f"{KEYSTROKE_LINE} {statistics.median(samples) * 1000:.2f} {max(samples) * 1000:.2f}")
 
         codes = sample_codes(data_dir, scans)  # the bench's own reading, before the probe's phase
         probe.reset("in use: scan")
@@ -335,9 +358,13 @@ def main() -> None:
     ap.add_argument("--peak-rss", action="store_true",
                     help="print the process's peak RSS at the end (bench_memory.py reads it)")
     ap.add_argument("--child-start", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--child-bare-start", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_start:
         child_start(args.data_dir)
+        return
+    if args.child_bare_start:
+        child_bare_start()
         return
     from counter_app.db import cipher
     from counter_app.db.store import HEAD_REVISION, raw_connection
