@@ -85,7 +85,7 @@ NOT_MEASURED = (
 )
 
 
-def pairedms_text(ours: Callable[[int], object], bare: Callable[[int], object], runs: int) -> tuple[float, float]:
+def paired_ms(ours: Callable[[int], object], bare: Callable[[int], object], runs: int) -> tuple[float, float]:
     """Both medians, the two actions taking turns, so a burst of load hits both alike."""
     a, b = [], []
     for run in range(runs):
@@ -153,7 +153,7 @@ def open_by_code_row(store: Store) -> list[Figure]:
     try:
         with store.read() as session:
             open_by_code(session, codes[0])
-            now, base = pairedms_text(
+            now, base = paired_ms(
                 lambda i: open_by_code(session, codes[i]),
                 lambda i: bare.execute("SELECT * FROM dossier WHERE code = ?", (codes[i],)).fetchall(), RUNS_FAST)
     finally:
@@ -178,8 +178,8 @@ def name_search_rows(store: Store, query: str = "nguyen", runs: int = 30) -> lis
             search(session, query)
             worklist(session, query=query)
             statements.clear()
-            cmd, base = pairedms_text(lambda _i: search(session, query), bare_page, runs)
-            listed, base2 = pairedms_text(lambda _i: worklist(session, query=query), bare_page, runs)
+            cmd, base = paired_ms(lambda _i: search(session, query), bare_page, runs)
+            listed, base2 = paired_ms(lambda _i: worklist(session, query=query), bare_page, runs)
             slowest = max(statements)
     finally:
         bare.close()
@@ -211,7 +211,7 @@ def statistics_row(store: Store) -> list[Figure]:
     try:
         with store.read() as session:
             stats_service.compute(session, first, last)
-            now, base = pairedms_text(
+            now, base = paired_ms(
                 lambda _i: stats_service.compute(session, first, last),
                 lambda _i: bare.execute("SELECT COUNT(*) FROM dossier WHERE received_at >= ? AND received_at < ?",
                                         (s, e)).fetchone(), RUNS_SLOW)
@@ -243,7 +243,7 @@ def xlsx_row(store: Store) -> list[Figure]:
                     ws.append(line)
                 wb.save(folder / f"bare{run}.xlsx")
 
-            now, base = pairedms_text(lambda run: reports.write_xlsx(session, first, last, folder / f"ours{run}.xlsx"),
+            now, base = paired_ms(lambda run: reports.write_xlsx(session, first, last, folder / f"ours{run}.xlsx"),
                                   bare_book, RUNS_SLOW)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -257,7 +257,7 @@ def slip_row(runs: int = 50) -> list[Figure]:
     register_fonts()
     pages = bench_slip.slip_strings(render_slip(bench_slip.OFFICE, bench_slip.make_slip(0)))
     bench_slip.bare_canvas(pages)
-    now, base = pairedms_text(lambda run: render_slip(bench_slip.OFFICE, bench_slip.make_slip(run + 1)),
+    now, base = paired_ms(lambda run: render_slip(bench_slip.OFFICE, bench_slip.make_slip(run + 1)),
                           lambda _run: bench_slip.bare_canvas(pages), runs)
     return [Figure("Mẫu 01 render vs bare canvas, same strings", now, base, Goal("ratio", 2, strict=False))]
 
