@@ -81,18 +81,11 @@ def server_row(n: int = SERVER_EVENTS) -> tuple[str, float, float]:
     import bench_sync
 
     work = Path(tempfile.mkdtemp(prefix="qmc-bench-memory-"))
-    saved = {k: os.environ.get(k) for k in ("COUNTER_APP_DATA", "COUNTER_SERVER_TLS_DIR")}
-    os.environ["COUNTER_APP_DATA"] = str(work / "default")
-    os.environ["COUNTER_SERVER_TLS_DIR"] = str(work / "server-tls")
     try:
-        template = bench_sync.template_payload(work)
-        shape = bench_sync.bench_memory(f"sqlite:///{work / 'memory'}.sqlite3", template, work, n)["server"]
+        with bench_sync.sync_folders(work):
+            template = bench_sync.template_payload(work)
+            shape = bench_sync.bench_memory(f"sqlite:///{work / 'memory'}.sqlite3", template, work, n)["server"]
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         shutil.rmtree(work, ignore_errors=True)
     return f"server peak RSS through a {n:,}-event push vs its first tenth", shape["peak_mib"], \
         shape["after_10pct_mib"]

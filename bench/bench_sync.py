@@ -28,6 +28,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -302,21 +304,35 @@ def bench_copy(cluster: PgCluster, template: dict[str, Any], counters: int, per_
     return {"events": len(rows), "seconds": round(seconds, 2), "events_per_s": round(len(rows) / seconds)}
 
 
+@contextmanager
+def sync_folders(work: Path) -> Iterator[None]:
+    """The counters' default data folder and the servers' certificate inside `work` while it lasts,
+    as main() sets them (and as they were after)."""
+    saved = {k: os.environ.get(k) for k in ("COUNTER_APP_DATA", "COUNTER_SERVER_TLS_DIR")}
+    os.environ["COUNTER_APP_DATA"] = str(work / "default")
+    os.environ["COUNTER_SERVER_TLS_DIR"] = str(work / "server-tls")  # the servers' own certificate
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def summary_rows(push_n: int = 10_000, counters: int = 20, per_counter: int = 2_500) -> list[Any]:
-    """Issue 17's sync rows for bench/summary.py: the push (goal < 0.7 s) on SQLite, and the district's
-    ingest on PostgreSQL against a bare COPY of the same rows (goals ≥ ×0.5 of COPY, ≥ 25k events/s),
-    the latter only where PostgreSQL's binaries are (a line says so otherwise)."""
+    """Issue 17's sync rows for bench/summary.py: the push (goal < 0.7 s) on SQLite, the server's RSS
+    through a longer push, and the district's ingest on PostgreSQL against a bare COPY of the same
+    rows (goals ≥ ×0.5 of COPY, ≥ 25k events/s), the latter only where PostgreSQL's binaries are."""
     import bench_memory
     from summary import Figure, Goal
 
     work = Path(tempfile.mkdtemp(prefix="qmc-bench-sync-"))
-    saved = {k: os.environ.get(k) for k in ("COUNTER_APP_DATA", "COUNTER_SERVER_TLS_DIR")}
-    os.environ["COUNTER_APP_DATA"] = str(work / "default")
-    os.environ["COUNTER_SERVER_TLS_DIR"] = str(work / "server-tls")
-    cluster = None
     try:
-        template = template_payload(work)
-        push = bench_counter_push(f"sqlite:///{work / 'push'}.sqlite3", template, work, push_n, "sqlite")
+        with sync_folders(work):
+            template = template_payload(work)
+            push = bench_counter_push(f"sqlite:///{work / 'push'}.sqlite3", template, work, push_n, "sqlite")
         figures = [Figure(f"push of {push_n:,} waiting events (SQLite server)", push["seconds"] * 1000, None,
                           Goal("ms", 700))]
         name, peak, first_tenth = bench_memory.server_row()
@@ -326,25 +342,22 @@ def summary_rows(push_n: int = 10_000, counters: int = 20, per_counter: int = 2_
             print("PostgreSQL binaries not found: the district ingest rows are skipped.", file=sys.stderr)
             return figures
         cluster = PgCluster(bindir, fsync=True).start()
-        ingest = bench_ingest(cluster.create_database(f"ingest_{new_id()[:8]}"), template, counters, per_counter)
-        copy = bench_copy(cluster, template, counters, per_counter)
+        try:
+            with sync_folders(work):
+                ingest = bench_ingest(cluster.create_database(f"ingest_{new_id()[:8]}"), template, counters,
+                                      per_counter)
+            copy = bench_copy(cluster, template, counters, per_counter)
+        finally:
+            cluster.stop()
         events = counters * per_counter
-        figures += [
+        return figures + [
             Figure(f"district ingest, {counters} counters, PostgreSQL vs bare COPY ({ingest['events_per_s']:,}/s vs "
                    f"{copy['events_per_s']:,}/s)", ingest["seconds"] * 1000, copy["seconds"] * 1000,
                    Goal("ratio", 2, strict=False)),
             Figure(f"the same {events:,} events within 25k events/s", ingest["seconds"] * 1000, None,
                    Goal("ms", events / 25_000 * 1000, strict=False)),
         ]
-        return figures
     finally:
-        if cluster is not None:
-            cluster.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         shutil.rmtree(work, ignore_errors=True)
 
 
