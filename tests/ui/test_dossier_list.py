@@ -143,3 +143,38 @@ def test_once_usable_the_window_keeps_what_it_loaded_out_of_the_collectors_full_
         assert gc.get_freeze_count() > 10_000  # Qt's wrappers, SQLAlchemy, the models: all frozen
     finally:
         gc.unfreeze()  # the rest of the test run collects as usual
+
+
+def test_a_quick_search_answer_replaces_the_rows_without_a_loading_flash(qtbot, big, open_window,  # noqa: ANN001
+                                                                        monkeypatch) -> None:
+    """Each keystroke's answer comes in milliseconds: the footer goes from the old count to the new
+    one, never through "Đang tải…" (which flickered and repainted the list under the query). An
+    answer that keeps the officer waiting does say it is coming."""
+    import time
+
+    from counter_app.desk import Desk
+    from ui.views.dossier_list_view import LOADING_NOTE_MS
+
+    window = open_window(big)
+    view, model = window.worklist, window.worklist.model
+    said: list[str] = []
+    real_set_text = view.footer.setText
+    monkeypatch.setattr(view.footer, "setText", lambda text: (said.append(text), real_set_text(text)))
+    view.search.setFocus()
+    for char in "nguyen":
+        qtbot.keyClicks(view.search, char)
+        qtbot.waitUntil(lambda: not model.loading and model.filter.query == view.search.text().strip())
+    qtbot.wait(LOADING_NOTE_MS + 100)
+    assert said and strings.Worklist.LOADING not in said
+
+    real_worklist = Desk.worklist
+
+    def slow(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        time.sleep(LOADING_NOTE_MS * 2 / 1000)
+        return real_worklist(self, *args, **kwargs)
+
+    monkeypatch.setattr(Desk, "worklist", slow)
+    said.clear()
+    qtbot.keyClicks(view.search, "x")
+    qtbot.waitUntil(lambda: strings.Worklist.LOADING in said, timeout=5000)
+    qtbot.waitUntil(lambda: not model.loading and view.footer.text() != strings.Worklist.LOADING, timeout=5000)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from ui.models.dossier_table_model import DossierTableModel
 from ui.views.widgets import search_box
 
 S = strings.Worklist
+LOADING_NOTE_MS = 300  # how long an answer may take before the footer says it is coming
 NO_DATE = QDate(2000, 1, 1)  # the date boxes' "not set" value, shown as "—"
 # Each column as wide as its longest usual text, in bold (overdue rows are bold).
 _SAMPLES = {DossierTableModel.CODE: "000.00.20.H12-261116-0001", DossierTableModel.APPLICANT: "Nguyễn Thị Ánh Tuyết",
@@ -92,6 +93,12 @@ class DossierListView(QWidget):
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.footer = QLabel(S.LOADING)
         self.footer.setObjectName("list_footer")
+        # "Đang tải…" only for an answer that keeps the officer waiting: a keystroke's answer comes in
+        # ~10 ms, and saying so first only flickered and repainted the list under the query.
+        self._loading_note = QTimer(self)
+        self._loading_note.setSingleShot(True)
+        self._loading_note.setInterval(LOADING_NOTE_MS)
+        self._loading_note.timeout.connect(self._note_loading)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -153,7 +160,7 @@ class DossierListView(QWidget):
     def _filters_changed(self) -> None:
         flt = self.current_filter()
         if flt != self.model.filter:  # "nguyen" and "nguyen " ask the same: no second query
-            self.footer.setText(S.LOADING)
+            self._loading_note.start()
             self.model.set_filter(flt)
 
     def _open_row(self, row: int) -> None:
@@ -170,11 +177,18 @@ class DossierListView(QWidget):
         if self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(0, 0, QModelIndex()))
 
+    def _note_loading(self) -> None:
+        if self.model.loading:
+            self.footer.setText(S.LOADING)
+
     def _update_footer(self) -> None:
         n = self.model.rowCount()
-        if self.model.loading:
-            text = S.LOADING
-        elif not n:
+        if self.model.loading:  # the answer goes on in steps (DossierTableModel._arrived)
+            if not self._loading_note.isActive():
+                self._loading_note.start()
+            return
+        self._loading_note.stop()
+        if not n:
             text = S.EMPTY
         else:
             text = (S.SHOWN_MORE if self.model.has_more else S.SHOWN).format(n=f"{n:,}".replace(",", "."))
