@@ -39,7 +39,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import district_data  # noqa: E402
 import summary  # noqa: E402
-from summary import Figure, Goal, paired_ms  # noqa: E402
+from figures import Figure, Goal, ms_text  # noqa: E402
+from summary import paired_ms  # noqa: E402
 
 from counter_app import clock  # noqa: E402
 from counter_app.domain.ids import new_id  # noqa: E402
@@ -93,7 +94,7 @@ def page_rows(client: Any, app: Any, con: Any, runs: int, slow: int) -> list[Fig
             get(pick(0))  # warm: the plan, the template (the slow rows are their own warm-up)
         now, base = paired_ms(lambda i: get(pick(i)), baseline, n)
         figures.append(Figure(name, now, base, goal))
-        print(f"  {name}: {summary.ms_text(now)} (baseline {summary.ms_text(base)})", flush=True)
+        print(f"  {name}: {ms_text(now)} (baseline {ms_text(base)})", flush=True)
 
     row("status page, code held", lambda i: f"/tra-cuu/{codes[i]}",
         lambda i: con.execute(join + "WHERE d.code = %s", (codes[i],)).fetchall(), STATUS)

@@ -193,7 +193,8 @@ def summary_rows(enc_dir: Path, clear_dir: Path, intakes: int) -> list[Any]:
     twin (`baseline`, made by make_encrypted: the same rows), taking turns; opening the store with the
     key unwrapped against opening the clear one. Intake runs on copies of both."""
     import summary
-    from summary import Figure, Goal, paired_ms
+    from figures import Figure, Goal
+    from summary import paired_ms
 
     from counter_app.services import statistics as stats_service
 
@@ -249,7 +250,7 @@ def bench_ui_codes(directory: Path, n: int) -> list[str]:
 
 def _intake_ratio(enc_dir: Path, clear_dir: Path, intakes: int, goal: Any) -> Any:
     import summary
-    from summary import Figure
+    from figures import Figure
 
     work = Path(tempfile.mkdtemp(prefix="qmc-summary-protect-"))
     try:

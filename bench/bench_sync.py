@@ -326,7 +326,7 @@ def summary_rows(push_n: int = 10_000, counters: int = 20, per_counter: int = 2_
     through a longer push, and the district's ingest on PostgreSQL against a bare COPY of the same
     rows (goals ≥ ×0.5 of COPY, ≥ 25k events/s), the latter only where PostgreSQL's binaries are."""
     import bench_memory
-    from summary import Figure, Goal
+    from figures import Figure, Goal
 
     work = Path(tempfile.mkdtemp(prefix="qmc-bench-sync-"))
     try:

@@ -66,7 +66,7 @@ import bench_files  # noqa: E402 - the upload's bare server lives there, once
 import bench_slip  # noqa: E402 - the slip's bare canvas lives there, once
 import bench_sync  # noqa: E402 - the push and the district's ingest live there, once
 import bench_ui  # noqa: E402
-from figures import Figure, Goal, ms_text, print_table  # noqa: E402, F401 - Figure, Goal: the benches' rows import them here
+from figures import Figure, Goal, print_table  # noqa: E402
 
 from counter_app.db import cipher  # noqa: E402
 from counter_app.db.store import HEAD_REVISION, Store, raw_connection  # noqa: E402

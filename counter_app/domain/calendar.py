@@ -46,6 +46,15 @@ class WorkPolicy:
         """Derived from the periods, so "N working days" always means N full office days."""
         return self.day_length / _HOUR
 
+    @property
+    def period_minutes(self) -> list[tuple[int, int]]:
+        """The working periods as (start, end) minutes of the day: the statistics' arithmetic."""
+        return [(s.hour * 60 + s.minute, e.hour * 60 + e.minute) for s, e in self.periods]
+
+    @property
+    def day_minutes(self) -> int:
+        return sum(end - start for start, end in self.period_minutes)
+
 
 @dataclass(frozen=True)
 class DueDate:
@@ -81,6 +90,18 @@ class WorkCalendar:
         if entry is not None:
             return entry.kind == "work"
         return d.weekday() not in self.policy.weekend
+
+    def working_minutes_by_day(self, first: date, last: date) -> list[tuple[date, int, bool]]:
+        """(day, working minutes from `first`'s start to that day's start, working day?) for each
+        day from `first` to `last`: the statistics add a time's minutes into its day to these."""
+        day_minutes = self.policy.day_minutes
+        days, before = [], 0
+        for i in range((last - first).days + 1):
+            day = first + timedelta(days=i)
+            working = self.is_working_day(day)
+            days.append((day, before, working))
+            before += day_minutes if working else 0
+        return days
 
     def start_of_count(self, received: datetime) -> datetime:
         """When the processing time starts for a dossier received at `received`."""

@@ -209,15 +209,10 @@ def _working_minutes(session: Session, first_iso: str, s_iso: str, e_iso: str, d
     if not first_iso:
         return 0, {}
     params = {"s": s_iso, "e": e_iso, "agency": src.agency_code}
-    periods = [(p[0].hour * 60 + p[0].minute, p[1].hour * 60 + p[1].minute) for p in calendar.policy.periods]
-    day_minutes = sum(e - s for s, e in periods)
-    first = date.fromisoformat(first_iso[:10])
-    rows, cumulative = [], 0
-    for i in range((date_to - first).days + 2):
-        day = first + timedelta(days=i)
-        working = calendar.is_working_day(day)
-        rows.append({"day": day.isoformat(), "cum": cumulative, "working": int(working)})
-        cumulative += day_minutes if working else 0
+    periods, day_minutes = calendar.policy.period_minutes, calendar.policy.day_minutes
+    # Each resolved dossier's two days lie between the first clock start and the period's last day.
+    rows = [{"day": day.isoformat(), "cum": before, "working": int(working)}
+            for day, before, working in calendar.working_minutes_by_day(date.fromisoformat(first_iso[:10]), date_to)]
     # A temporary table is the connection's own (SQLite and PostgreSQL): it shadows any real one.
     # SQLite: WITHOUT ROWID, so each of the two lookups a dossier row makes is one b-tree search.
     session.execute(text("CREATE TEMP TABLE IF NOT EXISTS stat_day (day TEXT PRIMARY KEY, cum INTEGER NOT NULL, "

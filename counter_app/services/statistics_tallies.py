@@ -12,7 +12,7 @@ The district's database has no totals: it keeps the queries over its dossier tab
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -25,11 +25,6 @@ _DAY_ROWS = text(
     "SUM(resolved), SUM(early), SUM(on_time), SUM(late), SUM(withdrawn), SUM(stopped), SUM(returned), "
     "SUM(rating_1), SUM(rating_2), SUM(rating_3) FROM tally_day WHERE day >= :a AND day <= :b "
     "GROUP BY procedure_code, channel ORDER BY procedure_code, channel")
-
-
-def minutes_of(calendar: WorkCalendar) -> list[tuple[int, int]]:
-    """The calendar's working hours as (start, end) minutes of the day."""
-    return [(s.hour * 60 + s.minute, e.hour * 60 + e.minute) for s, e in calendar.policy.periods]
 
 
 class Tallies:
@@ -46,7 +41,7 @@ class Tallies:
     def usable(session: Session, calendar: WorkCalendar) -> bool:
         held = [tuple(r) for r in session.execute(text(
             "SELECT start_minute, end_minute FROM tally_period ORDER BY start_minute"))]
-        return held == minutes_of(calendar)
+        return held == calendar.policy.period_minutes
 
     def _period(self) -> dict[str, str]:
         return {"a": self._from.isoformat(), "b": self._to.isoformat()}
@@ -109,16 +104,10 @@ class Tallies:
         if not pairs:
             return 0, {}
         assert self._calendar is not None, "the working time needs the calendar"
-        periods = minutes_of(self._calendar)
-        day_minutes = sum(e - s for s, e in periods)
+        day_minutes = self._calendar.policy.day_minutes
         first = date.fromisoformat(min(p.start_day for p in pairs))
-        cum: dict[str, tuple[int, int]] = {}  # day: (working minutes before it since `first`, working?)
-        running = 0
-        for i in range((self._to - first).days + 1):
-            day = first + timedelta(days=i)
-            working = int(self._calendar.is_working_day(day))
-            cum[day.isoformat()] = (running, working)
-            running += day_minutes * working
+        cum = {day.isoformat(): (before, int(working))
+               for day, before, working in self._calendar.working_minutes_by_day(first, self._to)}
         total = count = 0
         for finish_day, start_day, n, finish_minutes, start_minutes in pairs:
             (cum_f, w_f), (cum_b, w_b) = cum[finish_day], cum[start_day]

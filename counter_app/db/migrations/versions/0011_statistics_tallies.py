@@ -69,31 +69,38 @@ _DAYS = "substr(R.finished_at, 1, 10) {} substr(R.due_at, 1, 10)"
 _START = ("(CASE WHEN substr(R.finished_at, 1, 16) < substr(R.start_at, 1, 16) THEN R.finished_at "
           "ELSE R.start_at END)")
 
-PARTS = {
-    # part: (the columns it reads, SQL per sign); its trigger's WHEN compares them, and the
-    # received part reads of the status only whether it is 3
-    "received": (("received_at", "status", "channel", "procedure_code", "procedure_name"),
-                 lambda row: _day_part(row, "true", "R.received_at",
-                                       {"received": "R.status != 3", "refused": "R.status = 3"})),
-    "finished": (("finished_at", "status", "due_at", "channel", "procedure_code", "procedure_name"),
-                 lambda row: _day_part(row, _FINISHED, "R.finished_at", {
+# tally_day's three parts: (the columns each reads, which dossiers count, the day they count on,
+# the counts); the triggers add a row's part, the upgrade sums the rows already held.
+DAY_PARTS = {
+    "received": (("received_at", "status", "channel", "procedure_code", "procedure_name"), "true", "R.received_at",
+                 {"received": "R.status != 3", "refused": "R.status = 3"}),
+    "finished": (("finished_at", "status", "due_at", "channel", "procedure_code", "procedure_name"), _FINISHED,
+                 "R.finished_at", {
                      "resolved": _RESOLVED,
                      "early": f"{_RESOLVED} AND {_DAYS.format('<')}",
                      "on_time": f"{_RESOLVED} AND {_DAYS.format('=')}",
                      "late": f"{_RESOLVED} AND {_DAYS.format('>')}",
-                     "withdrawn": "R.status = 7", "stopped": "R.status = 8"})),
-    "returned": (("returned_at", "rating", "channel", "procedure_code", "procedure_name"),
-                 lambda row: _day_part(row, "R.returned_at IS NOT NULL", "R.returned_at", {
-                     "returned": "1", "rating_1": "R.rating IS 1", "rating_2": "R.rating IS 2",
-                     "rating_3": "R.rating IS 3"})),
-    "work": (("finished_at", "start_at", "status"),
-             lambda row: (
-                 f"INSERT INTO tally_work ({', '.join(WORK_KEY + WORK_SUMS)}) SELECT substr(R.finished_at, 1, 10), "
-                 f"substr({_START}, 1, 10), {'' if row == 'NEW' else '-'}1, "
-                 f"{'' if row == 'NEW' else '-'}{_minute('R.finished_at')}, "
-                 f"{'' if row == 'NEW' else '-'}{_minute(_START)} "
-                 f"WHERE R.finished_at IS NOT NULL AND {_RESOLVED} ON CONFLICT ({', '.join(WORK_KEY)}) DO UPDATE SET "
-                 + ", ".join(f"{c} = {c} + excluded.{c}" for c in WORK_SUMS) + ";").replace("R.", f"{row}.")),
+                     "withdrawn": "R.status = 7", "stopped": "R.status = 8"}),
+    "returned": (("returned_at", "rating", "channel", "procedure_code", "procedure_name"), "R.returned_at IS NOT NULL",
+                 "R.returned_at", {"returned": "1", "rating_1": "R.rating IS 1", "rating_2": "R.rating IS 2",
+                                   "rating_3": "R.rating IS 3"}),
+}
+
+
+def _work_part(row: str) -> str:
+    sign = "" if row == "NEW" else "-"
+    return (f"INSERT INTO tally_work ({', '.join(WORK_KEY + WORK_SUMS)}) SELECT substr(R.finished_at, 1, 10), "
+            f"substr({_START}, 1, 10), {sign}1, {sign}{_minute('R.finished_at')}, {sign}{_minute(_START)} "
+            f"WHERE R.finished_at IS NOT NULL AND {_RESOLVED} ON CONFLICT ({', '.join(WORK_KEY)}) DO UPDATE SET "
+            + ", ".join(f"{c} = {c} + excluded.{c}" for c in WORK_SUMS) + ";").replace("R.", f"{row}.")
+
+
+PARTS = {
+    # part: (the columns it reads, SQL per sign); its trigger's WHEN compares them, and the
+    # received part reads of the status only whether it is 3
+    **{part: (cols, lambda row, when=when, day=day, counts=counts: _day_part(row, when, day, counts))
+       for part, (cols, when, day, counts) in DAY_PARTS.items()},
+    "work": (("finished_at", "start_at", "status"), _work_part),
 }
 
 
@@ -124,15 +131,9 @@ def upgrade() -> None:
                    f"WHEN {_changed(part, cols)} BEGIN {sql('OLD')} {sql('NEW')} END")
 
     # The dossiers already held: each part once over the table, grouped (the triggers' own sums).
-    op.execute(_fill_day("received_at", "true", {"received": "status != 3", "refused": "status = 3"}))
-    op.execute(_fill_day("finished_at", _FINISHED.replace("R.", ""), {
-        "resolved": "status IN (9, 10)",
-        "early": f"status IN (9, 10) AND {_DAYS.format('<').replace('R.', '')}",
-        "on_time": f"status IN (9, 10) AND {_DAYS.format('=').replace('R.', '')}",
-        "late": f"status IN (9, 10) AND {_DAYS.format('>').replace('R.', '')}",
-        "withdrawn": "status = 7", "stopped": "status = 8"}))
-    op.execute(_fill_day("returned_at", "returned_at IS NOT NULL", {
-        "returned": "1", "rating_1": "rating IS 1", "rating_2": "rating IS 2", "rating_3": "rating IS 3"}))
+    for _cols, when, day, counts in DAY_PARTS.values():
+        op.execute(_fill_day(day.replace("R.", ""), when.replace("R.", ""),
+                             {c: expr.replace("R.", "") for c, expr in counts.items()}))
     start = _START.replace("R.", "")
     op.execute(f"INSERT INTO tally_work ({', '.join(WORK_KEY + WORK_SUMS)}) SELECT substr(finished_at, 1, 10), "
                f"substr({start}, 1, 10), COUNT(*), SUM({_minute('finished_at')}), SUM({_minute(start)}) "
