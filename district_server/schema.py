@@ -13,6 +13,8 @@ live in the same process during tests and must not collide).
 - `staff`, `staff_audit`: district staff accounts of the web dashboard and every action they took
   (docs/server-web.md).
 - `file_ref`: which office's events name which digitised file (file_refs.py): who may read it.
+- `tally_day`, `tally_work`, `tally_period`: the statistics' running totals per office, kept by
+  triggers on `dossier` (migration 0009, counter_app/db/tally_sql.py).
 
 Columns are declared with counter_app/db/schema_kit.py: NOT NULL unless `.null`.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from counter_app.db import tally_sql
 from counter_app.db.schema_kit import BIG, BIG_SEQ, INT, TEXT, columns, s
 
 metadata = sa.MetaData()
@@ -160,3 +163,16 @@ file_ref = sa.Table("file_ref", metadata, *columns(
     file_kind=s(10).default("component"), component=INT.default("0")),
     sa.Index("ix_file_ref_sha_agency", "sha256", "agency_code"),
     sa.Index("ix_file_ref_dossier", "dossier_id"))
+
+# The statistics' running totals per office (migration 0009: triggers on `dossier` keep them;
+# counter_app/db/tally_sql.py). Counts per (day, office, channel); the resolved dossiers' working
+# minutes per (office, day ended, day counted from); the working hours those were counted in.
+tally_day = sa.Table("tally_day", metadata, *columns(
+    day=s(10).pk, agency_code=s(20).pk, channel=INT.pk,
+    **{c: INT.default("0") for c in tally_sql.DISTRICT.counts}),
+    sqlite_with_rowid=False)
+tally_work = sa.Table("tally_work", metadata, *columns(
+    finish_day=s(10).pk, start_day=s(10).pk, agency_code=s(20).pk,
+    **{c: INT.default("0") for c in tally_sql.WORK_SUMS}),
+    sqlite_with_rowid=False)
+tally_period = sa.Table("tally_period", metadata, *columns(start_minute=INT.pk, end_minute=INT))

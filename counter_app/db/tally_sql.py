@@ -5,8 +5,8 @@ the grouped sums that fill them for the dossiers already held.
 Two stores keep them, keyed differently: the counter's per procedure (migration 0011), the
 district's per office (district_server migration 0009, no ratings: its dossiers carry none). SQLite
 runs a row trigger per part, fired only when the columns that part reads change; PostgreSQL one
-statement trigger with transition tables, so a push of 1,000 dossiers adds its totals in one
-grouped upsert per part instead of 1,000.
+row trigger whose function does the same (ingest writes a batch as one prepared statement per row,
+so a statement trigger would gain nothing).
 
 - tally_day, one row per (day, key…): on the day a dossier was received, `received` or `refused`
   (status 3); on the day its processing ended (finished_at, status 7–10), resolved (9, 10) as early
@@ -89,11 +89,17 @@ DISTRICT = Shape(key=("agency_code", "channel"), work_key=("agency_code",))
 
 def minute(time_sql: str, *, postgresql: bool = False) -> str:
     """The working minutes of tally_period's hours before the time (an ISO string in Vietnam time).
-    PostgreSQL's has the hours written in: it refuses a subquery inside the fill's SUM."""
+    PostgreSQL's has the hours written in (the same rows): no subquery per row, and none inside the
+    fill's SUM."""
     m = f"(CAST(substr({time_sql}, 12, 2) AS INTEGER) * 60 + CAST(substr({time_sql}, 15, 2) AS INTEGER))"
     if postgresql:
         return "(" + " + ".join(f"GREATEST(0, LEAST({end}, {m}) - {start})" for start, end in PERIODS) + ")"
     return f"(SELECT COALESCE(SUM(MAX(0, MIN(p.end_minute, {m}) - p.start_minute)), 0) FROM tally_period p)"
+
+
+def _counted(expr: str) -> str:
+    """1 for a row the condition holds for, else 0 ("1": every row), in SQL both databases run."""
+    return "1" if expr == "1" else f"CASE WHEN {expr} THEN 1 ELSE 0 END"
 
 
 # --- SQLite: a row trigger per part -------------------------------------------------------------
@@ -129,11 +135,12 @@ def _parts(shape: Shape) -> dict[str, tuple[tuple[str, ...], object]]:
     }
 
 
-def _changed(part: str, cols: tuple[str, ...]) -> str:
+def _changed(part: str, cols: tuple[str, ...], *, postgresql: bool = False) -> str:
     """A WHEN clause: a part moves only if what it reads changed (the received part reads of the
     status only whether it is 3)."""
     read = {"status": "{}.status = 3"} if part == "received" else {}
-    return " OR ".join(f"({read.get(c, '{}.' + c).format('OLD')}) IS NOT ({read.get(c, '{}.' + c).format('NEW')})"
+    differs = "IS DISTINCT FROM" if postgresql else "IS NOT"
+    return " OR ".join(f"({read.get(c, '{}.' + c).format('OLD')}) {differs} ({read.get(c, '{}.' + c).format('NEW')})"
                        for c in cols)
 
 
@@ -172,7 +179,7 @@ def fill(shape: Shape, *, postgresql: bool = False) -> list[str]:
 
 def _fill_day(shape: Shape, day: str, when: str, counts: dict[str, str], postgresql: bool) -> str:
     cols = ", ".join(shape.day_key + tuple(counts))
-    sums = ", ".join(f"SUM(CASE WHEN {expr} THEN 1 ELSE 0 END)" for expr in counts.values())
+    sums = ", ".join(f"SUM({_counted(expr)})" for expr in counts.values())
     target = "tally_day." if postgresql else ""
     added = ", ".join(f"{c} = {target}{c} + excluded.{c}" for c in counts)
     groups = ", ".join(str(i + 1) for i in range(len(shape.day_key)))
@@ -181,55 +188,41 @@ def _fill_day(shape: Shape, day: str, when: str, counts: dict[str, str], postgre
             f"ON CONFLICT ({', '.join(shape.day_key)}) DO UPDATE SET {added}")
 
 
-# --- PostgreSQL: one statement trigger, the changed rows from its transition tables -------------
-
-_SIGNED = {
-    "INSERT": "SELECT 1 AS sign, n.* FROM tally_new n",
-    "UPDATE": "SELECT 1 AS sign, n.* FROM tally_new n UNION ALL SELECT -1, o.* FROM tally_old o",
-    "DELETE": "SELECT -1 AS sign, o.* FROM tally_old o",
-}
+# --- PostgreSQL: one row trigger, the same parts -------------------------------------------------
 
 
-def _pg_day_part(shape: Shape, rows: str, when: str, day: str, counts: dict[str, str]) -> str:
-    sums = [f"SUM(R.sign * CASE WHEN {expr} THEN 1 ELSE 0 END)" for expr in counts.values()]
-    groups = ", ".join(str(i + 1) for i in range(len(shape.day_key)))
+def _pg_day_part(shape: Shape, row: str, when: str, day: str, counts: dict[str, str]) -> str:
+    sign = "" if row == "NEW" else "-"
     return (f"INSERT INTO tally_day ({', '.join(shape.day_key + tuple(counts))}) SELECT substr({day}, 1, 10), "
-            + "".join(f"R.{c}, " for c in shape.key) + ", ".join(sums)
-            + f" FROM ({rows}) R WHERE {when} GROUP BY {groups} HAVING "
-            + " OR ".join(f"{s} <> 0" for s in sums)
-            + f" ON CONFLICT ({', '.join(shape.day_key)}) DO UPDATE SET "
-            + ", ".join(f"{c} = tally_day.{c} + excluded.{c}" for c in counts) + ";")
+            + "".join(f"R.{c}, " for c in shape.key) + ", ".join(f"{sign}{_counted(e)}" for e in counts.values())
+            + f" WHERE {when} ON CONFLICT ({', '.join(shape.day_key)}) DO UPDATE SET "
+            + ", ".join(f"{c} = tally_day.{c} + excluded.{c}" for c in counts) + ";").replace("R.", f"{row}.")
 
 
-def _pg_work_part(shape: Shape, rows: str) -> str:
+def _pg_work_part(shape: Shape, row: str) -> str:
+    sign = "" if row == "NEW" else "-"
     keys = shape.work_key + WORK_DAYS
-    sums = ["SUM(R.sign)", f"SUM(R.sign * {minute('R.finished_at', postgresql=True)})",
-            f"SUM(R.sign * {minute(_START, postgresql=True)})"]
-    groups = ", ".join(str(i + 1) for i in range(len(keys)))
     return (f"INSERT INTO tally_work ({', '.join(keys + WORK_SUMS)}) SELECT "
             + "".join(f"R.{c}, " for c in shape.work_key)
-            + f"substr(R.finished_at, 1, 10), substr({_START}, 1, 10), {', '.join(sums)} FROM ({rows}) R "
-            f"WHERE R.finished_at IS NOT NULL AND {_RESOLVED} GROUP BY {groups} HAVING "
-            + " OR ".join(f"{s} <> 0" for s in sums)
-            + f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
-            + ", ".join(f"{c} = tally_work.{c} + excluded.{c}" for c in WORK_SUMS) + ";")
+            + f"substr(R.finished_at, 1, 10), substr({_START}, 1, 10), {sign}1, "
+            f"{sign}{minute('R.finished_at', postgresql=True)}, {sign}{minute(_START, postgresql=True)} "
+            f"WHERE R.finished_at IS NOT NULL AND {_RESOLVED} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+            + ", ".join(f"{c} = tally_work.{c} + excluded.{c}" for c in WORK_SUMS) + ";").replace("R.", f"{row}.")
 
 
 def postgresql_triggers(shape: Shape) -> list[str]:
-    """The function and its three triggers (AFTER INSERT, UPDATE, DELETE, each FOR EACH STATEMENT).
-    An upsert's inserted rows reach the INSERT trigger and its updated ones the UPDATE trigger."""
-    branches = []
-    for op, rows in _SIGNED.items():
-        statements = [_pg_day_part(shape, rows, when, day, counts)
-                      for _cols, when, day, counts in shape.day_parts().values()] + [_pg_work_part(shape, rows)]
-        branches.append(f"{'IF' if not branches else 'ELSIF'} TG_OP = '{op}' THEN " + " ".join(statements))
-    body = " ".join(branches) + " END IF; RETURN NULL;"
+    """The function and its row trigger: an insert adds each part of the new row, a delete takes the
+    old row's out, an update moves the parts whose columns changed (as SQLite's triggers' WHEN)."""
+    parts = {part: (cols, lambda row, when=when, day=day, counts=counts: _pg_day_part(shape, row, when, day, counts))
+             for part, (cols, when, day, counts) in shape.day_parts().items()}
+    parts["work"] = (("finished_at", "start_at", "status", *shape.work_key), lambda row: _pg_work_part(shape, row))
+    moved = " ".join(f"IF {_changed(part, cols, postgresql=True)} THEN {sql('OLD')} {sql('NEW')} END IF;"
+                     for part, (cols, sql) in parts.items())
+    body = (f"IF TG_OP = 'INSERT' THEN {' '.join(sql('NEW') for _c, sql in parts.values())} "
+            f"ELSIF TG_OP = 'DELETE' THEN {' '.join(sql('OLD') for _c, sql in parts.values())} "
+            f"ELSE {moved} END IF; RETURN NULL;")
     return [
-        f"CREATE FUNCTION tally_dossier_rows() RETURNS trigger LANGUAGE plpgsql AS $tally$ BEGIN {body} END $tally$",
-        "CREATE TRIGGER tally_dossier_added AFTER INSERT ON dossier REFERENCING NEW TABLE AS tally_new "
-        "FOR EACH STATEMENT EXECUTE FUNCTION tally_dossier_rows()",
-        "CREATE TRIGGER tally_dossier_moved AFTER UPDATE ON dossier REFERENCING OLD TABLE AS tally_old "
-        "NEW TABLE AS tally_new FOR EACH STATEMENT EXECUTE FUNCTION tally_dossier_rows()",
-        "CREATE TRIGGER tally_dossier_removed AFTER DELETE ON dossier REFERENCING OLD TABLE AS tally_old "
-        "FOR EACH STATEMENT EXECUTE FUNCTION tally_dossier_rows()",
+        f"CREATE FUNCTION tally_dossier_row() RETURNS trigger LANGUAGE plpgsql AS $tally$ BEGIN {body} END $tally$",
+        "CREATE TRIGGER tally_dossier_changed AFTER INSERT OR UPDATE OR DELETE ON dossier "
+        "FOR EACH ROW EXECUTE FUNCTION tally_dossier_row()",
     ]

@@ -32,7 +32,7 @@ from counter_app.domain.statuses import FINISHED, RESOLVED, sql_in
 from counter_app.domain.vn_time import day_start
 from counter_app.errors import UserError
 from counter_app.services import calendar_store
-from counter_app.services.statistics_tallies import Tallies
+from counter_app.services.statistics_tallies import Slice, Tallies
 
 MAX_DAYS = 366 * 5
 
@@ -58,9 +58,19 @@ class Source:
     # no procedure column, and its indexes alone answer them (district_server/schema.py).
     by_procedure: bool = True
     keyed_events: bool = False  # events.sort_key and dossier.last_key (the server): last_status_before
-    # The counts from the running totals triggers keep (the counter's store, migration 0011:
-    # statistics_tallies.py), not from the dossier rows.
-    tallied: bool = False
+    # The counts from the running totals triggers keep (db/tally_sql.py, statistics_tallies.py),
+    # not from the dossier rows: "procedure", the counter's (migration 0011: per procedure, for the
+    # office as a whole); "office", the district's (its migration 0009: per office, no procedures).
+    tallied_by: str = ""
+
+    def tally_slice(self) -> Slice | None:
+        """What the totals are asked of, when they hold what this source asks for."""
+        per_office = self.by_office or self.agency_code is not None
+        if self.tallied_by == "procedure" and not per_office:
+            return Slice(per_procedure=self.by_procedure, ratings=self.ratings)
+        if self.tallied_by == "office" and not self.by_procedure:
+            return Slice(by_office=self.by_office, agency_code=self.agency_code, per_procedure=False, ratings=False)
+        return None
 
     def where(self) -> str:
         return " AND d.agency_code = :agency" if self.agency_code else ""
@@ -101,7 +111,7 @@ class Source:
         return f"LEAST({a}, {b})" if self.postgresql else f"MIN({a}, {b})"
 
 
-COUNTER = Source(tallied=True)
+COUNTER = Source(tallied_by="procedure")
 
 
 def count_where(condition: str) -> str:
@@ -277,11 +287,11 @@ def _compute(session: Session, date_from: date, date_to: date,
     finished_procedure_sql = "d.procedure_code, ''" if per_procedure else "'', ''"
     procedure_group = ("d.procedure_code",) if per_procedure else ()
     calendar = src.calendar or calendar_store.work_calendar(session)
-    # The counter's counts come from its running totals: the same rows, from ~10k rows a year
-    # instead of ~100k dossiers a query (statistics_tallies.py).
-    tallies = (Tallies(session, date_from, date_to, calendar)
-               if src.tallied and not (src.by_office or src.agency_code) and per_procedure
-               and Tallies.usable(session, calendar) else None)
+    # The counts come from the running totals where the store keeps them: the same rows, from ~10k
+    # rows a year instead of ~100k dossiers a query (statistics_tallies.py).
+    of = src.tally_slice()
+    tallies = (Tallies(session, date_from, date_to, calendar, of)
+               if of is not None and Tallies.usable(session, calendar) else None)
 
     # Received in the period, per channel and procedure (one pass over the received_at range).
     received = tallies.received() if tallies else q(
@@ -443,8 +453,9 @@ def weekly_series(session: Session, date_from: date, date_to: date, *,
         d = date.fromisoformat(iso[:10])
         return d - timedelta(days=d.weekday())
 
-    if source.tallied:
-        for day, received, resolved, in_time in Tallies(session, date_from, date_to).daily():
+    of = source.tally_slice()
+    if of is not None:
+        for day, received, resolved, in_time in Tallies(session, date_from, date_to, of=of).daily():
             row = weeks.setdefault(week_of(day), [0, 0, 0])
             row[0], row[1], row[2] = row[0] + received, row[1] + resolved, row[2] + in_time
         return _weekly(weeks)

@@ -1,17 +1,18 @@
-"""The counter's statistics read from the running totals (migration 0011) instead of the dossiers.
+"""The statistics read from the running totals (counter_app/db/tally_sql.py) instead of the dossiers.
 
-A period's received, ended and returned counts, per procedure and channel, and the working time
-of its resolved dossiers, in the very shape of the rows statistics.py's queries over `dossier`
-return, so one loop there reads either (docs/rules.md, "Statistics"). The totals hold the dossiers'
-current state, as those queries read it; tests/unit/test_statistics_tallies.py holds both paths to
-the same answers. The dossiers open at an instant (carried over, in process) are still read from
-the dossier index: their split needs each one's due time and last move.
-
-The district's database has no totals: it keeps the queries over its dossier table.
+A period's received, ended and returned counts, and the working time of its resolved dossiers, in
+the very shape of the rows statistics.py's queries over `dossier` return, so one loop there reads
+either (docs/rules.md, "Statistics"). Two stores keep totals: the counter's per procedure and
+channel (migration 0011), the district server's per office and channel (its migration 0009). The
+totals hold the dossiers' current state, as those queries read it; tests/unit/test_statistics_tallies.py
+and tests/server/test_stats_tallies.py hold both paths to the same answers. The dossiers open at an
+instant (carried over, in process) are still read from the dossier index: their split needs each
+one's due time and last move.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,21 +21,39 @@ from sqlmodel import Session
 
 from counter_app.domain.calendar import WorkCalendar
 
-_DAY_ROWS = text(
-    "SELECT procedure_code, channel, SUM(received), SUM(refused), MAX(CASE WHEN received > 0 THEN procedure_name END), "
-    "SUM(resolved), SUM(early), SUM(on_time), SUM(late), SUM(withdrawn), SUM(stopped), SUM(returned), "
-    "SUM(rating_1), SUM(rating_2), SUM(rating_3) FROM tally_day WHERE day >= :a AND day <= :b "
-    "GROUP BY procedure_code, channel ORDER BY procedure_code, channel")
+
+@dataclass(frozen=True)
+class Slice:
+    """What the figures are asked of: every query grouped by office (`by_office`), or one office's
+    (`agency_code`, the district's totals only), per procedure (the counter's only), and whether
+    returns are counted by rating (the counter's)."""
+
+    by_office: bool = False
+    agency_code: str | None = None
+    per_procedure: bool = True
+    ratings: bool = True
+
+    def group(self) -> str:
+        return "agency_code" if self.by_office else "''"
+
+    def where(self) -> str:
+        return " AND agency_code = :agency" if self.agency_code else ""
+
+    def group_by(self, *columns: str) -> str:
+        grouped = ["agency_code"] * self.by_office + list(columns)
+        return f" GROUP BY {', '.join(grouped)}" if grouped else ""
 
 
 class Tallies:
     """One period's rows from the totals. `usable` says whether the working time applies: its
     minutes were counted in the calendar's own hours (the counts need no calendar)."""
 
-    def __init__(self, session: Session, date_from: date, date_to: date, calendar: WorkCalendar | None = None) -> None:
+    def __init__(self, session: Session, date_from: date, date_to: date, calendar: WorkCalendar | None = None,
+                 of: Slice = Slice()) -> None:
         self._session = session
         self._from, self._to = date_from, date_to
         self._calendar = calendar
+        self._of = of
         self._days: list[Any] | None = None
 
     @staticmethod
@@ -43,32 +62,42 @@ class Tallies:
             "SELECT start_minute, end_minute FROM tally_period ORDER BY start_minute"))]
         return held == calendar.policy.period_minutes
 
-    def _period(self) -> dict[str, str]:
-        return {"a": self._from.isoformat(), "b": self._to.isoformat()}
+    def _period(self) -> dict[str, Any]:
+        return {"a": self._from.isoformat(), "b": self._to.isoformat(), "agency": self._of.agency_code}
 
     def _day_rows(self) -> list[Any]:
+        """(group, code, channel, received, refused, name, resolved, early, on time, late, withdrawn,
+        stopped, returned, rated 1, 2, 3) per group, procedure and channel."""
         if self._days is None:
-            self._days = self._session.execute(_DAY_ROWS, self._period()).all()
+            of = self._of
+            procedure = ("procedure_code", "MAX(CASE WHEN received > 0 THEN procedure_name END)") \
+                if of.per_procedure else ("''", "''")
+            rated = "SUM(rating_1), SUM(rating_2), SUM(rating_3)" if of.ratings else "0, 0, 0"
+            self._days = self._session.execute(text(
+                f"SELECT {of.group()}, {procedure[0]}, channel, SUM(received), SUM(refused), {procedure[1]}, "
+                f"SUM(resolved), SUM(early), SUM(on_time), SUM(late), SUM(withdrawn), SUM(stopped), SUM(returned), "
+                f"{rated} FROM tally_day WHERE day >= :a AND day <= :b{of.where()}"
+                f"{of.group_by(*['procedure_code'] * of.per_procedure, 'channel')}"), self._period()).all()
         return self._days
 
     def received(self) -> list[tuple[str, str, str, int, bool, int]]:
         """(group, code, name, channel, refused?, count), as statistics.py's received query."""
         rows = []
-        for code, channel, received, refused, name, *_ in self._day_rows():
+        for group, code, channel, received, refused, name, *_ in self._day_rows():
             if received:
-                rows.append(("", code, name, channel, False, received))
+                rows.append((group, code, name, channel, False, received))
             if refused:
-                rows.append(("", code, "", channel, True, refused))
+                rows.append((group, code, "", channel, True, refused))
         return rows
 
     def finished(self) -> list[tuple[Any, ...]]:
         """(group, code, '', resolved, early, on time, late, withdrawn, stopped, None) per procedure."""
-        by_code: dict[str, list[int]] = {}
-        for code, _channel, _r, _x, _name, *counts in self._day_rows():
-            total = by_code.setdefault(code, [0] * 6)
+        by_code: dict[tuple[str, str], list[int]] = {}
+        for group, code, _channel, _r, _x, _name, *counts in self._day_rows():
+            total = by_code.setdefault((group, code), [0] * 6)
             for i, n in enumerate(counts[:6]):
                 total[i] += n
-        return [("", code, "", *counts, None) for code, counts in by_code.items() if any(counts)]
+        return [(group, code, "", *counts, None) for (group, code), counts in by_code.items() if any(counts)]
 
     def names_of_finished(self, codes: list[str]) -> list[tuple[str, str, str]]:
         """(group, code, name) of procedures ended in the period: the latest name by text, as MAX."""
@@ -79,17 +108,19 @@ class Tallies:
 
     def returned(self) -> list[tuple[str, int, int, int, int]]:
         """(group, returned, rated 1, 2, 3)."""
-        sums = [0, 0, 0, 0]
-        for *_, returned, r1, r2, r3 in self._day_rows():
+        sums: dict[str, list[int]] = {}
+        for group, *_, returned, r1, r2, r3 in self._day_rows():
+            total = sums.setdefault(group, [0, 0, 0, 0])
             for i, n in enumerate((returned, r1, r2, r3)):
-                sums[i] += n
-        return [("", *sums)]
+                total[i] += n
+        return [(group, *total) for group, total in sums.items()] or [("", 0, 0, 0, 0)]
 
     def daily(self) -> list[tuple[str, int, int, int]]:
         """(day, received and not refused, resolved, resolved by the due day) of each day with either."""
         return [tuple(r) for r in self._session.execute(text(
             "SELECT day, SUM(received), SUM(resolved), SUM(early + on_time) FROM tally_day "
-            "WHERE day >= :a AND day <= :b AND received + resolved > 0 GROUP BY day"), self._period())]
+            f"WHERE day >= :a AND day <= :b AND received + resolved > 0{self._of.where()} GROUP BY day"),
+            self._period())]
 
     def working_minutes(self) -> tuple[int, dict[str, tuple[int, int]]]:
         """A working day's minutes, and the resolved dossiers' summed working minutes and count.
@@ -99,8 +130,9 @@ class Tallies:
         minutes into its end day (if a working day) less those into its start day, so a pair's is
         n·(cum_f − cum_b) + w_f·Σf − w_b·Σb, whatever the calendar says of the days in between."""
         pairs = self._session.execute(text(
-            "SELECT finish_day, start_day, dossiers, finish_minutes, start_minutes FROM tally_work "
-            "WHERE finish_day >= :a AND finish_day <= :b AND dossiers > 0"), self._period()).all()
+            f"SELECT {self._of.group()}, finish_day, start_day, dossiers, finish_minutes, start_minutes "
+            f"FROM tally_work WHERE finish_day >= :a AND finish_day <= :b AND dossiers > 0{self._of.where()}"),
+            self._period()).all()
         if not pairs:
             return 0, {}
         assert self._calendar is not None, "the working time needs the calendar"
@@ -108,9 +140,9 @@ class Tallies:
         first = date.fromisoformat(min(p.start_day for p in pairs))
         cum = {day.isoformat(): (before, int(working))
                for day, before, working in self._calendar.working_minutes_by_day(first, self._to)}
-        total = count = 0
-        for finish_day, start_day, n, finish_minutes, start_minutes in pairs:
+        sums: dict[str, tuple[int, int]] = {}
+        for group, finish_day, start_day, n, finish_minutes, start_minutes in pairs:
             (cum_f, w_f), (cum_b, w_b) = cum[finish_day], cum[start_day]
-            total += n * (cum_f - cum_b) + w_f * finish_minutes - w_b * start_minutes
-            count += n
-        return day_minutes, {"": (total, count)}
+            total, count = sums.get(group, (0, 0))
+            sums[group] = (total + n * (cum_f - cum_b) + w_f * finish_minutes - w_b * start_minutes, count + n)
+        return day_minutes, sums
