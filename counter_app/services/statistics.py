@@ -32,7 +32,7 @@ from counter_app.domain.statuses import FINISHED, RESOLVED, sql_in
 from counter_app.domain.vn_time import day_start
 from counter_app.errors import UserError
 from counter_app.services import calendar_store
-from counter_app.services.statistics_tallies import Slice, Tallies
+from counter_app.services.statistics_tallies import Slice, Tallies, working_day_table
 
 MAX_DAYS = 366 * 5
 
@@ -67,9 +67,10 @@ class Source:
         """What the totals are asked of, when they hold what this source asks for."""
         per_office = self.by_office or self.agency_code is not None
         if self.tallied_by == "procedure" and not per_office:
-            return Slice(per_procedure=self.by_procedure, ratings=self.ratings)
+            return Slice(per_procedure=self.by_procedure, ratings=self.ratings, postgresql=self.postgresql)
         if self.tallied_by == "office" and not self.by_procedure:
-            return Slice(by_office=self.by_office, agency_code=self.agency_code, per_procedure=False, ratings=False)
+            return Slice(by_office=self.by_office, agency_code=self.agency_code, per_procedure=False, ratings=False,
+                         postgresql=self.postgresql)
         return None
 
     def where(self) -> str:
@@ -214,33 +215,26 @@ def _working_minutes(session: Session, first_iso: str, s_iso: str, e_iso: str, d
                      calendar: WorkCalendar, src: Source = COUNTER) -> tuple[int, dict[str, tuple[int, int]]]:
     """The working time from the clock's start to the result of each dossier resolved in the
     period, in minutes: a working day's minutes, and per group (src.group()) the sum and the count.
-    A temporary table holds each day's working minutes since the first start (`first_iso`, empty:
-    nothing resolved), so the database does the sum in one pass."""
+    The working-day table holds each day's working minutes since the first start (`first_iso`,
+    empty: nothing resolved), so the database does the sum in one pass."""
     if not first_iso:
         return 0, {}
     params = {"s": s_iso, "e": e_iso, "agency": src.agency_code}
-    periods, day_minutes = calendar.policy.period_minutes, calendar.policy.day_minutes
-    # Each resolved dossier's two days lie between the first clock start and the period's last day.
-    rows = [{"day": day.isoformat(), "cum": before, "working": int(working)}
-            for day, before, working in calendar.working_minutes_by_day(date.fromisoformat(first_iso[:10]), date_to)]
-    # A temporary table is the connection's own (SQLite and PostgreSQL): it shadows any real one.
-    # SQLite: WITHOUT ROWID, so each of the two lookups a dossier row makes is one b-tree search.
-    session.execute(text("CREATE TEMP TABLE IF NOT EXISTS stat_day (day TEXT PRIMARY KEY, cum INTEGER NOT NULL, "
-                         f"working INTEGER NOT NULL){'' if src.postgresql else ' WITHOUT ROWID'}"))
-    session.execute(text("DELETE FROM stat_day"))
-    session.execute(text("INSERT INTO stat_day VALUES (:day, :cum, :working)"), rows)
+    periods = calendar.policy.period_minutes
     at = lambda alias, col: f"({alias}.cum + {alias}.working * ({_minute_of_day_sql(col, periods, src)}))"  # noqa: E731
-    # SUM and COUNT, not AVG: the district's mean is the offices' sums over their counts. The
-    # difference is never negative: the working time counts from CLOCK_START.
-    sums = {k: (int(total), int(n)) for k, total, n in session.execute(text(
-        f"SELECT {src.group()}, SUM({at('f', 'd.finished_at')} - {at('b', CLOCK_START)}), "
-        "COUNT(*) FROM dossier d "
-        "JOIN stat_day f ON f.day = substr(d.finished_at, 1, 10) "
-        f"JOIN stat_day b ON b.day = substr({CLOCK_START}, 1, 10) "
-        f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {src.status_in(_RESOLVED)}{src.where()}"
-        f"{src.group_by()}"), params) if n}
-    session.execute(text("DELETE FROM stat_day"))
-    return day_minutes, sums
+    # Each resolved dossier's two days lie between the first clock start and the period's last day.
+    with working_day_table(session, date.fromisoformat(first_iso[:10]), date_to, calendar,
+                           postgresql=src.postgresql):
+        # SUM and COUNT, not AVG: the district's mean is the offices' sums over their counts. The
+        # difference is never negative: the working time counts from CLOCK_START.
+        sums = {k: (int(total), int(n)) for k, total, n in session.execute(text(
+            f"SELECT {src.group()}, SUM({at('f', 'd.finished_at')} - {at('b', CLOCK_START)}), "
+            "COUNT(*) FROM dossier d "
+            "JOIN stat_day f ON f.day = substr(d.finished_at, 1, 10) "
+            f"JOIN stat_day b ON b.day = substr({CLOCK_START}, 1, 10) "
+            f"WHERE d.finished_at >= :s AND d.finished_at < :e AND {src.status_in(_RESOLVED)}{src.where()}"
+            f"{src.group_by()}"), params) if n}
+    return calendar.policy.day_minutes, sums
 
 
 def _mean_days(sums: list[tuple[int, int]], day_minutes: int) -> float | None:
