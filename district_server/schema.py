@@ -53,8 +53,9 @@ dossier = sa.Table("dossier", metadata, *columns(
     # the channel, when the clock started and when processing ended.
     name_folded=s(200).default(""), id_number=s(20).default(""), procedure_name=TEXT.default(""),
     channel=INT.default("1"), start_at=s(40).null, finished_at=s(40).null,
-    # How many papers the checklist lists: the digitisation indicators (migration 0008).
-    papers=INT.default("0")),
+    # How many papers the checklist lists: the digitisation indicators (migration 0008); whether
+    # every paper has a kept file, and the result (digitised_flags.py, migration 0009).
+    papers=INT.default("0"), digitised=INT.default("0"), result_kept=INT.default("0")),
     sa.UniqueConstraint("code", name="uq_dossier_code"),
     sa.Index("ix_dossier_agency_code", "agency_code", "code"),
     # Prefix searches (LIKE 'x%'): PostgreSQL uses a btree for them only in byte order (the

@@ -30,6 +30,7 @@ PERIODS = ((7 * 60, 11 * 60 + 30), (13 * 60 + 30, 17 * 60))
 
 DAY_COUNTS = ("received", "refused", "resolved", "early", "on_time", "late", "withdrawn", "stopped", "returned")
 RATINGS = ("rating_1", "rating_2", "rating_3")
+DIGITISED = ("received_digitised", "results_digitised")
 WORK_DAYS = ("finish_day", "start_day")
 WORK_SUMS = ("dossiers", "finish_minutes", "start_minutes")
 
@@ -44,11 +45,14 @@ _START = ("(CASE WHEN substr(R.finished_at, 1, 16) < substr(R.start_at, 1, 16) T
 class Shape:
     """How one store keys its totals: `key`, tally_day's columns after the day (each also a
     dossier column); `work_key`, tally_work's before its two days; `ratings`, whether returns are
-    counted by rating too."""
+    counted by rating too; `digitised`, whether the dossiers carry the digitisation indicators'
+    flags (`digitised`, `result_kept`: the district's, district_server/digitised_flags.py), counted
+    on the day received and the day ended."""
 
     key: tuple[str, ...]
     work_key: tuple[str, ...] = ()
     ratings: bool = False
+    digitised: bool = False
 
     @property
     def day_key(self) -> tuple[str, ...]:
@@ -61,7 +65,7 @@ class Shape:
 
     @property
     def counts(self) -> tuple[str, ...]:
-        return DAY_COUNTS + RATINGS * self.ratings
+        return DAY_COUNTS + DIGITISED * self.digitised + RATINGS * self.ratings
 
     def day_parts(self) -> dict[str, tuple[tuple[str, ...], str, str, dict[str, str]]]:
         """tally_day's three parts: (the columns each reads, which dossiers count, the day they count
@@ -69,22 +73,28 @@ class Shape:
         returned = {"returned": "1"}
         if self.ratings:
             returned.update({f"rating_{n}": f"R.rating IS {n}" for n in (1, 2, 3)})
+        received = {"received": "R.status != 3", "refused": "R.status = 3"}
+        finished = {"resolved": _RESOLVED,
+                    "early": f"{_RESOLVED} AND {_DAYS.format('<')}",
+                    "on_time": f"{_RESOLVED} AND {_DAYS.format('=')}",
+                    "late": f"{_RESOLVED} AND {_DAYS.format('>')}",
+                    "withdrawn": "R.status = 7", "stopped": "R.status = 8"}
+        flag: dict[str, tuple[str, ...]] = {"received": (), "finished": ()}
+        if self.digitised:
+            received["received_digitised"] = "R.status != 3 AND R.digitised = 1"
+            finished["results_digitised"] = f"{_RESOLVED} AND R.result_kept = 1"
+            flag = {"received": ("digitised",), "finished": ("result_kept",)}
         return {
-            "received": (("received_at", "status", *self.reads), "true", "R.received_at",
-                         {"received": "R.status != 3", "refused": "R.status = 3"}),
-            "finished": (("finished_at", "status", "due_at", *self.reads), _FINISHED, "R.finished_at", {
-                "resolved": _RESOLVED,
-                "early": f"{_RESOLVED} AND {_DAYS.format('<')}",
-                "on_time": f"{_RESOLVED} AND {_DAYS.format('=')}",
-                "late": f"{_RESOLVED} AND {_DAYS.format('>')}",
-                "withdrawn": "R.status = 7", "stopped": "R.status = 8"}),
+            "received": (("received_at", "status", *flag["received"], *self.reads), "true", "R.received_at", received),
+            "finished": (("finished_at", "status", "due_at", *flag["finished"], *self.reads), _FINISHED,
+                         "R.finished_at", finished),
             "returned": (("returned_at", *(("rating",) if self.ratings else ()), *self.reads),
                          "R.returned_at IS NOT NULL", "R.returned_at", returned),
         }
 
 
 COUNTER = Shape(key=("procedure_code", "procedure_name", "channel"), ratings=True)
-DISTRICT = Shape(key=("agency_code", "channel"), work_key=("agency_code",))
+DISTRICT = Shape(key=("agency_code", "channel"), work_key=("agency_code",), digitised=True)
 
 
 def minute(time_sql: str, *, postgresql: bool = False) -> str:

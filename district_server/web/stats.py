@@ -16,7 +16,7 @@ from counter_app.domain import holidays
 from counter_app.domain.calendar import WorkCalendar
 from counter_app.errors import UserError
 from counter_app.services import digitisation_stats, statistics
-from counter_app.services.digitisation_stats import DISTRICT_FILES, Digitisation
+from counter_app.services.digitisation_stats import Digitisation
 from counter_app.services.statistics import Statistics
 from district_server.database import Database
 from district_server.schema import device, publication
@@ -117,10 +117,10 @@ def district_table(db: Database, period: Period) -> tuple[Statistics, list[tuple
 
 
 def digitisation_table(db: Database, period: Period) -> tuple[Digitisation, dict[str, Digitisation]]:
-    """The digitisation indicators (the counter's definitions over the district's file references,
-    services/digitisation_stats.py): the whole district, the sum of its offices, and each office."""
+    """The digitisation indicators (the counter's definitions, services/digitisation_stats.py, counted
+    in the district's running totals): the whole district, the sum of its offices, and each office."""
     date_from, date_to = period.bounds
     with _transaction(db) as conn:
-        parts = digitisation_stats.by_office(conn, date_from, date_to, DISTRICT_FILES)
+        parts = digitisation_stats.by_office_from_totals(conn, date_from, date_to)
     by_office = {str(a): d for a, d in parts.items()}
     return sum(by_office.values(), Digitisation()), by_office

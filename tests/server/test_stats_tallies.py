@@ -1,8 +1,9 @@
 """The district's statistics come from running totals its database keeps (migration 0009, triggers
-on `dossier`) and must say exactly what counting the dossiers says, per office and for the whole
-district, whatever was written: rows added one by one and a batch at a time, pushes upserted over
-earlier ones, status and time changes, a dossier moved to another office, rows deleted, and a
-database upgraded from 0008 with its dossiers. On SQLite and PostgreSQL."""
+on `dossier` and `file_ref`) and must say exactly what counting the dossiers and their files says,
+per office and for the whole district, whatever was written: rows added one by one and a batch at
+a time, pushes upserted over earlier ones, status, time and checklist changes, a dossier moved to
+another office, rows deleted, files named before and after their dossier arrived, and a database
+upgraded from 0008 with its dossiers and files. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from counter_app.services import statistics
+from counter_app.services import digitisation_stats, statistics
 from district_server.database import Database, open_database, pg_many
-from district_server.schema import dossier
+from district_server.schema import dossier, file_ref
 from district_server.web import stats
 
 OFFICES = ("000.00.20.H12", "000.00.21.H12", "000.00.22.H12")
@@ -43,13 +44,28 @@ def _dossier(rng: random.Random, n: int) -> dict[str, Any]:
         "created_at": "2026-07-01T00:00:00+07:00", "updated_at": "2026-07-01T00:00:00+07:00",
         "name_folded": "nguyen van a", "id_number": "", "procedure_name": "Chứng thực bản sao",
         "channel": rng.choice((1, 1, 2, 3)), "start_at": _at(rng, start),
-        "finished_at": _at(rng, finished) if status in (7, 8, 9, 10) or rng.random() < 0.05 else None, "papers": 2,
+        "finished_at": _at(rng, finished) if status in (7, 8, 9, 10) or rng.random() < 0.05 else None,
+        "papers": rng.choice((0, 1, 2, 3)),
     }
+
+
+def _files(rng: random.Random, made: list[dict[str, Any]], first: int, count: int) -> list[dict[str, Any]]:
+    """File references as ingest records them: checklist papers (1-based, 0 for "giấy tờ khác",
+    sometimes one beyond the checklist) and results, for dossiers held or not yet arrived."""
+    rows = []
+    for i in range(first, first + count):
+        target = rng.choice(made)
+        kind = rng.choice(("component", "component", "component", "result"))
+        rows.append({"event_id": f"f-{i:06d}", "sha256": f"{i:064x}", "agency_code": target["agency_code"],
+                     "dossier_id": target["id"], "seen_at": "2026-07-01T00:00:00+07:00", "file_kind": kind,
+                     "component": rng.choice((0, 1, 2, 3, 4)) if kind == "component" else 0})
+    return rows
 
 
 def _write_histories(db: Database, rng: random.Random) -> None:
     made = [_dossier(rng, n) for n in range(400)]
     with db.write() as conn:
+        conn.execute(sa.insert(file_ref), _files(rng, made[:300], 0, 300))  # named before their dossier arrives
         for row in made[:40]:  # one at a time
             conn.execute(sa.insert(dossier).values(**row))
         conn.execute(sa.insert(dossier), made[40:300])  # a batch
@@ -65,10 +81,12 @@ def _write_histories(db: Database, rng: random.Random) -> None:
             pg_many(conn, "dossier", pushed, "ON CONFLICT (id) DO UPDATE SET "
                     + ", ".join(f"{c} = EXCLUDED.{c}" for c in _MOVES))
     with db.write() as conn:
+        for ref in _files(rng, made, 300, 400):  # named after, one at a time as a push's events
+            conn.execute(sa.insert(file_ref).values(**ref))
         for n in rng.sample(range(400), 120):  # a column or two changed by hand, as a district move does
             other = _dossier(rng, n)
             changed = rng.sample(["status", "finished_at", "due_at", "returned_at", "start_at", "channel",
-                                  "agency_code", "received_at"], rng.choice((1, 2)))
+                                  "agency_code", "received_at", "papers"], rng.choice((1, 2)))
             conn.execute(sa.update(dossier).where(dossier.c.id == made[n]["id"])
                          .values({c: other[c] for c in changed}))
         conn.execute(sa.delete(dossier).where(dossier.c.id.in_([made[n]["id"] for n in rng.sample(range(400), 15)])))
@@ -82,10 +100,13 @@ def _periods(rng: random.Random) -> list[tuple[date, date]]:
 
 
 def _both_ways(db: Database, date_from: date, date_to: date) -> list[tuple[Any, Any]]:
-    """(from the totals, counted over the dossiers) for the district by office and each office alone."""
+    """(from the totals, counted over the dossiers) for the district by office and each office alone,
+    and the digitisation indicators of every office."""
     calendar = stats.server_calendar(db)
     out = []
     with db.engine.connect() as conn, conn.begin():
+        out.append((digitisation_stats.by_office_from_totals(conn, date_from, date_to),
+                    digitisation_stats.by_office(conn, date_from, date_to, digitisation_stats.DISTRICT_FILES)))
         for agency in (None, *OFFICES):
             src = stats._source(db, agency, calendar)
             assert src.tally_slice() is not None
@@ -106,12 +127,14 @@ def test_the_district_figures_from_the_totals_are_those_counted_over_the_dossier
     try:
         rng = random.Random(14)
         _write_histories(db, rng)
-        compared = 0
+        compared = digitised = 0
         for a, b in _periods(rng):
-            for tallied, counted in _both_ways(db, a, b):
+            figures = _both_ways(db, a, b)
+            for tallied, counted in figures:
                 assert tallied == counted, (a, b)
-            compared += _both_ways(db, a, b)[0][0][0]["resolved"]
-        assert compared > 300  # the periods saw the resolved dossiers, not empty ranges
+            compared += figures[1][0][0]["resolved"]
+            digitised += sum(d.fully_digitised + d.results_digitised for d in figures[0][0].values())
+        assert compared > 300 and digitised > 50  # the periods saw resolved and digitised dossiers
     finally:
         db.close()
 

@@ -1,6 +1,8 @@
 """tally_day, tally_work: the district statistics' running totals per office, kept by triggers on
 `dossier` in the transaction of every write (counter_app/db/tally_sql.py writes them,
-counter_app/services/statistics_tallies.py reads them; docs/server-web.md "Statistics").
+counter_app/services/statistics_tallies.py reads them; docs/server-web.md "Statistics"), the
+digitisation indicators with them: each dossier's flags `digitised` and `result_kept`, kept by
+triggers on `file_ref` and `dossier` (district_server/digitised_flags.py), counted in tally_day.
 
 A year of a district of 10M dossiers is ~1.2M dossier rows per query over the dossier table; the
 totals hold the same counts in ~70k rows a year (100 offices × 365 days × 2 channels). Triggers, not
@@ -22,8 +24,9 @@ from __future__ import annotations
 from alembic import op
 
 from counter_app.db import tally_sql
-from counter_app.db.schema_kit import INT, columns, s
+from counter_app.db.schema_kit import INT, add_columns, columns, s
 from counter_app.db.schema_kit import downgrade as downgrade
+from district_server import digitised_flags
 
 revision = "0009"
 down_revision = "0008"
@@ -33,6 +36,8 @@ SHAPE = tally_sql.DISTRICT
 
 def upgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
+    add_columns("dossier", digitised=INT.default("0"), result_kept=INT.default("0"))
+    op.execute(digitised_flags.FILL)
     op.create_table("tally_day", *columns(
         day=s(10).pk, agency_code=s(20).pk, channel=INT.pk, **{c: INT.default("0") for c in SHAPE.counts}),
         sqlite_with_rowid=False)
@@ -43,6 +48,7 @@ def upgrade() -> None:
     op.create_table("tally_period", *columns(start_minute=INT.pk, end_minute=INT))
     for start, end in tally_sql.PERIODS:
         op.execute(f"INSERT INTO tally_period (start_minute, end_minute) VALUES ({start}, {end})")
-    triggers = tally_sql.postgresql_triggers(SHAPE) if postgresql else tally_sql.sqlite_triggers(SHAPE)
+    triggers = (tally_sql.postgresql_triggers(SHAPE) + digitised_flags.postgresql_triggers() if postgresql
+                else tally_sql.sqlite_triggers(SHAPE) + digitised_flags.sqlite_triggers())
     for statement in triggers + tally_sql.fill(SHAPE, postgresql=postgresql):
         op.execute(statement)
