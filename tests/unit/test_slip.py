@@ -285,6 +285,24 @@ def test_a5_codes_scan_back(a5_pdf: bytes, office: SlipOffice, slip: SlipData, t
 
 
 @pdf_reading.needs_pdftoppm
+def test_slips_printed_one_after_the_other_each_carry_their_own_code(
+    office: SlipOffice, slip: SlipData, tmp_path: Path
+) -> None:
+    """What a paper remembers between slips (QR symbols, drawing operators, laid out text) never
+    carries one dossier's code onto the next slip."""
+    codes = ("000.00.20.H12-260213-0002", "000.00.20.H12-260213-0003")
+    pdfs = [render_slip(office, dataclasses.replace(slip, code=code)) for code in codes]
+    for code, pdf in zip(codes, pdfs, strict=True):
+        pages = pdf_reading.rasterise(pdf, tmp_path, dpi=150, name=code)
+        assert len(pages) == 2
+        payment = vietqr.build_payload(office.bank_bin, office.bank_account, slip.fee_amount, purpose=code)
+        for image in pages:
+            found = pdf_reading.decode(image)
+            assert found["code128"] == {code}
+            assert found["qr"] == {f"{LOOKUP}{code}", payment}
+
+
+@pdf_reading.needs_pdftoppm
 def test_two_up_halves_each_scan_back(
     two_up_pdf: bytes, office: SlipOffice, slip: SlipData, tmp_path: Path
 ) -> None:
