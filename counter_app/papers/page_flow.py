@@ -116,16 +116,27 @@ def paint_page(
 ) -> float:
     """Paint a page's blocks downwards from y_top (an `at_foot` block sits on y_bottom, when given);
     returns the y where the next block would go."""
+    placed, y = _placed(blocks, x, y_top, y_bottom)
+    for block, top in placed:
+        block.paint(canvas, x, top)
+    return y
+
+
+def _placed(
+    blocks: Sequence[Block], x: float, y_top: float, y_bottom: float | None
+) -> tuple[list[tuple[Block, float]], float]:
+    """Each block with the y of its top as `paint_page` paints it, and the y below the last."""
+    placed = []
     y = y_top
     for position, block in enumerate(blocks):
         if block.at_foot and y_bottom is not None:
-            block.paint(canvas, x, y_bottom + block.height)
+            placed.append((block, y_bottom + block.height))
             continue
         if position:
             y -= block.space_before
-        block.paint(canvas, x, y)
+        placed.append((block, y))
         y -= block.height
-    return y
+    return placed, y
 
 
 def stack(blocks: Sequence[Block], space_before: float = 0.0) -> Block:
@@ -247,9 +258,10 @@ def render_copies(
     set_metadata(canvas, title, author, subject)
     count = max((len(copy.pages) for copy in copies), default=0)
     if sheet is None:
+        sharing = [_shared_blocks(frame, copies, index) for index in range(count)]
         for copy in copies:
             for index in range(count):
-                _paint_frame(canvas, frame, copy, index, 0.0, page_size)
+                _paint_frame(canvas, frame, copy, index, 0.0, page_size, sharing[index])
                 canvas.showPage()
     else:
         column = sheet[0] / max(len(copies), 1)
@@ -280,21 +292,63 @@ def plain_streams() -> Iterator[None]:
         rl_config.useA85 = previous
 
 
-def _paint_frame(canvas: Canvas, frame: PageFrame, copy: Copy, index: int, x0: float, page_size: float) -> None:
-    """Page `index` of `copy` in the frame whose left edge is x0 (nothing past the copy's last page)."""
+def _paint_frame(
+    canvas: Canvas, frame: PageFrame, copy: Copy, index: int, x0: float, page_size: float,
+    shared: Sequence[bool] | None = None,
+) -> None:
+    """Page `index` of `copy` in the frame whose left edge is x0 (nothing past the copy's last page).
+
+    The blocks `shared` marks are painted once into form XObjects, which every copy's page then draws
+    where its own would be (one form per run of shared blocks, so the page still reads in order): the
+    second copy costs a few operators. Only copies on pages of their own share forms: side by side, a
+    copy would draw them shifted, and a reader that takes a form's text without its placement (pypdf
+    does) would find the second copy's text over the first's."""
     if index >= len(copy.pages):
         return
-    left = x0 + frame.left
-    top = frame.height - frame.top
-    if index and copy.continuation is not None:
-        copy.continuation.paint(canvas, left, top)
-        top -= copy.continuation.height
-    paint_page(canvas, copy.pages[index], left, top, frame.bottom)
+    placed = _frame_blocks(frame, copy, index)
+    shared = shared or [False] * len(placed)
+    if copy.continuation is not None and index:
+        copy.continuation.paint(canvas, x0 + frame.left, frame.height - frame.top)
+    start = 0
+    while start < len(placed):
+        end = start + 1
+        while end < len(placed) and shared[end] == shared[start]:
+            end += 1
+        if shared[start]:
+            name = f"Copies{index}x{start}"
+            if not canvas.hasForm(name):
+                canvas.beginForm(name, 0, 0, frame.width, frame.height)
+                for block, y in placed[start:end]:
+                    block.paint(canvas, x0 + frame.left, y)
+                canvas.endForm()
+            canvas.doForm(name)
+        else:
+            for block, y in placed[start:end]:
+                block.paint(canvas, x0 + frame.left, y)
+        start = end
     total = len(copy.pages)
     if total > 1:
         label = copy.page_label or (lambda page, of: f"Trang {page}/{of}")
         canvas.setFont(ITALIC, page_size)
         canvas.drawRightString(x0 + frame.width - frame.right, frame.bottom / 2, nfc(label(index + 1, total)))
+
+
+def _frame_blocks(frame: PageFrame, copy: Copy, index: int) -> list[tuple[Block, float]]:
+    """The blocks of page `index` of `copy` with the y of their tops, under its continuation strip."""
+    top = frame.height - frame.top
+    if index and copy.continuation is not None:
+        top -= copy.continuation.height
+    return _placed(copy.pages[index], frame.left, top, frame.bottom)[0]
+
+
+def _shared_blocks(frame: PageFrame, copies: Sequence[Copy], index: int) -> list[bool] | None:
+    """Per block of page `index`, whether every copy has that very block in that very place; None
+    when the copies' pages differ in length, or only one copy has this page."""
+    pages = [_frame_blocks(frame, copy, index) for copy in copies if index < len(copy.pages)]
+    if len(pages) < 2 or any(len(page) != len(pages[0]) for page in pages):
+        return None
+    return [all(page[position][0] is block and page[position][1] == y for page in pages[1:])
+            for position, (block, y) in enumerate(pages[0])]
 
 
 def _cut_line(canvas: Canvas, x: float, height: float) -> None:

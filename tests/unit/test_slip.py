@@ -111,6 +111,8 @@ def test_a5_has_the_form_text(a5_pdf: bytes, slip: SlipData) -> None:
     assert "Liên 2" not in first
     assert "(Liên 2: Giao người nộp)" in pages[1]
     assert "Liên 1" not in pages[1]
+    # The second copy says all the first does, in the same order (it draws the first's forms).
+    assert pages[1] == first.replace("(Liên 1: Lưu)", "(Liên 2: Giao người nộp)")
     # The extracted text is already NFC: the PDF maps glyphs to precomposed characters.
     assert unicodedata.is_normalized("NFC", first)
 
