@@ -4,8 +4,10 @@
 
 - render_slip: A5, both copies, Code 128 + look-up QR + VietQR; a new dossier code on every run, so
   the QR encodings are really computed (the cache only helps within one slip);
-- bare canvas: the same strings drawn with plain drawString at fixed positions on two A5 pages, same
-  fonts, no measuring, wrapping, barcodes or QR codes;
+- bare canvas: the bare library doing the same work: each text fragment of the slip's two pages (read
+  back from its PDF) drawn in the face and at the size the slip prints it in, so reportlab subsets and
+  embeds the same faces, with plain drawString at fixed positions on two A5 pages, the same stream
+  encoding; no measuring, wrapping, barcodes or QR codes;
 - the ratio of the two medians. Target: render_slip under 50 ms;
 - the shipped birth registration (five long documents): the slip that has to shrink to fit one page.
 """
@@ -18,6 +20,7 @@ import itertools
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -26,11 +29,14 @@ from reportlab.lib.units import mm  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 from timing import median_ms  # noqa: E402
 
-from counter_app.papers.fonts import REGULAR, register_fonts  # noqa: E402
+from counter_app.papers.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, register_fonts  # noqa: E402
 from counter_app.papers.page_flow import plain_streams  # noqa: E402
 from counter_app.papers.slip import SlipData, SlipDocument, render_slip  # noqa: E402
 from tests.paper_fixtures import SLIP  # noqa: E402
 from tests.paper_fixtures import SLIP_OFFICE as OFFICE  # noqa: E402
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 
 def make_slip(number: int) -> SlipData:
@@ -47,22 +53,54 @@ def birth_registration_slip(number: int) -> SlipData:
     return replace(make_slip(number), procedure_name=birth.name, documents=documents)
 
 
-def slip_strings(pdf: bytes) -> list[list[str]]:
-    """The text lines of each page, as printed (pypdf: a dev dependency, fine for a bench)."""
+class Fragment(NamedTuple):
+    """A run of text as the slip prints it: its characters, the registered face, the size in points."""
+
+    text: str
+    face: str
+    size: float
+
+
+def slip_strings(pdf: bytes) -> list[list[Fragment]]:
+    """Each page's text fragments in the order printed, each with its face and size (pypdf: a dev
+    dependency, fine for a bench). The face is read from the run's embedded font, `/AAAAAA+<name>`
+    (reportlab's subset tag, then the TTF's PostScript name), and named as papers/fonts.py registers it."""
     from pypdf import PdfReader
+    from reportlab.pdfbase import pdfmetrics
 
-    return [[line for line in page.extract_text().splitlines() if line.strip()]
-            for page in PdfReader(io.BytesIO(pdf)).pages]
+    register_fonts()
+    faces = {pdfmetrics.getFont(face).face.name.decode(): face for face in (REGULAR, BOLD, ITALIC, BOLD_ITALIC)}
+    return [_fragments(page, faces) for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def bare_canvas(pages: list[list[str]]) -> bytes:
+def _fragments(page: PageObject, faces: dict[str, str]) -> list[Fragment]:
+    fragments: list[Fragment] = []
+
+    def visit(text: str, _cm: object, _tm: object, font: dict | None, size: float) -> None:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if not lines:
+            return  # the empty runs around graphics (and reportlab's Helvetica preamble) print nothing
+        base_font = str(font["/BaseFont"]) if font else "?"
+        face = faces.get(base_font.lstrip("/").split("+")[-1])
+        if face is None:
+            raise ValueError(f"the slip prints {lines[0]!r} in {base_font}, not a face papers/fonts.py registers")
+        fragments.extend(Fragment(line, face, float(size)) for line in lines)
+
+    page.extract_text(visitor_text=visit)
+    return fragments
+
+
+def bare_canvas(pages: list[list[Fragment]]) -> bytes:
+    """The slip's fragments, each in its face and size, one under the other at a fixed step."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A5, pageCompression=1)
-    for lines in pages:
-        canvas.setFont(REGULAR, 9)
-        y = A5[1] - 10 * mm
-        for line in lines:
-            canvas.drawString(12 * mm, y, line)
+    for fragments in pages:
+        y, font = A5[1] - 10 * mm, None
+        for text, face, size in fragments:
+            if (face, size) != font:
+                canvas.setFont(face, size)
+                font = face, size
+            canvas.drawString(12 * mm, y, text)
             y -= 11
         canvas.showPage()
     with plain_streams():  # the same stream encoding as ours: the ratio is our layout and codes alone
@@ -86,7 +124,7 @@ def main() -> None:
     birth_ms = median_ms(lambda: render_slip(OFFICE, birth_registration_slip(next(numbers))), args.runs)
     print(f"render_slip (A5, 2 copies, Code 128 + 2 QR, new code each run): {slip_ms:7.2f} ms median of {args.runs}")
     print(f"render_slip (same slip again, QR encodings cached):            {same_ms:7.2f} ms")
-    print(f"bare reportlab canvas, same strings, no layout or codes:       {bare_ms:7.2f} ms")
+    print(f"bare canvas, same strings in the same faces and sizes:         {bare_ms:7.2f} ms")
     print(f"ratio render_slip / bare canvas:                               {slip_ms / bare_ms:7.2f}x")
     print(f"target < 50 ms: {'met' if slip_ms < 50 else 'NOT met'}")
     print(f"render_slip, birth registration (5 long documents, shrunk):     {birth_ms:7.2f} ms")

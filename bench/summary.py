@@ -15,7 +15,8 @@ with something else slows both and the ratio holds:
   slowest single statement either ran, against a bare FTS5 query for the word's 50 newest rows;
 - statistics for a year, the XLSX for a month: the service against a bare count over the same
   received_at range / a bare write-only openpyxl workbook with the same cells;
-- Mẫu 01: render_slip against a bare reportlab canvas drawing the same strings (bench_slip.py);
+- Mẫu 01: render_slip against a bare reportlab canvas drawing the same strings, each in the face and
+  at the size the slip prints it in, with no layout, barcode or QR code (bench_slip.py);
 - digitisation: a 10-page 200 dpi grey JPEG scan into one component PDF against bare img2pdf
   wrapping the same JPEGs (bench_digitise.py);
 - file upload: uploads.upload of a new 64 MB file to a `counter-server serve` process against bare
@@ -259,7 +260,7 @@ def slip_row(runs: int = 50) -> list[Figure]:
     bench_slip.bare_canvas(pages)
     now, base = paired_ms(lambda run: render_slip(bench_slip.OFFICE, bench_slip.make_slip(run + 1)),
                           lambda _run: bench_slip.bare_canvas(pages), runs)
-    return [Figure("Mẫu 01 render vs bare canvas, same strings", now, base, Goal("ratio", 2, strict=False))]
+    return [Figure("Mẫu 01 render vs bare canvas, same strings and faces", now, base, Goal("ratio", 2, strict=False))]
 
 
 def digitise_row(runs: int = 5) -> list[Figure]:
