@@ -6,35 +6,48 @@ services, so the window never holds a session or sees a table. The methods are m
 the window's store lane (ui/workers.py), never on the UI thread. This module's own imports stay
 light (no SQLAlchemy): the window imports it at start-up and lets the lane pay for the rest.
 
-The module-level functions are pure and quick (field checks, reading an ID-card QR, searching an
-already loaded catalogue): the window calls them directly as the officer types.
+The window's desk (`open_reading_first`) answers its first screen (`office`, `procedures`,
+`worklist`, desk_admin.has_accounts: the `reading()` methods) through a plain read-only connection
+(db/plain_store.py) while `open_store` loads SQLAlchemy and opens the store off the lane; every
+other method uses the full store, and opens it first if it is not open yet.
+
+The module-level functions (counter_app/desk_fields.py) are pure and quick (field checks, reading an
+ID-card QR, searching an already loaded catalogue): the window calls them directly as the officer types.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from counter_app import clock
+from counter_app.db import plain_rows
+from counter_app.db.plain_store import PlainStore
+from counter_app.desk_fields import (  # noqa: F401 - the window calls them as desk.check_fields …
+    agency_code_problem,
+    birth_date_iso,
+    check_fields,
+    read_id_card,
+    search_procedures,
+)
 from counter_app.desk_types import DossierCard, DossierLife, LifeEvent, Saved
-from counter_app.domain import actions, validation
+from counter_app.domain import actions
 from counter_app.domain.actor import Actor
-from counter_app.domain.codes import AGENCY_CODE_RE
-from counter_app.domain.id_card import parse_id_qr
 from counter_app.domain.public_papers import PosterJob
 from counter_app.domain.scanner_config import ScannerConfig
-from counter_app.domain.text import collapse_spaces, nfc
 from counter_app.domain.vn_time import vn_datetime
 from counter_app.errors import UserError
 from counter_app.sync.status import SyncStatus
 
 if TYPE_CHECKING:
+    from counter_app.db.plain_rows import Reader
     from counter_app.db.store import Store
     from counter_app.services.attention import Attention
-    from counter_app.services.catalogue import ProcedureSpec
+    from counter_app.services.procedure_specs import ProcedureSpec
     from counter_app.services.search import Page
 
 
@@ -84,8 +97,13 @@ class Desk:
     desk names `actor` (the logged-in officer at the window, the OS user for the scripted
     interface), and the core's permission gate checks that person's role (docs/roles.md)."""
 
-    def __init__(self, store: Store, actor: Actor | None = None) -> None:
-        self.store = store
+    def __init__(self, store: Store | None, actor: Actor | None = None, *, plain: PlainStore | None = None,
+                 directory: Path | None = None) -> None:
+        """On an open `store`; or (store None) reading through `plain` until the store in `directory`
+        is opened (open_reading_first)."""
+        self._store = store
+        self._plain = plain
+        self._directory = directory if store is None else store.path.parent
         self._actor = actor
 
     @classmethod
@@ -96,6 +114,72 @@ class Desk:
         from counter_app.db.store import Store
 
         return cls(Store.open(resolve(data_dir)), actor)
+
+    @classmethod
+    def open_reading_first(cls, data_dir: str | None = None, *, actor: Actor | None = None) -> Desk:
+        """The window's desk: reading through the plain connection when the store needs nothing but
+        reading to open (db/plain_store.py), so its first screen comes before SQLAlchemy is loaded;
+        otherwise opened as `open` does."""
+        from counter_app.config import data_dir as resolve
+
+        directory = resolve(data_dir)
+        plain = PlainStore.open(directory)
+        if plain is None:
+            return cls.open(str(directory), actor=actor)
+        return cls(None, actor, plain=plain, directory=directory)
+
+    @property
+    def store(self) -> Store:
+        """The store; opened here if the desk still reads through the plain connection (the window
+        has `open_store` do it off the lane first, so this waits only for a call that came early)."""
+        if self._store is None:
+            self.use_store(self.open_store())
+        assert self._store is not None
+        return self._store
+
+    @property
+    def store_is_open(self) -> bool:
+        return self._store is not None
+
+    @property
+    def generation(self) -> int:
+        """The store's count of committed writes (0 while nothing but the plain connection is open)."""
+        return self._store.generation if self._store is not None else 0
+
+    def open_store(self) -> Store:
+        """Open the store this desk reads (SQLAlchemy imported, the schema checked and migrated if it
+        must be, the clear files sealed), and load the services the window calls next, so that none
+        of it is paid on the store lane. Touches nothing of this desk: safe on another thread while
+        the lane reads; `use_store` then hands it over."""
+        import importlib
+
+        from counter_app.db.store import Store
+
+        assert self._directory is not None
+        store = Store.open(self._directory)
+        for module in _WINDOW_SERVICES:
+            importlib.import_module(module)
+        return store
+
+    def use_store(self, store: Store) -> None:
+        """From now on every read and write goes through `store` (on the store lane: a read through
+        the plain connection may be under way there until this runs)."""
+        self._store = store
+        if self._plain is not None:
+            self._plain.close()
+            self._plain = None
+
+    @contextmanager
+    def reading(self) -> Iterator[Reader]:
+        """One read transaction for the plain reads (db/plain_rows): a session of the store once it
+        is open, else the plain connection."""
+        if self._store is not None:
+            with self._store.read() as session:
+                yield session
+        else:
+            assert self._plain is not None
+            with self._plain.read() as conn:
+                yield conn
 
     @property
     def actor(self) -> Actor:
@@ -113,14 +197,16 @@ class Desk:
         self._actor = actor
 
     def close(self) -> None:
-        self.store.close()
+        if self._store is not None:
+            self._store.close()
+        if self._plain is not None:
+            self._plain.close()
 
     def office(self) -> OfficeInfo | None:
-        from counter_app.services.office import get_office
-
-        with self.store.read() as session:
-            office = get_office(session)
-            return _office_info(office) if office is not None else None
+        with self.reading() as reader:
+            office = plain_rows.fetch_one(
+                reader, "SELECT agency_code, agency_name, office_name, place, counter FROM office WHERE id = 1", {})
+        return _office_info(office) if office is not None else None
 
     def setup_office(self, *, agency_code: str, agency_name: str, office_name: str = "", place: str = "",
                      counter: int = 0, passphrase: str | None = None) -> OfficeInfo:
@@ -146,10 +232,10 @@ class Desk:
         return code
 
     def procedures(self) -> list[ProcedureSpec]:
-        from counter_app.services.catalogue import list_procedures
+        from counter_app.services.procedure_specs import list_procedures
 
-        with self.store.read() as session:
-            return list_procedures(session)
+        with self.reading() as reader:
+            return list_procedures(reader)
 
     def preview_due(self, procedure_code: str, received_at: datetime | None = None) -> DuePreview:
         """The appointment time the form shows before saving (the same calendar as the save)."""
@@ -183,8 +269,8 @@ class Desk:
         """One page of the dossier list (rows are services.worklist.WorkRow)."""
         from counter_app.services import worklist
 
-        with self.store.read() as session:
-            return worklist.worklist(session, **asdict(flt), before_key=before_key,
+        with self.reading() as reader:
+            return worklist.worklist(reader, **asdict(flt), before_key=before_key,
                                      limit=limit or worklist.PAGE_SIZE)
 
     # --- the dossier's life (workflow) --------------------------------------------------------------
@@ -383,6 +469,10 @@ class Desk:
 
 
 PICKUP_DAYS_KEY = "attention.pickup_days"
+# What the window calls once its first screen is up (the scanner and paper settings, the sync count,
+# the attention list, the backup's state): loaded by open_store, off the store lane.
+_WINDOW_SERVICES = ("counter_app.services.office_settings", "counter_app.services.attention",
+                    "counter_app.sync.commands", "counter_app.desk_admin")
 _PRINT_ACTIONS = {"01": "print.slip", "poster": "print.poster", "list": "print.listing"}
 
 
@@ -404,84 +494,3 @@ def _life(session: Any, code: str) -> DossierLife:
 
 def _office_info(office: Any) -> OfficeInfo:
     return OfficeInfo(office.agency_code, office.agency_name, office.office_name, office.place, office.counter)
-
-
-# --- quick, pure helpers the form calls while the officer types -----------------------------------
-
-
-def agency_code_problem(value: str) -> str:
-    """Empty when the agency code has the right shape, else what is wrong (shown live in setup)."""
-    code = (value or "").strip().upper()
-    if not code:
-        return "Cần nhập mã cơ quan (dạng ddd.dd.dd.Ldd, ví dụ 000.00.20.H12)."
-    if not AGENCY_CODE_RE.match(code):
-        return f"'{code}' chưa đúng dạng ddd.dd.dd.Ldd (ví dụ 000.00.20.H12)."
-    return ""
-
-
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-
-
-def birth_date_iso(text: str, *, today: date | None = None) -> str:
-    """'01/02/1990', '1/2/1990' or '01021990' as the officer types it -> '1990-02-01'; '' stays ''."""
-    raw = (text or "").strip()
-    if not raw:
-        return ""
-    m = _DMY.match(raw)
-    if m:
-        raw = f"{int(m.group(1)):02d}{int(m.group(2)):02d}{m.group(3)}"
-    if not re.fullmatch(r"\d{8}", raw):
-        raise UserError(f"Ngày sinh '{text.strip()}' phải có dạng ngày/tháng/năm, ví dụ 01/02/1990.",
-                        field="birth_date")
-    born = validation.ddmmyyyy(raw, field="birth_date", label="Ngày sinh")
-    if born > (today or clock.now().date()):
-        raise UserError(f"Ngày sinh {born:%d/%m/%Y} ở tương lai.", field="birth_date")
-    return born.isoformat()
-
-
-def check_fields(applicant: dict[str, str]) -> dict[str, str]:
-    """The problem of each applicant field given (field -> message), all at once, for the messages
-    beside the fields; the save checks everything again (intake.parse_intake) before writing."""
-    checks = {
-        "full_name": lambda v: None if collapse_spaces(nfc(v)) else _missing_name(),
-        "id_number": lambda v: validation.id_number(v) if v.strip() else None,
-        "birth_date": birth_date_iso,
-        "gender": validation.gender,
-        "phone": validation.phone,
-        "email": lambda v: validation.email(nfc(v)),
-    }
-    problems = {}
-    for name, value in applicant.items():
-        try:
-            checks.get(name, str)(value or "")
-        except UserError as exc:
-            problems[name] = exc.message
-    return problems
-
-
-def _missing_name() -> None:
-    raise UserError("Cần nhập họ tên người nộp hồ sơ.", field="full_name")
-
-
-def read_id_card(qr: str) -> dict[str, str]:
-    """The applicant fields of an ID-card QR, as the form shows them (dates dd/mm/yyyy).
-    UserError with a clear message for a half-read or garbled QR."""
-    card = parse_id_qr(qr)
-    return {
-        "full_name": card.full_name,
-        "id_number": card.id_number,
-        "old_id_number": card.old_id_number,
-        "birth_date": f"{card.birth_date:%d/%m/%Y}" if card.birth_date else "",
-        "gender": card.gender,
-        "address": card.address,
-        "issue_date": f"{card.issue_date:%d/%m/%Y}" if card.issue_date else "",
-        "unreadable": ",".join(card.unreadable),  # fields left empty: a letter was lost on the way
-    }
-
-
-def search_procedures(specs: list[ProcedureSpec], query: str, limit: int = 50) -> list[ProcedureSpec]:
-    """By code or name, diacritics optional. `specs` came from `Desk.procedures`, so the catalogue
-    module is already imported and this costs no start-up time."""
-    from counter_app.services.catalogue import search_procedures as search
-
-    return search(specs, query, limit)

@@ -2,8 +2,9 @@
 
 Like counter_app/desk.py: each function opens its own transaction and calls the services, runs on
 the window's store lane, and hands back plain values (dataclasses, dicts), so the window never holds
-a session or sees a table. The functions take the `Desk` (they only use `desk.store`). This module's
-own imports stay light; the services are imported inside the functions, on the lane.
+a session or sees a table. The functions take the `Desk` (they use `desk.store`; `has_accounts`, one
+of the window's first reads, `desk.reading()`). This module's own imports stay light; the services
+are imported inside the functions, on the lane.
 
 Who acts is the desk's `actor`, set by `login` and cleared by `logout`; who may do what is decided
 by the core's one permission gate (services/permissions.py): the window only hides what a role may
@@ -56,10 +57,12 @@ class Login:
 
 
 def has_accounts(desk: Desk) -> bool:
-    from counter_app.services import accounts
+    """Whether to ask for a log-in or for the first admin: one of the window's first reads, so plain
+    (Desk.reading), before the store's full opening (the same question as accounts.has_accounts)."""
+    from counter_app.db import plain_rows
 
-    with desk.store.read() as session:
-        return accounts.has_accounts(session)
+    with desk.reading() as reader:
+        return plain_rows.fetch_one(reader, "SELECT 1 AS found FROM officer LIMIT 1", {}) is not None
 
 
 def create_first_admin(desk: Desk, username: str, full_name: str, password: str) -> Login:

@@ -28,6 +28,20 @@ def test_the_window_module_starts_without_the_store_or_the_papers() -> None:
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
 
 
+def test_the_windows_first_screen_is_read_without_sqlalchemy(desk) -> None:  # noqa: ANN001
+    """The office, the catalogue, a search in the list and the log-in question, read as the window
+    reads them at start (db/plain_store.py), and the picker's search as the officer types."""
+    reads = (
+        "from counter_app import desk as d, desk_admin\n"
+        f"desk = d.Desk.open_reading_first({str(desk.path.parent)!r})\n"
+        "assert not desk.store_is_open and desk.office() is not None and desk_admin.has_accounts(desk) is False\n"
+        "specs = desk.procedures()\n"
+        "assert d.search_procedures(specs, 'thu ba') and desk.worklist(d.ListFilter(query='nguyen')).rows == []\n"
+    )
+    loaded = set(_loaded_after("import ui.app\n" + reads))
+    assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
 def test_the_core_and_the_server_never_load_qt() -> None:
     loaded = _loaded_after("import counter_app.cli, counter_app.desk, counter_app.desk_admin, "
                            "counter_app.services.papers, counter_app.services.reports, counter_app.sync.engine, "

@@ -1,7 +1,8 @@
 """`counter-app` with no command: the counter window.
 
-The window shows first and opens the store on the store lane, so the officer sees it at once
-while SQLAlchemy loads in the background (docs/platform-notes.md: it is most of the start-up time).
+The window shows first and answers its first screen through a plain read of the store; SQLAlchemy
+loads, and the store opens whole, in the background once it is usable (ui/desk_client.py;
+docs/platform-notes.md: it is most of the start-up time).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ui.views.main_window import MainWindow
 
 
 def build_window(data_dir: str | None, *, prefs: Prefs | None = None) -> MainWindow:
-    return MainWindow(DeskClient(lambda: Desk.open(data_dir)), prefs=prefs)
+    return MainWindow(DeskClient(lambda: Desk.open_reading_first(data_dir)), prefs=prefs)
 
 
 def run(data_dir: str | None, *, on_ready: Callable[[MainWindow], None] | None = None) -> int:
@@ -61,11 +62,13 @@ def run(data_dir: str | None, *, on_ready: Callable[[MainWindow], None] | None =
 
 
 def settle_heap_when_ready(window: MainWindow) -> None:
-    """Once the window is usable, what is loaded by then (Qt's wrappers, SQLAlchemy, the models, the
-    catalogue) lives as long as it does: kept out of the collector's full passes, each of which
-    otherwise scanned all of it holding the interpreter, and so the window, ~75 ms at a time on a
-    1M store (docs/platform-notes.md, "Start-up: the window first, SQLAlchemy later")."""
+    """Once the window is usable, and again once the store itself is open, what is loaded by then
+    (Qt's wrappers, the catalogue; SQLAlchemy, the models and the services) lives as long as it does:
+    kept out of the collector's full passes, each of which otherwise scanned all of it holding the
+    interpreter, and so the window, ~75 ms at a time on a 1M store (docs/platform-notes.md,
+    "Start-up: the window first, SQLAlchemy later")."""
     window.ready.connect(gc.freeze)
+    window.client.store_opened.connect(gc.freeze)
 
 
 def compose(window: MainWindow) -> None:

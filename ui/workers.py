@@ -3,7 +3,9 @@
 A lane runs its jobs one after another on its own thread (a QThreadPool of one), so jobs on one
 resource never overlap and the UI thread never waits for the store. A job submitted with a `key`
 supersedes the earlier jobs of that key: one still queued is skipped, one already running has its
-answer dropped. So the screen shows the newest search, never a late answer to an older one.
+answer dropped. So the screen shows the newest search, never a late answer to an older one. A job
+with a higher `priority` runs before the queued ones of lower priority (never before the one
+running); jobs of one priority run in the order they came.
 
 Answers travel in a plain queue; the lane thread only posts an empty event to wake the UI thread,
 which then runs the callbacks. No Python object crosses Qt's event system, and no signal is
@@ -45,12 +47,13 @@ class Lane(QObject):
         on_error: Callable[[Exception], None] | None = None,
         *,
         key: str | None = None,
+        priority: int = 0,
     ) -> int:
         job_id = next(self._ids)
         self._pending[job_id] = (key, on_done, on_error or _log_error)
         if key is not None:
             self._latest[key] = job_id
-        self._pool.start(lambda: self._run(job_id, key, job))
+        self._pool.start(lambda: self._run(job_id, key, job), priority)
         return job_id
 
     def busy(self) -> bool:

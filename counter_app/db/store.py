@@ -25,22 +25,17 @@ from sqlmodel import Session
 
 from counter_app.config import ensure_private_dir
 from counter_app.db import cipher, keys
+from counter_app.db.plain_store import (  # noqa: F401 - HEAD_REVISION and KNOWN_REVISIONS: this module's too
+    HEAD_REVISION,
+    KNOWN_REVISIONS,
+    PAGE_CACHE_KIB,
+    SQLITE_HEAP_LIMIT,
+    check_writable,
+    stored_revision,
+)
 from counter_app.errors import StoreBusyError, StoreReadOnlyError, UserError
 
-# Revisions this build knows, oldest first; the last is the head. tests/unit/test_store.py checks
-# that it matches the alembic scripts, so opening an up-to-date store never imports alembic.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
-HEAD_REVISION = KNOWN_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 5000
-# Each connection's page cache, in KiB (SQLite's default is 2 MiB). In an encrypted store a page read
-# from the OS is decrypted and checked every time it leaves this cache, so a path that reads the same
-# pages again (a month's register and its statistics, the list's pages) wants them kept. Memory is
-# taken only as pages are read.
-PAGE_CACHE_KIB = 64 * 1024
-# All the process's SQLite memory together (every pooled connection's cache): past this, caches reuse
-# their pages instead of growing, so the window's memory does not grow with the store's size
-# (bench/summary.py, "memory"; docs/protection.md, "At a million dossiers").
-SQLITE_HEAP_LIMIT = 64 * 1024 * 1024
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -189,10 +184,7 @@ class Store:
             # A plain read-only look first: a store we must refuse is not even switched to WAL.
             conn = cipher.connect(self.path, self.key, readonly=True)
             try:
-                has_table = conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone()
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone() if has_table else None
-                return row[0] if row else None
+                return stored_revision(conn)
             except cipher.DatabaseError:
                 raise UserError(f"Tệp '{self.path.name}' không phải kho dữ liệu Quầy Một Cửa, đã hỏng, hoặc không "
                                 "mở được bằng khóa của nó. Không có gì thay đổi.") from None
@@ -303,16 +295,6 @@ def raw_connection(path: Path, *, keys_in: Path | None = None, **options: object
     """A DB-API connection to a store file (or a copy of it kept in backups/, with `keys_in` its store's
     folder), keyed from that folder: for the bench tools and tests that read the file directly."""
     return cipher.connect(path, keys.load(keys_in or path.parent).store_key, **options)  # type: ignore[arg-type]
-
-
-def check_writable(directory: Path) -> None:
-    """StoreReadOnlyError unless this account can write the folder and the store in it: SQLite
-    creates -wal and -shm beside the store even to read it, and fails as if the file were damaged."""
-    from counter_app.config import store_path
-
-    for target in (directory, store_path(directory)):
-        if target.exists() and not os.access(target, os.W_OK):
-            raise StoreReadOnlyError(target)
 
 
 def _chmod_private(path: Path) -> None:

@@ -29,6 +29,13 @@ from counter_app.resources import resource_path
 from counter_app.services import audit
 from counter_app.services.audit import SYSTEM, Actor
 from counter_app.services.permissions import authorize
+from counter_app.services.procedure_specs import (  # noqa: F401 - the catalogue's names, kept here too
+    DocumentSpec,
+    ProcedureSpec,
+    list_procedures,
+    search_procedures,
+    spec_from_row,
+)
 
 COLUMNS = ("code", "name", "field", "working_days", "fee", "fee_amount", "documents")
 DOCUMENT_FORMS = ("bản chính", "bản sao", "bản chụp", "bản sao chứng thực")
@@ -38,29 +45,6 @@ _CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{0,59}$")
 # file (a dossier export, a whole province's list) before it floods the procedure picker.
 MAX_PROCEDURES = 2000
 MAX_FILE_BYTES = 5 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class DocumentSpec:
-    name: str
-    form: str = ""
-    count: int = 1
-
-
-@dataclass(frozen=True)
-class ProcedureSpec:
-    code: str
-    name: str
-    field: str
-    working_days: float
-    fee: str
-    fee_amount: int | None
-    documents: tuple[DocumentSpec, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["documents"] = [asdict(d) for d in self.documents]
-        return data
 
 
 @dataclass(frozen=True)
@@ -311,11 +295,6 @@ def load_shipped_catalogue() -> list[ProcedureSpec]:
 # --- store ---------------------------------------------------------------------------------------
 
 
-def spec_from_row(row: Any) -> ProcedureSpec:  # a Procedure, or a plain row of its columns
-    docs = tuple(DocumentSpec(**d) for d in json.loads(row.documents_json))
-    return ProcedureSpec(row.code, row.name, row.field, row.working_days, row.fee, row.fee_amount, docs)
-
-
 def import_procedures(session: Session, specs: list[ProcedureSpec], *, actor: Actor = SYSTEM) -> ImportResult:
     """Add new codes, update changed ones. A change made by a person (not the system's own imports:
     the shipped catalogue, the district's publications) is the office's own: each added or changed
@@ -353,11 +332,6 @@ def import_procedures(session: Session, specs: list[ProcedureSpec], *, actor: Ac
     return ImportResult(added, updated, unchanged)
 
 
-def list_procedures(session: Session) -> list[ProcedureSpec]:
-    rows = session.exec(select(Procedure).where(Procedure.active == True).order_by(Procedure.code)).all()  # noqa: E712
-    return [spec_from_row(r) for r in rows]
-
-
 @dataclass(frozen=True)
 class CatalogueStamp:
     """What a printed poster carries so an outdated print can be spotted: `version` changes whenever
@@ -389,21 +363,3 @@ def get_procedure(session: Session, code: str) -> ProcedureSpec:
     if row is None or not row.active:
         raise UserError(f"Không có thủ tục mã '{code}' trong danh mục.", field="procedure_code")
     return spec_from_row(row)
-
-
-def search_procedures(specs: list[ProcedureSpec], query: str, limit: int = 50) -> list[ProcedureSpec]:
-    """By code or by name, diacritics optional ('chung thuc' finds 'Chứng thực'); every word must match."""
-    words = fold(query).split()
-    if not words:
-        return specs[:limit]
-    hits = []
-    for spec in specs:
-        hay = f"{spec.code} {fold(spec.name)} {fold(spec.field)}"
-        if all(w in hay for w in words):
-            hits.append(spec)
-    phrase = " ".join(words)
-    # A code typed first; then names holding the words as typed, in order; then the shortest name,
-    # so "dang ky khai sinh" puts "Thủ tục đăng ký khai sinh" before its longer relatives.
-    hits.sort(key=lambda s: (not s.code.startswith(query.strip()), phrase not in fold(s.name),
-                             not fold(s.name).startswith(words[0]), len(s.name), s.code))
-    return hits[:limit]

@@ -2,6 +2,8 @@
 
 Results come newest first, a page at a time (keyset paging on dossier.search_key, which is also
 the rowid of the FTS5 name index), so a query costs one page whatever ten years of data hold.
+The rows are read through the driver (db/plain_rows), on a session or on the plain connection the
+window reads through before SQLAlchemy is loaded (db/plain_store.py); only `find_by_code` needs the ORM.
 """
 
 from __future__ import annotations
@@ -9,13 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
-
-from counter_app.db.models import Dossier
+from counter_app.db import plain_rows
+from counter_app.db.plain_rows import Reader
 from counter_app.domain.codes import code_day_range
 from counter_app.domain.text import fold
 from counter_app.domain.vn_time import day_start
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from counter_app.db.models import Dossier
 
 PAGE_SIZE = 50
 # The start of a dossier code ("000.00.20.H12-2602…"): agency codes always begin "ddd."
@@ -58,21 +65,25 @@ def key_at(moment: datetime) -> int:
     return int(moment.timestamp() * 1000) * 1000
 
 
-def select_rows(session: Session, where: str, params: dict, *, order: str = "d.search_key DESC",
+def select_rows(reader: Reader, where: str, params: dict, *, order: str = "d.search_key DESC",
                 limit: int = PAGE_SIZE) -> list[DossierRow]:
     """List rows for a WHERE clause over `dossier d` (other services' filters reuse the one shape)."""
     sql = f"{_ROW_SQL} WHERE {where} ORDER BY {order} LIMIT :lim"
-    return _rows(session, sql, {**params, "lim": limit})
+    return _rows(reader, sql, {**params, "lim": limit})
 
 
-def _rows(session: Session, sql: str, params: dict) -> list[DossierRow]:
+def _rows(reader: Reader, sql: str, params: dict) -> list[DossierRow]:
     # Straight to the driver (its own :name parameters): the list's SQL differs on every page (the
     # keys are inlined), so SQLAlchemy would compile a text() construct afresh each time, and that
     # cost more than the query.
-    return [DossierRow(*r) for r in session.connection().exec_driver_sql(sql, params)]
+    return [DossierRow(*r) for r in plain_rows.tuples(reader, sql, params)]
 
 
 def find_by_code(session: Session, code: str) -> Dossier | None:
+    from sqlmodel import select
+
+    from counter_app.db.models import Dossier
+
     value = (code or "").strip().upper()
     if not value:
         return None
@@ -114,31 +125,31 @@ def read_query(text: str) -> Query:
     return Query(match=fts_query(q))
 
 
-def search(session: Session, query: str, *, limit: int = PAGE_SIZE, before_key: int | None = None) -> Page:
+def search(reader: Reader, query: str, *, limit: int = PAGE_SIZE, before_key: int | None = None) -> Page:
     """The search command's page: newest first, `limit` rows, `next_key` when more follow."""
     q = read_query(query)
     if q.code_prefix:
-        return _by_code_prefix(session, q.code_prefix, limit, before_key)
+        return _by_code_prefix(reader, q.code_prefix, limit, before_key)
     if q.number:
-        return _by_number(session, q.number, limit, before_key)
+        return _by_number(reader, q.number, limit, before_key)
     if not q.match:
-        return _latest(session, limit, before_key)
+        return _latest(reader, limit, before_key)
     sql = (
         _ROW_SQL
         + " JOIN (SELECT rowid AS k FROM dossier_search WHERE dossier_search MATCH :m"
         + (" AND rowid < :before" if before_key is not None else "")
         + " ORDER BY rowid DESC LIMIT :lim) hits ON hits.k = d.search_key ORDER BY d.search_key DESC"
     )
-    return _page(session, sql, {"m": q.match, "before": before_key, "lim": limit + 1}, limit)
+    return _page(reader, sql, {"m": q.match, "before": before_key, "lim": limit + 1}, limit)
 
 
-def _latest(session: Session, limit: int, before_key: int | None) -> Page:
+def _latest(reader: Reader, limit: int, before_key: int | None) -> Page:
     where = " WHERE d.search_key < :before" if before_key is not None else ""
     sql = _ROW_SQL + where + " ORDER BY d.search_key DESC LIMIT :lim"
-    return _page(session, sql, {"before": before_key, "lim": limit + 1}, limit)
+    return _page(reader, sql, {"before": before_key, "lim": limit + 1}, limit)
 
 
-def _by_code_prefix(session: Session, prefix: str, limit: int, before_key: int | None) -> Page:
+def _by_code_prefix(reader: Reader, prefix: str, limit: int, before_key: int | None) -> Page:
     """Newest first along search_key, bounded by the received days the typed code digits allow;
     unary plus keeps SQLite off the code index, which for a broad prefix ("000.…") is every row."""
     first, last = code_day_range(prefix)
@@ -151,10 +162,10 @@ def _by_code_prefix(session: Session, prefix: str, limit: int, before_key: int |
         params["klo"], params["khi"] = key_at(start), key_at(start + timedelta(days=(last - first).days + 1))
         where += " AND d.search_key >= :klo AND d.search_key < :khi"
     sql = _ROW_SQL + where + " ORDER BY d.search_key DESC LIMIT :lim"
-    return _page(session, sql, params, limit)
+    return _page(reader, sql, params, limit)
 
 
-def _by_number(session: Session, digits: str, limit: int, before_key: int | None) -> Page:
+def _by_number(reader: Reader, digits: str, limit: int, before_key: int | None) -> Page:
     before = " AND d.search_key < :before" if before_key is not None else ""
     sql = (
         _ROW_SQL
@@ -162,11 +173,11 @@ def _by_number(session: Session, digits: str, limit: int, before_key: int | None
         + before
         + " ORDER BY d.search_key DESC LIMIT :lim"
     )
-    return _page(session, sql, {"n": digits, "before": before_key, "lim": limit + 1}, limit)
+    return _page(reader, sql, {"n": digits, "before": before_key, "lim": limit + 1}, limit)
 
 
-def _page(session: Session, sql: str, params: dict, limit: int) -> Page:
-    rows = _rows(session, sql, params)
+def _page(reader: Reader, sql: str, params: dict, limit: int) -> Page:
+    rows = _rows(reader, sql, params)
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, rows[-1].search_key if more and rows else None)

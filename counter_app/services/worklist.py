@@ -10,6 +10,9 @@ the work behind every page, whatever the filters and however many dossiers ten y
 - it stops after `budget` candidates even when the page is not full, and says where it stopped
   (`Page.next_key` with fewer rows than asked): the caller asks again from there. So one call never
   holds the store for long, and a scan at the counter never waits behind a slow filter.
+
+Every statement goes through the driver (db/plain_rows), so a page reads alike in a session or on
+the plain connection of the window's first seconds (db/plain_store.py), and no SQLAlchemy is loaded.
 """
 
 from __future__ import annotations
@@ -19,10 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session
-
 from counter_app import clock
+from counter_app.db.plain_rows import Reader, tuples
 from counter_app.domain import deadlines
 from counter_app.domain.codes import code_day_range
 from counter_app.domain.statuses import CLOCK_RUNNING
@@ -66,7 +67,7 @@ class _Plan:
 
 
 def worklist(
-    session: Session,
+    reader: Reader,
     *,
     query: str = "",
     statuses: Iterable[int] = (),
@@ -86,24 +87,24 @@ def worklist(
     plan = _plan(now, query, frozenset(int(s) for s in statuses), (received_from, received_to), deadline)
     if plan.nothing:
         return Page([], None)
-    sparse = plan.statuses is not None and not plan.person and _fewer_than(session, plan, SPARSE)
+    sparse = plan.statuses is not None and not plan.person and _fewer_than(reader, plan, SPARSE)
     if plan.person:
-        page = _all_at_once(session, plan, limit, before_key)
+        page = _all_at_once(reader, plan, limit, before_key)
     elif plan.match and sparse:
         # A name among few statuses: their keys as a set, and the name index walked over their span
         # only (cheap: no table reads), so a rare status never means reading every "Nguyễn".
-        allowed = _status_keys(session, plan)
+        allowed = _status_keys(reader, plan)
         if not allowed:
             return Page([], None)
         plan.lo, plan.hi = min(allowed), max(allowed) + 1
-        page = _walk(session, plan, _fts_keys(session, plan), limit, before_key, budget * 4, allowed)
+        page = _walk(reader, plan, _fts_keys(reader, plan), limit, before_key, budget * 4, allowed)
     elif plan.match:
-        page = _walk(session, plan, _fts_keys(session, plan), limit, before_key, budget)
+        page = _walk(reader, plan, _fts_keys(reader, plan), limit, before_key, budget)
     elif sparse:
-        page = _all_at_once(session, plan, limit, before_key, hint=_BY_STATUS)
+        page = _all_at_once(reader, plan, limit, before_key, hint=_BY_STATUS)
     else:
-        page = _walk(session, plan, _index_keys(session, plan), limit, before_key, budget)
-    return Page(_decorate(session, page.rows, now), page.next_key)
+        page = _walk(reader, plan, _index_keys(reader, plan), limit, before_key, budget)
+    return Page(_decorate(reader, page.rows, now), page.next_key)
 
 
 def _plan(now: datetime, query: str, wanted: frozenset[int], received: tuple[date | None, date | None],
@@ -176,27 +177,27 @@ def _range_sql(column: str, plan: _Plan, cursor: int | None) -> tuple[str, dict[
     return " AND ".join(conds), params
 
 
-def _index_keys(session: Session, plan: _Plan) -> Callable[[int | None, int], list[int]]:
+def _index_keys(reader: Reader, plan: _Plan) -> Callable[[int | None, int], list[int]]:
     def keys(cursor: int | None, n: int) -> list[int]:
         where, params = _range_sql("search_key", plan, cursor)
         sql = "SELECT search_key FROM dossier" + (f" WHERE {where}" if where else "")
-        return [k for (k,) in session.execute(text(sql + " ORDER BY search_key DESC LIMIT :n"), {**params, "n": n})]
+        return [k for (k,) in tuples(reader, sql + " ORDER BY search_key DESC LIMIT :n", {**params, "n": n})]
 
     return keys
 
 
-def _fts_keys(session: Session, plan: _Plan) -> Callable[[int | None, int], list[int]]:
+def _fts_keys(reader: Reader, plan: _Plan) -> Callable[[int | None, int], list[int]]:
     def keys(cursor: int | None, n: int) -> list[int]:
         where, params = _range_sql("rowid", plan, cursor)
         sql = "SELECT rowid FROM dossier_search WHERE dossier_search MATCH :m" + (f" AND {where}" if where else "")
-        return [k for (k,) in session.execute(text(sql + " ORDER BY rowid DESC LIMIT :n"),
-                                              {**params, "m": plan.match, "n": n})]
+        return [k for (k,) in tuples(reader, sql + " ORDER BY rowid DESC LIMIT :n",
+                                     {**params, "m": plan.match, "n": n})]
 
     return keys
 
 
 def _walk(
-    session: Session,
+    reader: Reader,
     plan: _Plan,
     keys: Callable[[int | None, int], list[int]],
     limit: int,
@@ -218,7 +219,7 @@ def _walk(
         batch = keys(cursor, chunk)
         wanted = batch if allowed is None else [k for k in batch if k in allowed]
         if wanted:
-            rows += _rows_for(session, plan, wanted, limit + 1 - len(rows))
+            rows += _rows_for(reader, plan, wanted, limit + 1 - len(rows))
         if len(rows) > limit:
             return Page(rows[:limit], rows[limit - 1].search_key)
         if len(batch) < chunk:
@@ -229,46 +230,45 @@ def _walk(
         chunk = min(chunk * 4, chunk_max)
 
 
-def _rows_for(session: Session, plan: _Plan, keys: list[int], limit: int) -> list[DossierRow]:
+def _rows_for(reader: Reader, plan: _Plan, keys: list[int], limit: int) -> list[DossierRow]:
     # Keys we read ourselves, inlined so SQLite sees a constant list on its unique index.
     where = " AND ".join([f"d.search_key IN ({','.join(str(int(k)) for k in keys)})", *plan.conds])
-    return select_rows(session, where, plan.params, limit=limit)
+    return select_rows(reader, where, plan.params, limit=limit)
 
 
-def _all_at_once(session: Session, plan: _Plan, limit: int, before_key: int | None, *, hint: str = "") -> Page:
+def _all_at_once(reader: Reader, plan: _Plan, limit: int, before_key: int | None, *, hint: str = "") -> Page:
     """A small candidate set (one person, a rare status): its keys in one statement, then the rows.
     SQLite's statistics see ~1/6 of the store behind every status, so the status index is named
     outright; the unary plus keeps it off the search_key index (which would walk everything)."""
     where, params = _range_sql("+d.search_key", plan, before_key)
     conds = " AND ".join(c for c in [*plan.conds, where] if c)
     sql = f"SELECT d.search_key FROM dossier d {hint} WHERE {conds} ORDER BY +d.search_key DESC LIMIT :lim"
-    keys = [k for (k,) in session.execute(text(sql), {**plan.params, **params, "lim": limit + 1})]
-    rows = _rows_for(session, _Plan(), keys[:limit], limit) if keys else []
+    keys = [k for (k,) in tuples(reader, sql, {**plan.params, **params, "lim": limit + 1})]
+    rows = _rows_for(reader, _Plan(), keys[:limit], limit) if keys else []
     return Page(rows, rows[-1].search_key if len(keys) > limit else None)
 
 
-def _fewer_than(session: Session, plan: _Plan, cap: int) -> bool:
+def _fewer_than(reader: Reader, plan: _Plan, cap: int) -> bool:
     """Are the dossiers in these statuses (and due window) few? Reads at most `cap` index entries."""
     where = " AND ".join(plan.status_conds)
     sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM dossier d WHERE {where} LIMIT :cap)"
-    return session.execute(text(sql), {**plan.params, "cap": cap}).scalar_one() < cap
+    return tuples(reader, sql, {**plan.params, "cap": cap})[0][0] < cap
 
 
-def _status_keys(session: Session, plan: _Plan) -> set[int]:
+def _status_keys(reader: Reader, plan: _Plan) -> set[int]:
     where, params = _range_sql("+d.search_key", plan, None)
     conds = " AND ".join(c for c in [*plan.status_conds, where] if c)
     sql = f"SELECT d.search_key FROM dossier d {_BY_STATUS} WHERE {conds}"
-    return {k for (k,) in session.execute(text(sql), {**plan.params, **params})}
+    return {k for (k,) in tuples(reader, sql, {**plan.params, **params})}
 
 
-def _decorate(session: Session, rows: list[DossierRow], now: datetime) -> list[WorkRow]:
+def _decorate(reader: Reader, rows: list[DossierRow], now: datetime) -> list[WorkRow]:
     if not rows:
         return []
-    # The outbox's pending index holds only unsent events (a few hundred): one read per page,
-    # through the driver (a page of ids expanded by SQLAlchemy cost more than the query).
+    # The outbox's pending index holds only unsent events (a few hundred): one read per page.
     marks = ",".join("?" * len(rows))
-    waiting = {d for (d,) in session.connection().exec_driver_sql(
-        f"SELECT DISTINCT dossier_id FROM outbox WHERE sent_at IS NULL AND dossier_id IN ({marks})",
+    waiting = {d for (d,) in tuples(
+        reader, f"SELECT DISTINCT dossier_id FROM outbox WHERE sent_at IS NULL AND dossier_id IN ({marks})",
         tuple(r.id for r in rows))}
     stamp = clock.iso(now)
     return [

@@ -66,11 +66,12 @@ def open_window(qtbot, prefs: Prefs, answers: Answers) -> Iterator[Callable[...,
     windows: list[MainWindow] = []
 
     def make(store, *, ready: bool = True, logged_in: bool = True) -> MainWindow:  # noqa: ANN001
-        """On an open Store, or on a data folder (opened, and created, as `counter-app` does).
-        `logged_in`: someone already acts at the desk (the tests that are not about log-in);
-        False: nobody does until a log-in, as in the real window."""
+        """On an open Store, or on a data folder (opened, and created, as `counter-app` does: read
+        plainly first when it can be, ui/app.build_window). `logged_in`: someone already acts at the
+        desk (the tests that are not about log-in); False: nobody does until a log-in, as in the real
+        window."""
         actor = clerk() if logged_in else None
-        opener = ((lambda: Desk.open(str(store), actor=actor)) if isinstance(store, str | Path)
+        opener = ((lambda: Desk.open_reading_first(str(store), actor=actor)) if isinstance(store, str | Path)
                   else (lambda: Desk(store, actor)))
         window = MainWindow(DeskClient(opener), prefs=prefs, interaction=answers)
         qtbot.addWidget(window)

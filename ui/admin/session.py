@@ -200,7 +200,7 @@ class AdminSession(QObject):
         self._ask_accounts()
 
     def _ask_accounts(self) -> None:
-        self.client.call(desk_admin.has_accounts, self._accounts_known, self._not_open_yet)
+        self.client.call(desk_admin.has_accounts, self._accounts_known, self._not_open_yet, plain=True)
 
     def _not_open_yet(self, error: Exception) -> None:
         # require_login called before window.start() queued the opening, or the store is still

@@ -122,6 +122,8 @@ class DossierTableModel(QAbstractTableModel):
             lambda page: self._arrived(generation, before_key is None, size, page),
             lambda error: self._failed(generation, error),
             key=self._lane_key,
+            plain=True,  # Desk.worklist reads plainly: the list answers before the store is fully open
+            urgent=True,  # the officer is typing: before the background reads queued on the lane
         )
 
     def _arrived(self, generation: int, first: bool, size: int, page: Page) -> None:

@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
     def _opened(self, office: OfficeInfo | None) -> None:
         self.statusBar().clearMessage()
         if office is None:
+            self.client.open_store()  # the setup writes the office
             self._run_setup()  # the setup makes (or takes) the office's recovery passphrase
         else:
             self._office_ready(office)
@@ -241,7 +242,7 @@ class MainWindow(QMainWindow):
         for act in self.keys.store_actions:
             act.setEnabled(True)
         self._waiting_for = {"procedures", "list"}
-        self.client.call(lambda d: d.procedures(), self._procedures_loaded)
+        self.client.call(lambda d: d.procedures(), self._procedures_loaded, plain=True)
         self.client.call(lambda d: d.scanner(), lambda config: self.scanners.apply(config, remember=False))
         self.client.call(lambda d: d.setting("papers.default_paper"),
                          lambda paper: setattr(self.printing, "office_paper", paper))
@@ -266,6 +267,8 @@ class MainWindow(QMainWindow):
         if part in self._waiting_for:
             self._waiting_for.discard(part)
             if not self._waiting_for:
+                # Usable now; the store itself opens behind it (a desk reading first: DeskClient).
+                self.client.open_store()
                 self.ready.emit()
 
     # --- messages ---------------------------------------------------------------------------------
@@ -350,7 +353,7 @@ class MainWindow(QMainWindow):
         if not code:
             return
         self.client.call(lambda d: d.dossier_life(code), lambda life: self.show_life(life, action),
-                         key="open-dossier")
+                         key="open-dossier", urgent=True)
 
     def show_life(self, life: DossierLife, action: str = "") -> None:
         self.code_box.clear()
@@ -366,7 +369,7 @@ class MainWindow(QMainWindow):
         code = code.strip()
         if not code:
             return
-        self.client.call(lambda d: d.open_dossier(code), self.show_return, key="open-dossier")
+        self.client.call(lambda d: d.open_dossier(code), self.show_return, key="open-dossier", urgent=True)
 
     def show_return(self, dossier: DossierCard, *, just_returned: bool = False) -> None:
         self.code_box.clear()
