@@ -178,3 +178,19 @@ def test_a_quick_search_answer_replaces_the_rows_without_a_loading_flash(qtbot, 
     qtbot.keyClicks(view.search, "x")
     qtbot.waitUntil(lambda: strings.Worklist.LOADING in said, timeout=5000)
     qtbot.waitUntil(lambda: not model.loading and view.footer.text() != strings.Worklist.LOADING, timeout=5000)
+
+
+def test_a_new_answer_reads_about_two_screens_of_rows_and_more_as_the_officer_scrolls(qtbot, big,  # noqa: ANN001
+                                                                                      open_window) -> None:
+    """Each keystroke's answer is formatted on the UI thread before the table shows it: a hundred rows
+    for a screen of 25 cost a millisecond a key for nothing."""
+    window = open_window(big)
+    window.find()
+    table, model = window.worklist.table, window.worklist.model
+    on_screen = table.viewport().height() // table.verticalHeader().defaultSectionSize()
+    assert on_screen < model.rowCount() <= 2 * on_screen + 2
+    key_text("nguyen")
+    qtbot.waitUntil(lambda: model.filter.query == "nguyen" and not model.loading)
+    assert on_screen < model.rowCount() <= 2 * on_screen + 2
+    table.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() > 2 * on_screen + 2, timeout=5000)

@@ -32,7 +32,10 @@ _ANSWERED = frozenset({_FOREGROUND, _FONT, _TOOLTIP, _USER})
 
 class DossierTableModel(QAbstractTableModel):
     CODE, APPLICANT, PROCEDURE, RECEIVED, DUE, STATUS, SYNC = range(7)
-    FIRST_PAGE = 100
+    # A new answer (each keystroke's) reads about two screens of rows at 1366×768, not more: every row
+    # read is formatted on the UI thread before the table shows any. A taller table asks for the
+    # rest itself (fetchMore), as it does when the officer scrolls.
+    FIRST_PAGE = 50
     PAGE = 200
 
     page_loaded = Signal()  # a page arrived (or the answer ended): the footer and tests follow it
