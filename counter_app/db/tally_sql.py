@@ -23,6 +23,7 @@ A migration that writes this SQL keeps what it wrote: the statements are the mig
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # WorkPolicy's default hours (domain/calendar.py), in minutes of the day: tally_period's rows.
@@ -112,37 +113,43 @@ def _counted(expr: str) -> str:
     return "1" if expr == "1" else f"CASE WHEN {expr} THEN 1 ELSE 0 END"
 
 
-# --- SQLite: a row trigger per part -------------------------------------------------------------
+# --- The parts: one dossier row's share of the totals -------------------------------------------
 
 
-def _day_part(shape: Shape, row: str, when: str, day: str, counts: dict[str, str]) -> str:
-    """Add one dossier's part to tally_day: `row` is NEW (sign +1) or OLD (-1), written as `R`."""
+def _day_part(shape: Shape, row: str, when: str, day: str, counts: dict[str, str], postgresql: bool = False) -> str:
+    """Add one dossier's part to tally_day: `row` is NEW (sign +1) or OLD (-1), written as `R`.
+    SQLite takes a condition as 0 or 1; PostgreSQL wants its CASE, and the target's name in SET."""
     sign = "" if row == "NEW" else "-"
     cols = ", ".join(shape.day_key + tuple(counts))
     values = ", ".join([f"substr({day}, 1, 10)", *(f"R.{c}" for c in shape.key)]
-                       + [f"{sign}({expr})" for expr in counts.values()])
-    sums = ", ".join(f"{c} = {c} + excluded.{c}" for c in counts)
+                       + [f"{sign}{_counted(expr)}" if postgresql else f"{sign}({expr})" for expr in counts.values()])
+    target = "tally_day." if postgresql else ""
+    sums = ", ".join(f"{c} = {target}{c} + excluded.{c}" for c in counts)
     return (f"INSERT INTO tally_day ({cols}) SELECT {values} WHERE {when} "
             f"ON CONFLICT ({', '.join(shape.day_key)}) DO UPDATE SET {sums};").replace("R.", f"{row}.")
 
 
-def _work_part(shape: Shape, row: str) -> str:
+def _work_part(shape: Shape, row: str, postgresql: bool = False) -> str:
     sign = "" if row == "NEW" else "-"
     keys = shape.work_key + WORK_DAYS
+    target = "tally_work." if postgresql else ""
     return (f"INSERT INTO tally_work ({', '.join(keys + WORK_SUMS)}) SELECT "
             + "".join(f"R.{c}, " for c in shape.work_key)
-            + f"substr(R.finished_at, 1, 10), substr({_START}, 1, 10), {sign}1, {sign}{minute('R.finished_at')}, "
-            f"{sign}{minute(_START)} WHERE R.finished_at IS NOT NULL AND {_RESOLVED} ON CONFLICT ({', '.join(keys)}) "
-            "DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in WORK_SUMS) + ";").replace("R.", f"{row}.")
+            + f"substr(R.finished_at, 1, 10), substr({_START}, 1, 10), {sign}1, "
+            f"{sign}{minute('R.finished_at', postgresql=postgresql)}, {sign}{minute(_START, postgresql=postgresql)} "
+            f"WHERE R.finished_at IS NOT NULL AND {_RESOLVED} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+            + ", ".join(f"{c} = {target}{c} + excluded.{c}" for c in WORK_SUMS) + ";").replace("R.", f"{row}.")
 
 
-def _parts(shape: Shape) -> dict[str, tuple[tuple[str, ...], object]]:
-    """part: (the columns it reads, SQL per sign)."""
-    return {
-        **{part: (cols, lambda row, when=when, day=day, counts=counts: _day_part(shape, row, when, day, counts))
-           for part, (cols, when, day, counts) in shape.day_parts().items()},
-        "work": (("finished_at", "start_at", "status", *shape.work_key), lambda row: _work_part(shape, row)),
-    }
+def _parts(shape: Shape, postgresql: bool = False) -> dict[str, tuple[tuple[str, ...], Callable[[str], str]]]:
+    """part: (the columns it reads, its SQL for a row: NEW or OLD)."""
+    parts: dict[str, tuple[tuple[str, ...], Callable[[str], str]]] = {
+        part: (cols, lambda row, when=when, day=day, counts=counts: _day_part(shape, row, when, day, counts,
+                                                                              postgresql))
+        for part, (cols, when, day, counts) in shape.day_parts().items()}
+    parts["work"] = (("finished_at", "start_at", "status", *shape.work_key),
+                     lambda row: _work_part(shape, row, postgresql))
+    return parts
 
 
 def _changed(part: str, cols: tuple[str, ...], *, postgresql: bool = False) -> str:
@@ -158,12 +165,12 @@ def sqlite_triggers(shape: Shape) -> list[str]:
     parts = _parts(shape)
     every = [sql for _cols, sql in parts.values()]
     out = ["CREATE TRIGGER tally_dossier_added AFTER INSERT ON dossier BEGIN "
-           + " ".join(sql("NEW") for sql in every) + " END",  # type: ignore[operator]
+           + " ".join(sql("NEW") for sql in every) + " END",
            "CREATE TRIGGER tally_dossier_removed AFTER DELETE ON dossier BEGIN "
-           + " ".join(sql("OLD") for sql in every) + " END"]  # type: ignore[operator]
+           + " ".join(sql("OLD") for sql in every) + " END"]
     for part, (cols, sql) in parts.items():
         out.append(f"CREATE TRIGGER tally_{part}_moved AFTER UPDATE OF {', '.join(cols)} ON dossier "
-                   f"WHEN {_changed(part, cols)} BEGIN {sql('OLD')} {sql('NEW')} END")  # type: ignore[operator]
+                   f"WHEN {_changed(part, cols)} BEGIN {sql('OLD')} {sql('NEW')} END")
     return out
 
 
@@ -201,31 +208,10 @@ def _fill_day(shape: Shape, day: str, when: str, counts: dict[str, str], postgre
 # --- PostgreSQL: one row trigger, the same parts -------------------------------------------------
 
 
-def _pg_day_part(shape: Shape, row: str, when: str, day: str, counts: dict[str, str]) -> str:
-    sign = "" if row == "NEW" else "-"
-    return (f"INSERT INTO tally_day ({', '.join(shape.day_key + tuple(counts))}) SELECT substr({day}, 1, 10), "
-            + "".join(f"R.{c}, " for c in shape.key) + ", ".join(f"{sign}{_counted(e)}" for e in counts.values())
-            + f" WHERE {when} ON CONFLICT ({', '.join(shape.day_key)}) DO UPDATE SET "
-            + ", ".join(f"{c} = tally_day.{c} + excluded.{c}" for c in counts) + ";").replace("R.", f"{row}.")
-
-
-def _pg_work_part(shape: Shape, row: str) -> str:
-    sign = "" if row == "NEW" else "-"
-    keys = shape.work_key + WORK_DAYS
-    return (f"INSERT INTO tally_work ({', '.join(keys + WORK_SUMS)}) SELECT "
-            + "".join(f"R.{c}, " for c in shape.work_key)
-            + f"substr(R.finished_at, 1, 10), substr({_START}, 1, 10), {sign}1, "
-            f"{sign}{minute('R.finished_at', postgresql=True)}, {sign}{minute(_START, postgresql=True)} "
-            f"WHERE R.finished_at IS NOT NULL AND {_RESOLVED} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
-            + ", ".join(f"{c} = tally_work.{c} + excluded.{c}" for c in WORK_SUMS) + ";").replace("R.", f"{row}.")
-
-
 def postgresql_triggers(shape: Shape) -> list[str]:
     """The function and its row trigger: an insert adds each part of the new row, a delete takes the
     old row's out, an update moves the parts whose columns changed (as SQLite's triggers' WHEN)."""
-    parts = {part: (cols, lambda row, when=when, day=day, counts=counts: _pg_day_part(shape, row, when, day, counts))
-             for part, (cols, when, day, counts) in shape.day_parts().items()}
-    parts["work"] = (("finished_at", "start_at", "status", *shape.work_key), lambda row: _pg_work_part(shape, row))
+    parts = _parts(shape, postgresql=True)
     moved = " ".join(f"IF {_changed(part, cols, postgresql=True)} THEN {sql('OLD')} {sql('NEW')} END IF;"
                      for part, (cols, sql) in parts.items())
     body = (f"IF TG_OP = 'INSERT' THEN {' '.join(sql('NEW') for _c, sql in parts.values())} "
