@@ -86,11 +86,10 @@ def spliced(payload: dict[str, Any], exprs: dict[str, str]) -> str:
 
 def payload_templates(db: Database) -> tuple[dict[str, Any], dict[str, Any]]:
     """A real intake payload and a real latest-move payload (the returned dossier's), as stored."""
-    with db.engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT kind, to_status, payload_json FROM event ORDER BY seq")).all()
-    intake = next(json.loads(r.payload_json) for r in rows if r.kind == "intake")
-    moved = next(json.loads(r.payload_json) for r in rows if r.to_status == 10)
-    return intake, moved
+    with db.engine.connect() as conn:  # the first of each: the site's, also once the district is loaded
+        intake, moved = (conn.execute(sa.text(f"SELECT payload_json FROM event WHERE {where} ORDER BY seq LIMIT 1"))
+                         .scalar_one() for where in ("kind = 'intake'", "to_status = 10"))
+    return json.loads(intake), json.loads(moved)
 
 
 def procedures(store: Any) -> list[tuple[str, str, int, int]]:
