@@ -138,6 +138,8 @@ class ScannerFilter(QObject):
         return self._enabled
 
     def set_enabled(self, on: bool) -> None:
+        if on == self._enabled:
+            return  # the setting applied again (the store opening): a scan under way goes on
         self.flush()
         self._forget()
         self._enabled = on

@@ -59,6 +59,8 @@ class SerialScanner(QObject):
         return self._port.isOpen()
 
     def start(self, name: str, baud: int) -> None:
+        if (name, baud) == (self._name, self._baud):
+            return  # already on it (open, or retrying): a frame on its way is not cut
         self.stop()
         self._name, self._baud = name, baud
         self._open()

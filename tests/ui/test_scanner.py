@@ -117,6 +117,20 @@ def test_a_long_vietnamese_scan_stays_whole_though_the_ui_thread_was_busy_in_the
     assert edit.text() == ""
 
 
+def test_the_office_settings_arriving_in_the_middle_of_a_scan_leave_it_whole(qtbot, field) -> None:  # noqa: ANN001
+    """The store opens after the window: its scanner setting is applied again while the officer may
+    already be scanning. Unchanged, it changes nothing: no half of the code handed to the field."""
+    edit, scanner, heard = field
+    keys = StampedKeys()
+    keys.type(X_QR[:40])
+    scanner.set_enabled(True)
+    keys.type(X_QR[40:])
+    keys.enter()
+    assert heard == [X_QR]
+    qtbot.wait(FLUSH_MS * 3)
+    assert edit.text() == ""
+
+
 def test_keys_stamped_inside_the_burst_take_back_what_it_had_typed(qtbot, field) -> None:  # noqa: ANN001
     edit, _scanner, heard = field
     key_text("Phạm ")  # the officer, before the scan

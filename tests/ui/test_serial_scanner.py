@@ -67,6 +67,20 @@ def test_a_frame_split_across_two_writes_is_one_scan(qtbot, serial, monkeypatch)
     assert failures == []
 
 
+def test_the_same_port_set_again_keeps_a_frame_on_its_way(qtbot, serial, pty, monkeypatch) -> None:  # noqa: ANN001
+    """The office setting, applied again once the store is open, names the port already open:
+    the card being read through it is not cut in two."""
+    reader, master, scans, _failures = serial
+    _master, path = pty
+    monkeypatch.setattr(ui.serial_scanner, "FRAME_IDLE_MS", 60_000)
+    os.write(master, CARD[:40])
+    qtbot.wait(50)
+    reader.start(path, 9600)
+    os.write(master, CARD[40:] + b"\r\n")
+    qtbot.waitUntil(lambda: len(scans) == 1)
+    assert scans == [X_QR] and reader.connected
+
+
 def test_decomposed_text_from_the_port_is_made_nfc(qtbot, serial) -> None:  # noqa: ANN001
     _reader, master, scans, _failures = serial
     os.write(master, b"\x02" + unicodedata.normalize("NFD", X_QR).encode() + b"\x03\r\n")  # STX … ETX framing
