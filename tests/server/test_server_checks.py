@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -160,6 +161,24 @@ def test_events_that_arrive_before_their_predecessor_are_applied_when_it_arrives
     # …and counter 1 pulls the whole history, applied ones included.
     pulled = http.get("/v1/pull", headers=auth(tokens["c1"])).json()["events"]
     assert sorted(e["payload"]["event_id"] for e in pulled) == sorted(p["event_id"] for p in events)
+
+
+def test_an_event_stamped_before_the_latest_but_arriving_after_it_leaves_the_dossier_where_it_was(
+        http, tokens, counter0, server_db) -> None:  # noqa: ANN001
+    """A hand-over made between the intake and the move to processing, sent later (a retried one):
+    it takes its place in the history, and the dossier stays where its latest event put it."""
+    (did,) = intake_many(counter0, 1)
+    move(counter0, did, 4)
+    intake, at_4 = outbox_payloads(counter0)
+    now = clock.now()
+    intake["at"], at_4["at"] = clock.iso(now - timedelta(hours=2)), clock.iso(now - timedelta(hours=1))
+    assert _push(http, tokens["c0"], [intake, at_4]) == [("stored", ""), ("stored", "")]
+    between = _later(intake, kind="handover", from_status=2, to_status=2,
+                     at=clock.iso(now - timedelta(minutes=90)))
+    assert _push(http, tokens["c0"], [between]) == [("stored", "")]
+    held = get_dossier(server_db, intake["dossier"]["code"])
+    assert [h["status"] for h in held["history"]] == [2, 2, 4]
+    assert held["status"] == 4
 
 
 def test_a_counter_cannot_issue_codes_of_another_counters_slice(http, tokens, counter0, counter1,
