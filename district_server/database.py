@@ -153,18 +153,26 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
     return db
 
 
-def pg_many(conn: Connection, table_name: str, rows: list[dict[str, Any]], tail: str,
-            *, returning: bool = False) -> list[Any]:
-    """PostgreSQL only (ingest's bulk writes): psycopg's own executemany on the transaction's
-    connection. The driver pipelines one short prepared INSERT per row (one round trip a batch);
-    SQLAlchemy would instead build one multi-row VALUES text of thousands of parameters per batch,
-    which psycopg re-parses every time: a third of the ingest time. Returns the first RETURNING
-    column of every row that returned one."""
+def insert_many(conn: Connection, table_name: str, rows: list[dict[str, Any]], tail: str,
+                *, returning: bool = False) -> list[Any]:
+    """Ingest's bulk writes: the driver's own executemany of one short INSERT per row on the
+    transaction's connection. On PostgreSQL, SQLAlchemy would instead build one multi-row VALUES
+    text of thousands of parameters per batch, which psycopg re-parsed every time: a third of the
+    ingest time. `tail` (ON CONFLICT …) is text both databases read alike, so one statement serves
+    both. Returns the first RETURNING column of every row that returned one: PostgreSQL only, as
+    sqlite3's executemany returns no rows."""
     columns = list(rows[0])
-    sql = (f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) {tail}")
+    sqlite = conn.dialect.name == "sqlite"
+    assert not (returning and sqlite), "sqlite3's executemany returns no rows"
+    mark = "?" if sqlite else "%s"
+    sql = f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) {tail}"
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(sql, [tuple(r[c] for c in columns) for r in rows], returning=returning)
+        values = [tuple(r[c] for c in columns) for r in rows]
+        if sqlite:
+            cursor.executemany(sql, values)
+            return []
+        cursor.executemany(sql, values, returning=returning)
         found: list[Any] = []
         while returning:
             found.extend(row[0] for row in cursor.fetchall())

@@ -50,7 +50,7 @@ from counter_app.sync.protocol import (
 )
 from district_server import audit_heads, file_refs, office_procedures, review, rules, waiting
 from district_server.auth import Device
-from district_server.database import Database, pg_many
+from district_server.database import Database, insert_many
 from district_server.event_checks import Checked, check_event
 from district_server.indexed import INDEXED, indexed_columns
 from district_server.received import Refusal, storable, storable_json
@@ -301,7 +301,7 @@ def _insert_events(db: Database, conn: Connection, items: list[Checked], now: st
         "received_at": now, "batch_id": c.batch_id,
     } for c in items]
     if not db.is_sqlite:
-        stored = set(pg_many(conn, "event", rows, "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+        stored = set(insert_many(conn, "event", rows, "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
                              returning=True))
     else:
         stmt = db.insert(event).on_conflict_do_nothing(index_elements=["event_id"]).returning(event.c.event_id)
@@ -347,18 +347,9 @@ def _upsert_dossiers(db: Database, conn: Connection, stored: list[Checked], now:
             "last_key": item.sort_key, "last_event_id": item.event.event_id, "created_at": now, "updated_at": now,
             **indexed_columns(snap),
         })
-    if not db.is_sqlite:
-        updated = ", ".join(f"{n} = EXCLUDED.{n}" for n in _DOSSIER_MOVES)
-        pg_many(conn, "dossier", rows,
-                 f"ON CONFLICT (id) DO UPDATE SET {updated} WHERE dossier.last_key < EXCLUDED.last_key")
-        return
-    stmt = db.insert(dossier)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["id"],
-        set_={name: stmt.excluded[name] for name in _DOSSIER_MOVES},
-        where=dossier.c.last_key < stmt.excluded.last_key,
-    )
-    conn.execute(stmt, rows)
+    updated = ", ".join(f"{n} = excluded.{n}" for n in _DOSSIER_MOVES)
+    insert_many(conn, "dossier", rows,
+                f"ON CONFLICT (id) DO UPDATE SET {updated} WHERE dossier.last_key < excluded.last_key")
 
 
 def _keep_for_review(db: Database, conn: Connection, dev: Device, raw_events: list[Any], refused: list,

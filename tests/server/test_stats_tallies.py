@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from counter_app.services import digitisation_stats, statistics
-from district_server.database import Database, open_database, pg_many
+from district_server.database import Database, insert_many, open_database
 from district_server.schema import dossier, file_ref
 from district_server.web import stats
 
@@ -73,13 +73,8 @@ def _write_histories(db: Database, rng: random.Random) -> None:
     pushed = [{**_dossier(rng, n), "id": made[n]["id"], "code": made[n]["code"]} for n in range(250, 330)]
     pushed += made[300:]
     with db.write() as conn:
-        if db.is_sqlite:
-            stmt = db.insert(dossier)
-            conn.execute(stmt.on_conflict_do_update(index_elements=["id"],
-                                                    set_={c: stmt.excluded[c] for c in _MOVES}), pushed)
-        else:
-            pg_many(conn, "dossier", pushed, "ON CONFLICT (id) DO UPDATE SET "
-                    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _MOVES))
+        insert_many(conn, "dossier", pushed,
+                    "ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _MOVES))
     with db.write() as conn:
         for ref in _files(rng, made, 300, 400):  # named after, one at a time as a push's events
             conn.execute(sa.insert(file_ref).values(**ref))
