@@ -112,7 +112,7 @@ def ingest(
             if item.event.event_id in stored_ids:
                 results[item.index] = EventResult(event_id=item.event.event_id, result="stored")
         _classify_not_inserted(conn, [c for c in accepted if c.event.event_id not in stored_ids], results, refused)
-        _upsert_dossiers(db, conn, [c for c in accepted + later if c.event.event_id in stored_ids], now)
+        _upsert_dossiers(conn, [c for c in accepted + later if c.event.event_id in stored_ids], now)
         review.mark_applied(conn, [(c.event.event_id, c.payload_hash) for c in accepted + later
                                    if c.event.event_id in stored_ids and c.event.event_id in applied_waiting], now)
         over = _keep_for_review(db, conn, dev, raw_events, refused, now)
@@ -224,7 +224,7 @@ def apply_waiting(db: Database, conn: Connection, dossier_id: str) -> int:
     _, later, was_waiting = _apply_rules(conn, agency_code, [], {dossier_id: code}, [], datetime.now(VN_TZ),
                                          also=(dossier_id,))
     stored = _insert_events(db, conn, later, now)
-    _upsert_dossiers(db, conn, [c for c in later if c.event.event_id in stored], now)
+    _upsert_dossiers(conn, [c for c in later if c.event.event_id in stored], now)
     review.mark_applied(conn, [(c.event.event_id, c.payload_hash) for c in later
                                if c.event.event_id in stored and c.event.event_id in was_waiting], now)
     return len(stored)
@@ -328,7 +328,7 @@ def _classify_not_inserted(conn: Connection, items: list[Checked], results: list
 _DOSSIER_MOVES = ("status", "due_at", "returned_at", "last_key", "last_event_id", "updated_at", *INDEXED)
 
 
-def _upsert_dossiers(db: Database, conn: Connection, stored: list[Checked], now: str) -> None:
+def _upsert_dossiers(conn: Connection, stored: list[Checked], now: str) -> None:
     """Each dossier's current state follows its latest event, whatever order events arrive in."""
     latest: dict[str, Checked] = {}
     for item in stored:
