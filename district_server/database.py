@@ -38,6 +38,10 @@ def _sqlite_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DBAPI connec
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = FULL")  # an acknowledged event survives a power cut
     cur.execute("PRAGMA foreign_keys = ON")
+    # Statement journals in memory, as the counter's SQLCipher build keeps them (TEMP_STORE=2):
+    # Debian's libsqlite3 writes each one to a temporary file, and every row the tally triggers
+    # follow wrote some thirty pages there (docs/sync.md, "Where a push spends its time").
+    cur.execute("PRAGMA temp_store = MEMORY")
     cur.close()
 
 
