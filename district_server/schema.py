@@ -42,6 +42,10 @@ event = sa.Table("event", metadata, *columns(
     sa.UniqueConstraint("event_id", name="uq_event_event_id"),
     sa.Index("ix_event_agency_seq", "agency_code", "seq"),
     sa.Index("ix_event_dossier", "dossier_id", "sort_key"),
+    # Only the events that asked for a supplement: whether a dossier was waiting at a period's end
+    # (migration 0010, services/statistics.py Source.waiting_supplement_at_end).
+    sa.Index("ix_event_supplement", "dossier_id", "sort_key", sqlite_where=sa.text("to_status = 5"),
+             postgresql_where=sa.text("to_status = 5")),
     sqlite_autoincrement=True)  # never reuse a sequence number, even after a failed transaction
 
 dossier = sa.Table("dossier", metadata, *columns(
@@ -68,10 +72,11 @@ dossier = sa.Table("dossier", metadata, *columns(
     sa.Index("ix_dossier_agency_received", "agency_code", "received_at"),
     sa.Index("ix_dossier_agency_finished", "agency_code", "finished_at"),
     # The district's statistics, all offices in one grouped pass, each range query answered from
-    # its index alone (migration 0006).
+    # its index alone (migration 0006); the dossiers open at a period's end with their latest
+    # event's key and their id (migration 0010).
     sa.Index("ix_dossier_received_stats", "received_at", "agency_code", "channel", "status"),
     sa.Index("ix_dossier_finished_stats", "finished_at", "received_at", "status", "agency_code", "due_at",
-             "start_at"),
+             "start_at", "last_key", "id"),
     sa.Index("ix_dossier_returned_stats", "returned_at", "agency_code"),
 )
 

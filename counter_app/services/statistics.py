@@ -57,7 +57,7 @@ class Source:
     # The figures per procedure and field. The district shows none: without them its queries read
     # no procedure column, and its indexes alone answer them (district_server/schema.py).
     by_procedure: bool = True
-    keyed_events: bool = False  # events.sort_key and dossier.last_key (the server): last_status_before
+    keyed_events: bool = False  # events.sort_key and dossier.last_key (the server): waiting_supplement_at_end
     # The counts from the running totals triggers keep (db/tally_sql.py, statistics_tallies.py),
     # not from the dossier rows: "procedure", the counter's (migration 0011: per procedure, for the
     # office as a whole); "office", the district's (its migration 0009: per office, no procedures).
@@ -85,17 +85,22 @@ class Source:
         grouped = ["d.agency_code"] * self.by_office + list(columns)
         return f" GROUP BY {', '.join(grouped)}" if grouped else ""
 
-    def last_status_before(self) -> str:
-        """SQL for the status the dossier `d` was last moved to before :e. The server's events carry
-        protocol.event_key as sort_key (the order both ends agree on) and its dossier the latest
-        one's as last_key: a dossier not moved since :e (every one, for a period not yet ended)
-        is answered by its own row, the others by one event read backwards along ix_event_dossier."""
+    def waiting_supplement_at_end(self) -> str:
+        """SQL for whether the dossier `d` was waiting for a supplement (status 5) at :e, i.e. its
+        last move before :e was to 5. The server's events carry protocol.event_key as sort_key (the
+        order both ends agree on) and its dossier the latest one's as last_key: a dossier not moved
+        since :e (every one, for a period not yet ended) is answered by its own row; one moved
+        since and never asked for a supplement before :e, by the small index of those requests
+        (ix_event_supplement, migration 0010); only the others by one event read backwards along
+        ix_event_dossier."""
         if self.keyed_events:
-            return ("CASE WHEN d.last_key < :e_key THEN d.status ELSE (SELECT e.to_status FROM "
-                    f"{self.events} e WHERE e.dossier_id = d.id AND e.sort_key < :e_key "
-                    "ORDER BY e.sort_key DESC LIMIT 1) END")
+            return ("CASE WHEN d.last_key < :e_key THEN d.status = 5 "
+                    f"WHEN NOT EXISTS (SELECT 1 FROM {self.events} s WHERE s.dossier_id = d.id AND s.to_status = 5 "
+                    "AND s.sort_key < :e_key) THEN 1 = 0 "
+                    f"ELSE (SELECT e.to_status FROM {self.events} e WHERE e.dossier_id = d.id AND e.sort_key < :e_key "
+                    "ORDER BY e.sort_key DESC LIMIT 1) = 5 END")
         return (f"(SELECT e.to_status FROM {self.events} e WHERE e.dossier_id = d.id AND e.at < :e "
-                "ORDER BY e.at DESC LIMIT 1)")
+                "ORDER BY e.at DESC LIMIT 1) = 5")
 
     def status_in(self, statuses: str) -> str:
         """The status checked on the rows of a time range, never SQLite's way in: "+" keeps it off
@@ -368,11 +373,11 @@ def _compute(session: Session, date_from: date, date_to: date,
     # In process at the end of the period.
     soon = clock.iso(end + timedelta(hours=24))
     e_key = f"{end.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}Z"  # protocol.event_key's form, before any id
-    for k, due_at, last_status in q(_open_at(f"{key}, d.due_at, {src.last_status_before()}", ":e", src),
-                                    e_key=e_key):
+    for k, due_at, waiting in q(_open_at(f"{key}, d.due_at, {src.waiting_supplement_at_end()}", ":e", src),
+                                e_key=e_key):
         stats = part(k)
         stats.in_process += 1
-        if last_status == 5:
+        if waiting:
             stats.waiting_supplement += 1
             stats.in_process_within += 1  # the clock is stopped: not overdue
             continue

@@ -9,15 +9,20 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from counter_app import clock
+from counter_app.domain.ids import new_id
+from district_server import ingest
+from district_server.auth import add_device
 from district_server.database import Database
 from district_server.dossiers import search
 from district_server.web import stats
 from tests.conftest import AGENCY
+from tests.server.helpers import intake_many, move, outbox_payloads
 from tests.server.web_helpers import OTHER_AGENCY, Site
 
 _SUMMED = ("received", "refused", "carried_over", "resolved", "early", "on_time", "late", "withdrawn", "stopped",
@@ -111,3 +116,46 @@ def search_key(name: str) -> str:
     from counter_app.domain.text import fold
 
     return fold(name)
+
+
+def test_a_dossier_counts_as_waiting_for_a_supplement_at_a_months_end_only_if_its_last_move_before_asked_for_one(
+        server_db: Database, counter0) -> None:  # noqa: ANN001
+    """Last month's figures, read after every dossier moved on this month: whether each was waiting
+    at the month's end comes from its history, not from where it stands today."""
+    month_start = clock.now().replace(day=1, hour=0, minute=0, second=0)
+    before = lambda days: clock.iso(month_start - timedelta(days=days))  # noqa: E731
+    after = clock.iso(max(clock.now(), month_start + timedelta(minutes=1)))
+    histories = {  # each dossier's moves after its intake, with their times; all received before the month's end
+        "never asked, done since": [(4, before(8)), (9, after)],
+        "waiting at the end, done since": [(4, before(8)), (5, before(6)), (4, after), (9, after)],
+        "asked and answered before the end, done since": [(4, before(8)), (5, before(6)), (4, before(4)), (9, after)],
+        "waiting at the end and still": [(4, before(8)), (5, before(6))],
+        "asked only after the end": [(4, before(8)), (5, after), (4, after), (9, after)],
+    }
+    ids = intake_many(counter0, len(histories))
+    for did, moves in zip(ids, histories.values(), strict=True):
+        for status, _ in moves:
+            move(counter0, did, status)
+    times = {did: [before(10)] + [at for _, at in moves] for did, moves in zip(ids, histories.values(), strict=True)}
+    events = []
+    for payload in outbox_payloads(counter0):  # each dossier's events in the order they were made
+        payload["at"] = times[payload["dossier_id"]].pop(0)
+        snapshot = payload["dossier"]
+        snapshot.update(received_at=before(10), start_at=before(10), due_at=before(2))
+        if snapshot.get("finished_at"):
+            snapshot["finished_at"] = payload["at"]
+        events.append(payload)
+    dev, _token = add_device(server_db, AGENCY, 0)
+    result = ingest.ingest(server_db, dev, new_id(), events)
+    assert [r.result for r in result.results] == ["stored"] * len(events)
+
+    last_month = (month_start - timedelta(days=1)).date()
+    with _plans(server_db) as plans:
+        figures = stats.compute(server_db, stats.Period("thang", last_month.year, last_month.month), AGENCY)
+    assert figures.in_process == len(histories)
+    assert figures.waiting_supplement == 2  # "waiting at the end, done since" and "… and still"
+    # All were due before the end: overdue, unless waiting (the clock stopped).
+    assert (figures.in_process_within, figures.in_process_overdue) == (2, 3)
+    # Those never asked before the end are told apart by the small index of the requests alone.
+    (open_at_end,) = [p for s, p in plans if "to_status = 5" in s]
+    assert "ix_event_supplement" in open_at_end, open_at_end
