@@ -5,6 +5,7 @@ move of the right shape and readable times in its snapshot."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,8 @@ class Checked:
     def step(self) -> rules.Step:
         return rules.Step(self.sort_key, self.event.kind, self.event.from_status, self.event.to_status)
 
+
+_CLOCK_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 
 BAD_TEXT = ("Sự kiện chứa ký tự không hợp lệ (nửa cặp UTF-16, không phải văn bản Unicode); máy chủ huyện không "
             "lưu được, hãy báo quản trị viên.")
@@ -75,6 +78,9 @@ def check_event(raw: Any, dev: Device, now: datetime) -> Checked:
     _check_time(snap.get("received_at"), code, "thời điểm tiếp nhận (received_at)", required=True)
     _check_time(snap.get("due_at"), code, "hạn trả kết quả (due_at)", required=False)
     _check_time(snap.get("returned_at"), code, "thời điểm trả kết quả (returned_at)", required=False)
+    # The running totals of working time read these two's hour and minute (db/tally_sql.py).
+    _check_time(snap.get("start_at"), code, "thời điểm bắt đầu tính hạn (start_at)", required=False, clock=True)
+    _check_time(snap.get("finished_at"), code, "thời điểm kết thúc xử lý (finished_at)", required=False, clock=True)
     procedure = snap.get("procedure_code", "")
     if not isinstance(procedure, str) or len(procedure) > 60 or any(ch < " " for ch in procedure):
         raise Refusal("bad_field", f"Hồ sơ {code}: mã thủ tục (procedure_code) không hợp lệ.")
@@ -82,10 +88,13 @@ def check_event(raw: Any, dev: Device, now: datetime) -> Checked:
                    code=code, counter=parsed.counter, sort_key=event_key(ev.at, ev.event_id), device=dev)
 
 
-def _check_time(value: Any, code: str, what: str, *, required: bool) -> None:
+def _check_time(value: Any, code: str, what: str, *, required: bool, clock: bool = False) -> None:
+    """A readable time; with `clock`, one written with its hour and minute (YYYY-MM-DDTHH:MM…)."""
     if value in (None, "") and not required:
         return
     try:
         parse_time(value)
     except (TypeError, ValueError):
         raise Refusal("bad_field", f"Hồ sơ {code}: {what} không hợp lệ.") from None
+    if clock and not _CLOCK_TIME.match(value):
+        raise Refusal("bad_field", f"Hồ sơ {code}: {what} thiếu giờ phút (cần dạng YYYY-MM-DDTHH:MM).")

@@ -120,6 +120,25 @@ def test_bad_events_are_refused_one_by_one_and_the_rest_is_stored(http, tokens, 
     _still_up(http)
 
 
+def test_a_dossier_whose_start_or_end_is_not_a_clock_time_is_refused_and_the_rest_of_its_batch_stored(
+        http, tokens, payloads, server_db) -> None:  # noqa: ANN001
+    """The statistics' running totals read the hour and minute of when the clock started and when
+    processing ended: a snapshot whose start_at or finished_at has none is refused with its field
+    named, not stored (on PostgreSQL it made the totals' trigger fail the whole batch)."""
+    good, date_only, not_a_time = copy.deepcopy(payloads)
+    date_only["dossier"]["finished_at"] = date_only["at"][:10]
+    not_a_time["dossier"]["start_at"] = "sáng nay"
+    answer = http.post("/v1/push", content=batch_body([good, date_only, not_a_time]),
+                       headers=_auth(tokens["c0"]))
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    assert [(r["result"], r["code"]) for r in results] == [("stored", ""), ("invalid", "bad_field"),
+                                                          ("invalid", "bad_field")]
+    assert "finished_at" in results[1]["reason"] and "start_at" in results[2]["reason"]
+    assert _event_count(server_db) == 1
+    _still_up(http)
+
+
 def test_a_replayed_old_batch_stores_nothing_twice(http, tokens, payloads, server_db) -> None:
     body = batch_body(payloads)
     first = http.post("/v1/push", content=body, headers=_auth(tokens["c0"])).json()
