@@ -37,6 +37,7 @@ from counter_app.services import catalogue
 from counter_app.sync.protocol import canonical_json
 from district_server.auth import add_device
 from district_server.database import Database
+from district_server.indexed import LONG_RUNNING_DAYS
 
 COUNTERS = 3
 VARYING = ("event_id", "dossier_id", "code", "agency_code", "at", "received_at", "start_at", "due_at",
@@ -213,6 +214,9 @@ SELECT did, agency, code, counter, status, pcode, recv, due, ret,
        CASE WHEN status IN (2, 3) THEN {utc_key('recv_ts', 'eid')} ELSE {utc_key('moved_ts', 'eid2')} END,
        CASE WHEN status IN (2, 3) THEN eid ELSE eid2 END, recv, recv, name_folded, id_number, pname, channel, recv, fin
 FROM bench_x"""),
+        # indexed.long_running, as ingest would set it (the generated times are all of one offset).
+        ("long running", "UPDATE dossier SET long_running = 1 WHERE finished_at::timestamptz - "
+                         f"received_at::timestamptz > interval '{LONG_RUNNING_DAYS} days'"),
         ("totals", "; ".join(["DELETE FROM tally_day", "DELETE FROM tally_work",
                               *tally_sql.fill(tally_sql.DISTRICT, postgresql=True)])
          + "; ALTER TABLE dossier ENABLE TRIGGER tally_dossier_changed"),

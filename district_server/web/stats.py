@@ -19,6 +19,7 @@ from counter_app.services import digitisation_stats, statistics
 from counter_app.services.digitisation_stats import Digitisation
 from counter_app.services.statistics import Statistics
 from district_server.database import Database
+from district_server.indexed import LONG_RUNNING_DAYS
 from district_server.schema import device, publication
 from district_server.web import strings
 
@@ -97,7 +98,8 @@ def _source(db: Database, agency_code: str | None, calendar: WorkCalendar | None
     # office (migration 0009); the dossiers open at an instant from the dossier indexes.
     return statistics.Source(events="event", procedures=False, ratings=False, agency_code=agency_code,
                              postgresql=not db.is_sqlite, calendar=calendar or server_calendar(db),
-                             by_procedure=False, keyed_events=True, tallied_by="office")
+                             by_procedure=False, keyed_events=True, tallied_by="office",
+                             long_running_days=LONG_RUNNING_DAYS)
 
 
 def compute(db: Database, period: Period, agency_code: str | None, calendar: WorkCalendar | None = None) -> Statistics:

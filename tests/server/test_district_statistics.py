@@ -9,13 +9,14 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from counter_app import clock
 from counter_app.domain.ids import new_id
+from counter_app.services.statistics import Statistics
 from district_server import ingest
 from district_server.auth import add_device
 from district_server.database import Database
@@ -118,44 +119,83 @@ def search_key(name: str) -> str:
     return fold(name)
 
 
-def test_a_dossier_counts_as_waiting_for_a_supplement_at_a_months_end_only_if_its_last_move_before_asked_for_one(
-        server_db: Database, counter0) -> None:  # noqa: ANN001
-    """Last month's figures, read after every dossier moved on this month: whether each was waiting
-    at the month's end comes from its history, not from where it stands today."""
-    month_start = clock.now().replace(day=1, hour=0, minute=0, second=0)
-    before = lambda days: clock.iso(month_start - timedelta(days=days))  # noqa: E731
-    after = clock.iso(max(clock.now(), month_start + timedelta(minutes=1)))
-    histories = {  # each dossier's moves after its intake, with their times; all received before the month's end
-        "never asked, done since": [(4, before(8)), (9, after)],
-        "waiting at the end, done since": [(4, before(8)), (5, before(6)), (4, after), (9, after)],
-        "asked and answered before the end, done since": [(4, before(8)), (5, before(6)), (4, before(4)), (9, after)],
-        "waiting at the end and still": [(4, before(8)), (5, before(6))],
-        "asked only after the end": [(4, before(8)), (5, after), (4, after), (9, after)],
-    }
+def _month_start() -> datetime:
+    return clock.now().replace(day=1, hour=0, minute=0, second=0)
+
+
+def _before(days: int) -> str:
+    return clock.iso(_month_start() - timedelta(days=days))
+
+
+_AFTER = "after the month's end"
+
+
+def _pushed(server_db: Database, counter0, histories: list[tuple[int, list[tuple[int, str]]]]) -> None:  # noqa: ANN001
+    """Dossiers received `days` before this month and moved at the given times (_AFTER: now), made
+    by the counter's own services and pushed with those times."""
+    after = clock.iso(max(clock.now(), _month_start() + timedelta(minutes=1)))
     ids = intake_many(counter0, len(histories))
-    for did, moves in zip(ids, histories.values(), strict=True):
+    times, received = {}, {}
+    for did, (days, moves) in zip(ids, histories, strict=True):
         for status, _ in moves:
             move(counter0, did, status)
-    times = {did: [before(10)] + [at for _, at in moves] for did, moves in zip(ids, histories.values(), strict=True)}
+        received[did] = _before(days)
+        times[did] = [received[did]] + [after if at == _AFTER else at for _, at in moves]
     events = []
     for payload in outbox_payloads(counter0):  # each dossier's events in the order they were made
-        payload["at"] = times[payload["dossier_id"]].pop(0)
-        snapshot = payload["dossier"]
-        snapshot.update(received_at=before(10), start_at=before(10), due_at=before(2))
-        if snapshot.get("finished_at"):
-            snapshot["finished_at"] = payload["at"]
+        did = payload["dossier_id"]
+        payload["at"] = times[did].pop(0)
+        payload["dossier"].update(received_at=received[did], start_at=received[did], due_at=_before(2))
+        if payload["dossier"].get("finished_at"):
+            payload["dossier"]["finished_at"] = payload["at"]
         events.append(payload)
     dev, _token = add_device(server_db, AGENCY, 0)
     result = ingest.ingest(server_db, dev, new_id(), events)
     assert [r.result for r in result.results] == ["stored"] * len(events)
 
-    last_month = (month_start - timedelta(days=1)).date()
+
+def _last_month(server_db: Database) -> Statistics:
+    last_month = (_month_start() - timedelta(days=1)).date()
+    return stats.compute(server_db, stats.Period("thang", last_month.year, last_month.month), AGENCY)
+
+
+def test_a_dossier_counts_as_waiting_for_a_supplement_at_a_months_end_only_if_its_last_move_before_asked_for_one(
+        server_db: Database, counter0) -> None:  # noqa: ANN001
+    """Last month's figures, read after every dossier moved on this month: whether each was waiting
+    at the month's end comes from its history, not from where it stands today."""
+    _pushed(server_db, counter0, [  # each received 10 days before the month's end
+        (10, [(4, _before(8)), (9, _AFTER)]),  # never asked, done since
+        (10, [(4, _before(8)), (5, _before(6)), (4, _AFTER), (9, _AFTER)]),  # waiting at the end, done since
+        (10, [(4, _before(8)), (5, _before(6)), (4, _before(4)), (9, _AFTER)]),  # asked, answered before the end
+        (10, [(4, _before(8)), (5, _before(6))]),  # waiting at the end, and still
+        (10, [(4, _before(8)), (5, _AFTER), (4, _AFTER), (9, _AFTER)]),  # asked only after the end
+    ])
     with _plans(server_db) as plans:
-        figures = stats.compute(server_db, stats.Period("thang", last_month.year, last_month.month), AGENCY)
-    assert figures.in_process == len(histories)
-    assert figures.waiting_supplement == 2  # "waiting at the end, done since" and "… and still"
+        figures = _last_month(server_db)
+    assert figures.in_process == 5
+    assert figures.waiting_supplement == 2
     # All were due before the end: overdue, unless waiting (the clock stopped).
     assert (figures.in_process_within, figures.in_process_overdue) == (2, 3)
     # Those never asked before the end are told apart by the small index of the requests alone.
     (open_at_end,) = [p for s, p in plans if "to_status = 5" in s]
     assert "ix_event_supplement" in open_at_end, open_at_end
+
+
+def test_a_dossier_received_long_before_a_months_end_and_finished_after_it_was_open_at_that_end(
+        server_db: Database, counter0) -> None:  # noqa: ANN001
+    """However long processing took: the dossiers open at an instant are read as those received in
+    the 90 days before it and the few long running (migration 0010), and none may be left out."""
+    _pushed(server_db, counter0, [
+        (200, [(4, _before(150)), (9, _AFTER)]),  # 200 days in the works, done since: long running
+        (95, [(4, _before(90)), (9, _AFTER)]),  # just over the 90 days
+        (20, [(4, _before(15)), (9, _AFTER)]),  # a usual one, done since
+        (200, [(4, _before(150))]),  # still in the works
+        (200, [(4, _before(150)), (9, _before(5))]),  # done before the end: not open
+        (80, [(4, _before(70)), (9, _before(1))]),  # done before the end: not open
+    ])
+    with server_db.read() as conn:
+        flags = sorted(conn.execute(sa.text("SELECT long_running FROM dossier")).scalars())
+    assert flags == [0, 0, 0, 1, 1, 1]  # the three done more than 90 days after their receipt
+    figures = _last_month(server_db)
+    assert (figures.in_process, figures.in_process_overdue) == (4, 4)
+    assert figures.carried_over == 5  # all but the one received during the month

@@ -1,6 +1,6 @@
 """Each connection to a district database on SQLite: an acknowledged event survives a power cut
 (WAL, synchronous FULL), and the statement journals the tally triggers need stay in memory
-(docs/sync.md, "Where a push of 10,000 events spends its time")."""
+(docs/sync.md, "Where a push spends its time")."""
 
 from __future__ import annotations
 
