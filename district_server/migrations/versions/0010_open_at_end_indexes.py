@@ -15,7 +15,10 @@ a supplement then, read from small index ranges instead of every dossier finishe
   small index says so without reading its events.
 
 The flag of the dossiers held is computed by the same function ingest uses, over the finished
-ones only, in pages; the column's default (0) costs PostgreSQL no rewrite of the table.
+ones only, in pages; the column's default (0) costs PostgreSQL no rewrite of the table, but the
+new column holds the table until the fill commits: pushes wait meanwhile (at 10M dossiers the
+fill read and checked 9.9M finished dossiers in 76 s). The indexes are built after, while
+pushes write.
 
 Revision ID: 0010
 Revises: 0009 (statistics tallies)
