@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_district.py                          # 100 offices × 100,000 dossiers
     .venv/bin/python bench/bench_district.py --offices 20 --per-office 50000 --rounds 3
+    .venv/bin/python bench/bench_district.py --per-office 10000 --sqlite  # 1M on a SQLite server
 
 A throw-away cluster (tests/server/pgcluster.py) is filled by PostgreSQL itself (bench/district_data.py).
 At 10M dossiers that is ~19.5M events, ~45 GB on disk at its peak (the events' table alone ~30 GB),
@@ -60,9 +61,11 @@ def bare(url: str) -> Any:
 
 def samples(con: Any) -> dict[str, Any]:
     """Codes, an ID number and a year from the data (a sample of pages, not the whole table)."""
+    random_id = "lower(hex(randomblob(16)))" if getattr(con, "sqlite", False) else "gen_random_uuid()::text"
     codes = [r[0] for r in con.execute(  # ids are random UUIDs: the next id after a random one is a uniform draw
-        "SELECT (SELECT code FROM dossier WHERE id >= u ORDER BY id LIMIT 1) FROM "
-        "(SELECT gen_random_uuid()::text AS u FROM generate_series(1, 200)) AS s").fetchall() if r[0]]
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
+        f"SELECT (SELECT code FROM dossier WHERE id >= u ORDER BY id LIMIT 1) FROM (SELECT {random_id} AS u "
+        "FROM n) AS s").fetchall() if r[0]]
     idn = con.execute("SELECT id_number FROM dossier WHERE code = %s", (codes[0],)).fetchone()[0]
     last = con.execute("SELECT max(received_at) FROM dossier").fetchone()[0]
     return {"codes": codes, "id_number": idn, "year": int(last[:4]) - 1}
@@ -184,6 +187,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=7, help="each page, taking turns with its baseline (medians)")
     ap.add_argument("--slow-runs", type=int, default=3, help="the statistics pages and the ingest")
     ap.add_argument("--rounds", type=int, default=1, help="the whole table again, to see the noise")
+    ap.add_argument("--sqlite", action="store_true",
+                    help="the pages of the same district copied into a SQLite server (bench/district_sqlite.py)")
     args = ap.parse_args()
     bindir = find_pg_bin()
     if bindir is None:
@@ -212,17 +217,35 @@ def main() -> int:
                                        ).fetchone()
             print(f"made {made:,} dossiers, {events:,} events in {time.perf_counter() - t:.0f} s; "
                   f"database {size / 2**30:.1f} GiB; load {os.getloadavg()[0]:.2f}")
-            app = create_app(db)
+            served = db
+            if args.sqlite:
+                import district_sqlite
+
+                from tests.conftest import AGENCY
+                from tests.server.web_helpers import OTHER_AGENCY
+
+                path = work / "district.sqlite3"
+                served = open_database(f"sqlite:///{path}")
+                build_site(served, work / "sqlite-site").close()
+                district_sqlite.copy(url, path, (AGENCY, OTHER_AGENCY))
+                con.close()
+                con = district_sqlite.SqliteBare(path)
+                print(f"SQLite database {path.stat().st_size / 2**30:.1f} GiB", flush=True)
+            app = create_app(served)
             client = TestClient(app, follow_redirects=False)
             log_in(client, ACCOUNTS["leader"])
         for r in range(args.rounds):
             started = time.perf_counter()
+            # The ingest row's baseline is PostgreSQL's COPY: measured on PostgreSQL only.
             figures = (page_rows(client, app, con, args.runs, args.slow_runs)
-                       + ingest_row(db, url, max(3, args.slow_runs)))
-            print(f"\nround {r + 1}: {made:,} dossiers, {args.offices} offices; medians of {args.runs} "
-                  f"(statistics, ingest: {args.slow_runs})")
+                       + ([] if args.sqlite else ingest_row(db, url, max(3, args.slow_runs))))
+            print(f"\nround {r + 1}: {made:,} dossiers, {args.offices} offices"
+                  f"{' on SQLite' if args.sqlite else ''}; medians of {args.runs} (statistics, ingest: "
+                  f"{args.slow_runs})")
             summary.print_table(figures, not_measured=())
             print(f"({time.perf_counter() - started:.0f} s; load {os.getloadavg()[0]:.2f})")
+        if served is not db:
+            served.close()
         client.close()
         con.close()
         site.close()
